@@ -1,0 +1,73 @@
+//===- KernelOps.td - the kernel dialect: one op per C kernel call --------===//
+//
+// Buffer level. Values are memrefs: graph inputs/outputs are function
+// arguments, weights are `memref.global` constants, intermediates are
+// `kernel.alloc` buffers that the memory planner places in one arena.
+// `kernel.call` names the C kernel variant chosen for the target and carries
+// every scalar parameter precomputed, in the kernel's C argument order.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EMLC_KERNEL_OPS
+#define EMLC_KERNEL_OPS
+
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ViewLikeInterface.td"
+
+def Kernel_Dialect : Dialect {
+  let name = "kernel";
+  let cppNamespace = "::emlc::kernel";
+  let summary = "C kernel calls over planned buffers";
+  let description = [{ See dialects/Kernel/README.md. }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+class Kernel_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Kernel_Dialect, mnemonic, traits>;
+
+def Kernel_AllocOp : Kernel_Op<"alloc"> {
+  let summary = "an intermediate buffer, placed in the arena by the planner";
+  let description = [{
+    `offset` is the byte offset in the arena, set by `emlc-plan-memory`.
+    ```mlir
+    %b = kernel.alloc {offset = 0 : i64} : memref<1x16x32x32xf32>
+    ```
+  }];
+  let arguments = (ins OptionalAttr<I64Attr>:$offset);
+  let results = (outs AnyStaticShapeMemRef:$buffer);
+  let assemblyFormat = "attr-dict `:` type($buffer)";
+}
+
+def Kernel_ViewOp : Kernel_Op<"view", [Pure, DeclareOpInterfaceMethods<ViewLikeOpInterface>]> {
+  let summary = "the same bytes under another shape (reshape-like ops: no copy)";
+  let description = [{
+    ```mlir
+    %v = kernel.view %b : memref<1x8x1x1xf32> to memref<1x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyStaticShapeMemRef:$source);
+  let results = (outs AnyStaticShapeMemRef:$result);
+  let assemblyFormat = "$source attr-dict `:` type($source) `to` type($result)";
+  let hasVerifier = 1;
+}
+
+def Kernel_CallOp : Kernel_Op<"call", [AttrSizedOperandSegments]> {
+  let summary = "one call of a C kernel";
+  let description = [{
+    `ins` are read, `outs` are written (outputs first, then scratch buffers).
+    `args` are the scalar parameters after the buffer pointers, in C order:
+    integers print as `int32_t`/`int64_t` literals, floats as `float`, and
+    dense integer arrays as `static const int32_t[]` tables.
+    ```mlir
+    kernel.call "relu_f32" ins(%x : memref<64xf32>) outs(%y : memref<64xf32>) {args = [64 : i32]}
+    ```
+  }];
+  let arguments = (ins StrAttr:$callee, Variadic<AnyMemRef>:$ins, Variadic<AnyMemRef>:$outs,
+                       ArrayAttr:$args);
+  let assemblyFormat = [{
+    $callee (`ins` `(` $ins^ `:` type($ins) `)`)? `outs` `(` $outs `:` type($outs) `)` attr-dict
+  }];
+}
+
+#endif // EMLC_KERNEL_OPS

@@ -1,0 +1,161 @@
+//===- ONNXAttrUtils.h - reading ONNX attributes and constant operands -*- C++ -*-===//
+//
+// Shared by shape inference, folding and the ONNX -> nn conversion, so each
+// rule (defaults, negative axes, conv/pool geometry) is written once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EMLC_DIALECTS_ONNX_ONNXATTRUTILS_H
+#define EMLC_DIALECTS_ONNX_ONNXATTRUTILS_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Value.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emlc::onnx {
+
+inline int64_t getIntAttr(mlir::DictionaryAttr attrs, llvm::StringRef name, int64_t dflt) {
+  if (auto a = attrs ? attrs.getAs<mlir::IntegerAttr>(name) : nullptr)
+    return a.getInt();
+  return dflt;
+}
+inline double getFloatAttr(mlir::DictionaryAttr attrs, llvm::StringRef name, double dflt) {
+  if (auto a = attrs ? attrs.getAs<mlir::FloatAttr>(name) : nullptr)
+    return a.getValueAsDouble();
+  return dflt;
+}
+inline std::string getStrAttr(mlir::DictionaryAttr attrs, llvm::StringRef name, llvm::StringRef dflt) {
+  if (auto a = attrs ? attrs.getAs<mlir::StringAttr>(name) : nullptr)
+    return a.getValue().str();
+  return dflt.str();
+}
+inline std::optional<std::vector<int64_t>> getIntsAttr(mlir::DictionaryAttr attrs, llvm::StringRef name) {
+  if (auto a = attrs ? attrs.getAs<mlir::DenseI64ArrayAttr>(name) : nullptr)
+    return std::vector<int64_t>(a.asArrayRef().begin(), a.asArrayRef().end());
+  return std::nullopt;
+}
+inline std::optional<std::vector<float>> getFloatsAttr(mlir::DictionaryAttr attrs, llvm::StringRef name) {
+  if (auto a = attrs ? attrs.getAs<mlir::DenseF32ArrayAttr>(name) : nullptr)
+    return std::vector<float>(a.asArrayRef().begin(), a.asArrayRef().end());
+  return std::nullopt;
+}
+
+/// True when `v` is absent: an `onnx.none` value or a null Value.
+inline bool isNone(mlir::Value v) { return !v || llvm::isa<mlir::NoneType>(v.getType()); }
+
+/// The constant elements behind `v`, if it is produced by a constant op.
+inline mlir::DenseElementsAttr getConstant(mlir::Value v) {
+  mlir::DenseElementsAttr attr;
+  if (v && !isNone(v) && mlir::matchPattern(v, mlir::m_Constant(&attr)))
+    return attr;
+  return {};
+}
+/// A constant integer operand as int64 values.
+inline std::optional<std::vector<int64_t>> getConstInts(mlir::Value v) {
+  auto attr = getConstant(v);
+  if (!attr || !llvm::isa<mlir::IntegerType>(attr.getElementType()))
+    return std::nullopt;
+  std::vector<int64_t> out;
+  for (const llvm::APInt &x : attr.getValues<llvm::APInt>())
+    out.push_back(attr.getElementType().isInteger(1) ? (int64_t)x.getZExtValue() : x.getSExtValue());
+  return out;
+}
+/// A constant floating-point operand as doubles.
+inline std::optional<std::vector<double>> getConstFloats(mlir::Value v) {
+  auto attr = getConstant(v);
+  if (!attr || !llvm::isa<mlir::FloatType>(attr.getElementType()))
+    return std::nullopt;
+  std::vector<double> out;
+  for (const llvm::APFloat &x : attr.getValues<llvm::APFloat>())
+    out.push_back(x.convertToDouble());
+  return out;
+}
+
+inline int64_t normalizeAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
+/// Geometry of a convolution or pooling window over the spatial axes.
+struct WindowGeometry {
+  std::vector<int64_t> kernel, strides, dilations;
+  std::vector<int64_t> padsBegin, padsEnd; ///< resolved from auto_pad
+  std::vector<int64_t> out;                ///< output spatial sizes
+};
+
+/// Resolves kernel_shape/strides/dilations/pads/auto_pad/ceil_mode of Conv and
+/// the pooling ops for input spatial sizes `in`. Returns an error message or "".
+inline std::string resolveWindow(mlir::DictionaryAttr attrs, llvm::ArrayRef<int64_t> in,
+                                 llvm::ArrayRef<int64_t> kernel, WindowGeometry &g,
+                                 bool allowCeil) {
+  size_t n = in.size();
+  g.kernel.assign(kernel.begin(), kernel.end());
+  if (g.kernel.size() != n)
+    return "kernel_shape has " + std::to_string(g.kernel.size()) + " dims, input has " +
+           std::to_string(n) + " spatial dims";
+  g.strides = getIntsAttr(attrs, "strides").value_or(std::vector<int64_t>(n, 1));
+  g.dilations = getIntsAttr(attrs, "dilations").value_or(std::vector<int64_t>(n, 1));
+  auto pads = getIntsAttr(attrs, "pads").value_or(std::vector<int64_t>(2 * n, 0));
+  if (g.strides.size() != n || g.dilations.size() != n || pads.size() != 2 * n)
+    return "strides/dilations/pads do not match the spatial rank";
+  std::string autoPad = getStrAttr(attrs, "auto_pad", "NOTSET");
+  bool ceil = allowCeil && getIntAttr(attrs, "ceil_mode", 0) != 0;
+  g.padsBegin.assign(n, 0);
+  g.padsEnd.assign(n, 0);
+  g.out.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (g.strides[i] <= 0 || g.dilations[i] <= 0)
+      return "strides and dilations must be positive";
+    int64_t eff = (g.kernel[i] - 1) * g.dilations[i] + 1;
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      int64_t o = (in[i] + g.strides[i] - 1) / g.strides[i];
+      int64_t total = std::max<int64_t>(0, (o - 1) * g.strides[i] + eff - in[i]);
+      int64_t small = total / 2, big = total - small;
+      g.padsBegin[i] = autoPad == "SAME_UPPER" ? small : big;
+      g.padsEnd[i] = total - g.padsBegin[i];
+      g.out[i] = o;
+      continue;
+    }
+    if (autoPad == "VALID") {
+      g.out[i] = (in[i] - eff) / g.strides[i] + 1;
+    } else if (autoPad == "NOTSET") {
+      g.padsBegin[i] = pads[i];
+      g.padsEnd[i] = pads[i + n];
+      int64_t span = in[i] + g.padsBegin[i] + g.padsEnd[i] - eff;
+      if (span < 0)
+        return "the window is larger than the padded input";
+      g.out[i] = (ceil ? (span + g.strides[i] - 1) / g.strides[i] : span / g.strides[i]) + 1;
+      // A window that would start entirely in the end padding is dropped.
+      if (ceil && (g.out[i] - 1) * g.strides[i] >= in[i] + g.padsBegin[i])
+        --g.out[i];
+      // Extra end padding so that the last (ceil) window is in range.
+      int64_t need = (g.out[i] - 1) * g.strides[i] + eff - in[i] - g.padsBegin[i];
+      if (need > g.padsEnd[i])
+        g.padsEnd[i] = need;
+    } else {
+      return "auto_pad '" + autoPad + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID";
+    }
+    if (g.out[i] <= 0)
+      return "the output would be empty";
+  }
+  return "";
+}
+
+/// numpy multidirectional broadcasting of two shapes; false if incompatible.
+inline bool broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b,
+                            llvm::SmallVectorImpl<int64_t> &out) {
+  size_t r = std::max(a.size(), b.size());
+  out.assign(r, 1);
+  for (size_t i = 0; i < r; ++i) {
+    int64_t x = i < r - a.size() ? 1 : a[i - (r - a.size())];
+    int64_t y = i < r - b.size() ? 1 : b[i - (r - b.size())];
+    if (x != y && x != 1 && y != 1)
+      return false;
+    out[i] = x == 1 ? y : x;
+  }
+  return true;
+}
+
+} // namespace emlc::onnx
+
+#endif

@@ -1,0 +1,39 @@
+//===- Importer.h - ONNX protobuf -> onnx dialect ---------------*- C++ -*-===//
+#ifndef EMLC_IMPORTER_IMPORTER_H
+#define EMLC_IMPORTER_IMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include <map>
+#include <string>
+#include <vector>
+
+namespace emlc {
+
+struct ImportOptions {
+  /// Static shapes for graph inputs (`--shape NAME=1x3x32x32`).
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+};
+
+/// What the importer learnt besides the IR: warnings for the user and the
+/// model's opset (for messages further down the flow).
+struct ImportResult {
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::vector<std::string> warnings;
+  std::string error; ///< one line, set when `module` is null
+  int64_t opset = 0;
+};
+
+/// Reads an ONNX model file and builds `func.func @main` of onnx ops with
+/// static shapes. Never aborts on bad input: every problem is an error line
+/// naming the node, op type and opset.
+ImportResult importONNXFile(const std::string &path, mlir::MLIRContext &ctx,
+                            const ImportOptions &options);
+
+/// Same, from bytes in memory (external data is then refused).
+ImportResult importONNXBytes(const std::string &bytes, const std::string &modelDir,
+                             mlir::MLIRContext &ctx, const ImportOptions &options);
+
+} // namespace emlc
+
+#endif

@@ -1,0 +1,58 @@
+//===- Compiler.h - one compile, from a model file to C ---------*- C++ -*-===//
+//
+// The library entry point behind `emlc compile` and `emlc inspect`, kept free
+// of CLI code so unit tests and other drivers call the same thing.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EMLC_PIPELINE_COMPILER_H
+#define EMLC_PIPELINE_COMPILER_H
+
+#include "emlc/Emit/CEmitter.h"
+#include <map>
+#include <string>
+#include <vector>
+
+namespace emlc {
+
+struct CompileOptions {
+  std::string modelPath;
+  std::string target = "generic";
+  std::string name = "model";
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Stop after this level and print it: "onnx", "nn", "kernel"; or "c".
+  std::string emit = "c";
+};
+
+struct CompileResult {
+  bool ok = false;
+  std::string error;                 ///< one or more "error: ..." lines
+  std::vector<std::string> warnings;
+  std::string irText;                ///< the printed IR for --emit=onnx|nn|kernel
+  EmittedFiles files;                ///< for --emit=c
+  int64_t arenaBytes = 0, weightBytes = 0;
+  std::vector<std::string> kernels;  ///< kernel variants called, in first-use order
+};
+
+CompileResult compileModel(const CompileOptions &options);
+
+struct InspectResult {
+  bool ok = false;
+  std::string error;
+  std::vector<std::string> warnings;
+  int64_t opset = 0;
+  std::vector<std::string> inputs, outputs; ///< "name: f32[1x3x32x32]"
+  std::vector<std::pair<std::string, int>> opCounts;
+  std::vector<std::pair<std::string, std::string>> unsupported; ///< (node, op type)
+  int64_t parameters = 0, macs = 0;
+};
+
+InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes);
+
+/// Parses "1x3x32x32" into dims; false on malformed text.
+bool parseShape(const std::string &text, std::vector<int64_t> &dims);
+/// True for a valid C identifier.
+bool isCIdentifier(const std::string &s);
+
+} // namespace emlc
+
+#endif

@@ -1,0 +1,19 @@
+//===- ConstantUtils.h - building and reshaping constant tensors -*- C++ -*-===//
+#ifndef EMLC_SUPPORT_CONSTANTUTILS_H
+#define EMLC_SUPPORT_CONSTANTUTILS_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include <vector>
+
+namespace emlc {
+/// The elements of `attr` permuted by `perm` (like numpy.transpose).
+mlir::DenseElementsAttr transposeConstant(mlir::DenseElementsAttr attr, llvm::ArrayRef<int64_t> perm);
+/// Float elements of a constant as a flat vector (any float type).
+std::vector<float> floatValues(mlir::DenseElementsAttr attr);
+/// A float32 constant of `shape` from values.
+mlir::DenseElementsAttr f32Constant(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> shape,
+                                    llvm::ArrayRef<float> values);
+} // namespace emlc
+
+#endif

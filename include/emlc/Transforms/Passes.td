@@ -1,0 +1,40 @@
+//===- Passes.td - emlc transformations -------------------------------------===//
+#ifndef EMLC_TRANSFORMS_PASSES
+#define EMLC_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def FuseActivations : Pass<"emlc-fuse-activations", "mlir::func::FuncOp"> {
+  let summary = "Fold Relu/Clip into the clamp of the producing conv, fc or add";
+  let description = [{
+    `nn.unary relu|clip` whose input is the only use of an `nn.conv2d`,
+    `nn.fully_connected` or float `nn.binary add/sub/mul` result becomes the
+    producer's `act_min`/`act_max`, saving one pass over the tensor.
+  }];
+  let dependentDialects = ["::emlc::nn::NNDialect"];
+}
+
+def FoldBatchNorm : Pass<"emlc-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "Fold per-channel scale/shift (from BatchNormalization) into conv weights";
+  let description = [{
+    `nn.binary mul` by a constant [C,1,1] followed by `nn.binary add` of a
+    constant [C,1,1] on the only use of an `nn.conv2d` output with constant
+    weights is folded into the weights and bias.
+  }];
+  let dependentDialects = ["::emlc::nn::NNDialect"];
+}
+
+def PlanMemory : Pass<"emlc-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place every kernel.alloc in one static arena";
+  let description = [{
+    Lifetimes come from the kernel.call order (a view extends the life of the
+    buffer it aliases). Offsets are assigned greedily by decreasing size into
+    the lowest gap free over the buffer's lifetime, aligned to `alignment`.
+    Sets `offset` on each kernel.alloc and `emlc.arena_size` on the module.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16", "byte alignment of every buffer">,
+  ];
+}
+
+#endif

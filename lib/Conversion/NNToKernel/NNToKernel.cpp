@@ -1,0 +1,526 @@
+//===- NNToKernel.cpp - nn dialect -> kernel dialect -----------------------===//
+//
+// Rebuilds @main at buffer level: inputs and outputs become memref arguments
+// (outputs last), constants become memref.global weights, each nn op becomes
+// one kernel.call with every parameter precomputed (shapes padded to 6 axes,
+// stride and offset tables, resize index tables), reshapes become views. A
+// value returned by the graph is written by its producer straight into the
+// output argument.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Kernel/KernelDialect.h"
+#include "dialects/NN/NNDialect.h"
+#include "emlc/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include <cmath>
+
+namespace emlc {
+#define GEN_PASS_DEF_CONVERTNNTOKERNEL
+#include "emlc/Conversion/Passes.h.inc"
+} // namespace emlc
+
+using namespace mlir;
+using namespace emlc;
+
+namespace {
+constexpr int kRank = 6;
+
+/// "f32", "i32", "i64", ... as used in kernel names.
+std::string typeSuffix(Type t) {
+  if (t.isF32()) return "f32";
+  if (t.isF64()) return "f64";
+  if (auto it = llvm::dyn_cast<IntegerType>(t))
+    return (it.isUnsigned() ? "u" : "i") + std::to_string(it.getWidth());
+  return "?";
+}
+int64_t elemBytes(Type t) {
+  unsigned w = t.getIntOrFloatBitWidth();
+  return w < 8 ? 1 : w / 8;
+}
+
+SmallVector<int64_t> pad6(ArrayRef<int64_t> s, int64_t fill = 1) {
+  SmallVector<int64_t> out(kRank - s.size(), fill);
+  out.append(s.begin(), s.end());
+  return out;
+}
+SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> st(shape.size(), 1);
+  for (int i = (int)shape.size() - 2; i >= 0; --i)
+    st[i] = st[i + 1] * shape[i + 1];
+  return st;
+}
+/// Element strides of `in` broadcast to `out` (0 on broadcast axes), padded to 6.
+SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
+  SmallVector<int64_t> p = pad6(in), st = stridesOf(p), o = pad6(out);
+  for (int d = 0; d < kRank; ++d)
+    if (p[d] == 1 && o[d] != 1)
+      st[d] = 0;
+  return st;
+}
+int64_t product(ArrayRef<int64_t> s, size_t from = 0, size_t to = ~size_t(0)) {
+  int64_t p = 1;
+  for (size_t i = from; i < s.size() && i < to; ++i)
+    p *= s[i];
+  return p;
+}
+
+class Lowering {
+public:
+  Lowering(ModuleOp module, func::FuncOp oldFn) : module(module), oldFn(oldFn), b(module.getContext()) {}
+
+  LogicalResult run();
+
+private:
+  ModuleOp module;
+  func::FuncOp oldFn;
+  OpBuilder b;
+  func::FuncOp fn;
+  DenseMap<Value, Value> buffers;
+  DenseMap<Value, unsigned> outputSlot; ///< returned value -> output argument index
+  unsigned numInputs = 0;
+  unsigned globalCount = 0;
+
+  MemRefType memrefFor(Value tensor) {
+    auto t = llvm::cast<RankedTensorType>(tensor.getType());
+    return MemRefType::get(t.getShape(), t.getElementType());
+  }
+  Attribute i32(int64_t v) { return b.getI32IntegerAttr((int32_t)v); }
+  Attribute f32(double v) { return b.getF32FloatAttr((float)v); }
+  Attribute table(ArrayRef<int64_t> v) {
+    SmallVector<int32_t> w(v.begin(), v.end());
+    return b.getDenseI32ArrayAttr(w);
+  }
+
+  /// The buffer holding `tensor` (a weight global is created on first use).
+  Value get(Value tensor) {
+    if (auto it = buffers.find(tensor); it != buffers.end())
+      return it->second;
+    auto c = tensor.getDefiningOp<arith::ConstantOp>();
+    assert(c && "operand without a buffer");
+    auto type = memrefFor(tensor);
+    std::string name = "w" + std::to_string(globalCount++);
+    auto attr = llvm::cast<DenseElementsAttr>(c.getValue());
+    if (attr.getType().getElementType() != type.getElementType()) // signless storage of unsigned data
+      attr = attr.bitcast(type.getElementType());
+    auto init = attr.reshape(RankedTensorType::get(type.getShape(), type.getElementType()));
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPoint(fn);
+      b.create<memref::GlobalOp>(c.getLoc(), name, b.getStringAttr("private"), type, init,
+                                 /*constant=*/true, /*alignment=*/nullptr);
+    }
+    Value v;
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(&fn.getBody().front());
+      v = b.create<memref::GetGlobalOp>(c.getLoc(), type, name);
+    }
+    buffers[tensor] = v;
+    return v;
+  }
+  /// A fresh buffer for a result: the output argument if the graph returns it.
+  Value result(Value tensor, Location loc) {
+    Value buf;
+    if (auto it = outputSlot.find(tensor); it != outputSlot.end())
+      buf = fn.getArgument(numInputs + it->second);
+    else
+      buf = b.create<kernel::AllocOp>(loc, memrefFor(tensor), nullptr);
+    buffers[tensor] = buf;
+    return buf;
+  }
+  void call(Location loc, StringRef name, ValueRange ins, ValueRange outs, ArrayRef<Attribute> args) {
+    b.create<kernel::CallOp>(loc, name, ins, outs, b.getArrayAttr(args));
+  }
+  Value zeros(Location loc, int64_t n, Type elem) {
+    auto t = RankedTensorType::get({n}, elem);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&oldFn.getBody().front());
+    Value c = b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(t, b.getZeroAttr(elem)));
+    return c;
+  }
+  std::pair<Attribute, Attribute> clampArgs(std::optional<APFloat> lo, std::optional<APFloat> hi) {
+    return {f32(lo ? lo->convertToDouble() : -INFINITY), f32(hi ? hi->convertToDouble() : INFINITY)};
+  }
+
+  LogicalResult lower(Operation *op);
+  LogicalResult lowerStridedCopy(Location loc, Value in, Value out, ArrayRef<int64_t> outShape,
+                                 ArrayRef<int64_t> strides, int64_t base);
+};
+
+LogicalResult Lowering::lowerStridedCopy(Location loc, Value in, Value out, ArrayRef<int64_t> outShape,
+                                         ArrayRef<int64_t> strides, int64_t base) {
+  Type e = llvm::cast<ShapedType>(in.getType()).getElementType();
+  int64_t eb = elemBytes(e);
+  Value outBuf = result(out, loc);
+  call(loc, "strided_copy_b" + std::to_string(eb), {get(in)}, {outBuf},
+       {table(pad6(outShape)), table(pad6(strides, 0)), i32(base)});
+  return success();
+}
+
+LogicalResult Lowering::lower(Operation *op) {
+  Location loc = op->getLoc();
+  auto shapeOf = [](Value v) { return SmallVector<int64_t>(llvm::cast<ShapedType>(v.getType()).getShape()); };
+  auto elemOf = [](Value v) { return llvm::cast<ShapedType>(v.getType()).getElementType(); };
+  auto needF32 = [&](Value v) -> LogicalResult {
+    if (!elemOf(v).isF32())
+      return op->emitError("element type ") << elemOf(v) << " is not supported by this kernel (float32 only)";
+    return success();
+  };
+  for (Value r : op->getResults())
+    if (llvm::cast<ShapedType>(r.getType()).getRank() > kRank)
+      return op->emitError("tensors of rank > 6 are not supported");
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](nn::Conv2DOp c) -> LogicalResult {
+        if (failed(needF32(c.getInput())))
+          return failure();
+        auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
+        Value bias = c.getBias() ? c.getBias() : zeros(loc, w[0], elemOf(c.getInput()));
+        auto [lo, hi] = clampArgs(c.getActMin(), c.getActMax());
+        Value out = result(c.getOutput(), loc);
+        call(loc, "conv2d_f32", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+             {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
+              i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]), i32(c.getDilations()[1]),
+              i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()), lo, hi});
+        return success();
+      })
+      .Case([&](nn::ConvTranspose2DOp c) -> LogicalResult {
+        if (failed(needF32(c.getInput())))
+          return failure();
+        auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
+        Value bias = c.getBias() ? c.getBias() : zeros(loc, y[1], elemOf(c.getInput()));
+        Value out = result(c.getOutput(), loc);
+        call(loc, "conv_transpose2d_f32", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+             {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[1]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
+              i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]), i32(c.getDilations()[1]),
+              i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups())});
+        return success();
+      })
+      .Case([&](nn::FullyConnectedOp f) -> LogicalResult {
+        if (failed(needF32(f.getInput())))
+          return failure();
+        auto x = shapeOf(f.getInput()), w = shapeOf(f.getWeight());
+        Value bias = f.getBias() ? f.getBias() : zeros(loc, w[0], elemOf(f.getInput()));
+        auto [lo, hi] = clampArgs(f.getActMin(), f.getActMax());
+        Value out = result(f.getOutput(), loc);
+        call(loc, "fully_connected_f32", {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
+             {i32(x[0]), i32(x[1]), i32(w[0]), lo, hi});
+        return success();
+      })
+      .Case([&](nn::MatMulOp m) -> LogicalResult {
+        if (failed(needF32(m.getLhs())))
+          return failure();
+        auto a = shapeOf(m.getLhs()), bb = shapeOf(m.getRhs()), y = shapeOf(m.getOutput());
+        int64_t M = a[a.size() - 2], K = a.back(), N = bb.back();
+        SmallVector<int64_t> batch(y.begin(), y.end() - 2);
+        SmallVector<int64_t> ab(a.begin(), a.end() - 2), bbatch(bb.begin(), bb.end() - 2);
+        int64_t B = product(batch);
+        SmallVector<int64_t> aoff, boff;
+        auto as = broadcastStrides(ab, batch), bs = broadcastStrides(bbatch, batch);
+        auto bp = pad6(batch);
+        for (int64_t t = 0; t < B; ++t) {
+          int64_t rem = t, ao = 0, bo = 0;
+          for (int d = kRank - 1; d >= 0; --d) {
+            int64_t i = rem % bp[d];
+            rem /= bp[d];
+            ao += i * as[d];
+            bo += i * bs[d];
+          }
+          aoff.push_back(ao * M * K);
+          boff.push_back(bo * K * N);
+        }
+        Value out = result(m.getOutput(), loc);
+        call(loc, "matmul_f32", {get(m.getLhs()), get(m.getRhs())}, {out},
+             {i32(B), i32(M), i32(K), i32(N), table(aoff), table(boff)});
+        return success();
+      })
+      .Case([&](nn::UnaryOp u) -> LogicalResult {
+        if (u.getKind() == nn::UnaryKind::copy) {
+          auto s = shapeOf(u.getInput());
+          return lowerStridedCopy(loc, u.getInput(), u.getOutput(), s, stridesOf(s), 0);
+        }
+        if (failed(needF32(u.getInput())))
+          return failure();
+        Value out = result(u.getOutput(), loc);
+        call(loc, (nn::stringifyUnaryKind(u.getKind()) + "_f32").str(), {get(u.getInput())}, {out},
+             {i32(product(shapeOf(u.getInput()))), f32(u.getAlpha().convertToDouble()),
+              f32(u.getBeta().convertToDouble())});
+        return success();
+      })
+      .Case([&](nn::BinaryOp bo) -> LogicalResult {
+        Type e = elemOf(bo.getLhs());
+        std::string suffix = typeSuffix(e);
+        if (elemOf(bo.getRhs()) != e)
+          return op->emitError("operands have different element types");
+        if (suffix != "f32" && suffix != "i32" && suffix != "i64")
+          return op->emitError("element type ") << e << " is not supported for elementwise arithmetic";
+        if (suffix != "f32" && (bo.getKind() == nn::BinaryKind::pow || bo.getKind() == nn::BinaryKind::prelu))
+          return op->emitError("integer ") << nn::stringifyBinaryKind(bo.getKind()) << " is not supported";
+        auto y = shapeOf(bo.getOutput());
+        Attribute lo, hi;
+        if (suffix == "f32") {
+          std::tie(lo, hi) = clampArgs(bo.getActMin(), bo.getActMax());
+        } else if (suffix == "i32") {
+          lo = b.getI32IntegerAttr(INT32_MIN), hi = b.getI32IntegerAttr(INT32_MAX);
+        } else {
+          lo = b.getI64IntegerAttr(INT64_MIN), hi = b.getI64IntegerAttr(INT64_MAX);
+        }
+        Value out = result(bo.getOutput(), loc);
+        call(loc, (nn::stringifyBinaryKind(bo.getKind()) + "_" + suffix).str(), {get(bo.getLhs()), get(bo.getRhs())},
+             {out},
+             {table(pad6(y)), table(broadcastStrides(shapeOf(bo.getLhs()), y)),
+              table(broadcastStrides(shapeOf(bo.getRhs()), y)), lo, hi});
+        return success();
+      })
+      .Case([&](nn::Pool2DOp p) -> LogicalResult {
+        if (failed(needF32(p.getInput())))
+          return failure();
+        auto x = shapeOf(p.getInput()), y = shapeOf(p.getOutput());
+        auto k = p.getKernel(), s = p.getStrides(), d = p.getDilations(), pads = p.getPads();
+        Value out = result(p.getOutput(), loc);
+        SmallVector<Attribute> args{i32(x[0] * x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(k[0]),
+                                    i32(k[1]), i32(s[0]), i32(s[1]), i32(d[0]), i32(d[1]), i32(pads[0]), i32(pads[1])};
+        if (p.getKind() == nn::PoolKind::avg) {
+          // count_include_pad counts the explicit pads only (not ceil-mode extension).
+          args.append({i32(pads[2]), i32(pads[3]), i32(p.getCountIncludePad())});
+          call(loc, "avgpool2d_f32", {get(p.getInput())}, {out}, args);
+        } else {
+          call(loc, "maxpool2d_f32", {get(p.getInput())}, {out}, args);
+        }
+        return success();
+      })
+      .Case([&](nn::ReduceOp r) -> LogicalResult {
+        if (failed(needF32(r.getInput())))
+          return failure();
+        auto x = shapeOf(r.getInput()), y = shapeOf(r.getOutput());
+        auto ys = stridesOf(y);
+        SmallVector<int64_t> ostr(x.size());
+        int64_t count = 1;
+        for (size_t i = 0; i < x.size(); ++i) {
+          bool reduced = llvm::is_contained(r.getAxes(), (int64_t)i);
+          ostr[i] = reduced ? 0 : ys[i];
+          if (reduced)
+            count *= x[i];
+        }
+        Value out = result(r.getOutput(), loc);
+        call(loc, "reduce_f32", {get(r.getInput())}, {out},
+             {table(pad6(x)), table(pad6(ostr, 0)), i32(product(y)), i32((int)r.getKind()), i32(count)});
+        return success();
+      })
+      .Case([&](nn::SoftmaxOp s) -> LogicalResult {
+        if (failed(needF32(s.getInput())))
+          return failure();
+        auto x = shapeOf(s.getInput());
+        int64_t axis = s.getAxis();
+        Value out = result(s.getOutput(), loc);
+        call(loc, "softmax_f32", {get(s.getInput())}, {out},
+             {i32(product(x, 0, axis)), i32(x[axis]), i32(product(x, axis + 1)), i32(s.getLog())});
+        return success();
+      })
+      .Case([&](nn::NormalizeOp n) -> LogicalResult {
+        if (failed(needF32(n.getInput())))
+          return failure();
+        auto x = shapeOf(n.getInput());
+        Value out = result(n.getOutput(), loc);
+        call(loc, "normalize_f32", {get(n.getInput())}, {out},
+             {i32(product(x, 0, n.getAxis())), i32(product(x, n.getAxis())), f32(n.getEpsilon().convertToDouble())});
+        return success();
+      })
+      .Case([&](nn::TransposeOp t) -> LogicalResult {
+        auto x = shapeOf(t.getInput()), y = shapeOf(t.getOutput());
+        auto xs = stridesOf(x);
+        SmallVector<int64_t> st;
+        for (int64_t p : t.getPerm())
+          st.push_back(xs[p]);
+        return lowerStridedCopy(loc, t.getInput(), t.getOutput(), y, st, 0);
+      })
+      .Case([&](nn::SliceOp s) -> LogicalResult {
+        auto x = shapeOf(s.getInput()), y = shapeOf(s.getOutput());
+        auto xs = stridesOf(x);
+        SmallVector<int64_t> st;
+        int64_t base = 0;
+        for (size_t d = 0; d < x.size(); ++d) {
+          st.push_back(xs[d] * s.getSteps()[d]);
+          base += s.getStarts()[d] * xs[d];
+        }
+        return lowerStridedCopy(loc, s.getInput(), s.getOutput(), y, st, base);
+      })
+      .Case([&](nn::ReshapeOp r) -> LogicalResult {
+        Value src = get(r.getInput());
+        Value v = b.create<kernel::ViewOp>(loc, memrefFor(r.getOutput()), src);
+        buffers[r.getOutput()] = v;
+        return success();
+      })
+      .Case([&](nn::ConcatOp c) -> LogicalResult {
+        auto y = shapeOf(c.getOutput());
+        int64_t axis = c.getAxis(), eb = elemBytes(elemOf(c.getOutput()));
+        int64_t outer = product(y, 0, axis), inner = product(y, axis + 1) * eb;
+        Value out = result(c.getOutput(), loc);
+        int64_t at = 0;
+        for (Value in : c.getInputs()) {
+          int64_t n = shapeOf(in)[axis];
+          call(loc, "concat_part", {get(in)}, {out},
+               {i32(outer), i32(n * inner), i32(y[axis] * inner), i32(at * inner)});
+          at += n;
+        }
+        return success();
+      })
+      .Case([&](nn::PadOp p) -> LogicalResult {
+        if (failed(needF32(p.getInput())))
+          return failure();
+        auto x = shapeOf(p.getInput()), y = shapeOf(p.getOutput());
+        SmallVector<int64_t> before(p.getPads().begin(), p.getPads().begin() + x.size());
+        int mode = p.getMode() == "constant" ? 0 : p.getMode() == "reflect" ? 1 : 2;
+        Value out = result(p.getOutput(), loc);
+        call(loc, "pad_f32", {get(p.getInput())}, {out},
+             {table(pad6(x)), table(pad6(y)), table(pad6(before, 0)), i32(mode), f32(p.getValue().convertToDouble())});
+        return success();
+      })
+      .Case([&](nn::GatherOp g) -> LogicalResult {
+        auto x = shapeOf(g.getInput());
+        Type it = elemOf(g.getIndices());
+        if (!it.isInteger(64) && !it.isInteger(32))
+          return op->emitError("gather indices must be int32 or int64");
+        int64_t eb = elemBytes(elemOf(g.getInput()));
+        if (eb != 1 && eb != 4 && eb != 8)
+          return op->emitError("gather of ") << elemOf(g.getInput()) << " is not supported";
+        int64_t axis = g.getAxis();
+        Value out = result(g.getOutput(), loc);
+        call(loc, "gather_b" + std::to_string(eb) + "_i" + std::to_string(it.getIntOrFloatBitWidth()),
+             {get(g.getInput()), get(g.getIndices())}, {out},
+             {i32(product(x, 0, axis)), i32(x[axis]), i32(product(x, axis + 1)),
+              i32(product(shapeOf(g.getIndices())))});
+        return success();
+      })
+      .Case([&](nn::CastOp c) -> LogicalResult {
+        std::string name = "cast_" + typeSuffix(elemOf(c.getInput())) + "_" + typeSuffix(elemOf(c.getOutput()));
+        static const char *supported[] = {"cast_f32_i32", "cast_f32_i64", "cast_i32_f32", "cast_i64_f32",
+                                          "cast_f32_f64", "cast_f64_f32", "cast_i64_i32", "cast_i32_i64"};
+        if (!llvm::is_contained(supported, name))
+          return op->emitError("cast from ") << elemOf(c.getInput()) << " to " << elemOf(c.getOutput())
+                                             << " is not supported";
+        Value out = result(c.getOutput(), loc);
+        call(loc, name, {get(c.getInput())}, {out}, {i32(product(shapeOf(c.getInput())))});
+        return success();
+      })
+      .Case([&](nn::ResizeOp r) -> LogicalResult {
+        if (failed(needF32(r.getInput())))
+          return failure();
+        auto x = pad6(shapeOf(r.getInput())), y = pad6(shapeOf(r.getOutput()));
+        SmallVector<float> scales(kRank - r.getScales().size(), 1.0f);
+        scales.append(r.getScales().begin(), r.getScales().end());
+        bool linear = r.getMode() == "linear";
+        StringRef cm = r.getCoordinateMode(), nm = r.getNearestMode();
+        SmallVector<int64_t> at, lo, hi;
+        SmallVector<float> w;
+        for (int d = 0; d < kRank; ++d) {
+          at.push_back(lo.size());
+          for (int64_t o = 0; o < y[d]; ++o) {
+            double s = scales[d], xo;
+            if (cm == "half_pixel") xo = (o + 0.5) / s - 0.5;
+            else if (cm == "pytorch_half_pixel") xo = y[d] > 1 ? (o + 0.5) / s - 0.5 : 0.0;
+            else if (cm == "align_corners") xo = y[d] > 1 ? o * double(x[d] - 1) / double(y[d] - 1) : 0.0;
+            else if (cm == "tf_half_pixel_for_nn") xo = (o + 0.5) / s;
+            else xo = o / s; // asymmetric
+            if (x[d] == y[d] && s == 1.0)
+              xo = o;
+            if (!linear) {
+              double f = std::floor(xo);
+              int64_t i;
+              if (nm == "floor") i = (int64_t)f;
+              else if (nm == "ceil") i = (int64_t)std::ceil(xo);
+              else if (nm == "round_prefer_ceil") i = (int64_t)(xo - f >= 0.5 ? f + 1 : f);
+              else i = (int64_t)(xo - f > 0.5 ? f + 1 : f); // round_prefer_floor
+              i = std::clamp<int64_t>(i, 0, x[d] - 1);
+              lo.push_back(i), hi.push_back(i), w.push_back(0.0f);
+            } else {
+              double f = std::floor(xo);
+              int64_t i0 = (int64_t)f, i1 = i0 + 1;
+              float frac = (float)(xo - f);
+              i0 = std::clamp<int64_t>(i0, 0, x[d] - 1);
+              i1 = std::clamp<int64_t>(i1, 0, x[d] - 1);
+              if (i0 == i1)
+                frac = 0.0f;
+              lo.push_back(i0), hi.push_back(i1), w.push_back(frac);
+            }
+          }
+        }
+        Value out = result(r.getOutput(), loc);
+        call(loc, "resize_f32", {get(r.getInput())}, {out},
+             {table(x), table(y), table(at), table(lo), table(hi), b.getDenseF32ArrayAttr(w)});
+        return success();
+      })
+      .Default([&](Operation *o) { return o->emitError("no kernel for this op"); });
+}
+
+LogicalResult Lowering::run() {
+  MLIRContext *ctx = module.getContext();
+  auto ret = llvm::cast<func::ReturnOp>(oldFn.getBody().front().getTerminator());
+  SmallVector<Type> argTypes;
+  for (Value a : oldFn.getArguments())
+    argTypes.push_back(memrefFor(a));
+  numInputs = argTypes.size();
+  for (Value r : ret.getOperands())
+    argTypes.push_back(memrefFor(r));
+  // A returned value gets its output argument as its buffer when a kernel
+  // produces it (not an input, constant or view) and it is returned once.
+  for (auto [i, r] : llvm::enumerate(ret.getOperands())) {
+    Operation *def = r.getDefiningOp();
+    if (def && !llvm::isa<arith::ConstantOp, nn::ReshapeOp>(def) && !outputSlot.count(r))
+      outputSlot[r] = i;
+  }
+  b.setInsertionPoint(oldFn);
+  fn = b.create<func::FuncOp>(oldFn.getLoc(), "main_kernel", FunctionType::get(ctx, argTypes, {}));
+  Block *body = fn.addEntryBlock();
+  for (unsigned i = 0; i < numInputs; ++i) {
+    buffers[oldFn.getArgument(i)] = body->getArgument(i);
+    if (auto n = oldFn.getArgAttr(i, "emlc.name"))
+      fn.setArgAttr(i, "emlc.name", n);
+  }
+  for (unsigned i = 0; i < ret.getNumOperands(); ++i)
+    if (auto n = oldFn.getResultAttr(i, "emlc.name"))
+      fn.setArgAttr(numInputs + i, "emlc.name", n);
+  fn->setAttr("emlc.num_inputs", b.getI64IntegerAttr(numInputs));
+  b.setInsertionPointToEnd(body);
+  bool ok = true;
+  for (Operation &op : llvm::make_early_inc_range(oldFn.getBody().front())) {
+    if (llvm::isa<arith::ConstantOp, func::ReturnOp>(op))
+      continue;
+    if (failed(lower(&op)))
+      ok = false;
+  }
+  if (!ok)
+    return failure();
+  for (auto [i, r] : llvm::enumerate(ret.getOperands())) {
+    if (auto it = outputSlot.find(r); it != outputSlot.end() && it->second == i)
+      continue;
+    int64_t bytes = llvm::cast<ShapedType>(r.getType()).getNumElements() *
+                    elemBytes(llvm::cast<ShapedType>(r.getType()).getElementType());
+    call(ret.getLoc(), "copy", {get(r)}, {body->getArgument(numInputs + i)}, {i32(bytes)});
+  }
+  b.create<func::ReturnOp>(ret.getLoc());
+  oldFn.erase();
+  fn.setName("main");
+  return success();
+}
+
+struct ConvertNNToKernelPass : emlc::impl::ConvertNNToKernelBase<ConvertNNToKernelPass> {
+  using ConvertNNToKernelBase::ConvertNNToKernelBase;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto fn = module.lookupSymbol<func::FuncOp>("main");
+    if (!fn) {
+      module.emitError("no @main function");
+      return signalPassFailure();
+    }
+    Lowering l(module, fn);
+    if (failed(l.run()))
+      return signalPassFailure();
+    module->setAttr("emlc.target", StringAttr::get(&getContext(), target));
+  }
+};
+} // namespace

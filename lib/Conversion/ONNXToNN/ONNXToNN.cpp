@@ -1,0 +1,678 @@
+//===- ONNXToNN.cpp - onnx dialect -> nn dialect ---------------------------===//
+//
+// One lowering function per ONNX op, found by op name in a table. Lowerings
+// read constant operands (axes, pads, weights) directly and fold weight
+// preprocessing (transposes, BatchNorm scale/shift) into new constants, so the
+// walk is a simple program-order rewrite; afterwards no onnx op may remain.
+// Each bail-out emits an error on the op with the reason, which the driver
+// reports with the node name.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/NN/NNDialect.h"
+#include "dialects/ONNX/ONNXAttrUtils.h"
+#include "dialects/ONNX/ONNXDialect.h"
+#include "emlc/Conversion/Passes.h"
+#include "emlc/Support/ConstantUtils.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringMap.h"
+#include <cmath>
+#include <functional>
+#include <numeric>
+
+namespace emlc {
+#define GEN_PASS_DEF_CONVERTONNXTONN
+#include "emlc/Conversion/Passes.h.inc"
+} // namespace emlc
+
+using namespace mlir;
+using namespace emlc;
+using onnx::getConstant;
+using onnx::getConstInts;
+using onnx::getFloatAttr;
+using onnx::getIntAttr;
+using onnx::getIntsAttr;
+using onnx::getStrAttr;
+using onnx::isNone;
+
+namespace {
+
+using Shape = SmallVector<int64_t>;
+
+/// Builder helpers shared by all lowerings of one op.
+struct Lowerer {
+  Operation *op;
+  IRRewriter &rw;
+  DictionaryAttr attrs;
+  Location loc;
+
+  Lowerer(Operation *op, IRRewriter &rw)
+      : op(op), rw(rw), attrs(op->getAttrDictionary()), loc(op->getLoc()) {}
+
+  LogicalResult fail(const Twine &why) { return op->emitError(why); }
+  Value in(unsigned i) const { return i < op->getNumOperands() ? op->getOperand(i) : Value(); }
+  bool has(unsigned i) const { return !isNone(in(i)); }
+  RankedTensorType type(Value v) const { return llvm::cast<RankedTensorType>(v.getType()); }
+  RankedTensorType outType(unsigned i = 0) const { return type(op->getResult(i)); }
+  Shape shape(Value v) const { return Shape(type(v).getShape()); }
+
+  Value constant(DenseElementsAttr a) { return rw.create<arith::ConstantOp>(loc, a); }
+  Value f32(ArrayRef<int64_t> shape, ArrayRef<float> v) {
+    return constant(f32Constant(rw.getContext(), shape, v));
+  }
+
+  Value reshape(Value v, ArrayRef<int64_t> shape) {
+    auto t = RankedTensorType::get(shape, type(v).getElementType());
+    if (t == v.getType())
+      return v;
+    if (auto c = getConstant(v))
+      return constant(c.reshape(t));
+    return rw.create<nn::ReshapeOp>(loc, t, v);
+  }
+  Value transpose(Value v, ArrayRef<int64_t> perm) {
+    if (auto c = getConstant(v))
+      return constant(transposeConstant(c, perm));
+    Shape s;
+    for (int64_t p : perm)
+      s.push_back(shape(v)[p]);
+    return rw.create<nn::TransposeOp>(loc, RankedTensorType::get(s, type(v).getElementType()), v,
+                                      rw.getDenseI64ArrayAttr(perm));
+  }
+  Value binary(nn::BinaryKind k, Value a, Value b) {
+    Shape s;
+    onnx::broadcastShapes(shape(a), shape(b), s);
+    return rw.create<nn::BinaryOp>(loc, RankedTensorType::get(s, type(a).getElementType()),
+                                   nn::BinaryKindAttr::get(rw.getContext(), k), a, b,
+                                   nullptr, nullptr);
+  }
+  Value unary(nn::UnaryKind k, Value x, float alpha = 0, float beta = 0) {
+    return rw.create<nn::UnaryOp>(loc, x.getType(), nn::UnaryKindAttr::get(rw.getContext(), k), x,
+                                  rw.getF32FloatAttr(alpha), rw.getF32FloatAttr(beta));
+  }
+  void replace(ArrayRef<Value> vals) {
+    for (auto [r, v] : llvm::zip(op->getResults(), vals))
+      r.replaceAllUsesWith(v);
+  }
+};
+
+using LowerFn = std::function<LogicalResult(Lowerer &)>;
+
+nn::UnaryKind unaryKindFor(StringRef name) {
+  return *nn::symbolizeUnaryKind(name);
+}
+
+/// Conv and ConvTranspose, 1-D lifted to 2-D with H = 1.
+LogicalResult lowerConv(Lowerer &L, bool transpose) {
+  Value x = L.in(0), w = L.in(1), b = L.has(2) ? L.in(2) : Value();
+  Shape xs = L.shape(x), ws = L.shape(w);
+  size_t n = xs.size() - 2;
+  if (n > 2)
+    return L.fail("only 1-D and 2-D convolutions are supported (this one has " + Twine(n) + " spatial dims)");
+  if (!llvm::isa<FloatType>(L.type(x).getElementType()))
+    return L.fail("integer convolution needs quantization parameters (use QLinearConv or QDQ)");
+  int64_t group = getIntAttr(L.attrs, "group", 1);
+  auto lift = [&](std::vector<int64_t> v, int64_t fill) {
+    if (n == 1)
+      v.insert(v.begin(), fill);
+    return v;
+  };
+  Shape ks(ws.begin() + 2, ws.end());
+  Shape outShape(L.shape(L.op->getResult(0)));
+  std::vector<int64_t> strides, dil, padsB, padsE;
+  if (!transpose) {
+    onnx::WindowGeometry g;
+    std::string err = onnx::resolveWindow(L.attrs, ArrayRef<int64_t>(xs).drop_front(2), ks, g, false);
+    if (!err.empty())
+      return L.fail(err);
+    strides = g.strides, dil = g.dilations, padsB = g.padsBegin, padsE = g.padsEnd;
+  } else {
+    strides = getIntsAttr(L.attrs, "strides").value_or(std::vector<int64_t>(n, 1));
+    dil = getIntsAttr(L.attrs, "dilations").value_or(std::vector<int64_t>(n, 1));
+    auto pads = getIntsAttr(L.attrs, "pads").value_or(std::vector<int64_t>(2 * n, 0));
+    auto outPad = getIntsAttr(L.attrs, "output_padding").value_or(std::vector<int64_t>(n, 0));
+    std::string autoPad = getStrAttr(L.attrs, "auto_pad", "NOTSET");
+    bool explicitOut = getIntsAttr(L.attrs, "output_shape").has_value();
+    for (size_t i = 0; i < n; ++i) {
+      int64_t full = strides[i] * (xs[i + 2] - 1) + outPad[i] + (ks[i] - 1) * dil[i] + 1;
+      int64_t total = full - outShape[i + 2];
+      if (explicitOut || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+        // SAME_UPPER puts the extra padding at the start for ConvTranspose (ONNX spec).
+        int64_t small = total / 2, big = total - small;
+        bool upper = autoPad != "SAME_LOWER";
+        padsB.push_back(upper ? small : big);
+        padsE.push_back(upper ? big : small);
+        if (explicitOut || autoPad == "SAME_UPPER") {
+          padsB.back() = total - total / 2;
+          padsE.back() = total / 2;
+        }
+      } else if (autoPad == "VALID") {
+        padsB.push_back(0);
+        padsE.push_back(total);
+      } else {
+        padsB.push_back(pads[i]);
+        padsE.push_back(total - pads[i]);
+      }
+    }
+  }
+  strides = lift(strides, 1), dil = lift(dil, 1), padsB = lift(padsB, 0), padsE = lift(padsE, 0);
+  SmallVector<int64_t> pads{padsB[0], padsB[1], padsE[0], padsE[1]};
+  if (n == 1) {
+    x = L.reshape(x, {xs[0], xs[1], 1, xs[2]});
+    w = L.reshape(w, {ws[0], ws[1], 1, ws[2]});
+    outShape.insert(outShape.begin() + 2, 1);
+  }
+  auto ot = RankedTensorType::get(outShape, L.type(x).getElementType());
+  Value y;
+  if (!transpose)
+    y = L.rw.create<nn::Conv2DOp>(L.loc, ot, x, w, b, L.rw.getDenseI64ArrayAttr(strides),
+                                  L.rw.getDenseI64ArrayAttr(dil), L.rw.getDenseI64ArrayAttr(pads),
+                                  L.rw.getI64IntegerAttr(group), nullptr, nullptr);
+  else
+    y = L.rw.create<nn::ConvTranspose2DOp>(L.loc, ot, x, w, b, L.rw.getDenseI64ArrayAttr(strides),
+                                           L.rw.getDenseI64ArrayAttr(dil), L.rw.getDenseI64ArrayAttr(pads),
+                                           L.rw.getI64IntegerAttr(group));
+  if (n == 1)
+    y = L.reshape(y, L.shape(L.op->getResult(0)));
+  L.replace({y});
+  return success();
+}
+
+LogicalResult lowerPool(Lowerer &L, nn::PoolKind kind) {
+  Value x = L.in(0);
+  Shape xs = L.shape(x);
+  size_t n = xs.size() - 2;
+  if (n > 2)
+    return L.fail("only 1-D and 2-D pooling is supported");
+  if (L.op->getNumResults() > 1 && !L.op->getResult(1).use_empty())
+    return L.fail("the Indices output of MaxPool is not supported");
+  if (getIntAttr(L.attrs, "storage_order", 0) != 0)
+    return L.fail("storage_order=1 is not supported");
+  auto ks = *getIntsAttr(L.attrs, "kernel_shape");
+  onnx::WindowGeometry g;
+  std::string err = onnx::resolveWindow(L.attrs, ArrayRef<int64_t>(xs).drop_front(2), ks, g, true);
+  if (!err.empty())
+    return L.fail(err);
+  auto lift = [&](std::vector<int64_t> v, int64_t fill) {
+    if (n == 1)
+      v.insert(v.begin(), fill);
+    return v;
+  };
+  auto k = lift(g.kernel, 1), s = lift(g.strides, 1), d = lift(g.dilations, 1);
+  auto pb = lift(g.padsBegin, 0), pe = lift(g.padsEnd, 0);
+  Shape outShape = L.shape(L.op->getResult(0));
+  if (n == 1) {
+    x = L.reshape(x, {xs[0], xs[1], 1, xs[2]});
+    outShape.insert(outShape.begin() + 2, 1);
+  }
+  Value y = L.rw.create<nn::Pool2DOp>(
+      L.loc, RankedTensorType::get(outShape, L.type(x).getElementType()), nn::PoolKindAttr::get(L.rw.getContext(), kind), x,
+      L.rw.getDenseI64ArrayAttr(k), L.rw.getDenseI64ArrayAttr(s), L.rw.getDenseI64ArrayAttr(d),
+      L.rw.getDenseI64ArrayAttr({pb[0], pb[1], pe[0], pe[1]}),
+      L.rw.getBoolAttr(getIntAttr(L.attrs, "count_include_pad", 0) != 0));
+  if (n == 1)
+    y = L.reshape(y, L.shape(L.op->getResult(0)));
+  L.replace({y});
+  return success();
+}
+
+LogicalResult lowerReduce(Lowerer &L, nn::ReduceKind kind, Value x, std::vector<int64_t> axes, bool keep) {
+  Shape xs = L.shape(x);
+  if (axes.empty()) {
+    axes.resize(xs.size());
+    std::iota(axes.begin(), axes.end(), 0);
+  }
+  Shape kept = xs;
+  SmallVector<int64_t> norm;
+  for (int64_t a : axes) {
+    a = onnx::normalizeAxis(a, xs.size());
+    norm.push_back(a);
+    kept[a] = 1;
+  }
+  llvm::sort(norm);
+  Value y = L.rw.create<nn::ReduceOp>(L.loc, RankedTensorType::get(kept, L.type(x).getElementType()),
+                                      nn::ReduceKindAttr::get(L.rw.getContext(), kind), x,
+                                      L.rw.getDenseI64ArrayAttr(norm));
+  if (!keep)
+    y = L.reshape(y, L.shape(L.op->getResult(0)));
+  L.replace({y});
+  return success();
+}
+
+/// Shape [C] parameters broadcast over axis 1 of a rank-r tensor: [C, 1, ...].
+Shape channelShape(int64_t c, int64_t rank) {
+  Shape s(rank - 1, 1);
+  s[0] = c;
+  return s;
+}
+
+/// Recurrent ops (LSTM, GRU, RNN) unrolled over the sequence into nn ops.
+LogicalResult lowerRecurrent(Lowerer &L, StringRef kind);
+
+const llvm::StringMap<LowerFn> &loweringTable() {
+  static const llvm::StringMap<LowerFn> table = [] {
+    llvm::StringMap<LowerFn> t;
+    using K = nn::UnaryKind;
+    t["conv"] = [](Lowerer &L) { return lowerConv(L, false); };
+    t["conv_transpose"] = [](Lowerer &L) { return lowerConv(L, true); };
+    t["gemm"] = [](Lowerer &L) {
+      Value a = L.in(0), b = L.in(1);
+      if (getIntAttr(L.attrs, "transA", 0))
+        a = L.transpose(a, {1, 0});
+      if (!getIntAttr(L.attrs, "transB", 0))
+        b = L.transpose(b, {1, 0}); // fully_connected wants weight [N, K]
+      float alpha = getFloatAttr(L.attrs, "alpha", 1.0), beta = getFloatAttr(L.attrs, "beta", 1.0);
+      if (alpha != 1.0f) {
+        if (auto c = getConstant(b)) {
+          auto v = floatValues(c);
+          for (float &x : v)
+            x *= alpha;
+          b = L.f32(L.shape(b), v);
+        } else {
+          b = L.binary(nn::BinaryKind::mul, b, L.f32({}, {alpha}));
+        }
+      }
+      int64_t n = L.shape(b)[0];
+      Value bias, late;
+      if (L.has(2) && beta != 0.0f) {
+        Value c = L.in(2);
+        auto cc = getConstant(c);
+        if (cc && beta != 1.0f) {
+          auto v = floatValues(cc);
+          for (float &x : v)
+            x *= beta;
+          c = L.f32(L.shape(c), v);
+        } else if (beta != 1.0f) {
+          c = L.binary(nn::BinaryKind::mul, c, L.f32({}, {beta}));
+        }
+        int64_t ce = L.type(c).getNumElements();
+        Shape cs = L.shape(c);
+        if (ce == n && (cs.empty() || cs.back() == n))
+          bias = L.reshape(c, {n});
+        else
+          late = c; // C of shape [M, N], [M, 1] or scalar: add after the product
+      }
+      auto ot = L.outType();
+      Value y = L.rw.create<nn::FullyConnectedOp>(L.loc, ot, a, b, bias, nullptr, nullptr);
+      if (late)
+        y = L.binary(nn::BinaryKind::add, y, late);
+      L.replace({y});
+      return success();
+    };
+    t["mat_mul"] = [](Lowerer &L) {
+      Value a = L.in(0), b = L.in(1);
+      Shape as = L.shape(a), bs = L.shape(b);
+      Shape out = L.shape(L.op->getResult(0));
+      // x[..., K] * W[K, N] with constant W: a fully connected layer.
+      if (bs.size() == 2 && as.size() >= 2 && getConstant(b)) {
+        int64_t m = 1;
+        for (size_t i = 0; i + 1 < as.size(); ++i)
+          m *= as[i];
+        Value x = L.reshape(a, {m, as.back()});
+        Value w = L.transpose(b, {1, 0});
+        Value y = L.rw.create<nn::FullyConnectedOp>(
+            L.loc, RankedTensorType::get({m, bs[1]}, L.outType().getElementType()), x, w, Value(), nullptr, nullptr);
+        L.replace({L.reshape(y, out)});
+        return success();
+      }
+      if (as.size() == 1)
+        a = L.reshape(a, {1, as[0]});
+      if (bs.size() == 1)
+        b = L.reshape(b, {bs[0], 1});
+      Shape full;
+      Shape batch;
+      onnx::broadcastShapes(ArrayRef<int64_t>(L.shape(a)).drop_back(2), ArrayRef<int64_t>(L.shape(b)).drop_back(2), batch);
+      full = batch;
+      full.push_back(L.shape(a)[L.shape(a).size() - 2]);
+      full.push_back(L.shape(b).back());
+      Value y = L.rw.create<nn::MatMulOp>(L.loc, RankedTensorType::get(full, L.outType().getElementType()), a, b);
+      L.replace({L.reshape(y, out)});
+      return success();
+    };
+    for (const char *name : {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "reciprocal",
+                             "floor", "ceil", "erf", "softplus", "softsign", "sin", "cos"})
+      t[name] = [k = unaryKindFor(name)](Lowerer &L) {
+        L.replace({L.unary(k, L.in(0))});
+        return success();
+      };
+    t["hard_swish"] = [](Lowerer &L) {
+      L.replace({L.unary(K::hard_swish, L.in(0), 1.0f / 6, 0.5f)});
+      return success();
+    };
+    t["leaky_relu"] = [](Lowerer &L) {
+      L.replace({L.unary(K::leaky_relu, L.in(0), getFloatAttr(L.attrs, "alpha", 0.01))});
+      return success();
+    };
+    t["elu"] = [](Lowerer &L) {
+      L.replace({L.unary(K::elu, L.in(0), getFloatAttr(L.attrs, "alpha", 1.0))});
+      return success();
+    };
+    t["selu"] = [](Lowerer &L) {
+      L.replace({L.unary(K::selu, L.in(0), getFloatAttr(L.attrs, "alpha", 1.67326319217681884765625),
+                         getFloatAttr(L.attrs, "gamma", 1.05070102214813232421875))});
+      return success();
+    };
+    t["hard_sigmoid"] = [](Lowerer &L) {
+      L.replace({L.unary(K::hard_sigmoid, L.in(0), getFloatAttr(L.attrs, "alpha", 0.2),
+                         getFloatAttr(L.attrs, "beta", 0.5))});
+      return success();
+    };
+    t["clip"] = [](Lowerer &L) {
+      float lo = -INFINITY, hi = INFINITY;
+      for (int i : {1, 2}) {
+        if (!L.has(i))
+          continue;
+        auto c = getConstant(L.in(i));
+        if (!c)
+          return L.fail("Clip min/max must be constants");
+        float v = llvm::isa<FloatType>(c.getElementType()) ? floatValues(c)[0]
+                                                           : (float)(*c.getValues<APInt>().begin()).getSExtValue();
+        (i == 1 ? lo : hi) = v;
+      }
+      L.replace({L.unary(K::clip, L.in(0), lo, hi)});
+      return success();
+    };
+    t["p_relu"] = [](Lowerer &L) {
+      L.replace({L.binary(nn::BinaryKind::prelu, L.in(0), L.in(1))});
+      return success();
+    };
+    for (auto [name, kind] : {std::pair{"add", nn::BinaryKind::add}, {"sub", nn::BinaryKind::sub},
+                              {"mul", nn::BinaryKind::mul}, {"div", nn::BinaryKind::div},
+                              {"pow", nn::BinaryKind::pow}, {"min", nn::BinaryKind::min},
+                              {"max", nn::BinaryKind::max}, {"sum", nn::BinaryKind::add},
+                              {"mean", nn::BinaryKind::add}})
+      t[name] = [kind = kind, isMean = StringRef(name) == "mean"](Lowerer &L) {
+        Value acc = L.in(0);
+        unsigned n = L.op->getNumOperands();
+        if (n == 1) {
+          L.replace({acc});
+          return success();
+        }
+        for (unsigned i = 1; i < n; ++i)
+          acc = L.binary(kind, acc, L.in(i));
+        if (isMean)
+          acc = L.binary(nn::BinaryKind::mul, acc, L.f32({}, {1.0f / n}));
+        if (L.type(acc) != L.outType())
+          return L.fail("result shape differs from the inferred one");
+        L.replace({acc});
+        return success();
+      };
+    t["softmax"] = [](Lowerer &L) {
+      int64_t axis = onnx::normalizeAxis(getIntAttr(L.attrs, "axis", -1), L.outType().getRank());
+      L.replace({L.rw.create<nn::SoftmaxOp>(L.loc, L.outType(), L.in(0), L.rw.getI64IntegerAttr(axis),
+                                            L.rw.getBoolAttr(false))});
+      return success();
+    };
+    t["log_softmax"] = [](Lowerer &L) {
+      int64_t axis = onnx::normalizeAxis(getIntAttr(L.attrs, "axis", -1), L.outType().getRank());
+      L.replace({L.rw.create<nn::SoftmaxOp>(L.loc, L.outType(), L.in(0), L.rw.getI64IntegerAttr(axis),
+                                            L.rw.getBoolAttr(true))});
+      return success();
+    };
+    t["max_pool"] = [](Lowerer &L) { return lowerPool(L, nn::PoolKind::max); };
+    t["average_pool"] = [](Lowerer &L) { return lowerPool(L, nn::PoolKind::avg); };
+    t["global_average_pool"] = [](Lowerer &L) {
+      std::vector<int64_t> axes;
+      for (int64_t i = 2; i < L.outType().getRank(); ++i)
+        axes.push_back(i);
+      return lowerReduce(L, nn::ReduceKind::mean, L.in(0), axes, true);
+    };
+    t["global_max_pool"] = [](Lowerer &L) {
+      std::vector<int64_t> axes;
+      for (int64_t i = 2; i < L.outType().getRank(); ++i)
+        axes.push_back(i);
+      return lowerReduce(L, nn::ReduceKind::max, L.in(0), axes, true);
+    };
+    for (auto [name, kind] : {std::pair{"reduce_mean", nn::ReduceKind::mean}, {"reduce_max", nn::ReduceKind::max},
+                              {"reduce_min", nn::ReduceKind::min}, {"reduce_sum", nn::ReduceKind::sum}})
+      t[name] = [kind = kind](Lowerer &L) {
+        std::vector<int64_t> axes;
+        if (L.has(1))
+          axes = *getConstInts(L.in(1));
+        if (axes.empty() && getIntAttr(L.attrs, "noop_with_empty_axes", 0)) {
+          L.replace({L.in(0)});
+          return success();
+        }
+        return lowerReduce(L, kind, L.in(0), axes, getIntAttr(L.attrs, "keepdims", 1) != 0);
+      };
+    t["batch_normalization"] = [](Lowerer &L) {
+      auto scale = getConstant(L.in(1)), bias = getConstant(L.in(2)), mean = getConstant(L.in(3)),
+           var = getConstant(L.in(4));
+      if (!scale || !bias || !mean || !var)
+        return L.fail("BatchNormalization needs constant scale, bias, mean and variance");
+      float eps = getFloatAttr(L.attrs, "epsilon", 1e-5);
+      auto s = floatValues(scale), b = floatValues(bias), m = floatValues(mean), v = floatValues(var);
+      std::vector<float> a(s.size()), c(s.size());
+      for (size_t i = 0; i < s.size(); ++i) {
+        a[i] = s[i] / std::sqrt(v[i] + eps);
+        c[i] = b[i] - m[i] * a[i];
+      }
+      Shape cs = channelShape(s.size(), L.outType().getRank());
+      Value y = L.binary(nn::BinaryKind::mul, L.in(0), L.f32(cs, a));
+      y = L.binary(nn::BinaryKind::add, y, L.f32(cs, c));
+      L.replace({y});
+      return success();
+    };
+    t["instance_normalization"] = [](Lowerer &L) {
+      float eps = getFloatAttr(L.attrs, "epsilon", 1e-5);
+      Value y = L.rw.create<nn::NormalizeOp>(L.loc, L.outType(), L.in(0), L.rw.getI64IntegerAttr(2),
+                                             L.rw.getF32FloatAttr(eps));
+      int64_t c = L.shape(L.in(0))[1];
+      Shape cs = channelShape(c, L.outType().getRank());
+      y = L.binary(nn::BinaryKind::mul, y, L.reshape(L.in(1), cs));
+      y = L.binary(nn::BinaryKind::add, y, L.reshape(L.in(2), cs));
+      L.replace({y});
+      return success();
+    };
+    t["layer_normalization"] = [](Lowerer &L) {
+      for (unsigned i = 1; i < L.op->getNumResults(); ++i)
+        if (!L.op->getResult(i).use_empty())
+          return L.fail("the Mean/InvStdDev outputs of LayerNormalization are not supported");
+      int64_t axis = onnx::normalizeAxis(getIntAttr(L.attrs, "axis", -1), L.outType().getRank());
+      float eps = getFloatAttr(L.attrs, "epsilon", 1e-5);
+      Value y = L.rw.create<nn::NormalizeOp>(L.loc, L.outType(), L.in(0), L.rw.getI64IntegerAttr(axis),
+                                             L.rw.getF32FloatAttr(eps));
+      y = L.binary(nn::BinaryKind::mul, y, L.in(1));
+      if (L.has(2))
+        y = L.binary(nn::BinaryKind::add, y, L.in(2));
+      L.replace({y});
+      return success();
+    };
+    for (const char *name : {"reshape", "flatten", "squeeze", "unsqueeze"})
+      t[name] = [](Lowerer &L) {
+        L.replace({L.reshape(L.in(0), L.outType().getShape())});
+        return success();
+      };
+    for (const char *name : {"identity", "dropout"})
+      t[name] = [](Lowerer &L) {
+        if (L.op->getNumResults() > 1 && !L.op->getResult(1).use_empty())
+          return L.fail("the mask output of Dropout is not supported");
+        L.op->getResult(0).replaceAllUsesWith(L.in(0));
+        return success();
+      };
+    t["transpose"] = [](Lowerer &L) {
+      int64_t r = L.outType().getRank();
+      std::vector<int64_t> perm(r);
+      std::iota(perm.rbegin(), perm.rend(), 0);
+      perm = getIntsAttr(L.attrs, "perm").value_or(perm);
+      L.replace({L.transpose(L.in(0), perm)});
+      return success();
+    };
+    t["concat"] = [](Lowerer &L) {
+      int64_t axis = onnx::normalizeAxis(getIntAttr(L.attrs, "axis", 0), L.outType().getRank());
+      SmallVector<Value> ins;
+      for (Value v : L.op->getOperands())
+        if (L.type(v).getNumElements() > 0)
+          ins.push_back(v);
+      L.replace({L.rw.create<nn::ConcatOp>(L.loc, L.outType(), ins, L.rw.getI64IntegerAttr(axis))});
+      return success();
+    };
+    t["pad"] = [](Lowerer &L) {
+      auto pads = getConstInts(L.in(1));
+      std::string mode = getStrAttr(L.attrs, "mode", "constant");
+      if (mode != "constant" && mode != "reflect" && mode != "edge")
+        return L.fail("pad mode '" + mode + "' is not supported");
+      float value = 0;
+      if (L.has(2)) {
+        auto c = getConstant(L.in(2));
+        if (!c)
+          return L.fail("the pad value must be a constant");
+        value = llvm::isa<FloatType>(c.getElementType()) ? floatValues(c)[0]
+                                                         : (float)(*c.getValues<APInt>().begin()).getSExtValue();
+      }
+      for (int64_t p : *pads)
+        if (p < 0)
+          return L.fail("negative pads (cropping) are not supported");
+      L.replace({L.rw.create<nn::PadOp>(L.loc, L.outType(), L.in(0), L.rw.getStringAttr(mode),
+                                        L.rw.getDenseI64ArrayAttr(*pads), L.rw.getF32FloatAttr(value))});
+      return success();
+    };
+    t["slice"] = [](Lowerer &L) {
+      Shape xs = L.shape(L.in(0));
+      auto starts = *getConstInts(L.in(1));
+      std::vector<int64_t> axes(starts.size()), steps(starts.size(), 1);
+      std::iota(axes.begin(), axes.end(), 0);
+      if (L.has(3))
+        axes = *getConstInts(L.in(3));
+      if (L.has(4))
+        steps = *getConstInts(L.in(4));
+      SmallVector<int64_t> begin(xs.size(), 0), step(xs.size(), 1);
+      for (size_t i = 0; i < axes.size(); ++i) {
+        int64_t a = onnx::normalizeAxis(axes[i], xs.size()), d = xs[a], b = starts[i];
+        if (b < 0)
+          b += d;
+        b = steps[i] > 0 ? std::clamp<int64_t>(b, 0, d) : std::clamp<int64_t>(b, 0, d - 1);
+        begin[a] = b;
+        step[a] = steps[i];
+      }
+      L.replace({L.rw.create<nn::SliceOp>(L.loc, L.outType(), L.in(0), L.rw.getDenseI64ArrayAttr(begin),
+                                          L.rw.getDenseI64ArrayAttr(step))});
+      return success();
+    };
+    t["split"] = [](Lowerer &L) {
+      int64_t r = L.outType().getRank();
+      int64_t axis = onnx::normalizeAxis(getIntAttr(L.attrs, "axis", 0), r);
+      SmallVector<Value> outs;
+      int64_t off = 0;
+      for (Value res : L.op->getResults()) {
+        SmallVector<int64_t> begin(r, 0), step(r, 1);
+        begin[axis] = off;
+        off += L.type(res).getDimSize(axis);
+        outs.push_back(L.rw.create<nn::SliceOp>(L.loc, res.getType(), L.in(0), L.rw.getDenseI64ArrayAttr(begin),
+                                                L.rw.getDenseI64ArrayAttr(step)));
+      }
+      L.replace(outs);
+      return success();
+    };
+    t["gather"] = [](Lowerer &L) {
+      int64_t axis = onnx::normalizeAxis(getIntAttr(L.attrs, "axis", 0), L.shape(L.in(0)).size());
+      L.replace({L.rw.create<nn::GatherOp>(L.loc, L.outType(), L.in(0), L.in(1), L.rw.getI64IntegerAttr(axis))});
+      return success();
+    };
+    t["cast"] = [](Lowerer &L) {
+      if (L.type(L.in(0)) == L.outType())
+        L.replace({L.in(0)});
+      else
+        L.replace({L.rw.create<nn::CastOp>(L.loc, L.outType(), L.in(0))});
+      return success();
+    };
+    t["expand"] = [](Lowerer &L) {
+      Value zero = L.constant(DenseElementsAttr::get(
+          RankedTensorType::get(L.outType().getShape(), L.outType().getElementType()),
+          L.rw.getZeroAttr(L.outType().getElementType())));
+      L.replace({L.binary(nn::BinaryKind::add, L.in(0), zero)});
+      return success();
+    };
+    t["resize"] = [](Lowerer &L) {
+      Shape xs = L.shape(L.in(0)), ys(L.outType().getShape());
+      std::string mode = getStrAttr(L.attrs, "mode", "nearest");
+      if (mode != "nearest" && mode != "linear")
+        return L.fail("resize mode '" + mode + "' is not supported (nearest, linear)");
+      std::string coord = getStrAttr(L.attrs, "coordinate_transformation_mode", "half_pixel");
+      if (coord == "tf_crop_and_resize")
+        return L.fail("coordinate_transformation_mode tf_crop_and_resize is not supported");
+      if (getIntAttr(L.attrs, "exclude_outside", 0))
+        return L.fail("exclude_outside=1 is not supported");
+      std::vector<float> scales;
+      if (L.has(2) && L.type(L.in(2)).getNumElements() > 0)
+        scales = floatValues(getConstant(L.in(2)));
+      else
+        for (size_t i = 0; i < xs.size(); ++i)
+          scales.push_back((float)ys[i] / xs[i]);
+      L.replace({L.rw.create<nn::ResizeOp>(
+          L.loc, L.outType(), L.in(0), L.rw.getStringAttr(mode), L.rw.getStringAttr(coord),
+          L.rw.getStringAttr(getStrAttr(L.attrs, "nearest_mode", "round_prefer_floor")),
+          L.rw.getDenseF32ArrayAttr(scales), L.rw.getF32FloatAttr(getFloatAttr(L.attrs, "cubic_coeff_a", -0.75)))});
+      return success();
+    };
+    t["depth_to_space"] = [](Lowerer &L) {
+      Shape x = L.shape(L.in(0));
+      int64_t b = getIntAttr(L.attrs, "blocksize", 1), c = x[1] / (b * b);
+      bool crd = getStrAttr(L.attrs, "mode", "DCR") == "CRD";
+      Value v = crd ? L.reshape(L.in(0), {x[0], c, b, b, x[2], x[3]}) : L.reshape(L.in(0), {x[0], b, b, c, x[2], x[3]});
+      v = crd ? L.transpose(v, {0, 1, 4, 2, 5, 3}) : L.transpose(v, {0, 3, 4, 1, 5, 2});
+      L.replace({L.reshape(v, L.outType().getShape())});
+      return success();
+    };
+    t["space_to_depth"] = [](Lowerer &L) {
+      Shape x = L.shape(L.in(0));
+      int64_t b = getIntAttr(L.attrs, "blocksize", 1);
+      Value v = L.reshape(L.in(0), {x[0], x[1], x[2] / b, b, x[3] / b, b});
+      v = L.transpose(v, {0, 3, 5, 1, 2, 4});
+      L.replace({L.reshape(v, L.outType().getShape())});
+      return success();
+    };
+    t["lstm"] = [](Lowerer &L) { return lowerRecurrent(L, "lstm"); };
+    t["gru"] = [](Lowerer &L) { return lowerRecurrent(L, "gru"); };
+    t["rnn"] = [](Lowerer &L) { return lowerRecurrent(L, "rnn"); };
+    return t;
+  }();
+  return table;
+}
+
+LogicalResult lowerRecurrent(Lowerer &L, StringRef kind) {
+  return L.fail(kind.upper() + " is not lowered yet");
+}
+
+struct ConvertONNXToNNPass : emlc::impl::ConvertONNXToNNBase<ConvertONNXToNNPass> {
+  void runOnOperation() override {
+    IRRewriter rw(&getContext());
+    SmallVector<Operation *> work;
+    getOperation().walk([&](Operation *op) {
+      if (op->getDialect() && op->getDialect()->getNamespace() == "onnx" && !llvm::isa<onnx::NoneOp>(op))
+        work.push_back(op);
+    });
+    bool ok = true;
+    for (Operation *op : work) {
+      StringRef name = op->getName().stripDialect();
+      auto it = loweringTable().find(name);
+      if (it == loweringTable().end()) {
+        op->emitError("cannot be lowered: the value is computed at run time, or the op is only "
+                      "supported when its inputs are constants");
+        ok = false;
+        continue;
+      }
+      rw.setInsertionPoint(op);
+      Lowerer L(op, rw);
+      if (failed(it->second(L))) {
+        ok = false;
+        continue;
+      }
+      for (Value r : op->getResults())
+        if (!r.use_empty()) {
+          op->emitError("internal: a result was left without a replacement");
+          ok = false;
+        }
+    }
+    if (!ok)
+      return signalPassFailure();
+    for (Operation *op : llvm::reverse(work))
+      op->erase();
+    getOperation().walk([&](onnx::NoneOp op) {
+      if (op->use_empty())
+        op->erase();
+    });
+  }
+};
+} // namespace

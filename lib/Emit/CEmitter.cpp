@@ -1,0 +1,366 @@
+//===- CEmitter.cpp - kernel dialect -> C99 files ----------------------------===//
+//
+// A mechanical printer: every buffer is a pointer expression (argument,
+// weight or arena offset), every kernel.call one C call, every integer table
+// one static const array (deduplicated by contents). Kernel sources come from
+// the embedded `// @kernel NAME` sections of the target's kernel folders.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emlc/Emit/CEmitter.h"
+#include "dialects/Kernel/KernelDialect.h"
+#include "emlc/Emit/EmbeddedKernels.h"
+#include "targets/Target.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/StringRef.h"
+#include <cmath>
+#include <set>
+#include <sstream>
+
+using namespace mlir;
+
+namespace emlc {
+namespace {
+
+std::string cType(Type t) {
+  if (t.isF32()) return "float";
+  if (t.isF64()) return "double";
+  if (t.isF16() || t.isBF16()) return "uint16_t";
+  auto it = llvm::cast<IntegerType>(t);
+  if (it.getWidth() == 1) return "uint8_t";
+  return std::string(it.isUnsigned() ? "uint" : "int") + std::to_string(it.getWidth()) + "_t";
+}
+
+std::string floatLiteral(double v) {
+  if (std::isnan(v)) return "NAN";
+  if (std::isinf(v)) return v > 0 ? "INFINITY" : "-INFINITY";
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.9g", v);
+  std::string s = buf;
+  if (s.find_first_of(".e") == std::string::npos)
+    s += ".0";
+  return s + "f";
+}
+std::string doubleLiteral(double v) {
+  if (std::isnan(v)) return "NAN";
+  if (std::isinf(v)) return v > 0 ? "INFINITY" : "-INFINITY";
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.17g", v);
+  std::string s = buf;
+  if (s.find_first_of(".e") == std::string::npos)
+    s += ".0";
+  return s;
+}
+std::string intLiteral(const APInt &v, IntegerType t) {
+  unsigned w = t.getWidth();
+  if (w == 1) return v.isZero() ? "0" : "1";
+  if (t.isUnsigned()) {
+    std::string s = std::to_string(v.getZExtValue());
+    return w == 64 ? s + "ULL" : w == 32 ? s + "U" : s;
+  }
+  int64_t x = v.getSExtValue();
+  if (w == 64 && x == INT64_MIN) return "INT64_MIN";
+  if (w == 32 && x == INT32_MIN) return "INT32_MIN";
+  std::string s = std::to_string(x);
+  return w == 64 ? "INT64_C(" + s + ")" : s;
+}
+
+/// A kernel source section: `// @kernel NAME` up to the next marker.
+struct Section {
+  std::string file;
+  size_t order; ///< position in the file, so helpers print before users
+  std::string text;
+  std::vector<std::string> requires_;
+};
+
+/// All sections of the embedded kernel files in `dirs` (first dir wins).
+std::map<std::string, Section> loadSections(const std::vector<std::string> &dirs, std::string &prelude) {
+  std::map<std::string, Section> out;
+  for (const std::string &dir : dirs)
+    for (unsigned i = 0; i < kNumEmbeddedKernels; ++i) {
+      llvm::StringRef path = kEmbeddedKernels[i].path;
+      if (!path.starts_with(dir + "/kernels/"))
+        continue;
+      if (path.ends_with("prelude.h")) {
+        if (prelude.empty())
+          prelude = kEmbeddedKernels[i].text;
+        continue;
+      }
+      llvm::SmallVector<llvm::StringRef> lines;
+      llvm::StringRef(kEmbeddedKernels[i].text).split(lines, '\n');
+      Section *cur = nullptr;
+      std::string curName;
+      size_t idx = 0;
+      for (llvm::StringRef line : lines) {
+        if (line.starts_with("// @kernel ")) {
+          curName = line.drop_front(11).trim().str();
+          if (out.count(curName)) { // a more specific target already provides it
+            cur = nullptr;
+            continue;
+          }
+          cur = &out[curName];
+          cur->file = path.str();
+          cur->order = idx++;
+          continue;
+        }
+        if (!cur)
+          continue;
+        if (line.starts_with("// @requires ")) {
+          cur->requires_.push_back(line.drop_front(13).trim().str());
+          continue;
+        }
+        cur->text += line.str() + "\n";
+      }
+    }
+  return out;
+}
+
+class Printer {
+public:
+  Printer(ModuleOp module, const EmitOptions &opts) : module(module), opts(opts), prefix(opts.name + "_") {}
+  bool run(EmittedFiles &files, std::string &error);
+
+private:
+  ModuleOp module;
+  const EmitOptions &opts;
+  std::string prefix;
+  DenseMap<Value, std::string> exprs;
+  std::map<std::string, std::string> tables; ///< contents -> name
+  std::vector<std::string> tableDefs;
+
+  std::string table(Attribute a) {
+    std::ostringstream body;
+    std::string type;
+    size_t n = 0;
+    if (auto t = llvm::dyn_cast<DenseI32ArrayAttr>(a)) {
+      type = "int32_t";
+      n = t.size();
+      for (size_t i = 0; i < n; ++i)
+        body << (i ? ", " : "") << t[i];
+    } else {
+      auto f = llvm::cast<DenseF32ArrayAttr>(a);
+      type = "float";
+      n = f.size();
+      for (size_t i = 0; i < n; ++i)
+        body << (i ? ", " : "") << floatLiteral(f[i]);
+    }
+    std::string key = type + "{" + body.str() + "}";
+    auto it = tables.find(key);
+    if (it != tables.end())
+      return it->second;
+    std::string name = prefix + "t" + std::to_string(tables.size());
+    tables[key] = name;
+    tableDefs.push_back("static const " + type + " " + name + "[" + std::to_string(std::max<size_t>(n, 1)) +
+                        "] = {" + (n ? body.str() : "0") + "};");
+    return name;
+  }
+  std::string scalar(Attribute a) {
+    if (auto i = llvm::dyn_cast<IntegerAttr>(a)) {
+      if (auto it = llvm::dyn_cast<IntegerType>(i.getType()))
+        return intLiteral(i.getValue(), it);
+      return std::to_string(i.getInt());
+    }
+    if (auto f = llvm::dyn_cast<FloatAttr>(a))
+      return f.getType().isF64() ? doubleLiteral(f.getValueAsDouble()) : floatLiteral(f.getValueAsDouble());
+    return table(a);
+  }
+};
+
+bool Printer::run(EmittedFiles &files, std::string &error) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  if (!fn) {
+    error = "no @main function to emit";
+    return false;
+  }
+  std::string targetName = "generic";
+  if (auto t = module->getAttrOfType<StringAttr>("emlc.target"))
+    targetName = t.getValue().str();
+  const TargetInfo *target = lookupTarget(targetName);
+  if (!target) {
+    error = "unknown target '" + targetName + "'";
+    return false;
+  }
+  int64_t arena = 0;
+  if (auto a = module->getAttrOfType<IntegerAttr>("emlc.arena_size"))
+    arena = a.getInt();
+  unsigned numInputs = fn->getAttrOfType<IntegerAttr>("emlc.num_inputs").getInt();
+  unsigned numOutputs = fn.getNumArguments() - numInputs;
+  const std::string &N = opts.name;
+
+  // Weights.
+  std::ostringstream weights, decls;
+  weights << "/* Generated by emlc from " << opts.sourceName << ". Do not edit. */\n"
+          << "#include <stdint.h>\n#include <math.h>\n#include \"" << N << ".h\"\n\n";
+  int64_t weightBytes = 0;
+  for (auto g : module.getOps<memref::GlobalOp>()) {
+    auto type = g.getType();
+    auto init = llvm::cast<DenseElementsAttr>(*g.getInitialValue());
+    std::string ct = cType(type.getElementType()), name = prefix + g.getSymName().str();
+    int64_t n = type.getNumElements();
+    unsigned w = type.getElementType().getIntOrFloatBitWidth();
+    weightBytes += n * (w < 8 ? 1 : w / 8);
+    decls << "extern const " << ct << " " << name << "[" << std::max<int64_t>(n, 1) << "];\n";
+    weights << "const " << ct << " " << name << "[" << std::max<int64_t>(n, 1) << "] = {";
+    int64_t k = 0;
+    auto sep = [&]() { weights << (k++ % 8 ? " " : "\n  "); };
+    if (n == 0)
+      weights << "0";
+    else if (auto ft = llvm::dyn_cast<FloatType>(type.getElementType())) {
+      for (const APFloat &v : init.getValues<APFloat>()) {
+        sep();
+        weights << (ft.isF64() ? doubleLiteral(v.convertToDouble()) : floatLiteral(v.convertToDouble())) << ",";
+      }
+    } else {
+      auto it = llvm::cast<IntegerType>(type.getElementType());
+      for (const APInt &v : init.getValues<APInt>()) {
+        sep();
+        weights << intLiteral(v, it) << ",";
+      }
+    }
+    weights << "\n};\n";
+  }
+
+  // Buffer expressions.
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+    auto t = llvm::cast<MemRefType>(fn.getArgument(i).getType());
+    exprs[fn.getArgument(i)] = i < numInputs
+                                   ? "((const " + cType(t.getElementType()) + " *)inputs[" + std::to_string(i) + "])"
+                                   : "((" + cType(t.getElementType()) + " *)outputs[" +
+                                         std::to_string(i - numInputs) + "])";
+  }
+  std::ostringstream body;
+  std::vector<std::string> used;
+  std::set<std::string> usedSet;
+  bool ok = true;
+  fn.walk([&](Operation *op) {
+    if (auto g = llvm::dyn_cast<memref::GetGlobalOp>(op)) {
+      exprs[g.getResult()] = prefix + g.getName().str();
+    } else if (auto a = llvm::dyn_cast<kernel::AllocOp>(op)) {
+      exprs[a.getResult()] = "((" + cType(a.getType().getElementType()) + " *)(arena + " +
+                             std::to_string(a.getOffset().value_or(0)) + "))";
+    } else if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
+      exprs[v.getResult()] = exprs[v.getSource()];
+    } else if (auto c = llvm::dyn_cast<kernel::CallOp>(op)) {
+      std::string callee = c.getCallee().str();
+      if (usedSet.insert(callee).second)
+        used.push_back(callee);
+      body << "  emlc_" << callee << "(";
+      bool first = true;
+      auto arg = [&](const std::string &s) {
+        body << (first ? "" : ", ") << s;
+        first = false;
+      };
+      for (Value v : c.getIns())
+        arg(exprs[v]);
+      for (Value v : c.getOuts())
+        arg(exprs[v]);
+      for (Attribute a : c.getArgs())
+        arg(scalar(a));
+      body << ");\n";
+    } else if (!llvm::isa<func::FuncOp, func::ReturnOp>(op)) {
+      op->emitError("cannot be emitted as C");
+      ok = false;
+    }
+  });
+  if (!ok) {
+    error = "the module contains ops the C printer does not know";
+    return false;
+  }
+
+  // Kernel sources, with their helpers, in file order.
+  std::string prelude;
+  auto sections = loadSections(target->kernelDirs, prelude);
+  std::vector<std::string> needed;
+  std::set<std::string> seen;
+  std::function<bool(const std::string &)> need = [&](const std::string &k) {
+    if (seen.count(k))
+      return true;
+    auto it = sections.find(k);
+    if (it == sections.end()) {
+      error = "target '" + targetName + "' has no kernel '" + k + "'";
+      return false;
+    }
+    seen.insert(k);
+    for (const auto &r : it->second.requires_)
+      if (!need(r))
+        return false;
+    needed.push_back(k);
+    return true;
+  };
+  for (const auto &k : used)
+    if (!need(k))
+      return false;
+  std::sort(needed.begin(), needed.end(), [&](const std::string &a, const std::string &b) {
+    const Section &x = sections[a], &y = sections[b];
+    return std::tie(x.file, x.order) < std::tie(y.file, y.order);
+  });
+
+  std::ostringstream src;
+  src << "/* Generated by emlc from " << opts.sourceName << " for target " << targetName
+      << ". Do not edit. */\n#include \"" << N << ".h\"\n" << prelude << "\n";
+  src << "/* ---- kernels (" << needed.size() << " sections from targets/" << target->kernelDirs.front()
+      << ") ---- */\n";
+  for (const auto &k : needed)
+    src << sections[k].text;
+  src << "\n/* ---- weights (" << N << "_weights.c) ---- */\n" << decls.str();
+  src << "\n/* ---- parameter tables ---- */\n";
+  for (const auto &t : tableDefs)
+    src << t << "\n";
+  std::string A = N + "_ARENA";
+  src << "\n/* ---- arena: " << arena << " bytes; define " << A
+      << " to a buffer of at least " << N << "_ARENA_SIZE bytes (8-byte aligned) to provide it ---- */\n"
+      << "#ifndef " << A << "\nstatic union {\n  uint64_t align;\n  uint8_t bytes[" << std::max<int64_t>(arena, 1)
+      << "];\n} " << N << "_arena_storage;\n#define " << A << " (" << N << "_arena_storage.bytes)\n#endif\n\n";
+  src << "int " << N << "_run(const void *const inputs[], void *const outputs[]) {\n"
+      << "  uint8_t *const arena = (uint8_t *)(" << A << ");\n"
+      << "  (void)arena;\n"
+      << "  if (!inputs || !outputs)\n    return 1;\n";
+  for (unsigned i = 0; i < numInputs; ++i)
+    src << "  if (!inputs[" << i << "])\n    return 1;\n";
+  for (unsigned i = 0; i < numOutputs; ++i)
+    src << "  if (!outputs[" << i << "])\n    return 1;\n";
+  src << body.str() << "  return 0;\n}\n";
+
+  std::ostringstream hdr;
+  std::string guard = N + "_H_";
+  for (char &ch : guard)
+    ch = (char)std::toupper((unsigned char)ch);
+  hdr << "/* Generated by emlc from " << opts.sourceName << " for target " << targetName << ". Do not edit. */\n"
+      << "#ifndef " << guard << "\n#define " << guard << "\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+      << "/* Bytes of working memory (one static arena, planned at compile time). */\n"
+      << "#define " << N << "_ARENA_SIZE " << arena << "\n"
+      << "/* Bytes of constant weights (flash). */\n#define " << N << "_WEIGHTS_SIZE " << weightBytes << "\n"
+      << "#define " << N << "_NUM_INPUTS " << numInputs << "\n#define " << N << "_NUM_OUTPUTS " << numOutputs << "\n\n";
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+    auto t = llvm::cast<MemRefType>(fn.getArgument(i).getType());
+    bool isIn = i < numInputs;
+    unsigned k = isIn ? i : i - numInputs;
+    std::string onnxName;
+    if (auto n = fn.getArgAttrOfType<StringAttr>(i, "emlc.name"))
+      onnxName = n.getValue().str();
+    std::string dims;
+    for (int64_t d : t.getShape())
+      dims += "[" + std::to_string(d) + "]";
+    hdr << "/* " << (isIn ? "inputs" : "outputs") << "[" << k << "]: \"" << onnxName << "\", "
+        << cType(t.getElementType()) << dims << " */\n"
+        << "#define " << N << (isIn ? "_INPUT_" : "_OUTPUT_") << k << "_COUNT " << t.getNumElements() << "\n";
+  }
+  hdr << "\n/* Runs one inference. inputs[i] and outputs[i] point to dense C-order\n"
+      << "   buffers of the types above. Returns 0 on success, 1 on a NULL buffer. */\n"
+      << "int " << N << "_run(const void *const inputs[], void *const outputs[]);\n\n"
+      << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+
+  files[N + ".h"] = hdr.str();
+  files[N + ".c"] = src.str();
+  files[N + "_weights.c"] = weights.str();
+  return true;
+}
+} // namespace
+
+bool emitC(ModuleOp module, const EmitOptions &options, EmittedFiles &files, std::string &error) {
+  Printer p(module, options);
+  return p.run(files, error);
+}
+
+} // namespace emlc

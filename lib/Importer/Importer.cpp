@@ -1,0 +1,611 @@
+//===- Importer.cpp - ONNX protobuf -> onnx dialect -----------------------===//
+//
+// Walks the graph in order, turning initializers and Constant nodes into
+// arith.constant, and every other node into the onnx op of the same name with
+// static result types (ONNXShapeInference). Opset differences are normalized
+// here (see normalizeNode) so that the dialect has one meaning per op. Ops
+// whose operands are all constants fold on the spot, which is how PyTorch's
+// Shape -> Gather -> Concat -> Reshape subgraphs become constant shapes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emlc/Importer/Importer.h"
+#include "dialects/ONNX/ONNXAttrUtils.h"
+#include "dialects/ONNX/ONNXDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/onnx_pb.h>
+#include <fstream>
+#include <sstream>
+
+using namespace mlir;
+
+namespace emlc {
+namespace {
+
+std::string fmtShape(ArrayRef<int64_t> s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i)
+    out += (i ? "x" : "") + std::to_string(s[i]);
+  return out.empty() ? "scalar" : out;
+}
+
+class Importer {
+public:
+  Importer(MLIRContext &ctx, const ImportOptions &opts, std::string modelDir)
+      : ctx(ctx), opts(opts), modelDir(std::move(modelDir)), builder(&ctx) {}
+
+  ImportResult run(const ::onnx::ModelProto &model);
+
+private:
+  MLIRContext &ctx;
+  const ImportOptions &opts;
+  std::string modelDir;
+  OpBuilder builder;
+  ImportResult result;
+  llvm::StringMap<Value> values;
+  int64_t opset = 0;
+  std::string unboundNote; ///< appended to shape errors when a dim defaulted to 1
+
+  bool fail(const std::string &msg) {
+    if (result.error.empty())
+      result.error = msg;
+    return false;
+  }
+  std::string where(const ::onnx::NodeProto &n) {
+    return "node '" + (n.name().empty() ? (n.output_size() ? n.output(0) : std::string("?")) : n.name()) +
+           "' (" + n.op_type() + ", opset " + std::to_string(opset) + ")";
+  }
+
+  Location loc(const ::onnx::NodeProto &n) {
+    return NameLoc::get(StringAttr::get(&ctx, n.name().empty() && n.output_size() ? n.output(0) : n.name()));
+  }
+
+  bool readTensor(const ::onnx::TensorProto &t, DenseElementsAttr &out, std::string &err);
+  bool importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block *&body);
+  bool importNode(const ::onnx::NodeProto &n);
+  bool convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute &out, std::string &err);
+  Value constI64(ArrayRef<int64_t> v, Location l) {
+    auto t = RankedTensorType::get({(int64_t)v.size()}, builder.getI64Type());
+    return builder.create<arith::ConstantOp>(l, DenseElementsAttr::get(t, v));
+  }
+  Value constF32(ArrayRef<float> v, Location l, bool scalar = false) {
+    auto t = scalar ? RankedTensorType::get({}, builder.getF32Type())
+                    : RankedTensorType::get({(int64_t)v.size()}, builder.getF32Type());
+    return builder.create<arith::ConstantOp>(l, DenseElementsAttr::get(t, v));
+  }
+  Value none(Location l) { return builder.create<onnx::NoneOp>(l, builder.getNoneType()); }
+  /// Creates an onnx op with inferred result types and folds it when it can.
+  bool createOp(const std::string &mnemonic, SmallVector<Value> operands, NamedAttrList attrs,
+                unsigned numResults, Location l, const std::string &who,
+                SmallVectorImpl<Value> &results);
+};
+
+bool Importer::readTensor(const ::onnx::TensorProto &t, DenseElementsAttr &out, std::string &err) {
+  Type elem = onnx::elementTypeFromONNX(&ctx, t.data_type());
+  if (!elem) {
+    err = "tensor '" + t.name() + "' has unsupported data type " + std::to_string(t.data_type());
+    return false;
+  }
+  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
+  for (int64_t d : shape)
+    if (d < 0) {
+      err = "tensor '" + t.name() + "' has a negative dimension";
+      return false;
+    }
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  // Store narrow integers signless so arith.constant accepts them; the
+  // unsigned meaning is kept in the tensor element type elsewhere.
+  Type storage = elem;
+  if (auto it = llvm::dyn_cast<IntegerType>(elem))
+    storage = IntegerType::get(&ctx, it.getWidth(), it.isUnsigned() ? IntegerType::Unsigned : IntegerType::Signless);
+  auto type = RankedTensorType::get(shape, storage);
+  unsigned bits = elem.getIntOrFloatBitWidth();
+  unsigned bytesPer = bits == 1 ? 1 : bits / 8;
+
+  std::string raw;
+  bool hasRaw = t.has_raw_data();
+  if (t.data_location() == ::onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto &kv : t.external_data()) {
+      if (kv.key() == "location") location = kv.value();
+      else if (kv.key() == "offset") offset = std::stoll(kv.value());
+      else if (kv.key() == "length") length = std::stoll(kv.value());
+    }
+    if (modelDir.empty()) {
+      err = "tensor '" + t.name() + "' uses external data, which needs the model file's folder";
+      return false;
+    }
+    // External data must stay inside the model's folder: no absolute paths, no '..'.
+    llvm::SmallString<256> p(location);
+    if (location.empty() || llvm::sys::path::is_absolute(p) ||
+        llvm::any_of(llvm::make_range(llvm::sys::path::begin(p), llvm::sys::path::end(p)),
+                     [](StringRef c) { return c == ".."; })) {
+      err = "tensor '" + t.name() + "': external data path '" + location +
+            "' escapes the model folder; external files must be inside " + modelDir;
+      return false;
+    }
+    llvm::SmallString<256> full(modelDir);
+    llvm::sys::path::append(full, location);
+    std::ifstream f(full.str().str(), std::ios::binary);
+    if (!f) {
+      err = "tensor '" + t.name() + "': cannot open external data file " + full.str().str();
+      return false;
+    }
+    f.seekg(0, std::ios::end);
+    int64_t fsize = f.tellg();
+    if (length < 0)
+      length = fsize - offset;
+    if (offset < 0 || offset + length > fsize) {
+      err = "tensor '" + t.name() + "': external data range is outside " + full.str().str();
+      return false;
+    }
+    raw.resize(length);
+    f.seekg(offset);
+    f.read(raw.data(), length);
+    hasRaw = true;
+  } else if (hasRaw) {
+    raw = t.raw_data();
+  }
+
+  if (hasRaw) {
+    if ((int64_t)raw.size() != n * (int64_t)bytesPer) {
+      err = "tensor '" + t.name() + "' has " + std::to_string(raw.size()) + " bytes of data, expected " +
+            std::to_string(n * bytesPer) + " (file truncated or corrupt?)";
+      return false;
+    }
+    if (bits == 1) {
+      SmallVector<bool> v;
+      for (char c : raw)
+        v.push_back(c != 0);
+      out = DenseElementsAttr::get(type, ArrayRef<bool>(v));
+      return true;
+    }
+    bool detectedSplat = false;
+    if (!DenseElementsAttr::isValidRawBuffer(type, ArrayRef<char>(raw.data(), raw.size()), detectedSplat)) {
+      err = "tensor '" + t.name() + "' has an invalid data buffer";
+      return false;
+    }
+    out = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(raw.data(), raw.size()));
+    return true;
+  }
+  auto check = [&](int64_t have) {
+    if (have != n) {
+      err = "tensor '" + t.name() + "' has " + std::to_string(have) + " values, its shape " +
+            fmtShape(shape) + " needs " + std::to_string(n);
+      return false;
+    }
+    return true;
+  };
+  switch (t.data_type()) {
+  case ::onnx::TensorProto::FLOAT: {
+    if (!check(t.float_data_size())) return false;
+    out = DenseElementsAttr::get(type, ArrayRef<float>(t.float_data().data(), n));
+    return true;
+  }
+  case ::onnx::TensorProto::DOUBLE: {
+    if (!check(t.double_data_size())) return false;
+    out = DenseElementsAttr::get(type, ArrayRef<double>(t.double_data().data(), n));
+    return true;
+  }
+  case ::onnx::TensorProto::INT64: {
+    if (!check(t.int64_data_size())) return false;
+    out = DenseElementsAttr::get(type, ArrayRef<int64_t>(t.int64_data().data(), n));
+    return true;
+  }
+  case ::onnx::TensorProto::UINT64: {
+    if (!check(t.uint64_data_size())) return false;
+    out = DenseElementsAttr::get(type, ArrayRef<uint64_t>(t.uint64_data().data(), n));
+    return true;
+  }
+  case ::onnx::TensorProto::UINT32: {
+    if (!check(t.uint64_data_size())) return false;
+    SmallVector<uint32_t> v(t.uint64_data().begin(), t.uint64_data().end());
+    out = DenseElementsAttr::get(type, ArrayRef<uint32_t>(v));
+    return true;
+  }
+  case ::onnx::TensorProto::FLOAT16: {
+    if (!check(t.int32_data_size())) return false;
+    SmallVector<APFloat> v;
+    for (int32_t bitsv : t.int32_data())
+      v.push_back(APFloat(APFloat::IEEEhalf(), APInt(16, (uint64_t)bitsv)));
+    out = DenseElementsAttr::get(type, v);
+    return true;
+  }
+  default: { // int32 storage for all narrower integers and bool
+    if (!check(t.int32_data_size())) return false;
+    SmallVector<APInt> v;
+    for (int32_t x : t.int32_data())
+      v.push_back(APInt(std::max(bits, 1u), (uint64_t)(int64_t)x, /*isSigned=*/true));
+    out = DenseElementsAttr::get(type, v);
+    return true;
+  }
+  }
+}
+
+bool Importer::convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute &out, std::string &err) {
+  Attribute v;
+  switch (a.type()) {
+  case ::onnx::AttributeProto::INT: v = builder.getI64IntegerAttr(a.i()); break;
+  case ::onnx::AttributeProto::FLOAT: v = builder.getF32FloatAttr(a.f()); break;
+  case ::onnx::AttributeProto::STRING: v = builder.getStringAttr(a.s()); break;
+  case ::onnx::AttributeProto::INTS:
+    v = builder.getDenseI64ArrayAttr(SmallVector<int64_t>(a.ints().begin(), a.ints().end()));
+    break;
+  case ::onnx::AttributeProto::FLOATS:
+    v = builder.getDenseF32ArrayAttr(SmallVector<float>(a.floats().begin(), a.floats().end()));
+    break;
+  case ::onnx::AttributeProto::STRINGS: {
+    SmallVector<Attribute> s;
+    for (const auto &x : a.strings())
+      s.push_back(builder.getStringAttr(x));
+    v = builder.getArrayAttr(s);
+    break;
+  }
+  case ::onnx::AttributeProto::TENSOR: {
+    DenseElementsAttr d;
+    if (!readTensor(a.t(), d, err))
+      return false;
+    v = d;
+    break;
+  }
+  default:
+    err = "attribute '" + a.name() + "' has a type emlc does not support (graphs, sparse tensors, type protos)";
+    return false;
+  }
+  out = NamedAttribute(builder.getStringAttr(a.name()), v);
+  return true;
+}
+
+bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block *&body) {
+  std::set<std::string> inits;
+  for (const auto &t : g.initializer())
+    inits.insert(t.name());
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  std::set<std::string> seenBindings;
+  for (const auto &in : g.input()) {
+    if (inits.count(in.name()))
+      continue;
+    if (!in.type().has_tensor_type())
+      return fail("graph input '" + in.name() + "' is not a tensor (sequences, maps and optionals are not supported)");
+    const auto &tt = in.type().tensor_type();
+    Type elem = onnx::elementTypeFromONNX(&ctx, tt.elem_type());
+    if (!elem)
+      return fail("graph input '" + in.name() + "' has unsupported element type " + std::to_string(tt.elem_type()));
+    SmallVector<int64_t> shape;
+    auto bound = opts.inputShapes.find(in.name());
+    if (bound != opts.inputShapes.end()) {
+      seenBindings.insert(in.name());
+      shape.assign(bound->second.begin(), bound->second.end());
+      if (tt.has_shape() && tt.shape().dim_size() != (int)shape.size())
+        return fail("--shape " + in.name() + "=" + fmtShape(shape) + " has rank " + std::to_string(shape.size()) +
+                    ", the model's input has rank " + std::to_string(tt.shape().dim_size()));
+      if (tt.has_shape())
+        for (int i = 0; i < tt.shape().dim_size(); ++i)
+          if (tt.shape().dim(i).has_dim_value() && tt.shape().dim(i).dim_value() != shape[i])
+            return fail("--shape " + in.name() + "=" + fmtShape(shape) + " contradicts the model's static dimension " +
+                        std::to_string(i) + " = " + std::to_string(tt.shape().dim(i).dim_value()));
+    } else {
+      if (!tt.has_shape())
+        return fail("graph input '" + in.name() + "' has no shape; give one with --shape " + in.name() + "=DxDx...");
+      for (int i = 0; i < tt.shape().dim_size(); ++i) {
+        const auto &d = tt.shape().dim(i);
+        if (d.has_dim_value() && d.dim_value() > 0) {
+          shape.push_back(d.dim_value());
+          continue;
+        }
+        std::string name = d.has_dim_param() ? d.dim_param() : "?";
+        result.warnings.push_back("input '" + in.name() + "' dimension " + std::to_string(i) + " ('" + name +
+                                  "') is dynamic; using 1 (bind it with --shape " + in.name() + "=...)");
+        unboundNote = " (input '" + in.name() + "' has a dynamic dimension '" + name +
+                      "' set to 1; bind it with --shape " + in.name() + "=...)";
+        shape.push_back(1);
+      }
+    }
+    argTypes.push_back(RankedTensorType::get(shape, elem));
+    argNames.push_back(in.name());
+  }
+  for (const auto &kv : opts.inputShapes)
+    if (!seenBindings.count(kv.first)) {
+      std::string names;
+      for (auto &n : argNames)
+        names += (names.empty() ? "" : ", ") + n;
+      return fail("--shape names '" + kv.first + "', which is not a graph input (inputs: " + names + ")");
+    }
+  fn = builder.create<func::FuncOp>(UnknownLoc::get(&ctx), "main", builder.getFunctionType(argTypes, {}));
+  body = fn.addEntryBlock();
+  for (size_t i = 0; i < argNames.size(); ++i) {
+    fn.setArgAttr(i, "emlc.name", builder.getStringAttr(argNames[i]));
+    values[argNames[i]] = body->getArgument(i);
+  }
+  return true;
+}
+
+bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands, NamedAttrList attrs,
+                        unsigned numResults, Location l, const std::string &who,
+                        SmallVectorImpl<Value> &results) {
+  std::string fullName = "onnx." + mnemonic;
+  if (!RegisteredOperationName::lookup(fullName, &ctx))
+    return fail(who + ": operator is not supported by emlc");
+  // Trailing absent optional inputs are dropped so arity checks see ONNX's count.
+  while (!operands.empty() && onnx::isNone(operands.back()))
+    operands.pop_back();
+  SmallVector<Type> types;
+  std::string err;
+  DictionaryAttr dict = attrs.getDictionary(&ctx);
+  if (!onnx::inferResultTypes(mnemonic, operands, dict, numResults, types, err))
+    return fail(who + ": " + err + unboundNote);
+  OperationState state(l, fullName);
+  state.addOperands(operands);
+  state.addTypes(types);
+  state.addAttributes(attrs);
+  Operation *op = builder.create(state);
+  if (failed(mlir::verify(op)))
+    return fail(who + ": invalid operator (see the diagnostic above)");
+  SmallVector<Value> folded;
+  if (succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
+    op->erase();
+    results.assign(folded.begin(), folded.end());
+    return true;
+  }
+  results.assign(op->result_begin(), op->result_end());
+  return true;
+}
+
+bool Importer::importNode(const ::onnx::NodeProto &n) {
+  std::string who = where(n);
+  Location l = loc(n);
+  if (!n.domain().empty() && n.domain() != "ai.onnx")
+    return fail(who + ": operator domain '" + n.domain() + "' is not supported (only the default ONNX domain)");
+  NamedAttrList attrs;
+  for (const auto &a : n.attribute()) {
+    NamedAttribute na(builder.getStringAttr(a.name()), builder.getUnitAttr());
+    std::string err;
+    if (!convertAttribute(a, na, err))
+      return fail(who + ": " + err);
+    attrs.append(na);
+  }
+  DictionaryAttr dict = attrs.getDictionary(&ctx);
+  const std::string &type = n.op_type();
+
+  if (type == "Constant") {
+    Attribute v;
+    if (auto t = dict.getAs<DenseElementsAttr>("value"))
+      v = t;
+    else if (auto f = dict.getAs<FloatAttr>("value_float"))
+      v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getF32Type()), (float)f.getValueAsDouble());
+    else if (auto i = dict.getAs<IntegerAttr>("value_int"))
+      v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getI64Type()), i.getInt());
+    else if (auto fs = dict.getAs<DenseF32ArrayAttr>("value_floats"))
+      v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)fs.size()}, builder.getF32Type()), fs.asArrayRef());
+    else if (auto is = dict.getAs<DenseI64ArrayAttr>("value_ints"))
+      v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)is.size()}, builder.getI64Type()), is.asArrayRef());
+    else
+      return fail(who + ": only value, value_float(s) and value_int(s) constants are supported");
+    values[n.output(0)] = builder.create<arith::ConstantOp>(l, llvm::cast<TypedAttr>(v));
+    return true;
+  }
+
+  SmallVector<Value> operands;
+  for (const auto &in : n.input()) {
+    if (in.empty()) {
+      operands.push_back(none(l));
+      continue;
+    }
+    auto it = values.find(in);
+    if (it == values.end())
+      return fail(who + ": input '" + in + "' is not produced by any earlier node (graph not in topological order?)");
+    operands.push_back(it->second);
+  }
+  auto operandAt = [&](size_t i) -> Value & {
+    while (operands.size() <= i)
+      operands.push_back(none(l));
+    return operands[i];
+  };
+  auto attrToOperand = [&](StringRef name, size_t index) {
+    if (auto v = dict.getAs<DenseI64ArrayAttr>(name)) {
+      operandAt(index) = constI64(v.asArrayRef(), l);
+      attrs.erase(name);
+    }
+  };
+
+  // --- Opset normalization: the dialect always has the newest form. ---
+  std::string mnemonic = onnx::mnemonicFor(type);
+  unsigned numResults = n.output_size();
+  if (type == "Clip" && opset < 11) {
+    operandAt(1) = constF32({(float)onnx::getFloatAttr(dict, "min", -3.4028234663852886e38)}, l, true);
+    operandAt(2) = constF32({(float)onnx::getFloatAttr(dict, "max", 3.4028234663852886e38)}, l, true);
+    attrs.erase("min");
+    attrs.erase("max");
+  } else if (type == "Pad" && opset < 11) {
+    attrToOperand("pads", 1);
+    operandAt(2) = constF32({(float)onnx::getFloatAttr(dict, "value", 0.0)}, l, true);
+    attrs.erase("value");
+  } else if (type == "Split" && opset < 13) {
+    attrToOperand("split", 1);
+  } else if ((type == "Squeeze" || type == "Unsqueeze") && opset < 13) {
+    attrToOperand("axes", 1);
+  } else if (StringRef(type).starts_with("Reduce")) {
+    attrToOperand("axes", 1);
+  } else if (type == "Slice" && opset < 10) {
+    attrToOperand("starts", 1);
+    attrToOperand("ends", 2);
+    attrToOperand("axes", 3);
+  } else if (type == "Upsample" || (type == "Resize" && opset < 11)) {
+    // Upsample and Resize-10 use asymmetric coordinates with floor rounding.
+    Value scales;
+    if (auto s = dict.getAs<DenseF32ArrayAttr>("scales")) {
+      scales = constF32(s.asArrayRef(), l);
+      attrs.erase("scales");
+    } else {
+      scales = operandAt(1);
+    }
+    operands = {operands[0], none(l), scales};
+    mnemonic = "resize";
+    attrs.set("coordinate_transformation_mode", builder.getStringAttr("asymmetric"));
+    attrs.set("nearest_mode", builder.getStringAttr("floor"));
+    std::string mode = onnx::getStrAttr(dict, "mode", "nearest");
+    if (mode == "bilinear")
+      attrs.set("mode", builder.getStringAttr("linear"));
+  } else if ((type == "Softmax" || type == "LogSoftmax" || type == "Hardmax") && opset < 13) {
+    // Before opset 13 the input was coerced to 2-D at `axis`.
+    auto t = llvm::cast<RankedTensorType>(operands[0].getType());
+    int64_t axis = onnx::normalizeAxis(onnx::getIntAttr(dict, "axis", 1), t.getRank());
+    if (axis != t.getRank() - 1) {
+      int64_t a = 1, b = 1;
+      for (int64_t i = 0; i < t.getRank(); ++i)
+        (i < axis ? a : b) *= t.getDimSize(i);
+      SmallVector<Value> r;
+      if (!createOp("reshape", {operands[0], constI64({a, b}, l)}, {}, 1, l, who, r))
+        return false;
+      NamedAttrList sa;
+      sa.set("axis", builder.getI64IntegerAttr(1));
+      SmallVector<Value> s;
+      if (!createOp(mnemonic, {r[0]}, sa, 1, l, who, s))
+        return false;
+      SmallVector<int64_t> shape(t.getShape());
+      if (!createOp("reshape", {s[0], constI64(shape, l)}, {}, 1, l, who, r))
+        return false;
+      values[n.output(0)] = r[0];
+      return true;
+    }
+    attrs.set("axis", builder.getI64IntegerAttr(axis));
+  } else if ((type == "Add" || type == "Sub" || type == "Mul" || type == "Div") && opset < 7 &&
+             onnx::getIntAttr(dict, "broadcast", 0)) {
+    // Legacy broadcast: B's dims align with A's starting at `axis`.
+    auto ta = llvm::cast<RankedTensorType>(operands[0].getType());
+    auto tb = llvm::cast<RankedTensorType>(operands[1].getType());
+    int64_t axis = onnx::getIntAttr(dict, "axis", ta.getRank() - tb.getRank());
+    SmallVector<int64_t> shape(tb.getShape());
+    while ((int64_t)shape.size() < ta.getRank() - axis)
+      shape.push_back(1);
+    SmallVector<Value> r;
+    if (!createOp("reshape", {operands[1], constI64(shape, l)}, {}, 1, l, who, r))
+      return false;
+    operands[1] = r[0];
+    attrs.erase("broadcast");
+    attrs.erase("axis");
+  } else if (type == "BatchNormalization") {
+    attrs.erase("spatial");
+    attrs.erase("is_test");
+    attrs.erase("consumed_inputs");
+    // Older opsets list running-stat outputs even in inference; they must be unused.
+    for (int i = 1; i < n.output_size(); ++i)
+      if (!n.output(i).empty())
+        return fail(who + ": training-mode outputs (running mean/var) are not supported");
+    numResults = 1;
+  } else if (type == "Dropout") {
+    numResults = n.output_size();
+  }
+
+  SmallVector<Value> results;
+  if (!createOp(mnemonic, operands, attrs, numResults, l, who, results))
+    return false;
+  for (int i = 0; i < n.output_size() && i < (int)results.size(); ++i)
+    if (!n.output(i).empty())
+      values[n.output(i)] = results[i];
+  return true;
+}
+
+ImportResult Importer::run(const ::onnx::ModelProto &model) {
+  for (const auto &os : model.opset_import())
+    if (os.domain().empty() || os.domain() == "ai.onnx")
+      opset = os.version();
+  result.opset = opset;
+  if (opset == 0)
+    opset = 1;
+  if (opset > 17) {
+    fail("the model uses ONNX opset " + std::to_string(opset) +
+         "; emlc supports opsets up to 17 (re-export the model with opset_version=17)");
+    return std::move(result);
+  }
+  if (!model.has_graph()) {
+    fail("the file parsed as ONNX but has no graph (not an ONNX model?)");
+    return std::move(result);
+  }
+  const auto &g = model.graph();
+  auto module = ModuleOp::create(UnknownLoc::get(&ctx));
+  builder.setInsertionPointToEnd(module.getBody());
+  func::FuncOp fn;
+  Block *body = nullptr;
+  if (!importInputs(g, fn, body)) {
+    module.erase();
+    return std::move(result);
+  }
+  builder.setInsertionPointToEnd(body);
+  for (const auto &t : g.initializer()) {
+    DenseElementsAttr d;
+    std::string err;
+    if (!readTensor(t, d, err)) {
+      fail("initializer: " + err);
+      module.erase();
+      return std::move(result);
+    }
+    values[t.name()] = builder.create<arith::ConstantOp>(NameLoc::get(builder.getStringAttr(t.name())), d);
+  }
+  for (const auto &n : g.node())
+    if (!importNode(n)) {
+      module.erase();
+      return std::move(result);
+    }
+  SmallVector<Value> outs;
+  SmallVector<Type> outTypes;
+  for (const auto &o : g.output()) {
+    auto it = values.find(o.name());
+    if (it == values.end()) {
+      fail("graph output '" + o.name() + "' is not produced by any node");
+      module.erase();
+      return std::move(result);
+    }
+    outs.push_back(it->second);
+    outTypes.push_back(it->second.getType());
+  }
+  builder.create<func::ReturnOp>(UnknownLoc::get(&ctx), outs);
+  fn.setType(builder.getFunctionType(fn.getArgumentTypes(), outTypes));
+  for (int i = 0; i < g.output_size(); ++i)
+    fn.setResultAttr(i, "emlc.name", builder.getStringAttr(g.output(i).name()));
+  module->setAttr("emlc.opset", builder.getI64IntegerAttr(opset));
+  result.module = module;
+  return std::move(result);
+}
+} // namespace
+
+ImportResult importONNXBytes(const std::string &bytes, const std::string &modelDir, MLIRContext &ctx,
+                             const ImportOptions &options) {
+  ctx.loadDialect<onnx::ONNXDialect, arith::ArithDialect, func::FuncDialect>();
+  ::onnx::ModelProto model;
+  if (bytes.empty() || !model.ParseFromString(bytes)) {
+    ImportResult r;
+    r.error = "not a valid ONNX model: the protobuf does not parse (truncated or corrupt file?)";
+    return r;
+  }
+  Importer imp(ctx, options, modelDir);
+  return imp.run(model);
+}
+
+ImportResult importONNXFile(const std::string &path, MLIRContext &ctx, const ImportOptions &options) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    ImportResult r;
+    r.error = "cannot open '" + path + "': no such file or not readable";
+    return r;
+  }
+  std::stringstream ss;
+  ss << f.rdbuf();
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  return importONNXBytes(ss.str(), dir.str().str(), ctx, options);
+}
+
+} // namespace emlc

@@ -1,0 +1,235 @@
+//===- Compiler.cpp - one compile, from a model file to C ---------------------===//
+
+#include "emlc/Pipeline/Compiler.h"
+#include "dialects/Kernel/KernelDialect.h"
+#include "dialects/NN/NNDialect.h"
+#include "dialects/ONNX/ONNXDialect.h"
+#include "emlc/Importer/Importer.h"
+#include "emlc/Pipeline/Pipeline.h"
+#include "targets/Target.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/raw_ostream.h"
+#include <onnx/onnx_pb.h>
+#include <fstream>
+#include <sstream>
+
+using namespace mlir;
+
+namespace emlc {
+
+bool parseShape(const std::string &text, std::vector<int64_t> &dims) {
+  dims.clear();
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, 'x')) {
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 9)
+      return false;
+    dims.push_back(std::stoll(part));
+    if (dims.back() <= 0)
+      return false;
+  }
+  return !dims.empty();
+}
+
+bool isCIdentifier(const std::string &s) {
+  if (s.empty() || std::isdigit((unsigned char)s[0]))
+    return false;
+  for (char c : s)
+    if (!std::isalnum((unsigned char)c) && c != '_')
+      return false;
+  return true;
+}
+
+namespace {
+/// Collects diagnostics as "node 'NAME' (op): message" lines.
+struct DiagnosticCollector {
+  std::string text;
+  ScopedDiagnosticHandler handler;
+  explicit DiagnosticCollector(MLIRContext &ctx)
+      : handler(&ctx, [this](Diagnostic &d) {
+          if (d.getSeverity() != DiagnosticSeverity::Error)
+            return success();
+          std::string where;
+          if (auto n = llvm::dyn_cast<NameLoc>(d.getLocation()))
+            where = "node '" + n.getName().str() + "': ";
+          std::string msg;
+          llvm::raw_string_ostream os(msg);
+          os << d;
+          for (auto &note : d.getNotes())
+            os << " (" << note << ")";
+          text += "error: " + where + os.str() + "\n";
+          return success();
+        }) {}
+};
+
+std::string printIR(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  op->print(os);
+  return os.str();
+}
+
+int64_t macsOf(Operation *op) {
+  auto shape = [](Value v) { return llvm::cast<ShapedType>(v.getType()).getShape(); };
+  if (auto c = llvm::dyn_cast<nn::Conv2DOp>(op)) {
+    auto w = shape(c.getWeight());
+    return llvm::cast<ShapedType>(c.getType()).getNumElements() * w[1] * w[2] * w[3];
+  }
+  if (auto c = llvm::dyn_cast<nn::ConvTranspose2DOp>(op)) {
+    auto w = shape(c.getWeight());
+    return llvm::cast<ShapedType>(c.getInput().getType()).getNumElements() * w[1] * w[2] * w[3];
+  }
+  if (auto f = llvm::dyn_cast<nn::FullyConnectedOp>(op)) {
+    auto x = shape(f.getInput()), w = shape(f.getWeight());
+    return x[0] * w[0] * w[1];
+  }
+  if (auto m = llvm::dyn_cast<nn::MatMulOp>(op))
+    return llvm::cast<ShapedType>(m.getType()).getNumElements() * shape(m.getLhs()).back();
+  return 0;
+}
+} // namespace
+
+static void setupContext(MLIRContext &ctx) {
+  DialectRegistry registry;
+  registerEmlcDialects(registry);
+  ctx.appendDialectRegistry(registry);
+  ctx.loadAllAvailableDialects();
+}
+
+CompileResult compileModel(const CompileOptions &opts) {
+  CompileResult r;
+  if (!lookupTarget(opts.target)) {
+    std::string names;
+    for (const auto &t : allTargets())
+      names += (names.empty() ? "" : ", ") + t.name;
+    r.error = "error: unknown target '" + opts.target + "' (known: " + names + ")\n";
+    return r;
+  }
+  MLIRContext ctx;
+  setupContext(ctx);
+  DiagnosticCollector diags(ctx);
+  ImportOptions io;
+  io.inputShapes = opts.inputShapes;
+  ImportResult imp = importONNXFile(opts.modelPath, ctx, io);
+  r.warnings = imp.warnings;
+  if (!imp.module) {
+    r.error = "error: " + imp.error + "\n";
+    return r;
+  }
+  ModuleOp module = *imp.module;
+  if (opts.emit == "onnx") {
+    r.irText = printIR(module);
+    r.ok = true;
+    return r;
+  }
+  PassManager pm(&ctx);
+  buildONNXToNNPipeline(pm);
+  if (failed(pm.run(module))) {
+    r.error = diags.text.empty() ? "error: lowering to the nn dialect failed\n" : diags.text;
+    return r;
+  }
+  if (opts.emit == "nn") {
+    r.irText = printIR(module);
+    r.ok = true;
+    return r;
+  }
+  PassManager pm2(&ctx);
+  PipelineOptions po;
+  po.target = opts.target;
+  buildNNToKernelPipeline(pm2, po);
+  if (failed(pm2.run(module))) {
+    r.error = diags.text.empty() ? "error: lowering to kernels failed\n" : diags.text;
+    return r;
+  }
+  if (auto a = module->getAttrOfType<IntegerAttr>("emlc.arena_size"))
+    r.arenaBytes = a.getInt();
+  module.walk([&](kernel::CallOp c) {
+    if (!llvm::is_contained(r.kernels, c.getCallee().str()))
+      r.kernels.push_back(c.getCallee().str());
+  });
+  if (opts.emit == "kernel") {
+    r.irText = printIR(module);
+    r.ok = true;
+    return r;
+  }
+  EmitOptions eo;
+  eo.name = opts.name;
+  eo.sourceName = opts.modelPath.substr(opts.modelPath.find_last_of('/') + 1);
+  std::string err;
+  if (!emitC(module, eo, r.files, err)) {
+    r.error = "error: " + err + "\n";
+    return r;
+  }
+  module.walk([&](memref::GlobalOp g) {
+    auto t = g.getType();
+    unsigned w = t.getElementType().getIntOrFloatBitWidth();
+    r.weightBytes += t.getNumElements() * (w < 8 ? 1 : w / 8);
+  });
+  r.ok = true;
+  return r;
+}
+
+InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes) {
+  InspectResult r;
+  MLIRContext ctx;
+  setupContext(ctx);
+  DiagnosticCollector diags(ctx);
+  // Every node whose op type emlc has no op for, not only the first.
+  {
+    std::ifstream f(path, std::ios::binary);
+    ::onnx::ModelProto model;
+    if (f && model.ParseFromIstream(&f)) {
+      std::map<std::string, int> counts;
+      for (const auto &n : model.graph().node()) {
+        counts[n.op_type()]++;
+        std::string m = "onnx." + onnx::mnemonicFor(n.op_type());
+        bool known = n.op_type() == "Constant" || n.op_type() == "Upsample" ||
+                     RegisteredOperationName::lookup(m, &ctx).has_value();
+        if (!known || (!n.domain().empty() && n.domain() != "ai.onnx"))
+          r.unsupported.push_back({n.name().empty() ? (n.output_size() ? n.output(0) : "?") : n.name(),
+                                   (n.domain().empty() ? "" : n.domain() + ".") + n.op_type()});
+      }
+      r.opCounts.assign(counts.begin(), counts.end());
+    }
+  }
+  ImportOptions io;
+  io.inputShapes = shapes;
+  ImportResult imp = importONNXFile(path, ctx, io);
+  r.warnings = imp.warnings;
+  r.opset = imp.opset;
+  if (!imp.module) {
+    r.error = "error: " + imp.error + "\n";
+    return r;
+  }
+  ModuleOp module = *imp.module;
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  auto describe = [](const std::string &name, Type t) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << name << ": " << t;
+    return os.str();
+  };
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    r.inputs.push_back(describe(fn.getArgAttrOfType<StringAttr>(i, "emlc.name").str(), fn.getArgument(i).getType()));
+  for (unsigned i = 0; i < fn.getNumResults(); ++i)
+    r.outputs.push_back(describe(fn.getResultAttrOfType<StringAttr>(i, "emlc.name").str(), fn.getResultTypes()[i]));
+  PassManager pm(&ctx);
+  buildONNXToNNPipeline(pm);
+  if (failed(pm.run(module))) {
+    r.error = diags.text;
+    return r;
+  }
+  module.walk([&](Operation *op) {
+    r.macs += macsOf(op);
+    if (auto c = llvm::dyn_cast<arith::ConstantOp>(op))
+      if (!c->use_empty())
+        r.parameters += llvm::cast<ShapedType>(c.getType()).getNumElements();
+  });
+  r.ok = true;
+  return r;
+}
+
+} // namespace emlc

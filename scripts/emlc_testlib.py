@@ -1,0 +1,107 @@
+"""Shared helpers of the end-to-end tests, the conformance runner and the
+benchmarks: compile a model with emlc, build the emitted C with the host
+compiler, run it on ONNX TensorProto inputs and compare with references.
+Runs under /usr/bin/python3 (Debian's numpy and onnx)."""
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+from onnx import numpy_helper, TensorProto
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HARNESS = os.path.join(ROOT, "test", "e2e", "harness.c")
+
+
+def load_pb(path):
+    t = TensorProto()
+    with open(path, "rb") as f:
+        t.ParseFromString(f.read())
+    a = numpy_helper.to_array(t)
+    if len(t.dims) == 0:  # python3-onnx 1.12 returns 0-d tensors as shape (1,)
+        a = a.reshape(())
+    return a
+
+
+class Failure(Exception):
+    """A step failed; .stage is 'compile' (emlc refused: clean rejection),
+    'crash' (emlc died), 'build', 'run' or 'compare'."""
+
+    def __init__(self, stage, message):
+        super().__init__(message)
+        self.stage = stage
+        self.message = message
+
+
+def compile_model(emlc, model, outdir, name="model", target="generic", extra=()):
+    r = subprocess.run([emlc, "compile", model, "-o", outdir, "--name", name, "--target", target, *extra],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode < 0 or r.returncode > 2:
+        raise Failure("crash", f"emlc exited with {r.returncode}: {r.stderr.strip()[-400:]}")
+    if r.returncode != 0:
+        lines = [l for l in r.stderr.splitlines() if "error" in l] or r.stderr.splitlines() or ["?"]
+        raise Failure("compile", lines[0][:300])
+    return r.stdout
+
+
+def build(outdir, name="model", cc="gcc", opt="-O2", extra_flags=(), werror=True):
+    exe = os.path.join(outdir, "run_" + name)
+    srcs = sorted(os.path.join(outdir, f) for f in os.listdir(outdir) if f.endswith(".c"))
+    flags = ["-std=c99", "-Wall", "-Wextra", "-pedantic"] + (["-Werror"] if werror else [])
+    cmd = [cc, opt, *flags, *extra_flags, "-I", outdir, f'-DEMLC_MODEL_HEADER="{name}.h"', f"-DEMLC_RUN={name}_run",
+           "-Wno-error=unused-result", HARNESS, *srcs, "-lm", "-o", exe]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise Failure("build", r.stderr.strip()[:600])
+    return exe
+
+
+def run(exe, inputs, output_templates, workdir, repeat=0):
+    """inputs: numpy arrays; output_templates: numpy arrays giving dtype/shape."""
+    args = [exe, str(len(inputs))]
+    for i, a in enumerate(inputs):
+        p = os.path.join(workdir, f"in{i}.bin")
+        np.ascontiguousarray(a).tofile(p)
+        args.append(p)
+    outs = []
+    for i, t in enumerate(output_templates):
+        p = os.path.join(workdir, f"out{i}.bin")
+        outs.append(p)
+        args.append(f"{p}:{t.nbytes}")
+    if repeat:
+        args += ["--repeat", str(repeat)]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise Failure("run", f"exit {r.returncode}: {r.stderr.strip()[:300]}")
+    results = [np.fromfile(p, dtype=t.dtype).reshape(t.shape) for p, t in zip(outs, output_templates)]
+    median = None
+    for line in r.stdout.splitlines():
+        if line.startswith("median_us"):
+            median = float(line.split()[1])
+    return results, median
+
+
+def compare(got, want, rtol=1e-3, atol=1e-5):
+    """Returns '' when every output is close, else the reason."""
+    for k, (g, w) in enumerate(zip(got, want)):
+        if g.shape != w.shape:
+            return f"output {k}: shape {g.shape} != {w.shape}"
+        if w.dtype.kind in "fc":
+            bad = ~np.isclose(g, w, rtol=rtol, atol=atol, equal_nan=True)
+            if bad.any():
+                i = np.argmax(np.abs(g.astype(np.float64) - w) * bad)
+                return (f"output {k}: {int(bad.sum())}/{w.size} values off, worst at {i}: "
+                        f"got {g.flat[i]!r} want {w.flat[i]!r}")
+        elif not np.array_equal(g, w):
+            bad = g != w
+            i = np.argmax(bad)
+            return f"output {k}: {int(bad.sum())}/{w.size} values differ, first at {i}: got {g.flat[i]} want {w.flat[i]}"
+    return ""
+
+
+def dataset(folder):
+    """Inputs and outputs of a test_data_set_N folder, in index order."""
+    def files(prefix):
+        fs = [f for f in os.listdir(folder) if f.startswith(prefix) and f.endswith(".pb")]
+        return [load_pb(os.path.join(folder, f)) for f in sorted(fs, key=lambda s: int(s[len(prefix):-3]))]
+    return files("input_"), files("output_")

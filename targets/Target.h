@@ -1,0 +1,26 @@
+//===- Target.h - what emlc knows about a target ----------------*- C++ -*-===//
+#ifndef EMLC_TARGETS_TARGET_H
+#define EMLC_TARGETS_TARGET_H
+
+#include <string>
+#include <vector>
+
+namespace emlc {
+
+/// A compilation target: which kernel folders to search (most specific
+/// first; `generic` always last) and how to build for it.
+struct TargetInfo {
+  std::string name;
+  std::string description;
+  std::vector<std::string> kernelDirs;
+  std::string hostCFlags; ///< flags for building the emitted C natively, if the host runs it
+};
+
+/// The target called `name`, or nullptr.
+const TargetInfo *lookupTarget(const std::string &name);
+/// All targets, for --help and `emlc targets`.
+const std::vector<TargetInfo> &allTargets();
+
+} // namespace emlc
+
+#endif

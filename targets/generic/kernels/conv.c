@@ -1,0 +1,74 @@
+// @kernel conv2d_f32
+/* Direct NCHW convolution with groups, strides, dilations, zero padding and a
+   fused clamp. w is [M][C/groups][KH][KW]. */
+static void emlc_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
+                            int32_t N, int32_t C, int32_t H, int32_t W, int32_t M,
+                            int32_t KH, int32_t KW, int32_t OH, int32_t OW,
+                            int32_t sh, int32_t sw, int32_t dh, int32_t dw,
+                            int32_t pt, int32_t pl, int32_t groups, float lo, float hi) {
+  const int32_t cg = C / groups, mg = M / groups;
+  int32_t n, m, oh, ow, c, kh, kw;
+  for (n = 0; n < N; ++n)
+    for (m = 0; m < M; ++m) {
+      const int32_t g = m / mg;
+      const float *wm = w + (int64_t)m * cg * KH * KW;
+      float *ym = y + ((int64_t)n * M + m) * OH * OW;
+      for (oh = 0; oh < OH; ++oh)
+        for (ow = 0; ow < OW; ++ow) {
+          float acc = bias[m];
+          const int32_t ih0 = oh * sh - pt, iw0 = ow * sw - pl;
+          for (c = 0; c < cg; ++c) {
+            const float *xc = x + ((int64_t)n * C + g * cg + c) * H * W;
+            const float *wc = wm + (int64_t)c * KH * KW;
+            for (kh = 0; kh < KH; ++kh) {
+              const int32_t ih = ih0 + kh * dh;
+              if (ih < 0 || ih >= H) continue;
+              for (kw = 0; kw < KW; ++kw) {
+                const int32_t iw = iw0 + kw * dw;
+                if (iw < 0 || iw >= W) continue;
+                acc += xc[ih * W + iw] * wc[kh * KW + kw];
+              }
+            }
+          }
+          ym[oh * OW + ow] = EMLC_CLAMP(acc, lo, hi);
+        }
+    }
+}
+
+// @kernel conv_transpose2d_f32
+/* Transposed convolution by scattering each input pixel; w is [C][M/groups][KH][KW].
+   pt/pl crop the full output at the top/left. */
+static void emlc_conv_transpose2d_f32(const float *x, const float *w, const float *bias, float *y,
+                                      int32_t N, int32_t C, int32_t H, int32_t W, int32_t M,
+                                      int32_t KH, int32_t KW, int32_t OH, int32_t OW,
+                                      int32_t sh, int32_t sw, int32_t dh, int32_t dw,
+                                      int32_t pt, int32_t pl, int32_t groups) {
+  const int32_t cg = C / groups, mg = M / groups;
+  int32_t n, m, c, ih, iw, kh, kw, i;
+  for (n = 0; n < N; ++n) {
+    for (m = 0; m < M; ++m)
+      for (i = 0; i < OH * OW; ++i)
+        y[((int64_t)n * M + m) * OH * OW + i] = bias[m];
+    for (c = 0; c < C; ++c) {
+      const int32_t g = c / cg;
+      const float *xc = x + ((int64_t)n * C + c) * H * W;
+      for (m = 0; m < mg; ++m) {
+        const float *wk = w + ((int64_t)c * mg + m) * KH * KW;
+        float *ym = y + ((int64_t)n * M + g * mg + m) * OH * OW;
+        for (ih = 0; ih < H; ++ih)
+          for (iw = 0; iw < W; ++iw) {
+            const float v = xc[ih * W + iw];
+            for (kh = 0; kh < KH; ++kh) {
+              const int32_t oh = ih * sh + kh * dh - pt;
+              if (oh < 0 || oh >= OH) continue;
+              for (kw = 0; kw < KW; ++kw) {
+                const int32_t ow = iw * sw + kw * dw - pl;
+                if (ow < 0 || ow >= OW) continue;
+                ym[oh * OW + ow] += v * wk[kh * KW + kw];
+              }
+            }
+          }
+      }
+    }
+  }
+}

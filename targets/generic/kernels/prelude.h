@@ -1,0 +1,10 @@
+/* emlc portable kernel prelude: included once at the top of every emitted model. */
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+#include <float.h>
+
+#define EMLC_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define EMLC_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define EMLC_CLAMP(x, lo, hi) EMLC_MIN(EMLC_MAX((x), (lo)), (hi))
+#define EMLC_RANK 6 /* strided kernels take shapes padded to 6 axes */

@@ -1,0 +1,195 @@
+//===- emlc.cpp - the emlc command line -----------------------------------------===//
+//
+// Exit codes (stable, for build scripts): 0 success, 1 the model or the
+// compile failed (message on stderr), 2 usage error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emlc/Pipeline/Compiler.h"
+#include "targets/Target.h"
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+
+void printWarnings(const std::vector<std::string> &ws) {
+  for (const auto &w : ws)
+    fmt::print(stderr, "emlc: warning: {}\n", w);
+}
+
+void printErrors(const std::string &text) {
+  std::string line;
+  std::istringstream in(text);
+  while (std::getline(in, line))
+    if (!line.empty())
+      fmt::print(stderr, "emlc: {}\n", line);
+}
+
+/// Parses repeated --shape NAME=1x3x32x32 options.
+bool parseShapes(const std::vector<std::string> &specs, std::map<std::string, std::vector<int64_t>> &out) {
+  for (const auto &s : specs) {
+    auto eq = s.rfind('=');
+    std::vector<int64_t> dims;
+    if (eq == std::string::npos || eq == 0 || !emlc::parseShape(s.substr(eq + 1), dims)) {
+      fmt::print(stderr, "emlc: error: --shape '{}' is not NAME=DIMS (for example --shape input=1x3x32x32)\n", s);
+      return false;
+    }
+    out[s.substr(0, eq)] = dims;
+  }
+  return true;
+}
+
+std::string targetList() {
+  std::string s;
+  for (const auto &t : emlc::allTargets())
+    s += (s.empty() ? "" : ", ") + t.name;
+  return s;
+}
+
+int runCompile(const std::string &model, const std::string &out, const std::string &target, const std::string &name,
+               const std::vector<std::string> &shapeSpecs, const std::string &emit) {
+  emlc::CompileOptions o;
+  o.modelPath = model;
+  o.target = target;
+  o.name = name;
+  o.emit = emit;
+  if (!emlc::isCIdentifier(name)) {
+    fmt::print(stderr, "emlc: error: --name '{}' is not a C identifier (letters, digits, _; not starting with a digit)\n", name);
+    return kExitUsage;
+  }
+  if (!parseShapes(shapeSpecs, o.inputShapes))
+    return kExitUsage;
+  if (emit == "c" && out.empty()) {
+    fmt::print(stderr, "emlc: error: compile needs -o OUTDIR (or --emit=onnx|nn|kernel to print IR)\n");
+    return kExitUsage;
+  }
+  emlc::CompileResult r = emlc::compileModel(o);
+  printWarnings(r.warnings);
+  if (!r.ok) {
+    printErrors(r.error);
+    return kExitError;
+  }
+  if (emit != "c") {
+    std::cout << r.irText;
+    return 0;
+  }
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) {
+    fmt::print(stderr, "emlc: error: cannot create output folder '{}': {}\n", out, ec.message());
+    return kExitError;
+  }
+  for (const auto &[file, text] : r.files) {
+    std::ofstream f(fs::path(out) / file, std::ios::binary);
+    f << text;
+    if (!f) {
+      fmt::print(stderr, "emlc: error: cannot write '{}'\n", (fs::path(out) / file).string());
+      return kExitError;
+    }
+  }
+  fmt::print("emlc: compiled {} for {} -> {}/{}.h ({} files)\n", model, target, out, name, r.files.size());
+  fmt::print("  arena (RAM): {} bytes   weights (flash): {} bytes   kernels: {}\n", r.arenaBytes, r.weightBytes,
+             r.kernels.size());
+  return 0;
+}
+
+int runInspect(const std::string &model, const std::vector<std::string> &shapeSpecs) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  if (!parseShapes(shapeSpecs, shapes))
+    return kExitUsage;
+  emlc::InspectResult r = emlc::inspectModel(model, shapes);
+  printWarnings(r.warnings);
+  if (!r.opCounts.empty()) {
+    fmt::print("model: {}\nopset: {}\n", model, r.opset);
+    for (const auto &i : r.inputs)
+      fmt::print("input  {}\n", i);
+    for (const auto &o : r.outputs)
+      fmt::print("output {}\n", o);
+    fmt::print("ops:\n");
+    for (const auto &[op, n] : r.opCounts)
+      fmt::print("  {:<24} x{}\n", op, n);
+  }
+  if (r.ok)
+    fmt::print("parameters: {}\nMACs: {}\n", r.parameters, r.macs);
+  if (!r.unsupported.empty()) {
+    fmt::print("unsupported ops ({}):\n", r.unsupported.size());
+    for (const auto &[node, op] : r.unsupported)
+      fmt::print("  node '{}': {}\n", node, op);
+  }
+  if (!r.ok) {
+    printErrors(r.error);
+    return kExitError;
+  }
+  return r.unsupported.empty() ? 0 : kExitError;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"emlc — ahead-of-time compiler from ONNX models to self-contained C for microcontrollers.\n\n"
+               "Examples:\n"
+               "  emlc compile model.onnx -o out --target cortex-m4 --name net\n"
+               "  emlc compile model.onnx --emit=nn            # print the nn-dialect IR\n"
+               "  emlc inspect model.onnx --shape input=1x3x32x32\n"
+               "Exit codes: 0 ok, 1 model/compile error, 2 usage error.",
+               "emlc"};
+  app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
+  app.require_subcommand(1);
+
+  std::string model, out, target = "generic", name = "model", emit = "c";
+  std::vector<std::string> shapes;
+
+  auto *compile = app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
+                                                "  Example: emlc compile mnist.onnx -o out --target x86-64 --name mnist");
+  compile->add_option("model", model, "ONNX model file (.onnx)")->required()->check(CLI::ExistingFile);
+  compile->add_option("-o,--output", out, "output folder for the C files (created if missing); e.g. -o build/model");
+  compile->add_option("--target", target, "target core: " + targetList() + " (default generic)")
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> v;
+        for (const auto &t : emlc::allTargets())
+          v.push_back(t.name);
+        return v;
+      }()));
+  compile->add_option("--name", name, "C prefix of the emitted API, e.g. --name kws gives kws_run() (default model)");
+  compile->add_option("--shape", shapes,
+                      "bind an input's shape, repeatable: --shape input=1x3x32x32 (dynamic dims default to 1)");
+  compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files)")
+      ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
+
+  auto *inspect = app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
+                                                "  Example: emlc inspect model.onnx");
+  inspect->add_option("model", model, "ONNX model file (.onnx)")->required()->check(CLI::ExistingFile);
+  inspect->add_option("--shape", shapes, "bind an input's shape, repeatable: --shape input=1x3x32x32");
+
+  auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  if (compile->parsed())
+    return runCompile(model, out, target, name, shapes, emit);
+  if (inspect->parsed())
+    return runInspect(model, shapes);
+  if (targets->parsed()) {
+    for (const auto &t : emlc::allTargets())
+      fmt::print("{:<14} {}\n", t.name, t.description);
+    return 0;
+  }
+  return kExitUsage;
+}
