@@ -95,3 +95,9 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   }
   return {};
 }
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))
+    return getInput();
+  return {};
+}

@@ -274,6 +274,7 @@ def NN_PadOp : NN_Op<"pad"> {
   let arguments = (ins AnyRankedTensor:$input, StrAttr:$mode, DenseI64ArrayAttr:$pads, F32Attr:$value);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def NN_GatherOp : NN_Op<"gather"> {

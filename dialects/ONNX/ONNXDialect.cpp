@@ -11,6 +11,7 @@
 #include "dialects/ONNX/ONNXDialect.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
+#include <cmath>
 #include <numeric>
 
 using namespace mlir;
@@ -382,4 +383,50 @@ LogicalResult SliceOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &
       off += (begin[d] + idx[d] * step[d]) * st[d];
     return std::make_pair(0, off);
   }, results);
+}
+
+/// (De)quantization of constants, per tensor or per `axis`, with ONNX's
+/// round-half-to-even and saturation for QuantizeLinear.
+static LogicalResult foldQuant(Operation *op, ArrayRef<Attribute> operands, SmallVectorImpl<OpFoldResult> &results,
+                               bool quantize) {
+  auto x = Lit::from(operands[0]), scale = Lit::from(operands[1]);
+  std::optional<Lit> zp;
+  if (operands.size() > 2) {
+    zp = Lit::from(operands[2]);
+    if (!zp)
+      return failure();
+  }
+  if (!x || !scale)
+    return failure();
+  ShapedType rt = resultType(op);
+  int64_t r = x->shape.size();
+  int64_t axis = normalizeAxis(getIntAttr(op->getAttrDictionary(), "axis", 1), r);
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < r; ++d)
+    inner *= x->shape[d];
+  bool perAxis = scale->size() > 1;
+  Lit out;
+  out.isFloat = !quantize;
+  double lo = 0, hi = 255;
+  if (auto it = llvm::dyn_cast<IntegerType>(rt.getElementType())) {
+    lo = it.isUnsigned() ? 0 : -std::ldexp(1.0, it.getWidth() - 1);
+    hi = it.isUnsigned() ? std::ldexp(1.0, it.getWidth()) - 1 : std::ldexp(1.0, it.getWidth() - 1) - 1;
+  }
+  for (int64_t k = 0; k < x->size(); ++k) {
+    int64_t c = perAxis ? (k / inner) % x->shape[axis] : 0;
+    double s = scale->get(c), z = zp ? zp->get(zp->size() > 1 ? c : 0) : 0;
+    if (quantize)
+      out.i.push_back((int64_t)std::clamp(std::nearbyint(x->get(k) / s) + z, lo, hi));
+    else
+      out.f.push_back((x->get(k) - z) * s);
+  }
+  results.push_back(toAttr(rt, out));
+  return success();
+}
+
+LogicalResult DequantizeLinearOp::fold(FoldAdaptor a, SmallVectorImpl<OpFoldResult> &r) {
+  return foldQuant(*this, a.getOperands(), r, false);
+}
+LogicalResult QuantizeLinearOp::fold(FoldAdaptor a, SmallVectorImpl<OpFoldResult> &r) {
+  return foldQuant(*this, a.getOperands(), r, true);
 }

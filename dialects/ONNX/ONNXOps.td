@@ -139,6 +139,16 @@ def ONNX_WhereOp : ONNX_Op<"where", 3, 3> {
   let hasFolder = 1;
 }
 
+// --- Quantization (constant inputs fold at import; the int8 flow lowers the rest)
+def ONNX_DequantizeLinearOp : ONNX_Op<"dequantize_linear", 2, 3> {
+  let summary = "ONNX DequantizeLinear";
+  let hasFolder = 1;
+}
+def ONNX_QuantizeLinearOp : ONNX_Op<"quantize_linear", 2, 3> {
+  let summary = "ONNX QuantizeLinear";
+  let hasFolder = 1;
+}
+
 // --- Pooling and normalization ---------------------------------------------------
 def ONNX_MaxPoolOp : ONNX_Op<"max_pool", 1, 1, -1> { let summary = "ONNX MaxPool"; }
 def ONNX_AveragePoolOp : ONNX_Op<"average_pool", 1, 1> { let summary = "ONNX AveragePool"; }

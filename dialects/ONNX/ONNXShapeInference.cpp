@@ -337,6 +337,15 @@ const llvm::StringMap<Rule> &rules() {
       c.add(c.shape(0), e);
       return true;
     };
+    t["dequantize_linear"] = [](Ctx &c) {
+      c.add(c.shape(0), Float32Type::get(c.elem(0).getContext()));
+      return true;
+    };
+    t["quantize_linear"] = [](Ctx &c) {
+      Type e = c.has(2) ? c.elem(2) : IntegerType::get(c.elem(0).getContext(), 8, IntegerType::Unsigned);
+      c.add(c.shape(0), e);
+      return true;
+    };
     t["conv"] = [](Ctx &c) { return inferConv(c, false); };
     t["conv_transpose"] = [](Ctx &c) { return inferConv(c, true); };
     t["gemm"] = [](Ctx &c) {

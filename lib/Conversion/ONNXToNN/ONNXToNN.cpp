@@ -648,8 +648,12 @@ struct ConvertONNXToNNPass : emlc::impl::ConvertONNXToNNBase<ConvertONNXToNNPass
       StringRef name = op->getName().stripDialect();
       auto it = loweringTable().find(name);
       if (it == loweringTable().end()) {
-        op->emitError("cannot be lowered: the value is computed at run time, or the op is only "
-                      "supported when its inputs are constants");
+        if (name == "quantize_linear" || name == "dequantize_linear")
+          op->emitError("quantized activations (QDQ graphs) are not supported yet: only constant "
+                        "weights can be dequantized at compile time");
+        else
+          op->emitError("is only supported when its inputs are constants, but here they are computed "
+                        "at run time (bind dynamic input shapes with --shape)");
         ok = false;
         continue;
       }

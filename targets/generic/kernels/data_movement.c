@@ -2,8 +2,10 @@
 /* y (dense, shape padded to 6 axes) = x[base + sum(i_d * stride_d)]: serves
    transpose, slice and broadcast (stride 0). */
 #define EMLC_STRIDED_COPY(name, T)                                                        \
-  static void emlc_##name(const T *x, T *y, const int32_t *shape, const int32_t *st,      \
-                          int32_t base) {                                                 \
+  static void emlc_##name(const void *xv, void *yv, const int32_t *shape,                 \
+                          const int32_t *st, int32_t base) {                              \
+    const T *x = (const T *)xv;                                                           \
+    T *y = (T *)yv;                                                                       \
     int32_t i0, i1, i2, i3, i4, i5;                                                       \
     int64_t k = 0;                                                                        \
     for (i0 = 0; i0 < shape[0]; ++i0)                                                     \
@@ -92,8 +94,10 @@ static void emlc_pad_f32(const float *x, float *y, const int32_t *ishape, const 
 /* y[o][j][i] = x[o][idx[j]][i] for [outer][n][inner] data, negative indices
    counting from the end; indices are int64 (ONNX) or int32. */
 #define EMLC_GATHER(name, T, I)                                                           \
-  static void emlc_##name(const T *x, const I *idx, T *y, int32_t outer, int32_t n,       \
-                          int32_t inner, int32_t count) {                                 \
+  static void emlc_##name(const void *xv, const I *idx, void *yv, int32_t outer,         \
+                          int32_t n, int32_t inner, int32_t count) {                      \
+    const T *x = (const T *)xv;                                                           \
+    T *y = (T *)yv;                                                                       \
     int32_t o, j;                                                                         \
     for (o = 0; o < outer; ++o)                                                           \
       for (j = 0; j < count; ++j) {                                                       \

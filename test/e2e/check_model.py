@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""End-to-end check of one model folder (model.onnx + test_data_set_N):
+compile with emlc (binding every input's shape from the reference data, as a
+user would with --shape), build the C with -Werror, run every data set and
+require max|got - ref| <= rel_tol * max|ref| per output (floats) or equality
+(integers). Exit 0 on success; prints one line per data set."""
+import argparse
+import os
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from emlc_testlib import Failure, build, compile_model, dataset, run  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("emlc")
+    ap.add_argument("model_dir")
+    ap.add_argument("--target", default="generic")
+    ap.add_argument("--rel-tol", type=float, default=1e-4)
+    ap.add_argument("--cc", default="gcc")
+    args = ap.parse_args()
+    if not os.path.isdir(args.model_dir):
+        print(f"SKIP: {args.model_dir} not found (../shared absent?)")
+        return 0
+    model_path = os.path.join(args.model_dir, "model.onnx")
+    graph = onnx.load(model_path, load_external_data=False).graph
+    inits = {t.name for t in graph.initializer}
+    names = [i.name for i in graph.input if i.name not in inits]
+    sets = sorted((d for d in os.listdir(args.model_dir) if d.startswith("test_data_set_")),
+                  key=lambda d: int(d.rsplit("_", 1)[1]))
+    ins0, _ = dataset(os.path.join(args.model_dir, sets[0]))
+    shapes = []
+    for n, a in zip(names, ins0):
+        if a.ndim:
+            shapes += ["--shape", f"{n}={'x'.join(str(d) for d in a.shape)}"]
+    ok = True
+    with tempfile.TemporaryDirectory() as d:
+        try:
+            compile_model(args.emlc, model_path, d, target=args.target, extra=shapes)
+            exe = build(d, cc=args.cc)
+        except Failure as f:
+            print(f"FAIL {os.path.basename(args.model_dir)}: {f.stage}: {f.message}")
+            return 1
+        for s in sets:
+            ins, want = dataset(os.path.join(args.model_dir, s))
+            try:
+                got, _ = run(exe, ins, want, d)
+            except Failure as f:
+                print(f"FAIL {s}: {f.stage}: {f.message}")
+                ok = False
+                continue
+            for k, (g, w) in enumerate(zip(got, want)):
+                if w.dtype.kind == "f":
+                    err = float(np.max(np.abs(g.astype(np.float64) - w))) if w.size else 0.0
+                    ref = float(np.max(np.abs(w))) if w.size else 0.0
+                    good = err <= args.rel_tol * max(ref, 1e-30)
+                    print(f"{'ok  ' if good else 'FAIL'} {s} output {k}: max abs err {err:.3g} "
+                          f"(limit {args.rel_tol * ref:.3g} = {args.rel_tol:g} x max|ref| {ref:.4g})")
+                else:
+                    good = np.array_equal(g, w)
+                    diff = int(np.sum(g != w))
+                    print(f"{'ok  ' if good else 'FAIL'} {s} output {k}: {diff} of {w.size} values differ")
+                ok = ok and good
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
