@@ -21,6 +21,7 @@
 
 #include <onnx/onnx_pb.h>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace mlir;
@@ -51,6 +52,7 @@ private:
   llvm::StringMap<Value> values;
   int64_t opset = 0;
   std::string unboundNote; ///< appended to shape errors when a dim defaulted to 1
+  std::vector<std::pair<std::string, DenseElementsAttr>> pendingConstants; ///< --input-value
 
   bool fail(const std::string &msg) {
     if (result.error.empty())
@@ -272,9 +274,23 @@ bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   std::set<std::string> seenBindings;
+  std::set<std::string> seenValues;
   for (const auto &in : g.input()) {
     if (inits.count(in.name()))
       continue;
+    if (auto v = opts.inputValues.find(in.name()); v != opts.inputValues.end()) {
+      seenValues.insert(in.name());
+      std::ifstream f(v->second, std::ios::binary);
+      ::onnx::TensorProto t;
+      if (!f || !t.ParseFromIstream(&f))
+        return fail("--input-value " + in.name() + ": cannot read '" + v->second + "' as an ONNX TensorProto (.pb)");
+      DenseElementsAttr d;
+      std::string err;
+      if (!readTensor(t, d, err))
+        return fail("--input-value " + in.name() + ": " + err);
+      pendingConstants.push_back({in.name(), d});
+      continue;
+    }
     if (!in.type().has_tensor_type())
       return fail("graph input '" + in.name() + "' is not a tensor (sequences, maps and optionals are not supported)");
     const auto &tt = in.type().tensor_type();
@@ -314,6 +330,9 @@ bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block
     argTypes.push_back(RankedTensorType::get(shape, elem));
     argNames.push_back(in.name());
   }
+  for (const auto &kv : opts.inputValues)
+    if (!seenValues.count(kv.first))
+      return fail("--input-value names '" + kv.first + "', which is not a graph input");
   for (const auto &kv : opts.inputShapes)
     if (!seenBindings.count(kv.first)) {
       std::string names;
@@ -327,6 +346,9 @@ bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block
     fn.setArgAttr(i, "emlc.name", builder.getStringAttr(argNames[i]));
     values[argNames[i]] = body->getArgument(i);
   }
+  builder.setInsertionPointToEnd(body);
+  for (auto &[name, attr] : pendingConstants)
+    values[name] = builder.create<arith::ConstantOp>(NameLoc::get(builder.getStringAttr(name)), attr);
   return true;
 }
 
@@ -504,7 +526,15 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
         return fail(who + ": training-mode outputs (running mean/var) are not supported");
     numResults = 1;
   } else if (type == "Dropout") {
-    numResults = n.output_size();
+    // Inference only: with training_mode the output is random.
+    if (n.input_size() > 2 && !n.input(2).empty()) {
+      auto mode = onnx::getConstInts(operands[2]);
+      auto ratio = n.input_size() > 1 && !n.input(1).empty() ? onnx::getConstFloats(operands[1]) : std::nullopt;
+      bool zeroRatio = ratio && !ratio->empty() && (*ratio)[0] == 0.0;
+      if ((!mode || (*mode)[0] != 0) && !zeroRatio)
+        return fail(who + ": training_mode Dropout is random; emlc compiles inference graphs only "
+                          "(export the model in eval mode)");
+    }
   }
 
   SmallVector<Value> results;

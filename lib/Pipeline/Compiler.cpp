@@ -113,6 +113,7 @@ CompileResult compileModel(const CompileOptions &opts) {
   DiagnosticCollector diags(ctx);
   ImportOptions io;
   io.inputShapes = opts.inputShapes;
+  io.inputValues = opts.inputValues;
   ImportResult imp = importONNXFile(opts.modelPath, ctx, io);
   r.warnings = imp.warnings;
   if (!imp.module) {

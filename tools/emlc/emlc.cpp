@@ -55,7 +55,8 @@ std::string targetList() {
 }
 
 int runCompile(const std::string &model, const std::string &out, const std::string &target, const std::string &name,
-               const std::vector<std::string> &shapeSpecs, const std::string &emit) {
+               const std::vector<std::string> &shapeSpecs, const std::vector<std::string> &valueSpecs,
+               const std::string &emit) {
   emlc::CompileOptions o;
   o.modelPath = model;
   o.target = target;
@@ -67,6 +68,14 @@ int runCompile(const std::string &model, const std::string &out, const std::stri
   }
   if (!parseShapes(shapeSpecs, o.inputShapes))
     return kExitUsage;
+  for (const auto &v : valueSpecs) {
+    auto eq = v.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+      fmt::print(stderr, "emlc: error: --input-value '{}' is not NAME=FILE.pb (for example --input-value shape=shape.pb)\n", v);
+      return kExitUsage;
+    }
+    o.inputValues[v.substr(0, eq)] = v.substr(eq + 1);
+  }
   if (emit == "c" && out.empty()) {
     fmt::print(stderr, "emlc: error: compile needs -o OUTDIR (or --emit=onnx|nn|kernel to print IR)\n");
     return kExitUsage;
@@ -144,7 +153,7 @@ int main(int argc, char **argv) {
   app.require_subcommand(1);
 
   std::string model, out, target = "generic", name = "model", emit = "c";
-  std::vector<std::string> shapes;
+  std::vector<std::string> shapes, values;
 
   auto *compile = app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
                                                 "  Example: emlc compile mnist.onnx -o out --target x86-64 --name mnist");
@@ -160,6 +169,9 @@ int main(int argc, char **argv) {
   compile->add_option("--name", name, "C prefix of the emitted API, e.g. --name kws gives kws_run() (default model)");
   compile->add_option("--shape", shapes,
                       "bind an input's shape, repeatable: --shape input=1x3x32x32 (dynamic dims default to 1)");
+  compile->add_option("--input-value", values,
+                      "fix a graph input to a value at compile time (it leaves the C API), repeatable:\n"
+                      "  --input-value shape=shape.pb  (an ONNX TensorProto; for parameter inputs such as a Reshape shape)");
   compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files)")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
 
@@ -183,7 +195,7 @@ int main(int argc, char **argv) {
     return kExitUsage;
   }
   if (compile->parsed())
-    return runCompile(model, out, target, name, shapes, emit);
+    return runCompile(model, out, target, name, shapes, values, emit);
   if (inspect->parsed())
     return runInspect(model, shapes);
   if (targets->parsed()) {

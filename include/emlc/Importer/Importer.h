@@ -13,6 +13,10 @@ namespace emlc {
 struct ImportOptions {
   /// Static shapes for graph inputs (`--shape NAME=1x3x32x32`).
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Graph inputs fixed to a value at compile time (`--input-value NAME=FILE.pb`,
+  /// an ONNX TensorProto): they become constants and leave the C API. For
+  /// inputs in parameter positions (a Reshape's shape, Resize's scales, ...).
+  std::map<std::string, std::string> inputValues;
 };
 
 /// What the importer learnt besides the IR: warnings for the user and the

@@ -19,6 +19,7 @@ struct CompileOptions {
   std::string target = "generic";
   std::string name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  std::map<std::string, std::string> inputValues; ///< see ImportOptions::inputValues
   /// Stop after this level and print it: "onnx", "nn", "kernel"; or "c".
   std::string emit = "c";
 };

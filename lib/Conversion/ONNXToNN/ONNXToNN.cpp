@@ -138,15 +138,13 @@ LogicalResult lowerConv(Lowerer &L, bool transpose) {
       int64_t full = strides[i] * (xs[i + 2] - 1) + outPad[i] + (ks[i] - 1) * dil[i] + 1;
       int64_t total = full - outShape[i + 2];
       if (explicitOut || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-        // SAME_UPPER puts the extra padding at the start for ConvTranspose (ONNX spec).
-        int64_t small = total / 2, big = total - small;
-        bool upper = autoPad != "SAME_LOWER";
-        padsB.push_back(upper ? small : big);
-        padsE.push_back(upper ? big : small);
-        if (explicitOut || autoPad == "SAME_UPPER") {
-          padsB.back() = total - total / 2;
-          padsE.back() = total / 2;
-        }
+        // ONNX reference: SAME_LOWER puts the odd padding at the start, otherwise
+        // at the end; a negative total (output_shape beyond the full output)
+        // extends the end.
+        int64_t half = total / 2;
+        bool lower = autoPad == "SAME_LOWER";
+        padsB.push_back(total < 0 ? 0 : lower ? total - half : half);
+        padsE.push_back(total - padsB.back());
       } else if (autoPad == "VALID") {
         padsB.push_back(0);
         padsE.push_back(total);
@@ -486,9 +484,12 @@ const llvm::StringMap<LowerFn> &loweringTable() {
       };
     for (const char *name : {"identity", "dropout"})
       t[name] = [](Lowerer &L) {
-        if (L.op->getNumResults() > 1 && !L.op->getResult(1).use_empty())
-          return L.fail("the mask output of Dropout is not supported");
         L.op->getResult(0).replaceAllUsesWith(L.in(0));
+        if (L.op->getNumResults() > 1) { // Dropout's mask: all true in inference
+          auto mt = L.type(L.op->getResult(1));
+          L.op->getResult(1).replaceAllUsesWith(
+              L.constant(DenseElementsAttr::get(mt, L.rw.getIntegerAttr(mt.getElementType(), 1))));
+        }
         return success();
       };
     t["transpose"] = [](Lowerer &L) {
