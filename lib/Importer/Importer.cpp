@@ -357,7 +357,8 @@ bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands
                         SmallVectorImpl<Value> &results) {
   std::string fullName = "onnx." + mnemonic;
   if (!RegisteredOperationName::lookup(fullName, &ctx))
-    return fail(who + ": operator is not supported by emlc");
+    return fail(who + ": operator is not supported by emlc (`emlc inspect MODEL` lists every unsupported node; "
+                      "supported operators are listed in docs/OPERATORS.md)");
   // Trailing absent optional inputs are dropped so arity checks see ONNX's count.
   while (!operands.empty() && onnx::isNone(operands.back()))
     operands.pop_back();

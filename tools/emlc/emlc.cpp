@@ -157,7 +157,7 @@ int main(int argc, char **argv) {
 
   auto *compile = app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
                                                 "  Example: emlc compile mnist.onnx -o out --target x86-64 --name mnist");
-  compile->add_option("model", model, "ONNX model file (.onnx)")->required()->check(CLI::ExistingFile);
+  compile->add_option("model", model, "ONNX model file (.onnx)")->required();
   compile->add_option("-o,--output", out, "output folder for the C files (created if missing); e.g. -o build/model");
   compile->add_option("--target", target, "target core: " + targetList() + " (default generic)")
       ->check(CLI::IsMember([] {
@@ -177,7 +177,7 @@ int main(int argc, char **argv) {
 
   auto *inspect = app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
                                                 "  Example: emlc inspect model.onnx");
-  inspect->add_option("model", model, "ONNX model file (.onnx)")->required()->check(CLI::ExistingFile);
+  inspect->add_option("model", model, "ONNX model file (.onnx)")->required();
   inspect->add_option("--shape", shapes, "bind an input's shape, repeatable: --shape input=1x3x32x32");
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");

@@ -57,7 +57,7 @@ SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
   SmallVector<int64_t> p = pad6(in), st = stridesOf(p), o = pad6(out);
   for (int d = 0; d < kRank; ++d)
-    if (p[d] == 1 && o[d] != 1)
+    if (p[d] == 1) // broadcast, or a unit axis never stepped: 0 keeps tables shareable
       st[d] = 0;
   return st;
 }

@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+"""Writes the small ONNX models the importer lit tests read (checked in next
+to this script; re-run it after changing a model here)."""
+import os
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = np.random.default_rng(7)
+
+
+def save(name, graph, opset=13, **kw):
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="emlc-tests", **kw)
+    m.ir_version = 8
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(m.SerializeToString())
+
+
+def init(name, arr):
+    return numpy_helper.from_array(np.asarray(arr), name)
+
+
+# A small CNN: Conv(auto_pad SAME_UPPER) -> Relu -> MaxPool -> Flatten -> Gemm(transB).
+w = rng.standard_normal((4, 1, 3, 3)).astype(np.float32)
+b = rng.standard_normal(4).astype(np.float32)
+fw = rng.standard_normal((3, 64)).astype(np.float32)
+fb = rng.standard_normal(3).astype(np.float32)
+save("tiny_cnn.onnx", helper.make_graph(
+    [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", auto_pad="SAME_UPPER"),
+     helper.make_node("Relu", ["c"], ["r"], name="relu"),
+     helper.make_node("MaxPool", ["r"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+     helper.make_node("Flatten", ["p"], ["f"], name="flatten"),
+     helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], name="fc", transB=1)],
+    "tiny_cnn",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 1, 8, 8])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])],
+    [init("w", w), init("b", b), init("fw", fw), init("fb", fb)]))
+
+# PyTorch-style shape subgraph: Shape -> Gather -> Unsqueeze -> Concat -> Reshape.
+save("shape_subgraph.onnx", helper.make_graph(
+    [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+     helper.make_node("Gather", ["s", "zero"], ["n"], name="gather", axis=0),
+     helper.make_node("Unsqueeze", ["n", "ax0"], ["n1"], name="unsq"),
+     helper.make_node("Concat", ["n1", "minus1"], ["target"], name="concat", axis=0),
+     helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape")],
+    "shape_subgraph",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+    [init("zero", np.array(0, np.int64)), init("ax0", np.array([0], np.int64)),
+     init("minus1", np.array([-1], np.int64))]))
+
+# Opset 7: Clip with min/max attributes, normalized to operands at import.
+save("clip_opset7.onnx", helper.make_graph(
+    [helper.make_node("Clip", ["x"], ["y"], name="clip", min=-1.0, max=2.0)],
+    "clip7", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])]), opset=7)
+
+# An operator emlc does not support.
+save("unsupported_op.onnx", helper.make_graph(
+    [helper.make_node("Det", ["x"], ["y"], name="determinant")],
+    "unsupported", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 3])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [])]))
+
+# An attribute value outside what is supported.
+save("bad_attribute.onnx", helper.make_graph(
+    [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_bad", auto_pad="SIDEWAYS")],
+    "bad_attr", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 4, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+    [init("w", np.ones((1, 1, 3, 3), np.float32))]))
+
+# A dynamic dimension where 1 is wrong: the Reshape needs 2 x 6 elements.
+save("dynamic_batch.onnx", helper.make_graph(
+    [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape_pairs")],
+    "dyn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", 6])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+    [init("shape", np.array([2, 6], np.int64))]))
+
+# External data that points outside the model folder.
+ext = numpy_helper.from_array(np.ones(4, np.float32), "bias")
+ext.data_location = TensorProto.EXTERNAL
+ext.ClearField("raw_data")
+for k, v in (("location", "../../secret.bin"), ("offset", "0"), ("length", "16")):
+    e = ext.external_data.add()
+    e.key, e.value = k, v
+save("external_escape.onnx", helper.make_graph(
+    [helper.make_node("Add", ["x", "bias"], ["y"], name="add")],
+    "ext", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])], [ext]))
+
+# A new-enough opset that emlc refuses.
+save("opset19.onnx", helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+    "op19", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])]), opset=19)
