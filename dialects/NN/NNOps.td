@@ -202,13 +202,15 @@ def NN_NormalizeOp : NN_Op<"normalize"> {
   let summary = "(x - mean) / sqrt(var + epsilon) over the trailing axes from `axis`";
   let description = [{
     The statistics part of LayerNormalization and InstanceNormalization; the
-    affine part is an `nn.binary` mul/add.
+    affine part is an `nn.binary` mul/add. Also returns the mean and
+    1/sqrt(var + epsilon), shaped like the input with the normalized axes 1.
     ```mlir
-    %y = nn.normalize %x {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+    %y, %m, %r = nn.normalize %x {axis = 2 : i64, epsilon = 1.0e-5 : f32}
+        : (tensor<1x8x4x4xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>, tensor<1x8x1x1xf32>)
     ```
   }];
   let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis, F32Attr:$epsilon);
-  let results = (outs AnyRankedTensor:$output);
+  let results = (outs AnyRankedTensor:$output, AnyRankedTensor:$mean, AnyRankedTensor:$inv_std_dev);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 

@@ -156,6 +156,18 @@ inline bool broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b
   return true;
 }
 
+/// PRelu's slope shape as numpy broadcasting sees it: a 1-D slope of C values
+/// that does not broadcast (as PyTorch exports it) applies per channel (axis 1).
+inline llvm::SmallVector<int64_t> preluSlopeShape(llvm::ArrayRef<int64_t> x, llvm::ArrayRef<int64_t> slope) {
+  llvm::SmallVector<int64_t> out;
+  if (slope.size() == 1 && x.size() >= 2 && slope[0] == x[1] && !broadcastShapes(x, slope, out)) {
+    llvm::SmallVector<int64_t> s(x.size() - 1, 1);
+    s[0] = slope[0];
+    return s;
+  }
+  return llvm::SmallVector<int64_t>(slope.begin(), slope.end());
+}
+
 } // namespace emlc::onnx
 
 #endif

@@ -310,7 +310,14 @@ const llvm::StringMap<Rule> &rules() {
                           "reciprocal", "floor", "ceil", "erf", "softplus", "softsign", "sin", "cos",
                           "identity", "instance_normalization"})
       t[n] = same;
-    for (const char *n : {"add", "sub", "mul", "div", "pow", "min", "max", "sum", "mean", "p_relu"})
+    t["p_relu"] = [](Ctx &c) {
+      Shape out;
+      if (!broadcastShapes(c.shape(0), preluSlopeShape(c.shape(0), c.shape(1)), out))
+        return c.fail("slope does not broadcast to the input");
+      c.add(out, c.elem(0));
+      return true;
+    };
+    for (const char *n : {"add", "sub", "mul", "div", "pow", "min", "max", "sum", "mean"})
       t[n] = [](Ctx &c) { return inferBroadcast(c, c.elem(0)); };
     t["equal"] = [](Ctx &c) { return inferBroadcast(c, IntegerType::get(c.elem(0).getContext(), 1)); };
     t["where"] = [](Ctx &c) {

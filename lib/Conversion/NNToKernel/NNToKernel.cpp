@@ -68,6 +68,12 @@ int64_t product(ArrayRef<int64_t> s, size_t from = 0, size_t to = ~size_t(0)) {
   return p;
 }
 
+/// The kernel-name suffixes that have typed instances (targets/generic/kernels/typed.c).
+bool isTypedSuffix(const std::string &s) {
+  static const char *all[] = {"f32", "f64", "i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64"};
+  return llvm::is_contained(all, s);
+}
+
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp oldFn) : module(module), oldFn(oldFn), b(module.getContext()) {}
@@ -144,6 +150,21 @@ private:
   }
   std::pair<Attribute, Attribute> clampArgs(std::optional<APFloat> lo, std::optional<APFloat> hi) {
     return {f32(lo ? lo->convertToDouble() : -INFINITY), f32(hi ? hi->convertToDouble() : INFINITY)};
+  }
+  /// `v` as a scalar argument of element type `t`, saturated to its range.
+  Attribute typedScalar(Type t, double v) {
+    if (auto ft = llvm::dyn_cast<FloatType>(t))
+      return FloatAttr::get(ft, v);
+    auto it = llvm::cast<IntegerType>(t);
+    unsigned w = it.getWidth();
+    if (it.isUnsigned()) {
+      double mx = std::ldexp(1.0, w) - 1;
+      uint64_t u = v <= 0 ? 0 : v >= mx ? (w == 64 ? UINT64_MAX : (uint64_t)mx) : (uint64_t)v;
+      return IntegerAttr::get(it, APInt(w, u));
+    }
+    double mn = -std::ldexp(1.0, w - 1), mx = std::ldexp(1.0, w - 1) - 1;
+    int64_t x = v <= mn ? (w == 64 ? INT64_MIN : (int64_t)mn) : v >= mx ? (w == 64 ? INT64_MAX : (int64_t)mx) : (int64_t)v;
+    return IntegerAttr::get(it, APInt(w, (uint64_t)x, /*isSigned=*/true));
   }
 
   LogicalResult lower(Operation *op);
@@ -243,8 +264,22 @@ LogicalResult Lowering::lower(Operation *op) {
           auto s = shapeOf(u.getInput());
           return lowerStridedCopy(loc, u.getInput(), u.getOutput(), s, stridesOf(s), 0);
         }
-        if (failed(needF32(u.getInput())))
-          return failure();
+        Type e = elemOf(u.getInput());
+        std::string suffix = typeSuffix(e);
+        auto kind = u.getKind();
+        if (!e.isF32()) {
+          bool typed = isTypedSuffix(suffix) && (kind == nn::UnaryKind::relu || kind == nn::UnaryKind::clip ||
+                                                 kind == nn::UnaryKind::neg || kind == nn::UnaryKind::abs);
+          if (!typed)
+            return op->emitError("element type ") << e << " is not supported for " << nn::stringifyUnaryKind(kind)
+                                                  << " (float32 only)";
+          Value out = result(u.getOutput(), loc);
+          SmallVector<Attribute> args{i32(product(shapeOf(u.getInput())))};
+          if (kind == nn::UnaryKind::clip)
+            args.append({typedScalar(e, u.getAlpha().convertToDouble()), typedScalar(e, u.getBeta().convertToDouble())});
+          call(loc, (nn::stringifyUnaryKind(kind) + "_" + suffix).str(), {get(u.getInput())}, {out}, args);
+          return success();
+        }
         Value out = result(u.getOutput(), loc);
         call(loc, (nn::stringifyUnaryKind(u.getKind()) + "_f32").str(), {get(u.getInput())}, {out},
              {i32(product(shapeOf(u.getInput()))), f32(u.getAlpha().convertToDouble()),
@@ -256,19 +291,16 @@ LogicalResult Lowering::lower(Operation *op) {
         std::string suffix = typeSuffix(e);
         if (elemOf(bo.getRhs()) != e)
           return op->emitError("operands have different element types");
-        if (suffix != "f32" && suffix != "i32" && suffix != "i64")
+        if (!isTypedSuffix(suffix))
           return op->emitError("element type ") << e << " is not supported for elementwise arithmetic";
-        if (suffix != "f32" && (bo.getKind() == nn::BinaryKind::pow || bo.getKind() == nn::BinaryKind::prelu))
-          return op->emitError("integer ") << nn::stringifyBinaryKind(bo.getKind()) << " is not supported";
+        if (suffix != "f32" && bo.getKind() == nn::BinaryKind::prelu)
+          return op->emitError("PRelu of ") << e << " is not supported (float32 only)";
         auto y = shapeOf(bo.getOutput());
         Attribute lo, hi;
-        if (suffix == "f32") {
+        if (suffix == "f32")
           std::tie(lo, hi) = clampArgs(bo.getActMin(), bo.getActMax());
-        } else if (suffix == "i32") {
-          lo = b.getI32IntegerAttr(INT32_MIN), hi = b.getI32IntegerAttr(INT32_MAX);
-        } else {
-          lo = b.getI64IntegerAttr(INT64_MIN), hi = b.getI64IntegerAttr(INT64_MAX);
-        }
+        else
+          lo = typedScalar(e, -INFINITY), hi = typedScalar(e, INFINITY);
         Value out = result(bo.getOutput(), loc);
         call(loc, (nn::stringifyBinaryKind(bo.getKind()) + "_" + suffix).str(), {get(bo.getLhs()), get(bo.getRhs())},
              {out},
@@ -277,8 +309,10 @@ LogicalResult Lowering::lower(Operation *op) {
         return success();
       })
       .Case([&](nn::Pool2DOp p) -> LogicalResult {
-        if (failed(needF32(p.getInput())))
-          return failure();
+        std::string suffix = typeSuffix(elemOf(p.getInput()));
+        if (p.getKind() == nn::PoolKind::avg || !isTypedSuffix(suffix))
+          if (failed(needF32(p.getInput())))
+            return failure();
         auto x = shapeOf(p.getInput()), y = shapeOf(p.getOutput());
         auto k = p.getKernel(), s = p.getStrides(), d = p.getDilations(), pads = p.getPads();
         Value out = result(p.getOutput(), loc);
@@ -289,7 +323,7 @@ LogicalResult Lowering::lower(Operation *op) {
           args.append({i32(pads[2]), i32(pads[3]), i32(p.getCountIncludePad())});
           call(loc, "avgpool2d_f32", {get(p.getInput())}, {out}, args);
         } else {
-          call(loc, "maxpool2d_f32", {get(p.getInput())}, {out}, args);
+          call(loc, "maxpool2d_" + suffix, {get(p.getInput())}, {out}, args);
         }
         return success();
       })
@@ -326,7 +360,8 @@ LogicalResult Lowering::lower(Operation *op) {
           return failure();
         auto x = shapeOf(n.getInput());
         Value out = result(n.getOutput(), loc);
-        call(loc, "normalize_f32", {get(n.getInput())}, {out},
+        Value mean = result(n.getMean(), loc), inv = result(n.getInvStdDev(), loc);
+        call(loc, "normalize_f32", {get(n.getInput())}, {out, mean, inv},
              {i32(product(x, 0, n.getAxis())), i32(product(x, n.getAxis())), f32(n.getEpsilon().convertToDouble())});
         return success();
       })
@@ -370,14 +405,16 @@ LogicalResult Lowering::lower(Operation *op) {
         return success();
       })
       .Case([&](nn::PadOp p) -> LogicalResult {
-        if (failed(needF32(p.getInput())))
-          return failure();
+        Type e = elemOf(p.getInput());
+        if (!isTypedSuffix(typeSuffix(e)))
+          return op->emitError("padding of ") << e << " is not supported";
         auto x = shapeOf(p.getInput()), y = shapeOf(p.getOutput());
         SmallVector<int64_t> before(p.getPads().begin(), p.getPads().begin() + x.size());
         int mode = p.getMode() == "constant" ? 0 : p.getMode() == "reflect" ? 1 : 2;
         Value out = result(p.getOutput(), loc);
-        call(loc, "pad_f32", {get(p.getInput())}, {out},
-             {table(pad6(x)), table(pad6(y)), table(pad6(before, 0)), i32(mode), f32(p.getValue().convertToDouble())});
+        call(loc, "pad_" + typeSuffix(e), {get(p.getInput())}, {out},
+             {table(pad6(x)), table(pad6(y)), table(pad6(before, 0)), i32(mode),
+              typedScalar(e, p.getValue().convertToDouble())});
         return success();
       })
       .Case([&](nn::GatherOp g) -> LogicalResult {
@@ -398,9 +435,7 @@ LogicalResult Lowering::lower(Operation *op) {
       })
       .Case([&](nn::CastOp c) -> LogicalResult {
         std::string name = "cast_" + typeSuffix(elemOf(c.getInput())) + "_" + typeSuffix(elemOf(c.getOutput()));
-        static const char *supported[] = {"cast_f32_i32", "cast_f32_i64", "cast_i32_f32", "cast_i64_f32",
-                                          "cast_f32_f64", "cast_f64_f32", "cast_i64_i32", "cast_i32_i64"};
-        if (!llvm::is_contained(supported, name))
+        if (!isTypedSuffix(typeSuffix(elemOf(c.getInput()))) || !isTypedSuffix(typeSuffix(elemOf(c.getOutput()))))
           return op->emitError("cast from ") << elemOf(c.getInput()) << " to " << elemOf(c.getOutput())
                                              << " is not supported";
         Value out = result(c.getOutput(), loc);
@@ -423,7 +458,10 @@ LogicalResult Lowering::lower(Operation *op) {
             double s = scales[d], xo;
             if (cm == "half_pixel") xo = (o + 0.5) / s - 0.5;
             else if (cm == "pytorch_half_pixel") xo = y[d] > 1 ? (o + 0.5) / s - 0.5 : 0.0;
-            else if (cm == "align_corners") xo = y[d] > 1 ? o * double(x[d] - 1) / double(y[d] - 1) : 0.0;
+            else if (cm == "align_corners") { // ONNX uses the unrounded resized length
+              double lr = x[d] * s;
+              xo = lr > 1 ? o * double(x[d] - 1) / (lr - 1) : 0.0;
+            }
             else if (cm == "tf_half_pixel_for_nn") xo = (o + 0.5) / s;
             else xo = o / s; // asymmetric
             if (x[d] == y[d] && s == 1.0)

@@ -87,6 +87,26 @@ struct Lowerer {
                                    nn::BinaryKindAttr::get(rw.getContext(), k), a, b,
                                    nullptr, nullptr);
   }
+  Value cast(Value v, Type elem) {
+    if (type(v).getElementType() == elem)
+      return v;
+    auto t = RankedTensorType::get(type(v).getShape(), elem);
+    if (auto c = getConstant(v); c && llvm::isa<FloatType>(elem) && llvm::isa<IntegerType>(c.getElementType())) {
+      SmallVector<APFloat> vals;
+      for (const APInt &x : c.getValues<APInt>())
+        vals.push_back(APFloat((float)x.getSExtValue()));
+      return constant(DenseElementsAttr::get(t, vals));
+    }
+    return rw.create<nn::CastOp>(loc, t, v);
+  }
+  /// nn.normalize over the axes from `axis`, with its mean/inv-std results.
+  nn::NormalizeOp normalize(Value x, int64_t axis, float eps) {
+    Shape stat = shape(x);
+    for (size_t i = axis; i < stat.size(); ++i)
+      stat[i] = 1;
+    auto st = RankedTensorType::get(stat, type(x).getElementType());
+    return rw.create<nn::NormalizeOp>(loc, x.getType(), st, st, x, rw.getI64IntegerAttr(axis), rw.getF32FloatAttr(eps));
+  }
   Value unary(nn::UnaryKind k, Value x, float alpha = 0, float beta = 0) {
     return rw.create<nn::UnaryOp>(loc, x.getType(), nn::UnaryKindAttr::get(rw.getContext(), k), x,
                                   rw.getF32FloatAttr(alpha), rw.getF32FloatAttr(beta));
@@ -372,12 +392,19 @@ const llvm::StringMap<LowerFn> &loweringTable() {
       return success();
     };
     t["p_relu"] = [](Lowerer &L) {
-      L.replace({L.binary(nn::BinaryKind::prelu, L.in(0), L.in(1))});
+      L.replace({L.binary(nn::BinaryKind::prelu, L.in(0), L.reshape(L.in(1), onnx::preluSlopeShape(
+                                                                      L.shape(L.in(0)), L.shape(L.in(1)))))});
+      return success();
+    };
+    t["pow"] = [](Lowerer &L) {
+      // Mixed types: the exponent takes the base's type (ONNX's result type).
+      Value e = L.cast(L.in(1), L.type(L.in(0)).getElementType());
+      L.replace({L.binary(nn::BinaryKind::pow, L.in(0), e)});
       return success();
     };
     for (auto [name, kind] : {std::pair{"add", nn::BinaryKind::add}, {"sub", nn::BinaryKind::sub},
                               {"mul", nn::BinaryKind::mul}, {"div", nn::BinaryKind::div},
-                              {"pow", nn::BinaryKind::pow}, {"min", nn::BinaryKind::min},
+                              {"min", nn::BinaryKind::min},
                               {"max", nn::BinaryKind::max}, {"sum", nn::BinaryKind::add},
                               {"mean", nn::BinaryKind::add}})
       t[name] = [kind = kind, isMean = StringRef(name) == "mean"](Lowerer &L) {
@@ -454,8 +481,7 @@ const llvm::StringMap<LowerFn> &loweringTable() {
     };
     t["instance_normalization"] = [](Lowerer &L) {
       float eps = getFloatAttr(L.attrs, "epsilon", 1e-5);
-      Value y = L.rw.create<nn::NormalizeOp>(L.loc, L.outType(), L.in(0), L.rw.getI64IntegerAttr(2),
-                                             L.rw.getF32FloatAttr(eps));
+      Value y = L.normalize(L.in(0), 2, eps).getOutput();
       int64_t c = L.shape(L.in(0))[1];
       Shape cs = channelShape(c, L.outType().getRank());
       y = L.binary(nn::BinaryKind::mul, y, L.reshape(L.in(1), cs));
@@ -464,17 +490,15 @@ const llvm::StringMap<LowerFn> &loweringTable() {
       return success();
     };
     t["layer_normalization"] = [](Lowerer &L) {
-      for (unsigned i = 1; i < L.op->getNumResults(); ++i)
-        if (!L.op->getResult(i).use_empty())
-          return L.fail("the Mean/InvStdDev outputs of LayerNormalization are not supported");
       int64_t axis = onnx::normalizeAxis(getIntAttr(L.attrs, "axis", -1), L.outType().getRank());
       float eps = getFloatAttr(L.attrs, "epsilon", 1e-5);
-      Value y = L.rw.create<nn::NormalizeOp>(L.loc, L.outType(), L.in(0), L.rw.getI64IntegerAttr(axis),
-                                             L.rw.getF32FloatAttr(eps));
-      y = L.binary(nn::BinaryKind::mul, y, L.in(1));
+      auto norm = L.normalize(L.in(0), axis, eps);
+      Value y = L.binary(nn::BinaryKind::mul, norm.getOutput(), L.in(1));
       if (L.has(2))
         y = L.binary(nn::BinaryKind::add, y, L.in(2));
-      L.replace({y});
+      SmallVector<Value> outs{y, norm.getMean(), norm.getInvStdDev()};
+      outs.resize(L.op->getNumResults());
+      L.replace(outs);
       return success();
     };
     for (const char *name : {"reshape", "flatten", "squeeze", "unsqueeze"})

@@ -48,47 +48,50 @@ static void emlc_concat_part(const void *x, void *y, int32_t outer, int32_t part
     memcpy(dst + (int64_t)o * row, src + (int64_t)o * part, (size_t)part);
 }
 
-// @kernel pad_f32
+// @kernel pad_impl
 /* Padding of a tensor padded to 6 axes. mode: 0 constant, 1 reflect, 2 edge. */
-static void emlc_pad_f32(const float *x, float *y, const int32_t *ishape, const int32_t *oshape,
-                         const int32_t *before, int32_t mode, float value) {
-  int32_t idx[6], src[6], d;
-  int64_t k = 0, total = 1;
-  for (d = 0; d < 6; ++d) {
-    total *= oshape[d];
-    idx[d] = 0;
+#define EMLC_PAD(name, T)                                                                 \
+  static void emlc_##name(const T *x, T *y, const int32_t *ishape, const int32_t *oshape, \
+                          const int32_t *before, int32_t mode, T value) {                 \
+    int32_t idx[6], src[6], d;                                                            \
+    int64_t k, total = 1;                                                                 \
+    for (d = 0; d < 6; ++d) {                                                             \
+      total *= oshape[d];                                                                 \
+      idx[d] = 0;                                                                         \
+    }                                                                                     \
+    for (k = 0; k < total; ++k) {                                                         \
+      int32_t inside = 1;                                                                 \
+      int64_t off = 0;                                                                    \
+      for (d = 0; d < 6; ++d) {                                                           \
+        int32_t s = idx[d] - before[d];                                                   \
+        const int32_t n = ishape[d];                                                      \
+        if (s < 0 || s >= n) {                                                            \
+          if (mode == 0) inside = 0;                                                      \
+          else if (mode == 2) s = s < 0 ? 0 : n - 1;                                      \
+          else {                                                                          \
+            const int32_t period = n > 1 ? 2 * (n - 1) : 1;                               \
+            s = s % period;                                                               \
+            if (s < 0) s += period;                                                       \
+            if (s >= n) s = period - s;                                                   \
+          }                                                                               \
+        }                                                                                 \
+        src[d] = s;                                                                       \
+      }                                                                                   \
+      if (inside) {                                                                       \
+        for (d = 0; d < 6; ++d) off = off * ishape[d] + src[d];                           \
+        y[k] = x[off];                                                                    \
+      } else {                                                                            \
+        y[k] = value;                                                                     \
+      }                                                                                   \
+      for (d = 5; d >= 0; --d) {                                                          \
+        if (++idx[d] < oshape[d]) break;                                                  \
+        idx[d] = 0;                                                                       \
+      }                                                                                   \
+    }                                                                                     \
   }
-  for (k = 0; k < total; ++k) {
-    int32_t inside = 1;
-    int64_t off = 0;
-    for (d = 0; d < 6; ++d) {
-      int32_t s = idx[d] - before[d];
-      const int32_t n = ishape[d];
-      if (s < 0 || s >= n) {
-        if (mode == 0) inside = 0;
-        else if (mode == 2) s = s < 0 ? 0 : n - 1;
-        else {
-          const int32_t period = n > 1 ? 2 * (n - 1) : 1;
-          s = s % period;
-          if (s < 0) s += period;
-          if (s >= n) s = period - s;
-        }
-      }
-      src[d] = s;
-    }
-    if (inside) {
-      for (d = 0; d < 6; ++d)
-        off = off * ishape[d] + src[d];
-      y[k] = x[off];
-    } else {
-      y[k] = value;
-    }
-    for (d = 5; d >= 0; --d) {
-      if (++idx[d] < oshape[d]) break;
-      idx[d] = 0;
-    }
-  }
-}
+// @kernel pad_f32
+// @requires pad_impl
+EMLC_PAD(pad_f32, float)
 
 // @kernel gather_impl
 /* y[o][j][i] = x[o][idx[j]][i] for [outer][n][inner] data, negative indices
@@ -173,27 +176,3 @@ static void emlc_resize_f32(const float *x, float *y, const int32_t *ishape, con
     int32_t i;                                                                            \
     for (i = 0; i < n; ++i) y[i] = (D)x[i];                                               \
   }
-// @kernel cast_f32_i32
-// @requires cast_impl
-EMLC_CAST(cast_f32_i32, float, int32_t)
-// @kernel cast_f32_i64
-// @requires cast_impl
-EMLC_CAST(cast_f32_i64, float, int64_t)
-// @kernel cast_i32_f32
-// @requires cast_impl
-EMLC_CAST(cast_i32_f32, int32_t, float)
-// @kernel cast_i64_f32
-// @requires cast_impl
-EMLC_CAST(cast_i64_f32, int64_t, float)
-// @kernel cast_f32_f64
-// @requires cast_impl
-EMLC_CAST(cast_f32_f64, float, double)
-// @kernel cast_f64_f32
-// @requires cast_impl
-EMLC_CAST(cast_f64_f32, double, float)
-// @kernel cast_i64_i32
-// @requires cast_impl
-EMLC_CAST(cast_i64_i32, int64_t, int32_t)
-// @kernel cast_i32_i64
-// @requires cast_impl
-EMLC_CAST(cast_i32_i64, int32_t, int64_t)

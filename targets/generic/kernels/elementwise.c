@@ -78,6 +78,32 @@ EMLC_UNARY_F32(sin, sinf(v))
 // @requires unary_impl
 EMLC_UNARY_F32(cos, cosf(v))
 
+// @kernel clip_typed_impl
+/* Integer/double clip: lo/hi arrive as double and are saturated to T's range by the compiler. */
+#define EMLC_CLIP_TYPED(name, T)                                                          \
+  static void emlc_##name(const T *x, T *y, int32_t n, T lo, T hi) {                      \
+    int32_t i;                                                                            \
+    for (i = 0; i < n; ++i) y[i] = EMLC_CLAMP(x[i], lo, hi);                              \
+  }
+// @kernel relu_typed_impl
+#define EMLC_RELU_TYPED(name, T)                                                          \
+  static void emlc_##name(const T *x, T *y, int32_t n) {                                  \
+    int32_t i;                                                                            \
+    for (i = 0; i < n; ++i) y[i] = x[i] > (T)0 ? x[i] : (T)0;                             \
+  }
+// @kernel neg_typed_impl
+#define EMLC_NEG_TYPED(name, T)                                                           \
+  static void emlc_##name(const T *x, T *y, int32_t n) {                                  \
+    int32_t i;                                                                            \
+    for (i = 0; i < n; ++i) y[i] = (T)(0 - x[i]);                                         \
+  }
+// @kernel abs_typed_impl
+#define EMLC_ABS_TYPED(name, T)                                                           \
+  static void emlc_##name(const T *x, T *y, int32_t n) {                                  \
+    int32_t i;                                                                            \
+    for (i = 0; i < n; ++i) y[i] = x[i] < (T)0 ? (T)(0 - x[i]) : x[i];                    \
+  }
+
 // @kernel binary_impl
 /* y = f(a, b) with numpy broadcasting: shape is the output padded to 6 axes,
    as/bs the element strides of a and b per axis (0 where broadcast); the
@@ -125,39 +151,3 @@ EMLC_BINARY(pow_f32, float, powf(va, vb))
 // @kernel prelu_f32
 // @requires binary_impl
 EMLC_BINARY(prelu_f32, float, va >= 0.0f ? va : va * vb)
-// @kernel add_i32
-// @requires binary_impl
-EMLC_BINARY(add_i32, int32_t, (int32_t)((uint32_t)va + (uint32_t)vb))
-// @kernel sub_i32
-// @requires binary_impl
-EMLC_BINARY(sub_i32, int32_t, (int32_t)((uint32_t)va - (uint32_t)vb))
-// @kernel mul_i32
-// @requires binary_impl
-EMLC_BINARY(mul_i32, int32_t, (int32_t)((uint32_t)va * (uint32_t)vb))
-// @kernel div_i32
-// @requires binary_impl
-EMLC_BINARY(div_i32, int32_t, vb != 0 ? va / vb : 0)
-// @kernel min_i32
-// @requires binary_impl
-EMLC_BINARY(min_i32, int32_t, EMLC_MIN(va, vb))
-// @kernel max_i32
-// @requires binary_impl
-EMLC_BINARY(max_i32, int32_t, EMLC_MAX(va, vb))
-// @kernel add_i64
-// @requires binary_impl
-EMLC_BINARY(add_i64, int64_t, (int64_t)((uint64_t)va + (uint64_t)vb))
-// @kernel sub_i64
-// @requires binary_impl
-EMLC_BINARY(sub_i64, int64_t, (int64_t)((uint64_t)va - (uint64_t)vb))
-// @kernel mul_i64
-// @requires binary_impl
-EMLC_BINARY(mul_i64, int64_t, (int64_t)((uint64_t)va * (uint64_t)vb))
-// @kernel div_i64
-// @requires binary_impl
-EMLC_BINARY(div_i64, int64_t, vb != 0 ? va / vb : 0)
-// @kernel min_i64
-// @requires binary_impl
-EMLC_BINARY(min_i64, int64_t, EMLC_MIN(va, vb))
-// @kernel max_i64
-// @requires binary_impl
-EMLC_BINARY(max_i64, int64_t, EMLC_MAX(va, vb))

@@ -48,8 +48,10 @@ static void emlc_softmax_f32(const float *x, float *y, int32_t outer, int32_t n,
 }
 
 // @kernel normalize_f32
-/* (x - mean) / sqrt(var + eps) over each contiguous block of n elements. */
-static void emlc_normalize_f32(const float *x, float *y, int32_t outer, int32_t n, float eps) {
+/* (x - mean) / sqrt(var + eps) over each contiguous block of n elements; also
+   stores each block's mean and 1 / sqrt(var + eps). */
+static void emlc_normalize_f32(const float *x, float *y, float *means, float *inv_std, int32_t outer,
+                               int32_t n, float eps) {
   int32_t o, i;
   for (o = 0; o < outer; ++o) {
     const float *xp = x + (int64_t)o * n;
@@ -62,36 +64,44 @@ static void emlc_normalize_f32(const float *x, float *y, int32_t outer, int32_t 
       var += (xp[i] - mean) * (xp[i] - mean);
     var /= (float)n;
     inv = 1.0f / sqrtf(var + eps);
+    means[o] = mean;
+    inv_std[o] = inv;
     for (i = 0; i < n; ++i)
       yp[i] = (xp[i] - mean) * inv;
   }
 }
 
-// @kernel maxpool2d_f32
+// @kernel maxpool2d_impl
 /* NCHW max pooling; padded positions are ignored. */
-static void emlc_maxpool2d_f32(const float *x, float *y, int32_t NC, int32_t H, int32_t W,
-                               int32_t OH, int32_t OW, int32_t KH, int32_t KW, int32_t sh,
-                               int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl) {
-  int32_t c, oh, ow, kh, kw;
-  for (c = 0; c < NC; ++c) {
-    const float *xc = x + (int64_t)c * H * W;
-    float *yc = y + (int64_t)c * OH * OW;
-    for (oh = 0; oh < OH; ++oh)
-      for (ow = 0; ow < OW; ++ow) {
-        float m = -INFINITY;
-        for (kh = 0; kh < KH; ++kh) {
-          const int32_t ih = oh * sh - pt + kh * dh;
-          if (ih < 0 || ih >= H) continue;
-          for (kw = 0; kw < KW; ++kw) {
-            const int32_t iw = ow * sw - pl + kw * dw;
-            if (iw < 0 || iw >= W) continue;
-            m = EMLC_MAX(m, xc[ih * W + iw]);
-          }
-        }
-        yc[oh * OW + ow] = m;
-      }
+#define EMLC_MAXPOOL2D(name, T)                                                           \
+  static void emlc_##name(const T *x, T *y, int32_t NC, int32_t H, int32_t W, int32_t OH, \
+                          int32_t OW, int32_t KH, int32_t KW, int32_t sh, int32_t sw,     \
+                          int32_t dh, int32_t dw, int32_t pt, int32_t pl) {               \
+    int32_t c, oh, ow, kh, kw;                                                            \
+    for (c = 0; c < NC; ++c) {                                                            \
+      const T *xc = x + (int64_t)c * H * W;                                               \
+      T *yc = y + (int64_t)c * OH * OW;                                                   \
+      for (oh = 0; oh < OH; ++oh)                                                         \
+        for (ow = 0; ow < OW; ++ow) {                                                     \
+          int found = 0;                                                                  \
+          T m = 0;                                                                        \
+          for (kh = 0; kh < KH; ++kh) {                                                   \
+            const int32_t ih = oh * sh - pt + kh * dh;                                    \
+            if (ih < 0 || ih >= H) continue;                                              \
+            for (kw = 0; kw < KW; ++kw) {                                                 \
+              const int32_t iw = ow * sw - pl + kw * dw;                                  \
+              if (iw < 0 || iw >= W) continue;                                            \
+              if (!found || xc[ih * W + iw] > m) m = xc[ih * W + iw];                     \
+              found = 1;                                                                  \
+            }                                                                             \
+          }                                                                               \
+          yc[oh * OW + ow] = m;                                                           \
+        }                                                                                 \
+    }                                                                                     \
   }
-}
+// @kernel maxpool2d_f32
+// @requires maxpool2d_impl
+EMLC_MAXPOOL2D(maxpool2d_f32, float)
 
 // @kernel avgpool2d_f32
 /* NCHW average pooling. With count_include_pad the divisor counts the explicit
