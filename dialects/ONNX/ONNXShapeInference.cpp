@@ -264,16 +264,22 @@ bool inferSlice(Ctx &c) {
 
 bool inferRecurrent(Ctx &c, int gates) {
   Shape x = c.shape(0), w = c.shape(1);
-  if (getIntAttr(c.attrs, "layout", 0) != 0)
-    return c.fail("layout=1 (batch first) is not supported");
+  bool batchFirst = getIntAttr(c.attrs, "layout", 0) != 0;
   if (x.size() != 3 || w.size() != 3)
     return c.fail("X and W must be 3-D");
   int64_t hidden = getIntAttr(c.attrs, "hidden_size", w[1] / gates);
   int64_t dirs = w[0];
+  int64_t seq = batchFirst ? x[1] : x[0], batch = batchFirst ? x[0] : x[1];
   Type e = c.elem(0);
-  c.add({x[0], dirs, x[1], hidden}, e);
+  if (batchFirst)
+    c.add({batch, seq, dirs, hidden}, e);
+  else
+    c.add({seq, dirs, batch, hidden}, e);
   for (unsigned i = 1; i < c.numResults; ++i)
-    c.add({dirs, x[1], hidden}, e);
+    if (batchFirst)
+      c.add({batch, dirs, hidden}, e);
+    else
+      c.add({dirs, batch, hidden}, e);
   return true;
 }
 

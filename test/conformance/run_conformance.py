@@ -57,7 +57,7 @@ PARAM_POSITIONS = {
     "Reshape": {1}, "Expand": {1}, "Squeeze": {1}, "Unsqueeze": {1}, "ReduceSum": {1}, "ReduceMean": {1},
     "ReduceMax": {1}, "ReduceMin": {1}, "Slice": {1, 2, 3, 4}, "Split": {1}, "Pad": {1, 2}, "Clip": {1, 2},
     "Resize": {1, 2, 3}, "Upsample": {1}, "ConstantOfShape": {0}, "Dropout": {1, 2},
-    "BatchNormalization": {1, 2, 3, 4},
+    "BatchNormalization": {1, 2, 3, 4}, "LSTM": {4}, "GRU": {4}, "RNN": {4},
 }
 
 

@@ -656,8 +656,200 @@ const llvm::StringMap<LowerFn> &loweringTable() {
   return table;
 }
 
+/// LSTM, GRU and RNN unrolled over the (static) sequence into nn ops: per
+/// step and direction, the gate pre-activations are x_t * W^T + h * R^T + b
+/// (two fully connected ops), split per gate with slices, then the ONNX cell
+/// equations with elementwise ops. Layout 1 (batch first) is a transpose on
+/// each side.
 LogicalResult lowerRecurrent(Lowerer &L, StringRef kind) {
-  return L.fail(kind.upper() + " is not lowered yet");
+  int gates = kind == "lstm" ? 4 : kind == "gru" ? 3 : 1;
+  Value X = L.in(0), W = L.in(1), R = L.in(2);
+  Shape ws = L.shape(W);
+  int64_t dirs = ws[0], H = getIntAttr(L.attrs, "hidden_size", ws[1] / gates);
+  bool batchFirst = getIntAttr(L.attrs, "layout", 0) != 0;
+  if (batchFirst)
+    X = L.transpose(X, {1, 0, 2});
+  Shape xs = L.shape(X);
+  int64_t seq = xs[0], batch = xs[1], in = xs[2];
+  Type f32 = L.type(X).getElementType();
+  if (!f32.isF32())
+    return L.fail(kind.upper() + " is supported on float32 only");
+  if (L.has(4)) {
+    auto lens = getConstInts(L.in(4));
+    if (!lens || llvm::any_of(*lens, [&](int64_t n) { return n != seq; }))
+      return L.fail("sequence_lens shorter than the sequence are not supported (pad the sequences instead)");
+  }
+  if (kind == "lstm" && getIntAttr(L.attrs, "input_forget", 0))
+    return L.fail("LSTM input_forget=1 is not supported");
+  std::string direction = getStrAttr(L.attrs, "direction", "forward");
+  float clip = getFloatAttr(L.attrs, "clip", 0.0);
+  bool linearBeforeReset = getIntAttr(L.attrs, "linear_before_reset", 0) != 0;
+
+  // Activations: f, g(, h) per direction, with their alpha/beta.
+  std::vector<std::string> acts;
+  if (auto a = L.attrs.getAs<ArrayAttr>("activations"))
+    for (Attribute s : a)
+      acts.push_back(llvm::cast<StringAttr>(s).getValue().str());
+  std::vector<float> alphas = onnx::getFloatsAttr(L.attrs, "activation_alpha").value_or(std::vector<float>{});
+  std::vector<float> betas = onnx::getFloatsAttr(L.attrs, "activation_beta").value_or(std::vector<float>{});
+  int perDir = kind == "lstm" ? 3 : kind == "gru" ? 2 : 1;
+  if (acts.empty()) {
+    std::vector<std::string> dflt = kind == "lstm" ? std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"}
+                                    : kind == "gru" ? std::vector<std::string>{"Sigmoid", "Tanh"}
+                                                    : std::vector<std::string>{"Tanh"};
+    for (int64_t d = 0; d < dirs; ++d)
+      acts.insert(acts.end(), dflt.begin(), dflt.end());
+  }
+  if ((int64_t)acts.size() < perDir * dirs)
+    return L.fail("expected " + Twine(perDir * dirs) + " activations");
+  // Alphas/betas are consumed in order by the activations that take them.
+  std::vector<std::pair<float, float>> params(acts.size(), {0.0f, 0.0f});
+  {
+    size_t ai = 0, bi = 0;
+    for (size_t i = 0; i < acts.size(); ++i) {
+      const std::string &a = acts[i];
+      if (a == "LeakyRelu" || a == "Elu" || a == "HardSigmoid" || a == "ThresholdedRelu" || a == "ScaledTanh" ||
+          a == "Affine")
+        params[i].first = ai < alphas.size() ? alphas[ai++] : (a == "LeakyRelu" ? 0.01f : a == "HardSigmoid" ? 0.2f : 1.0f);
+      if (a == "HardSigmoid" || a == "ScaledTanh" || a == "Affine")
+        params[i].second = bi < betas.size() ? betas[bi++] : (a == "HardSigmoid" ? 0.5f : 0.0f);
+    }
+  }
+  std::string unsupportedAct;
+  auto activate = [&](Value v, size_t idx) -> Value {
+    const std::string &a = acts[idx];
+    auto [alpha, beta] = params[idx];
+    using K = nn::UnaryKind;
+    if (a == "Sigmoid") return L.unary(K::sigmoid, v);
+    if (a == "Tanh") return L.unary(K::tanh, v);
+    if (a == "Relu") return L.unary(K::relu, v);
+    if (a == "LeakyRelu") return L.unary(K::leaky_relu, v, alpha);
+    if (a == "Elu") return L.unary(K::elu, v, alpha);
+    if (a == "HardSigmoid") return L.unary(K::hard_sigmoid, v, alpha, beta);
+    if (a == "Softsign") return L.unary(K::softsign, v);
+    if (a == "Softplus") return L.unary(K::softplus, v);
+    unsupportedAct = a;
+    return v;
+  };
+  auto slice = [&](Value v, int64_t axis, int64_t start, int64_t len) {
+    Shape s = L.shape(v);
+    SmallVector<int64_t> begin(s.size(), 0), step(s.size(), 1);
+    begin[axis] = start;
+    s[axis] = len;
+    if (auto c = getConstant(v); c && start == 0 && len == L.shape(v)[axis])
+      return v;
+    return Value(L.rw.create<nn::SliceOp>(L.loc, RankedTensorType::get(s, f32), v, L.rw.getDenseI64ArrayAttr(begin),
+                                          L.rw.getDenseI64ArrayAttr(step)));
+  };
+  auto fc = [&](Value x, Value w, Value b) {
+    int64_t n = L.shape(w)[0];
+    return Value(L.rw.create<nn::FullyConnectedOp>(L.loc, RankedTensorType::get({L.shape(x)[0], n}, f32), x, w, b,
+                                                   nullptr, nullptr));
+  };
+  using B = nn::BinaryKind;
+  auto clipped = [&](Value v) { return clip > 0 ? L.unary(nn::UnaryKind::clip, v, -clip, clip) : v; };
+  auto initial = [&](unsigned idx, int64_t d) -> Value {
+    if (!L.has(idx))
+      return L.f32({batch, H}, std::vector<float>(batch * H, 0.0f));
+    Value v = L.in(idx);
+    if (batchFirst)
+      v = L.transpose(v, {1, 0, 2});
+    return L.reshape(slice(v, 0, d, 1), {batch, H});
+  };
+
+  SmallVector<Value> ys, hs, cs;
+  for (int64_t d = 0; d < dirs; ++d) {
+    bool reverse = direction == "reverse" || (direction == "bidirectional" && d == 1);
+    Value Wd = L.reshape(slice(W, 0, d, 1), {gates * H, in});
+    Value Rd = L.reshape(slice(R, 0, d, 1), {gates * H, H});
+    Value Wb, Rb;
+    if (L.has(3)) {
+      Value Bd = L.reshape(slice(L.in(3), 0, d, 1), {2 * gates * H});
+      Wb = slice(Bd, 0, 0, gates * H);
+      Rb = slice(Bd, 0, gates * H, gates * H);
+    } else {
+      Wb = L.f32({gates * H}, std::vector<float>(gates * H, 0.0f));
+      Rb = Wb;
+    }
+    Value h = initial(5, d), c = kind == "lstm" ? initial(6, d) : Value();
+    Value P;
+    if (kind == "lstm" && L.has(7))
+      P = L.reshape(slice(L.in(7), 0, d, 1), {3 * H});
+    size_t a0 = d * perDir;
+    SmallVector<Value> steps(seq);
+    for (int64_t k = 0; k < seq; ++k) {
+      int64_t t = reverse ? seq - 1 - k : k;
+      Value xt = L.reshape(slice(X, 0, t, 1), {batch, in});
+      Value gx = fc(xt, Wd, Wb); // [batch, gates*H]
+      auto gate = [&](Value v, int g) { return slice(v, 1, g * H, H); };
+      if (kind == "gru") {
+        Value gh = fc(h, Rd, Rb);
+        Value z = activate(clipped(L.binary(B::add, gate(gx, 0), gate(gh, 0))), a0);
+        Value r = activate(clipped(L.binary(B::add, gate(gx, 1), gate(gh, 1))), a0);
+        Value hh;
+        if (linearBeforeReset) {
+          hh = L.binary(B::add, gate(gx, 2), L.binary(B::mul, r, gate(gh, 2)));
+        } else {
+          Value Rh = slice(Rd, 0, 2 * H, H), Rbh = slice(Rb, 0, 2 * H, H);
+          hh = L.binary(B::add, gate(gx, 2), fc(L.binary(B::mul, r, h), Rh, Rbh));
+        }
+        hh = activate(clipped(hh), a0 + 1);
+        // h = (1 - z) * hh + z * h = hh + z * (h - hh)
+        h = L.binary(B::add, hh, L.binary(B::mul, z, L.binary(B::sub, h, hh)));
+      } else {
+        Value pre = L.binary(B::add, gx, fc(h, Rd, Rb));
+        if (kind == "rnn") {
+          h = activate(clipped(pre), a0);
+        } else { // LSTM gates i, o, f, c
+          Value i = gate(pre, 0), o = gate(pre, 1), f = gate(pre, 2), cc = gate(pre, 3);
+          if (P) {
+            i = L.binary(B::add, i, L.binary(B::mul, slice(P, 0, 0, H), c));
+            f = L.binary(B::add, f, L.binary(B::mul, slice(P, 0, 2 * H, H), c));
+          }
+          i = activate(clipped(i), a0);
+          f = activate(clipped(f), a0);
+          cc = activate(clipped(cc), a0 + 1);
+          c = L.binary(B::add, L.binary(B::mul, f, c), L.binary(B::mul, i, cc));
+          if (P)
+            o = L.binary(B::add, o, L.binary(B::mul, slice(P, 0, H, H), c));
+          o = activate(clipped(o), a0);
+          h = L.binary(B::mul, o, activate(c, a0 + 2));
+        }
+      }
+      steps[t] = L.reshape(h, {1, 1, batch, H});
+    }
+    if (!unsupportedAct.empty())
+      return L.fail("activation '" + unsupportedAct + "' is not supported in " + kind.upper());
+    ys.push_back(seq == 1 ? steps[0]
+                          : Value(L.rw.create<nn::ConcatOp>(L.loc, RankedTensorType::get({seq, 1, batch, H}, f32),
+                                                            steps, L.rw.getI64IntegerAttr(0))));
+    hs.push_back(L.reshape(h, {1, batch, H}));
+    if (c)
+      cs.push_back(L.reshape(c, {1, batch, H}));
+  }
+  auto cat = [&](SmallVector<Value> &vs, int64_t axis) {
+    if (vs.size() == 1)
+      return vs[0];
+    Shape s = L.shape(vs[0]);
+    s[axis] *= vs.size();
+    return Value(L.rw.create<nn::ConcatOp>(L.loc, RankedTensorType::get(s, f32), vs, L.rw.getI64IntegerAttr(axis)));
+  };
+  Value Y = cat(ys, 1), Yh = cat(hs, 0), Yc = cs.empty() ? Value() : cat(cs, 0);
+  if (batchFirst) {
+    Y = L.transpose(Y, {2, 0, 1, 3});
+    Yh = L.transpose(Yh, {1, 0, 2});
+    if (Yc)
+      Yc = L.transpose(Yc, {1, 0, 2});
+  }
+  SmallVector<Value> outs{Y, Yh};
+  if (Yc)
+    outs.push_back(Yc);
+  outs.resize(L.op->getNumResults());
+  for (auto [r, v] : llvm::zip(L.op->getResults(), outs))
+    if (!r.use_empty() && (!v || v.getType() != r.getType()))
+      return L.fail("internal: recurrent output shape mismatch");
+  L.replace(outs);
+  return success();
 }
 
 struct ConvertONNXToNNPass : emlc::impl::ConvertONNXToNNBase<ConvertONNXToNNPass> {
