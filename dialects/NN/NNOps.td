@@ -306,9 +306,10 @@ def NN_CastOp : NN_Op<"cast"> {
 def NN_ResizeOp : NN_Op<"resize"> {
   let summary = "nearest or (bi/tri)linear resize of any axes; sizes from the result type";
   let description = [{
-    `coordinate_mode` is ONNX's coordinate_transformation_mode, `nearest_mode`
-    its rounding; `scales` are the per-axis output/input factors used by the
-    coordinate transform.
+    `mode` is nearest, linear or cubic; `coordinate_mode` is ONNX's
+    coordinate_transformation_mode, `nearest_mode` its rounding; `scales` are
+    the per-axis output/input factors used by the coordinate transform;
+    `exclude_outside` (unit) renormalizes cubic weights inside the input.
     ```mlir
     %y = nn.resize %x {mode = "nearest", coordinate_mode = "asymmetric", nearest_mode = "floor",
            scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>

@@ -206,7 +206,12 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
     auto sep = [&]() { weights << (k++ % 8 ? " " : "\n  "); };
     if (n == 0)
       weights << "0";
-    else if (auto ft = llvm::dyn_cast<FloatType>(type.getElementType())) {
+    else if (type.getElementType().isF16() || type.getElementType().isBF16()) { // stored as raw bits
+      for (const APFloat &v : init.getValues<APFloat>()) {
+        sep();
+        weights << v.bitcastToAPInt().getZExtValue() << "U,";
+      }
+    } else if (auto ft = llvm::dyn_cast<FloatType>(type.getElementType())) {
       for (const APFloat &v : init.getValues<APFloat>()) {
         sep();
         weights << (ft.isF64() ? doubleLiteral(v.convertToDouble()) : floatLiteral(v.convertToDouble())) << ",";

@@ -33,6 +33,7 @@ constexpr int kRank = 6;
 std::string typeSuffix(Type t) {
   if (t.isF32()) return "f32";
   if (t.isF64()) return "f64";
+  if (t.isF16()) return "f16";
   if (auto it = llvm::dyn_cast<IntegerType>(t))
     return (it.isUnsigned() ? "u" : "i") + std::to_string(it.getWidth());
   return "?";
@@ -435,7 +436,9 @@ LogicalResult Lowering::lower(Operation *op) {
       })
       .Case([&](nn::CastOp c) -> LogicalResult {
         std::string name = "cast_" + typeSuffix(elemOf(c.getInput())) + "_" + typeSuffix(elemOf(c.getOutput()));
-        if (!isTypedSuffix(typeSuffix(elemOf(c.getInput()))) || !isTypedSuffix(typeSuffix(elemOf(c.getOutput()))))
+        bool half = name == "cast_f16_f32" || name == "cast_f32_f16";
+        if (!half && (!isTypedSuffix(typeSuffix(elemOf(c.getInput()))) ||
+                      !isTypedSuffix(typeSuffix(elemOf(c.getOutput())))))
           return op->emitError("cast from ") << elemOf(c.getInput()) << " to " << elemOf(c.getOutput())
                                              << " is not supported";
         Value out = result(c.getOutput(), loc);
@@ -448,14 +451,23 @@ LogicalResult Lowering::lower(Operation *op) {
         auto x = pad6(shapeOf(r.getInput())), y = pad6(shapeOf(r.getOutput()));
         SmallVector<float> scales(kRank - r.getScales().size(), 1.0f);
         scales.append(r.getScales().begin(), r.getScales().end());
-        bool linear = r.getMode() == "linear";
-        StringRef cm = r.getCoordinateMode(), nm = r.getNearestMode();
-        SmallVector<int64_t> at, lo, hi;
+        StringRef mode = r.getMode(), cm = r.getCoordinateMode(), nm = r.getNearestMode();
+        int64_t taps = mode == "nearest" ? 1 : mode == "linear" ? 2 : 4;
+        double A = r.getCubicCoeffA().convertToDouble();
+        bool excludeOutside = r->hasAttr("exclude_outside");
+        SmallVector<int64_t> nt, at, idx;
         SmallVector<float> w;
         for (int d = 0; d < kRank; ++d) {
-          at.push_back(lo.size());
+          bool identity = x[d] == y[d] && scales[d] == 1.0f;
+          int64_t n = identity ? 1 : taps;
+          nt.push_back(n);
+          at.push_back(idx.size());
           for (int64_t o = 0; o < y[d]; ++o) {
             double s = scales[d], xo;
+            if (identity) {
+              idx.push_back(o), w.push_back(1.0f);
+              continue;
+            }
             if (cm == "half_pixel") xo = (o + 0.5) / s - 0.5;
             else if (cm == "pytorch_half_pixel") xo = y[d] > 1 ? (o + 0.5) / s - 0.5 : 0.0;
             else if (cm == "align_corners") { // ONNX uses the unrounded resized length
@@ -464,32 +476,40 @@ LogicalResult Lowering::lower(Operation *op) {
             }
             else if (cm == "tf_half_pixel_for_nn") xo = (o + 0.5) / s;
             else xo = o / s; // asymmetric
-            if (x[d] == y[d] && s == 1.0)
-              xo = o;
-            if (!linear) {
-              double f = std::floor(xo);
+            auto clampIdx = [&](int64_t i) { return std::clamp<int64_t>(i, 0, x[d] - 1); };
+            double f = std::floor(xo), t = xo - f;
+            if (n == 1) {
               int64_t i;
               if (nm == "floor") i = (int64_t)f;
               else if (nm == "ceil") i = (int64_t)std::ceil(xo);
-              else if (nm == "round_prefer_ceil") i = (int64_t)(xo - f >= 0.5 ? f + 1 : f);
-              else i = (int64_t)(xo - f > 0.5 ? f + 1 : f); // round_prefer_floor
-              i = std::clamp<int64_t>(i, 0, x[d] - 1);
-              lo.push_back(i), hi.push_back(i), w.push_back(0.0f);
-            } else {
-              double f = std::floor(xo);
-              int64_t i0 = (int64_t)f, i1 = i0 + 1;
-              float frac = (float)(xo - f);
-              i0 = std::clamp<int64_t>(i0, 0, x[d] - 1);
-              i1 = std::clamp<int64_t>(i1, 0, x[d] - 1);
-              if (i0 == i1)
-                frac = 0.0f;
-              lo.push_back(i0), hi.push_back(i1), w.push_back(frac);
+              else if (nm == "round_prefer_ceil") i = (int64_t)(t >= 0.5 ? f + 1 : f);
+              else i = (int64_t)(t > 0.5 ? f + 1 : f); // round_prefer_floor
+              idx.push_back(clampIdx(i)), w.push_back(1.0f);
+            } else if (n == 2) {
+              idx.push_back(clampIdx((int64_t)f)), w.push_back((float)(1.0 - t));
+              idx.push_back(clampIdx((int64_t)f + 1)), w.push_back((float)t);
+            } else { // cubic convolution (Keys), ONNX's coefficient layout
+              double c[4] = {((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A,
+                             ((A + 2) * t - (A + 3)) * t * t + 1,
+                             ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1,
+                             ((A * (2 - t) - 5 * A) * (2 - t) + 8 * A) * (2 - t) - 4 * A};
+              double sum = 0;
+              for (int j = 0; j < 4; ++j) {
+                int64_t i = (int64_t)f - 1 + j;
+                if (excludeOutside && (i < 0 || i >= x[d]))
+                  c[j] = 0;
+                sum += c[j];
+              }
+              for (int j = 0; j < 4; ++j) {
+                idx.push_back(clampIdx((int64_t)f - 1 + j));
+                w.push_back((float)(excludeOutside && sum != 0 ? c[j] / sum : c[j]));
+              }
             }
           }
         }
         Value out = result(r.getOutput(), loc);
         call(loc, "resize_f32", {get(r.getInput())}, {out},
-             {table(x), table(y), table(at), table(lo), table(hi), b.getDenseF32ArrayAttr(w)});
+             {table(x), table(y), table(nt), table(at), table(idx), b.getDenseF32ArrayAttr(w)});
         return success();
       })
       .Default([&](Operation *o) { return o->emitError("no kernel for this op"); });
@@ -524,15 +544,13 @@ LogicalResult Lowering::run() {
       fn.setArgAttr(numInputs + i, "emlc.name", n);
   fn->setAttr("emlc.num_inputs", b.getI64IntegerAttr(numInputs));
   b.setInsertionPointToEnd(body);
-  bool ok = true;
+  // Stop at the first op without a kernel: later ops would read its missing buffer.
   for (Operation &op : llvm::make_early_inc_range(oldFn.getBody().front())) {
     if (llvm::isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
     if (failed(lower(&op)))
-      ok = false;
+      return failure();
   }
-  if (!ok)
-    return failure();
   for (auto [i, r] : llvm::enumerate(ret.getOperands())) {
     if (auto it = outputSlot.find(r); it != outputSlot.end() && it->second == i)
       continue;

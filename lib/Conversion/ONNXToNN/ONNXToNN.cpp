@@ -414,8 +414,13 @@ const llvm::StringMap<LowerFn> &loweringTable() {
           L.replace({acc});
           return success();
         }
+        // float16 is a storage type: compute in float32.
+        Type e = L.type(acc).getElementType();
+        Type ce = e.isF16() ? (Type)L.rw.getF32Type() : e;
+        acc = L.cast(acc, ce);
         for (unsigned i = 1; i < n; ++i)
-          acc = L.binary(kind, acc, L.in(i));
+          acc = L.binary(kind, acc, L.cast(L.in(i), ce));
+        acc = L.cast(acc, e);
         if (isMean)
           acc = L.binary(nn::BinaryKind::mul, acc, L.f32({}, {1.0f / n}));
         if (L.type(acc) != L.outType())
@@ -596,10 +601,11 @@ const llvm::StringMap<LowerFn> &loweringTable() {
       return success();
     };
     t["cast"] = [](Lowerer &L) {
-      if (L.type(L.in(0)) == L.outType())
-        L.replace({L.in(0)});
-      else
-        L.replace({L.rw.create<nn::CastOp>(L.loc, L.outType(), L.in(0))});
+      Type from = L.type(L.in(0)).getElementType(), to = L.outType().getElementType();
+      Value v = L.in(0);
+      if ((from.isF16() && !to.isF32()) || (to.isF16() && !from.isF32()))
+        v = L.cast(v, L.rw.getF32Type()); // float16 converts through float32
+      L.replace({L.cast(v, to)});
       return success();
     };
     t["expand"] = [](Lowerer &L) {
@@ -612,23 +618,24 @@ const llvm::StringMap<LowerFn> &loweringTable() {
     t["resize"] = [](Lowerer &L) {
       Shape xs = L.shape(L.in(0)), ys(L.outType().getShape());
       std::string mode = getStrAttr(L.attrs, "mode", "nearest");
-      if (mode != "nearest" && mode != "linear")
-        return L.fail("resize mode '" + mode + "' is not supported (nearest, linear)");
+      if (mode != "nearest" && mode != "linear" && mode != "cubic")
+        return L.fail("resize mode '" + mode + "' is not supported (nearest, linear, cubic)");
       std::string coord = getStrAttr(L.attrs, "coordinate_transformation_mode", "half_pixel");
       if (coord == "tf_crop_and_resize")
         return L.fail("coordinate_transformation_mode tf_crop_and_resize is not supported");
-      if (getIntAttr(L.attrs, "exclude_outside", 0))
-        return L.fail("exclude_outside=1 is not supported");
       std::vector<float> scales;
       if (L.has(2) && L.type(L.in(2)).getNumElements() > 0)
         scales = floatValues(getConstant(L.in(2)));
       else
         for (size_t i = 0; i < xs.size(); ++i)
           scales.push_back((float)ys[i] / xs[i]);
-      L.replace({L.rw.create<nn::ResizeOp>(
+      auto r = L.rw.create<nn::ResizeOp>(
           L.loc, L.outType(), L.in(0), L.rw.getStringAttr(mode), L.rw.getStringAttr(coord),
           L.rw.getStringAttr(getStrAttr(L.attrs, "nearest_mode", "round_prefer_floor")),
-          L.rw.getDenseF32ArrayAttr(scales), L.rw.getF32FloatAttr(getFloatAttr(L.attrs, "cubic_coeff_a", -0.75)))});
+          L.rw.getDenseF32ArrayAttr(scales), L.rw.getF32FloatAttr(getFloatAttr(L.attrs, "cubic_coeff_a", -0.75)));
+      if (getIntAttr(L.attrs, "exclude_outside", 0))
+        r->setAttr("exclude_outside", L.rw.getUnitAttr());
+      L.replace({r});
       return success();
     };
     t["depth_to_space"] = [](Lowerer &L) {

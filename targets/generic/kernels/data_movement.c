@@ -131,43 +131,104 @@ EMLC_GATHER(gather_b1_i64, uint8_t, int64_t)
 EMLC_GATHER(gather_b1_i32, uint8_t, int32_t)
 
 // @kernel resize_f32
-/* Separable resize of a tensor padded to 6 axes. For each axis d and output
-   index o, the compiler precomputed the two source indices lo/hi and the
-   weight w of hi (nearest: lo = hi, w = 0), flattened with per-axis offsets
-   `at` into the tables. */
+/* Separable resize of a tensor padded to 6 axes. For axis d and output index
+   o the compiler precomputed nt[d] taps (1 nearest, 2 linear, 4 cubic): source
+   indices idx[] and weights w[] at at[d] + o * nt[d]. */
 static void emlc_resize_f32(const float *x, float *y, const int32_t *ishape, const int32_t *oshape,
-                            const int32_t *at, const int32_t *lo, const int32_t *hi, const float *w) {
-  int32_t idx[6], d, c;
+                            const int32_t *nt, const int32_t *at, const int32_t *idx, const float *w) {
+  int32_t pos[6], d, c, ncomb = 1;
   int64_t k, total = 1, istr[6];
   istr[5] = 1;
   for (d = 4; d >= 0; --d)
     istr[d] = istr[d + 1] * ishape[d + 1];
   for (d = 0; d < 6; ++d) {
     total *= oshape[d];
-    idx[d] = 0;
+    ncomb *= nt[d];
+    pos[d] = 0;
   }
   for (k = 0; k < total; ++k) {
     float acc = 0.0f;
-    /* Sum over the 2^6 corners; axes whose weight is 0 contribute one corner. */
-    for (c = 0; c < 64; ++c) {
+    for (c = 0; c < ncomb; ++c) {
+      int32_t rem = c;
       float wt = 1.0f;
       int64_t off = 0;
-      for (d = 0; d < 6; ++d) {
-        const int32_t t = at[d] + idx[d];
-        const int32_t bit = (c >> d) & 1;
-        const float wd = bit ? w[t] : 1.0f - w[t];
-        if (wd == 0.0f) { wt = 0.0f; break; }
-        wt *= wd;
-        off += (bit ? hi[t] : lo[t]) * istr[d];
+      for (d = 5; d >= 0; --d) {
+        const int32_t j = rem % nt[d];
+        const int32_t t = at[d] + pos[d] * nt[d] + j;
+        rem /= nt[d];
+        wt *= w[t];
+        off += idx[t] * istr[d];
       }
-      if (wt != 0.0f) acc += wt * x[off];
+      acc += wt * x[off];
     }
     y[k] = acc;
     for (d = 5; d >= 0; --d) {
-      if (++idx[d] < oshape[d]) break;
-      idx[d] = 0;
+      if (++pos[d] < oshape[d]) break;
+      pos[d] = 0;
     }
   }
+}
+
+// @kernel half_to_float_impl
+/* IEEE binary16 -> binary32 (float16 is a storage type). */
+static float emlc_half_to_float(uint16_t h) {
+  uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1f, m = h & 0x3ff, f;
+  float r;
+  if (e == 0) {
+    if (m == 0) {
+      f = s;
+    } else {
+      e = 113;
+      while (!(m & 0x400)) { m <<= 1; --e; }
+      f = s | (e << 23) | ((m & 0x3ff) << 13);
+    }
+  } else if (e == 31) {
+    f = s | 0x7f800000u | (m << 13);
+  } else {
+    f = s | ((e + 112) << 23) | (m << 13);
+  }
+  memcpy(&r, &f, sizeof r);
+  return r;
+}
+// @kernel float_to_half_impl
+/* IEEE binary32 -> binary16, round to nearest even. */
+static uint16_t emlc_float_to_half(float v) {
+  uint32_t x, sign, mant, half, rem;
+  int32_t exp;
+  memcpy(&x, &v, sizeof x);
+  sign = (x >> 16) & 0x8000u;
+  mant = x & 0x7fffffu;
+  exp = (int32_t)((x >> 23) & 0xff);
+  if (exp == 255) return (uint16_t)(sign | 0x7c00u | (mant ? 0x200u : 0u));
+  exp = exp - 127 + 15;
+  if (exp >= 31) return (uint16_t)(sign | 0x7c00u);
+  if (exp <= 0) {
+    uint32_t shift, mid;
+    if (exp < -10) return (uint16_t)sign;
+    mant |= 0x800000u;
+    shift = (uint32_t)(14 - exp);
+    half = mant >> shift;
+    rem = mant & ((1u << shift) - 1u);
+    mid = 1u << (shift - 1u);
+    if (rem > mid || (rem == mid && (half & 1u))) ++half;
+    return (uint16_t)(sign | half);
+  }
+  half = ((uint32_t)exp << 10) | (mant >> 13);
+  rem = mant & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (half & 1u))) ++half;
+  return (uint16_t)(sign | half);
+}
+// @kernel cast_f16_f32
+// @requires half_to_float_impl
+static void emlc_cast_f16_f32(const uint16_t *x, float *y, int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i) y[i] = emlc_half_to_float(x[i]);
+}
+// @kernel cast_f32_f16
+// @requires float_to_half_impl
+static void emlc_cast_f32_f16(const float *x, uint16_t *y, int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i) y[i] = emlc_float_to_half(x[i]);
 }
 
 // @kernel cast_impl
