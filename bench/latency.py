@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""Host latency benchmark (not a test): for each float model in ../shared/models,
+the median time per inference of emlc's emitted C (gcc -O2, --target x86-64,
+after warm-up) and, when onnxruntime-node is installed in bench/
+(`npm install onnxruntime-node --onnxruntime-node-install=skip`), ONNX
+Runtime's single-thread median on the same input, with the ratio.
+
+usage: bench/latency.py [build/bin/emlc] [--repeat N] [--json FILE]"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import onnx
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from emlc_testlib import build, compile_model, dataset, run  # noqa: E402
+
+MODELS = ["mlperftiny-ic-resnet8-fp32", "mlperftiny-kws-dscnn-fp32-int8weights",
+          "mlperftiny-vww-mobilenetv1-0.25-fp32", "mlperftiny-ad-fc-autoencoder-fp32", "mnist-8",
+          "digits-cnn-fp32-op13", "digits-cnn-fp32-bn-op13", "onnx2c-atmega-mnist-14x14", "tflm-hello-world-sine"]
+
+
+def ort_latency(model, names, inputs, work, repeat):
+    if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
+        return None
+    specs = []
+    for k, (n, a) in enumerate(zip(names, inputs)):
+        p = os.path.join(work, f"ort_in{k}.bin")
+        a.tofile(p)
+        specs.append(f"{n}={p}:{a.dtype.name}:{'x'.join(str(d) for d in a.shape)}")
+    r = subprocess.run(["node", os.path.join(HERE, "ort_latency.js"), model, str(repeat), *specs],
+                       capture_output=True, text=True, cwd=HERE, timeout=600)
+    for line in r.stdout.splitlines():
+        if line.startswith("median_us"):
+            return float(line.split()[1])
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("emlc", nargs="?", default=os.path.join(ROOT, "build", "bin", "emlc"))
+    ap.add_argument("--repeat", type=int, default=200)
+    ap.add_argument("--target", default="x86-64")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    shared = os.path.join(ROOT, "..", "shared", "models")
+    rows = []
+    print(f"{'model':<40} {'emlc C (us)':>12} {'ORT 1-thread (us)':>18} {'emlc/ORT':>9}")
+    for m in MODELS:
+        d = os.path.join(shared, m)
+        if not os.path.isdir(d):
+            continue
+        model = os.path.join(d, "model.onnx")
+        g = onnx.load(model, load_external_data=False).graph
+        inits = {t.name for t in g.initializer}
+        names = [i.name for i in g.input if i.name not in inits]
+        ins, want = dataset(os.path.join(d, "test_data_set_0"))
+        shapes = [x for n, a in zip(names, ins) for x in ("--shape", f"{n}={'x'.join(map(str, a.shape))}")]
+        with tempfile.TemporaryDirectory() as w:
+            compile_model(args.emlc, model, w, target=args.target, extra=shapes)
+            exe = build(w, opt="-O2")
+            _, us = run(exe, ins, want, w, repeat=args.repeat)
+            ort = ort_latency(model, names, ins, w, args.repeat)
+        ratio = f"{us / ort:.2f}" if ort else "-"
+        print(f"{m:<40} {us:>12.1f} {ort if ort else '-':>18} {ratio:>9}")
+        rows.append({"model": m, "emlc_us": us, "ort_us": ort})
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"benchmark": "host-latency", "target": args.target, "rows": rows}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
