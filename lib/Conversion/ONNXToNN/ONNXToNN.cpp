@@ -123,13 +123,18 @@ nn::UnaryKind unaryKindFor(StringRef name) {
   return *nn::symbolizeUnaryKind(name);
 }
 
+LogicalResult lowerConv3D(Lowerer &L);
+
 /// Conv and ConvTranspose, 1-D lifted to 2-D with H = 1.
 LogicalResult lowerConv(Lowerer &L, bool transpose) {
   Value x = L.in(0), w = L.in(1), b = L.has(2) ? L.in(2) : Value();
   Shape xs = L.shape(x), ws = L.shape(w);
   size_t n = xs.size() - 2;
+  if (n == 3 && !transpose)
+    return lowerConv3D(L);
   if (n > 2)
-    return L.fail("only 1-D and 2-D convolutions are supported (this one has " + Twine(n) + " spatial dims)");
+    return L.fail("only 1-D and 2-D transposed convolutions are supported (this one has " + Twine(n) +
+                  " spatial dims)");
   if (!llvm::isa<FloatType>(L.type(x).getElementType()))
     return L.fail("integer convolution needs quantization parameters (use QLinearConv or QDQ)");
   int64_t group = getIntAttr(L.attrs, "group", 1);
@@ -197,12 +202,16 @@ LogicalResult lowerConv(Lowerer &L, bool transpose) {
   return success();
 }
 
+LogicalResult lowerPool3D(Lowerer &L, nn::PoolKind kind);
+
 LogicalResult lowerPool(Lowerer &L, nn::PoolKind kind) {
   Value x = L.in(0);
   Shape xs = L.shape(x);
   size_t n = xs.size() - 2;
+  if (n == 3 && (L.op->getNumResults() == 1 || L.op->getResult(1).use_empty()))
+    return lowerPool3D(L, kind);
   if (n > 2)
-    return L.fail("only 1-D and 2-D pooling is supported");
+    return L.fail("only 1-D, 2-D and 3-D pooling is supported");
   if (L.op->getNumResults() > 1 && !L.op->getResult(1).use_empty())
     return L.fail("the Indices output of MaxPool is not supported");
   if (getIntAttr(L.attrs, "storage_order", 0) != 0)
@@ -255,6 +264,131 @@ LogicalResult lowerReduce(Lowerer &L, nn::ReduceKind kind, Value x, std::vector<
   if (!keep)
     y = L.reshape(y, L.shape(L.op->getResult(0)));
   L.replace({y});
+  return success();
+}
+
+/// A depth plane [N, C, H, W] of an NCDHW tensor.
+static Value depthPlane(Lowerer &L, Value x, int64_t d) {
+  Shape s = L.shape(x);
+  SmallVector<int64_t> begin{0, 0, d, 0, 0}, step(5, 1);
+  Value sl = x;
+  if (s[2] != 1) {
+    Shape ss = s;
+    ss[2] = 1;
+    if (auto c = getConstant(x); !c)
+      sl = L.rw.create<nn::SliceOp>(L.loc, RankedTensorType::get(ss, L.type(x).getElementType()), x,
+                                    L.rw.getDenseI64ArrayAttr(begin), L.rw.getDenseI64ArrayAttr(step));
+    else { // constant weights: slice at compile time
+      auto vals = floatValues(c);
+      int64_t inner = s[3] * s[4], outer = s[0] * s[1];
+      std::vector<float> out;
+      for (int64_t o = 0; o < outer; ++o)
+        out.insert(out.end(), vals.begin() + (o * s[2] + d) * inner, vals.begin() + (o * s[2] + d + 1) * inner);
+      sl = L.f32(ss, out);
+    }
+  }
+  return L.reshape(sl, {s[0], s[1], s[3], s[4]});
+}
+
+/// Stacks [N, M, OH, OW] planes along a new depth axis 2.
+static Value stackDepth(Lowerer &L, ArrayRef<Value> planes) {
+  SmallVector<Value> ps;
+  for (Value p : planes) {
+    Shape s = L.shape(p);
+    ps.push_back(L.reshape(p, {s[0], s[1], 1, s[2], s[3]}));
+  }
+  if (ps.size() == 1)
+    return ps[0];
+  Shape s = L.shape(ps[0]);
+  s[2] = ps.size();
+  return L.rw.create<nn::ConcatOp>(L.loc, RankedTensorType::get(s, L.type(ps[0]).getElementType()), ps,
+                                   L.rw.getI64IntegerAttr(2));
+}
+
+/// 3-D convolution as a sum over kernel depth of 2-D convolutions of input
+/// depth planes, per output depth. Exact; meant for the small 3-D layers that
+/// reach microcontrollers.
+LogicalResult lowerConv3D(Lowerer &L) {
+  Value x = L.in(0), w = L.in(1), b = L.has(2) ? L.in(2) : Value();
+  Shape xs = L.shape(x), ws = L.shape(w), ys = L.shape(L.op->getResult(0));
+  onnx::WindowGeometry g;
+  std::string err = onnx::resolveWindow(L.attrs, ArrayRef<int64_t>(xs).drop_front(2), ArrayRef<int64_t>(ws).drop_front(2),
+                                        g, false);
+  if (!err.empty())
+    return L.fail(err);
+  int64_t group = getIntAttr(L.attrs, "group", 1);
+  Type e = L.type(x).getElementType();
+  auto planeType = RankedTensorType::get({ys[0], ys[1], ys[3], ys[4]}, e);
+  SmallVector<Value> planes;
+  for (int64_t od = 0; od < ys[2]; ++od) {
+    Value acc;
+    for (int64_t kd = 0; kd < ws[2]; ++kd) {
+      int64_t id = od * g.strides[0] - g.padsBegin[0] + kd * g.dilations[0];
+      if (id < 0 || id >= xs[2])
+        continue;
+      Value c = L.rw.create<nn::Conv2DOp>(
+          L.loc, planeType, depthPlane(L, x, id), depthPlane(L, w, kd), acc ? Value() : b,
+          L.rw.getDenseI64ArrayAttr({g.strides[1], g.strides[2]}),
+          L.rw.getDenseI64ArrayAttr({g.dilations[1], g.dilations[2]}),
+          L.rw.getDenseI64ArrayAttr({g.padsBegin[1], g.padsBegin[2], g.padsEnd[1], g.padsEnd[2]}),
+          L.rw.getI64IntegerAttr(group), nullptr, nullptr);
+      acc = acc ? L.binary(nn::BinaryKind::add, acc, c) : c;
+    }
+    if (!acc) { // the window lies entirely in the depth padding: bias only
+      Value zeros = L.f32({ys[0], ys[1], ys[3], ys[4]}, std::vector<float>(ys[0] * ys[1] * ys[3] * ys[4], 0.0f));
+      acc = b ? L.binary(nn::BinaryKind::add, zeros, L.reshape(b, {ys[1], 1, 1})) : zeros;
+    }
+    planes.push_back(acc);
+  }
+  L.replace({stackDepth(L, planes)});
+  return success();
+}
+
+/// 3-D pooling from 2-D pooling of depth planes: max of the planes' maxima;
+/// for averages, the in-range planes' 2-D averages (equal counts per plane)
+/// averaged over the depth positions the divisor counts.
+LogicalResult lowerPool3D(Lowerer &L, nn::PoolKind kind) {
+  Value x = L.in(0);
+  Shape xs = L.shape(x), ys = L.shape(L.op->getResult(0));
+  auto ks = *getIntsAttr(L.attrs, "kernel_shape");
+  onnx::WindowGeometry g;
+  std::string err = onnx::resolveWindow(L.attrs, ArrayRef<int64_t>(xs).drop_front(2), ks, g, true);
+  if (!err.empty())
+    return L.fail(err);
+  if (getIntAttr(L.attrs, "ceil_mode", 0))
+    return L.fail("ceil_mode is not supported for 3-D pooling");
+  bool includePad = getIntAttr(L.attrs, "count_include_pad", 0) != 0;
+  auto planeType = RankedTensorType::get({ys[0], ys[1], ys[3], ys[4]}, L.type(x).getElementType());
+  auto pads = onnx::getIntsAttr(L.attrs, "pads").value_or(std::vector<int64_t>(6, 0));
+  SmallVector<Value> planes;
+  for (int64_t od = 0; od < ys[2]; ++od) {
+    Value acc;
+    int64_t valid = 0, counted = 0;
+    for (int64_t kd = 0; kd < ks[0]; ++kd) {
+      int64_t id = od * g.strides[0] - g.padsBegin[0] + kd * g.dilations[0];
+      if (id >= -pads[0] && id < xs[2] + pads[3])
+        ++counted;
+      if (id < 0 || id >= xs[2])
+        continue;
+      ++valid;
+      Value p = L.rw.create<nn::Pool2DOp>(
+          L.loc, planeType, nn::PoolKindAttr::get(L.rw.getContext(), kind), depthPlane(L, x, id),
+          L.rw.getDenseI64ArrayAttr({ks[1], ks[2]}), L.rw.getDenseI64ArrayAttr({g.strides[1], g.strides[2]}),
+          L.rw.getDenseI64ArrayAttr({g.dilations[1], g.dilations[2]}),
+          L.rw.getDenseI64ArrayAttr({g.padsBegin[1], g.padsBegin[2], g.padsEnd[1], g.padsEnd[2]}),
+          L.rw.getBoolAttr(includePad));
+      acc = !acc ? p : L.binary(kind == nn::PoolKind::max ? nn::BinaryKind::max : nn::BinaryKind::add, acc, p);
+    }
+    if (!acc)
+      return L.fail("a 3-D pooling window lies entirely in the padding");
+    if (kind == nn::PoolKind::avg) {
+      int64_t div = includePad ? counted : valid;
+      if (div != 1)
+        acc = L.binary(nn::BinaryKind::mul, acc, L.f32({}, {1.0f / div}));
+    }
+    planes.push_back(acc);
+  }
+  L.replace({stackDepth(L, planes)});
   return success();
 }
 
