@@ -50,6 +50,8 @@ mlir::Type elementTypeFromONNX(mlir::MLIRContext *ctx, int64_t onnxType);
 /// The snake_case mnemonic of an ONNX op type ("GlobalAveragePool" ->
 /// "global_average_pool").
 std::string mnemonicFor(llvm::StringRef onnxOpType);
+/// The ONNX op type of a mnemonic ("global_average_pool" -> "GlobalAveragePool"), for messages.
+std::string onnxOpTypeFor(llvm::StringRef mnemonic);
 } // namespace emlc::onnx
 
 #endif

@@ -653,6 +653,24 @@ bool inferResultTypes(StringRef opName, ValueRange operands, DictionaryAttr attr
 
 Type elementTypeFromONNX(MLIRContext *ctx, int64_t onnxType) { return elementTypeForONNX(ctx, onnxType); }
 
+std::string onnxOpTypeFor(StringRef mnemonic) {
+  static const llvm::StringMap<std::string> special = {
+      {"lstm", "LSTM"}, {"gru", "GRU"}, {"rnn", "RNN"}, {"p_relu", "PRelu"}, {"mat_mul", "MatMul"}};
+  if (auto it = special.find(mnemonic); it != special.end())
+    return it->second;
+  std::string out;
+  bool upper = true;
+  for (char ch : mnemonic) {
+    if (ch == '_') {
+      upper = true;
+      continue;
+    }
+    out.push_back(upper ? (char)std::toupper((unsigned char)ch) : ch);
+    upper = false;
+  }
+  return out;
+}
+
 std::string mnemonicFor(StringRef onnxOpType) {
   // Special cases where the ONNX name has an acronym.
   static const llvm::StringMap<std::string> special = {

@@ -365,8 +365,11 @@ bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands
   SmallVector<Type> types;
   std::string err;
   DictionaryAttr dict = attrs.getDictionary(&ctx);
-  if (!onnx::inferResultTypes(mnemonic, operands, dict, numResults, types, err))
+  if (!onnx::inferResultTypes(mnemonic, operands, dict, numResults, types, err)) {
+    if (err.find("constant") != std::string::npos)
+      err += " (a graph input can be fixed at compile time with --input-value NAME=FILE.pb)";
     return fail(who + ": " + err + unboundNote);
+  }
   OperationState state(l, fullName);
   state.addOperands(operands);
   state.addTypes(types);

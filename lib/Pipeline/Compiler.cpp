@@ -54,13 +54,21 @@ struct DiagnosticCollector {
             return success();
           std::string where;
           if (auto n = llvm::dyn_cast<NameLoc>(d.getLocation()))
-            where = "node '" + n.getName().str() + "': ";
+            where = "node '" + n.getName().str() + "'";
           std::string msg;
           llvm::raw_string_ostream os(msg);
           os << d;
-          for (auto &note : d.getNotes())
-            os << " (" << note << ")";
-          text += "error: " + where + os.str() + "\n";
+          for (auto &note : d.getNotes()) { // MLIR's "see current operation" dump is noise for users
+            std::string n;
+            llvm::raw_string_ostream ns(n);
+            ns << note;
+            if (ns.str().find("see current operation") == std::string::npos)
+              os << " (" << ns.str() << ")";
+          }
+          // Messages from the ONNX lowering start with "(OpType, opset N): ".
+          std::string body = os.str();
+          bool hasOp = !body.empty() && body[0] == '(';
+          text += "error: " + where + (where.empty() ? "" : hasOp ? " " : ": ") + body + "\n";
           return success();
         }) {}
 };

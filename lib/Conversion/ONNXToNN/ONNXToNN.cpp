@@ -51,7 +51,19 @@ struct Lowerer {
   Lowerer(Operation *op, IRRewriter &rw)
       : op(op), rw(rw), attrs(op->getAttrDictionary()), loc(op->getLoc()) {}
 
-  LogicalResult fail(const Twine &why) { return op->emitError(why); }
+  /// Reports why the op cannot be lowered, as "(OpType, opset N): why"; the
+  /// driver prefixes the node name from the location.
+  LogicalResult fail(const Twine &why) {
+    int64_t opset = 0;
+    if (auto m = op->getParentOfType<ModuleOp>())
+      if (auto a = m->getAttrOfType<IntegerAttr>("emlc.opset"))
+        opset = a.getInt();
+    std::string hint;
+    if (why.str().find("constant") != std::string::npos)
+      hint = " (a graph input can be fixed at compile time with --input-value NAME=FILE.pb)";
+    return op->emitError() << "(" << onnx::onnxOpTypeFor(op->getName().stripDialect()) << ", opset " << opset
+                           << "): " << why << hint;
+  }
   Value in(unsigned i) const { return i < op->getNumOperands() ? op->getOperand(i) : Value(); }
   bool has(unsigned i) const { return !isNone(in(i)); }
   RankedTensorType type(Value v) const { return llvm::cast<RankedTensorType>(v.getType()); }
