@@ -168,17 +168,23 @@ int main(int argc, char **argv) {
       }()));
   compile->add_option("--name", name, "C prefix of the emitted API, e.g. --name kws gives kws_run() (default model)");
   compile->add_option("--shape", shapes,
-                      "bind an input's shape, repeatable: --shape input=1x3x32x32 (dynamic dims default to 1)");
+                      "bind an input's shape, repeatable: --shape input=1x3x32x32 (dynamic dims default to 1)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   compile->add_option("--input-value", values,
                       "fix a graph input to a value at compile time (it leaves the C API), repeatable:\n"
-                      "  --input-value shape=shape.pb  (an ONNX TensorProto; for parameter inputs such as a Reshape shape)");
+                      "  --input-value shape=shape.pb  (an ONNX TensorProto; for parameter inputs such as a Reshape shape)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files)")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
 
   auto *inspect = app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
                                                 "  Example: emlc inspect model.onnx");
   inspect->add_option("model", model, "ONNX model file (.onnx)")->required();
-  inspect->add_option("--shape", shapes, "bind an input's shape, repeatable: --shape input=1x3x32x32");
+  inspect->add_option("--shape", shapes, "bind an input's shape, repeatable: --shape input=1x3x32x32")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
 
