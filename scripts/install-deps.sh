@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(cmake ninja-build ccache g++ clang-19 llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
       libonnx-dev protobuf-compiler libprotobuf-dev libonnx-testdata libcli11-dev libfmt-dev catch2
-      python3-numpy python3-onnx)
+      python3-numpy python3-onnx python3-jsonschema)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

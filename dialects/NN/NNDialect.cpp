@@ -101,3 +101,21 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
     return getInput();
   return {};
 }
+
+int64_t emlc::nn::countMACs(Operation *op) {
+  auto shape = [](Value v) { return llvm::cast<ShapedType>(v.getType()).getShape(); };
+  auto elems = [](Value v) { return llvm::cast<ShapedType>(v.getType()).getNumElements(); };
+  if (auto c = llvm::dyn_cast<Conv2DOp>(op)) {
+    auto w = shape(c.getWeight());
+    return elems(c.getOutput()) * w[1] * w[2] * w[3];
+  }
+  if (auto c = llvm::dyn_cast<ConvTranspose2DOp>(op)) {
+    auto w = shape(c.getWeight());
+    return elems(c.getInput()) * w[1] * w[2] * w[3];
+  }
+  if (auto f = llvm::dyn_cast<FullyConnectedOp>(op))
+    return shape(f.getInput())[0] * elems(f.getWeight());
+  if (auto m = llvm::dyn_cast<MatMulOp>(op))
+    return elems(m.getOutput()) * shape(m.getLhs()).back();
+  return 0;
+}

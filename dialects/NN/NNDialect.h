@@ -15,4 +15,9 @@
 #define GET_OP_CLASSES
 #include "dialects/NN/NNOps.h.inc"
 
+namespace emlc::nn {
+/// Multiply-accumulates of one nn op (conv, fc, matmul; 0 for the others).
+int64_t countMACs(mlir::Operation *op);
+} // namespace emlc::nn
+
 #endif

@@ -4,6 +4,7 @@
 #include "dialects/Kernel/KernelDialect.h"
 #include "dialects/NN/NNDialect.h"
 #include "dialects/ONNX/ONNXDialect.h"
+#include "emlc/Emit/Report.h"
 #include "emlc/Importer/Importer.h"
 #include "emlc/Pipeline/Pipeline.h"
 #include "targets/Target.h"
@@ -11,8 +12,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 #include <onnx/onnx_pb.h>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -80,24 +83,6 @@ std::string printIR(Operation *op) {
   return os.str();
 }
 
-int64_t macsOf(Operation *op) {
-  auto shape = [](Value v) { return llvm::cast<ShapedType>(v.getType()).getShape(); };
-  if (auto c = llvm::dyn_cast<nn::Conv2DOp>(op)) {
-    auto w = shape(c.getWeight());
-    return llvm::cast<ShapedType>(c.getType()).getNumElements() * w[1] * w[2] * w[3];
-  }
-  if (auto c = llvm::dyn_cast<nn::ConvTranspose2DOp>(op)) {
-    auto w = shape(c.getWeight());
-    return llvm::cast<ShapedType>(c.getInput().getType()).getNumElements() * w[1] * w[2] * w[3];
-  }
-  if (auto f = llvm::dyn_cast<nn::FullyConnectedOp>(op)) {
-    auto x = shape(f.getInput()), w = shape(f.getWeight());
-    return x[0] * w[0] * w[1];
-  }
-  if (auto m = llvm::dyn_cast<nn::MatMulOp>(op))
-    return llvm::cast<ShapedType>(m.getType()).getNumElements() * shape(m.getLhs()).back();
-  return 0;
-}
 } // namespace
 
 static void setupContext(MLIRContext &ctx) {
@@ -108,6 +93,7 @@ static void setupContext(MLIRContext &ctx) {
 }
 
 CompileResult compileModel(const CompileOptions &opts) {
+  auto start = std::chrono::steady_clock::now();
   CompileResult r;
   if (!lookupTarget(opts.target)) {
     std::string names;
@@ -172,11 +158,16 @@ CompileResult compileModel(const CompileOptions &opts) {
     r.error = "error: " + err + "\n";
     return r;
   }
-  module.walk([&](memref::GlobalOp g) {
-    auto t = g.getType();
-    unsigned w = t.getElementType().getIntOrFloatBitWidth();
-    r.weightBytes += t.getNumElements() * (w < 8 ? 1 : w / 8);
-  });
+  ReportInputs ri{opts.modelPath, opts.target, opts.name,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+  llvm::json::Value report = buildReport(module, ri);
+  const llvm::json::Object *totals = report.getAsObject()->getObject("totals");
+  r.weightBytes = *totals->getInteger("weight_bytes");
+  r.arenaLowerBound = *totals->getInteger("arena_lower_bound_bytes");
+  r.macs = *totals->getInteger("macs");
+  llvm::raw_string_ostream os(r.reportJson);
+  os << llvm::formatv("{0:2}", report) << "\n";
+  os.flush();
   r.ok = true;
   return r;
 }
@@ -232,7 +223,7 @@ InspectResult inspectModel(const std::string &path, const std::map<std::string, 
     return r;
   }
   module.walk([&](Operation *op) {
-    r.macs += macsOf(op);
+    r.macs += nn::countMACs(op);
     if (auto c = llvm::dyn_cast<arith::ConstantOp>(op))
       if (!c->use_empty())
         r.parameters += llvm::cast<ShapedType>(c.getType()).getNumElements();

@@ -9,6 +9,7 @@
 #include "targets/Target.h"
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -56,7 +57,7 @@ std::string targetList() {
 
 int runCompile(const std::string &model, const std::string &out, const std::string &target, const std::string &name,
                const std::vector<std::string> &shapeSpecs, const std::vector<std::string> &valueSpecs,
-               const std::string &emit) {
+               const std::string &emit, const std::string &reportPath) {
   emlc::CompileOptions o;
   o.modelPath = model;
   o.target = target;
@@ -104,9 +105,21 @@ int runCompile(const std::string &model, const std::string &out, const std::stri
       return kExitError;
     }
   }
+  if (!reportPath.empty()) {
+    std::ofstream f(reportPath, std::ios::binary);
+    f << r.reportJson;
+    if (!f) {
+      fmt::print(stderr, "emlc: error: cannot write the report '{}'\n", reportPath);
+      return kExitError;
+    }
+  }
   fmt::print("emlc: compiled {} for {} -> {}/{}.h ({} files)\n", model, target, out, name, r.files.size());
-  fmt::print("  arena (RAM): {} bytes   weights (flash): {} bytes   kernels: {}\n", r.arenaBytes, r.weightBytes,
-             r.kernels.size());
+  fmt::print("  arena (RAM):      {:>9} bytes (schedule-independent lower bound {} bytes)\n", r.arenaBytes,
+             r.arenaLowerBound);
+  fmt::print("  weights (flash):  {:>9} bytes\n  MACs:             {:>9}\n  kernels:          {:>9} ({})\n",
+             r.weightBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
+  if (!reportPath.empty())
+    fmt::print("  report:           {}\n", reportPath);
   return 0;
 }
 
@@ -152,7 +165,7 @@ int main(int argc, char **argv) {
   app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
   app.require_subcommand(1);
 
-  std::string model, out, target = "generic", name = "model", emit = "c";
+  std::string model, out, target = "generic", name = "model", emit = "c", report;
   std::vector<std::string> shapes, values;
 
   auto *compile = app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
@@ -176,6 +189,9 @@ int main(int argc, char **argv) {
                       "  --input-value shape=shape.pb  (an ONNX TensorProto; for parameter inputs such as a Reshape shape)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  compile->add_option("--report", report,
+                      "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
+                      "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");
   compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files)")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
 
@@ -201,7 +217,7 @@ int main(int argc, char **argv) {
     return kExitUsage;
   }
   if (compile->parsed())
-    return runCompile(model, out, target, name, shapes, values, emit);
+    return runCompile(model, out, target, name, shapes, values, emit, report);
   if (inspect->parsed())
     return runInspect(model, shapes);
   if (targets->parsed()) {

@@ -30,7 +30,8 @@ struct CompileResult {
   std::vector<std::string> warnings;
   std::string irText;                ///< the printed IR for --emit=onnx|nn|kernel
   EmittedFiles files;                ///< for --emit=c
-  int64_t arenaBytes = 0, weightBytes = 0;
+  int64_t arenaBytes = 0, weightBytes = 0, arenaLowerBound = 0, macs = 0;
+  std::string reportJson; ///< the compile report (docs/REPORT.md), for --emit=c
   std::vector<std::string> kernels;  ///< kernel variants called, in first-use order
 };
 

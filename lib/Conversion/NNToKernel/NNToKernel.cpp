@@ -548,8 +548,19 @@ LogicalResult Lowering::run() {
   for (Operation &op : llvm::make_early_inc_range(oldFn.getBody().front())) {
     if (llvm::isa<arith::ConstantOp, func::ReturnOp>(op))
       continue;
+    Operation *last = body->empty() ? nullptr : &body->back();
     if (failed(lower(&op)))
       return failure();
+    // For the compile report: which nn op each call implements and its MACs.
+    int64_t macs = nn::countMACs(&op);
+    for (Operation *k = last ? last->getNextNode() : (body->empty() ? nullptr : &body->front()); k;
+         k = k->getNextNode())
+      if (llvm::isa<kernel::CallOp>(k)) {
+        k->setAttr("emlc.layer", b.getStringAttr(op.getName().getStringRef()));
+        if (macs)
+          k->setAttr("emlc.macs", b.getI64IntegerAttr(macs));
+        macs = 0; // counted once per layer
+      }
   }
   for (auto [i, r] : llvm::enumerate(ret.getOperands())) {
     if (auto it = outputSlot.find(r); it != outputSlot.end() && it->second == i)

@@ -1,0 +1,26 @@
+//===- Report.h - the machine-readable compile report -----------*- C++ -*-===//
+#ifndef EMLC_EMIT_REPORT_H
+#define EMLC_EMIT_REPORT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/JSON.h"
+#include <string>
+
+namespace emlc {
+
+struct ReportInputs {
+  std::string model, target, name;
+  double compileSeconds = 0;
+};
+
+/// Arena lower bound independent of the schedule (docs/REPORT.md): for each
+/// kernel call, the arena bytes that must be live while it runs in every valid
+/// order, maximized over calls.
+int64_t arenaLowerBound(mlir::ModuleOp module);
+
+/// The report of a planned kernel-level module (schema: docs/report.schema.json).
+llvm::json::Value buildReport(mlir::ModuleOp module, const ReportInputs &in);
+
+} // namespace emlc
+
+#endif

@@ -1,0 +1,225 @@
+//===- Report.cpp - the machine-readable compile report ----------------------===//
+//
+// Reads the planned kernel-level module only: every number in the report is
+// a property of the code that was emitted.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emlc/Emit/Report.h"
+#include "dialects/Kernel/KernelDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/BitVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace emlc {
+namespace {
+
+int64_t byteSize(MemRefType t) {
+  unsigned w = t.getElementType().getIntOrFloatBitWidth();
+  return t.getNumElements() * (w < 8 ? 1 : w / 8);
+}
+
+std::string dtype(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return os.str();
+}
+
+llvm::json::Array shapeOf(MemRefType t) {
+  llvm::json::Array a;
+  for (int64_t d : t.getShape())
+    a.push_back(d);
+  return a;
+}
+
+/// The kernel calls of @main in order, with the arena buffers (allocs, views
+/// resolved) each reads and writes.
+struct CallGraph {
+  std::vector<kernel::CallOp> calls;
+  std::vector<std::vector<kernel::AllocOp>> reads, writes;
+  DenseMap<Value, kernel::AllocOp> allocOf; ///< alloc result or view -> alloc
+
+  explicit CallGraph(func::FuncOp fn) {
+    fn.walk([&](Operation *op) {
+      if (auto a = llvm::dyn_cast<kernel::AllocOp>(op))
+        allocOf[a.getResult()] = a;
+      else if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
+        if (auto it = allocOf.find(v.getSource()); it != allocOf.end())
+          allocOf[v.getResult()] = it->second;
+      } else if (auto c = llvm::dyn_cast<kernel::CallOp>(op)) {
+        calls.push_back(c);
+        reads.emplace_back();
+        writes.emplace_back();
+        for (Value v : c.getIns())
+          if (auto it = allocOf.find(v); it != allocOf.end())
+            reads.back().push_back(it->second);
+        for (Value v : c.getOuts())
+          if (auto it = allocOf.find(v); it != allocOf.end())
+            writes.back().push_back(it->second);
+      }
+    });
+  }
+};
+} // namespace
+
+int64_t arenaLowerBound(ModuleOp module) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  if (!fn)
+    return 0;
+  CallGraph g(fn);
+  size_t n = g.calls.size();
+  // Producers and consumers of every buffer, by call index.
+  DenseMap<Operation *, std::vector<size_t>> producers, consumers;
+  for (size_t i = 0; i < n; ++i) {
+    for (auto a : g.writes[i])
+      producers[a].push_back(i);
+    for (auto a : g.reads[i])
+      consumers[a].push_back(i);
+  }
+  // ancestors[i]: calls that precede i in every order (transitive data dependence).
+  std::vector<llvm::BitVector> ancestors(n, llvm::BitVector(n));
+  for (size_t i = 0; i < n; ++i)
+    for (auto a : g.reads[i])
+      for (size_t p : producers[a.getOperation()])
+        if (p < i) {
+          ancestors[i].set(p);
+          ancestors[i] |= ancestors[p];
+        }
+  int64_t bound = 0;
+  for (size_t x = 0; x < n; ++x) {
+    int64_t live = 0;
+    llvm::SmallPtrSet<Operation *, 8> touched;
+    for (auto a : g.reads[x])
+      if (touched.insert(a).second)
+        live += byteSize(a.getType());
+    for (auto a : g.writes[x])
+      if (touched.insert(a).second)
+        live += byteSize(a.getType());
+    // An elementwise op may write over an input whose only consumer it is.
+    auto layer = g.calls[x]->getAttrOfType<StringAttr>("emlc.layer");
+    if (layer && (layer.getValue() == "nn.unary" || layer.getValue() == "nn.binary") && g.writes[x].size() == 1) {
+      int64_t outBytes = byteSize(g.writes[x][0].getType());
+      for (auto a : g.reads[x])
+        if (a != g.writes[x][0] && byteSize(a.getType()) == outBytes && consumers[a].size() == 1) {
+          live -= outBytes;
+          break;
+        }
+    }
+    // Buffers produced before x and still needed after x in every order.
+    for (auto &[buf, ps] : producers) {
+      if (touched.count(buf))
+        continue;
+      bool before = llvm::any_of(ps, [&](size_t p) { return ancestors[x].test(p); });
+      bool after = llvm::any_of(consumers[buf], [&](size_t c) { return ancestors[c].test(x); });
+      if (before && after)
+        live += byteSize(llvm::cast<kernel::AllocOp>(buf).getType());
+    }
+    bound = std::max(bound, live);
+  }
+  return bound;
+}
+
+llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  CallGraph g(fn);
+  unsigned numInputs = fn->getAttrOfType<IntegerAttr>("emlc.num_inputs").getInt();
+
+  // Lifetimes in call indices, as the planner sees them.
+  DenseMap<Operation *, std::pair<int64_t, int64_t>> life;
+  for (size_t i = 0; i < g.calls.size(); ++i)
+    for (auto *list : {&g.reads[i], &g.writes[i]})
+      for (auto a : *list) {
+        auto [it, fresh] = life.try_emplace(a, std::make_pair((int64_t)i, (int64_t)i));
+        if (!fresh)
+          it->second.second = i;
+      }
+  DenseMap<Value, std::string> globalOf;
+  int64_t weightBytes = 0;
+  DenseMap<StringRef, int64_t> globalBytes;
+  for (auto gl : module.getOps<memref::GlobalOp>()) {
+    globalBytes[gl.getSymName()] = byteSize(gl.getType());
+    weightBytes += byteSize(gl.getType());
+  }
+  fn.walk([&](memref::GetGlobalOp gg) { globalOf[gg.getResult()] = gg.getName().str(); });
+
+  llvm::json::Array layers, inputs, outputs;
+  int64_t macs = 0, intermediates = 0;
+  for (auto &[a, l] : life)
+    intermediates += byteSize(llvm::cast<kernel::AllocOp>(a).getType());
+  std::vector<std::string> kernelNames;
+  for (size_t i = 0; i < g.calls.size(); ++i) {
+    kernel::CallOp c = g.calls[i];
+    int64_t m = 0, wb = 0;
+    if (auto a = c->getAttrOfType<IntegerAttr>("emlc.macs"))
+      m = a.getInt();
+    macs += m;
+    for (Value v : c.getIns())
+      if (auto it = globalOf.find(v); it != globalOf.end())
+        wb += globalBytes[it->second];
+    llvm::json::Array outs;
+    for (Value v : c.getOuts()) {
+      auto t = llvm::cast<MemRefType>(v.getType());
+      llvm::json::Object o{{"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())}, {"bytes", byteSize(t)}};
+      if (auto it = g.allocOf.find(v); it != g.allocOf.end()) {
+        o["buffer"] = "arena";
+        o["offset"] = it->second.getOffset().value_or(0);
+        o["first"] = life[it->second].first;
+        o["last"] = life[it->second].second;
+      } else {
+        o["buffer"] = "output";
+      }
+      outs.push_back(std::move(o));
+    }
+    std::string node;
+    if (auto nl = llvm::dyn_cast<NameLoc>(c.getLoc()))
+      node = nl.getName().str();
+    std::string layer;
+    if (auto l = c->getAttrOfType<StringAttr>("emlc.layer"))
+      layer = l.getValue().str();
+    if (!llvm::is_contained(kernelNames, c.getCallee().str()))
+      kernelNames.push_back(c.getCallee().str());
+    layers.push_back(llvm::json::Object{{"index", (int64_t)i},      {"node", node},
+                                        {"op", layer},              {"kernel", c.getCallee().str()},
+                                        {"macs", m},                {"weight_bytes", wb},
+                                        {"outputs", std::move(outs)}});
+  }
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+    auto t = llvm::cast<MemRefType>(fn.getArgument(i).getType());
+    std::string name;
+    if (auto s = fn.getArgAttrOfType<StringAttr>(i, "emlc.name"))
+      name = s.getValue().str();
+    llvm::json::Object o{{"name", name}, {"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())},
+                         {"bytes", byteSize(t)}};
+    (i < numInputs ? inputs : outputs).push_back(std::move(o));
+  }
+  int64_t arena = 0;
+  if (auto a = module->getAttrOfType<IntegerAttr>("emlc.arena_size"))
+    arena = a.getInt();
+  llvm::json::Array kernels;
+  for (auto &k : kernelNames)
+    kernels.push_back(k);
+  return llvm::json::Object{
+      {"schema", "emlc-report"},
+      {"version", 1},
+      {"model", in.model},
+      {"target", in.target},
+      {"name", in.name},
+      {"compile_seconds", in.compileSeconds},
+      {"totals", llvm::json::Object{{"arena_bytes", arena},
+                                    {"arena_lower_bound_bytes", arenaLowerBound(module)},
+                                    {"intermediate_bytes_sum", intermediates},
+                                    {"weight_bytes", weightBytes},
+                                    {"macs", macs},
+                                    {"kernel_calls", (int64_t)g.calls.size()},
+                                    {"kernels", std::move(kernels)}}},
+      {"inputs", std::move(inputs)},
+      {"outputs", std::move(outputs)},
+      {"layers", std::move(layers)},
+  };
+}
+
+} // namespace emlc
