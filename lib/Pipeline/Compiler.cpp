@@ -37,6 +37,22 @@ bool parseShape(const std::string &text, std::vector<int64_t> &dims) {
   return !dims.empty();
 }
 
+bool parseBytes(const std::string &text, int64_t &bytes) {
+  if (text.empty())
+    return false;
+  int64_t mul = 1;
+  std::string digits = text;
+  char last = (char)std::toupper((unsigned char)text.back());
+  if (last == 'K' || last == 'M') {
+    mul = last == 'K' ? 1024 : 1024 * 1024;
+    digits.pop_back();
+  }
+  if (digits.empty() || digits.size() > 12 || digits.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  bytes = std::stoll(digits) * mul;
+  return true;
+}
+
 bool isCIdentifier(const std::string &s) {
   if (s.empty() || std::isdigit((unsigned char)s[0]))
     return false;
@@ -84,6 +100,53 @@ std::string printIR(Operation *op) {
 }
 
 } // namespace
+
+/// "needs N bytes of RAM, M over the limit" plus the three largest
+/// contributors: arena buffers live at the peak call, or the largest weights.
+static std::string budgetError(const llvm::json::Value &report, const char *what, const char *part, int64_t need,
+                               int64_t limit, const char *flag) {
+  const llvm::json::Array &layers = *report.getAsObject()->getArray("layers");
+  struct Item {
+    std::string layer;
+    int64_t bytes;
+  };
+  std::vector<Item> items;
+  if (std::string(what) == "RAM") {
+    // The call where the planned live buffers are largest, and what is live there.
+    int64_t peakAt = 0, peak = -1;
+    for (size_t x = 0; x < layers.size(); ++x) {
+      int64_t live = 0;
+      for (const auto &l : layers)
+        for (const auto &o : *l.getAsObject()->getArray("outputs"))
+          if (auto first = o.getAsObject()->getInteger("first"))
+            if (*first <= (int64_t)x && (int64_t)x <= *o.getAsObject()->getInteger("last"))
+              live += *o.getAsObject()->getInteger("bytes");
+      if (live > peak)
+        peak = live, peakAt = x;
+    }
+    for (const auto &l : layers)
+      for (const auto &o : *l.getAsObject()->getArray("outputs"))
+        if (auto first = o.getAsObject()->getInteger("first"))
+          if (*first <= peakAt && peakAt <= *o.getAsObject()->getInteger("last"))
+            items.push_back({l.getAsObject()->getString("node")->str() + "' (" +
+                                 l.getAsObject()->getString("op")->str() + ") output",
+                             *o.getAsObject()->getInteger("bytes")});
+  } else {
+    for (const auto &l : layers)
+      if (int64_t wb = *l.getAsObject()->getInteger("weight_bytes"))
+        items.push_back({l.getAsObject()->getString("node")->str() + "' (" + l.getAsObject()->getString("op")->str() +
+                             ") weights",
+                         wb});
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Item &a, const Item &b) { return a.bytes > b.bytes; });
+  std::string msg = "error: the model needs " + std::to_string(need) + " bytes of " + what + " (" + part + "), " +
+                    std::to_string(need - limit) + " more than " + flag + " " + std::to_string(limit) +
+                    "; the largest contributors:\n";
+  for (size_t i = 0; i < items.size() && i < 3; ++i)
+    msg += "error:   layer '" + items[i].layer + ": " + std::to_string(items[i].bytes) + " bytes\n";
+  msg += std::string("error: a smaller input shape, fewer channels or int8 weights would reduce it\n");
+  return msg;
+}
 
 static void setupContext(MLIRContext &ctx) {
   DialectRegistry registry;
@@ -168,6 +231,14 @@ CompileResult compileModel(const CompileOptions &opts) {
   llvm::raw_string_ostream os(r.reportJson);
   os << llvm::formatv("{0:2}", report) << "\n";
   os.flush();
+  if (opts.ramLimit >= 0 && r.arenaBytes > opts.ramLimit) {
+    r.error = budgetError(report, "RAM", "arena", r.arenaBytes, opts.ramLimit, "--ram-limit");
+    return r;
+  }
+  if (opts.flashLimit >= 0 && r.weightBytes > opts.flashLimit) {
+    r.error = budgetError(report, "flash", "weights", r.weightBytes, opts.flashLimit, "--flash-limit");
+    return r;
+  }
   r.ok = true;
   return r;
 }

@@ -57,7 +57,8 @@ std::string targetList() {
 
 int runCompile(const std::string &model, const std::string &out, const std::string &target, const std::string &name,
                const std::vector<std::string> &shapeSpecs, const std::vector<std::string> &valueSpecs,
-               const std::string &emit, const std::string &reportPath) {
+               const std::string &emit, const std::string &reportPath, const std::string &ramLimit,
+               const std::string &flashLimit) {
   emlc::CompileOptions o;
   o.modelPath = model;
   o.target = target;
@@ -69,6 +70,12 @@ int runCompile(const std::string &model, const std::string &out, const std::stri
   }
   if (!parseShapes(shapeSpecs, o.inputShapes))
     return kExitUsage;
+  for (auto [text, dest, flag] : {std::tuple{&ramLimit, &o.ramLimit, "--ram-limit"},
+                                  std::tuple{&flashLimit, &o.flashLimit, "--flash-limit"}})
+    if (!text->empty() && !emlc::parseBytes(*text, *dest)) {
+      fmt::print(stderr, "emlc: error: {} '{}' is not a byte count (for example 65536, 64K or 1M)\n", flag, *text);
+      return kExitUsage;
+    }
   for (const auto &v : valueSpecs) {
     auto eq = v.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
@@ -165,7 +172,7 @@ int main(int argc, char **argv) {
   app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
   app.require_subcommand(1);
 
-  std::string model, out, target = "generic", name = "model", emit = "c", report;
+  std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit;
   std::vector<std::string> shapes, values;
 
   auto *compile = app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
@@ -189,6 +196,10 @@ int main(int argc, char **argv) {
                       "  --input-value shape=shape.pb  (an ONNX TensorProto; for parameter inputs such as a Reshape shape)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  compile->add_option("--ram-limit", ramLimit,
+                      "refuse the model if its arena needs more RAM than this (bytes, K or M), e.g. --ram-limit 64K");
+  compile->add_option("--flash-limit", flashLimit,
+                      "refuse the model if its weights need more flash than this (bytes, K or M), e.g. --flash-limit 1M");
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
                       "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");
@@ -217,7 +228,7 @@ int main(int argc, char **argv) {
     return kExitUsage;
   }
   if (compile->parsed())
-    return runCompile(model, out, target, name, shapes, values, emit, report);
+    return runCompile(model, out, target, name, shapes, values, emit, report, ramLimit, flashLimit);
   if (inspect->parsed())
     return runInspect(model, shapes);
   if (targets->parsed()) {

@@ -20,6 +20,9 @@ struct CompileOptions {
   std::string name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;
   std::map<std::string, std::string> inputValues; ///< see ImportOptions::inputValues
+  /// Budgets in bytes (-1: none). A model whose arena (RAM) or weights (flash)
+  /// exceed them is refused with the numbers and the largest contributors.
+  int64_t ramLimit = -1, flashLimit = -1;
   /// Stop after this level and print it: "onnx", "nn", "kernel"; or "c".
   std::string emit = "c";
 };
@@ -50,6 +53,8 @@ struct InspectResult {
 
 InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes);
 
+/// Parses a byte count with an optional K or M suffix (1024-based): "64K".
+bool parseBytes(const std::string &text, int64_t &bytes);
 /// Parses "1x3x32x32" into dims; false on malformed text.
 bool parseShape(const std::string &text, std::vector<int64_t> &dims);
 /// True for a valid C identifier.
