@@ -222,4 +222,54 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   };
 }
 
+std::string renderArenaSVG(const llvm::json::Value &report) {
+  const llvm::json::Object &r = *report.getAsObject();
+  const llvm::json::Array &layers = *r.getArray("layers");
+  int64_t arena = *r.getObject("totals")->getInteger("arena_bytes");
+  int64_t bound = *r.getObject("totals")->getInteger("arena_lower_bound_bytes");
+  const double left = 70, top = 40, width = 900, height = 480;
+  size_t n = std::max<size_t>(layers.size(), 1);
+  double colW = width / n, scale = arena ? height / (double)arena : 0;
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << left + width + 20 << "\" height=\""
+     << top + height + 60 << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
+  os << "<title>emlc arena: " << r.getString("model")->str() << "</title>\n";
+  os << "<text x=\"" << left << "\" y=\"20\" font-size=\"14\">arena " << arena << " bytes (lower bound " << bound
+     << "), " << layers.size() << " kernel calls: boxes are buffers at their offset over their lifetime</text>\n";
+  os << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << width << "\" height=\"" << height
+     << "\" fill=\"none\" stroke=\"#444\"/>\n";
+  const char *palette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7"};
+  size_t k = 0;
+  for (const auto &lv : layers) {
+    const llvm::json::Object &l = *lv.getAsObject();
+    for (const auto &ov : *l.getArray("outputs")) {
+      const llvm::json::Object &o = *ov.getAsObject();
+      if (!o.getInteger("first"))
+        continue;
+      int64_t first = *o.getInteger("first"), last = *o.getInteger("last");
+      int64_t off = *o.getInteger("offset"), bytes = *o.getInteger("bytes");
+      double x = left + first * colW, w = (last - first + 1) * colW;
+      double y = top + height - (off + bytes) * scale, h = std::max(bytes * scale, 0.5);
+      os << "<rect class=\"buffer\" x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << h
+         << "\" fill=\"" << palette[k++ % 8] << "\" fill-opacity=\"0.8\" stroke=\"#222\" stroke-width=\"0.5\">"
+         << "<title>" << l.getString("node")->str() << " (" << l.getString("kernel")->str() << "): " << bytes
+         << " bytes at offset " << off << ", calls " << first << "-" << last << "</title></rect>\n";
+    }
+  }
+  // Axes: offsets on the left, call indices below.
+  for (int i = 0; i <= 4; ++i) {
+    double y = top + height - i * height / 4;
+    os << "<text x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << (arena * i / 4)
+       << "</text>\n";
+  }
+  for (size_t i = 0; i < n; i += std::max<size_t>(1, n / 10))
+    os << "<text x=\"" << left + (i + 0.5) * colW << "\" y=\"" << top + height + 16 << "\" text-anchor=\"middle\">"
+       << i << "</text>\n";
+  os << "<text x=\"" << left + width / 2 << "\" y=\"" << top + height + 36
+     << "\" text-anchor=\"middle\">kernel call (schedule order)</text>\n";
+  os << "</svg>\n";
+  return os.str();
+}
+
 } // namespace emlc

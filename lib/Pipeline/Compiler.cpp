@@ -231,6 +231,7 @@ CompileResult compileModel(const CompileOptions &opts) {
   llvm::raw_string_ostream os(r.reportJson);
   os << llvm::formatv("{0:2}", report) << "\n";
   os.flush();
+  r.arenaSVG = renderArenaSVG(report);
   if (opts.ramLimit >= 0 && r.arenaBytes > opts.ramLimit) {
     r.error = budgetError(report, "RAM", "arena", r.arenaBytes, opts.ramLimit, "--ram-limit");
     return r;

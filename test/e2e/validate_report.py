@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """Validates an emlc report against docs/report.schema.json and checks that
-its totals agree with its layers. Prints one summary line."""
+its totals agree with its layers; with a third argument, checks that the
+arena SVG is well-formed XML with one box per arena buffer. Prints one
+summary line."""
 import json
 import sys
+import xml.etree.ElementTree as ET
 
 import jsonschema
 
@@ -16,5 +19,11 @@ for l in report["layers"]:
     for o in l["outputs"]:
         if o["buffer"] == "arena":
             assert o["offset"] + o["bytes"] <= t["arena_bytes"], f"layer {l['index']} overflows the arena"
+if len(sys.argv) > 3:
+    svg = ET.parse(sys.argv[3]).getroot()
+    boxes = [e for e in svg.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "buffer"]
+    buffers = sum(1 for l in report["layers"] for o in l["outputs"] if o["buffer"] == "arena")
+    assert len(boxes) == buffers, f"{len(boxes)} boxes for {buffers} buffers"
+    print(f"svg: {len(boxes)} buffer boxes")
 print(f"valid: {len(report['layers'])} layers, arena {t['arena_bytes']} >= bound {t['arena_lower_bound_bytes']}, "
       f"macs {t['macs']}")

@@ -58,7 +58,7 @@ std::string targetList() {
 int runCompile(const std::string &model, const std::string &out, const std::string &target, const std::string &name,
                const std::vector<std::string> &shapeSpecs, const std::vector<std::string> &valueSpecs,
                const std::string &emit, const std::string &reportPath, const std::string &ramLimit,
-               const std::string &flashLimit) {
+               const std::string &flashLimit, const std::string &svgPath) {
   emlc::CompileOptions o;
   o.modelPath = model;
   o.target = target;
@@ -112,14 +112,15 @@ int runCompile(const std::string &model, const std::string &out, const std::stri
       return kExitError;
     }
   }
-  if (!reportPath.empty()) {
-    std::ofstream f(reportPath, std::ios::binary);
-    f << r.reportJson;
-    if (!f) {
-      fmt::print(stderr, "emlc: error: cannot write the report '{}'\n", reportPath);
-      return kExitError;
+  for (auto [path, text] : {std::pair{&reportPath, &r.reportJson}, std::pair{&svgPath, &r.arenaSVG}})
+    if (!path->empty()) {
+      std::ofstream f(*path, std::ios::binary);
+      f << *text;
+      if (!f) {
+        fmt::print(stderr, "emlc: error: cannot write '{}'\n", *path);
+        return kExitError;
+      }
     }
-  }
   fmt::print("emlc: compiled {} for {} -> {}/{}.h ({} files)\n", model, target, out, name, r.files.size());
   fmt::print("  arena (RAM):      {:>9} bytes (schedule-independent lower bound {} bytes)\n", r.arenaBytes,
              r.arenaLowerBound);
@@ -127,6 +128,8 @@ int runCompile(const std::string &model, const std::string &out, const std::stri
              r.weightBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
   if (!reportPath.empty())
     fmt::print("  report:           {}\n", reportPath);
+  if (!svgPath.empty())
+    fmt::print("  arena picture:    {}\n", svgPath);
   return 0;
 }
 
@@ -172,7 +175,7 @@ int main(int argc, char **argv) {
   app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
   app.require_subcommand(1);
 
-  std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit;
+  std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit, svg;
   std::vector<std::string> shapes, values;
 
   auto *compile = app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
@@ -203,6 +206,9 @@ int main(int argc, char **argv) {
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
                       "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");
+  compile->add_option("--report-svg", svg,
+                      "draw the arena over time (buffers as boxes at their offset over their lifetime),\n"
+                      "  e.g. --report-svg out/arena.svg");
   compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files)")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
 
@@ -228,7 +234,7 @@ int main(int argc, char **argv) {
     return kExitUsage;
   }
   if (compile->parsed())
-    return runCompile(model, out, target, name, shapes, values, emit, report, ramLimit, flashLimit);
+    return runCompile(model, out, target, name, shapes, values, emit, report, ramLimit, flashLimit, svg);
   if (inspect->parsed())
     return runInspect(model, shapes);
   if (targets->parsed()) {

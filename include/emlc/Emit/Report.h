@@ -21,6 +21,11 @@ int64_t arenaLowerBound(mlir::ModuleOp module);
 /// The report of a planned kernel-level module (schema: docs/report.schema.json).
 llvm::json::Value buildReport(mlir::ModuleOp module, const ReportInputs &in);
 
+/// An SVG picture of the arena over time: one box per arena buffer at its
+/// offset (y) over its lifetime in calls (x), so the layer that sets the peak
+/// is visible at a glance. Built from a report made by buildReport.
+std::string renderArenaSVG(const llvm::json::Value &report);
+
 } // namespace emlc
 
 #endif

@@ -35,6 +35,7 @@ struct CompileResult {
   EmittedFiles files;                ///< for --emit=c
   int64_t arenaBytes = 0, weightBytes = 0, arenaLowerBound = 0, macs = 0;
   std::string reportJson; ///< the compile report (docs/REPORT.md), for --emit=c
+  std::string arenaSVG;   ///< the arena over time, for --report-svg
   std::vector<std::string> kernels;  ///< kernel variants called, in first-use order
 };
 
