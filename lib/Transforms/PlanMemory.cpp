@@ -1,8 +1,20 @@
 //===- PlanMemory.cpp - static arena placement ------------------------------===//
+//
+// 1. Lifetimes: each kernel.alloc lives from its first to its last use in
+//    call order; a view's uses are its source's.
+// 2. In place: an elementwise call (nn.unary/nn.binary) whose output has the
+//    size of an arena input that it uses last shares that input's bytes (the
+//    kernels read element k before writing element k). Shared buffers form one
+//    placement group.
+// 3. Placement: groups go to the lowest aligned gap free over their lifetime,
+//    in two orders (largest first; first use first); the smaller arena wins.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dialects/Kernel/KernelDialect.h"
 #include "emlc/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/EquivalenceClasses.h"
 
 namespace emlc {
 #define GEN_PASS_DEF_PLANMEMORY
@@ -13,9 +25,10 @@ using namespace mlir;
 using namespace emlc;
 
 namespace {
-struct Buffer {
-  kernel::AllocOp alloc;
-  int64_t size = 0, first = INT64_MAX, last = -1, offset = -1;
+struct Group {
+  std::vector<kernel::AllocOp> allocs;
+  int64_t size = 0, first = INT64_MAX, last = -1, offset = 0;
+  size_t key = 0; ///< creation index of its first alloc, for a deterministic order
 };
 
 int64_t byteSize(MemRefType t) {
@@ -23,72 +36,130 @@ int64_t byteSize(MemRefType t) {
   return t.getNumElements() * (w < 8 ? 1 : w / 8);
 }
 
+/// Places groups in `order` into the lowest aligned gap; returns the arena size.
+int64_t place(std::vector<Group> &groups, const std::vector<size_t> &order, int64_t alignment) {
+  std::vector<size_t> placed;
+  int64_t arena = 0;
+  for (size_t i : order) {
+    Group &g = groups[i];
+    if (g.last < 0) { // never used by a kernel
+      g.offset = 0;
+      continue;
+    }
+    std::vector<std::pair<int64_t, int64_t>> busy;
+    for (size_t j : placed) {
+      const Group &o = groups[j];
+      if (o.first <= g.last && g.first <= o.last)
+        busy.push_back({o.offset, o.offset + o.size});
+    }
+    std::sort(busy.begin(), busy.end());
+    int64_t off = 0;
+    for (auto [s, e] : busy) {
+      if (off + g.size <= s)
+        break;
+      off = std::max(off, (e + alignment - 1) / alignment * alignment);
+    }
+    g.offset = off;
+    placed.push_back(i);
+    arena = std::max(arena, off + g.size);
+  }
+  return arena;
+}
+
 struct PlanMemoryPass : emlc::impl::PlanMemoryBase<PlanMemoryPass> {
   using PlanMemoryBase::PlanMemoryBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     int64_t arena = 0;
-    module.walk([&](func::FuncOp fn) {
-      std::vector<Buffer> buffers;
-      DenseMap<Value, size_t> index; // alloc result or view of it -> buffer
-      fn.walk([&](kernel::AllocOp a) {
-        index[a.getResult()] = buffers.size();
-        buffers.push_back({a, byteSize(a.getType())});
-      });
-      int64_t step = 0;
-      fn.walk([&](Operation *op) {
-        if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
-          if (auto it = index.find(v.getSource()); it != index.end())
-            index[v.getResult()] = it->second;
-          return;
-        }
-        if (!llvm::isa<kernel::CallOp>(op))
-          return;
-        for (Value operand : op->getOperands())
-          if (auto it = index.find(operand); it != index.end()) {
-            Buffer &b = buffers[it->second];
-            b.first = std::min(b.first, step);
-            b.last = std::max(b.last, step);
-          }
-        ++step;
-      });
-      std::vector<size_t> order(buffers.size());
-      for (size_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-      // Largest first; ties by first use, then creation order, for determinism.
-      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        if (buffers[a].size != buffers[b].size)
-          return buffers[a].size > buffers[b].size;
-        return buffers[a].first < buffers[b].first;
-      });
-      std::vector<size_t> placed;
-      for (size_t i : order) {
-        Buffer &b = buffers[i];
-        if (b.last < 0) { // never used by a kernel
-          b.offset = 0;
-          continue;
-        }
-        std::vector<std::pair<int64_t, int64_t>> busy;
-        for (size_t j : placed) {
-          const Buffer &o = buffers[j];
-          if (o.first <= b.last && b.first <= o.last)
-            busy.push_back({o.offset, o.offset + o.size});
-        }
-        std::sort(busy.begin(), busy.end());
-        int64_t off = 0;
-        for (auto [s, e] : busy) {
-          if (off + b.size <= s)
-            break;
-          off = std::max(off, (e + alignment - 1) / alignment * alignment);
-        }
-        b.offset = off;
-        placed.push_back(i);
-        arena = std::max(arena, off + b.size);
-      }
-      for (Buffer &b : buffers)
-        b.alloc.setOffsetAttr(IntegerAttr::get(IntegerType::get(&getContext(), 64), b.offset));
-    });
+    module.walk([&](func::FuncOp fn) { arena = std::max(arena, planFunction(fn)); });
     module->setAttr("emlc.arena_size", IntegerAttr::get(IntegerType::get(&getContext(), 64), arena));
+  }
+
+  int64_t planFunction(func::FuncOp fn) {
+    std::vector<kernel::AllocOp> allocs;
+    DenseMap<Value, size_t> index; // alloc result or view of it -> alloc index
+    fn.walk([&](kernel::AllocOp a) {
+      index[a.getResult()] = allocs.size();
+      allocs.push_back(a);
+    });
+    if (allocs.empty())
+      return 0;
+    std::vector<int64_t> first(allocs.size(), INT64_MAX), last(allocs.size(), -1);
+    std::vector<kernel::CallOp> calls;
+    fn.walk([&](Operation *op) {
+      if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
+        if (auto it = index.find(v.getSource()); it != index.end())
+          index[v.getResult()] = it->second;
+      } else if (auto c = llvm::dyn_cast<kernel::CallOp>(op)) {
+        int64_t step = calls.size();
+        calls.push_back(c);
+        for (Value operand : c->getOperands())
+          if (auto it = index.find(operand); it != index.end()) {
+            first[it->second] = std::min(first[it->second], step);
+            last[it->second] = std::max(last[it->second], step);
+          }
+      }
+    });
+    // In-place elementwise: merge the output with an input it uses last.
+    llvm::EquivalenceClasses<size_t> classes;
+    for (size_t i = 0; i < allocs.size(); ++i)
+      classes.insert(i);
+    for (size_t step = 0; step < calls.size(); ++step) {
+      kernel::CallOp c = calls[step];
+      auto layer = c->getAttrOfType<StringAttr>("emlc.layer");
+      if (!layer || (layer.getValue() != "nn.unary" && layer.getValue() != "nn.binary") || c.getOuts().size() != 1)
+        continue;
+      auto out = index.find(c.getOuts()[0]);
+      if (out == index.end() || first[out->second] != (int64_t)step)
+        continue;
+      int64_t outBytes = byteSize(allocs[out->second].getType());
+      for (Value in : c.getIns()) {
+        auto it = index.find(in);
+        if (it == index.end() || it->second == out->second || last[it->second] != (int64_t)step ||
+            byteSize(allocs[it->second].getType()) != outBytes ||
+            llvm::cast<MemRefType>(in.getType()).getNumElements() !=
+                llvm::cast<MemRefType>(c.getOuts()[0].getType()).getNumElements())
+          continue; // not its last use, or broadcast: cannot share
+        classes.unionSets(it->second, out->second);
+        break;
+      }
+    }
+    std::vector<Group> groups;
+    DenseMap<size_t, size_t> groupOf;
+    for (auto it = classes.begin(); it != classes.end(); ++it) {
+      if (!it->isLeader())
+        continue;
+      Group g;
+      for (auto m = classes.member_begin(it); m != classes.member_end(); ++m) {
+        g.allocs.push_back(allocs[*m]);
+        g.size = std::max(g.size, byteSize(allocs[*m].getType()));
+        g.first = std::min(g.first, first[*m]);
+        g.last = std::max(g.last, last[*m]);
+      }
+      g.key = SIZE_MAX;
+      for (auto m = classes.member_begin(it); m != classes.member_end(); ++m)
+        g.key = std::min(g.key, *m);
+      groups.push_back(std::move(g));
+    }
+    std::sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) { return a.key < b.key; });
+    std::vector<size_t> bySize(groups.size()), byFirst(groups.size());
+    for (size_t i = 0; i < groups.size(); ++i)
+      bySize[i] = byFirst[i] = i;
+    std::stable_sort(bySize.begin(), bySize.end(), [&](size_t a, size_t b) {
+      if (groups[a].size != groups[b].size)
+        return groups[a].size > groups[b].size;
+      return groups[a].first < groups[b].first;
+    });
+    std::stable_sort(byFirst.begin(), byFirst.end(),
+                     [&](size_t a, size_t b) { return groups[a].first < groups[b].first; });
+    std::vector<Group> alt = groups;
+    int64_t sizeA = place(groups, bySize, alignment), sizeB = place(alt, byFirst, alignment);
+    if (sizeB < sizeA)
+      groups.swap(alt);
+    for (Group &g : groups)
+      for (kernel::AllocOp a : g.allocs)
+        a.setOffsetAttr(IntegerAttr::get(IntegerType::get(&getContext(), 64), g.offset));
+    return std::min(sizeA, sizeB);
   }
 };
 } // namespace
