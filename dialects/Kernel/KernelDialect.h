@@ -15,4 +15,14 @@
 #define GET_OP_CLASSES
 #include "dialects/Kernel/KernelOps.h.inc"
 
+namespace emlc::kernel {
+/// Bytes of one element in a buffer (booleans take a byte).
+inline int64_t elementBytes(mlir::Type t) {
+  unsigned w = t.getIntOrFloatBitWidth();
+  return w < 8 ? 1 : w / 8;
+}
+/// Bytes of a whole static buffer.
+inline int64_t bufferBytes(mlir::ShapedType t) { return t.getNumElements() * elementBytes(t.getElementType()); }
+} // namespace emlc::kernel
+
 #endif

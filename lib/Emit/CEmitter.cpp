@@ -198,8 +198,7 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
     auto init = llvm::cast<DenseElementsAttr>(*g.getInitialValue());
     std::string ct = cType(type.getElementType()), name = prefix + g.getSymName().str();
     int64_t n = type.getNumElements();
-    unsigned w = type.getElementType().getIntOrFloatBitWidth();
-    weightBytes += n * (w < 8 ? 1 : w / 8);
+    weightBytes += kernel::bufferBytes(type);
     decls << "extern const " << ct << " " << name << "[" << std::max<int64_t>(n, 1) << "];\n";
     weights << "const " << ct << " " << name << "[" << std::max<int64_t>(n, 1) << "] = {";
     int64_t k = 0;

@@ -7,20 +7,17 @@
 
 #include "emlc/Emit/Report.h"
 #include "dialects/Kernel/KernelDialect.h"
+#include "emlc/Transforms/ArenaLiveness.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/SmallSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
 namespace emlc {
 namespace {
-
-int64_t byteSize(MemRefType t) {
-  unsigned w = t.getElementType().getIntOrFloatBitWidth();
-  return t.getNumElements() * (w < 8 ? 1 : w / 8);
-}
 
 std::string dtype(Type t) {
   std::string s;
@@ -36,55 +33,27 @@ llvm::json::Array shapeOf(MemRefType t) {
   return a;
 }
 
-/// The kernel calls of @main in order, with the arena buffers (allocs, views
-/// resolved) each reads and writes.
-struct CallGraph {
-  std::vector<kernel::CallOp> calls;
-  std::vector<std::vector<kernel::AllocOp>> reads, writes;
-  DenseMap<Value, kernel::AllocOp> allocOf; ///< alloc result or view -> alloc
-
-  explicit CallGraph(func::FuncOp fn) {
-    fn.walk([&](Operation *op) {
-      if (auto a = llvm::dyn_cast<kernel::AllocOp>(op))
-        allocOf[a.getResult()] = a;
-      else if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
-        if (auto it = allocOf.find(v.getSource()); it != allocOf.end())
-          allocOf[v.getResult()] = it->second;
-      } else if (auto c = llvm::dyn_cast<kernel::CallOp>(op)) {
-        calls.push_back(c);
-        reads.emplace_back();
-        writes.emplace_back();
-        for (Value v : c.getIns())
-          if (auto it = allocOf.find(v); it != allocOf.end())
-            reads.back().push_back(it->second);
-        for (Value v : c.getOuts())
-          if (auto it = allocOf.find(v); it != allocOf.end())
-            writes.back().push_back(it->second);
-      }
-    });
-  }
-};
 } // namespace
 
 int64_t arenaLowerBound(ModuleOp module) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
   if (!fn)
     return 0;
-  CallGraph g(fn);
+  ArenaLiveness g(fn);
   size_t n = g.calls.size();
   // Producers and consumers of every buffer, by call index.
-  DenseMap<Operation *, std::vector<size_t>> producers, consumers;
+  std::vector<std::vector<size_t>> producers(g.allocs.size()), consumers(g.allocs.size());
   for (size_t i = 0; i < n; ++i) {
-    for (auto a : g.writes[i])
+    for (size_t a : g.writes[i])
       producers[a].push_back(i);
-    for (auto a : g.reads[i])
+    for (size_t a : g.reads[i])
       consumers[a].push_back(i);
   }
   // ancestors[i]: calls that precede i in every order (transitive data dependence).
   std::vector<llvm::BitVector> ancestors(n, llvm::BitVector(n));
   for (size_t i = 0; i < n; ++i)
-    for (auto a : g.reads[i])
-      for (size_t p : producers[a.getOperation()])
+    for (size_t a : g.reads[i])
+      for (size_t p : producers[a])
         if (p < i) {
           ancestors[i].set(p);
           ancestors[i] |= ancestors[p];
@@ -92,31 +61,29 @@ int64_t arenaLowerBound(ModuleOp module) {
   int64_t bound = 0;
   for (size_t x = 0; x < n; ++x) {
     int64_t live = 0;
-    llvm::SmallPtrSet<Operation *, 8> touched;
-    for (auto a : g.reads[x])
-      if (touched.insert(a).second)
-        live += byteSize(a.getType());
-    for (auto a : g.writes[x])
-      if (touched.insert(a).second)
-        live += byteSize(a.getType());
+    llvm::SmallSet<size_t, 8> touched;
+    for (const auto *list : {&g.reads[x], &g.writes[x]})
+      for (size_t a : *list)
+        if (touched.insert(a).second)
+          live += g.bytes(a);
     // An elementwise op may write over an input whose only consumer it is.
     auto layer = g.calls[x]->getAttrOfType<StringAttr>("emlc.layer");
     if (layer && (layer.getValue() == "nn.unary" || layer.getValue() == "nn.binary") && g.writes[x].size() == 1) {
-      int64_t outBytes = byteSize(g.writes[x][0].getType());
-      for (auto a : g.reads[x])
-        if (a != g.writes[x][0] && byteSize(a.getType()) == outBytes && consumers[a].size() == 1) {
-          live -= outBytes;
+      size_t out = g.writes[x][0];
+      for (size_t a : g.reads[x])
+        if (a != out && g.bytes(a) == g.bytes(out) && consumers[a].size() == 1) {
+          live -= g.bytes(out);
           break;
         }
     }
     // Buffers produced before x and still needed after x in every order.
-    for (auto &[buf, ps] : producers) {
+    for (size_t buf = 0; buf < g.allocs.size(); ++buf) {
       if (touched.count(buf))
         continue;
-      bool before = llvm::any_of(ps, [&](size_t p) { return ancestors[x].test(p); });
+      bool before = llvm::any_of(producers[buf], [&](size_t p) { return ancestors[x].test(p); });
       bool after = llvm::any_of(consumers[buf], [&](size_t c) { return ancestors[c].test(x); });
       if (before && after)
-        live += byteSize(llvm::cast<kernel::AllocOp>(buf).getType());
+        live += g.bytes(buf);
     }
     bound = std::max(bound, live);
   }
@@ -125,31 +92,22 @@ int64_t arenaLowerBound(ModuleOp module) {
 
 llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
-  CallGraph g(fn);
+  ArenaLiveness g(fn);
   unsigned numInputs = fn->getAttrOfType<IntegerAttr>("emlc.num_inputs").getInt();
-
-  // Lifetimes in call indices, as the planner sees them.
-  DenseMap<Operation *, std::pair<int64_t, int64_t>> life;
-  for (size_t i = 0; i < g.calls.size(); ++i)
-    for (auto *list : {&g.reads[i], &g.writes[i]})
-      for (auto a : *list) {
-        auto [it, fresh] = life.try_emplace(a, std::make_pair((int64_t)i, (int64_t)i));
-        if (!fresh)
-          it->second.second = i;
-      }
   DenseMap<Value, std::string> globalOf;
   int64_t weightBytes = 0;
   DenseMap<StringRef, int64_t> globalBytes;
   for (auto gl : module.getOps<memref::GlobalOp>()) {
-    globalBytes[gl.getSymName()] = byteSize(gl.getType());
-    weightBytes += byteSize(gl.getType());
+    globalBytes[gl.getSymName()] = kernel::bufferBytes(gl.getType());
+    weightBytes += kernel::bufferBytes(gl.getType());
   }
   fn.walk([&](memref::GetGlobalOp gg) { globalOf[gg.getResult()] = gg.getName().str(); });
 
   llvm::json::Array layers, inputs, outputs;
   int64_t macs = 0, intermediates = 0;
-  for (auto &[a, l] : life)
-    intermediates += byteSize(llvm::cast<kernel::AllocOp>(a).getType());
+  for (size_t a = 0; a < g.allocs.size(); ++a)
+    if (g.first[a] >= 0)
+      intermediates += g.bytes(a);
   std::vector<std::string> kernelNames;
   for (size_t i = 0; i < g.calls.size(); ++i) {
     kernel::CallOp c = g.calls[i];
@@ -163,12 +121,13 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     llvm::json::Array outs;
     for (Value v : c.getOuts()) {
       auto t = llvm::cast<MemRefType>(v.getType());
-      llvm::json::Object o{{"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())}, {"bytes", byteSize(t)}};
-      if (auto it = g.allocOf.find(v); it != g.allocOf.end()) {
+      llvm::json::Object o{{"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())},
+                           {"bytes", kernel::bufferBytes(t)}};
+      if (auto a = g.allocOf(v)) {
         o["buffer"] = "arena";
-        o["offset"] = it->second.getOffset().value_or(0);
-        o["first"] = life[it->second].first;
-        o["last"] = life[it->second].second;
+        o["offset"] = g.allocs[*a].getOffset().value_or(0);
+        o["first"] = g.first[*a];
+        o["last"] = g.last[*a];
       } else {
         o["buffer"] = "output";
       }
@@ -193,7 +152,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     if (auto s = fn.getArgAttrOfType<StringAttr>(i, "emlc.name"))
       name = s.getValue().str();
     llvm::json::Object o{{"name", name}, {"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())},
-                         {"bytes", byteSize(t)}};
+                         {"bytes", kernel::bufferBytes(t)}};
     (i < numInputs ? inputs : outputs).push_back(std::move(o));
   }
   int64_t arena = 0;

@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialects/Kernel/KernelDialect.h"
+#include "emlc/Transforms/ArenaLiveness.h"
 #include "emlc/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/EquivalenceClasses.h"
@@ -30,11 +30,6 @@ struct Group {
   int64_t size = 0, first = INT64_MAX, last = -1, offset = 0;
   size_t key = 0; ///< creation index of its first alloc, for a deterministic order
 };
-
-int64_t byteSize(MemRefType t) {
-  unsigned w = t.getElementType().getIntOrFloatBitWidth();
-  return t.getNumElements() * (w < 8 ? 1 : w / 8);
-}
 
 /// Places groups in `order` into the lowest aligned gap; returns the arena size.
 int64_t place(std::vector<Group> &groups, const std::vector<size_t> &order, int64_t alignment) {
@@ -76,30 +71,13 @@ struct PlanMemoryPass : emlc::impl::PlanMemoryBase<PlanMemoryPass> {
   }
 
   int64_t planFunction(func::FuncOp fn) {
-    std::vector<kernel::AllocOp> allocs;
-    DenseMap<Value, size_t> index; // alloc result or view of it -> alloc index
-    fn.walk([&](kernel::AllocOp a) {
-      index[a.getResult()] = allocs.size();
-      allocs.push_back(a);
-    });
+    ArenaLiveness live(fn);
+    const auto &allocs = live.allocs;
+    const auto &calls = live.calls;
+    const auto &first = live.first;
+    const auto &last = live.last;
     if (allocs.empty())
       return 0;
-    std::vector<int64_t> first(allocs.size(), INT64_MAX), last(allocs.size(), -1);
-    std::vector<kernel::CallOp> calls;
-    fn.walk([&](Operation *op) {
-      if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
-        if (auto it = index.find(v.getSource()); it != index.end())
-          index[v.getResult()] = it->second;
-      } else if (auto c = llvm::dyn_cast<kernel::CallOp>(op)) {
-        int64_t step = calls.size();
-        calls.push_back(c);
-        for (Value operand : c->getOperands())
-          if (auto it = index.find(operand); it != index.end()) {
-            first[it->second] = std::min(first[it->second], step);
-            last[it->second] = std::max(last[it->second], step);
-          }
-      }
-    });
     // In-place elementwise: merge the output with an input it uses last.
     llvm::EquivalenceClasses<size_t> classes;
     for (size_t i = 0; i < allocs.size(); ++i)
@@ -109,18 +87,16 @@ struct PlanMemoryPass : emlc::impl::PlanMemoryBase<PlanMemoryPass> {
       auto layer = c->getAttrOfType<StringAttr>("emlc.layer");
       if (!layer || (layer.getValue() != "nn.unary" && layer.getValue() != "nn.binary") || c.getOuts().size() != 1)
         continue;
-      auto out = index.find(c.getOuts()[0]);
-      if (out == index.end() || first[out->second] != (int64_t)step)
+      auto out = live.allocOf(c.getOuts()[0]);
+      if (!out || first[*out] != (int64_t)step)
         continue;
-      int64_t outBytes = byteSize(allocs[out->second].getType());
       for (Value in : c.getIns()) {
-        auto it = index.find(in);
-        if (it == index.end() || it->second == out->second || last[it->second] != (int64_t)step ||
-            byteSize(allocs[it->second].getType()) != outBytes ||
+        auto it = live.allocOf(in);
+        if (!it || *it == *out || last[*it] != (int64_t)step || live.bytes(*it) != live.bytes(*out) ||
             llvm::cast<MemRefType>(in.getType()).getNumElements() !=
                 llvm::cast<MemRefType>(c.getOuts()[0].getType()).getNumElements())
           continue; // not its last use, or broadcast: cannot share
-        classes.unionSets(it->second, out->second);
+        classes.unionSets(*it, *out);
         break;
       }
     }
@@ -132,7 +108,7 @@ struct PlanMemoryPass : emlc::impl::PlanMemoryBase<PlanMemoryPass> {
       Group g;
       for (auto m = classes.member_begin(it); m != classes.member_end(); ++m) {
         g.allocs.push_back(allocs[*m]);
-        g.size = std::max(g.size, byteSize(allocs[*m].getType()));
+        g.size = std::max(g.size, live.bytes(*m));
         g.first = std::min(g.first, first[*m]);
         g.last = std::max(g.last, last[*m]);
       }

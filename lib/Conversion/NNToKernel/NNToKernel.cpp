@@ -38,10 +38,6 @@ std::string typeSuffix(Type t) {
     return (it.isUnsigned() ? "u" : "i") + std::to_string(it.getWidth());
   return "?";
 }
-int64_t elemBytes(Type t) {
-  unsigned w = t.getIntOrFloatBitWidth();
-  return w < 8 ? 1 : w / 8;
-}
 
 SmallVector<int64_t> pad6(ArrayRef<int64_t> s, int64_t fill = 1) {
   SmallVector<int64_t> out(kRank - s.size(), fill);
@@ -176,7 +172,7 @@ private:
 LogicalResult Lowering::lowerStridedCopy(Location loc, Value in, Value out, ArrayRef<int64_t> outShape,
                                          ArrayRef<int64_t> strides, int64_t base) {
   Type e = llvm::cast<ShapedType>(in.getType()).getElementType();
-  int64_t eb = elemBytes(e);
+  int64_t eb = kernel::elementBytes(e);
   Value outBuf = result(out, loc);
   call(loc, "strided_copy_b" + std::to_string(eb), {get(in)}, {outBuf},
        {table(pad6(outShape)), table(pad6(strides, 0)), i32(base)});
@@ -393,7 +389,7 @@ LogicalResult Lowering::lower(Operation *op) {
       })
       .Case([&](nn::ConcatOp c) -> LogicalResult {
         auto y = shapeOf(c.getOutput());
-        int64_t axis = c.getAxis(), eb = elemBytes(elemOf(c.getOutput()));
+        int64_t axis = c.getAxis(), eb = kernel::elementBytes(elemOf(c.getOutput()));
         int64_t outer = product(y, 0, axis), inner = product(y, axis + 1) * eb;
         Value out = result(c.getOutput(), loc);
         int64_t at = 0;
@@ -423,7 +419,7 @@ LogicalResult Lowering::lower(Operation *op) {
         Type it = elemOf(g.getIndices());
         if (!it.isInteger(64) && !it.isInteger(32))
           return op->emitError("gather indices must be int32 or int64");
-        int64_t eb = elemBytes(elemOf(g.getInput()));
+        int64_t eb = kernel::elementBytes(elemOf(g.getInput()));
         if (eb != 1 && eb != 4 && eb != 8)
           return op->emitError("gather of ") << elemOf(g.getInput()) << " is not supported";
         int64_t axis = g.getAxis();
@@ -566,7 +562,7 @@ LogicalResult Lowering::run() {
     if (auto it = outputSlot.find(r); it != outputSlot.end() && it->second == i)
       continue;
     int64_t bytes = llvm::cast<ShapedType>(r.getType()).getNumElements() *
-                    elemBytes(llvm::cast<ShapedType>(r.getType()).getElementType());
+                    kernel::elementBytes(llvm::cast<ShapedType>(r.getType()).getElementType());
     call(ret.getLoc(), "copy", {get(r)}, {body->getArgument(numInputs + i)}, {i32(bytes)});
   }
   b.create<func::ReturnOp>(ret.getLoc());
