@@ -116,6 +116,20 @@ std::map<std::string, Section> loadSections(const std::vector<std::string> &dirs
   return out;
 }
 
+/// A C identifier from an ONNX tensor name ("input_1:0" -> "input_1_0").
+std::string cIdentifier(const std::string &name, std::vector<std::string> &taken) {
+  std::string id;
+  for (char ch : name)
+    id.push_back(std::isalnum((unsigned char)ch) ? ch : '_');
+  if (id.empty() || std::isdigit((unsigned char)id[0]))
+    id = "t_" + id;
+  std::string base = id;
+  for (int k = 2; std::find(taken.begin(), taken.end(), id) != taken.end(); ++k)
+    id = base + "_" + std::to_string(k);
+  taken.push_back(id);
+  return id;
+}
+
 class Printer {
 public:
   Printer(ModuleOp module, const EmitOptions &opts) : module(module), opts(opts), prefix(opts.name + "_") {}
@@ -322,6 +336,25 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
     src << "  if (!outputs[" << i << "])\n    return 1;\n";
   src << body.str() << "  return 0;\n}\n";
 
+  // Typed wrapper: one pointer per input and output, named after the tensors.
+  std::vector<std::string> taken{"inputs", "outputs"};
+  std::string params, inNames, outNames;
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+    auto t = llvm::cast<MemRefType>(fn.getArgument(i).getType());
+    std::string onnxName = "arg" + std::to_string(i);
+    if (auto n = fn.getArgAttrOfType<StringAttr>(i, "emlc.name"))
+      onnxName = n.getValue().str();
+    std::string id = cIdentifier(onnxName, taken);
+    bool isIn = i < numInputs;
+    params += std::string(params.empty() ? "" : ", ") + (isIn ? "const " : "") + cType(t.getElementType()) + " *" + id;
+    (isIn ? inNames : outNames) += std::string((isIn ? inNames : outNames).empty() ? "" : ", ") + id;
+  }
+  std::string wrapper = "int " + N + "_infer(" + (params.empty() ? "void" : params) + ")";
+  src << "\n" << wrapper << " {\n"
+      << "  const void *const inputs[] = {" << (inNames.empty() ? "0" : inNames) << "};\n"
+      << "  void *const outputs[] = {" << (outNames.empty() ? "0" : outNames) << "};\n"
+      << "  return " << N << "_run(inputs, outputs);\n}\n";
+
   std::ostringstream hdr;
   std::string guard = N + "_H_";
   for (char &ch : guard)
@@ -349,6 +382,8 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
   hdr << "\n/* Runs one inference. inputs[i] and outputs[i] point to dense C-order\n"
       << "   buffers of the types above. Returns 0 on success, 1 on a NULL buffer. */\n"
       << "int " << N << "_run(const void *const inputs[], void *const outputs[]);\n\n"
+      << "/* The same with one typed pointer per input, then per output. */\n"
+      << wrapper << ";\n\n"
       << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
 
   files[N + ".h"] = hdr.str();
