@@ -378,7 +378,8 @@ bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands
   if (failed(mlir::verify(op)))
     return fail(who + ": invalid operator (see the diagnostic above)");
   SmallVector<Value> folded;
-  if (succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
+  // DequantizeLinear stays: QDQ fusion needs the integer weights and scales.
+  if (mnemonic != "dequantize_linear" && succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
     op->erase();
     results.assign(folded.begin(), folded.end());
     return true;

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -38,7 +39,7 @@ void buildEmlcPipeline(OpPassManager &pm, const PipelineOptions &options) {
 
 void registerEmlcDialects(DialectRegistry &registry) {
   registry.insert<onnx::ONNXDialect, nn::NNDialect, kernel::KernelDialect, arith::ArithDialect,
-                  func::FuncDialect, memref::MemRefDialect>();
+                  func::FuncDialect, memref::MemRefDialect, quant::QuantizationDialect>();
 }
 
 void registerEmlcPassesAndPipelines() {

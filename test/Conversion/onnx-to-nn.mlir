@@ -88,3 +88,35 @@ func.func @runtime_clip(%x: tensor<4xf32>, %lo: tensor<f32>) -> tensor<4xf32> {
   %0 = onnx.clip %x, %lo : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// QDQ: Quantize(Relu(Gemm(Dequantize(x), Dequantize(w), Dequantize(b)))) is one
+// int8 fully connected layer on quantized types; the Relu becomes the clamp
+// [output zero point, 127]; int8 values cross in and out with quant.scast.
+// CHECK-LABEL: func @qdq_gemm
+// CHECK-DAG: %[[X:.+]] = "quant.scast"(%{{.+}}) : (tensor<1x4xi8>) -> tensor<1x4x!quant.uniform<i8:f32, 5.000000e-01:3>>
+// CHECK-DAG: %[[W:.+]] = "quant.scast"(%{{.+}}) : (tensor<2x4xi8>) -> tensor<2x4x!quant.uniform<i8:f32, 2.500000e-01>>
+// CHECK: %[[Y:.+]] = nn.fully_connected %[[X]], %[[W]], %{{.+}} {act_max = 1.270000e+02 : f32, act_min = -5.000000e+00 : f32}
+// CHECK-SAME: -> tensor<1x2x!quant.uniform<i8:f32, 1.000000e+00:-5>>
+// CHECK: %[[R:.+]] = "quant.scast"(%[[Y]]) : (tensor<1x2x!quant.uniform<i8:f32, 1.000000e+00:-5>>) -> tensor<1x2xi8>
+// CHECK: return %[[R]]
+func.func @qdq_gemm(%xq: tensor<1x4xi8>) -> tensor<1x2xi8> {
+  %sx = arith.constant dense<0.5> : tensor<f32>
+  %zx = arith.constant dense<3> : tensor<i8>
+  %wq = arith.constant dense<[[1, 2, 3, 4], [-1, -2, -3, -4]]> : tensor<2x4xi8>
+  %sw = arith.constant dense<0.25> : tensor<f32>
+  %zw = arith.constant dense<0> : tensor<i8>
+  %bq = arith.constant dense<[10, -10]> : tensor<2xi32>
+  %sb = arith.constant dense<0.125> : tensor<f32>
+  %zb = arith.constant dense<0> : tensor<i32>
+  %sy = arith.constant dense<1.0> : tensor<f32>
+  %zy = arith.constant dense<-5> : tensor<i8>
+  %x = onnx.dequantize_linear %xq, %sx, %zx : (tensor<1x4xi8>, tensor<f32>, tensor<i8>) -> tensor<1x4xf32>
+  %w = onnx.dequantize_linear %wq, %sw, %zw : (tensor<2x4xi8>, tensor<f32>, tensor<i8>) -> tensor<2x4xf32>
+  %b = onnx.dequantize_linear %bq, %sb, %zb : (tensor<2xi32>, tensor<f32>, tensor<i32>) -> tensor<2xf32>
+  %g = onnx.gemm %x, %w, %b {transB = 1 : i64} : (tensor<1x4xf32>, tensor<2x4xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %r = onnx.relu %g : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %y = onnx.quantize_linear %r, %sy, %zy : (tensor<1x2xf32>, tensor<f32>, tensor<i8>) -> tensor<1x2xi8>
+  return %y : tensor<1x2xi8>
+}

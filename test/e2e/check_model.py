@@ -26,7 +26,7 @@ def main():
     args = ap.parse_args()
     if not os.path.isdir(args.model_dir):
         print(f"SKIP: {args.model_dir} not found (../shared absent?)")
-        return 0
+        return 77
     model_path = os.path.join(args.model_dir, "model.onnx")
     graph = onnx.load(model_path, load_external_data=False).graph
     inits = {t.name for t in graph.initializer}

@@ -13,7 +13,8 @@ def ConvertONNXToNN : Pass<"emlc-convert-onnx-to-nn", "mlir::ModuleOp"> {
     ops into nn ops. An op that cannot be lowered is reported with its node
     name and the reason.
   }];
-  let dependentDialects = ["::emlc::nn::NNDialect", "::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::emlc::nn::NNDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantizationDialect"];
 }
 
 def ConvertNNToKernel : Pass<"emlc-convert-nn-to-kernel", "mlir::ModuleOp"> {
@@ -28,7 +29,8 @@ def ConvertNNToKernel : Pass<"emlc-convert-nn-to-kernel", "mlir::ModuleOp"> {
     Option<"target", "target", "std::string", /*default=*/"\"generic\"",
            "target name (generic, x86-64, cortex-m4, ...)">,
   ];
-  let dependentDialects = ["::emlc::kernel::KernelDialect", "::mlir::memref::MemRefDialect"];
+  let dependentDialects = ["::emlc::kernel::KernelDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::quant::QuantizationDialect"];
 }
 
 #endif

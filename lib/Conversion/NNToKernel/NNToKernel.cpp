@@ -15,6 +15,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include <cmath>
 
@@ -65,6 +67,35 @@ int64_t product(ArrayRef<int64_t> s, size_t from = 0, size_t to = ~size_t(0)) {
   return p;
 }
 
+/// TFLite's QuantizeMultiplier: m = q * 2^shift with q in [2^30, 2^31) as int32.
+void quantizeMultiplier(double m, int32_t &q, int32_t &shift) {
+  if (m == 0.0) {
+    q = 0, shift = 0;
+    return;
+  }
+  int exp = 0;
+  double f = std::frexp(m, &exp);
+  int64_t qf = (int64_t)std::round(f * (double)(1ll << 31));
+  if (qf == (1ll << 31)) {
+    qf /= 2;
+    ++exp;
+  }
+  if (exp < -31) {
+    exp = 0;
+    qf = 0;
+  }
+  q = (int32_t)qf, shift = exp;
+}
+
+/// Per-tensor or per-channel scales of a quantized type, as TFLite's float32.
+std::vector<float> scalesOf(Type t) {
+  if (auto u = llvm::dyn_cast<quant::UniformQuantizedType>(t))
+    return {(float)u.getScale()};
+  auto a = llvm::cast<quant::UniformQuantizedPerAxisType>(t);
+  return std::vector<float>(a.getScales().begin(), a.getScales().end());
+}
+int64_t zeroPointOf(Type t) { return llvm::cast<quant::UniformQuantizedType>(t).getZeroPoint(); }
+
 /// The kernel-name suffixes that have typed instances (targets/generic/kernels/typed.c).
 bool isTypedSuffix(const std::string &s) {
   static const char *all[] = {"f32", "f64", "i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64"};
@@ -87,9 +118,13 @@ private:
   unsigned numInputs = 0;
   unsigned globalCount = 0;
 
+  /// Buffers hold storage values: a quantized tensor is its integer storage.
   MemRefType memrefFor(Value tensor) {
     auto t = llvm::cast<RankedTensorType>(tensor.getType());
-    return MemRefType::get(t.getShape(), t.getElementType());
+    Type e = t.getElementType();
+    if (auto q = llvm::dyn_cast<quant::QuantizedType>(e))
+      e = q.getStorageType();
+    return MemRefType::get(t.getShape(), e);
   }
   Attribute i32(int64_t v) { return b.getI32IntegerAttr((int32_t)v); }
   Attribute f32(double v) { return b.getF32FloatAttr((float)v); }
@@ -218,7 +253,43 @@ LogicalResult Lowering::lower(Operation *op) {
               i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups())});
         return success();
       })
+      .Case([&](quant::StorageCastOp c) -> LogicalResult {
+        // Same bytes, other type: a view (of a weight, an input or a buffer).
+        buffers[c.getResult()] = b.create<kernel::ViewOp>(loc, memrefFor(c.getResult()), get(c.getArg()));
+        return success();
+      })
       .Case([&](nn::FullyConnectedOp f) -> LogicalResult {
+        Type xe = elemOf(f.getInput());
+        if (llvm::isa<quant::QuantizedType>(xe)) {
+          // TFLite int8 fully connected: int32 accumulation with the input
+          // offset, requantized per output channel by multiplier and shift.
+          Type ye = elemOf(f.getOutput()), we = elemOf(f.getWeight());
+          if (!llvm::isa<quant::UniformQuantizedType>(xe) || !llvm::isa<quant::UniformQuantizedType>(ye) ||
+              !llvm::cast<quant::QuantizedType>(xe).isSigned() || !llvm::cast<quant::QuantizedType>(ye).isSigned())
+            return op->emitError("int8 fully connected needs per-tensor signed int8 input and output");
+          auto x = shapeOf(f.getInput()), w = shapeOf(f.getWeight());
+          float sIn = scalesOf(xe)[0], sOut = scalesOf(ye)[0];
+          std::vector<float> sW = scalesOf(we);
+          SmallVector<int64_t> mult, shift;
+          for (int64_t n = 0; n < w[0]; ++n) {
+            float sw = sW.size() == 1 ? sW[0] : sW[n];
+            // As TFLite: the float product first, then a double division.
+            double real = (double)(sIn * sw) / (double)sOut;
+            int32_t q, sh;
+            quantizeMultiplier(real, q, sh);
+            mult.push_back(q), shift.push_back(sh);
+          }
+          auto storageMin = llvm::cast<quant::QuantizedType>(ye).getStorageTypeMin();
+          auto storageMax = llvm::cast<quant::QuantizedType>(ye).getStorageTypeMax();
+          int64_t lo = f.getActMin() ? (int64_t)f.getActMin()->convertToFloat() : storageMin;
+          int64_t hi = f.getActMax() ? (int64_t)f.getActMax()->convertToFloat() : storageMax;
+          Value bias = f.getBias() ? f.getBias() : zeros(loc, w[0], b.getIntegerType(32));
+          Value out = result(f.getOutput(), loc);
+          call(loc, "fully_connected_s8", {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
+               {i32(x[0]), i32(x[1]), i32(w[0]), i32(-zeroPointOf(xe)), i32(zeroPointOf(ye)), table(mult), table(shift),
+                i32(lo), i32(hi)});
+          return success();
+        }
         if (failed(needF32(f.getInput())))
           return failure();
         auto x = shapeOf(f.getInput()), w = shapeOf(f.getWeight());
@@ -524,7 +595,7 @@ LogicalResult Lowering::run() {
   // produces it (not an input, constant or view) and it is returned once.
   for (auto [i, r] : llvm::enumerate(ret.getOperands())) {
     Operation *def = r.getDefiningOp();
-    if (def && !llvm::isa<arith::ConstantOp, nn::ReshapeOp>(def) && !outputSlot.count(r))
+    if (def && !llvm::isa<arith::ConstantOp, nn::ReshapeOp, quant::StorageCastOp>(def) && !outputSlot.count(r))
       outputSlot[r] = i;
   }
   b.setInsertionPoint(oldFn);

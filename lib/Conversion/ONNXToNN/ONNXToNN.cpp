@@ -12,10 +12,12 @@
 #include "dialects/NN/NNDialect.h"
 #include "dialects/ONNX/ONNXAttrUtils.h"
 #include "dialects/ONNX/ONNXDialect.h"
+#include "QDQ.h"
 #include "emlc/Conversion/Passes.h"
 #include "emlc/Support/ConstantUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/StringMap.h"
 #include <cmath>
@@ -801,6 +803,18 @@ const llvm::StringMap<LowerFn> &loweringTable() {
       L.replace({L.reshape(v, L.outType().getShape())});
       return success();
     };
+    t["dequantize_linear"] = [](Lowerer &L) {
+      // Constant integer weights of a float model: dequantize at compile time.
+      SmallVector<Attribute> operands;
+      for (Value v : L.op->getOperands())
+        operands.push_back(getConstant(v));
+      SmallVector<OpFoldResult> folded;
+      if (!operands[0] || failed(L.op->fold(operands, folded)) || folded.empty())
+        return L.fail("quantized activations (QDQ graphs) are only supported around Gemm so far; "
+                      "this DequantizeLinear has no fused consumer");
+      L.replace({L.constant(llvm::cast<DenseElementsAttr>(llvm::cast<Attribute>(folded[0])))});
+      return success();
+    };
     t["lstm"] = [](Lowerer &L) { return lowerRecurrent(L, "lstm"); };
     t["gru"] = [](Lowerer &L) { return lowerRecurrent(L, "gru"); };
     t["rnn"] = [](Lowerer &L) { return lowerRecurrent(L, "rnn"); };
@@ -1008,6 +1022,8 @@ LogicalResult lowerRecurrent(Lowerer &L, StringRef kind) {
 struct ConvertONNXToNNPass : emlc::impl::ConvertONNXToNNBase<ConvertONNXToNNPass> {
   void runOnOperation() override {
     IRRewriter rw(&getContext());
+    if (failed(fuseQDQ(getOperation(), rw)))
+      return signalPassFailure();
     SmallVector<Operation *> work;
     getOperation().walk([&](Operation *op) {
       if (op->getDialect() && op->getDialect()->getNamespace() == "onnx" && !llvm::isa<onnx::NoneOp>(op))
@@ -1018,7 +1034,7 @@ struct ConvertONNXToNNPass : emlc::impl::ConvertONNXToNNBase<ConvertONNXToNNPass
       StringRef name = op->getName().stripDialect();
       auto it = loweringTable().find(name);
       if (it == loweringTable().end()) {
-        if (name == "quantize_linear" || name == "dequantize_linear")
+        if (name == "quantize_linear")
           op->emitError("quantized activations (QDQ graphs) are not supported yet: only constant "
                         "weights can be dequantized at compile time");
         else

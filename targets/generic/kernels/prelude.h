@@ -2,7 +2,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
-#include <float.h>
 
 #define EMLC_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define EMLC_MAX(a, b) ((a) > (b) ? (a) : (b))
