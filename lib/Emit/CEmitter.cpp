@@ -258,7 +258,8 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
       exprs[a.getResult()] = "((" + cType(a.getType().getElementType()) + " *)(arena + " +
                              std::to_string(a.getOffset().value_or(0)) + "))";
     } else if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
-      exprs[v.getResult()] = exprs[v.getSource()];
+      std::string source = exprs.lookup(v.getSource()); // copy: inserting may rehash the map
+      exprs[v.getResult()] = source;
     } else if (auto c = llvm::dyn_cast<kernel::CallOp>(op)) {
       std::string callee = c.getCallee().str();
       if (usedSet.insert(callee).second)

@@ -31,8 +31,16 @@ using namespace emlc;
 namespace {
 constexpr int kRank = 6;
 
-/// "f32", "i32", "i64", ... as used in kernel names.
+/// The integer storage of a quantized element type; other types unchanged.
+Type storageOf(Type t) {
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(t))
+    return q.getStorageType();
+  return t;
+}
+
+/// "f32", "i32", "i64", ... as used in kernel names (quantized: its storage).
 std::string typeSuffix(Type t) {
+  t = storageOf(t);
   if (t.isF32()) return "f32";
   if (t.isF64()) return "f64";
   if (t.isF16()) return "f16";
@@ -128,6 +136,27 @@ private:
   }
   Attribute i32(int64_t v) { return b.getI32IntegerAttr((int32_t)v); }
   Attribute f32(double v) { return b.getF32FloatAttr((float)v); }
+  /// Per-output-channel requantization (multiplier, shift) of an integer
+  /// layer, computed as TFLite does: the float product of input and weight
+  /// scales, divided in double by the output scale, then QuantizeMultiplier.
+  std::pair<SmallVector<int64_t>, SmallVector<int64_t>> requantTables(Type in, Type weight, Type out, int64_t n) {
+    float sIn = scalesOf(in)[0], sOut = scalesOf(out)[0];
+    std::vector<float> sW = scalesOf(weight);
+    SmallVector<int64_t> mult, shift;
+    for (int64_t c = 0; c < n; ++c) {
+      float sw = sW.size() == 1 ? sW[0] : sW[c];
+      int32_t q, sh;
+      quantizeMultiplier((double)(sIn * sw) / (double)sOut, q, sh);
+      mult.push_back(q), shift.push_back(sh);
+    }
+    return {mult, shift};
+  }
+  /// The output clamp in storage units: the fused activation, else the storage range.
+  std::pair<int64_t, int64_t> storageClamp(Type out, std::optional<APFloat> lo, std::optional<APFloat> hi) {
+    auto q = llvm::cast<quant::QuantizedType>(out);
+    return {lo ? (int64_t)lo->convertToFloat() : q.getStorageTypeMin(),
+            hi ? (int64_t)hi->convertToFloat() : q.getStorageTypeMax()};
+  }
   Attribute table(ArrayRef<int64_t> v) {
     SmallVector<int32_t> w(v.begin(), v.end());
     return b.getDenseI32ArrayAttr(w);
@@ -206,7 +235,7 @@ private:
 
 LogicalResult Lowering::lowerStridedCopy(Location loc, Value in, Value out, ArrayRef<int64_t> outShape,
                                          ArrayRef<int64_t> strides, int64_t base) {
-  Type e = llvm::cast<ShapedType>(in.getType()).getElementType();
+  Type e = storageOf(llvm::cast<ShapedType>(in.getType()).getElementType());
   int64_t eb = kernel::elementBytes(e);
   Value outBuf = result(out, loc);
   call(loc, "strided_copy_b" + std::to_string(eb), {get(in)}, {outBuf},
@@ -227,8 +256,28 @@ LogicalResult Lowering::lower(Operation *op) {
     if (llvm::cast<ShapedType>(r.getType()).getRank() > kRank)
       return op->emitError("tensors of rank > 6 are not supported");
 
+  // TFLite int8 convolution (per-channel requantization; groups cover depthwise).
+  auto lowerConvS8 = [&](nn::Conv2DOp c) -> LogicalResult {
+        Type xe = elemOf(c.getInput());
+        Type ye = elemOf(c.getOutput());
+        if (!llvm::isa<quant::UniformQuantizedType>(xe) || !llvm::isa<quant::UniformQuantizedType>(ye))
+          return op->emitError("int8 convolution needs per-tensor quantized input and output");
+        auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
+        auto [mult, shift] = requantTables(xe, elemOf(c.getWeight()), ye, w[0]);
+        auto [lo, hi] = storageClamp(ye, c.getActMin(), c.getActMax());
+        Value bias = c.getBias() ? c.getBias() : zeros(loc, w[0], b.getIntegerType(32));
+        Value out = result(c.getOutput(), loc);
+        call(loc, "conv2d_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+             {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
+              i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]), i32(c.getDilations()[1]),
+              i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()), i32(-zeroPointOf(xe)),
+              i32(zeroPointOf(ye)), table(mult), table(shift), i32(lo), i32(hi)});
+        return success();
+  };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](nn::Conv2DOp c) -> LogicalResult {
+        if (llvm::isa<quant::QuantizedType>(elemOf(c.getInput())))
+          return lowerConvS8(c);
         if (failed(needF32(c.getInput())))
           return failure();
         auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
@@ -268,21 +317,8 @@ LogicalResult Lowering::lower(Operation *op) {
               !llvm::cast<quant::QuantizedType>(xe).isSigned() || !llvm::cast<quant::QuantizedType>(ye).isSigned())
             return op->emitError("int8 fully connected needs per-tensor signed int8 input and output");
           auto x = shapeOf(f.getInput()), w = shapeOf(f.getWeight());
-          float sIn = scalesOf(xe)[0], sOut = scalesOf(ye)[0];
-          std::vector<float> sW = scalesOf(we);
-          SmallVector<int64_t> mult, shift;
-          for (int64_t n = 0; n < w[0]; ++n) {
-            float sw = sW.size() == 1 ? sW[0] : sW[n];
-            // As TFLite: the float product first, then a double division.
-            double real = (double)(sIn * sw) / (double)sOut;
-            int32_t q, sh;
-            quantizeMultiplier(real, q, sh);
-            mult.push_back(q), shift.push_back(sh);
-          }
-          auto storageMin = llvm::cast<quant::QuantizedType>(ye).getStorageTypeMin();
-          auto storageMax = llvm::cast<quant::QuantizedType>(ye).getStorageTypeMax();
-          int64_t lo = f.getActMin() ? (int64_t)f.getActMin()->convertToFloat() : storageMin;
-          int64_t hi = f.getActMax() ? (int64_t)f.getActMax()->convertToFloat() : storageMax;
+          auto [mult, shift] = requantTables(xe, we, ye, w[0]);
+          auto [lo, hi] = storageClamp(ye, f.getActMin(), f.getActMax());
           Value bias = f.getBias() ? f.getBias() : zeros(loc, w[0], b.getIntegerType(32));
           Value out = result(f.getOutput(), loc);
           call(loc, "fully_connected_s8", {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
@@ -396,6 +432,25 @@ LogicalResult Lowering::lower(Operation *op) {
         return success();
       })
       .Case([&](nn::ReduceOp r) -> LogicalResult {
+        Type xe = elemOf(r.getInput());
+        if (llvm::isa<quant::QuantizedType>(xe)) {
+          // Integer average over trailing axes with equal in/out parameters:
+          // TFLite's average pooling (rounded division of the int32 sum).
+          auto x = shapeOf(r.getInput());
+          auto axes = r.getAxes();
+          bool trailing = !axes.empty() && axes.back() == (int64_t)x.size() - 1;
+          for (size_t i = 1; i < axes.size(); ++i)
+            trailing &= axes[i] == axes[i - 1] + 1;
+          if (r.getKind() != nn::ReduceKind::mean || !trailing || xe != elemOf(r.getOutput()))
+            return op->emitError("int8 reductions are supported as averages over trailing axes with the "
+                                 "input's quantization");
+          int64_t inner = product(x, axes.front());
+          Value out = result(r.getOutput(), loc);
+          auto qt = llvm::cast<quant::QuantizedType>(xe);
+          call(loc, "reduce_mean_s8", {get(r.getInput())}, {out},
+               {i32(product(x, 0, axes.front())), i32(inner), i32(qt.getStorageTypeMin()), i32(qt.getStorageTypeMax())});
+          return success();
+        }
         if (failed(needF32(r.getInput())))
           return failure();
         auto x = shapeOf(r.getInput()), y = shapeOf(r.getOutput());
@@ -460,7 +515,7 @@ LogicalResult Lowering::lower(Operation *op) {
       })
       .Case([&](nn::ConcatOp c) -> LogicalResult {
         auto y = shapeOf(c.getOutput());
-        int64_t axis = c.getAxis(), eb = kernel::elementBytes(elemOf(c.getOutput()));
+        int64_t axis = c.getAxis(), eb = kernel::elementBytes(storageOf(elemOf(c.getOutput())));
         int64_t outer = product(y, 0, axis), inner = product(y, axis + 1) * eb;
         Value out = result(c.getOutput(), loc);
         int64_t at = 0;
@@ -490,7 +545,7 @@ LogicalResult Lowering::lower(Operation *op) {
         Type it = elemOf(g.getIndices());
         if (!it.isInteger(64) && !it.isInteger(32))
           return op->emitError("gather indices must be int32 or int64");
-        int64_t eb = kernel::elementBytes(elemOf(g.getInput()));
+        int64_t eb = kernel::elementBytes(storageOf(elemOf(g.getInput())));
         if (eb != 1 && eb != 4 && eb != 8)
           return op->emitError("gather of ") << elemOf(g.getInput()) << " is not supported";
         int64_t axis = g.getAxis();
@@ -633,7 +688,7 @@ LogicalResult Lowering::run() {
     if (auto it = outputSlot.find(r); it != outputSlot.end() && it->second == i)
       continue;
     int64_t bytes = llvm::cast<ShapedType>(r.getType()).getNumElements() *
-                    kernel::elementBytes(llvm::cast<ShapedType>(r.getType()).getElementType());
+                    kernel::elementBytes(storageOf(llvm::cast<ShapedType>(r.getType()).getElementType()));
     call(ret.getLoc(), "copy", {get(r)}, {body->getArgument(numInputs + i)}, {i32(bytes)});
   }
   b.create<func::ReturnOp>(ret.getLoc());

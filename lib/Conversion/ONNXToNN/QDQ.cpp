@@ -6,7 +6,8 @@
 // ONNX Runtime export them. It becomes the nn op on `!quant.uniform` tensors:
 // integer values in, integer values out, the activation folded into the
 // output clamp. Values cross between int8 storage and quantized types with
-// upstream `quant.scast`. Supported so far: Gemm (fully connected).
+// upstream `quant.scast`. Supported so far: Gemm, 2-D Conv (incl. depthwise), and
+// pass-through ops (transpose, reshape, pooling) with equal in/out parameters.
 //
 //===----------------------------------------------------------------------===//
 
@@ -141,6 +142,99 @@ LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu)
   q->getResult(0).replaceAllUsesWith(back);
   return success();
 }
+/// Q(Relu?(Conv(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.conv2d (2-D only).
+LogicalResult fuseConv(IRRewriter &rw, Operation *q, Operation *conv, bool relu) {
+  auto x = dequantized(conv->getOperand(0)), w = dequantized(conv->getOperand(1));
+  if (!x || !w || !onnx::getConstant(w->storage) || x->params.scales.size() != 1)
+    return failure();
+  auto xs = llvm::cast<RankedTensorType>(x->storage.getType()).getShape();
+  auto wt = llvm::cast<RankedTensorType>(w->storage.getType());
+  if (xs.size() != 4)
+    return failure();
+  std::optional<Dequantized> b;
+  if (conv->getNumOperands() > 2 && !onnx::isNone(conv->getOperand(2))) {
+    b = dequantized(conv->getOperand(2));
+    if (!b || !onnx::getConstant(b->storage))
+      return failure();
+  }
+  auto out = qparams(q);
+  if (!out || out->scales.size() != 1)
+    return failure();
+  DictionaryAttr attrs = conv->getAttrDictionary();
+  onnx::WindowGeometry g;
+  if (!onnx::resolveWindow(attrs, xs.drop_front(2), wt.getShape().drop_front(2), g, false).empty())
+    return failure();
+  Location loc = conv->getLoc();
+  rw.setInsertionPoint(q);
+  QParams wp = w->params;
+  wp.axis = 0; // per output channel
+  Value wv = rw.create<arith::ConstantOp>(loc, onnx::getConstant(w->storage));
+  Value wq = toQuant(rw, loc, wv, quantType(wt.getElementType(), wp, 4));
+  Value xq = toQuant(rw, loc, x->storage, quantType(llvm::cast<ShapedType>(x->storage.getType()).getElementType(),
+                                                    x->params, 4));
+  Value bias;
+  if (b)
+    bias = rw.create<arith::ConstantOp>(loc, onnx::getConstant(b->storage));
+  auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
+  Type outQ = quantType(qt.getElementType(), *out, 4);
+  FloatAttr lo, hi;
+  if (relu) {
+    lo = rw.getF32FloatAttr((float)out->zeroPoints[0]);
+    hi = rw.getF32FloatAttr((float)llvm::cast<quant::QuantizedType>(outQ).getStorageTypeMax());
+  }
+  Value c = rw.create<nn::Conv2DOp>(
+      loc, RankedTensorType::get(qt.getShape(), outQ), xq, wq, bias, rw.getDenseI64ArrayAttr(g.strides),
+      rw.getDenseI64ArrayAttr(g.dilations),
+      rw.getDenseI64ArrayAttr({g.padsBegin[0], g.padsBegin[1], g.padsEnd[0], g.padsEnd[1]}),
+      rw.getI64IntegerAttr(onnx::getIntAttr(attrs, "group", 1)), lo, hi);
+  q->getResult(0).replaceAllUsesWith(rw.create<quant::StorageCastOp>(loc, qt, c));
+  return success();
+}
+
+/// Ops that compute on quantized values directly when their input and output
+/// quantization are the same: data movement, max pooling, and (with TFLite's
+/// rounding) average pooling.
+bool isPassThrough(Operation *op) {
+  static const char *names[] = {"onnx.transpose", "onnx.reshape", "onnx.flatten", "onnx.squeeze", "onnx.unsqueeze",
+                                "onnx.identity", "onnx.max_pool", "onnx.global_average_pool", "onnx.global_max_pool",
+                                "onnx.concat"};
+  return llvm::is_contained(names, op->getName().getStringRef()) && op->getNumResults() == 1;
+}
+
+/// Q(T1(T2(...DQ(x)))) with pass-through ops and equal parameters: the ops are
+/// retyped to the quantized type and then lowered like float ones.
+LogicalResult retypeChain(IRRewriter &rw, Operation *q) {
+  SmallVector<Operation *> chain;
+  Value v = q->getOperand(0);
+  std::optional<Dequantized> src;
+  while (Operation *op = v.getDefiningOp()) {
+    if ((src = dequantized(v)))
+      break;
+    if (!isPassThrough(op) || !op->getResult(0).hasOneUse() || op->getName().getStringRef() == "onnx.concat")
+      return failure();
+    chain.push_back(op);
+    v = op->getOperand(0);
+  }
+  auto out = qparams(q);
+  if (!src || chain.empty() || !out || src->params.scales != out->scales || src->params.zeroPoints != out->zeroPoints ||
+      out->scales.size() != 1)
+    return failure();
+  Type storage = llvm::cast<ShapedType>(src->storage.getType()).getElementType();
+  Type qtElem = quantType(storage, *out, 1);
+  Operation *firstOp = chain.back();
+  rw.setInsertionPoint(firstOp);
+  auto st = llvm::cast<RankedTensorType>(src->storage.getType());
+  firstOp->setOperand(0, toQuant(rw, firstOp->getLoc(), src->storage, qtElem));
+  (void)st;
+  for (Operation *op : chain) {
+    auto t = llvm::cast<RankedTensorType>(op->getResult(0).getType());
+    op->getResult(0).setType(RankedTensorType::get(t.getShape(), qtElem));
+  }
+  rw.setInsertionPoint(q);
+  q->getResult(0).replaceAllUsesWith(
+      rw.create<quant::StorageCastOp>(q->getLoc(), q->getResult(0).getType(), chain.front()->getResult(0)));
+  return success();
+}
 } // namespace
 
 LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
@@ -156,9 +250,15 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
       relu = true;
       src = src->getOperand(0).getDefiningOp();
     }
+    if (!relu && succeeded(retypeChain(rw, q))) {
+      q->erase();
+      continue;
+    }
     if (!src || !src->getResult(0).hasOneUse())
       continue;
-    if (src->getName().getStringRef() == "onnx.gemm" && succeeded(fuseGemm(rw, q, src, relu))) {
+    StringRef name = src->getName().getStringRef();
+    if ((name == "onnx.gemm" && succeeded(fuseGemm(rw, q, src, relu))) ||
+        (name == "onnx.conv" && succeeded(fuseConv(rw, q, src, relu)))) {
       Operation *r = relu ? q->getOperand(0).getDefiningOp() : nullptr;
       q->erase();
       if (r)

@@ -43,3 +43,57 @@ static void emlc_fully_connected_s8(const int8_t *x, const int8_t *w, const int3
       y[(int64_t)m * N + n] = (int8_t)EMLC_CLAMP(acc, lo, hi);
     }
 }
+
+// @kernel conv2d_s8
+// @requires requantize_impl
+/* TFLite int8 convolution, NCHW: acc = bias[m] + sum (x + in_off) * w over
+   the window (positions in the padding contribute nothing: the padded input
+   is the zero point), requantized per output channel, + out_off, clamped. */
+static void emlc_conv2d_s8(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, int32_t N, int32_t C,
+                           int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW, int32_t sh,
+                           int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t groups, int32_t in_off,
+                           int32_t out_off, const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t cg = C / groups, mg = M / groups;
+  int32_t n, m, oh, ow, c, kh, kw;
+  for (n = 0; n < N; ++n)
+    for (m = 0; m < M; ++m) {
+      const int32_t g = m / mg;
+      const int8_t *wm = w + (int64_t)m * cg * KH * KW;
+      int8_t *ym = y + ((int64_t)n * M + m) * OH * OW;
+      for (oh = 0; oh < OH; ++oh)
+        for (ow = 0; ow < OW; ++ow) {
+          int32_t acc = 0;
+          const int32_t ih0 = oh * sh - pt, iw0 = ow * sw - pl;
+          for (c = 0; c < cg; ++c) {
+            const int8_t *xc = x + ((int64_t)n * C + g * cg + c) * H * W;
+            const int8_t *wc = wm + (int64_t)c * KH * KW;
+            for (kh = 0; kh < KH; ++kh) {
+              const int32_t ih = ih0 + kh * dh;
+              if (ih < 0 || ih >= H) continue;
+              for (kw = 0; kw < KW; ++kw) {
+                const int32_t iw = iw0 + kw * dw;
+                if (iw < 0 || iw >= W) continue;
+                acc += ((int32_t)xc[ih * W + iw] + in_off) * (int32_t)wc[kh * KW + kw];
+              }
+            }
+          }
+          acc = emlc_requantize(acc + bias[m], mult[m], shift[m]) + out_off;
+          ym[oh * OW + ow] = (int8_t)EMLC_CLAMP(acc, lo, hi);
+        }
+    }
+}
+
+// @kernel reduce_mean_s8
+/* TFLite int8 average pooling over each block of `inner` values (input and
+   output share their quantization): the int32 sum divided by the count,
+   rounded half away from zero, clamped. */
+static void emlc_reduce_mean_s8(const int8_t *x, int8_t *y, int32_t outer, int32_t inner, int32_t lo, int32_t hi) {
+  int32_t o, i;
+  for (o = 0; o < outer; ++o) {
+    int32_t acc = 0;
+    for (i = 0; i < inner; ++i)
+      acc += x[(int64_t)o * inner + i];
+    acc = acc > 0 ? (acc + inner / 2) / inner : (acc - inner / 2) / inner;
+    y[o] = (int8_t)EMLC_CLAMP(acc, lo, hi);
+  }
+}
