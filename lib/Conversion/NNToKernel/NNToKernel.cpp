@@ -392,6 +392,29 @@ LogicalResult Lowering::lower(Operation *op) {
       })
       .Case([&](nn::BinaryOp bo) -> LogicalResult {
         Type e = elemOf(bo.getLhs());
+        if (llvm::isa<quant::QuantizedType>(e)) {
+          // TFLite int8 Add: both inputs rescaled to twice the larger input
+          // scale with 20 bits of headroom, summed, requantized to the output.
+          Type be = elemOf(bo.getRhs()), ye = elemOf(bo.getOutput());
+          if (bo.getKind() != nn::BinaryKind::add || !llvm::isa<quant::UniformQuantizedType>(e) ||
+              !llvm::isa<quant::UniformQuantizedType>(be) || !llvm::isa<quant::UniformQuantizedType>(ye) ||
+              shapeOf(bo.getLhs()) != shapeOf(bo.getRhs()))
+            return op->emitError("int8 elementwise ops are supported as Add of equal shapes so far");
+          float s1 = scalesOf(e)[0], s2 = scalesOf(be)[0], so = scalesOf(ye)[0];
+          const int leftShift = 20;
+          double twiceMax = 2 * (double)std::max(s1, s2);
+          int32_t m1, sh1, m2, sh2, mo, sho;
+          quantizeMultiplier((double)s1 / twiceMax, m1, sh1);
+          quantizeMultiplier((double)s2 / twiceMax, m2, sh2);
+          quantizeMultiplier(twiceMax / ((1 << leftShift) * (double)so), mo, sho);
+          auto [lo, hi] = storageClamp(ye, bo.getActMin(), bo.getActMax());
+          Value out = result(bo.getOutput(), loc);
+          call(loc, "add_s8", {get(bo.getLhs()), get(bo.getRhs())}, {out},
+               {i32(product(shapeOf(bo.getOutput()))), i32(-zeroPointOf(e)), i32(-zeroPointOf(be)),
+                i32(zeroPointOf(ye)), i32(leftShift), i32(m1), i32(sh1), i32(m2), i32(sh2), i32(mo), i32(sho), i32(lo),
+                i32(hi)});
+          return success();
+        }
         std::string suffix = typeSuffix(e);
         if (elemOf(bo.getRhs()) != e)
           return op->emitError("operands have different element types");

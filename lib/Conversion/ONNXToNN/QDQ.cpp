@@ -6,7 +6,7 @@
 // ONNX Runtime export them. It becomes the nn op on `!quant.uniform` tensors:
 // integer values in, integer values out, the activation folded into the
 // output clamp. Values cross between int8 storage and quantized types with
-// upstream `quant.scast`. Supported so far: Gemm, 2-D Conv (incl. depthwise), and
+// upstream `quant.scast`. Supported so far: Gemm, 2-D Conv (incl. depthwise), Add, and
 // pass-through ops (transpose, reshape, pooling) with equal in/out parameters.
 //
 //===----------------------------------------------------------------------===//
@@ -191,6 +191,33 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, Operation *conv, bool relu)
   return success();
 }
 
+/// Q(Relu?(Add(DQ(a), DQ(b)))) of equal shapes -> quantized nn.binary add.
+LogicalResult fuseAdd(IRRewriter &rw, Operation *q, Operation *add, bool relu) {
+  auto a = dequantized(add->getOperand(0)), b = dequantized(add->getOperand(1));
+  auto out = qparams(q);
+  if (!a || !b || !out || a->params.scales.size() != 1 || b->params.scales.size() != 1 || out->scales.size() != 1)
+    return failure();
+  auto at = llvm::cast<RankedTensorType>(a->storage.getType()), bt = llvm::cast<RankedTensorType>(b->storage.getType());
+  auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
+  if (at.getShape() != bt.getShape() || at.getShape() != qt.getShape())
+    return failure(); // broadcasting int8 add: not yet
+  Location loc = add->getLoc();
+  rw.setInsertionPoint(q);
+  int64_t rank = at.getRank();
+  Value aq = toQuant(rw, loc, a->storage, quantType(at.getElementType(), a->params, rank));
+  Value bq = toQuant(rw, loc, b->storage, quantType(bt.getElementType(), b->params, rank));
+  Type outQ = quantType(qt.getElementType(), *out, rank);
+  FloatAttr lo, hi;
+  if (relu) {
+    lo = rw.getF32FloatAttr((float)out->zeroPoints[0]);
+    hi = rw.getF32FloatAttr((float)llvm::cast<quant::QuantizedType>(outQ).getStorageTypeMax());
+  }
+  Value sum = rw.create<nn::BinaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
+                                      nn::BinaryKindAttr::get(rw.getContext(), nn::BinaryKind::add), aq, bq, lo, hi);
+  q->getResult(0).replaceAllUsesWith(rw.create<quant::StorageCastOp>(loc, qt, sum));
+  return success();
+}
+
 /// Ops that compute on quantized values directly when their input and output
 /// quantization are the same: data movement, max pooling, and (with TFLite's
 /// rounding) average pooling.
@@ -258,7 +285,8 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
       continue;
     StringRef name = src->getName().getStringRef();
     if ((name == "onnx.gemm" && succeeded(fuseGemm(rw, q, src, relu))) ||
-        (name == "onnx.conv" && succeeded(fuseConv(rw, q, src, relu)))) {
+        (name == "onnx.conv" && succeeded(fuseConv(rw, q, src, relu))) ||
+        (name == "onnx.add" && succeeded(fuseAdd(rw, q, src, relu)))) {
       Operation *r = relu ? q->getOperand(0).getDefiningOp() : nullptr;
       q->erase();
       if (r)

@@ -97,3 +97,21 @@ static void emlc_reduce_mean_s8(const int8_t *x, int8_t *y, int32_t outer, int32
     y[o] = (int8_t)EMLC_CLAMP(acc, lo, hi);
   }
 }
+
+// @kernel add_s8
+// @requires requantize_impl
+/* TFLite int8 Add (equal shapes): each input, offset and shifted left by
+   left_shift, is scaled by its multiplier (shift <= 0), the sum requantized
+   to the output, offset and clamped. */
+static void emlc_add_s8(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
+                        int32_t out_off, int32_t left_shift, int32_t a_mult, int32_t a_shift, int32_t b_mult,
+                        int32_t b_shift, int32_t out_mult, int32_t out_shift, int32_t lo, int32_t hi) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    const int32_t va = ((int32_t)a[i] + a_off) * (1 << left_shift);
+    const int32_t vb = ((int32_t)b[i] + b_off) * (1 << left_shift);
+    const int32_t sum = emlc_requantize(va, a_mult, a_shift) + emlc_requantize(vb, b_mult, b_shift);
+    const int32_t r = emlc_requantize(sum, out_mult, out_shift) + out_off;
+    y[i] = (int8_t)EMLC_CLAMP(r, lo, hi);
+  }
+}
