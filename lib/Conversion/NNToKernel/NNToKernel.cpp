@@ -492,6 +492,26 @@ LogicalResult Lowering::lower(Operation *op) {
         return success();
       })
       .Case([&](nn::SoftmaxOp s) -> LogicalResult {
+        if (llvm::isa<quant::QuantizedType>(elemOf(s.getInput()))) {
+          // TFLite's PreprocessSoftmaxScaling (beta 1, 5 integer bits for the
+          // scaled differences) and CalculateInputRadius.
+          auto x = shapeOf(s.getInput());
+          if (s.getAxis() != (int64_t)x.size() - 1 || s.getLog())
+            return op->emitError("int8 softmax is supported over the last axis only");
+          const int kScaledDiffIntegerBits = 5;
+          double real = std::min<double>(1.0 * (double)scalesOf(elemOf(s.getInput()))[0] *
+                                             (double)(1 << (31 - kScaledDiffIntegerBits)),
+                                         (double)((1ll << 31) - 1));
+          int32_t mult, leftShift;
+          quantizeMultiplier(real, mult, leftShift);
+          double radius = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
+                          (double)(1ll << (31 - kScaledDiffIntegerBits)) / (double)(1ll << leftShift);
+          int32_t diffMin = -(int32_t)std::floor(radius);
+          Value out = result(s.getOutput(), loc);
+          call(loc, "softmax_s8", {get(s.getInput())}, {out},
+               {i32(product(x, 0, x.size() - 1)), i32(x.back()), i32(mult), i32(leftShift), i32(diffMin)});
+          return success();
+        }
         if (failed(needF32(s.getInput())))
           return failure();
         auto x = shapeOf(s.getInput());

@@ -6,7 +6,7 @@
 // ONNX Runtime export them. It becomes the nn op on `!quant.uniform` tensors:
 // integer values in, integer values out, the activation folded into the
 // output clamp. Values cross between int8 storage and quantized types with
-// upstream `quant.scast`. Supported so far: Gemm, 2-D Conv (incl. depthwise), Add, and
+// upstream `quant.scast`. Supported so far: Gemm, 2-D Conv (incl. depthwise), Add, Softmax, and
 // pass-through ops (transpose, reshape, pooling) with equal in/out parameters.
 //
 //===----------------------------------------------------------------------===//
@@ -218,6 +218,28 @@ LogicalResult fuseAdd(IRRewriter &rw, Operation *q, Operation *add, bool relu) {
   return success();
 }
 
+/// Q(Softmax(DQ(x))) over the last axis -> quantized nn.softmax (TFLite's int8
+/// softmax: output scale 1/256, zero point -128).
+LogicalResult fuseSoftmax(IRRewriter &rw, Operation *q, Operation *sm) {
+  auto x = dequantized(sm->getOperand(0));
+  auto out = qparams(q);
+  auto xt = llvm::cast<RankedTensorType>(sm->getOperand(0).getType());
+  int64_t axis = onnx::normalizeAxis(onnx::getIntAttr(sm->getAttrDictionary(), "axis", -1), xt.getRank());
+  if (!x || !out || x->params.scales.size() != 1 || out->scales.size() != 1 || axis != xt.getRank() - 1 ||
+      (float)out->scales[0] != 1.0f / 256 || out->zeroPoints[0] != -128)
+    return failure();
+  Location loc = sm->getLoc();
+  rw.setInsertionPoint(q);
+  auto st = llvm::cast<RankedTensorType>(x->storage.getType());
+  Value xq = toQuant(rw, loc, x->storage, quantType(st.getElementType(), x->params, st.getRank()));
+  auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
+  Type outQ = quantType(qt.getElementType(), *out, qt.getRank());
+  Value y = rw.create<nn::SoftmaxOp>(loc, RankedTensorType::get(qt.getShape(), outQ), xq, rw.getI64IntegerAttr(axis),
+                                     rw.getBoolAttr(false));
+  q->getResult(0).replaceAllUsesWith(rw.create<quant::StorageCastOp>(loc, qt, y));
+  return success();
+}
+
 /// Ops that compute on quantized values directly when their input and output
 /// quantization are the same: data movement, max pooling, and (with TFLite's
 /// rounding) average pooling.
@@ -286,7 +308,8 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
     StringRef name = src->getName().getStringRef();
     if ((name == "onnx.gemm" && succeeded(fuseGemm(rw, q, src, relu))) ||
         (name == "onnx.conv" && succeeded(fuseConv(rw, q, src, relu))) ||
-        (name == "onnx.add" && succeeded(fuseAdd(rw, q, src, relu)))) {
+        (name == "onnx.add" && succeeded(fuseAdd(rw, q, src, relu))) ||
+        (name == "onnx.softmax" && !relu && succeeded(fuseSoftmax(rw, q, src)))) {
       Operation *r = relu ? q->getOperand(0).getDefiningOp() : nullptr;
       q->erase();
       if (r)

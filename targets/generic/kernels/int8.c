@@ -115,3 +115,91 @@ static void emlc_add_s8(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, 
     y[i] = (int8_t)EMLC_CLAMP(r, lo, hi);
   }
 }
+
+// @kernel softmax_s8
+// @requires requantize_impl
+/* TFLite int8 Softmax (reference kernel, beta folded into the multiplier):
+   gemmlowp fixed point, exp of the rescaled differences to the row maximum
+   (Q5.26 in, Q0.31 out), their sum in Q12.19, a Newton-Raphson reciprocal,
+   output scale 1/256 and zero point -128. Ported operation for operation so
+   the result is bit-identical. */
+static int32_t emlc_fx_mul(int32_t a, int32_t b) { return emlc_sat_rounding_doubling_high_mul(a, b); }
+static int32_t emlc_fx_sat_shl(int32_t x, int32_t exponent) {
+  const int32_t threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
+  if (x > threshold) return INT32_MAX;
+  if (x < -threshold) return INT32_MIN;
+  return (int32_t)((uint32_t)x << exponent);
+}
+/* exp(a) for a in [-1/4, 0), Q0.31 in and out. */
+static int32_t emlc_fx_exp_quarter(int32_t a) {
+  const int32_t constant_term = 1895147668, one_third = 715827883;
+  const int32_t x = a + (1 << 28);
+  const int32_t x2 = emlc_fx_mul(x, x), x3 = emlc_fx_mul(x2, x), x4 = emlc_fx_mul(x2, x2);
+  const int32_t x4_over_4 = emlc_rounding_divide_by_pot(x4, 2);
+  const int32_t poly = emlc_rounding_divide_by_pot(emlc_fx_mul(x4_over_4 + x3, one_third) + x2, 1);
+  return constant_term + emlc_fx_mul(constant_term, x + poly);
+}
+/* exp(a) for a <= 0 in Q5.26, result Q0.31. */
+static int32_t emlc_fx_exp_negative(int32_t a) {
+  static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+  const int32_t one_quarter = 1 << 24, mask = one_quarter - 1;
+  const int32_t a_mod = (a & mask) - one_quarter;
+  int32_t result = emlc_fx_exp_quarter(emlc_fx_sat_shl(a_mod, 5));
+  const int32_t remainder = a_mod - a;
+  int32_t k;
+  for (k = 0; k < 7; ++k) /* exponents -2..4: bit 26 + exponent of the remainder */
+    if (remainder & (1 << (24 + k)))
+      result = emlc_fx_mul(result, multipliers[k]);
+  return a == 0 ? INT32_MAX : result;
+}
+/* 1 / (1 + x) for x in [0, 1), Q0.31 in and out. */
+static int32_t emlc_fx_one_over_one_plus_x(int32_t a) {
+  const int64_t sum = (int64_t)a + INT32_MAX;
+  const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+  int32_t x = 1515870810 + emlc_fx_mul(half_denominator, -1010580540); /* Q2.29 */
+  int32_t i;
+  for (i = 0; i < 3; ++i) {
+    const int32_t one_minus = (1 << 29) - emlc_fx_mul(half_denominator, x);
+    x = x + emlc_fx_sat_shl(emlc_fx_mul(x, one_minus), 2);
+  }
+  return emlc_fx_sat_shl(x, 1);
+}
+static int32_t emlc_count_leading_zeros(uint32_t x) {
+  int32_t n = 0;
+  if (x == 0) return 32;
+  while (!(x & 0x80000000u)) { x <<= 1; ++n; }
+  return n;
+}
+static void emlc_softmax_s8(const int8_t *x, int8_t *y, int32_t outer, int32_t depth, int32_t input_multiplier,
+                            int32_t input_left_shift, int32_t diff_min) {
+  int32_t i, c;
+  for (i = 0; i < outer; ++i) {
+    const int8_t *xr = x + (int64_t)i * depth;
+    int8_t *yr = y + (int64_t)i * depth;
+    int32_t max_in_row = -128, sum_of_exps = 0, headroom, num_bits_over_unit, shifted_scale;
+    for (c = 0; c < depth; ++c)
+      max_in_row = EMLC_MAX(max_in_row, (int32_t)xr[c]);
+    for (c = 0; c < depth; ++c) {
+      const int32_t diff = (int32_t)xr[c] - max_in_row;
+      if (diff >= diff_min) {
+        const int32_t rescaled = emlc_fx_mul(diff * (1 << input_left_shift), input_multiplier);
+        sum_of_exps += emlc_rounding_divide_by_pot(emlc_fx_exp_negative(rescaled), 12);
+      }
+    }
+    headroom = emlc_count_leading_zeros((uint32_t)sum_of_exps);
+    num_bits_over_unit = 12 - headroom;
+    shifted_scale = emlc_fx_one_over_one_plus_x(
+        (int32_t)(((uint32_t)sum_of_exps << headroom) - ((uint32_t)1 << 31)));
+    for (c = 0; c < depth; ++c) {
+      const int32_t diff = (int32_t)xr[c] - max_in_row;
+      if (diff >= diff_min) {
+        const int32_t rescaled = emlc_fx_mul(diff * (1 << input_left_shift), input_multiplier);
+        const int32_t e = emlc_fx_exp_negative(rescaled);
+        const int32_t out = emlc_rounding_divide_by_pot(emlc_fx_mul(shifted_scale, e), num_bits_over_unit + 31 - 8) - 128;
+        yr[c] = (int8_t)EMLC_CLAMP(out, -128, 127);
+      } else {
+        yr[c] = -128;
+      }
+    }
+  }
+}
