@@ -810,8 +810,8 @@ const llvm::StringMap<LowerFn> &loweringTable() {
         operands.push_back(getConstant(v));
       SmallVector<OpFoldResult> folded;
       if (!operands[0] || failed(L.op->fold(operands, folded)) || folded.empty())
-        return L.fail("quantized activations (QDQ graphs) are only supported around Gemm so far; "
-                      "this DequantizeLinear has no fused consumer");
+        return L.fail("this DequantizeLinear of a run-time value is not part of a supported int8 pattern "
+                      "(QuantizeLinear around Gemm, Conv, Add, Softmax, or pooling/reshape chains)");
       L.replace({L.constant(llvm::cast<DenseElementsAttr>(llvm::cast<Attribute>(folded[0])))});
       return success();
     };
@@ -1035,8 +1035,8 @@ struct ConvertONNXToNNPass : emlc::impl::ConvertONNXToNNBase<ConvertONNXToNNPass
       auto it = loweringTable().find(name);
       if (it == loweringTable().end()) {
         if (name == "quantize_linear")
-          op->emitError("quantized activations (QDQ graphs) are not supported yet: only constant "
-                        "weights can be dequantized at compile time");
+          op->emitError("this QuantizeLinear is not part of a supported int8 pattern (QuantizeLinear around "
+                        "Gemm, Conv, Add, Softmax, or pooling/reshape chains with DequantizeLinear inputs)");
         else
           op->emitError("is only supported when its inputs are constants, but here they are computed "
                         "at run time (bind dynamic input shapes with --shape)");

@@ -272,9 +272,7 @@ LogicalResult retypeChain(IRRewriter &rw, Operation *q) {
   Type qtElem = quantType(storage, *out, 1);
   Operation *firstOp = chain.back();
   rw.setInsertionPoint(firstOp);
-  auto st = llvm::cast<RankedTensorType>(src->storage.getType());
   firstOp->setOperand(0, toQuant(rw, firstOp->getLoc(), src->storage, qtElem));
-  (void)st;
   for (Operation *op : chain) {
     auto t = llvm::cast<RankedTensorType>(op->getResult(0).getType());
     op->getResult(0).setType(RankedTensorType::get(t.getShape(), qtElem));
