@@ -93,3 +93,16 @@ save("opset19.onnx", helper.make_graph(
     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
     "op19", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
     [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])]), opset=19)
+
+# Graph outputs that are not written by a kernel: an Identity, an input
+# returned as is, a constant, and one value returned twice (each needs a copy).
+x4 = helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])
+y4 = helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])
+r4 = helper.make_tensor_value_info("r", TensorProto.FLOAT, [4])
+save("out_identity.onnx", helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "id", [x4], [y4]))
+save("out_input.onnx", helper.make_graph([], "pass", [x4], [x4]))
+save("out_constant.onnx", helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["r"])], "const", [x4],
+    [r4, helper.make_tensor_value_info("c", TensorProto.FLOAT, [2])],
+    [init("c", np.array([1.5, -2.0], np.float32))]))
+save("out_twice.onnx", helper.make_graph([helper.make_node("Relu", ["x"], ["r"])], "twice", [x4], [r4, r4]))
