@@ -13,12 +13,11 @@ import subprocess
 import sys
 import tempfile
 
-import onnx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from emlc_testlib import build, compile_model, dataset, run  # noqa: E402
+from emlc_testlib import build, compile_model, dataset, input_names, run, shape_args  # noqa: E402
 
 MODELS = ["mlperftiny-ic-resnet8-fp32", "mlperftiny-kws-dscnn-fp32-int8weights",
           "mlperftiny-vww-mobilenetv1-0.25-fp32", "mlperftiny-ad-fc-autoencoder-fp32", "mnist-8",
@@ -58,11 +57,9 @@ def main():
         if not os.path.isdir(d):
             continue
         model = os.path.join(d, "model.onnx")
-        g = onnx.load(model, load_external_data=False).graph
-        inits = {t.name for t in g.initializer}
-        names = [i.name for i in g.input if i.name not in inits]
+        names = input_names(model)
         ins, want = dataset(os.path.join(d, "test_data_set_0"))
-        shapes = [x for n, a in zip(names, ins) for x in ("--shape", f"{n}={'x'.join(map(str, a.shape))}")]
+        shapes = shape_args(names, ins)
         with tempfile.TemporaryDirectory() as w:
             try:
                 compile_model(args.emlc, model, w, target=args.target, extra=shapes)

@@ -13,12 +13,11 @@ import subprocess
 import sys
 import tempfile
 
-import onnx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from emlc_testlib import dataset  # noqa: E402
+from emlc_testlib import dataset, input_names, shape_args  # noqa: E402
 
 
 def main():
@@ -33,11 +32,9 @@ def main():
         model = os.path.join(shared, m, "model.onnx")
         if not os.path.exists(model):
             continue
-        g = onnx.load(model, load_external_data=False).graph
-        inits = {t.name for t in g.initializer}
-        names = [i.name for i in g.input if i.name not in inits]
+        names = input_names(model)
         ins, _ = dataset(os.path.join(shared, m, "test_data_set_0"))
-        shapes = [x for n, a in zip(names, ins) for x in ("--shape", f"{n}={'x'.join(map(str, a.shape))}")]
+        shapes = shape_args(names, ins)
         with tempfile.TemporaryDirectory() as w:
             r = subprocess.run([args.emlc, "compile", model, "-o", w, "--report", os.path.join(w, "r.json"), *shapes],
                                capture_output=True, text=True)

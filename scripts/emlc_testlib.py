@@ -7,6 +7,7 @@ import subprocess
 import tempfile
 
 import numpy as np
+import onnx
 from onnx import numpy_helper, TensorProto
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -97,6 +98,22 @@ def compare(got, want, rtol=1e-3, atol=1e-5):
             i = np.argmax(bad)
             return f"output {k}: {int(bad.sum())}/{w.size} values differ, first at {i}: got {g.flat[i]} want {w.flat[i]}"
     return ""
+
+
+def input_names(model_path):
+    """The graph inputs a caller feeds (initializers excluded), in order."""
+    g = onnx.load(model_path, load_external_data=False).graph
+    inits = {t.name for t in g.initializer}
+    return [i.name for i in g.input if i.name not in inits]
+
+
+def shape_args(names, arrays):
+    """`--shape NAME=DxD...` for each input, from the data it will be fed."""
+    args = []
+    for n, a in zip(names, arrays):
+        if a.ndim and a.size:
+            args += ["--shape", f"{n}={'x'.join(str(d) for d in a.shape)}"]
+    return args
 
 
 def dataset(folder):

@@ -22,7 +22,7 @@ import onnx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
-from emlc_testlib import Failure, build, compare, compile_model, dataset, run  # noqa: E402
+from emlc_testlib import Failure, build, compare, compile_model, dataset, input_names, run, shape_args  # noqa: E402
 
 DATA = "/usr/share/libonnx-testdata/data"
 SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
@@ -61,12 +61,6 @@ PARAM_POSITIONS = {
 }
 
 
-def input_names(model_path):
-    g = onnx.load(model_path, load_external_data=False).graph
-    inits = {t.name for t in g.initializer}
-    return [i.name for i in g.input if i.name not in inits]
-
-
 def param_inputs(model_path):
     """Indices (among non-initializer inputs) of graph inputs in parameter positions."""
     g = onnx.load(model_path, load_external_data=False).graph
@@ -95,8 +89,8 @@ def run_one(emlc, test_dir, in_scope):
                 for k, (n, a) in enumerate(zip(names, ins0)):
                     if k in bound:
                         extra += ["--input-value", f"{n}={os.path.join(test_dir, group[0], f'input_{k}.pb')}"]
-                    elif a.ndim and a.size:
-                        extra += ["--shape", f"{n}={'x'.join(str(d) for d in a.shape)}"]
+                    else:
+                        extra += shape_args([n], [a])
             except Exception:  # sequences/optionals: not tensors, nothing to bind
                 extra = []
             try:

@@ -10,10 +10,9 @@ import sys
 import tempfile
 
 import numpy as np
-import onnx
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from emlc_testlib import Failure, build, compile_model, dataset, run  # noqa: E402
+from emlc_testlib import Failure, build, compile_model, dataset, input_names, run, shape_args  # noqa: E402
 
 
 def main():
@@ -28,16 +27,10 @@ def main():
         print(f"SKIP: {args.model_dir} not found (../shared absent?)")
         return 77
     model_path = os.path.join(args.model_dir, "model.onnx")
-    graph = onnx.load(model_path, load_external_data=False).graph
-    inits = {t.name for t in graph.initializer}
-    names = [i.name for i in graph.input if i.name not in inits]
     sets = sorted((d for d in os.listdir(args.model_dir) if d.startswith("test_data_set_")),
                   key=lambda d: int(d.rsplit("_", 1)[1]))
     ins0, _ = dataset(os.path.join(args.model_dir, sets[0]))
-    shapes = []
-    for n, a in zip(names, ins0):
-        if a.ndim:
-            shapes += ["--shape", f"{n}={'x'.join(str(d) for d in a.shape)}"]
+    shapes = shape_args(input_names(model_path), ins0)
     ok = True
     with tempfile.TemporaryDirectory() as d:
         try:
