@@ -9,6 +9,7 @@
 
 #include "dialects/ONNX/ONNXAttrUtils.h"
 #include "dialects/ONNX/ONNXDialect.h"
+#include "emlc/Support/ConstantUtils.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
 #include <cmath>
@@ -88,13 +89,6 @@ Attribute toAttr(ShapedType type, const Lit &l) {
   for (int64_t k = 0; k < l.size(); ++k)
     vals.push_back(APInt(it.getWidth(), (uint64_t)l.getI(k), /*isSigned=*/!it.isUnsigned()));
   return DenseElementsAttr::get(type, vals);
-}
-
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> s(shape.size(), 1);
-  for (int i = (int)shape.size() - 2; i >= 0; --i)
-    s[i] = s[i + 1] * shape[i + 1];
-  return s;
 }
 
 /// Offset into `src` (broadcast to `out`) of the flat output index `k`.
@@ -256,7 +250,7 @@ LogicalResult TransposeOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResul
   std::vector<int64_t> perm(r);
   std::iota(perm.rbegin(), perm.rend(), 0);
   perm = getIntsAttr((*this)->getAttrDictionary(), "perm").value_or(perm);
-  auto inStrides = stridesOf(in->shape);
+  auto inStrides = rowMajorStrides(in->shape);
   Lit out;
   out.isFloat = in->isFloat;
   for (int64_t k = 0; k < rt.getNumElements(); ++k) {
@@ -316,7 +310,7 @@ LogicalResult ConcatOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> 
       i[axis] -= ins[which].shape[axis];
       ++which;
     }
-    auto st = stridesOf(ins[which].shape);
+    auto st = rowMajorStrides(ins[which].shape);
     int64_t off = 0;
     for (size_t d = 0; d < i.size(); ++d)
       off += i[d] * st[d];
@@ -331,7 +325,7 @@ LogicalResult GatherOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> 
   int64_t r = data->shape.size();
   int64_t axis = normalizeAxis(getIntAttr((*this)->getAttrDictionary(), "axis", 0), r);
   int64_t ir = ind->shape.size();
-  auto st = stridesOf(data->shape), ist = stridesOf(ind->shape);
+  auto st = rowMajorStrides(data->shape), ist = rowMajorStrides(ind->shape);
   for (int64_t k = 0; k < ind->size(); ++k) {
     int64_t v = ind->getI(k);
     if (v < -data->shape[axis] || v >= data->shape[axis])
@@ -376,7 +370,7 @@ LogicalResult SliceOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &
     begin[a] = b;
     step[a] = steps[i];
   }
-  auto st = stridesOf(data->shape);
+  auto st = rowMajorStrides(data->shape);
   return foldIndexMap(*this, {*data}, [&](ArrayRef<int64_t> idx) {
     int64_t off = 0;
     for (int64_t d = 0; d < r; ++d)

@@ -47,24 +47,6 @@ struct Ctx {
   }
 };
 
-Type elementTypeForONNX(MLIRContext *ctx, int64_t onnxType) {
-  switch (onnxType) {
-  case 1: return Float32Type::get(ctx);
-  case 2: return IntegerType::get(ctx, 8, IntegerType::Unsigned);
-  case 3: return IntegerType::get(ctx, 8);
-  case 4: return IntegerType::get(ctx, 16, IntegerType::Unsigned);
-  case 5: return IntegerType::get(ctx, 16);
-  case 6: return IntegerType::get(ctx, 32);
-  case 7: return IntegerType::get(ctx, 64);
-  case 9: return IntegerType::get(ctx, 1);
-  case 10: return Float16Type::get(ctx);
-  case 11: return Float64Type::get(ctx);
-  case 12: return IntegerType::get(ctx, 32, IntegerType::Unsigned);
-  case 13: return IntegerType::get(ctx, 64, IntegerType::Unsigned);
-  default: return {};
-  }
-}
-
 bool inferBroadcast(Ctx &c, Type elem) {
   Shape out = c.shape(0);
   for (unsigned i = 1; i < c.operands.size(); ++i) {
@@ -343,7 +325,7 @@ const llvm::StringMap<Rule> &rules() {
       return true;
     };
     t["cast"] = [](Ctx &c) {
-      Type e = elementTypeForONNX(c.elem(0).getContext(), getIntAttr(c.attrs, "to", 0));
+      Type e = elementTypeFromONNX(c.elem(0).getContext(), getIntAttr(c.attrs, "to", 0));
       if (!e)
         return c.fail("cast target type " + std::to_string(getIntAttr(c.attrs, "to", 0)) +
                       " is not supported");
@@ -651,7 +633,24 @@ bool inferResultTypes(StringRef opName, ValueRange operands, DictionaryAttr attr
   return true;
 }
 
-Type elementTypeFromONNX(MLIRContext *ctx, int64_t onnxType) { return elementTypeForONNX(ctx, onnxType); }
+Type elementTypeFromONNX(MLIRContext *ctx, int64_t onnxType) {
+  switch (onnxType) {
+  case 1: return Float32Type::get(ctx);
+  case 2: return IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  case 3: return IntegerType::get(ctx, 8);
+  case 4: return IntegerType::get(ctx, 16, IntegerType::Unsigned);
+  case 5: return IntegerType::get(ctx, 16);
+  case 6: return IntegerType::get(ctx, 32);
+  case 7: return IntegerType::get(ctx, 64);
+  case 9: return IntegerType::get(ctx, 1);
+  case 10: return Float16Type::get(ctx);
+  case 11: return Float64Type::get(ctx);
+  case 12: return IntegerType::get(ctx, 32, IntegerType::Unsigned);
+  case 13: return IntegerType::get(ctx, 64, IntegerType::Unsigned);
+  default: return {};
+  }
+}
+
 
 std::string onnxOpTypeFor(StringRef mnemonic) {
   static const llvm::StringMap<std::string> special = {

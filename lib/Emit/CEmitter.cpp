@@ -32,25 +32,16 @@ std::string cType(Type t) {
   return std::string(it.isUnsigned() ? "uint" : "int") + std::to_string(it.getWidth()) + "_t";
 }
 
-std::string floatLiteral(double v) {
+/// A C literal that round-trips `v`: float (9 digits, 'f') or double (17).
+std::string floatLiteral(double v, bool isDouble = false) {
   if (std::isnan(v)) return "NAN";
   if (std::isinf(v)) return v > 0 ? "INFINITY" : "-INFINITY";
   char buf[64];
-  snprintf(buf, sizeof buf, "%.9g", v);
+  snprintf(buf, sizeof buf, isDouble ? "%.17g" : "%.9g", v);
   std::string s = buf;
   if (s.find_first_of(".e") == std::string::npos)
     s += ".0";
-  return s + "f";
-}
-std::string doubleLiteral(double v) {
-  if (std::isnan(v)) return "NAN";
-  if (std::isinf(v)) return v > 0 ? "INFINITY" : "-INFINITY";
-  char buf[64];
-  snprintf(buf, sizeof buf, "%.17g", v);
-  std::string s = buf;
-  if (s.find_first_of(".e") == std::string::npos)
-    s += ".0";
-  return s;
+  return isDouble ? s : s + "f";
 }
 std::string intLiteral(const APInt &v, IntegerType t) {
   unsigned w = t.getWidth();
@@ -176,7 +167,7 @@ private:
       return std::to_string(i.getInt());
     }
     if (auto f = llvm::dyn_cast<FloatAttr>(a))
-      return f.getType().isF64() ? doubleLiteral(f.getValueAsDouble()) : floatLiteral(f.getValueAsDouble());
+      return floatLiteral(f.getValueAsDouble(), f.getType().isF64());
     return table(a);
   }
 };
@@ -227,7 +218,7 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
     } else if (auto ft = llvm::dyn_cast<FloatType>(type.getElementType())) {
       for (const APFloat &v : init.getValues<APFloat>()) {
         sep();
-        weights << (ft.isF64() ? doubleLiteral(v.convertToDouble()) : floatLiteral(v.convertToDouble())) << ",";
+        weights << floatLiteral(v.convertToDouble(), ft.isF64()) << ",";
       }
     } else {
       auto it = llvm::cast<IntegerType>(type.getElementType());

@@ -16,9 +16,7 @@ DenseElementsAttr transposeConstant(DenseElementsAttr attr, ArrayRef<int64_t> pe
     return DenseElementsAttr::get(outType, attr.getSplatValue<Attribute>());
   SmallVector<Attribute> in(attr.getValues<Attribute>());
   int64_t r = type.getRank();
-  SmallVector<int64_t> inStrides(r, 1);
-  for (int64_t i = r - 2; i >= 0; --i)
-    inStrides[i] = inStrides[i + 1] * type.getDimSize(i + 1);
+  SmallVector<int64_t> inStrides = rowMajorStrides(type.getShape());
   SmallVector<Attribute> out(in.size());
   SmallVector<int64_t> idx(r, 0);
   for (size_t k = 0; k < in.size(); ++k) {

@@ -7,6 +7,13 @@
 #include <vector>
 
 namespace emlc {
+/// Element strides of a dense row-major tensor of `shape`.
+inline llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape) {
+  llvm::SmallVector<int64_t> s(shape.size(), 1);
+  for (int i = (int)shape.size() - 2; i >= 0; --i)
+    s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
 /// The elements of `attr` permuted by `perm` (like numpy.transpose).
 mlir::DenseElementsAttr transposeConstant(mlir::DenseElementsAttr attr, llvm::ArrayRef<int64_t> perm);
 /// Float elements of a constant as a flat vector (any float type).

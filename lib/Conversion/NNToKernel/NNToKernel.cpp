@@ -12,6 +12,7 @@
 #include "dialects/Kernel/KernelDialect.h"
 #include "dialects/NN/NNDialect.h"
 #include "emlc/Conversion/Passes.h"
+#include "emlc/Support/ConstantUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -54,15 +55,9 @@ SmallVector<int64_t> pad6(ArrayRef<int64_t> s, int64_t fill = 1) {
   out.append(s.begin(), s.end());
   return out;
 }
-SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> st(shape.size(), 1);
-  for (int i = (int)shape.size() - 2; i >= 0; --i)
-    st[i] = st[i + 1] * shape[i + 1];
-  return st;
-}
 /// Element strides of `in` broadcast to `out` (0 on broadcast axes), padded to 6.
 SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
-  SmallVector<int64_t> p = pad6(in), st = stridesOf(p), o = pad6(out);
+  SmallVector<int64_t> p = pad6(in), st = rowMajorStrides(p), o = pad6(out);
   for (int d = 0; d < kRank; ++d)
     if (p[d] == 1) // broadcast, or a unit axis never stepped: 0 keeps tables shareable
       st[d] = 0;
@@ -366,7 +361,7 @@ LogicalResult Lowering::lower(Operation *op) {
       .Case([&](nn::UnaryOp u) -> LogicalResult {
         if (u.getKind() == nn::UnaryKind::copy) {
           auto s = shapeOf(u.getInput());
-          return lowerStridedCopy(loc, u.getInput(), u.getOutput(), s, stridesOf(s), 0);
+          return lowerStridedCopy(loc, u.getInput(), u.getOutput(), s, rowMajorStrides(s), 0);
         }
         Type e = elemOf(u.getInput());
         std::string suffix = typeSuffix(e);
@@ -477,7 +472,7 @@ LogicalResult Lowering::lower(Operation *op) {
         if (failed(needF32(r.getInput())))
           return failure();
         auto x = shapeOf(r.getInput()), y = shapeOf(r.getOutput());
-        auto ys = stridesOf(y);
+        auto ys = rowMajorStrides(y);
         SmallVector<int64_t> ostr(x.size());
         int64_t count = 1;
         for (size_t i = 0; i < x.size(); ++i) {
@@ -533,7 +528,7 @@ LogicalResult Lowering::lower(Operation *op) {
       })
       .Case([&](nn::TransposeOp t) -> LogicalResult {
         auto x = shapeOf(t.getInput()), y = shapeOf(t.getOutput());
-        auto xs = stridesOf(x);
+        auto xs = rowMajorStrides(x);
         SmallVector<int64_t> st;
         for (int64_t p : t.getPerm())
           st.push_back(xs[p]);
@@ -541,7 +536,7 @@ LogicalResult Lowering::lower(Operation *op) {
       })
       .Case([&](nn::SliceOp s) -> LogicalResult {
         auto x = shapeOf(s.getInput()), y = shapeOf(s.getOutput());
-        auto xs = stridesOf(x);
+        auto xs = rowMajorStrides(x);
         SmallVector<int64_t> st;
         int64_t base = 0;
         for (size_t d = 0; d < x.size(); ++d) {

@@ -139,6 +139,13 @@ nn::UnaryKind unaryKindFor(StringRef name) {
 
 LogicalResult lowerConv3D(Lowerer &L);
 
+/// Per-axis attributes of a 1-D window lifted to 2-D (H = 1 in front).
+std::vector<int64_t> liftTo2D(std::vector<int64_t> v, int64_t fill, size_t spatialRank) {
+  if (spatialRank == 1)
+    v.insert(v.begin(), fill);
+  return v;
+}
+
 /// Conv and ConvTranspose, 1-D lifted to 2-D with H = 1.
 LogicalResult lowerConv(Lowerer &L, bool transpose) {
   Value x = L.in(0), w = L.in(1), b = L.has(2) ? L.in(2) : Value();
@@ -152,11 +159,7 @@ LogicalResult lowerConv(Lowerer &L, bool transpose) {
   if (!llvm::isa<FloatType>(L.type(x).getElementType()))
     return L.fail("integer convolution needs quantization parameters (use QLinearConv or QDQ)");
   int64_t group = getIntAttr(L.attrs, "group", 1);
-  auto lift = [&](std::vector<int64_t> v, int64_t fill) {
-    if (n == 1)
-      v.insert(v.begin(), fill);
-    return v;
-  };
+  auto lift = [&](std::vector<int64_t> v, int64_t fill) { return liftTo2D(std::move(v), fill, n); };
   Shape ks(ws.begin() + 2, ws.end());
   Shape outShape(L.shape(L.op->getResult(0)));
   std::vector<int64_t> strides, dil, padsB, padsE;
@@ -235,11 +238,7 @@ LogicalResult lowerPool(Lowerer &L, nn::PoolKind kind) {
   std::string err = onnx::resolveWindow(L.attrs, ArrayRef<int64_t>(xs).drop_front(2), ks, g, true);
   if (!err.empty())
     return L.fail(err);
-  auto lift = [&](std::vector<int64_t> v, int64_t fill) {
-    if (n == 1)
-      v.insert(v.begin(), fill);
-    return v;
-  };
+  auto lift = [&](std::vector<int64_t> v, int64_t fill) { return liftTo2D(std::move(v), fill, n); };
   auto k = lift(g.kernel, 1), s = lift(g.strides, 1), d = lift(g.dilations, 1);
   auto pb = lift(g.padsBegin, 0), pe = lift(g.padsEnd, 0);
   Shape outShape = L.shape(L.op->getResult(0));

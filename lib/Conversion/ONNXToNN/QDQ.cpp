@@ -75,6 +75,20 @@ Value toQuant(IRRewriter &rw, Location loc, Value v, Type q) {
   return rw.create<quant::StorageCastOp>(loc, RankedTensorType::get(t.getShape(), q), v);
 }
 
+/// TFLite's quantized ReLU range [output zero point, storage max], or no clamp.
+std::pair<FloatAttr, FloatAttr> reluClamp(IRRewriter &rw, bool relu, const QParams &out, Type outQ) {
+  if (!relu)
+    return {};
+  return {rw.getF32FloatAttr((float)out.zeroPoints[0]),
+          rw.getF32FloatAttr((float)llvm::cast<quant::QuantizedType>(outQ).getStorageTypeMax())};
+}
+
+/// Replaces the QuantizeLinear `q` by the integer storage of the quantized `v`.
+void replaceQuantize(IRRewriter &rw, Operation *q, Value v) {
+  q->getResult(0).replaceAllUsesWith(
+      rw.create<quant::StorageCastOp>(q->getLoc(), q->getResult(0).getType(), v));
+}
+
 /// The integer operand behind a DequantizeLinear with constant parameters.
 struct Dequantized {
   Operation *dq;
@@ -132,14 +146,8 @@ LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu)
   auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
   Type outQ = quantType(qt.getElementType(), *out, 2);
   auto resultType = RankedTensorType::get(qt.getShape(), outQ);
-  FloatAttr lo, hi;
-  if (relu) { // TFLite's quantized ReLU range: [zero point, storage max]
-    lo = rw.getF32FloatAttr((float)out->zeroPoints[0]);
-    hi = rw.getF32FloatAttr((float)llvm::cast<quant::QuantizedType>(outQ).getStorageTypeMax());
-  }
-  Value fc = rw.create<nn::FullyConnectedOp>(loc, resultType, xq, wq, bias, lo, hi);
-  Value back = rw.create<quant::StorageCastOp>(loc, qt, fc);
-  q->getResult(0).replaceAllUsesWith(back);
+  auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
+  replaceQuantize(rw, q, rw.create<nn::FullyConnectedOp>(loc, resultType, xq, wq, bias, lo, hi));
   return success();
 }
 /// Q(Relu?(Conv(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.conv2d (2-D only).
@@ -177,17 +185,13 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, Operation *conv, bool relu)
     bias = rw.create<arith::ConstantOp>(loc, onnx::getConstant(b->storage));
   auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
   Type outQ = quantType(qt.getElementType(), *out, 4);
-  FloatAttr lo, hi;
-  if (relu) {
-    lo = rw.getF32FloatAttr((float)out->zeroPoints[0]);
-    hi = rw.getF32FloatAttr((float)llvm::cast<quant::QuantizedType>(outQ).getStorageTypeMax());
-  }
+  auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
   Value c = rw.create<nn::Conv2DOp>(
       loc, RankedTensorType::get(qt.getShape(), outQ), xq, wq, bias, rw.getDenseI64ArrayAttr(g.strides),
       rw.getDenseI64ArrayAttr(g.dilations),
       rw.getDenseI64ArrayAttr({g.padsBegin[0], g.padsBegin[1], g.padsEnd[0], g.padsEnd[1]}),
       rw.getI64IntegerAttr(onnx::getIntAttr(attrs, "group", 1)), lo, hi);
-  q->getResult(0).replaceAllUsesWith(rw.create<quant::StorageCastOp>(loc, qt, c));
+  replaceQuantize(rw, q, c);
   return success();
 }
 
@@ -207,14 +211,10 @@ LogicalResult fuseAdd(IRRewriter &rw, Operation *q, Operation *add, bool relu) {
   Value aq = toQuant(rw, loc, a->storage, quantType(at.getElementType(), a->params, rank));
   Value bq = toQuant(rw, loc, b->storage, quantType(bt.getElementType(), b->params, rank));
   Type outQ = quantType(qt.getElementType(), *out, rank);
-  FloatAttr lo, hi;
-  if (relu) {
-    lo = rw.getF32FloatAttr((float)out->zeroPoints[0]);
-    hi = rw.getF32FloatAttr((float)llvm::cast<quant::QuantizedType>(outQ).getStorageTypeMax());
-  }
-  Value sum = rw.create<nn::BinaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
-                                      nn::BinaryKindAttr::get(rw.getContext(), nn::BinaryKind::add), aq, bq, lo, hi);
-  q->getResult(0).replaceAllUsesWith(rw.create<quant::StorageCastOp>(loc, qt, sum));
+  auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
+  replaceQuantize(rw, q, rw.create<nn::BinaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
+                                                 nn::BinaryKindAttr::get(rw.getContext(), nn::BinaryKind::add), aq,
+                                                 bq, lo, hi));
   return success();
 }
 
@@ -234,9 +234,8 @@ LogicalResult fuseSoftmax(IRRewriter &rw, Operation *q, Operation *sm) {
   Value xq = toQuant(rw, loc, x->storage, quantType(st.getElementType(), x->params, st.getRank()));
   auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
   Type outQ = quantType(qt.getElementType(), *out, qt.getRank());
-  Value y = rw.create<nn::SoftmaxOp>(loc, RankedTensorType::get(qt.getShape(), outQ), xq, rw.getI64IntegerAttr(axis),
-                                     rw.getBoolAttr(false));
-  q->getResult(0).replaceAllUsesWith(rw.create<quant::StorageCastOp>(loc, qt, y));
+  replaceQuantize(rw, q, rw.create<nn::SoftmaxOp>(loc, RankedTensorType::get(qt.getShape(), outQ), xq,
+                                                  rw.getI64IntegerAttr(axis), rw.getBoolAttr(false)));
   return success();
 }
 
@@ -278,8 +277,7 @@ LogicalResult retypeChain(IRRewriter &rw, Operation *q) {
     op->getResult(0).setType(RankedTensorType::get(t.getShape(), qtElem));
   }
   rw.setInsertionPoint(q);
-  q->getResult(0).replaceAllUsesWith(
-      rw.create<quant::StorageCastOp>(q->getLoc(), q->getResult(0).getType(), chain.front()->getResult(0)));
+  replaceQuantize(rw, q, chain.front()->getResult(0));
   return success();
 }
 } // namespace
