@@ -491,7 +491,7 @@ LogicalResult Lowering::lower(Operation *op) {
           // TFLite's PreprocessSoftmaxScaling (beta 1, 5 integer bits for the
           // scaled differences) and CalculateInputRadius.
           auto x = shapeOf(s.getInput());
-          if (s.getAxis() != (int64_t)x.size() - 1 || s.getLog())
+          if ((int64_t)s.getAxis() != (int64_t)x.size() - 1 || s.getLog())
             return op->emitError("int8 softmax is supported over the last axis only");
           const int kScaledDiffIntegerBits = 5;
           double real = std::min<double>(1.0 * (double)scalesOf(elemOf(s.getInput()))[0] *
