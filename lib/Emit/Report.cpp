@@ -35,11 +35,8 @@ llvm::json::Array shapeOf(MemRefType t) {
 
 } // namespace
 
-int64_t arenaLowerBound(ModuleOp module) {
-  auto fn = module.lookupSymbol<func::FuncOp>("main");
-  if (!fn)
-    return 0;
-  ArenaLiveness g(fn);
+namespace {
+int64_t lowerBound(const ArenaLiveness &g) {
   size_t n = g.calls.size();
   // Producers and consumers of every buffer, by call index.
   std::vector<std::vector<size_t>> producers(g.allocs.size()), consumers(g.allocs.size());
@@ -88,6 +85,12 @@ int64_t arenaLowerBound(ModuleOp module) {
     bound = std::max(bound, live);
   }
   return bound;
+}
+} // namespace
+
+int64_t arenaLowerBound(ModuleOp module) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  return fn ? lowerBound(ArenaLiveness(fn)) : 0;
 }
 
 llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
@@ -169,7 +172,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       {"name", in.name},
       {"compile_seconds", in.compileSeconds},
       {"totals", llvm::json::Object{{"arena_bytes", arena},
-                                    {"arena_lower_bound_bytes", arenaLowerBound(module)},
+                                    {"arena_lower_bound_bytes", lowerBound(g)},
                                     {"intermediate_bytes_sum", intermediates},
                                     {"weight_bytes", weightBytes},
                                     {"macs", macs},
