@@ -34,7 +34,7 @@ def NN_UnaryKind : I32EnumAttr<"UnaryKind", "elementwise function of one input",
     I32EnumAttrCase<"abs", 12>, I32EnumAttrCase<"neg", 13>, I32EnumAttrCase<"reciprocal", 14>,
     I32EnumAttrCase<"floor", 15>, I32EnumAttrCase<"ceil", 16>, I32EnumAttrCase<"erf", 17>,
     I32EnumAttrCase<"softplus", 18>, I32EnumAttrCase<"softsign", 19>, I32EnumAttrCase<"sin", 20>,
-    I32EnumAttrCase<"cos", 21>, I32EnumAttrCase<"copy", 22>]> {
+    I32EnumAttrCase<"cos", 21>, I32EnumAttrCase<"copy", 22>, I32EnumAttrCase<"round", 23>]> {
   let cppNamespace = "::emlc::nn";
 }
 

@@ -60,7 +60,9 @@ inline std::optional<std::vector<int64_t>> getConstInts(mlir::Value v) {
     return std::nullopt;
   std::vector<int64_t> out;
   for (const llvm::APInt &x : attr.getValues<llvm::APInt>())
-    out.push_back(attr.getElementType().isInteger(1) ? (int64_t)x.getZExtValue() : x.getSExtValue());
+    out.push_back(attr.getElementType().isInteger(1) || attr.getElementType().isUnsignedInteger()
+                      ? (int64_t)x.getZExtValue()
+                      : x.getSExtValue());
   return out;
 }
 /// A constant floating-point operand as doubles.

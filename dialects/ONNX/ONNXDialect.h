@@ -44,6 +44,12 @@ bool inferResultTypes(llvm::StringRef opName, mlir::ValueRange operands,
                       llvm::SmallVectorImpl<mlir::Type> &resultTypes,
                       std::string &error);
 
+/// Creates the onnx op `mnemonic` (registered) with result types from
+/// inferResultTypes; null with `error` set when they cannot be inferred.
+mlir::Operation *buildOp(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef mnemonic,
+                         mlir::ValueRange operands, mlir::DictionaryAttr attrs, unsigned numResults,
+                         std::string &error);
+
 /// The MLIR element type of an ONNX TensorProto data type, or null.
 mlir::Type elementTypeFromONNX(mlir::MLIRContext *ctx, int64_t onnxType);
 

@@ -93,6 +93,7 @@ def ONNX_NegOp : ONNX_Op<"neg", 1, 1> { let summary = "ONNX Neg"; }
 def ONNX_ReciprocalOp : ONNX_Op<"reciprocal", 1, 1> { let summary = "ONNX Reciprocal"; }
 def ONNX_FloorOp : ONNX_Op<"floor", 1, 1> { let summary = "ONNX Floor"; }
 def ONNX_CeilOp : ONNX_Op<"ceil", 1, 1> { let summary = "ONNX Ceil"; }
+def ONNX_RoundOp : ONNX_Op<"round", 1, 1> { let summary = "ONNX Round (half to even)"; }
 def ONNX_ErfOp : ONNX_Op<"erf", 1, 1> { let summary = "ONNX Erf"; }
 def ONNX_SoftplusOp : ONNX_Op<"softplus", 1, 1> { let summary = "ONNX Softplus"; }
 def ONNX_SoftsignOp : ONNX_Op<"softsign", 1, 1> { let summary = "ONNX Softsign"; }
@@ -148,6 +149,15 @@ def ONNX_QuantizeLinearOp : ONNX_Op<"quantize_linear", 2, 3> {
   let summary = "ONNX QuantizeLinear";
   let hasFolder = 1;
 }
+def ONNX_DynamicQuantizeLinearOp : ONNX_Op<"dynamic_quantize_linear", 1, 1, 3> {
+  let summary = "ONNX DynamicQuantizeLinear (uint8, scale and zero point from the data)";
+}
+// QOperator form: expanded into DequantizeLinear -> float op -> QuantizeLinear
+// before the QDQ fusion (lib/Conversion/ONNXToNN/QOperator.cpp).
+def ONNX_QLinearConvOp : ONNX_Op<"q_linear_conv", 8, 9> { let summary = "ONNX QLinearConv"; }
+def ONNX_QLinearMatMulOp : ONNX_Op<"q_linear_mat_mul", 8, 8> { let summary = "ONNX QLinearMatMul"; }
+def ONNX_MatMulIntegerOp : ONNX_Op<"mat_mul_integer", 2, 4> { let summary = "ONNX MatMulInteger (int32 result)"; }
+def ONNX_ConvIntegerOp : ONNX_Op<"conv_integer", 2, 4> { let summary = "ONNX ConvInteger (int32 result)"; }
 
 // --- Pooling and normalization ---------------------------------------------------
 def ONNX_MaxPoolOp : ONNX_Op<"max_pool", 1, 1, -1> { let summary = "ONNX MaxPool"; }

@@ -295,7 +295,7 @@ const llvm::StringMap<Rule> &rules() {
     auto same = [](Ctx &c) { return c.same(); };
     for (const char *n : {"relu", "leaky_relu", "clip", "sigmoid", "hard_sigmoid", "hard_swish", "tanh",
                           "elu", "selu", "softmax", "log_softmax", "exp", "log", "sqrt", "abs", "neg",
-                          "reciprocal", "floor", "ceil", "erf", "softplus", "softsign", "sin", "cos",
+                          "reciprocal", "floor", "ceil", "round", "erf", "softplus", "softsign", "sin", "cos",
                           "identity", "instance_normalization"})
       t[n] = same;
     t["p_relu"] = [](Ctx &c) {
@@ -342,6 +342,34 @@ const llvm::StringMap<Rule> &rules() {
       return true;
     };
     t["conv"] = [](Ctx &c) { return inferConv(c, false); };
+    // Integer and QOperator forms: the float op's geometry on (x, w), the
+    // element type of the zero point of y (QLinear*) or int32 (*Integer).
+    auto onPair = [](unsigned x, unsigned w, int yzp, bool conv) {
+      return [=](Ctx &c) {
+        if (!c.has(x) || !c.has(w) || (yzp >= 0 && !c.has(yzp)))
+          return c.fail("missing input");
+        SmallVector<Value> pair{c.operands[x], c.operands[w]};
+        SmallVector<Type> types;
+        Ctx sub{pair, c.attrs, 1, types, c.error};
+        if (!(conv ? inferConv(sub, false) : rules().lookup("mat_mul")(sub)))
+          return false;
+        c.add(llvm::cast<RankedTensorType>(types[0]).getShape(),
+              yzp >= 0 ? c.elem(yzp) : IntegerType::get(c.elem(0).getContext(), 32));
+        return true;
+      };
+    };
+    t["q_linear_conv"] = onPair(0, 3, 7, true);
+    t["q_linear_mat_mul"] = onPair(0, 3, 7, false);
+    t["conv_integer"] = onPair(0, 1, -1, true);
+    t["mat_mul_integer"] = onPair(0, 1, -1, false);
+    t["dynamic_quantize_linear"] = [](Ctx &c) {
+      MLIRContext *ctx = c.elem(0).getContext();
+      Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+      c.add(c.shape(0), u8);
+      c.add({}, Float32Type::get(ctx));
+      c.add({}, u8);
+      return true;
+    };
     t["conv_transpose"] = [](Ctx &c) { return inferConv(c, true); };
     t["gemm"] = [](Ctx &c) {
       Shape a = c.shape(0), b = c.shape(1);
@@ -631,6 +659,19 @@ bool inferResultTypes(StringRef opName, ValueRange operands, DictionaryAttr attr
     return false;
   }
   return true;
+}
+
+Operation *buildOp(OpBuilder &b, Location loc, StringRef mnemonic, ValueRange operands, DictionaryAttr attrs,
+                   unsigned numResults, std::string &error) {
+  SmallVector<Type> types;
+  if (!inferResultTypes(mnemonic, operands, attrs, numResults, types, error))
+    return nullptr;
+  OperationState state(loc, ("onnx." + mnemonic).str());
+  state.addOperands(operands);
+  state.addTypes(types);
+  if (attrs)
+    state.addAttributes(attrs.getValue());
+  return b.create(state);
 }
 
 Type elementTypeFromONNX(MLIRContext *ctx, int64_t onnxType) {

@@ -362,19 +362,13 @@ bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands
   // Trailing absent optional inputs are dropped so arity checks see ONNX's count.
   while (!operands.empty() && onnx::isNone(operands.back()))
     operands.pop_back();
-  SmallVector<Type> types;
   std::string err;
-  DictionaryAttr dict = attrs.getDictionary(&ctx);
-  if (!onnx::inferResultTypes(mnemonic, operands, dict, numResults, types, err)) {
+  Operation *op = onnx::buildOp(builder, l, mnemonic, operands, attrs.getDictionary(&ctx), numResults, err);
+  if (!op) {
     if (err.find("constant") != std::string::npos)
       err += " (a graph input can be fixed at compile time with --input-value NAME=FILE.pb)";
     return fail(who + ": " + err + unboundNote);
   }
-  OperationState state(l, fullName);
-  state.addOperands(operands);
-  state.addTypes(types);
-  state.addAttributes(attrs);
-  Operation *op = builder.create(state);
   if (failed(mlir::verify(op)))
     return fail(who + ": invalid operator (see the diagnostic above)");
   SmallVector<Value> folded;

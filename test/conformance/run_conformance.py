@@ -33,7 +33,10 @@ Elu Selu Softmax LogSoftmax Exp Log Sqrt Abs Neg Reciprocal Floor Ceil Erf Pow M
 GlobalAveragePool GlobalMaxPool BatchNormalization InstanceNormalization LayerNormalization Add Sub Mul Div
 Min Max Sum Mean Concat Reshape Flatten Squeeze Unsqueeze Transpose Pad Slice Split Gather ReduceMean ReduceMax
 ReduceMin ReduceSum Identity Dropout Constant Shape Cast Resize Upsample DepthToSpace SpaceToDepth LSTM GRU
-RNN""".split())
+RNN Round""".split())
+# The quantized op set of the int8 issue.
+SUPPORTED |= set("""QuantizeLinear DequantizeLinear QLinearConv QLinearMatMul ConvInteger MatMulInteger
+DynamicQuantizeLinear""".split())
 
 
 def classify(model_path):
@@ -58,6 +61,9 @@ PARAM_POSITIONS = {
     "ReduceMax": {1}, "ReduceMin": {1}, "Slice": {1, 2, 3, 4}, "Split": {1}, "Pad": {1, 2}, "Clip": {1, 2},
     "Resize": {1, 2, 3}, "Upsample": {1}, "ConstantOfShape": {0}, "Dropout": {1, 2},
     "BatchNormalization": {1, 2, 3, 4}, "LSTM": {4}, "GRU": {4}, "RNN": {4},
+    # Quantization parameters and weights: integer kernels are specialized on them.
+    "QuantizeLinear": {1, 2}, "DequantizeLinear": {1, 2}, "QLinearConv": {1, 2, 3, 4, 5, 6, 7, 8},
+    "QLinearMatMul": {1, 2, 3, 4, 5, 6, 7}, "ConvInteger": {1, 2, 3}, "MatMulInteger": {1, 2, 3},
 }
 
 

@@ -21,6 +21,8 @@ def main():
     ap.add_argument("model_dir")
     ap.add_argument("--target", default="generic")
     ap.add_argument("--rel-tol", type=float, default=1e-4)
+    ap.add_argument("--abs-tol", type=float, default=0.0,
+                    help="float outputs: also accept errors up to this (e.g. k output LSBs of a quantized model)")
     ap.add_argument("--cc", default="gcc")
     args = ap.parse_args()
     if not os.path.isdir(args.model_dir):
@@ -51,9 +53,15 @@ def main():
                 if w.dtype.kind == "f":
                     err = float(np.max(np.abs(g.astype(np.float64) - w))) if w.size else 0.0
                     ref = float(np.max(np.abs(w))) if w.size else 0.0
-                    good = err <= args.rel_tol * max(ref, 1e-30)
+                    limit = max(args.rel_tol * max(ref, 1e-30), args.abs_tol)
+                    good = err <= limit
                     print(f"{'ok  ' if good else 'FAIL'} {s} output {k}: max abs err {err:.3g} "
-                          f"(limit {args.rel_tol * ref:.3g} = {args.rel_tol:g} x max|ref| {ref:.4g})")
+                          f"(limit {limit:.3g}: {args.rel_tol:g} x max|ref| {ref:.4g}, or {args.abs_tol:g})")
+                    if w.ndim == 2 and w.shape[1] > 1 and args.abs_tol > 0:  # a classifier: same top-1 class
+                        same = int(np.sum(g.argmax(1) == w.argmax(1)))
+                        good = good and same == w.shape[0]
+                        print(f"{'ok  ' if same == w.shape[0] else 'FAIL'} {s} output {k}: top-1 class equal "
+                              f"on {same} of {w.shape[0]} rows")
                 else:
                     good = np.array_equal(g, w)
                     diff = int(np.sum(g != w))

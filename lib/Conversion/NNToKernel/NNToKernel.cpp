@@ -132,8 +132,10 @@ private:
   Attribute i32(int64_t v) { return b.getI32IntegerAttr((int32_t)v); }
   Attribute f32(double v) { return b.getF32FloatAttr((float)v); }
   /// Per-output-channel requantization (multiplier, shift) of an integer
-  /// layer, computed as TFLite does: the float product of input and weight
-  /// scales, divided in double by the output scale, then QuantizeMultiplier.
+  /// layer, computed as TFLite's PopulateConvolutionQuantizationParams does:
+  /// the float32 scales widened to double, input * weight / output, then
+  /// QuantizeMultiplier. (A float32 product instead flips one logit of
+  /// ResNet-8 data set 2 by 1 LSB: the widening matters.)
   std::pair<SmallVector<int64_t>, SmallVector<int64_t>> requantTables(Type in, Type weight, Type out, int64_t n) {
     float sIn = scalesOf(in)[0], sOut = scalesOf(out)[0];
     std::vector<float> sW = scalesOf(weight);
@@ -141,7 +143,7 @@ private:
     for (int64_t c = 0; c < n; ++c) {
       float sw = sW.size() == 1 ? sW[0] : sW[c];
       int32_t q, sh;
-      quantizeMultiplier((double)(sIn * sw) / (double)sOut, q, sh);
+      quantizeMultiplier((double)sIn * (double)sw / (double)sOut, q, sh);
       mult.push_back(q), shift.push_back(sh);
     }
     return {mult, shift};
@@ -273,13 +275,15 @@ LogicalResult Lowering::lower(Operation *op) {
       .Case([&](nn::Conv2DOp c) -> LogicalResult {
         if (llvm::isa<quant::QuantizedType>(elemOf(c.getInput())))
           return lowerConvS8(c);
-        if (failed(needF32(c.getInput())))
+        Type e = elemOf(c.getInput());
+        if (!e.isInteger(32) && failed(needF32(c.getInput())))
           return failure();
         auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
-        Value bias = c.getBias() ? c.getBias() : zeros(loc, w[0], elemOf(c.getInput()));
-        auto [lo, hi] = clampArgs(c.getActMin(), c.getActMax());
+        Value bias = c.getBias() ? c.getBias() : zeros(loc, w[0], e);
+        auto lo = typedScalar(e, c.getActMin() ? c.getActMin()->convertToDouble() : -INFINITY);
+        auto hi = typedScalar(e, c.getActMax() ? c.getActMax()->convertToDouble() : INFINITY);
         Value out = result(c.getOutput(), loc);
-        call(loc, "conv2d_f32", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+        call(loc, "conv2d_" + typeSuffix(e), {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
              {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
               i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]), i32(c.getDilations()[1]),
               i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()), lo, hi});
@@ -300,6 +304,35 @@ LogicalResult Lowering::lower(Operation *op) {
       .Case([&](quant::StorageCastOp c) -> LogicalResult {
         // Same bytes, other type: a view (of a weight, an input or a buffer).
         buffers[c.getResult()] = b.create<kernel::ViewOp>(loc, memrefFor(c.getResult()), get(c.getArg()));
+        return success();
+      })
+      .Case<quant::QuantizeCastOp, quant::DequantizeCastOp>([&](Operation *) -> LogicalResult {
+        // Float <-> integer at a boundary: per tensor, or per channel of the
+        // quantized axis (the data seen as outer x channels x inner).
+        bool quantize = llvm::isa<quant::QuantizeCastOp>(op);
+        Value x = op->getOperand(0), y = op->getResult(0);
+        Type qt = elemOf(quantize ? y : x);
+        auto shape = shapeOf(x);
+        int64_t outer = product(shape), channels = 1, inner = 1;
+        SmallVector<int64_t> zps;
+        std::vector<float> scales = scalesOf(qt);
+        if (auto pa = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(qt)) {
+          int64_t axis = pa.getQuantizedDimension();
+          outer = product(shape, 0, axis), channels = shape[axis], inner = product(shape, axis + 1);
+          zps.assign(pa.getZeroPoints().begin(), pa.getZeroPoints().end());
+        } else {
+          zps.push_back(zeroPointOf(qt));
+        }
+        std::string st = typeSuffix(qt);
+        std::string name = quantize ? "quantize_f32_" + st : "dequantize_" + st + "_f32";
+        if (st != "i8" && st != "u8" && !(st == "i32" && !quantize))
+          return op->emitError("no kernel for ") << (quantize ? "quantizing to " : "dequantizing ") << storageOf(qt)
+                                                 << " (int8 and uint8 only, int32 for DequantizeLinear)";
+        if (!elemOf(quantize ? x : y).isF32())
+          return op->emitError("quantization to or from ") << elemOf(quantize ? x : y) << " (float32 only)";
+        Value out = result(y, loc);
+        call(loc, name, {get(x)}, {out},
+             {i32(outer), i32(channels), i32(inner), b.getDenseF32ArrayAttr(scales), table(zps)});
         return success();
       })
       .Case([&](nn::FullyConnectedOp f) -> LogicalResult {
@@ -332,7 +365,7 @@ LogicalResult Lowering::lower(Operation *op) {
         return success();
       })
       .Case([&](nn::MatMulOp m) -> LogicalResult {
-        if (failed(needF32(m.getLhs())))
+        if (!elemOf(m.getLhs()).isInteger(32) && failed(needF32(m.getLhs())))
           return failure();
         auto a = shapeOf(m.getLhs()), bb = shapeOf(m.getRhs()), y = shapeOf(m.getOutput());
         int64_t M = a[a.size() - 2], K = a.back(), N = bb.back();
@@ -354,7 +387,7 @@ LogicalResult Lowering::lower(Operation *op) {
           boff.push_back(bo * K * N);
         }
         Value out = result(m.getOutput(), loc);
-        call(loc, "matmul_f32", {get(m.getLhs()), get(m.getRhs())}, {out},
+        call(loc, "matmul_" + typeSuffix(elemOf(m.getLhs())), {get(m.getLhs()), get(m.getRhs())}, {out},
              {i32(B), i32(M), i32(K), i32(N), table(aoff), table(boff)});
         return success();
       })
@@ -431,7 +464,24 @@ LogicalResult Lowering::lower(Operation *op) {
         return success();
       })
       .Case([&](nn::Pool2DOp p) -> LogicalResult {
-        std::string suffix = typeSuffix(elemOf(p.getInput()));
+        Type xe = elemOf(p.getInput());
+        if (p.getKind() == nn::PoolKind::avg && llvm::isa<quant::QuantizedType>(xe)) {
+          // TFLite int8 average pooling (in and out share their quantization).
+          auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(xe);
+          if (!qt || xe != elemOf(p.getOutput()) || !qt.isSigned() || qt.getStorageTypeIntegralWidth() != 8 ||
+              (p.getCountIncludePad() && llvm::any_of(p.getPads(), [](int64_t v) { return v != 0; })))
+            return op->emitError("int8 average pooling needs signed int8 with the input's quantization on the "
+                                 "output and count_include_pad = 0");
+          auto x = shapeOf(p.getInput()), y = shapeOf(p.getOutput());
+          auto k = p.getKernel(), s = p.getStrides(), d = p.getDilations(), pads = p.getPads();
+          Value out = result(p.getOutput(), loc);
+          call(loc, "avgpool2d_s8", {get(p.getInput())}, {out},
+               {i32(x[0] * x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(k[0]), i32(k[1]), i32(s[0]),
+                i32(s[1]), i32(d[0]), i32(d[1]), i32(pads[0]), i32(pads[1]), i32(qt.getStorageTypeMin()),
+                i32(qt.getStorageTypeMax())});
+          return success();
+        }
+        std::string suffix = typeSuffix(xe);
         if (p.getKind() == nn::PoolKind::avg || !isTypedSuffix(suffix))
           if (failed(needF32(p.getInput())))
             return failure();

@@ -107,8 +107,9 @@ struct Lowerer {
     auto t = RankedTensorType::get(type(v).getShape(), elem);
     if (auto c = getConstant(v); c && llvm::isa<FloatType>(elem) && llvm::isa<IntegerType>(c.getElementType())) {
       SmallVector<APFloat> vals;
+      bool isUnsigned = c.getElementType().isUnsignedInteger();
       for (const APInt &x : c.getValues<APInt>())
-        vals.push_back(APFloat((float)x.getSExtValue()));
+        vals.push_back(APFloat((float)(isUnsigned ? (int64_t)x.getZExtValue() : x.getSExtValue())));
       return constant(DenseElementsAttr::get(t, vals));
     }
     return rw.create<nn::CastOp>(loc, t, v);
@@ -147,16 +148,18 @@ std::vector<int64_t> liftTo2D(std::vector<int64_t> v, int64_t fill, size_t spati
 }
 
 /// Conv and ConvTranspose, 1-D lifted to 2-D with H = 1.
-LogicalResult lowerConv(Lowerer &L, bool transpose) {
-  Value x = L.in(0), w = L.in(1), b = L.has(2) ? L.in(2) : Value();
+/// Conv/ConvTranspose of `x` and `w` (the op's operands, or their int32 forms
+/// for ConvInteger) with the op's attributes.
+LogicalResult lowerConv(Lowerer &L, bool transpose, Value x, Value w, Value b) {
   Shape xs = L.shape(x), ws = L.shape(w);
   size_t n = xs.size() - 2;
-  if (n == 3 && !transpose)
+  bool int32 = L.type(x).getElementType().isInteger(32);
+  if (n == 3 && !transpose && !int32)
     return lowerConv3D(L);
   if (n > 2)
-    return L.fail("only 1-D and 2-D transposed convolutions are supported (this one has " + Twine(n) +
-                  " spatial dims)");
-  if (!llvm::isa<FloatType>(L.type(x).getElementType()))
+    return L.fail("only 1-D and 2-D " + Twine(transpose ? "transposed " : "") +
+                  "convolutions are supported here (this one has " + Twine(n) + " spatial dims)");
+  if (!llvm::isa<FloatType>(L.type(x).getElementType()) && !int32)
     return L.fail("integer convolution needs quantization parameters (use QLinearConv or QDQ)");
   int64_t group = getIntAttr(L.attrs, "group", 1);
   auto lift = [&](std::vector<int64_t> v, int64_t fill) { return liftTo2D(std::move(v), fill, n); };
@@ -278,6 +281,74 @@ LogicalResult lowerReduce(Lowerer &L, nn::ReduceKind kind, Value x, std::vector<
     y = L.reshape(y, L.shape(L.op->getResult(0)));
   L.replace({y});
   return success();
+}
+
+/// MatMul of `a` and `b` (the op's operands, or their int32 forms for
+/// MatMulInteger): a fully connected layer when b is a constant matrix.
+LogicalResult lowerMatMul(Lowerer &L, Value a, Value b) {
+  Shape as = L.shape(a), bs = L.shape(b);
+  Shape out = L.shape(L.op->getResult(0));
+  // x[..., K] * W[K, N] with constant W: a fully connected layer.
+  if (bs.size() == 2 && as.size() >= 2 && getConstant(b)) {
+    int64_t m = 1;
+    for (size_t i = 0; i + 1 < as.size(); ++i)
+      m *= as[i];
+    Value x = L.reshape(a, {m, as.back()});
+    Value w = L.transpose(b, {1, 0});
+    Value y = L.rw.create<nn::FullyConnectedOp>(
+        L.loc, RankedTensorType::get({m, bs[1]}, L.outType().getElementType()), x, w, Value(), nullptr, nullptr);
+    L.replace({L.reshape(y, out)});
+    return success();
+  }
+  if (as.size() == 1)
+    a = L.reshape(a, {1, as[0]});
+  if (bs.size() == 1)
+    b = L.reshape(b, {bs[0], 1});
+  Shape full;
+  Shape batch;
+  onnx::broadcastShapes(ArrayRef<int64_t>(L.shape(a)).drop_back(2), ArrayRef<int64_t>(L.shape(b)).drop_back(2), batch);
+  full = batch;
+  full.push_back(L.shape(a)[L.shape(a).size() - 2]);
+  full.push_back(L.shape(b).back());
+  Value y = L.rw.create<nn::MatMulOp>(L.loc, RankedTensorType::get(full, L.outType().getElementType()), a, b);
+  L.replace({L.reshape(y, out)});
+  return success();
+}
+
+/// Operand `i` of ConvInteger/MatMulInteger as int32 minus its zero point
+/// (operand `zpIndex`: a scalar, or one per channel of `axis`).
+Value integerOperand(Lowerer &L, unsigned i, unsigned zpIndex, int64_t axis, int64_t rank);
+
+/// A quantization parameter (scalar, or one value per channel of `axis`)
+/// shaped to broadcast against a rank-`rank` tensor.
+static Value quantParam(Lowerer &L, Value p, int64_t axis, int64_t rank) {
+  Shape s = L.shape(p);
+  if (s.size() != 1 || s[0] == 1)
+    return p;
+  Shape b(rank, 1);
+  b[onnx::normalizeAxis(axis, rank)] = s[0];
+  return L.reshape(p, b);
+}
+/// saturate(round_half_even(x / scale) + zp) in float nn ops, then cast to
+/// `elem`: QuantizeLinear whose scale or zero point is computed at run time.
+static Value quantizeInFloat(Lowerer &L, Value x, Value scale, Value zp, Type elem, int64_t axis) {
+  int64_t rank = L.shape(x).size();
+  Type f32 = L.rw.getF32Type();
+  Value r = L.unary(nn::UnaryKind::round, L.binary(nn::BinaryKind::div, x, quantParam(L, scale, axis, rank)));
+  if (zp)
+    r = L.binary(nn::BinaryKind::add, r, L.cast(quantParam(L, zp, axis, rank), f32));
+  auto it = llvm::cast<IntegerType>(elem);
+  double lo = it.isUnsigned() ? 0 : -std::ldexp(1.0, it.getWidth() - 1);
+  double hi = it.isUnsigned() ? std::ldexp(1.0, it.getWidth()) - 1 : std::ldexp(1.0, it.getWidth() - 1) - 1;
+  return L.cast(L.unary(nn::UnaryKind::clip, r, (float)lo, (float)hi), elem);
+}
+
+Value integerOperand(Lowerer &L, unsigned i, unsigned zpIndex, int64_t axis, int64_t rank) {
+  Type i32 = L.rw.getI32Type();
+  Value v = L.cast(L.in(i), i32);
+  if (L.has(zpIndex))
+    v = L.binary(nn::BinaryKind::sub, v, L.cast(quantParam(L, L.in(zpIndex), axis, rank), i32));
+  return v;
 }
 
 /// A depth plane [N, C, H, W] of an NCDHW tensor.
@@ -419,8 +490,20 @@ const llvm::StringMap<LowerFn> &loweringTable() {
   static const llvm::StringMap<LowerFn> table = [] {
     llvm::StringMap<LowerFn> t;
     using K = nn::UnaryKind;
-    t["conv"] = [](Lowerer &L) { return lowerConv(L, false); };
-    t["conv_transpose"] = [](Lowerer &L) { return lowerConv(L, true); };
+    t["conv"] = [](Lowerer &L) { return lowerConv(L, false, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value()); };
+    t["conv_transpose"] = [](Lowerer &L) {
+      return lowerConv(L, true, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value());
+    };
+    // ConvInteger / MatMulInteger: int32 products of (x - x_zp) and (w - w_zp).
+    t["conv_integer"] = [](Lowerer &L) {
+      int64_t rank = L.shape(L.in(0)).size();
+      return lowerConv(L, false, integerOperand(L, 0, 2, 1, rank), integerOperand(L, 1, 3, 0, rank), Value());
+    };
+    t["mat_mul_integer"] = [](Lowerer &L) {
+      int64_t ra = L.shape(L.in(0)).size(), rb = L.shape(L.in(1)).size();
+      return lowerMatMul(L, integerOperand(L, 0, 2, std::max<int64_t>(ra - 2, 0), ra),
+                         integerOperand(L, 1, 3, rb - 1, rb));
+    };
     t["gemm"] = [](Lowerer &L) {
       Value a = L.in(0), b = L.in(1);
       if (getIntAttr(L.attrs, "transA", 0))
@@ -465,38 +548,10 @@ const llvm::StringMap<LowerFn> &loweringTable() {
       L.replace({y});
       return success();
     };
-    t["mat_mul"] = [](Lowerer &L) {
-      Value a = L.in(0), b = L.in(1);
-      Shape as = L.shape(a), bs = L.shape(b);
-      Shape out = L.shape(L.op->getResult(0));
-      // x[..., K] * W[K, N] with constant W: a fully connected layer.
-      if (bs.size() == 2 && as.size() >= 2 && getConstant(b)) {
-        int64_t m = 1;
-        for (size_t i = 0; i + 1 < as.size(); ++i)
-          m *= as[i];
-        Value x = L.reshape(a, {m, as.back()});
-        Value w = L.transpose(b, {1, 0});
-        Value y = L.rw.create<nn::FullyConnectedOp>(
-            L.loc, RankedTensorType::get({m, bs[1]}, L.outType().getElementType()), x, w, Value(), nullptr, nullptr);
-        L.replace({L.reshape(y, out)});
-        return success();
-      }
-      if (as.size() == 1)
-        a = L.reshape(a, {1, as[0]});
-      if (bs.size() == 1)
-        b = L.reshape(b, {bs[0], 1});
-      Shape full;
-      Shape batch;
-      onnx::broadcastShapes(ArrayRef<int64_t>(L.shape(a)).drop_back(2), ArrayRef<int64_t>(L.shape(b)).drop_back(2), batch);
-      full = batch;
-      full.push_back(L.shape(a)[L.shape(a).size() - 2]);
-      full.push_back(L.shape(b).back());
-      Value y = L.rw.create<nn::MatMulOp>(L.loc, RankedTensorType::get(full, L.outType().getElementType()), a, b);
-      L.replace({L.reshape(y, out)});
-      return success();
-    };
+    t["mat_mul"] = [](Lowerer &L) { return lowerMatMul(L, L.in(0), L.in(1)); };
+
     for (const char *name : {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "reciprocal",
-                             "floor", "ceil", "erf", "softplus", "softsign", "sin", "cos"})
+                             "floor", "ceil", "round", "erf", "softplus", "softsign", "sin", "cos"})
       t[name] = [k = unaryKindFor(name)](Lowerer &L) {
         L.replace({L.unary(k, L.in(0))});
         return success();
@@ -802,16 +857,71 @@ const llvm::StringMap<LowerFn> &loweringTable() {
       L.replace({L.reshape(v, L.outType().getShape())});
       return success();
     };
+    // Quantize/DequantizeLinear that no fusion claimed: the value crosses
+    // between float and integer here (a float model boundary, or an op that
+    // runs in float between two integer ones), with upstream quant casts.
     t["dequantize_linear"] = [](Lowerer &L) {
-      // Constant integer weights of a float model: dequantize at compile time.
       SmallVector<Attribute> operands;
       for (Value v : L.op->getOperands())
         operands.push_back(getConstant(v));
       SmallVector<OpFoldResult> folded;
-      if (!operands[0] || failed(L.op->fold(operands, folded)) || folded.empty())
-        return L.fail("this DequantizeLinear of a run-time value is not part of a supported int8 pattern "
-                      "(QuantizeLinear around Gemm, Conv, Add, Softmax, or pooling/reshape chains)");
-      L.replace({L.constant(llvm::cast<DenseElementsAttr>(llvm::cast<Attribute>(folded[0])))});
+      if (operands[0] && succeeded(L.op->fold(operands, folded)) && !folded.empty()) {
+        // Constant integer weights of a float model: dequantize at compile time.
+        L.replace({L.constant(llvm::cast<DenseElementsAttr>(llvm::cast<Attribute>(folded[0])))});
+        return success();
+      }
+      auto p = qparams(L.op);
+      if (!p) { // run-time parameters: (x - zp) * scale in float
+        int64_t axis = getIntAttr(L.attrs, "axis", 1), rank = L.shape(L.in(0)).size();
+        Type f32 = L.rw.getF32Type();
+        Value x = L.cast(L.in(0), f32);
+        if (L.has(2))
+          x = L.binary(nn::BinaryKind::sub, x, L.cast(quantParam(L, L.in(2), axis, rank), f32));
+        L.replace({L.binary(nn::BinaryKind::mul, x, quantParam(L, L.in(1), axis, rank))});
+        return success();
+      }
+      auto st = L.type(L.in(0));
+      Type q = quantType(st.getElementType(), *p, st.getRank());
+      Value v = L.rw.create<quant::StorageCastOp>(L.loc, RankedTensorType::get(st.getShape(), q), L.in(0));
+      L.replace({L.rw.create<quant::DequantizeCastOp>(L.loc, L.outType(), v)});
+      return success();
+    };
+    t["quantize_linear"] = [](Lowerer &L) {
+      auto p = qparams(L.op);
+      auto ot = L.outType();
+      if (!p) {
+        L.replace({quantizeInFloat(L, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value(), ot.getElementType(),
+                                   getIntAttr(L.attrs, "axis", 1))});
+        return success();
+      }
+      Type q = quantType(ot.getElementType(), *p, ot.getRank());
+      Value v = L.rw.create<quant::QuantizeCastOp>(L.loc, RankedTensorType::get(ot.getShape(), q), L.in(0));
+      L.replace({L.rw.create<quant::StorageCastOp>(L.loc, ot, v)});
+      return success();
+    };
+    t["dynamic_quantize_linear"] = [](Lowerer &L) {
+      // ONNX's definition, in float nn ops: the range [min(x, 0), max(x, 0)]
+      // mapped onto uint8 [0, 255].
+      Value x = L.in(0);
+      Type f32 = L.rw.getF32Type(), u8 = L.outType(0).getElementType();
+      auto all = [&](nn::ReduceKind k) {
+        Shape ones(L.shape(x).size(), 1);
+        SmallVector<int64_t> axes(ones.size());
+        std::iota(axes.begin(), axes.end(), 0);
+        Value r = L.rw.create<nn::ReduceOp>(L.loc, RankedTensorType::get(ones, f32),
+                                            nn::ReduceKindAttr::get(L.rw.getContext(), k), x,
+                                            L.rw.getDenseI64ArrayAttr(axes));
+        return L.reshape(r, {});
+      };
+      Value zero = L.f32({}, {0.0f});
+      Value lo = L.binary(nn::BinaryKind::min, all(nn::ReduceKind::min), zero);
+      Value hi = L.binary(nn::BinaryKind::max, all(nn::ReduceKind::max), zero);
+      Value scale = L.binary(nn::BinaryKind::div, L.binary(nn::BinaryKind::sub, hi, lo), L.f32({}, {255.0f}));
+      Value zp = L.unary(nn::UnaryKind::clip,
+                         L.unary(nn::UnaryKind::round,
+                                 L.binary(nn::BinaryKind::sub, zero, L.binary(nn::BinaryKind::div, lo, scale))),
+                         0.0f, 255.0f);
+      L.replace({quantizeInFloat(L, x, scale, zp, u8, 1), scale, L.cast(zp, u8)});
       return success();
     };
     t["lstm"] = [](Lowerer &L) { return lowerRecurrent(L, "lstm"); };
@@ -1021,7 +1131,8 @@ LogicalResult lowerRecurrent(Lowerer &L, StringRef kind) {
 struct ConvertONNXToNNPass : emlc::impl::ConvertONNXToNNBase<ConvertONNXToNNPass> {
   void runOnOperation() override {
     IRRewriter rw(&getContext());
-    if (failed(fuseQDQ(getOperation(), rw)))
+    if (failed(expandQOperators(getOperation(), rw)) || failed(convertUint8ToInt8(getOperation(), rw)) ||
+        failed(fuseQDQ(getOperation(), rw)))
       return signalPassFailure();
     SmallVector<Operation *> work;
     getOperation().walk([&](Operation *op) {
@@ -1033,11 +1144,7 @@ struct ConvertONNXToNNPass : emlc::impl::ConvertONNXToNNBase<ConvertONNXToNNPass
       StringRef name = op->getName().stripDialect();
       auto it = loweringTable().find(name);
       if (it == loweringTable().end()) {
-        if (name == "quantize_linear")
-          op->emitError("this QuantizeLinear is not part of a supported int8 pattern (QuantizeLinear around "
-                        "Gemm, Conv, Add, Softmax, or pooling/reshape chains with DequantizeLinear inputs)");
-        else
-          op->emitError("is only supported when its inputs are constants, but here they are computed "
+        op->emitError("is only supported when its inputs are constants, but here they are computed "
                         "at run time (bind dynamic input shapes with --shape)");
         ok = false;
         continue;

@@ -23,14 +23,6 @@
 using namespace mlir;
 
 namespace emlc {
-namespace {
-
-/// Scale(s) and zero point(s) of a DequantizeLinear/QuantizeLinear, if constant.
-struct QParams {
-  std::vector<double> scales;
-  std::vector<int64_t> zeroPoints;
-  int64_t axis = 1;
-};
 
 std::optional<QParams> qparams(Operation *op) {
   QParams p;
@@ -50,8 +42,6 @@ std::optional<QParams> qparams(Operation *op) {
   return p;
 }
 
-/// The quantized element type for int8/uint8 storage `storage` with params `p`
-/// (per axis `axis` of a tensor of rank `rank` when there are several scales).
 Type quantType(Type storage, const QParams &p, int64_t rank) {
   auto it = llvm::cast<IntegerType>(storage);
   bool isSigned = !it.isUnsigned();
@@ -68,6 +58,8 @@ Type quantType(Type storage, const QParams &p, int64_t rank) {
   return quant::UniformQuantizedPerAxisType::get(flags, storageType, f32, p.scales, zps,
                                                  onnx::normalizeAxis(p.axis, rank), lo, hi);
 }
+
+namespace {
 
 /// `v` (integer storage) seen as a tensor of quantized type `q`.
 Value toQuant(IRRewriter &rw, Location loc, Value v, Type q) {
@@ -105,6 +97,32 @@ std::optional<Dequantized> dequantized(Value v) {
   return Dequantized{dq, dq->getOperand(0), *p};
 }
 
+/// The integer kernels take symmetric weights (zero point 0, as TFLite's):
+/// weights with a zero point z become w - z when that fits the storage type
+/// (true for every TFLite/PyTorch int8 export); otherwise no fusion.
+std::optional<DenseElementsAttr> symmetricWeights(DenseElementsAttr w, QParams &p, int64_t axis) {
+  if (llvm::all_of(p.zeroPoints, [](int64_t z) { return z == 0; }))
+    return w;
+  auto it = llvm::dyn_cast<IntegerType>(w.getElementType());
+  if (!it || it.getWidth() != 8 || it.isUnsigned())
+    return std::nullopt;
+  auto shape = w.getType().getShape();
+  int64_t inner = 1;
+  for (size_t i = axis + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  SmallVector<APInt> vals;
+  int64_t i = 0;
+  for (const APInt &x : w.getValues<APInt>()) {
+    int64_t z = p.zeroPoints.size() == 1 ? p.zeroPoints[0] : p.zeroPoints[(i++ / inner) % shape[axis]];
+    int64_t v = x.getSExtValue() - z;
+    if (v < -128 || v > 127)
+      return std::nullopt;
+    vals.push_back(APInt(8, (uint64_t)v, /*isSigned=*/true));
+  }
+  std::fill(p.zeroPoints.begin(), p.zeroPoints.end(), 0);
+  return DenseElementsAttr::get(w.getType(), vals);
+}
+
 /// Q(Relu?(Gemm(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.fully_connected.
 LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu) {
   auto x = dequantized(gemm->getOperand(0)), w = dequantized(gemm->getOperand(1));
@@ -127,9 +145,12 @@ LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu)
   rw.setInsertionPoint(q);
   // Weight [N, K] (one row per output), as a quantized constant.
   DenseElementsAttr wc = onnx::getConstant(w->storage);
-  if (!onnx::getIntAttr(attrs, "transB", 0))
-    wc = transposeConstant(wc, {1, 0});
+  bool transB = onnx::getIntAttr(attrs, "transB", 0);
   QParams wp = w->params;
+  auto sym = symmetricWeights(wc, wp, transB ? 0 : 1);
+  if (!sym)
+    return failure();
+  wc = transB ? *sym : transposeConstant(*sym, {1, 0});
   wp.axis = 0; // per output row after the transpose
   Value wv = rw.create<arith::ConstantOp>(loc, wc);
   Value wq = toQuant(rw, loc, wv, quantType(wc.getElementType(), wp, 2));
@@ -176,7 +197,10 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, Operation *conv, bool relu)
   rw.setInsertionPoint(q);
   QParams wp = w->params;
   wp.axis = 0; // per output channel
-  Value wv = rw.create<arith::ConstantOp>(loc, onnx::getConstant(w->storage));
+  auto sym = symmetricWeights(onnx::getConstant(w->storage), wp, 0);
+  if (!sym)
+    return failure();
+  Value wv = rw.create<arith::ConstantOp>(loc, *sym);
   Value wq = toQuant(rw, loc, wv, quantType(wt.getElementType(), wp, 4));
   Value xq = toQuant(rw, loc, x->storage, quantType(llvm::cast<ShapedType>(x->storage.getType()).getElementType(),
                                                     x->params, 4));
@@ -244,8 +268,13 @@ LogicalResult fuseSoftmax(IRRewriter &rw, Operation *q, Operation *sm) {
 /// rounding) average pooling.
 bool isPassThrough(Operation *op) {
   static const char *names[] = {"onnx.transpose", "onnx.reshape", "onnx.flatten", "onnx.squeeze", "onnx.unsqueeze",
-                                "onnx.identity", "onnx.max_pool", "onnx.global_average_pool", "onnx.global_max_pool",
+                                "onnx.identity", "onnx.max_pool", "onnx.average_pool", "onnx.global_average_pool",
+                                "onnx.global_max_pool",
                                 "onnx.concat"};
+  if (op->getName().getStringRef() == "onnx.pad") { // PyTorch's AvgPool export: Pad(0) + AveragePool
+    auto pads = onnx::getConstInts(op->getOperand(1));
+    return pads && llvm::all_of(*pads, [](int64_t p) { return p == 0; });
+  }
   return llvm::is_contained(names, op->getName().getStringRef()) && op->getNumResults() == 1;
 }
 
@@ -280,6 +309,24 @@ LogicalResult retypeChain(IRRewriter &rw, Operation *q) {
   replaceQuantize(rw, q, chain.front()->getResult(0));
   return success();
 }
+/// Q(Relu(DQ(x))) with equal parameters: ReLU on the integers is a clamp to
+/// [zero point, storage max].
+LogicalResult fuseRelu(IRRewriter &rw, Operation *q, Operation *relu) {
+  auto x = dequantized(relu->getOperand(0));
+  auto out = qparams(q);
+  if (!x || !out || out->scales.size() != 1 || x->params.scales != out->scales ||
+      x->params.zeroPoints != out->zeroPoints || x->storage.getType() != q->getResult(0).getType())
+    return failure();
+  auto st = llvm::cast<IntegerType>(llvm::cast<RankedTensorType>(x->storage.getType()).getElementType());
+  if (st.getWidth() != 8 || st.isUnsigned())
+    return failure();
+  rw.setInsertionPoint(q);
+  Value y = rw.create<nn::UnaryOp>(q->getLoc(), x->storage.getType(),
+                                   nn::UnaryKindAttr::get(rw.getContext(), nn::UnaryKind::clip), x->storage,
+                                   rw.getF32FloatAttr((float)out->zeroPoints[0]), rw.getF32FloatAttr(127.0f));
+  q->getResult(0).replaceAllUsesWith(y);
+  return success();
+}
 } // namespace
 
 LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
@@ -297,6 +344,14 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
     }
     if (!relu && succeeded(retypeChain(rw, q))) {
       q->erase();
+      continue;
+    }
+    if (relu && src && src->getName().getStringRef() == "onnx.dequantize_linear") {
+      Operation *r = q->getOperand(0).getDefiningOp();
+      if (succeeded(fuseRelu(rw, q, r))) {
+        q->erase();
+        r->erase();
+      }
       continue;
     }
     if (!src || !src->getResult(0).hasOneUse())

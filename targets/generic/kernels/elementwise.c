@@ -62,6 +62,10 @@ EMLC_UNARY_F32(floor, floorf(v))
 // @kernel ceil_f32
 // @requires unary_impl
 EMLC_UNARY_F32(ceil, ceilf(v))
+// @kernel round_f32
+// @requires unary_impl
+/* ONNX Round: half to even, which is rintf under C's default rounding mode. */
+EMLC_UNARY_F32(round, rintf(v))
 // @kernel erf_f32
 // @requires unary_impl
 EMLC_UNARY_F32(erf, erff(v))

@@ -98,6 +98,37 @@ static void emlc_reduce_mean_s8(const int8_t *x, int8_t *y, int32_t outer, int32
   }
 }
 
+// @kernel avgpool2d_s8
+/* TFLite int8 average pooling, NCHW (input and output share their
+   quantization): the sum over the window positions inside the input, divided
+   by their count, rounded half away from zero, clamped. */
+static void emlc_avgpool2d_s8(const int8_t *x, int8_t *y, int32_t NC, int32_t H, int32_t W, int32_t OH,
+                              int32_t OW, int32_t KH, int32_t KW, int32_t sh, int32_t sw, int32_t dh, int32_t dw,
+                              int32_t pt, int32_t pl, int32_t lo, int32_t hi) {
+  int32_t c, oh, ow, kh, kw;
+  for (c = 0; c < NC; ++c) {
+    const int8_t *xc = x + (int64_t)c * H * W;
+    int8_t *yc = y + (int64_t)c * OH * OW;
+    for (oh = 0; oh < OH; ++oh)
+      for (ow = 0; ow < OW; ++ow) {
+        int32_t acc = 0, cnt = 0;
+        for (kh = 0; kh < KH; ++kh) {
+          const int32_t ih = oh * sh - pt + kh * dh;
+          if (ih < 0 || ih >= H) continue;
+          for (kw = 0; kw < KW; ++kw) {
+            const int32_t iw = ow * sw - pl + kw * dw;
+            if (iw < 0 || iw >= W) continue;
+            acc += xc[ih * W + iw];
+            ++cnt;
+          }
+        }
+        if (cnt)
+          acc = acc > 0 ? (acc + cnt / 2) / cnt : (acc - cnt / 2) / cnt;
+        yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(acc, lo, hi);
+      }
+  }
+}
+
 // @kernel add_s8
 // @requires requantize_impl
 /* TFLite int8 Add (equal shapes): each input, offset and shifted left by

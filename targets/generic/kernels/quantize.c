@@ -1,0 +1,48 @@
+// @kernel quantize_impl
+/* ONNX QuantizeLinear at a float/integer boundary: y = saturate(round_half_even(x / scale) + zp),
+   per tensor (channels = 1) or per channel of the axis that splits the data
+   into outer x channels x inner. rintf rounds half to even in C's default
+   rounding mode; the clamp runs in float so large values saturate (NaN -> lo). */
+#define EMLC_QUANTIZE(NAME, T, LO, HI)                                                                      \
+  static void emlc_##NAME(const float *x, T *y, int32_t outer, int32_t channels, int32_t inner,           \
+                          const float *scale, const int32_t *zp) {                                        \
+    int32_t o, c, i;                                                                                      \
+    for (o = 0; o < outer; ++o)                                                                           \
+      for (c = 0; c < channels; ++c) {                                                                    \
+        const int64_t base = ((int64_t)o * channels + c) * inner;                                         \
+        for (i = 0; i < inner; ++i) {                                                                     \
+          float r = rintf(x[base + i] / scale[c]) + (float)zp[c];                                         \
+          r = !(r >= (float)(LO)) ? (float)(LO) : r > (float)(HI) ? (float)(HI) : r;                      \
+          y[base + i] = (T)r;                                                                             \
+        }                                                                                                 \
+      }                                                                                                   \
+  }
+// @kernel quantize_f32_i8
+// @requires quantize_impl
+EMLC_QUANTIZE(quantize_f32_i8, int8_t, -128, 127)
+// @kernel quantize_f32_u8
+// @requires quantize_impl
+EMLC_QUANTIZE(quantize_f32_u8, uint8_t, 0, 255)
+
+// @kernel dequantize_impl
+/* ONNX DequantizeLinear: y = (x - zp) * scale, per tensor or per channel (as above). */
+#define EMLC_DEQUANTIZE(NAME, T)                                                                            \
+  static void emlc_##NAME(const T *x, float *y, int32_t outer, int32_t channels, int32_t inner,           \
+                          const float *scale, const int32_t *zp) {                                        \
+    int32_t o, c, i;                                                                                      \
+    for (o = 0; o < outer; ++o)                                                                           \
+      for (c = 0; c < channels; ++c) {                                                                    \
+        const int64_t base = ((int64_t)o * channels + c) * inner;                                         \
+        for (i = 0; i < inner; ++i)                                                                       \
+          y[base + i] = (float)((int64_t)x[base + i] - zp[c]) * scale[c];                                 \
+      }                                                                                                   \
+  }
+// @kernel dequantize_i8_f32
+// @requires dequantize_impl
+EMLC_DEQUANTIZE(dequantize_i8_f32, int8_t)
+// @kernel dequantize_u8_f32
+// @requires dequantize_impl
+EMLC_DEQUANTIZE(dequantize_u8_f32, uint8_t)
+// @kernel dequantize_i32_f32
+// @requires dequantize_impl
+EMLC_DEQUANTIZE(dequantize_i32_f32, int32_t)
