@@ -370,6 +370,14 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
     hdr << "/* " << (isIn ? "inputs" : "outputs") << "[" << k << "]: \"" << onnxName << "\", "
         << cType(t.getElementType()) << dims << " */\n"
         << "#define " << N << (isIn ? "_INPUT_" : "_OUTPUT_") << k << "_COUNT " << t.getNumElements() << "\n";
+    if (auto sc = fn.getArgAttrOfType<FloatAttr>(i, "emlc.scale")) {
+      // real value = (q - ZERO_POINT) * SCALE
+      std::string pre = N + (isIn ? "_INPUT_" : "_OUTPUT_") + std::to_string(k);
+      hdr << "#define " << pre << "_SCALE " << floatLiteral(sc.getValueAsDouble(), false) << " /* real = (q - "
+          << pre << "_ZERO_POINT) * " << pre << "_SCALE */\n"
+          << "#define " << pre << "_ZERO_POINT " << fn.getArgAttrOfType<IntegerAttr>(i, "emlc.zero_point").getInt()
+          << "\n";
+    }
   }
   hdr << "\n/* Runs one inference. inputs[i] and outputs[i] point to dense C-order\n"
       << "   buffers of the types above. Returns 0 on success, 1 on a NULL buffer. */\n"

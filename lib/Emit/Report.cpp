@@ -144,10 +144,26 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       layer = l.getValue().str();
     if (!llvm::is_contained(kernelNames, c.getCallee().str()))
       kernelNames.push_back(c.getCallee().str());
-    layers.push_back(llvm::json::Object{{"index", (int64_t)i},      {"node", node},
-                                        {"op", layer},              {"kernel", c.getCallee().str()},
-                                        {"macs", m},                {"weight_bytes", wb},
-                                        {"outputs", std::move(outs)}});
+    llvm::json::Object entry{{"index", (int64_t)i},      {"node", node},
+                             {"op", layer},              {"kernel", c.getCallee().str()},
+                             {"macs", m},                {"weight_bytes", wb},
+                             {"outputs", std::move(outs)}};
+    if (auto q = c->getAttrOfType<DictionaryAttr>("emlc.quant")) {
+      llvm::json::Object quant;
+      for (NamedAttribute part : q) {
+        auto d = llvm::cast<DictionaryAttr>(part.getValue());
+        llvm::json::Array scales, zps;
+        for (float f : d.getAs<DenseF32ArrayAttr>("scale").asArrayRef())
+          scales.push_back((double)f);
+        for (int64_t z : d.getAs<DenseI64ArrayAttr>("zero_point").asArrayRef())
+          zps.push_back(z);
+        quant[part.getName().str()] = llvm::json::Object{{"scale", std::move(scales)}, {"zero_point", std::move(zps)}};
+      }
+      entry["quantization"] = std::move(quant);
+    }
+    if (auto sq = c->getAttrOfType<FloatAttr>("emlc.sqnr"))
+      entry["sqnr_db"] = std::round(sq.getValueAsDouble() * 100) / 100;
+    layers.push_back(std::move(entry));
   }
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     auto t = llvm::cast<MemRefType>(fn.getArgument(i).getType());

@@ -42,6 +42,7 @@ public:
       : ctx(ctx), opts(opts), modelDir(std::move(modelDir)), builder(&ctx) {}
 
   ImportResult run(const ::onnx::ModelProto &model);
+  bool readTensor(const ::onnx::TensorProto &t, DenseElementsAttr &out, std::string &err);
 
 private:
   MLIRContext &ctx;
@@ -68,7 +69,6 @@ private:
     return NameLoc::get(StringAttr::get(&ctx, n.name().empty() && n.output_size() ? n.output(0) : n.name()));
   }
 
-  bool readTensor(const ::onnx::TensorProto &t, DenseElementsAttr &out, std::string &err);
   bool importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block *&body);
   bool importNode(const ::onnx::NodeProto &n);
   bool convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute &out, std::string &err);
@@ -280,13 +280,9 @@ bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block
       continue;
     if (auto v = opts.inputValues.find(in.name()); v != opts.inputValues.end()) {
       seenValues.insert(in.name());
-      std::ifstream f(v->second, std::ios::binary);
-      ::onnx::TensorProto t;
-      if (!f || !t.ParseFromIstream(&f))
-        return fail("--input-value " + in.name() + ": cannot read '" + v->second + "' as an ONNX TensorProto (.pb)");
       DenseElementsAttr d;
       std::string err;
-      if (!readTensor(t, d, err))
+      if (!readTensorFile(v->second, ctx, d, err))
         return fail("--input-value " + in.name() + ": " + err);
       pendingConstants.push_back({in.name(), d});
       continue;
@@ -619,6 +615,18 @@ ImportResult importONNXBytes(const std::string &bytes, const std::string &modelD
   }
   Importer imp(ctx, options, modelDir);
   return imp.run(model);
+}
+
+bool readTensorFile(const std::string &path, MLIRContext &ctx, DenseElementsAttr &out, std::string &err) {
+  std::ifstream f(path, std::ios::binary);
+  ::onnx::TensorProto t;
+  if (!f || !t.ParseFromIstream(&f)) {
+    err = "cannot read '" + path + "' as an ONNX TensorProto (.pb)";
+    return false;
+  }
+  ImportOptions none;
+  Importer imp(ctx, none, "");
+  return imp.readTensor(t, out, err);
 }
 
 ImportResult importONNXFile(const std::string &path, MLIRContext &ctx, const ImportOptions &options) {

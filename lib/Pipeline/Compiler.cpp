@@ -1,6 +1,7 @@
 //===- Compiler.cpp - one compile, from a model file to C ---------------------===//
 
 #include "emlc/Pipeline/Compiler.h"
+#include "emlc/Quantization/PTQ.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "dialects/NN/NNDialect.h"
 #include "dialects/ONNX/ONNXDialect.h"
@@ -17,6 +18,7 @@
 #include <onnx/onnx_pb.h>
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace mlir;
@@ -189,6 +191,20 @@ CompileResult compileModel(const CompileOptions &opts) {
     r.error = diags.text.empty() ? "error: lowering to the nn dialect failed\n" : diags.text;
     return r;
   }
+  if (opts.quantize == "int8") {
+    PTQOptions q;
+    q.calibrationPath = opts.calibrationPath;
+    q.method = opts.calibrationMethod;
+    q.int8IO = opts.int8IO;
+    q.progress = opts.progress;
+    PTQResult qr;
+    if (!quantizeModule(module, q, qr)) {
+      r.error = "error: --quantize=int8: " + qr.error + "\n";
+      return r;
+    }
+    r.calibrationRuns = qr.samples;
+    r.outputSQNR = qr.outputSQNR;
+  }
   if (opts.emit == "nn") {
     r.irText = printIR(module);
     r.ok = true;
@@ -244,6 +260,38 @@ CompileResult compileModel(const CompileOptions &opts) {
   return r;
 }
 
+/// How a model is quantized, from its op types: QOperator, QDQ, float with
+/// integer weights, or float; with the activation storage types QuantizeLinear
+/// produces (from its zero point's type).
+static std::string describeQuantization(const ::onnx::GraphProto &g, const std::map<std::string, int> &counts) {
+  auto has = [&](const char *op) { return counts.count(op) > 0; };
+  std::set<std::string> activations;
+  std::map<std::string, int32_t> initType;
+  for (const auto &t : g.initializer())
+    initType[t.name()] = t.data_type();
+  for (const auto &n : g.node())
+    if (n.op_type() == "Constant" && n.output_size() == 1)
+      for (const auto &a : n.attribute())
+        if (a.name() == "value" && a.has_t())
+          initType[n.output(0)] = a.t().data_type();
+  for (const auto &n : g.node())
+    if (n.op_type() == "QuantizeLinear" || n.op_type() == "QLinearConv" || n.op_type() == "QLinearMatMul") {
+      size_t zp = n.op_type() == "QuantizeLinear" ? 2 : 7;
+      int32_t t = zp < (size_t)n.input_size() && initType.count(n.input(zp)) ? initType[n.input(zp)] : 2;
+      activations.insert(t == 3 ? "int8" : t == 2 ? "uint8" : "other");
+    }
+  std::string acts;
+  for (const auto &a : activations)
+    acts += (acts.empty() ? "" : "+") + a;
+  if (has("QLinearConv") || has("QLinearMatMul") || has("MatMulInteger") || has("ConvInteger"))
+    return "QOperator (" + (acts.empty() ? std::string("integer") : acts) + " activations)";
+  if (has("QuantizeLinear"))
+    return "QDQ (" + acts + " activations)";
+  if (has("DequantizeLinear"))
+    return "float with integer weights (DequantizeLinear of constants)";
+  return "float (quantize it with --quantize=int8 --calibration DATA)";
+}
+
 InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes) {
   InspectResult r;
   MLIRContext ctx;
@@ -265,6 +313,7 @@ InspectResult inspectModel(const std::string &path, const std::map<std::string, 
                                    (n.domain().empty() ? "" : n.domain() + ".") + n.op_type()});
       }
       r.opCounts.assign(counts.begin(), counts.end());
+      r.quantization = describeQuantization(model.graph(), counts);
     }
   }
   ImportOptions io;

@@ -55,10 +55,17 @@ std::string targetList() {
   return s;
 }
 
-int runCompile(const std::string &model, const std::string &out, const std::string &target, const std::string &name,
-               const std::vector<std::string> &shapeSpecs, const std::vector<std::string> &valueSpecs,
-               const std::string &emit, const std::string &reportPath, const std::string &ramLimit,
-               const std::string &flashLimit, const std::string &svgPath) {
+/// The `compile` command line, as parsed.
+struct CompileArgs {
+  std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit, svg;
+  std::vector<std::string> shapes, values;
+  std::string quantize, calibration, calibrationMethod = "minmax", io = "float";
+};
+
+int runCompile(const CompileArgs &a) {
+  const std::string &model = a.model, &out = a.out, &target = a.target, &name = a.name, &emit = a.emit;
+  const std::string &reportPath = a.report, &ramLimit = a.ramLimit, &flashLimit = a.flashLimit, &svgPath = a.svg;
+  const std::vector<std::string> &shapeSpecs = a.shapes, &valueSpecs = a.values;
   emlc::CompileOptions o;
   o.modelPath = model;
   o.target = target;
@@ -83,6 +90,24 @@ int runCompile(const std::string &model, const std::string &out, const std::stri
       return kExitUsage;
     }
     o.inputValues[v.substr(0, eq)] = v.substr(eq + 1);
+  }
+  if (!a.quantize.empty()) {
+    if (a.calibration.empty()) {
+      fmt::print(stderr, "emlc: error: --quantize=int8 needs --calibration PATH (a .npy of samples, or a folder of "
+                         ".npy/.pb files)\n");
+      return kExitUsage;
+    }
+    o.quantize = a.quantize;
+    o.calibrationPath = a.calibration;
+    o.calibrationMethod = a.calibrationMethod;
+    o.int8IO = a.io == "int8";
+    o.progress = [](const std::string &what, int64_t done, int64_t total) {
+      if (done == total || done % std::max<int64_t>(1, total / 10) == 0)
+        fmt::print(stderr, "emlc: {}: {}/{}{}", what, done, total, done == total ? "\n" : "\r");
+    };
+  } else if (!a.calibration.empty() || a.io != "float") {
+    fmt::print(stderr, "emlc: error: --calibration and --io apply with --quantize=int8\n");
+    return kExitUsage;
   }
   if (emit == "c" && out.empty()) {
     fmt::print(stderr, "emlc: error: compile needs -o OUTDIR (or --emit=onnx|nn|kernel to print IR)\n");
@@ -126,6 +151,13 @@ int runCompile(const std::string &model, const std::string &out, const std::stri
              r.arenaLowerBound);
   fmt::print("  weights (flash):  {:>9} bytes\n  MACs:             {:>9}\n  kernels:          {:>9} ({})\n",
              r.weightBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
+  if (!a.quantize.empty()) {
+    fmt::print("  quantized:        int8, {} calibration runs ({}), output SQNR vs float:", r.calibrationRuns,
+               a.calibrationMethod);
+    for (double d : r.outputSQNR)
+      fmt::print(" {:.1f} dB", d);
+    fmt::print("\n");
+  }
   if (!reportPath.empty())
     fmt::print("  report:           {}\n", reportPath);
   if (!svgPath.empty())
@@ -140,7 +172,7 @@ int runInspect(const std::string &model, const std::vector<std::string> &shapeSp
   emlc::InspectResult r = emlc::inspectModel(model, shapes);
   printWarnings(r.warnings);
   if (!r.opCounts.empty()) {
-    fmt::print("model: {}\nopset: {}\n", model, r.opset);
+    fmt::print("model: {}\nopset: {}\nquantization: {}\n", model, r.opset, r.quantization);
     for (const auto &i : r.inputs)
       fmt::print("input  {}\n", i);
     for (const auto &o : r.outputs)
@@ -175,8 +207,10 @@ int main(int argc, char **argv) {
   app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
   app.require_subcommand(1);
 
-  std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit, svg;
-  std::vector<std::string> shapes, values;
+  CompileArgs c;
+  std::string &model = c.model, &out = c.out, &target = c.target, &name = c.name, &emit = c.emit, &report = c.report,
+              &ramLimit = c.ramLimit, &flashLimit = c.flashLimit, &svg = c.svg;
+  std::vector<std::string> &shapes = c.shapes, &values = c.values;
 
   auto *compile = app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
                                                 "  Example: emlc compile mnist.onnx -o out --target x86-64 --name mnist");
@@ -209,6 +243,20 @@ int main(int argc, char **argv) {
   compile->add_option("--report-svg", svg,
                       "draw the arena over time (buffers as boxes at their offset over their lifetime),\n"
                       "  e.g. --report-svg out/arena.svg");
+  compile->add_option("--quantize", c.quantize,
+                      "quantize a float model after training (post-training quantization): int8 weights per\n"
+                      "  channel, int8 activations from calibration; e.g. --quantize=int8 --calibration calib_x.npy")
+      ->check(CLI::IsMember({"int8"}));
+  compile->add_option("--calibration", c.calibration,
+                      "calibration samples for --quantize: a .npy with samples along axis 0, or a folder of .npy\n"
+                      "  or ONNX TensorProto .pb files (one input each), e.g. --calibration data/calib_x.npy");
+  compile->add_option("--calibration-method", c.calibrationMethod,
+                      "how activation ranges are chosen: minmax (default) or percentile (99.99%, ignores outliers)")
+      ->check(CLI::IsMember({"minmax", "percentile"}));
+  compile->add_option("--io", c.io,
+                      "with --quantize: float (default: the C API takes and returns float, converted at the edges)\n"
+                      "  or int8 (the API takes and returns int8; scales and zero points in NAME.h and the report)")
+      ->check(CLI::IsMember({"float", "int8"}));
   compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files)")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
 
@@ -234,7 +282,7 @@ int main(int argc, char **argv) {
     return kExitUsage;
   }
   if (compile->parsed())
-    return runCompile(model, out, target, name, shapes, values, emit, report, ramLimit, flashLimit, svg);
+    return runCompile(c);
   if (inspect->parsed())
     return runInspect(model, shapes);
   if (targets->parsed()) {

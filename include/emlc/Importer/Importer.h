@@ -2,6 +2,7 @@
 #ifndef EMLC_IMPORTER_IMPORTER_H
 #define EMLC_IMPORTER_IMPORTER_H
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include <map>
@@ -37,6 +38,10 @@ ImportResult importONNXFile(const std::string &path, mlir::MLIRContext &ctx,
 /// Same, from bytes in memory (external data is then refused).
 ImportResult importONNXBytes(const std::string &bytes, const std::string &modelDir,
                              mlir::MLIRContext &ctx, const ImportOptions &options);
+
+/// Reads an ONNX TensorProto file (.pb, as in test_data_set_N folders).
+bool readTensorFile(const std::string &path, mlir::MLIRContext &ctx, mlir::DenseElementsAttr &out,
+                    std::string &err);
 
 } // namespace emlc
 

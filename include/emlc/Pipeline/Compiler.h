@@ -8,6 +8,7 @@
 #define EMLC_PIPELINE_COMPILER_H
 
 #include "emlc/Emit/CEmitter.h"
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct CompileOptions {
   int64_t ramLimit = -1, flashLimit = -1;
   /// Stop after this level and print it: "onnx", "nn", "kernel"; or "c".
   std::string emit = "c";
+  /// Post-training quantization ("int8" or empty) and its calibration (see PTQ.h).
+  std::string quantize, calibrationPath, calibrationMethod = "minmax";
+  bool int8IO = false;
+  std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
 
 struct CompileResult {
@@ -37,6 +42,8 @@ struct CompileResult {
   std::string reportJson; ///< the compile report (docs/REPORT.md), for --emit=c
   std::string arenaSVG;   ///< the arena over time, for --report-svg
   std::vector<std::string> kernels;  ///< kernel variants called, in first-use order
+  int64_t calibrationRuns = 0;      ///< with --quantize
+  std::vector<double> outputSQNR;   ///< dB per output, quantized vs float, with --quantize
 };
 
 CompileResult compileModel(const CompileOptions &options);
@@ -50,6 +57,7 @@ struct InspectResult {
   std::vector<std::pair<std::string, int>> opCounts;
   std::vector<std::pair<std::string, std::string>> unsupported; ///< (node, op type)
   int64_t parameters = 0, macs = 0;
+  std::string quantization; ///< "QDQ (int8 activations)", "QOperator (...)", "float ..."
 };
 
 InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes);

@@ -105,6 +105,34 @@ bool isTypedSuffix(const std::string &s) {
   return llvm::is_contained(all, s);
 }
 
+/// Scales and zero points of a quantized op for the report: its output, its
+/// first input and (conv / fully connected) its weights; null when none is quantized.
+DictionaryAttr quantizationOf(Operation *op) {
+  Builder b(op->getContext());
+  SmallVector<NamedAttribute> out;
+  auto add = [&](StringRef key, Value v) {
+    Type e = llvm::cast<ShapedType>(v.getType()).getElementType();
+    if (!llvm::isa<quant::QuantizedType>(e))
+      return;
+    std::vector<float> s = scalesOf(e);
+    SmallVector<int64_t> zps;
+    if (auto u = llvm::dyn_cast<quant::UniformQuantizedType>(e))
+      zps.push_back(u.getZeroPoint());
+    else
+      for (int64_t z : llvm::cast<quant::UniformQuantizedPerAxisType>(e).getZeroPoints())
+        zps.push_back(z);
+    out.push_back(b.getNamedAttr(key, b.getDictionaryAttr({b.getNamedAttr("scale", b.getDenseF32ArrayAttr(s)),
+                                                           b.getNamedAttr("zero_point", b.getDenseI64ArrayAttr(zps))})));
+  };
+  if (op->getNumResults() == 1)
+    add("output", op->getResult(0));
+  if (op->getNumOperands() >= 1)
+    add("input", op->getOperand(0));
+  if (llvm::isa<nn::Conv2DOp, nn::FullyConnectedOp>(op))
+    add("weight", op->getOperand(1));
+  return out.empty() ? DictionaryAttr() : b.getDictionaryAttr(out);
+}
+
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp oldFn) : module(module), oldFn(oldFn), b(module.getContext()) {}
@@ -752,6 +780,24 @@ LogicalResult Lowering::run() {
   for (unsigned i = 0; i < ret.getNumOperands(); ++i)
     if (auto n = oldFn.getResultAttr(i, "emlc.name"))
       fn.setArgAttr(numInputs + i, "emlc.name", n);
+  // Integer inputs/outputs of quantized graphs: the grid their values are on
+  // (from the quant.scast at the boundary), for the C header.
+  auto markGrid = [&](unsigned arg, Value v, Operation *cast) {
+    if (!cast || !llvm::isa<quant::StorageCastOp>(cast))
+      return;
+    Value q = cast->getOperand(0) == v ? cast->getResult(0) : cast->getOperand(0);
+    if (auto u = llvm::dyn_cast<quant::UniformQuantizedType>(llvm::cast<ShapedType>(q.getType()).getElementType())) {
+      fn.setArgAttr(arg, "emlc.scale", b.getF32FloatAttr((float)u.getScale()));
+      fn.setArgAttr(arg, "emlc.zero_point", b.getI64IntegerAttr(u.getZeroPoint()));
+    }
+  };
+  for (unsigned i = 0; i < numInputs; ++i) {
+    Value a = oldFn.getArgument(i);
+    if (a.hasOneUse())
+      markGrid(i, a, *a.getUsers().begin());
+  }
+  for (auto [i, r] : llvm::enumerate(ret.getOperands()))
+    markGrid(numInputs + i, r, r.getDefiningOp());
   fn->setAttr("emlc.num_inputs", b.getI64IntegerAttr(numInputs));
   b.setInsertionPointToEnd(body);
   // Stop at the first op without a kernel: later ops would read its missing buffer.
@@ -761,14 +807,20 @@ LogicalResult Lowering::run() {
     Operation *last = body->empty() ? nullptr : &body->back();
     if (failed(lower(&op)))
       return failure();
-    // For the compile report: which nn op each call implements and its MACs.
+    // For the compile report: which nn op each call implements, its MACs,
+    // its quantization and (after PTQ) its SQNR.
     int64_t macs = nn::countMACs(&op);
+    DictionaryAttr quantInfo = quantizationOf(&op);
     for (Operation *k = last ? last->getNextNode() : (body->empty() ? nullptr : &body->front()); k;
          k = k->getNextNode())
       if (llvm::isa<kernel::CallOp>(k)) {
         k->setAttr("emlc.layer", b.getStringAttr(op.getName().getStringRef()));
         if (macs)
           k->setAttr("emlc.macs", b.getI64IntegerAttr(macs));
+        if (quantInfo)
+          k->setAttr("emlc.quant", quantInfo);
+        if (auto sq = op.getAttr("emlc.sqnr"))
+          k->setAttr("emlc.sqnr", sq);
         macs = 0; // counted once per layer
       }
   }

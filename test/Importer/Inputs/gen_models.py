@@ -106,3 +106,16 @@ save("out_constant.onnx", helper.make_graph(
     [r4, helper.make_tensor_value_info("c", TensorProto.FLOAT, [2])],
     [init("c", np.array([1.5, -2.0], np.float32))]))
 save("out_twice.onnx", helper.make_graph([helper.make_node("Relu", ["x"], ["r"])], "twice", [x4], [r4, r4]))
+
+# QOperator: uint8 input -> QLinearConv (uint8 weights with a zero point that
+# folds into int8) -> DequantizeLinear to a float output.
+qw = rng.integers(100, 156, (2, 1, 3, 3)).astype(np.uint8)
+save("tiny_qlinear.onnx", helper.make_graph(
+    [helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["q"], name="qconv",
+                      pads=[1, 1, 1, 1]),
+     helper.make_node("DequantizeLinear", ["q", "ys", "yz"], ["y"], name="dq")],
+    "tiny_qlinear",
+    [helper.make_tensor_value_info("x", TensorProto.UINT8, [1, 1, 4, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 4, 4])],
+    [init("xs", np.float32(0.05)), init("xz", np.uint8(10)), init("w", qw), init("ws", np.float32(0.02)),
+     init("wz", np.uint8(128)), init("ys", np.float32(0.1)), init("yz", np.uint8(100))]))

@@ -1,0 +1,647 @@
+//===- PTQ.cpp - post-training int8 quantization of nn-level models -------===//
+//
+// Three steps (see PTQ.h): observe activation ranges by running the float
+// graph over the calibration set; rewrite the graph onto quantized types;
+// measure each layer's SQNR against the float graph on the same samples.
+//
+// Choices, as TFLite's converter makes them so the integer kernels are the
+// ones the QDQ/QOperator flows use:
+//   - activations: int8, asymmetric per tensor, range widened to include 0;
+//   - weights: int8 in [-127, 127], symmetric per output channel;
+//   - bias: int32 in units of input scale x weight scale;
+//   - pooling, reshape, transpose keep their input's parameters; Softmax
+//     outputs scale 1/256, zero point -128; fused ReLU/Clip clamp in storage.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emlc/Quantization/PTQ.h"
+#include "dialects/NN/NNDialect.h"
+#include "emlc/Importer/Importer.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+using namespace mlir;
+
+namespace emlc {
+namespace {
+
+int64_t numel(const std::vector<int64_t> &s) {
+  int64_t n = 1;
+  for (int64_t d : s)
+    n *= d;
+  return n;
+}
+
+//===--- Calibration files ---------------------------------------------------===//
+
+/// A NumPy .npy file (C order; float32/64, int8/uint8): values as float and
+/// the shape. Enough of the format (v1-v3 header) for data sets.
+bool readNpy(const std::string &path, std::vector<float> &values, std::vector<int64_t> &shape, std::string &err) {
+  auto buf = llvm::MemoryBuffer::getFile(path);
+  if (!buf) {
+    err = "cannot read '" + path + "'";
+    return false;
+  }
+  StringRef data = (*buf)->getBuffer();
+  if (data.size() < 10 || !data.starts_with("\x93NUMPY")) {
+    err = "'" + path + "' is not a .npy file";
+    return false;
+  }
+  unsigned major = (unsigned char)data[6];
+  size_t hlen, start;
+  if (major == 1) {
+    hlen = (unsigned char)data[8] | ((unsigned char)data[9] << 8), start = 10;
+  } else {
+    if (data.size() < 12) {
+      err = "'" + path + "' is truncated";
+      return false;
+    }
+    hlen = 0;
+    for (int i = 0; i < 4; ++i)
+      hlen |= (size_t)(unsigned char)data[8 + i] << (8 * i);
+    start = 12;
+  }
+  if (data.size() < start + hlen) {
+    err = "'" + path + "' is truncated";
+    return false;
+  }
+  StringRef header = data.substr(start, hlen);
+  auto field = [&](StringRef key) {
+    size_t at = header.find(key);
+    return at == StringRef::npos ? StringRef() : header.drop_front(at + key.size()).ltrim(" :");
+  };
+  StringRef descr = field("'descr'");
+  descr = descr.drop_front(1).take_until([](char c) { return c == '\''; });
+  if (field("'fortran_order'").starts_with("True")) {
+    err = "'" + path + "' is in Fortran order; save it in C order";
+    return false;
+  }
+  StringRef dims = field("'shape'").drop_front(1).take_until([](char c) { return c == ')'; });
+  shape.clear();
+  SmallVector<StringRef> parts;
+  dims.split(parts, ',', -1, false);
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.trim().getAsInteger(10, d)) {
+      err = "'" + path + "': bad shape in the header";
+      return false;
+    }
+    shape.push_back(d);
+  }
+  StringRef body = data.drop_front(start + hlen);
+  int64_t n = numel(shape);
+  auto need = [&](size_t bytes) {
+    if (body.size() < (size_t)n * bytes) {
+      err = "'" + path + "' is truncated";
+      return false;
+    }
+    return true;
+  };
+  values.resize(n);
+  if (descr == "<f4") {
+    if (!need(4))
+      return false;
+    memcpy(values.data(), body.data(), 4 * n);
+  } else if (descr == "<f8") {
+    if (!need(8))
+      return false;
+    for (int64_t i = 0; i < n; ++i) {
+      double d;
+      memcpy(&d, body.data() + 8 * i, 8);
+      values[i] = (float)d;
+    }
+  } else if (descr == "|u1" || descr == "|i1") {
+    if (!need(1))
+      return false;
+    for (int64_t i = 0; i < n; ++i)
+      values[i] = descr == "|u1" ? (float)(unsigned char)body[i] : (float)(signed char)body[i];
+  } else {
+    err = "'" + path + "' holds " + descr.str() + " values (float32, float64, int8 and uint8 are read)";
+    return false;
+  }
+  return true;
+}
+
+//===--- Ranges ----------------------------------------------------------------===//
+
+struct Range {
+  double lo = INFINITY, hi = -INFINITY;
+  std::vector<int64_t> histogram; ///< over [lo, hi], for the percentile method
+  int64_t count = 0;
+};
+constexpr int kBins = 2048;
+
+void observeMinMax(Range &r, const Tensor &t) {
+  for (float v : t.data)
+    if (std::isfinite(v))
+      r.lo = std::min(r.lo, (double)v), r.hi = std::max(r.hi, (double)v);
+}
+void observeHistogram(Range &r, const Tensor &t) {
+  if (r.histogram.empty())
+    r.histogram.assign(kBins, 0);
+  double width = (r.hi - r.lo) / kBins;
+  for (float v : t.data) {
+    if (!std::isfinite(v))
+      continue;
+    int64_t b = width > 0 ? (int64_t)((v - r.lo) / width) : 0;
+    ++r.histogram[std::min<int64_t>(std::max<int64_t>(b, 0), kBins - 1)];
+    ++r.count;
+  }
+}
+/// Drops (100 - percentile)% of the values at each end of the histogram.
+void clipToPercentile(Range &r, double percentile) {
+  if (r.histogram.empty() || r.count == 0)
+    return;
+  int64_t drop = (int64_t)std::floor(r.count * (100.0 - percentile) / 100.0);
+  double width = (r.hi - r.lo) / kBins;
+  int64_t seen = 0, first = 0, last = kBins - 1;
+  for (; first < kBins - 1 && seen + r.histogram[first] <= drop; ++first)
+    seen += r.histogram[first];
+  seen = 0;
+  for (; last > first && seen + r.histogram[last] <= drop; --last)
+    seen += r.histogram[last];
+  double lo = r.lo + first * width, hi = r.lo + (last + 1) * width;
+  r.lo = lo, r.hi = hi;
+}
+
+//===--- Quantized types ------------------------------------------------------===//
+
+quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo, double hi) {
+  lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
+  if (!(hi - lo > 1e-12)) // an all-zero tensor: any positive scale
+    hi = lo + 1e-6;
+  double scale = (float)((hi - lo) / 255.0);
+  int64_t zp = (int64_t)std::llround(-128.0 - lo / scale);
+  zp = std::min<int64_t>(std::max<int64_t>(zp, -128), 127);
+  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
+                                          Float32Type::get(ctx), scale, zp, -128, 127);
+}
+
+/// Per-output-channel symmetric int8 weights (axis 0), TFLite's [-127, 127].
+struct QuantizedWeights {
+  DenseElementsAttr values;
+  std::vector<double> scales;
+};
+QuantizedWeights quantizeWeights(DenseElementsAttr w) {
+  auto shape = w.getType().getShape();
+  int64_t n = shape[0], inner = w.getNumElements() / n;
+  std::vector<float> v;
+  for (const APFloat &x : w.getValues<APFloat>())
+    v.push_back((float)x.convertToDouble());
+  QuantizedWeights q;
+  SmallVector<APInt> out;
+  for (int64_t c = 0; c < n; ++c) {
+    float amax = 0;
+    for (int64_t i = 0; i < inner; ++i)
+      amax = std::max(amax, std::fabs(v[c * inner + i]));
+    double s = amax > 0 ? (double)(float)(amax / 127.0f) : 1.0;
+    q.scales.push_back(s);
+    for (int64_t i = 0; i < inner; ++i) {
+      double r = std::round(v[c * inner + i] / s);
+      out.push_back(APInt(8, (uint64_t)(int64_t)std::min(127.0, std::max(-127.0, r)), /*isSigned=*/true));
+    }
+  }
+  auto i8 = IntegerType::get(w.getContext(), 8);
+  q.values = DenseElementsAttr::get(RankedTensorType::get(shape, i8), out);
+  return q;
+}
+
+class Quantizer {
+public:
+  Quantizer(func::FuncOp fn, DenseMap<Value, Range> &ranges) : fn(fn), b(fn.getContext()), ranges(ranges) {}
+
+  void run(bool int8IO);
+
+private:
+  func::FuncOp fn;
+  OpBuilder b;
+  DenseMap<Value, Range> &ranges;
+  DenseMap<Value, Value> quantized; ///< float value -> its quantized twin
+  DenseMap<Value, Value> dequantized;
+  llvm::SmallPtrSet<Operation *, 32> replaced;
+
+  MLIRContext *ctx() { return fn.getContext(); }
+  Type typeFor(Value v) {
+    Range &r = ranges[v];
+    if (r.lo > r.hi) // not observed: a constant operand
+      if (auto c = v.getDefiningOp<arith::ConstantOp>())
+        if (auto a = llvm::dyn_cast<DenseElementsAttr>(c.getValue()); a && llvm::isa<FloatType>(a.getElementType()))
+          for (const APFloat &x : a.getValues<APFloat>())
+            r.lo = std::min(r.lo, x.convertToDouble()), r.hi = std::max(r.hi, x.convertToDouble());
+    return activationType(ctx(), r.lo, r.hi);
+  }
+  static RankedTensorType withElem(Value v, Type e) { return llvm::cast<RankedTensorType>(v.getType()).clone(e); }
+  static Type elemOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getElementType(); }
+
+  Value quantOf(Value v) {
+    if (auto it = quantized.find(v); it != quantized.end())
+      return it->second;
+    OpBuilder::InsertionGuard g(b);
+    if (Operation *def = v.getDefiningOp())
+      b.setInsertionPointAfter(def);
+    else
+      b.setInsertionPointToStart(&fn.front());
+    return quantized[v] = b.create<quant::QuantizeCastOp>(v.getLoc(), withElem(v, typeFor(v)), v);
+  }
+  Value floatOf(Value v) {
+    if (!v.getDefiningOp() || !replaced.contains(v.getDefiningOp()))
+      return v;
+    if (auto it = dequantized.find(v); it != dequantized.end())
+      return it->second;
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointAfterValue(quantized[v]);
+    return dequantized[v] = b.create<quant::DequantizeCastOp>(v.getLoc(), v.getType(), quantized[v]);
+  }
+  /// A fused activation's float bounds as storage units of `t`.
+  std::pair<FloatAttr, FloatAttr> storageClamp(std::optional<APFloat> lo, std::optional<APFloat> hi, Type t) {
+    auto q = llvm::cast<quant::UniformQuantizedType>(t);
+    auto conv = [&](std::optional<APFloat> v) -> FloatAttr {
+      if (!v)
+        return {};
+      double s = v->convertToDouble() / q.getScale() + (double)q.getZeroPoint(); // may be +-inf
+      return b.getF32FloatAttr((float)std::round(std::min(127.0, std::max(-128.0, s))));
+    };
+    return {conv(lo), conv(hi)};
+  }
+  /// Weights and bias of a conv/fully connected layer as integer constants.
+  std::pair<Value, Value> layerConstants(Location loc, Value weight, Value bias, Type inType) {
+    auto wc = llvm::cast<DenseElementsAttr>(weight.getDefiningOp<arith::ConstantOp>().getValue());
+    QuantizedWeights q = quantizeWeights(wc);
+    std::vector<int64_t> zps(q.scales.size(), 0);
+    Type wt = quant::UniformQuantizedPerAxisType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx(), 8),
+                                                      Float32Type::get(ctx()), q.scales, zps, 0, -128, 127);
+    Value w = b.create<arith::ConstantOp>(loc, q.values);
+    w = b.create<quant::StorageCastOp>(loc, llvm::cast<RankedTensorType>(q.values.getType()).clone(wt), w);
+    if (!bias)
+      return {w, Value()};
+    double sIn = llvm::cast<quant::UniformQuantizedType>(inType).getScale();
+    auto bc = llvm::cast<DenseElementsAttr>(bias.getDefiningOp<arith::ConstantOp>().getValue());
+    SmallVector<APInt> vals;
+    int64_t c = 0;
+    for (const APFloat &x : bc.getValues<APFloat>()) {
+      double r = std::round(x.convertToDouble() / (sIn * q.scales[c++]));
+      vals.push_back(APInt(32, (uint64_t)(int64_t)std::min(2147483647.0, std::max(-2147483648.0, r)), true));
+    }
+    auto bt = RankedTensorType::get(bc.getType().getShape(), IntegerType::get(ctx(), 32));
+    return {w, b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(bt, vals))};
+  }
+  static bool isConstantF32(Value v) {
+    auto c = v ? v.getDefiningOp<arith::ConstantOp>() : nullptr;
+    return c && llvm::isa<DenseElementsAttr>(c.getValue()) && elemOf(v).isF32();
+  }
+  Value quantize(Operation *op);
+};
+
+/// The quantized version of `op` (created before it), or null when it stays float.
+Value Quantizer::quantize(Operation *op) {
+  if (op->getNumResults() != 1 || !elemOf(op->getResult(0)).isF32())
+    return {};
+  Value r = op->getResult(0);
+  Location loc = op->getLoc();
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](nn::Conv2DOp c) -> Value {
+        if (!isConstantF32(c.getWeight()) || (c.getBias() && !isConstantF32(c.getBias())))
+          return {};
+        Value x = quantOf(c.getInput());
+        auto [w, bias] = layerConstants(loc, c.getWeight(), c.getBias(), elemOf(x));
+        Type out = typeFor(r);
+        auto [lo, hi] = storageClamp(c.getActMin(), c.getActMax(), out);
+        return b.create<nn::Conv2DOp>(loc, withElem(r, out), x, w, bias, c.getStridesAttr(), c.getDilationsAttr(),
+                                      c.getPadsAttr(), c.getGroupsAttr(), lo, hi);
+      })
+      .Case([&](nn::FullyConnectedOp f) -> Value {
+        if (!isConstantF32(f.getWeight()) || (f.getBias() && !isConstantF32(f.getBias())))
+          return {};
+        Value x = quantOf(f.getInput());
+        auto [w, bias] = layerConstants(loc, f.getWeight(), f.getBias(), elemOf(x));
+        Type out = typeFor(r);
+        auto [lo, hi] = storageClamp(f.getActMin(), f.getActMax(), out);
+        return b.create<nn::FullyConnectedOp>(loc, withElem(r, out), x, w, bias, lo, hi);
+      })
+      .Case([&](nn::BinaryOp a) -> Value {
+        if (a.getKind() != nn::BinaryKind::add || a.getLhs().getType() != r.getType() ||
+            a.getRhs().getType() != r.getType())
+          return {};
+        Value l = quantOf(a.getLhs()), rr = quantOf(a.getRhs());
+        Type out = typeFor(r);
+        auto [lo, hi] = storageClamp(a.getActMin(), a.getActMax(), out);
+        return b.create<nn::BinaryOp>(loc, withElem(r, out), a.getKindAttr(), l, rr, lo, hi);
+      })
+      .Case([&](nn::Pool2DOp p) -> Value {
+        if (p.getKind() == nn::PoolKind::avg && p.getCountIncludePad() &&
+            llvm::any_of(p.getPads(), [](int64_t v) { return v != 0; }))
+          return {};
+        Value x = quantOf(p.getInput());
+        return b.create<nn::Pool2DOp>(loc, withElem(r, elemOf(x)), p.getKindAttr(), x, p.getKernelAttr(),
+                                      p.getStridesAttr(), p.getDilationsAttr(), p.getPadsAttr(),
+                                      p.getCountIncludePadAttr());
+      })
+      .Case([&](nn::ReduceOp red) -> Value {
+        auto axes = red.getAxes();
+        int64_t rank = llvm::cast<RankedTensorType>(red.getInput().getType()).getRank();
+        bool trailing = !axes.empty() && axes.back() == rank - 1;
+        for (size_t i = 1; i < axes.size(); ++i)
+          trailing &= axes[i] == axes[i - 1] + 1;
+        if (red.getKind() != nn::ReduceKind::mean || !trailing)
+          return {};
+        Value x = quantOf(red.getInput());
+        return b.create<nn::ReduceOp>(loc, withElem(r, elemOf(x)), red.getKindAttr(), x, red.getAxesAttr());
+      })
+      .Case([&](nn::ReshapeOp s) -> Value {
+        Value x = quantOf(s.getInput());
+        return b.create<nn::ReshapeOp>(loc, withElem(r, elemOf(x)), x);
+      })
+      .Case([&](nn::TransposeOp t) -> Value {
+        Value x = quantOf(t.getInput());
+        return b.create<nn::TransposeOp>(loc, withElem(r, elemOf(x)), x, t.getPermAttr());
+      })
+      .Case([&](nn::SoftmaxOp s) -> Value {
+        int64_t rank = llvm::cast<RankedTensorType>(r.getType()).getRank();
+        if (s.getLog() || s.getAxis() != rank - 1)
+          return {};
+        Value x = quantOf(s.getInput());
+        Type out = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx(), 8),
+                                                    Float32Type::get(ctx()), 1.0 / 256, -128, -128, 127);
+        return b.create<nn::SoftmaxOp>(loc, withElem(r, out), x, s.getAxisAttr(), s.getLogAttr());
+      })
+      .Default([](Operation *) { return Value(); });
+}
+
+void Quantizer::run(bool int8IO) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : fn.front())
+    ops.push_back(&op);
+  for (Operation *op : ops) {
+    if (llvm::isa<arith::ConstantOp>(op))
+      continue;
+    b.setInsertionPoint(op);
+    if (auto ret = llvm::dyn_cast<func::ReturnOp>(op)) {
+      for (OpOperand &o : ret->getOpOperands()) {
+        Value v = o.get();
+        if (int8IO) {
+          Value q = quantOf(v);
+          o.set(b.create<quant::StorageCastOp>(ret.getLoc(), withElem(v, IntegerType::get(ctx(), 8)), q));
+        } else {
+          o.set(floatOf(v));
+        }
+      }
+      continue;
+    }
+    if (Value q = quantize(op)) {
+      if (auto id = op->getAttr("emlc.ptq_id"))
+        q.getDefiningOp()->setAttr("emlc.ptq_id", id);
+      quantized[op->getResult(0)] = q;
+      replaced.insert(op);
+      continue;
+    }
+    for (OpOperand &o : op->getOpOperands())
+      o.set(floatOf(o.get()));
+  }
+  if (int8IO) {
+    // Inputs arrive as int8 storage of the calibrated input grid.
+    b.setInsertionPointToStart(&fn.front());
+    for (BlockArgument a : fn.getArguments()) {
+      if (!elemOf(a).isF32())
+        continue;
+      Value q = quantOf(a);
+      Operation *qcast = q.getDefiningOp();
+      a.setType(withElem(a, IntegerType::get(ctx(), 8)));
+      b.setInsertionPointAfter(qcast);
+      Value s = b.create<quant::StorageCastOp>(a.getLoc(), q.getType(), a);
+      Value f = b.create<quant::DequantizeCastOp>(a.getLoc(), withElem(a, b.getF32Type()), s);
+      q.replaceAllUsesWith(s);
+      qcast->erase();
+      a.replaceUsesWithIf(f, [&](OpOperand &u) { return u.getOwner() != s.getDefiningOp(); });
+      quantized[a] = s;
+    }
+    auto ret = llvm::cast<func::ReturnOp>(fn.front().getTerminator());
+    fn.setType(FunctionType::get(ctx(), fn.front().getArgumentTypes(), ret.getOperandTypes()));
+  }
+  for (Operation *op : llvm::reverse(ops))
+    if (replaced.contains(op) && op->use_empty())
+      op->erase();
+  // Float values nobody reads any more (a dequantized copy replaced them).
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(fn.front())))
+    if (!op.hasTrait<OpTrait::IsTerminator>() && op.use_empty() &&
+        (llvm::isa<arith::ConstantOp, quant::QuantizeCastOp, quant::DequantizeCastOp>(op)))
+      op.erase();
+}
+
+/// The grid of an int8 storage value at the int8 boundary: the quantized type
+/// its quant.scast converts from or to.
+quant::UniformQuantizedType gridOfStorage(Value v) {
+  Operation *cast = v.getDefiningOp<quant::StorageCastOp>();
+  if (!cast)
+    for (Operation *u : v.getUsers())
+      if (llvm::isa<quant::StorageCastOp>(u))
+        cast = u;
+  Value q = cast->getOperand(0) == v ? cast->getResult(0) : cast->getOperand(0);
+  return llvm::cast<quant::UniformQuantizedType>(llvm::cast<ShapedType>(q.getType()).getElementType());
+}
+
+bool fail(PTQResult &r, const std::string &msg) {
+  r.error = msg;
+  return false;
+}
+} // namespace
+
+bool loadCalibrationSet(const std::string &path, MLIRContext &ctx, const std::vector<int64_t> &shape,
+                        std::vector<Tensor> &batches, std::string &error) {
+  std::vector<std::string> files;
+  if (llvm::sys::fs::is_directory(path)) {
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec)) {
+      StringRef ext = llvm::sys::path::extension(it->path());
+      if (ext == ".npy" || ext == ".pb")
+        files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      error = "calibration folder '" + path + "' has no .npy or .pb files";
+      return false;
+    }
+  } else if (llvm::sys::fs::exists(path)) {
+    files.push_back(path);
+  } else {
+    error = "calibration data '" + path + "' not found";
+    return false;
+  }
+  int64_t perRun = numel(shape);
+  std::vector<float> stream;
+  int64_t perSample = -1;
+  for (const std::string &f : files) {
+    std::vector<float> v;
+    std::vector<int64_t> s;
+    if (StringRef(f).ends_with(".npy")) {
+      if (!readNpy(f, v, s, error))
+        return false;
+      // A single .npy holds samples along axis 0; a folder's files one each.
+      if (files.size() == 1 && !s.empty() && s[0] > 0 && numel(s) != perRun)
+        s = {s[0], numel(s) / s[0]};
+    } else {
+      DenseElementsAttr a;
+      if (!readTensorFile(f, ctx, a, error))
+        return false;
+      if (!llvm::isa<FloatType>(a.getElementType())) {
+        error = "'" + f + "' is not a float tensor";
+        return false;
+      }
+      for (const APFloat &x : a.getValues<APFloat>())
+        v.push_back((float)x.convertToDouble());
+      s.assign(a.getType().getShape().begin(), a.getType().getShape().end());
+    }
+    int64_t one = files.size() == 1 && s.size() >= 2 ? numel(s) / s[0] : numel(s);
+    if (perSample >= 0 && one != perSample) {
+      error = "calibration files differ in size ('" + f + "')";
+      return false;
+    }
+    perSample = one;
+    stream.insert(stream.end(), v.begin(), v.end());
+  }
+  if (perSample <= 0 || perRun % perSample != 0) {
+    error = "calibration samples have " + std::to_string(perSample) + " values each, but the model input takes " +
+            std::to_string(perRun) + " per run (its shape fixed with --shape must hold whole samples)";
+    return false;
+  }
+  for (size_t at = 0; at + perRun <= stream.size(); at += perRun) {
+    Tensor t;
+    t.shape = shape;
+    t.data.assign(stream.begin() + at, stream.begin() + at + perRun);
+    batches.push_back(std::move(t));
+  }
+  if (batches.empty()) {
+    error = "calibration data holds fewer values than one model input";
+    return false;
+  }
+  return true;
+}
+
+bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  if (!fn)
+    return fail(res, "no main function");
+  if (fn.getNumArguments() != 1 || !llvm::cast<ShapedType>(fn.getArgument(0).getType()).getElementType().isF32())
+    return fail(res, "--quantize=int8 needs a float model with one float32 input (this one has " +
+                         std::to_string(fn.getNumArguments()) + " inputs)");
+  if (opts.method != "minmax" && opts.method != "percentile")
+    return fail(res, "unknown calibration method '" + opts.method + "' (minmax or percentile)");
+  std::vector<Tensor> batches;
+  auto inShape = llvm::cast<ShapedType>(fn.getArgument(0).getType()).getShape();
+  if (!loadCalibrationSet(opts.calibrationPath, *module.getContext(),
+                          std::vector<int64_t>(inShape.begin(), inShape.end()), batches, res.error))
+    return false;
+  res.samples = (int64_t)batches.size();
+  int64_t id = 0;
+  fn.walk([&](Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "nn")
+      op->setAttr("emlc.ptq_id", IntegerAttr::get(IntegerType::get(fn.getContext(), 64), id++));
+  });
+
+  // 1. Ranges of the graph input and every op result (two passes for percentiles).
+  DenseMap<Value, Range> ranges;
+  Interpreter interp(fn);
+  auto pass = [&](const std::string &what, bool histogram) {
+    for (size_t i = 0; i < batches.size(); ++i) {
+      std::vector<Tensor> outs;
+      Range &in = ranges[fn.getArgument(0)];
+      histogram ? observeHistogram(in, batches[i]) : observeMinMax(in, batches[i]);
+      bool ok = interp.run({batches[i]}, outs, res.error, [&](Operation *op, unsigned r, const Tensor &t) {
+        Range &rg = ranges[op->getResult(r)];
+        histogram ? observeHistogram(rg, t) : observeMinMax(rg, t);
+      });
+      if (!ok)
+        return false;
+      if (opts.progress)
+        opts.progress(what, (int64_t)i + 1, (int64_t)batches.size());
+    }
+    return true;
+  };
+  if (!pass("calibrating (min/max)", false))
+    return fail(res, "calibration: " + res.error);
+  if (opts.method == "percentile") {
+    if (!pass("calibrating (histograms)", true))
+      return fail(res, "calibration: " + res.error);
+    for (auto &kv : ranges)
+      clipToPercentile(kv.second, opts.percentile);
+  }
+
+  // 2. The quantized graph (the float one kept aside for the comparison).
+  OwningOpRef<func::FuncOp> reference(fn.clone());
+  Quantizer(fn, ranges).run(opts.int8IO);
+
+  // 3. SQNR per layer and per output, against the float graph.
+  Interpreter ref(*reference), quantized(fn);
+  std::map<int64_t, std::pair<double, double>> layer; // id -> (signal, noise)
+  std::vector<std::pair<double, double>> output;
+  int64_t runs = std::min<int64_t>((int64_t)batches.size(), 64);
+  for (int64_t i = 0; i < runs; ++i) {
+    std::map<int64_t, Tensor> want;
+    std::vector<Tensor> wantOut, gotOut;
+    auto idOf = [](Operation *op) {
+      auto a = op->getAttrOfType<IntegerAttr>("emlc.ptq_id");
+      return a ? a.getInt() : -1;
+    };
+    bool ok = ref.run({batches[i]}, wantOut, res.error, [&](Operation *op, unsigned, const Tensor &t) {
+      if (idOf(op) >= 0)
+        want[idOf(op)] = t;
+    });
+    Tensor input = batches[i];
+    if (ok && opts.int8IO) { // the quantized graph takes the input's integers
+      auto q = gridOfStorage(fn.getArgument(0));
+      for (float &v : input.data)
+        v = (float)std::min(127.0, std::max(-128.0, std::round(v / q.getScale()) + q.getZeroPoint()));
+    }
+    ok = ok && quantized.run({input}, gotOut, res.error, [&](Operation *op, unsigned, const Tensor &t) {
+      auto it = want.find(idOf(op));
+      if (it == want.end() || it->second.size() != t.size())
+        return;
+      auto &[signal, noise] = layer[it->first];
+      for (int64_t k = 0; k < t.size(); ++k) {
+        double f = it->second.data[k], d = f - t.data[k];
+        signal += f * f, noise += d * d;
+      }
+    });
+    if (!ok)
+      return fail(res, "measuring the quantized model: " + res.error);
+    output.resize(wantOut.size());
+    auto ret = llvm::cast<func::ReturnOp>(fn.front().getTerminator());
+    for (size_t o = 0; o < wantOut.size(); ++o) {
+      std::optional<quant::UniformQuantizedType> q;
+      if (opts.int8IO) // integers out: compare their real values
+        q = gridOfStorage(ret.getOperand(o));
+      for (int64_t k = 0; k < wantOut[o].size(); ++k) {
+        double g = q ? (gotOut[o].data[k] - q->getZeroPoint()) * q->getScale() : gotOut[o].data[k];
+        double f = wantOut[o].data[k], d = f - g;
+        output[o].first += f * f, output[o].second += d * d;
+      }
+    }
+    if (opts.progress)
+      opts.progress("measuring SQNR", i + 1, runs);
+  }
+  auto sqnr = [](double signal, double noise) {
+    return noise > 0 ? std::min(200.0, 10.0 * std::log10(signal / noise)) : 200.0;
+  };
+  fn.walk([&](Operation *op) {
+    if (auto a = op->getAttrOfType<IntegerAttr>("emlc.ptq_id")) {
+      if (auto it = layer.find(a.getInt()); it != layer.end())
+        op->setAttr("emlc.sqnr", FloatAttr::get(Float64Type::get(op->getContext()),
+                                                sqnr(it->second.first, it->second.second)));
+      op->removeAttr("emlc.ptq_id");
+    }
+  });
+  for (auto &[signal, noise] : output)
+    res.outputSQNR.push_back(sqnr(signal, noise));
+  return true;
+}
+
+} // namespace emlc
