@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Host latency benchmark (not a test): for each float and int8 model in ../shared/models,
 the median time per inference of emlc's emitted C (gcc -O2, --target x86-64,
-after warm-up) and, when onnxruntime-node is installed in bench/
+after warm-up), also for the float models quantized by emlc (--quantize=int8,
+calibrated on their own input plus perturbed copies; the digits CNNs on their
+calibration set), and, when onnxruntime-node is installed in bench/
 (`npm install onnxruntime-node --onnxruntime-node-install=skip`), ONNX
 Runtime's single-thread median on the same input, with the ratio.
 
@@ -17,13 +19,18 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from emlc_testlib import build, compile_model, dataset, input_names, run, shape_args  # noqa: E402
+from emlc_testlib import build, compile_model, dataset, input_names, perturbed_calibration, run, shape_args  # noqa: E402
 
 MODELS = ["mlperftiny-ic-resnet8-fp32", "mlperftiny-kws-dscnn-fp32-int8weights",
           "mlperftiny-vww-mobilenetv1-0.25-fp32", "mlperftiny-ad-fc-autoencoder-fp32", "mnist-8",
           "digits-cnn-fp32-op13", "digits-cnn-fp32-bn-op13", "onnx2c-atmega-mnist-14x14", "tflm-hello-world-sine",
           "mlperftiny-ic-resnet8-int8-qdq", "mlperftiny-kws-dscnn-int8-qdq", "mlperftiny-vww-mobilenetv1-0.25-int8-qdq",
-          "mlperftiny-ad-fc-autoencoder-int8-qdq", "mlperftiny-sww-dscnn-int8-qdq"]
+          "mlperftiny-ad-fc-autoencoder-int8-qdq", "mlperftiny-sww-dscnn-int8-qdq", "mlperftiny-ic-resnet8-int8-qop",
+          "mlperftiny-kws-dscnn-int8-qop", "mlperftiny-vww-mobilenetv1-0.25-int8-qop",
+          "mlperftiny-ad-fc-autoencoder-int8-qop", "digits-cnn-int8-qdq-torch"]
+# Float models also measured after emlc's own post-training quantization.
+PTQ = ["mlperftiny-ic-resnet8-fp32", "mlperftiny-kws-dscnn-fp32-int8weights", "mlperftiny-vww-mobilenetv1-0.25-fp32",
+       "mlperftiny-ad-fc-autoencoder-fp32", "digits-cnn-fp32-op13"]
 
 
 def ort_latency(model, names, inputs, work, repeat):
@@ -51,27 +58,39 @@ def main():
     args = ap.parse_args()
     shared = os.path.join(ROOT, "..", "shared", "models")
     rows = []
-    print(f"{'model':<40} {'emlc C (us)':>12} {'ORT 1-thread (us)':>18} {'emlc/ORT':>9}")
-    for m in MODELS:
+    print(f"{'model':<56} {'emlc C (us)':>12} {'ORT 1-thread (us)':>18} {'emlc/ORT':>9}")
+    digits_calib = os.path.join(ROOT, "..", "shared", "data", "digits", "calib_x.npy")
+    for m, quantize in [(m, False) for m in MODELS] + [(m, True) for m in PTQ]:
         d = os.path.join(shared, m)
         if not os.path.isdir(d):
             continue
         model = os.path.join(d, "model.onnx")
         names = input_names(model)
         ins, want = dataset(os.path.join(d, "test_data_set_0"))
-        shapes = shape_args(names, ins)
+        label = m + (" (emlc int8 PTQ)" if quantize else "")
         with tempfile.TemporaryDirectory() as w:
+            extra = shape_args(names, ins)
+            if quantize:
+                if m.startswith("digits"):  # its data set holds single samples: batch 1
+                    ins = [ins[0][:1]]
+                    want = [want[0][:1]]
+                    extra = shape_args(names, ins) + ["--calibration", digits_calib]
+                else:
+                    perturbed_calibration(ins[0], os.path.join(w, "calib.npy"))
+                    extra += ["--calibration", os.path.join(w, "calib.npy")]
+                extra.append("--quantize=int8")
             try:
-                compile_model(args.emlc, model, w, target=args.target, extra=shapes)
+                compile_model(args.emlc, model, w, target=args.target, extra=extra)
             except Exception as e:  # not supported yet: say so, keep going
-                print(f"{m:<40} not compiled: {str(e)[:60]}")
+                print(f"{label:<56} not compiled: {str(e)[:60]}")
                 continue
             exe = build(w, opt="-O2")
             _, us = run(exe, ins, want, w, repeat=args.repeat)
             ort = ort_latency(model, names, ins, w, args.repeat)
         ratio = f"{us / ort:.2f}" if ort else "-"
-        print(f"{m:<40} {us:>12.1f} {ort if ort else '-':>18} {ratio:>9}")
-        rows.append({"model": m, "emlc_us": us, "ort_us": ort})
+        print(f"{label:<56} {us:>12.1f} {ort if ort else '-':>18} {ratio:>9}")
+        rows.append({"model": m, "variant": "emlc int8 PTQ" if quantize else "as exported", "emlc_us": us,
+                     "ort_us": ort})
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"benchmark": "host-latency", "target": args.target, "rows": rows}, f, indent=2)

@@ -122,3 +122,15 @@ def dataset(folder):
         fs = [f for f in os.listdir(folder) if f.startswith(prefix) and f.endswith(".pb")]
         return [load_pb(os.path.join(folder, f)) for f in sorted(fs, key=lambda s: int(s[len(prefix):-3]))]
     return files("input_"), files("output_")
+
+
+def perturbed_calibration(x, path, copies=31, seed=7):
+    """Writes a calibration .npy for a model without a data set: its input x
+    plus `copies` perturbed versions (gain 0.8-1.2, noise 10% of x's spread),
+    stacked on axis 0 (x keeps its batch axis of 1)."""
+    rng = np.random.default_rng(seed)
+    x = x.astype(np.float32)
+    spread = float(np.std(x)) or 1.0
+    batch = [x] + [x * rng.uniform(0.8, 1.2) + rng.normal(0, 0.1 * spread, x.shape).astype(np.float32)
+                   for _ in range(copies)]
+    np.save(path, np.concatenate(batch, axis=0).astype(np.float32))

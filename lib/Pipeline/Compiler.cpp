@@ -17,6 +17,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include <onnx/onnx_pb.h>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -240,6 +241,17 @@ CompileResult compileModel(const CompileOptions &opts) {
   ReportInputs ri{opts.modelPath, opts.target, opts.name,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
   llvm::json::Value report = buildReport(module, ri);
+  if (opts.quantize == "int8") {
+    llvm::json::Array sq;
+    for (double d : r.outputSQNR)
+      sq.push_back(std::round(d * 100) / 100);
+    (*report.getAsObject())["quantization"] =
+        llvm::json::Object{{"mode", "int8 post-training"},
+                           {"calibration_method", opts.calibrationMethod},
+                           {"calibration_runs", r.calibrationRuns},
+                           {"io", opts.int8IO ? "int8" : "float"},
+                           {"output_sqnr_db", std::move(sq)}};
+  }
   const llvm::json::Object *totals = report.getAsObject()->getObject("totals");
   r.weightBytes = *totals->getInteger("weight_bytes");
   r.arenaLowerBound = *totals->getInteger("arena_lower_bound_bytes");

@@ -15,7 +15,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from emlc_testlib import Failure, build, compile_model, dataset, run  # noqa: E402
+from emlc_testlib import Failure, build, compile_model, dataset, perturbed_calibration, run  # noqa: E402
 
 
 def sqnr(ref, got):
@@ -36,15 +36,10 @@ def main():
         return 77
     sets = sorted(d for d in os.listdir(args.model_dir) if d.startswith("test_data_set_"))
     ins0, _ = dataset(os.path.join(args.model_dir, sets[0]))
-    x = ins0[0].astype(np.float32)
-    rng = np.random.default_rng(7)
-    spread = float(np.std(x)) or 1.0
-    copies = [x] + [x * rng.uniform(0.8, 1.2) + rng.normal(0, 0.1 * spread, x.shape).astype(np.float32)
-                    for _ in range(args.copies)]
     name = os.path.basename(os.path.normpath(args.model_dir))
     with tempfile.TemporaryDirectory() as d:
         calib = os.path.join(d, "calib.npy")
-        np.save(calib, np.concatenate(copies, axis=0).astype(np.float32))
+        perturbed_calibration(ins0[0], calib, args.copies)
         report = os.path.join(d, "report.json")
         try:
             compile_model(args.emlc, os.path.join(args.model_dir, "model.onnx"), d,
@@ -66,7 +61,7 @@ def main():
             print(f"FAIL {name}: {f.stage}: {f.message}")
             return 1
     ok = min(results) >= args.min_sqnr
-    print(f"{'ok  ' if ok else 'FAIL'} {name} int8 ({args.method}, {len(copies)} calibration inputs): output SQNR "
+    print(f"{'ok  ' if ok else 'FAIL'} {name} int8 ({args.method}, {args.copies + 1} calibration inputs): output SQNR "
           f"vs float reference {', '.join(f'{r:.1f}' for r in results)} dB over {len(sets)} data sets "
           f"(limit {args.min_sqnr}); {len(measured)} layers with SQNR in the report, lowest {worst:.1f} dB")
     return 0 if ok else 1
