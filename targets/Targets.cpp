@@ -21,11 +21,25 @@ const std::vector<TargetInfo> &allTargets() {
       {"cortex-m7", "Arm Cortex-M7 (portable kernels for now)", {"generic"}, ""},
       {"cortex-m33", "Arm Cortex-M33 (portable kernels for now)", {"generic"}, ""},
       {"cortex-m55", "Arm Cortex-M55 (portable kernels for now)", {"generic"}, ""},
-      {"rv32imc", "RISC-V RV32IMC (portable kernels for now)", {"generic"}, ""},
-      {"rv32imac", "RISC-V RV32IMAC (portable kernels for now)", {"generic"}, ""},
-      {"rv32imafc", "RISC-V RV32IMAFC (portable kernels for now)", {"generic"}, ""},
+      {"rv32imc", "RISC-V RV32IMC (portable kernels for now)", {"generic"}, "", "rv32"},
+      {"rv32imac", "RISC-V RV32IMAC (portable kernels for now)", {"generic"}, "", "rv32"},
+      {"rv32imafc", "RISC-V RV32IMAFC (portable kernels for now)", {"generic"}, "", "rv32"},
   };
   return targets;
+}
+
+long kernelCodeBytes(const std::string &kernel, const std::string &isa) {
+  struct Entry {
+    const char *name;
+    long thumbv7em, rv32;
+  };
+  static const Entry table[] = {
+#include "targets/generic/kernel_sizes.inc"
+  };
+  for (const Entry &e : table)
+    if (kernel == e.name)
+      return isa == "rv32" ? e.rv32 : e.thumbv7em;
+  return -1;
 }
 
 const TargetInfo *lookupTarget(const std::string &name) {

@@ -8,9 +8,11 @@
 #include "emlc/Emit/Report.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "emlc/Transforms/ArenaLiveness.h"
+#include "targets/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallSet.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -92,6 +94,10 @@ int64_t arenaLowerBound(ModuleOp module) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
   return fn ? lowerBound(ArenaLiveness(fn)) : 0;
 }
+
+/// Fitted on emitted models compiled with clang -Os for Cortex-M4 and RV32:
+/// the run function's frame, and the argument set-up of one kernel call.
+constexpr int64_t kRunFunctionBytes = 64, kBytesPerCall = 40;
 
 llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
@@ -180,6 +186,18 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   llvm::json::Array kernels;
   for (auto &k : kernelNames)
     kernels.push_back(k);
+  // Code size estimate (docs/REPORT.md): measured kernel sizes, the constant
+  // tables the calls pass (emitted once each), and the calls themselves.
+  const TargetInfo *target = lookupTarget(in.target);
+  std::string isa = target ? target->codeIsa : "thumbv7em";
+  int64_t code = kRunFunctionBytes + kBytesPerCall * (int64_t)g.calls.size();
+  for (auto &k : kernelNames)
+    code += std::max<long>(kernelCodeBytes(k, isa), 0);
+  llvm::DenseSet<Attribute> tables;
+  for (kernel::CallOp c : g.calls)
+    for (Attribute a : c.getArgs())
+      if (llvm::isa<DenseI32ArrayAttr, DenseF32ArrayAttr>(a) && tables.insert(a).second)
+        code += 4 * std::max<int64_t>(llvm::cast<DenseArrayAttr>(a).size(), 1);
   return llvm::json::Object{
       {"schema", "emlc-report"},
       {"version", 1},
@@ -193,6 +211,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
                                     {"weight_bytes", weightBytes},
                                     {"macs", macs},
                                     {"kernel_calls", (int64_t)g.calls.size()},
+                                    {"code_bytes_estimate", code},
+                                    {"code_isa", isa},
                                     {"kernels", std::move(kernels)}}},
       {"inputs", std::move(inputs)},
       {"outputs", std::move(outputs)},

@@ -256,6 +256,7 @@ CompileResult compileModel(const CompileOptions &opts) {
   r.weightBytes = *totals->getInteger("weight_bytes");
   r.arenaLowerBound = *totals->getInteger("arena_lower_bound_bytes");
   r.macs = *totals->getInteger("macs");
+  r.codeBytes = *totals->getInteger("code_bytes_estimate");
   llvm::raw_string_ostream os(r.reportJson);
   os << llvm::formatv("{0:2}", report) << "\n";
   os.flush();

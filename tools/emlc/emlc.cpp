@@ -149,8 +149,9 @@ int runCompile(const CompileArgs &a) {
   fmt::print("emlc: compiled {} for {} -> {}/{}.h ({} files)\n", model, target, out, name, r.files.size());
   fmt::print("  arena (RAM):      {:>9} bytes (schedule-independent lower bound {} bytes)\n", r.arenaBytes,
              r.arenaLowerBound);
-  fmt::print("  weights (flash):  {:>9} bytes\n  MACs:             {:>9}\n  kernels:          {:>9} ({})\n",
-             r.weightBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
+  fmt::print("  weights (flash):  {:>9} bytes\n  code (flash):     {:>9} bytes (estimate at -Os)\n"
+             "  MACs:             {:>9}\n  kernels:          {:>9} ({})\n",
+             r.weightBytes, r.codeBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
   if (!a.quantize.empty()) {
     fmt::print("  quantized:        int8, {} calibration runs ({}), output SQNR vs float:", r.calibrationRuns,
                a.calibrationMethod);
