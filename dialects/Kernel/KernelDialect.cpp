@@ -21,6 +21,12 @@ void KernelDialect::initialize() {
 
 LogicalResult ViewOp::verify() {
   auto s = getSource().getType(), r = getResult().getType();
+  if (getOffset()) {
+    if (*getOffset() < 0 || *getOffset() + bufferBytes(r) > bufferBytes(s))
+      return emitOpError("slice [") << *getOffset() << ", " << *getOffset() + bufferBytes(r)
+                                    << ") is outside the source's " << bufferBytes(s) << " bytes";
+    return success();
+  }
   if (s.getNumElements() != r.getNumElements() || s.getElementType() != r.getElementType())
     return emitOpError("must keep the element type and count");
   return success();

@@ -40,13 +40,17 @@ def Kernel_AllocOp : Kernel_Op<"alloc"> {
 }
 
 def Kernel_ViewOp : Kernel_Op<"view", [Pure, DeclareOpInterfaceMethods<ViewLikeOpInterface>]> {
-  let summary = "the same bytes under another shape (reshape-like ops: no copy)";
+  let summary = "the same bytes under another shape, or a contiguous slice of them";
   let description = [{
+    Without `offset`: all the bytes, another shape (reshape-like ops: no copy).
+    With `offset` (bytes): the contiguous part of the source starting there,
+    e.g. a producer writing straight into its slice of a Concat's output.
     ```mlir
     %v = kernel.view %b : memref<1x8x1x1xf32> to memref<1x8xf32>
+    %s = kernel.view %b {offset = 16 : i64} : memref<1x8x1x1xf32> to memref<1x4x1x1xf32>
     ```
   }];
-  let arguments = (ins AnyStaticShapeMemRef:$source);
+  let arguments = (ins AnyStaticShapeMemRef:$source, OptionalAttr<I64Attr>:$offset);
   let results = (outs AnyStaticShapeMemRef:$result);
   let assemblyFormat = "$source attr-dict `:` type($source) `to` type($result)";
   let hasVerifier = 1;

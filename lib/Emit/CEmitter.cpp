@@ -250,6 +250,12 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
                              std::to_string(a.getOffset().value_or(0)) + "))";
     } else if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
       std::string source = exprs.lookup(v.getSource()); // copy: inserting may rehash the map
+      if (auto off = v.getOffset(); off && *off) {
+        std::string t = cType(v.getType().getElementType());
+        bool isConst = source.rfind("((const ", 0) == 0;
+        source = "((" + std::string(isConst ? "const " : "") + t + " *)((" + (isConst ? "const " : "") +
+                 "uint8_t *)" + source + " + " + std::to_string(*off) + "))";
+      }
       exprs[v.getResult()] = source;
     } else if (auto c = llvm::dyn_cast<kernel::CallOp>(op)) {
       std::string callee = c.getCallee().str();

@@ -134,7 +134,10 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
                            {"bytes", kernel::bufferBytes(t)}};
       if (auto a = g.allocOf(v)) {
         o["buffer"] = "arena";
-        o["offset"] = g.allocs[*a].getOffset().value_or(0);
+        int64_t inside = 0; // a slice view (a Concat input written in place) starts inside its alloc
+        for (auto view = v.getDefiningOp<kernel::ViewOp>(); view; view = view.getSource().getDefiningOp<kernel::ViewOp>())
+          inside += view.getOffset().value_or(0);
+        o["offset"] = g.allocs[*a].getOffset().value_or(0) + inside;
         o["first"] = g.first[*a];
         o["last"] = g.last[*a];
       } else {

@@ -26,6 +26,7 @@ void buildONNXToNNPipeline(OpPassManager &pm) {
 }
 
 void buildNNToKernelPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createScheduleForMemory());
   ConvertNNToKernelOptions k;
   k.target = options.target;
   pm.addPass(createConvertNNToKernel(k));

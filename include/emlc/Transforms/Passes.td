@@ -24,6 +24,18 @@ def FoldBatchNorm : Pass<"emlc-fold-batchnorm", "mlir::func::FuncOp"> {
   let dependentDialects = ["::emlc::nn::NNDialect"];
 }
 
+def ScheduleForMemory : Pass<"emlc-schedule-for-memory", "mlir::func::FuncOp"> {
+  let summary = "Order independent nn ops (branches) to lower the peak of live tensor bytes";
+  let description = [{
+    A list scheduler over the dataflow graph: among the ops whose operands
+    are ready it runs the one that adds the fewest live bytes (its results
+    minus the operands it is the last reader of), ties by the original order.
+    Reshape-like results alias their input. The new order replaces the old
+    one only when its simulated peak is lower.
+  }];
+  let dependentDialects = ["::emlc::nn::NNDialect"];
+}
+
 def PlanMemory : Pass<"emlc-plan-memory", "mlir::ModuleOp"> {
   let summary = "Place every kernel.alloc in one static arena";
   let description = [{

@@ -39,6 +39,9 @@ Type storageOf(Type t) {
   return t;
 }
 
+SmallVector<int64_t> shapeOf(Value v) { return SmallVector<int64_t>(llvm::cast<ShapedType>(v.getType()).getShape()); }
+Type elemOf(Value v) { return llvm::cast<ShapedType>(v.getType()).getElementType(); }
+
 /// "f32", "i32", "i64", ... as used in kernel names (quantized: its storage).
 std::string typeSuffix(Type t) {
   t = storageOf(t);
@@ -146,6 +149,9 @@ private:
   func::FuncOp fn;
   DenseMap<Value, Value> buffers;
   DenseMap<Value, unsigned> outputSlot; ///< returned value -> output argument index
+  /// Concat inputs written straight into their slice of the output:
+  /// input -> (concat output, byte offset).
+  DenseMap<Value, std::pair<Value, int64_t>> concatSlot;
   unsigned numInputs = 0;
   unsigned globalCount = 0;
 
@@ -214,8 +220,15 @@ private:
     buffers[tensor] = v;
     return v;
   }
-  /// A fresh buffer for a result: the output argument if the graph returns it.
+  /// A fresh buffer for a result: the output argument if the graph returns
+  /// it, its slice of a Concat output if it is placed there.
   Value result(Value tensor, Location loc) {
+    if (auto it = concatSlot.find(tensor); it != concatSlot.end()) {
+      auto [whole, offset] = it->second;
+      auto found = buffers.find(whole);
+      Value base = found != buffers.end() ? found->second : result(whole, loc);
+      return buffers[tensor] = b.create<kernel::ViewOp>(loc, memrefFor(tensor), base, b.getI64IntegerAttr(offset));
+    }
     Value buf;
     if (auto it = outputSlot.find(tensor); it != outputSlot.end())
       buf = fn.getArgument(numInputs + it->second);
@@ -270,8 +283,6 @@ LogicalResult Lowering::lowerStridedCopy(Location loc, Value in, Value out, Arra
 
 LogicalResult Lowering::lower(Operation *op) {
   Location loc = op->getLoc();
-  auto shapeOf = [](Value v) { return SmallVector<int64_t>(llvm::cast<ShapedType>(v.getType()).getShape()); };
-  auto elemOf = [](Value v) { return llvm::cast<ShapedType>(v.getType()).getElementType(); };
   auto needF32 = [&](Value v) -> LogicalResult {
     if (!elemOf(v).isF32())
       return op->emitError("element type ") << elemOf(v) << " is not supported by this kernel (float32 only)";
@@ -633,12 +644,14 @@ LogicalResult Lowering::lower(Operation *op) {
         auto y = shapeOf(c.getOutput());
         int64_t axis = c.getAxis(), eb = kernel::elementBytes(storageOf(elemOf(c.getOutput())));
         int64_t outer = product(y, 0, axis), inner = product(y, axis + 1) * eb;
-        Value out = result(c.getOutput(), loc);
+        auto found = buffers.find(c.getOutput()); // created by a producer writing into its slice
+        Value out = found != buffers.end() ? found->second : result(c.getOutput(), loc);
         int64_t at = 0;
         for (Value in : c.getInputs()) {
           int64_t n = shapeOf(in)[axis];
-          call(loc, "concat_part", {get(in)}, {out},
-               {i32(outer), i32(n * inner), i32(y[axis] * inner), i32(at * inner)});
+          if (!concatSlot.count(in)) // else its producer already wrote it in place
+            call(loc, "concat_part", {get(in)}, {out},
+                 {i32(outer), i32(n * inner), i32(y[axis] * inner), i32(at * inner)});
           at += n;
         }
         return success();
@@ -769,6 +782,24 @@ LogicalResult Lowering::run() {
     if (def && !llvm::isa<arith::ConstantOp, nn::ReshapeOp, quant::StorageCastOp>(def) && !outputSlot.count(r))
       outputSlot[r] = i;
   }
+  // Concat along the outermost non-unit axis: each input is one contiguous
+  // slice of the output, so its producer can write there (no copy, and the
+  // input needs no buffer of its own) when the Concat is its only reader.
+  oldFn.walk([&](nn::ConcatOp c) {
+    auto y = shapeOf(c.getOutput());
+    int64_t axis = c.getAxis();
+    if (product(y, 0, axis) != 1)
+      return;
+    int64_t inner = product(y, axis + 1) * kernel::elementBytes(storageOf(elemOf(c.getOutput()))), at = 0;
+    for (Value in : c.getInputs()) {
+      Operation *def = in.getDefiningOp();
+      if (def && def->getNumResults() == 1 && in.hasOneUse() && !outputSlot.count(in) &&
+          elemOf(in) == elemOf(c.getOutput()) &&
+          !llvm::isa<arith::ConstantOp, nn::ReshapeOp, quant::StorageCastOp, kernel::ViewOp>(def))
+        concatSlot[in] = {c.getOutput(), at * inner};
+      at += shapeOf(in)[axis];
+    }
+  });
   b.setInsertionPoint(oldFn);
   fn = b.create<func::FuncOp>(oldFn.getLoc(), "main_kernel", FunctionType::get(ctx, argTypes, {}));
   Block *body = fn.addEntryBlock();

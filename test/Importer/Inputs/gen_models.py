@@ -119,3 +119,26 @@ save("tiny_qlinear.onnx", helper.make_graph(
     [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 4, 4])],
     [init("xs", np.float32(0.05)), init("xz", np.uint8(10)), init("w", qw), init("ws", np.float32(0.02)),
      init("wz", np.uint8(128)), init("ys", np.float32(0.1)), init("yz", np.uint8(100))]))
+
+# Concat along channels (the outermost non-unit axis) of two computed branches,
+# then a third op: the branches write straight into their slices.
+save("tiny_concat.onnx", helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["a"], name="relu"),
+     helper.make_node("Neg", ["x"], ["b"], name="neg"),
+     helper.make_node("Concat", ["a", "b"], ["c"], name="concat", axis=1),
+     helper.make_node("Sigmoid", ["c"], ["y"], name="sigmoid")],
+    "tiny_concat",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 4, 4])]))
+
+# Two branches whose big intermediates need not be alive together: the graph
+# order interleaves them (peak: both), a memory-aware order finishes one first.
+save("tiny_branches.onnx", helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["a1"], name="relu"),
+     helper.make_node("Sigmoid", ["x"], ["b1"], name="sigmoid"),
+     helper.make_node("GlobalAveragePool", ["a1"], ["a2"], name="gap"),
+     helper.make_node("GlobalMaxPool", ["b1"], ["b2"], name="gmp"),
+     helper.make_node("Add", ["a2", "b2"], ["y"], name="add")],
+    "tiny_branches",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 16, 16])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 1, 1])]))
