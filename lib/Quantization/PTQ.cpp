@@ -10,7 +10,8 @@
 //   - weights: int8 in [-127, 127], symmetric per output channel;
 //   - bias: int32 in units of input scale x weight scale;
 //   - pooling, reshape, transpose keep their input's parameters; Softmax
-//     outputs scale 1/256, zero point -128; fused ReLU/Clip clamp in storage.
+//     and Sigmoid output scale 1/256, zero point -128, Tanh 1/128 and 0;
+//     fused ReLU/Clip clamp in storage.
 //
 //===----------------------------------------------------------------------===//
 
@@ -328,8 +329,19 @@ Value Quantizer::quantize(Operation *op) {
         auto [lo, hi] = storageClamp(f.getActMin(), f.getActMax(), out);
         return b.create<nn::FullyConnectedOp>(loc, withElem(r, out), x, w, bias, lo, hi);
       })
+      .Case([&](nn::UnaryOp u) -> Value {
+        bool sig = u.getKind() == nn::UnaryKind::sigmoid;
+        if (!sig && u.getKind() != nn::UnaryKind::tanh)
+          return {};
+        Value x = quantOf(u.getInput());
+        Type out = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx(), 8),
+                                                    Float32Type::get(ctx()), sig ? 1.0 / 256 : 1.0 / 128,
+                                                    sig ? -128 : 0, -128, 127);
+        return b.create<nn::UnaryOp>(loc, withElem(r, out), u.getKindAttr(), x, u.getAlphaAttr(), u.getBetaAttr());
+      })
       .Case([&](nn::BinaryOp a) -> Value {
-        if (a.getKind() != nn::BinaryKind::add || a.getLhs().getType() != r.getType() ||
+        if ((a.getKind() != nn::BinaryKind::add && a.getKind() != nn::BinaryKind::mul) ||
+            a.getLhs().getType() != r.getType() ||
             a.getRhs().getType() != r.getType())
           return {};
         Value l = quantOf(a.getLhs()), rr = quantOf(a.getRhs());

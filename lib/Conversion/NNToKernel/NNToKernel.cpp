@@ -438,6 +438,34 @@ LogicalResult Lowering::lower(Operation *op) {
         Type e = elemOf(u.getInput());
         std::string suffix = typeSuffix(e);
         auto kind = u.getKind();
+        if (auto qe = llvm::dyn_cast<quant::UniformQuantizedType>(e);
+            qe && (kind == nn::UnaryKind::sigmoid || kind == nn::UnaryKind::tanh)) {
+          // TFLite int8 Logistic / Tanh: the input rescaled to Q4.27 fixed
+          // point (multiplier and left shift from frexp, as TFLite prepares
+          // them), gemmlowp's fixed-point function, output 1/256 (zp -128)
+          // for Logistic and 1/128 (zp 0) for Tanh.
+          bool sig = kind == nn::UnaryKind::sigmoid;
+          auto ye = llvm::dyn_cast<quant::UniformQuantizedType>(elemOf(u.getOutput()));
+          if (!ye || !qe.isSigned() || qe.getStorageTypeIntegralWidth() != 8 ||
+              (float)ye.getScale() != (sig ? 1.0f / 256 : 1.0f / 128) || ye.getZeroPoint() != (sig ? -128 : 0))
+            return op->emitError("int8 ") << (sig ? "Logistic" : "Tanh") << " needs int8 input and the output grid "
+                                          << (sig ? "1/256, zero point -128" : "1/128, zero point 0");
+          int shift;
+          double q = std::frexp((double)(float)qe.getScale() * (double)(1 << (31 - 4)), &shift);
+          int64_t mult = (int64_t)std::round(q * (double)(1ll << 31));
+          double radius = std::floor(15.0 * (double)(1ll << 27) / std::ldexp(1.0, shift));
+          Value out = result(u.getOutput(), loc);
+          call(loc, sig ? "logistic_s8" : "tanh_s8", {get(u.getInput())}, {out},
+               {i32(product(shapeOf(u.getInput()))), i32(qe.getZeroPoint()), i32((int64_t)radius), i32(mult),
+                i32(shift)});
+          return success();
+        }
+        if (auto qe = llvm::dyn_cast<quant::QuantizedType>(e)) {
+          // Other unary ops on quantized values: only a clamp on the integers.
+          if (kind != nn::UnaryKind::clip)
+            return op->emitError("int8 ") << nn::stringifyUnaryKind(kind) << " has no integer kernel yet";
+          e = qe.getStorageType();
+        }
         if (!e.isF32()) {
           bool typed = isTypedSuffix(suffix) && (kind == nn::UnaryKind::relu || kind == nn::UnaryKind::clip ||
                                                  kind == nn::UnaryKind::neg || kind == nn::UnaryKind::abs);
@@ -463,11 +491,23 @@ LogicalResult Lowering::lower(Operation *op) {
           // TFLite int8 Add: both inputs rescaled to twice the larger input
           // scale with 20 bits of headroom, summed, requantized to the output.
           Type be = elemOf(bo.getRhs()), ye = elemOf(bo.getOutput());
-          if (bo.getKind() != nn::BinaryKind::add || !llvm::isa<quant::UniformQuantizedType>(e) ||
+          bool isMul = bo.getKind() == nn::BinaryKind::mul;
+          if ((bo.getKind() != nn::BinaryKind::add && !isMul) || !llvm::isa<quant::UniformQuantizedType>(e) ||
               !llvm::isa<quant::UniformQuantizedType>(be) || !llvm::isa<quant::UniformQuantizedType>(ye) ||
               shapeOf(bo.getLhs()) != shapeOf(bo.getRhs()))
-            return op->emitError("int8 elementwise ops are supported as Add of equal shapes so far");
+            return op->emitError("int8 elementwise ops are supported as Add and Mul of equal shapes so far");
           float s1 = scalesOf(e)[0], s2 = scalesOf(be)[0], so = scalesOf(ye)[0];
+          if (isMul) {
+            // TFLite int8 Mul: the product of the offset inputs, requantized by s1 * s2 / s_out.
+            int32_t m, sh;
+            quantizeMultiplier((double)s1 * (double)s2 / (double)so, m, sh);
+            auto [lo, hi] = storageClamp(ye, bo.getActMin(), bo.getActMax());
+            Value out = result(bo.getOutput(), loc);
+            call(loc, "mul_s8", {get(bo.getLhs()), get(bo.getRhs())}, {out},
+                 {i32(product(shapeOf(bo.getOutput()))), i32(-zeroPointOf(e)), i32(-zeroPointOf(be)),
+                  i32(zeroPointOf(ye)), i32(m), i32(sh), i32(lo), i32(hi)});
+            return success();
+          }
           const int leftShift = 20;
           double twiceMax = 2 * (double)std::max(s1, s2);
           int32_t m1, sh1, m2, sh2, mo, sho;

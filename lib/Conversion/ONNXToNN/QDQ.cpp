@@ -219,8 +219,8 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, Operation *conv, bool relu)
   return success();
 }
 
-/// Q(Relu?(Add(DQ(a), DQ(b)))) of equal shapes -> quantized nn.binary add.
-LogicalResult fuseAdd(IRRewriter &rw, Operation *q, Operation *add, bool relu) {
+/// Q(Relu?(Add|Mul(DQ(a), DQ(b)))) of equal shapes -> quantized nn.binary add|mul.
+LogicalResult fuseBinary(IRRewriter &rw, Operation *q, Operation *add, bool relu, nn::BinaryKind kind) {
   auto a = dequantized(add->getOperand(0)), b = dequantized(add->getOperand(1));
   auto out = qparams(q);
   if (!a || !b || !out || a->params.scales.size() != 1 || b->params.scales.size() != 1 || out->scales.size() != 1)
@@ -237,7 +237,7 @@ LogicalResult fuseAdd(IRRewriter &rw, Operation *q, Operation *add, bool relu) {
   Type outQ = quantType(qt.getElementType(), *out, rank);
   auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
   replaceQuantize(rw, q, rw.create<nn::BinaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
-                                                 nn::BinaryKindAttr::get(rw.getContext(), nn::BinaryKind::add), aq,
+                                                 nn::BinaryKindAttr::get(rw.getContext(), kind), aq,
                                                  bq, lo, hi));
   return success();
 }
@@ -260,6 +260,53 @@ LogicalResult fuseSoftmax(IRRewriter &rw, Operation *q, Operation *sm) {
   Type outQ = quantType(qt.getElementType(), *out, qt.getRank());
   replaceQuantize(rw, q, rw.create<nn::SoftmaxOp>(loc, RankedTensorType::get(qt.getShape(), outQ), xq,
                                                   rw.getI64IntegerAttr(axis), rw.getBoolAttr(false)));
+  return success();
+}
+
+/// Q(Sigmoid|Tanh(DQ(x))) on TFLite's output grid (1/256 and -128, or 1/128
+/// and 0) -> quantized nn.unary (TFLite's fixed-point Logistic / Tanh).
+LogicalResult fuseSigmoidTanh(IRRewriter &rw, Operation *q, Operation *op, nn::UnaryKind kind) {
+  auto x = dequantized(op->getOperand(0));
+  auto out = qparams(q);
+  bool sig = kind == nn::UnaryKind::sigmoid;
+  if (!x || !out || x->params.scales.size() != 1 || out->scales.size() != 1 ||
+      (float)out->scales[0] != (sig ? 1.0f / 256 : 1.0f / 128) || out->zeroPoints[0] != (sig ? -128 : 0))
+    return failure();
+  auto st = llvm::cast<RankedTensorType>(x->storage.getType());
+  auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
+  if (!st.getElementType().isSignlessInteger(8) || !qt.getElementType().isSignlessInteger(8))
+    return failure();
+  Location loc = op->getLoc();
+  rw.setInsertionPoint(q);
+  Value xq = toQuant(rw, loc, x->storage, quantType(st.getElementType(), x->params, st.getRank()));
+  Type outQ = quantType(qt.getElementType(), *out, qt.getRank());
+  replaceQuantize(rw, q, rw.create<nn::UnaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
+                                                nn::UnaryKindAttr::get(rw.getContext(), kind), xq,
+                                                rw.getF32FloatAttr(0), rw.getF32FloatAttr(0)));
+  return success();
+}
+
+/// Q(Concat(DQ(a), DQ(b), ...)) where every input and the output share one
+/// grid: a Concat of the integers.
+LogicalResult fuseConcat(IRRewriter &rw, Operation *q, Operation *concat) {
+  auto out = qparams(q);
+  if (!out || out->scales.size() != 1)
+    return failure();
+  SmallVector<Value> ins;
+  for (Value v : concat->getOperands()) {
+    auto d = dequantized(v);
+    if (!d || d->params.scales != out->scales || d->params.zeroPoints != out->zeroPoints)
+      return failure();
+    ins.push_back(d->storage);
+  }
+  auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
+  Type outQ = quantType(qt.getElementType(), *out, qt.getRank());
+  rw.setInsertionPoint(concat);
+  for (auto [i, v] : llvm::enumerate(ins))
+    concat->setOperand(i, toQuant(rw, concat->getLoc(), v, outQ));
+  concat->getResult(0).setType(RankedTensorType::get(qt.getShape(), outQ));
+  rw.setInsertionPoint(q);
+  replaceQuantize(rw, q, concat->getResult(0));
   return success();
 }
 
@@ -357,9 +404,20 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
     if (!src || !src->getResult(0).hasOneUse())
       continue;
     StringRef name = src->getName().getStringRef();
+    auto rank2 = [](Value v) { return llvm::cast<RankedTensorType>(v.getType()).getRank() == 2; };
+    if (name == "onnx.concat" && !relu) { // retyped in place: the concat stays
+      if (succeeded(fuseConcat(rw, q, src)))
+        q->erase();
+      continue;
+    }
     if ((name == "onnx.gemm" && succeeded(fuseGemm(rw, q, src, relu))) ||
+        (name == "onnx.mat_mul" && rank2(src->getOperand(0)) && rank2(src->getOperand(1)) &&
+         succeeded(fuseGemm(rw, q, src, relu))) ||
         (name == "onnx.conv" && succeeded(fuseConv(rw, q, src, relu))) ||
-        (name == "onnx.add" && succeeded(fuseAdd(rw, q, src, relu))) ||
+        (name == "onnx.add" && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::add))) ||
+        (name == "onnx.mul" && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::mul))) ||
+        (name == "onnx.sigmoid" && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::sigmoid))) ||
+        (name == "onnx.tanh" && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::tanh))) ||
         (name == "onnx.softmax" && !relu && succeeded(fuseSoftmax(rw, q, src)))) {
       Operation *r = relu ? q->getOperand(0).getDefiningOp() : nullptr;
       q->erase();

@@ -147,13 +147,24 @@ static void emlc_add_s8(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, 
   }
 }
 
-// @kernel softmax_s8
+// @kernel mul_s8
 // @requires requantize_impl
-/* TFLite int8 Softmax (reference kernel, beta folded into the multiplier):
-   gemmlowp fixed point, exp of the rescaled differences to the row maximum
-   (Q5.26 in, Q0.31 out), their sum in Q12.19, a Newton-Raphson reciprocal,
-   output scale 1/256 and zero point -128. Ported operation for operation so
-   the result is bit-identical. */
+/* TFLite int8 Mul (equal shapes): the product of the offset inputs,
+   requantized by s_a * s_b / s_out, offset and clamped. */
+static void emlc_mul_s8(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
+                        int32_t out_off, int32_t mult, int32_t shift, int32_t lo, int32_t hi) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    const int32_t r = emlc_requantize(((int32_t)a[i] + a_off) * ((int32_t)b[i] + b_off), mult, shift) + out_off;
+    y[i] = (int8_t)EMLC_CLAMP(r, lo, hi);
+  }
+}
+
+// @kernel fixedpoint_impl
+// @requires requantize_impl
+/* gemmlowp fixed-point arithmetic (Q0.31 multiply, saturating shifts, exp of
+   negative values, 1/(1+x)), ported operation for operation so TFLite's
+   Softmax, Logistic and Tanh results are bit-identical. */
 static int32_t emlc_fx_mul(int32_t a, int32_t b) { return emlc_sat_rounding_doubling_high_mul(a, b); }
 static int32_t emlc_fx_sat_shl(int32_t x, int32_t exponent) {
   const int32_t threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
@@ -170,20 +181,25 @@ static int32_t emlc_fx_exp_quarter(int32_t a) {
   const int32_t poly = emlc_rounding_divide_by_pot(emlc_fx_mul(x4_over_4 + x3, one_third) + x2, 1);
   return constant_term + emlc_fx_mul(constant_term, x + poly);
 }
-/* exp(a) for a <= 0 in Q5.26, result Q0.31. */
-static int32_t emlc_fx_exp_negative(int32_t a) {
+/* exp(a) for a <= 0 with int_bits integer bits (Q int_bits . 31-int_bits;
+   gemmlowp's exp_on_negative_values for int_bits <= 5), result Q0.31. */
+static int32_t emlc_fx_exp_negative_q(int32_t a, int32_t int_bits) {
   static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
-  const int32_t one_quarter = 1 << 24, mask = one_quarter - 1;
+  const int32_t frac_bits = 31 - int_bits;
+  const int32_t one_quarter = 1 << (frac_bits - 2), mask = one_quarter - 1;
   const int32_t a_mod = (a & mask) - one_quarter;
-  int32_t result = emlc_fx_exp_quarter(emlc_fx_sat_shl(a_mod, 5));
+  int32_t result = emlc_fx_exp_quarter(emlc_fx_sat_shl(a_mod, int_bits));
   const int32_t remainder = a_mod - a;
   int32_t k;
-  for (k = 0; k < 7; ++k) /* exponents -2..4: bit 26 + exponent of the remainder */
-    if (remainder & (1 << (24 + k)))
+  for (k = 0; k < 7 && k - 2 < int_bits; ++k) /* exponents -2..4: bit frac_bits + exponent */
+    if (remainder & (1 << (frac_bits - 2 + k)))
       result = emlc_fx_mul(result, multipliers[k]);
   return a == 0 ? INT32_MAX : result;
 }
-/* 1 / (1 + x) for x in [0, 1), Q0.31 in and out. */
+
+// @kernel fixedpoint_reciprocal_impl
+// @requires fixedpoint_impl
+/* 1 / (1 + x) for x in [0, 1), Q0.31 in and out (Newton-Raphson). */
 static int32_t emlc_fx_one_over_one_plus_x(int32_t a) {
   const int64_t sum = (int64_t)a + INT32_MAX;
   const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
@@ -195,6 +211,13 @@ static int32_t emlc_fx_one_over_one_plus_x(int32_t a) {
   }
   return emlc_fx_sat_shl(x, 1);
 }
+
+// @kernel softmax_s8
+// @requires fixedpoint_reciprocal_impl
+/* TFLite int8 Softmax (reference kernel, beta folded into the multiplier):
+   gemmlowp fixed point, exp of the rescaled differences to the row maximum
+   (Q5.26 in, Q0.31 out), their sum in Q12.19, a Newton-Raphson reciprocal,
+   output scale 1/256 and zero point -128. */
 static int32_t emlc_count_leading_zeros(uint32_t x) {
   int32_t n = 0;
   if (x == 0) return 32;
@@ -214,7 +237,7 @@ static void emlc_softmax_s8(const int8_t *x, int8_t *y, int32_t outer, int32_t d
       const int32_t diff = (int32_t)xr[c] - max_in_row;
       if (diff >= diff_min) {
         const int32_t rescaled = emlc_fx_mul(diff * (1 << input_left_shift), input_multiplier);
-        sum_of_exps += emlc_rounding_divide_by_pot(emlc_fx_exp_negative(rescaled), 12);
+        sum_of_exps += emlc_rounding_divide_by_pot(emlc_fx_exp_negative_q(rescaled, 5), 12);
       }
     }
     headroom = emlc_count_leading_zeros((uint32_t)sum_of_exps);
@@ -225,12 +248,78 @@ static void emlc_softmax_s8(const int8_t *x, int8_t *y, int32_t outer, int32_t d
       const int32_t diff = (int32_t)xr[c] - max_in_row;
       if (diff >= diff_min) {
         const int32_t rescaled = emlc_fx_mul(diff * (1 << input_left_shift), input_multiplier);
-        const int32_t e = emlc_fx_exp_negative(rescaled);
+        const int32_t e = emlc_fx_exp_negative_q(rescaled, 5);
         const int32_t out = emlc_rounding_divide_by_pot(emlc_fx_mul(shifted_scale, e), num_bits_over_unit + 31 - 8) - 128;
         yr[c] = (int8_t)EMLC_CLAMP(out, -128, 127);
       } else {
         yr[c] = -128;
       }
     }
+  }
+}
+
+// @kernel logistic_s8
+// @requires fixedpoint_reciprocal_impl
+/* TFLite int8 Logistic (reference_integer_ops::Logistic): the offset input
+   rescaled to Q4.27, gemmlowp's logistic = 1 / (1 + exp(-|x|)) (mirrored for
+   x < 0), output scale 1/256, zero point -128; saturated beyond the radius. */
+static void emlc_logistic_s8(const int8_t *x, int8_t *y, int32_t n, int32_t zp, int32_t radius, int32_t mult,
+                             int32_t shift) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    const int32_t v = (int32_t)x[i] - zp;
+    int32_t out;
+    if (v <= -radius) {
+      out = -128;
+    } else if (v >= radius) {
+      out = 127;
+    } else {
+      const int32_t a = emlc_requantize(v, mult, shift); /* Q4.27 */
+      const int32_t neg_abs = a > 0 ? -a : a;
+      const int32_t pos = emlc_fx_one_over_one_plus_x(emlc_fx_exp_negative_q(neg_abs, 4));
+      const int32_t q0 = a == 0 ? (1 << 30) : a > 0 ? pos : INT32_MAX - pos; /* gemmlowp: One() - pos */
+      out = emlc_rounding_divide_by_pot(q0, 31 - 8) - 128;
+      out = EMLC_CLAMP(out, -128, 127);
+    }
+    y[i] = (int8_t)out;
+  }
+}
+
+// @kernel tanh_s8
+// @requires fixedpoint_impl
+/* TFLite int8 Tanh (reference_integer_ops::Tanh): the offset input rescaled to
+   Q4.27, gemmlowp's tanh = (1 - exp(-2|x|)) / (1 + exp(-2|x|)) with the sign
+   of x, output scale 1/128, zero point 0; saturated beyond the radius. */
+static int32_t emlc_fx_one_minus_x_over_one_plus_x(int32_t a) {
+  const int64_t sum = (int64_t)a + INT32_MAX;
+  const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+  int32_t x = 1515870810 + emlc_fx_mul(half_denominator, -1010580540); /* Q2.29 */
+  int32_t i;
+  for (i = 0; i < 3; ++i) {
+    const int32_t one_minus = (1 << 29) - emlc_fx_mul(half_denominator, x);
+    x = x + emlc_fx_sat_shl(emlc_fx_mul(x, one_minus), 2);
+  }
+  return emlc_fx_sat_shl(x - (1 << 29), 2);
+}
+static void emlc_tanh_s8(const int8_t *x, int8_t *y, int32_t n, int32_t zp, int32_t radius, int32_t mult,
+                         int32_t shift) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    const int32_t v = (int32_t)x[i] - zp;
+    int32_t out;
+    if (v <= -radius) {
+      out = -128;
+    } else if (v >= radius) {
+      out = 127;
+    } else {
+      const int32_t a = emlc_requantize(v, mult, shift); /* Q4.27 */
+      const int32_t neg_abs = a > 0 ? -a : a;
+      /* exp(2 * neg_abs): the same raw value read with 5 integer bits */
+      const int32_t t = emlc_fx_one_minus_x_over_one_plus_x(emlc_fx_exp_negative_q(neg_abs, 5));
+      const int32_t q0 = a == 0 ? 0 : a > 0 ? t : -t;
+      out = emlc_rounding_divide_by_pot(q0, 31 - 7);
+      out = EMLC_CLAMP(out, -128, 127);
+    }
+    y[i] = (int8_t)out;
   }
 }
