@@ -24,6 +24,18 @@ using namespace mlir;
 
 namespace emlc {
 
+Value buildONNX(IRRewriter &rw, Location loc, StringRef mnemonic, ValueRange operands,
+                ArrayRef<NamedAttribute> attrs, const Twine &what, bool &ok) {
+  std::string err;
+  Operation *o = onnx::buildOp(rw, loc, mnemonic, operands, rw.getDictionaryAttr(attrs), 1, err);
+  if (!o) {
+    emitError(loc) << what << ": " << err;
+    ok = false;
+    return {};
+  }
+  return o->getResult(0);
+}
+
 std::optional<QParams> qparams(Operation *op) {
   QParams p;
   auto s = onnx::getConstFloats(op->getOperand(1));

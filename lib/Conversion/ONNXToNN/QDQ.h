@@ -24,6 +24,10 @@ mlir::Type quantType(mlir::Type storage, const QParams &p, int64_t rank);
 /// Rewrites QuantizeLinear(op(DequantizeLinear...)) groups into quantized nn
 /// ops (see QDQ.cpp); what it cannot match is left for the float lowering.
 mlir::LogicalResult fuseQDQ(mlir::ModuleOp module, mlir::IRRewriter &rw);
+/// Builds onnx op `mnemonic` (one result) at the rewriter's insertion point;
+/// on failure reports `what: reason` at `loc`, clears `ok` and returns null.
+mlir::Value buildONNX(mlir::IRRewriter &rw, mlir::Location loc, llvm::StringRef mnemonic, mlir::ValueRange operands,
+                      llvm::ArrayRef<mlir::NamedAttribute> attrs, const llvm::Twine &what, bool &ok);
 /// Rewrites uint8 quantized tensors as int8 ones with zero point - 128 (see Uint8.cpp).
 mlir::LogicalResult convertUint8ToInt8(mlir::ModuleOp module, mlir::IRRewriter &rw);
 /// Rewrites QOperator ops (QLinearConv, QLinearMatMul, tf2onnx's MatMulInteger

@@ -26,14 +26,8 @@ struct Builder {
   bool ok = true;
 
   Value op(StringRef mnemonic, ValueRange operands, ArrayRef<NamedAttribute> attrs = {}) {
-    std::string err;
-    Operation *o = onnx::buildOp(rw, anchor->getLoc(), mnemonic, operands, rw.getDictionaryAttr(attrs), 1, err);
-    if (!o) {
-      anchor->emitError("cannot expand into ") << onnx::onnxOpTypeFor(mnemonic) << ": " << err;
-      ok = false;
-      return {};
-    }
-    return o->getResult(0);
+    return buildONNX(rw, anchor->getLoc(), mnemonic, operands, attrs,
+                     "cannot expand into " + onnx::onnxOpTypeFor(mnemonic), ok);
   }
   Value dequantize(Value x, Value scale, Value zp, int64_t axis) {
     SmallVector<Value> in{x, scale};

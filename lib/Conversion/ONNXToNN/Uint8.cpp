@@ -45,14 +45,7 @@ struct Flipper {
   bool ok = true;
 
   Value build(Location loc, StringRef mnemonic, ValueRange in, ArrayRef<NamedAttribute> attrs = {}) {
-    std::string err;
-    Operation *op = onnx::buildOp(rw, loc, mnemonic, in, rw.getDictionaryAttr(attrs), 1, err);
-    if (!op) {
-      emitError(loc, "uint8 -> int8 conversion: ") << err;
-      ok = false;
-      return {};
-    }
-    return op->getResult(0);
+    return buildONNX(rw, loc, mnemonic, in, attrs, "uint8 -> int8 conversion", ok);
   }
   /// q -/+ 128 at run time, through int16 (typed kernels exist for each step).
   Value shift(Location loc, Value v, bool toSigned) {
