@@ -1,9 +1,11 @@
 # Embeds the C kernel sources of every target into the compiler, so an
-# installed emlc needs no data files: targets/<t>/kernels/*.{c,h} become a table
+# installed emlc needs no data files: targets/<t>/kernels/*.{c,h} and the target
+# descriptions targets/<t>/target.json become a table
 # {path, text} in a generated C++ file (regenerated when a kernel changes).
 function(emlc_embed_kernels out_var)
   file(GLOB_RECURSE kernel_files CONFIGURE_DEPENDS
-       ${CMAKE_SOURCE_DIR}/targets/*/kernels/*.c ${CMAKE_SOURCE_DIR}/targets/*/kernels/*.h)
+       ${CMAKE_SOURCE_DIR}/targets/*/kernels/*.c ${CMAKE_SOURCE_DIR}/targets/*/kernels/*.h
+       ${CMAKE_SOURCE_DIR}/targets/*/target.json)
   list(SORT kernel_files)
   set(out ${CMAKE_BINARY_DIR}/generated/EmbeddedKernels.cpp)
   string(REPLACE ";" "|" files_arg "${kernel_files}")

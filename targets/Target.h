@@ -1,27 +1,45 @@
 //===- Target.h - what emlc knows about a target ----------------*- C++ -*-===//
+//
+// Every target is a folder `targets/<name>/` with a `target.json` (ISA
+// features, kernel folders, cross toolchain and flags, the emulator that runs
+// it); the files are embedded into emlc at build time. Adding a target is
+// adding a folder.
+//
+//===----------------------------------------------------------------------===//
 #ifndef EMLC_TARGETS_TARGET_H
 #define EMLC_TARGETS_TARGET_H
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace emlc {
 
-/// A compilation target: which kernel folders to search (most specific
-/// first; `generic` always last) and how to build for it.
 struct TargetInfo {
   std::string name;
   std::string description;
+  /// Kernel folders searched for each kernel variant, most specific first
+  /// (`generic` last).
   std::vector<std::string> kernelDirs;
-  std::string hostCFlags; ///< flags for building the emitted C natively, if the host runs it
+  /// ISA facts: "arch", "fpu" ("none", "single", "double"), booleans such as
+  /// "dsp", "mve", "avx2" (as "true"/"false"), "simd_bits".
+  std::map<std::string, std::string> isa;
+  int64_t alignment = 16; ///< byte alignment of arena buffers
   /// The instruction set whose measured kernel sizes estimate the code size
   /// (targets/generic/kernel_sizes.inc): "thumbv7em" or "rv32".
   std::string codeIsa = "thumbv7em";
+  /// C compiler, size tool, Debian packages that provide them, flags.
+  std::string cc, sizeTool;
+  std::vector<std::string> packages, cflags, ldflags;
+  /// Emulator running an ELF for this target (empty: runs on the host).
+  std::string emulator, emulatorPackage;
+  std::vector<std::string> emulatorArgs; ///< the ELF path follows them
+  bool runsOnHost() const { return emulator.empty(); }
 };
 
 /// The target called `name`, or nullptr.
 const TargetInfo *lookupTarget(const std::string &name);
-/// All targets, for --help and `emlc targets`.
+/// All targets (sorted by name, `generic` first), for --help and `emlc targets`.
 const std::vector<TargetInfo> &allTargets();
 /// Machine-code bytes of a portable kernel with its helpers on `isa` (clang
 /// -Os, measured by scripts/gen_kernel_sizes.py), or -1 if not measured.

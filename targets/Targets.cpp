@@ -1,30 +1,86 @@
-//===- Targets.cpp - the target table ---------------------------------------===//
+//===- Targets.cpp - the targets, read from targets/<name>/target.json ------===//
 //
-// Every target names the kernel folders searched for each kernel variant.
-// Until the optimized backends exist, the MCU targets use the portable
-// kernels of targets/generic.
+// The description files are embedded with the kernel sources
+// (cmake/EmbedKernels.cmake) and parsed once. A malformed file is a build
+// defect: a unit test parses every one.
 //
 //===----------------------------------------------------------------------===//
 
 #include "targets/Target.h"
+#include "emlc/Emit/EmbeddedKernels.h"
+#include "llvm/Support/JSON.h"
+#include <algorithm>
 
 namespace emlc {
+namespace {
+
+std::vector<std::string> strings(const llvm::json::Object *o, llvm::StringRef key) {
+  std::vector<std::string> out;
+  if (const llvm::json::Array *a = o ? o->getArray(key) : nullptr)
+    for (const llvm::json::Value &v : *a)
+      if (auto s = v.getAsString())
+        out.push_back(s->str());
+  return out;
+}
+std::string string(const llvm::json::Object *o, llvm::StringRef key) {
+  auto s = o ? o->getString(key) : std::nullopt;
+  return s ? s->str() : "";
+}
+
+bool parseTarget(llvm::StringRef text, TargetInfo &t) {
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+  if (!v) {
+    llvm::consumeError(v.takeError());
+    return false;
+  }
+  const llvm::json::Object *o = v->getAsObject();
+  if (!o)
+    return false;
+  t.name = string(o, "name");
+  t.description = string(o, "description");
+  t.kernelDirs = strings(o, "kernels");
+  t.codeIsa = o->getString("code_isa") ? string(o, "code_isa") : "thumbv7em";
+  t.alignment = o->getInteger("alignment").value_or(16);
+  if (const llvm::json::Object *isa = o->getObject("isa"))
+    for (const auto &kv : *isa) {
+      std::string value;
+      if (auto s = kv.second.getAsString())
+        value = s->str();
+      else if (auto b = kv.second.getAsBoolean())
+        value = *b ? "true" : "false";
+      else if (auto i = kv.second.getAsInteger())
+        value = std::to_string(*i);
+      t.isa[kv.first.str()] = value;
+    }
+  const llvm::json::Object *tc = o->getObject("toolchain");
+  t.cc = string(tc, "cc");
+  t.sizeTool = string(tc, "size");
+  t.packages = strings(tc, "packages");
+  t.cflags = strings(tc, "cflags");
+  t.ldflags = strings(tc, "ldflags");
+  const llvm::json::Object *emu = o->getObject("emulator");
+  t.emulator = string(emu, "binary");
+  t.emulatorPackage = string(emu, "package");
+  t.emulatorArgs = strings(emu, "args");
+  return !t.name.empty() && !t.kernelDirs.empty() && !t.cc.empty();
+}
+} // namespace
 
 const std::vector<TargetInfo> &allTargets() {
-  static const std::vector<TargetInfo> targets = {
-      {"generic", "portable C99 (any core; the fallback)", {"generic"}, ""},
-      {"x86-64", "x86-64 host (portable kernels for now)", {"generic"}, ""},
-      {"x86-64-avx2", "x86-64 with AVX2 (portable kernels for now)", {"generic"}, "-mavx2"},
-      {"cortex-m0plus", "Arm Cortex-M0+ (portable kernels for now)", {"generic"}, ""},
-      {"cortex-m3", "Arm Cortex-M3 (portable kernels for now)", {"generic"}, ""},
-      {"cortex-m4", "Arm Cortex-M4F (portable kernels for now)", {"generic"}, ""},
-      {"cortex-m7", "Arm Cortex-M7 (portable kernels for now)", {"generic"}, ""},
-      {"cortex-m33", "Arm Cortex-M33 (portable kernels for now)", {"generic"}, ""},
-      {"cortex-m55", "Arm Cortex-M55 (portable kernels for now)", {"generic"}, ""},
-      {"rv32imc", "RISC-V RV32IMC (portable kernels for now)", {"generic"}, "", "rv32"},
-      {"rv32imac", "RISC-V RV32IMAC (portable kernels for now)", {"generic"}, "", "rv32"},
-      {"rv32imafc", "RISC-V RV32IMAFC (portable kernels for now)", {"generic"}, "", "rv32"},
-  };
+  static const std::vector<TargetInfo> targets = [] {
+    std::vector<TargetInfo> out;
+    for (unsigned i = 0; i < kNumEmbeddedKernels; ++i) {
+      llvm::StringRef path = kEmbeddedKernels[i].path;
+      TargetInfo t;
+      if (path.ends_with("/target.json") && parseTarget(kEmbeddedKernels[i].text, t))
+        out.push_back(std::move(t));
+    }
+    std::sort(out.begin(), out.end(), [](const TargetInfo &a, const TargetInfo &b) {
+      return (a.name != "generic") < (b.name != "generic") ||
+             ((a.name != "generic") == (b.name != "generic") && a.name < b.name);
+    });
+    return out;
+  }();
   return targets;
 }
 

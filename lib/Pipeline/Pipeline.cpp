@@ -6,6 +6,7 @@
 #include "dialects/ONNX/ONNXDialect.h"
 #include "emlc/Conversion/Passes.h"
 #include "emlc/Transforms/Passes.h"
+#include "targets/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -30,7 +31,10 @@ void buildNNToKernelPipeline(OpPassManager &pm, const PipelineOptions &options) 
   ConvertNNToKernelOptions k;
   k.target = options.target;
   pm.addPass(createConvertNNToKernel(k));
-  pm.addPass(createPlanMemory());
+  PlanMemoryOptions plan;
+  if (const TargetInfo *t = lookupTarget(options.target))
+    plan.alignment = t->alignment;
+  pm.addPass(createPlanMemory(plan));
 }
 
 void buildEmlcPipeline(OpPassManager &pm, const PipelineOptions &options) {

@@ -1,6 +1,8 @@
 // The library behind `emlc compile`: outputs, determinism, option parsing.
 #include "emlc/Pipeline/Compiler.h"
+#include "targets/Target.h"
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 static emlc::CompileOptions tinyOptions() {
   emlc::CompileOptions o;
@@ -46,6 +48,23 @@ TEST_CASE("unknown targets are refused with the list") {
   CHECK_FALSE(r.ok);
   CHECK(r.error.find("unknown target 'z80'") != std::string::npos);
   CHECK(r.error.find("cortex-m4") != std::string::npos);
+}
+
+TEST_CASE("every targets/<name>/target.json is a complete target") {
+  size_t folders = 0;
+  for (const auto &e : std::filesystem::directory_iterator(std::string(EMLC_SOURCE_DIR) + "/targets"))
+    if (std::filesystem::exists(e.path() / "target.json")) {
+      ++folders;
+      const emlc::TargetInfo *t = emlc::lookupTarget(e.path().filename().string());
+      REQUIRE(t);
+      CHECK(!t->kernelDirs.empty());
+      CHECK(!t->cc.empty());
+      CHECK(!t->packages.empty());
+      CHECK(t->isa.count("arch"));
+      CHECK((t->runsOnHost() || !t->emulatorPackage.empty()));
+    }
+  CHECK(folders == emlc::allTargets().size());
+  CHECK(folders >= 12);
 }
 
 TEST_CASE("shape text parsing") {
