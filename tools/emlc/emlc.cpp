@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "emlc/Pipeline/Compiler.h"
+#include "emlc/Verify/Verify.h"
+#include "llvm/Support/FileSystem.h"
 #include "targets/Target.h"
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -166,6 +168,28 @@ int runCompile(const CompileArgs &a) {
   return 0;
 }
 
+int runVerify(emlc::VerifyOptions o, const char *argv0) {
+  if (o.plugin.empty()) { // built next to emlc: BUILD/bin/emlc, BUILD/lib/libemlc-qemu-insn-count.so
+    std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&runVerify);
+    o.plugin = (fs::path(exe).parent_path().parent_path() / "lib" / "libemlc-qemu-insn-count.so").string();
+  }
+  emlc::VerifyResult r = emlc::verifyModel(o);
+  if (!r.error.empty()) {
+    printErrors("error: " + r.error + "\n");
+    return kExitError;
+  }
+  fmt::print("emlc verify {} on {}:\n", o.model, o.target);
+  for (const auto &line : r.report)
+    fmt::print("  {}\n", line);
+  if (r.instructions >= 0)
+    fmt::print("  instructions per inference: {} ({:.2f} per MAC, {} MACs)\n", r.instructions,
+               r.macs ? (double)r.instructions / r.macs : 0.0, r.macs);
+  if (r.text >= 0)
+    fmt::print("  model size: text {} data {} bss {} bytes (arena {} in bss)\n", r.text, r.data, r.bss, r.arena);
+  fmt::print("{}\n", r.ok ? "verify: ok" : "verify: FAILED");
+  return r.ok ? 0 : kExitError;
+}
+
 int runInspect(const std::string &model, const std::vector<std::string> &shapeSpecs) {
   std::map<std::string, std::vector<int64_t>> shapes;
   if (!parseShapes(shapeSpecs, shapes))
@@ -268,6 +292,19 @@ int main(int argc, char **argv) {
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
+  emlc::VerifyOptions vo;
+  auto *verify = app.add_subcommand(
+      "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
+                "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
+                "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses kws/test_data_set_0)");
+  verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
+  verify->add_option("--target", vo.target, "target core (default generic); see emlc targets");
+  verify->add_option("--input", vo.input,
+                     "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model)");
+  verify->add_option("--expected", vo.expected, "a folder of output_K.pb (default: the input folder)");
+  verify->add_option("--rel-tol", vo.relTol, "float outputs: max error relative to max|expected| (default 1e-4)");
+  verify->add_option("--keep", vo.workDir, "build in this folder and keep it (default: a temporary folder)");
+
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
 
   try {
@@ -284,6 +321,8 @@ int main(int argc, char **argv) {
   }
   if (compile->parsed())
     return runCompile(c);
+  if (verify->parsed())
+    return runVerify(vo, argv[0]);
   if (inspect->parsed())
     return runInspect(model, shapes);
   if (targets->parsed()) {

@@ -1,0 +1,41 @@
+//===- Verify.h - run emitted C on its target and compare -------*- C++ -*-===//
+//
+// `emlc verify MODEL --target T`: compile, build with the target's toolchain
+// (targets/<T>/target.json), run on the host or under the target's emulator
+// (QEMU), compare the outputs with the expected ones, and measure the model's
+// code/data/bss and (under QEMU, with the project's instruction-counting
+// plugin) the instructions one inference executes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EMLC_VERIFY_VERIFY_H
+#define EMLC_VERIFY_VERIFY_H
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace emlc {
+
+struct VerifyOptions {
+  std::string model, target = "generic";
+  std::string input;    ///< an input .pb, or a folder of input_K.pb (default: MODEL's test_data_set_0)
+  std::string expected; ///< a folder of output_K.pb (default: the input folder's)
+  std::string plugin;   ///< the instruction-counting QEMU plugin (.so); empty: no count
+  std::string workDir;  ///< where to build (default: a fresh temporary folder)
+  double relTol = 1e-4; ///< float outputs: max |got - want| <= relTol * max |want|
+};
+
+struct VerifyResult {
+  bool ok = false;     ///< built, ran, and every output within tolerance
+  std::string error;   ///< why it could not run (missing tool: which package to install)
+  std::vector<std::string> report; ///< one line per output, then measurements
+  int64_t instructions = -1;      ///< per inference, under QEMU with the plugin
+  int64_t text = -1, data = -1, bss = -1; ///< of the model's objects (model.c, model_weights.c)
+  int64_t macs = 0, arena = 0;
+};
+
+VerifyResult verifyModel(const VerifyOptions &options);
+
+} // namespace emlc
+
+#endif

@@ -1,0 +1,339 @@
+//===- Verify.cpp - run emitted C on its target and compare ----------------===//
+//
+// The generated test program embeds the input bytes, calls NAME_run
+// EMLC_RUNS times and prints every output as hex on stdout (semihosting under
+// QEMU). Instructions per inference = count(2 runs) - count(1 run), so start-up
+// code and printing cancel out.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emlc/Verify/Verify.h"
+#include "emlc/Importer/Importer.h"
+#include "emlc/Pipeline/Compiler.h"
+#include "targets/Target.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+using namespace mlir;
+
+namespace emlc {
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+/// Runs `argv` (argv[0] a program path) with a time limit, capturing output.
+Run execute(const std::vector<std::string> &argv, const std::string &dir, unsigned seconds = 900) {
+  Run r;
+  static int serial = 0; // a fresh pair of files per run (redirects do not truncate)
+  std::string stem = dir + "/run" + std::to_string(serial++);
+  std::string outPath = stem + ".stdout", errPath = stem + ".stderr";
+  llvm::sys::fs::remove(outPath), llvm::sys::fs::remove(errPath);
+  std::vector<StringRef> args(argv.begin(), argv.end());
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(outPath), StringRef(errPath)};
+  std::string msg;
+  r.code = llvm::sys::ExecuteAndWait(argv[0], args, std::nullopt, redirects, seconds, 0, &msg);
+  auto read = [](const std::string &p) {
+    auto b = llvm::MemoryBuffer::getFile(p);
+    return b ? (*b)->getBuffer().str() : std::string();
+  };
+  r.out = read(outPath), r.err = read(errPath) + msg;
+  return r;
+}
+
+std::vector<std::string> filesStartingWith(const std::string &dir, StringRef prefix) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec)) {
+    StringRef name = llvm::sys::path::filename(it->path());
+    if (name.starts_with(prefix) && name.ends_with(".pb"))
+      out.push_back(it->path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// The tensor's bytes in C order (its element type's storage).
+std::string bytesOf(DenseElementsAttr a) {
+  ArrayRef<char> raw = a.getRawData();
+  if (!a.isSplat())
+    return std::string(raw.begin(), raw.end());
+  std::string one(raw.begin(), raw.end()), all;
+  for (int64_t i = 0; i < a.getNumElements(); ++i)
+    all += one;
+  return all;
+}
+
+/// Element i of a tensor of type `e` stored in `bytes`, as a double.
+double element(const std::string &bytes, Type e, int64_t i) {
+  unsigned w = e.getIntOrFloatBitWidth() / 8;
+  const char *p = bytes.data() + i * w;
+  if (e.isF32()) {
+    float f;
+    memcpy(&f, p, 4);
+    return f;
+  }
+  if (e.isF64()) {
+    double d;
+    memcpy(&d, p, 8);
+    return d;
+  }
+  int64_t v = 0;
+  memcpy(&v, p, w);
+  if (!e.isUnsignedInteger() && w < 8 && (v >> (8 * w - 1)) & 1)
+    v -= (int64_t)1 << (8 * w);
+  return (double)v;
+}
+
+std::string cArray(const std::string &name, const std::string &bytes, bool isConst) {
+  std::ostringstream s;
+  s << "static " << (isConst ? "const " : "") << "unsigned char " << name << "[" << std::max<size_t>(bytes.size(), 1)
+    << "] __attribute__((aligned(16)))";
+  if (isConst) {
+    s << " = {";
+    for (size_t i = 0; i < bytes.size(); ++i)
+      s << (i % 24 ? "" : "\n  ") << (unsigned)(unsigned char)bytes[i] << ",";
+    s << "\n}";
+  }
+  s << ";\n";
+  return s.str();
+}
+
+bool writeFile(const std::string &path, const std::string &text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  return (bool)f;
+}
+
+/// text, data, bss summed over objects, from a Berkeley-format `size`.
+bool sizes(const TargetInfo &t, const std::vector<std::string> &objects, const std::string &dir, VerifyResult &r) {
+  auto tool = llvm::sys::findProgramByName(t.sizeTool);
+  if (!tool)
+    return false;
+  std::vector<std::string> argv{*tool};
+  argv.insert(argv.end(), objects.begin(), objects.end());
+  Run run = execute(argv, dir, 60);
+  if (run.code != 0)
+    return false;
+  r.text = r.data = r.bss = 0;
+  std::istringstream in(run.out);
+  std::string line;
+  std::getline(in, line); // header
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    int64_t a, b, c;
+    if (l >> a >> b >> c)
+      r.text += a, r.data += b, r.bss += c;
+  }
+  return true;
+}
+} // namespace
+
+VerifyResult verifyModel(const VerifyOptions &o) {
+  VerifyResult r;
+  const TargetInfo *t = lookupTarget(o.target);
+  if (!t) {
+    r.error = "unknown target '" + o.target + "' (emlc targets lists them)";
+    return r;
+  }
+  auto needTool = [&](const std::string &name, const std::vector<std::string> &packages) -> std::string {
+    auto p = llvm::sys::findProgramByName(name);
+    if (p)
+      return *p;
+    r.error = name + " not found: the " + t->name + " target needs it; install it with `apt-get install " +
+              llvm::join(packages, " ") + "`";
+    return "";
+  };
+  std::string cc = needTool(t->cc, t->packages);
+  if (cc.empty())
+    return r;
+  std::string emulator;
+  if (!t->runsOnHost() && (emulator = needTool(t->emulator, {t->emulatorPackage})).empty())
+    return r;
+
+  // Inputs and expected outputs.
+  std::string inputDir = o.input, modelDir = llvm::sys::path::parent_path(o.model).str();
+  std::vector<std::string> inputs, expected;
+  if (inputDir.empty()) {
+    inputDir = (modelDir.empty() ? "." : modelDir) + "/test_data_set_0";
+    if (!llvm::sys::fs::is_directory(inputDir)) {
+      r.error = "no input given and no test_data_set_0 next to the model: use --input FILE.pb|DIR";
+      return r;
+    }
+  }
+  if (llvm::sys::fs::is_directory(inputDir)) {
+    inputs = filesStartingWith(inputDir, "input_");
+  } else {
+    inputs = {inputDir};
+    inputDir = llvm::sys::path::parent_path(inputDir).str();
+  }
+  expected = filesStartingWith(o.expected.empty() ? inputDir : o.expected, "output_");
+  if (inputs.empty() || expected.empty()) {
+    r.error = "no " + std::string(inputs.empty() ? "input_K.pb" : "output_K.pb") + " files found (give --input and "
+              "--expected folders of ONNX TensorProto files, as test_data_set_N holds them)";
+    return r;
+  }
+  MLIRContext ctx;
+  std::vector<DenseElementsAttr> in, want;
+  for (auto [files, dest] : {std::pair{&inputs, &in}, std::pair{&expected, &want}})
+    for (const std::string &f : *files) {
+      DenseElementsAttr a;
+      if (!readTensorFile(f, ctx, a, r.error))
+        return r;
+      dest->push_back(a);
+    }
+
+  // Compile, with the inputs' shapes bound.
+  CompileOptions co;
+  co.modelPath = o.model;
+  co.target = t->name;
+  co.name = "model";
+  std::vector<std::string> argNames;
+  InspectResult info = inspectModel(o.model, {});
+  for (const std::string &s : info.inputs)
+    argNames.push_back(s.substr(0, s.find(": ")));
+  for (size_t i = 0; i < in.size() && i < argNames.size(); ++i) {
+    auto shape = in[i].getType().getShape();
+    co.inputShapes[argNames[i]] = std::vector<int64_t>(shape.begin(), shape.end());
+  }
+  CompileResult cr = compileModel(co);
+  if (!cr.ok) {
+    r.error = "compile: " + cr.error;
+    return r;
+  }
+  r.macs = cr.macs, r.arena = cr.arenaBytes;
+  SmallString<128> dir(o.workDir);
+  if (dir.empty() && llvm::sys::fs::createUniqueDirectory("emlc-verify", dir)) {
+    r.error = "cannot create a work folder";
+    return r;
+  }
+  llvm::sys::fs::create_directories(dir);
+  std::string d = dir.str().str();
+  for (const auto &[name, text] : cr.files)
+    writeFile(d + "/" + name, text);
+
+  // The test program.
+  std::ostringstream main;
+  main << "/* GENERATED by emlc verify */\n#include <stdio.h>\n#include \"model.h\"\n#ifndef EMLC_RUNS\n"
+       << "#define EMLC_RUNS 1\n#endif\n";
+  for (size_t i = 0; i < in.size(); ++i)
+    main << cArray("in" + std::to_string(i), bytesOf(in[i]), true);
+  for (size_t i = 0; i < want.size(); ++i)
+    main << cArray("out" + std::to_string(i), std::string(bytesOf(want[i]).size(), '\0'), false);
+  main << "int main(void) {\n  const void *const inputs[] = {";
+  for (size_t i = 0; i < in.size(); ++i)
+    main << "in" << i << ", ";
+  main << "0};\n  void *const outputs[] = {";
+  for (size_t i = 0; i < want.size(); ++i)
+    main << "out" << i << ", ";
+  main << "0};\n  int r, i, k;\n  for (r = 0; r < EMLC_RUNS; ++r)\n    if (model_run(inputs, outputs) != 0)\n"
+       << "      return 1;\n";
+  for (size_t i = 0; i < want.size(); ++i)
+    main << "  printf(\"OUT" << i << " \");\n  for (k = 0; k < (int)sizeof(out" << i << "); ++k)\n    printf(\"%02x\", out"
+         << i << "[k]);\n  printf(\"\\n\");\n";
+  main << "  (void)i;\n  return 0;\n}\n";
+  writeFile(d + "/main.c", main.str());
+
+  // Build: the model's objects (measured), then the program with 1 and 2 runs.
+  auto compile = [&](const std::vector<std::string> &extra, std::string &log) {
+    std::vector<std::string> argv{cc};
+    argv.insert(argv.end(), t->cflags.begin(), t->cflags.end());
+    argv.insert(argv.end(), {"-std=c99", "-I", d});
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Run run = execute(argv, d, 600);
+    log = run.err;
+    return run.code == 0;
+  };
+  std::string log;
+  std::vector<std::string> objects{d + "/model.o", d + "/model_weights.o"};
+  if (!compile({"-c", d + "/model.c", "-o", objects[0]}, log) ||
+      !compile({"-c", d + "/model_weights.c", "-o", objects[1]}, log)) {
+    r.error = "building the emitted C with " + t->cc + " failed:\n" + log;
+    return r;
+  }
+  sizes(*t, objects, d, r);
+  bool count = !t->runsOnHost() && !o.plugin.empty() && llvm::sys::fs::exists(o.plugin);
+  int64_t counts[2] = {-1, -1};
+  for (int runs = 1; runs <= (count ? 2 : 1); ++runs) {
+    std::string prog = d + "/prog" + std::to_string(runs);
+    std::vector<std::string> link{"-DEMLC_RUNS=" + std::to_string(runs), d + "/main.c", objects[0], objects[1],
+                                  "-o", prog};
+    link.insert(link.end(), t->ldflags.begin(), t->ldflags.end());
+    link.push_back("-lm");
+    if (!compile(link, log)) {
+      r.error = "linking the test program with " + t->cc + " failed:\n" + log;
+      return r;
+    }
+    std::vector<std::string> argv;
+    if (t->runsOnHost()) {
+      argv = {prog};
+    } else {
+      argv = {emulator};
+      if (count)
+        argv.insert(argv.end(), {"-plugin", o.plugin});
+      argv.insert(argv.end(), t->emulatorArgs.begin(), t->emulatorArgs.end());
+      argv.push_back(prog);
+    }
+    Run run = execute(argv, d);
+    if (run.code != 0) {
+      r.error = "the program failed on " + (t->runsOnHost() ? std::string("the host") : t->emulator) + " (exit " +
+                std::to_string(run.code) + "): " + run.err.substr(0, 400);
+      return r;
+    }
+    if (auto at = run.err.find("emlc-insns "); at != std::string::npos)
+      counts[runs - 1] = std::stoll(run.err.substr(at + 11));
+    if (runs > 1)
+      continue;
+    // Compare.
+    r.ok = true;
+    for (size_t i = 0; i < want.size(); ++i) {
+      // QEMU's semihosting console may land on stderr: search both.
+      std::string printed = run.out + "\n" + run.err, tag = "OUT" + std::to_string(i) + " ";
+      size_t at = printed.find(tag);
+      std::string hex =
+          at == std::string::npos ? "" : printed.substr(at + tag.size(), printed.find('\n', at) - at - tag.size());
+      std::string got = llvm::fromHex(hex), ref = bytesOf(want[i]);
+      if (got.size() != ref.size()) {
+        r.ok = false;
+        r.report.push_back("FAIL output " + std::to_string(i) + ": the program printed " + std::to_string(got.size()) +
+                           " bytes, " + std::to_string(ref.size()) + " expected");
+        continue;
+      }
+      Type e = want[i].getElementType();
+      double maxErr = 0, maxRef = 0;
+      int64_t differ = 0;
+      for (int64_t k = 0; k < want[i].getNumElements(); ++k) {
+        double g = element(got, e, k), w = element(ref, e, k);
+        maxErr = std::max(maxErr, std::fabs(g - w));
+        maxRef = std::max(maxRef, std::fabs(w));
+        differ += g != w;
+      }
+      bool isFloat = llvm::isa<FloatType>(e);
+      bool good = isFloat ? maxErr <= o.relTol * std::max(maxRef, 1e-30) : differ == 0;
+      r.ok &= good;
+      std::ostringstream line;
+      line << (good ? "ok   " : "FAIL ") << "output " << i << ": ";
+      if (isFloat)
+        line << "max error " << maxErr << " (" << maxErr / std::max(maxRef, 1e-30) << " of max|ref| " << maxRef
+             << "; limit " << o.relTol << ")";
+      else
+        line << differ << " of " << want[i].getNumElements() << " values differ (exact match required)";
+      r.report.push_back(line.str());
+    }
+  }
+  if (counts[0] >= 0 && counts[1] >= 0)
+    r.instructions = counts[1] - counts[0];
+  return r;
+}
+
+} // namespace emlc
