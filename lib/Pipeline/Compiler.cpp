@@ -10,6 +10,7 @@
 #include "emlc/Pipeline/Pipeline.h"
 #include "targets/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -192,6 +193,23 @@ CompileResult compileModel(const CompileOptions &opts) {
     r.error = diags.text.empty() ? "error: lowering to the nn dialect failed\n" : diags.text;
     return r;
   }
+  // A quantized model whose ops leave the integers somewhere (no int8 kernel
+  // for them) still works, but slower and with float code: say which ops.
+  auto floatIslands = [&] {
+    std::map<std::string, int> ops;
+    module.walk([&](quant::QuantizeCastOp q) {
+      if (Operation *def = q.getArg().getDefiningOp())
+        ops[def->getName().getStringRef().str()]++;
+    });
+    if (ops.empty())
+      return;
+    std::string list;
+    for (const auto &[name, n] : ops)
+      list += (list.empty() ? "" : ", ") + name + " x" + std::to_string(n);
+    r.warnings.push_back("these ops run in float between int8 ones (no int8 kernel for them yet): " + list);
+  };
+  if (opts.quantize.empty())
+    floatIslands();
   if (opts.quantize == "int8") {
     PTQOptions q;
     q.calibrationPath = opts.calibrationPath;
@@ -205,6 +223,7 @@ CompileResult compileModel(const CompileOptions &opts) {
     }
     r.calibrationRuns = qr.samples;
     r.outputSQNR = qr.outputSQNR;
+    floatIslands();
   }
   if (opts.emit == "nn") {
     r.irText = printIR(module);
