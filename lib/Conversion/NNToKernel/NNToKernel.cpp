@@ -39,6 +39,14 @@ Type storageOf(Type t) {
   return t;
 }
 
+/// The constant behind `v` (through quant.scast): a weight's integers.
+DenseElementsAttr constantStorage(Value v) {
+  if (auto s = v.getDefiningOp<quant::StorageCastOp>())
+    v = s.getArg();
+  auto c = v.getDefiningOp<arith::ConstantOp>();
+  return c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : DenseElementsAttr();
+}
+
 SmallVector<int64_t> shapeOf(Value v) { return SmallVector<int64_t>(llvm::cast<ShapedType>(v.getType()).getShape()); }
 Type elemOf(Value v) { return llvm::cast<ShapedType>(v.getType()).getElementType(); }
 
@@ -302,6 +310,53 @@ LogicalResult Lowering::lower(Operation *op) {
         auto [mult, shift] = requantTables(xe, elemOf(c.getWeight()), ye, w[0]);
         auto [lo, hi] = storageClamp(ye, c.getActMin(), c.getActMax());
         Value bias = c.getBias() ? c.getBias() : zeros(loc, w[0], b.getIntegerType(32));
+        // Fast paths with the input offset folded into the bias (needs the
+        // weights and bias as constants): pointwise and depthwise 3x3.
+        DenseElementsAttr wc = constantStorage(c.getWeight()), bc = constantStorage(bias);
+        int64_t inOff = -zeroPointOf(xe);
+        auto foldedBias = [&] {
+          SmallVector<int64_t> eff;
+          int64_t per = wc.getNumElements() / w[0], i = 0;
+          std::vector<int64_t> wv;
+          for (const APInt &v : wc.getValues<APInt>())
+            wv.push_back(v.getSExtValue());
+          for (const APInt &v : bc.getValues<APInt>()) {
+            int64_t sum = 0;
+            for (int64_t k = 0; k < per; ++k)
+              sum += wv[i * per + k];
+            eff.push_back(v.getSExtValue() + inOff * sum);
+            ++i;
+          }
+          return eff;
+        };
+        bool pointwise = wc && bc && w[2] == 1 && w[3] == 1 && c.getGroups() == 1 && c.getStrides()[0] == 1 &&
+                         c.getStrides()[1] == 1 && llvm::all_of(c.getPads(), [](int64_t p) { return p == 0; });
+        bool depthwise3x3 = wc && bc && c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1 && w[2] == 3 &&
+                            w[3] == 3 && c.getDilations()[0] == 1 && c.getDilations()[1] == 1;
+        if (pointwise) {
+          Value out = result(c.getOutput(), loc);
+          call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
+               {i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(foldedBias()), i32(zeroPointOf(ye)),
+                table(mult), table(shift), i32(lo), i32(hi)});
+          return success();
+        }
+        if (depthwise3x3) {
+          Value out = result(c.getOutput(), loc);
+          call(loc, "dwconv3x3_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
+                i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(inOff), i32(zeroPointOf(ye)),
+                table(foldedBias()), table(mult), table(shift), i32(lo), i32(hi)});
+          return success();
+        }
+        if (wc && bc) {
+          Value out = result(c.getOutput(), loc);
+          call(loc, "conv2d_s8_folded", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
+                i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]), i32(c.getDilations()[1]),
+                i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()), i32(inOff), i32(zeroPointOf(ye)),
+                table(foldedBias()), table(mult), table(shift), i32(lo), i32(hi)});
+          return success();
+        }
         Value out = result(c.getOutput(), loc);
         call(loc, "conv2d_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
              {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),

@@ -83,6 +83,181 @@ static void emlc_conv2d_s8(const int8_t *x, const int8_t *w, const int32_t *bias
     }
 }
 
+// @kernel conv2d_s8_folded
+// @requires requantize_impl
+/* General int8 convolution (NCHW, groups, strides, dilations, padding) for
+   constant weights: output pixels whose window lies inside the input use
+   bias_eff[m] = bias[m] + in_off * sum(w[m]) (the offset folded away, no
+   bounds checks), four neighbours along a row sharing every weight load;
+   pixels touching the padding add the offset per valid tap as conv2d_s8.
+   Integer sums: identical to conv2d_s8. */
+static int32_t emlc_conv_border_s8(const int8_t *x, const int8_t *wm, int32_t bias, int32_t n, int32_t C,
+                                   int32_t H, int32_t W, int32_t g, int32_t cg, int32_t KH, int32_t KW, int32_t ih0,
+                                   int32_t iw0, int32_t dh, int32_t dw, int32_t in_off) {
+  int32_t c, kh, kw, acc = bias;
+  for (c = 0; c < cg; ++c) {
+    const int8_t *xc = x + ((int64_t)n * C + g * cg + c) * H * W, *wc = wm + (int64_t)c * KH * KW;
+    for (kh = 0; kh < KH; ++kh) {
+      const int32_t ih = ih0 + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      for (kw = 0; kw < KW; ++kw) {
+        const int32_t iw = iw0 + kw * dw;
+        if (iw < 0 || iw >= W) continue;
+        acc += ((int32_t)xc[ih * W + iw] + in_off) * (int32_t)wc[kh * KW + kw];
+      }
+    }
+  }
+  return acc;
+}
+static void emlc_conv2d_s8_folded(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, int32_t N,
+                                  int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
+                                  int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
+                                  int32_t groups, int32_t in_off, int32_t out_off, const int32_t *bias_eff,
+                                  const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t cg = C / groups, mg = M / groups;
+  int32_t n, m, oh, ow, c, kh, kw, j;
+  for (n = 0; n < N; ++n)
+    for (m = 0; m < M; ++m) {
+      const int32_t g = m / mg;
+      const int8_t *wm = w + (int64_t)m * cg * KH * KW;
+      int8_t *ym = y + ((int64_t)n * M + m) * OH * OW;
+      for (oh = 0; oh < OH; ++oh) {
+        const int32_t ih0 = oh * sh - pt;
+        const int rows_inside = ih0 >= 0 && ih0 + (KH - 1) * dh < H;
+        for (ow = 0; ow < OW;) {
+          const int32_t iw0 = ow * sw - pl;
+          int32_t acc[4];
+          int32_t count = 1;
+          if (rows_inside && iw0 >= 0 && ow + 3 < OW && iw0 + 3 * sw + (KW - 1) * dw < W) {
+            count = 4; /* four windows inside the input */
+            acc[0] = acc[1] = acc[2] = acc[3] = bias_eff[m];
+            for (c = 0; c < cg; ++c) {
+              const int8_t *xc = x + ((int64_t)n * C + g * cg + c) * H * W + ih0 * W + iw0;
+              const int8_t *wc = wm + (int64_t)c * KH * KW;
+              for (kh = 0; kh < KH; ++kh) {
+                const int8_t *xr = xc + kh * dh * W;
+                for (kw = 0; kw < KW; ++kw) {
+                  const int32_t wv = wc[kh * KW + kw];
+                  const int8_t *xp = xr + kw * dw;
+                  acc[0] += xp[0] * wv;
+                  acc[1] += xp[sw] * wv;
+                  acc[2] += xp[2 * sw] * wv;
+                  acc[3] += xp[3 * sw] * wv;
+                }
+              }
+            }
+          } else if (rows_inside && iw0 >= 0 && iw0 + (KW - 1) * dw < W) {
+            acc[0] = bias_eff[m];
+            for (c = 0; c < cg; ++c) {
+              const int8_t *xc = x + ((int64_t)n * C + g * cg + c) * H * W + ih0 * W + iw0;
+              const int8_t *wc = wm + (int64_t)c * KH * KW;
+              for (kh = 0; kh < KH; ++kh)
+                for (kw = 0; kw < KW; ++kw)
+                  acc[0] += xc[kh * dh * W + kw * dw] * wc[kh * KW + kw];
+            }
+          } else {
+            acc[0] = emlc_conv_border_s8(x, wm, bias[m], n, C, H, W, g, cg, KH, KW, ih0, iw0, dh, dw, in_off);
+          }
+          for (j = 0; j < count; ++j) {
+            const int32_t r = emlc_requantize(acc[j], mult[m], shift[m]) + out_off;
+            ym[oh * OW + ow + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
+          }
+          ow += count;
+        }
+      }
+    }
+}
+
+// @kernel conv1x1_s8
+// @requires requantize_impl
+/* Pointwise int8 convolution (1x1, stride 1, no padding, one group), NCHW:
+   per output channel a [C] x [C][P] product. Four output pixels share each
+   weight load; the input offset is folded into bias_eff[m] = bias[m] +
+   in_off * sum_c w[m][c] (computed by the compiler), so the inner loop is
+   plain multiply-accumulate. Integer sums: identical to conv2d_s8. */
+static void emlc_conv1x1_s8(const int8_t *x, const int8_t *w, int8_t *y, int32_t N, int32_t C, int32_t P,
+                            int32_t M, const int32_t *bias_eff, int32_t out_off, const int32_t *mult,
+                            const int32_t *shift, int32_t lo, int32_t hi) {
+  int32_t n, m, p, c;
+  for (n = 0; n < N; ++n)
+    for (m = 0; m < M; ++m) {
+      const int8_t *wm = w + (int64_t)m * C, *xn = x + (int64_t)n * C * P;
+      int8_t *ym = y + ((int64_t)n * M + m) * P;
+      for (p = 0; p + 4 <= P; p += 4) {
+        int32_t a0 = bias_eff[m], a1 = a0, a2 = a0, a3 = a0;
+        const int8_t *xp = xn + p;
+        for (c = 0; c < C; ++c, xp += P) {
+          const int32_t wv = wm[c];
+          a0 += xp[0] * wv;
+          a1 += xp[1] * wv;
+          a2 += xp[2] * wv;
+          a3 += xp[3] * wv;
+        }
+        a0 = emlc_requantize(a0, mult[m], shift[m]) + out_off;
+        a1 = emlc_requantize(a1, mult[m], shift[m]) + out_off;
+        a2 = emlc_requantize(a2, mult[m], shift[m]) + out_off;
+        a3 = emlc_requantize(a3, mult[m], shift[m]) + out_off;
+        ym[p] = (int8_t)EMLC_CLAMP(a0, lo, hi);
+        ym[p + 1] = (int8_t)EMLC_CLAMP(a1, lo, hi);
+        ym[p + 2] = (int8_t)EMLC_CLAMP(a2, lo, hi);
+        ym[p + 3] = (int8_t)EMLC_CLAMP(a3, lo, hi);
+      }
+      for (; p < P; ++p) {
+        int32_t a = bias_eff[m];
+        const int8_t *xp = xn + p;
+        for (c = 0; c < C; ++c, xp += P)
+          a += xp[0] * wm[c];
+        a = emlc_requantize(a, mult[m], shift[m]) + out_off;
+        ym[p] = (int8_t)EMLC_CLAMP(a, lo, hi);
+      }
+    }
+}
+
+// @kernel dwconv3x3_s8
+// @requires requantize_impl
+/* Depthwise 3x3 int8 convolution (one filter per channel), NCHW, any stride
+   and padding, dilation 1. Windows fully inside the input take the unrolled
+   path with the input offset folded into bias_eff[c] = bias[c] + in_off *
+   sum(w[c]); windows touching the padding add the offset per valid tap, as
+   conv2d_s8 does. Integer sums: identical to conv2d_s8. */
+static void emlc_dwconv3x3_s8(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, int32_t N,
+                              int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw,
+                              int32_t pt, int32_t pl, int32_t in_off, int32_t out_off, const int32_t *bias_eff,
+                              const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  int32_t n, c, oh, ow, kh, kw;
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
+      const int32_t k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6], k7 = k[7],
+                    k8 = k[8];
+      int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
+      for (oh = 0; oh < OH; ++oh) {
+        const int32_t ih = oh * sh - pt;
+        const int rows_inside = ih >= 0 && ih + 2 < H;
+        for (ow = 0; ow < OW; ++ow) {
+          const int32_t iw = ow * sw - pl;
+          int32_t acc;
+          if (rows_inside && iw >= 0 && iw + 2 < W) {
+            const int8_t *r0 = xc + ih * W + iw, *r1 = r0 + W, *r2 = r1 + W;
+            acc = bias_eff[c] + r0[0] * k0 + r0[1] * k1 + r0[2] * k2 + r1[0] * k3 + r1[1] * k4 + r1[2] * k5 +
+                  r2[0] * k6 + r2[1] * k7 + r2[2] * k8;
+          } else {
+            acc = bias[c];
+            for (kh = 0; kh < 3; ++kh) {
+              if (ih + kh < 0 || ih + kh >= H) continue;
+              for (kw = 0; kw < 3; ++kw) {
+                if (iw + kw < 0 || iw + kw >= W) continue;
+                acc += ((int32_t)xc[(ih + kh) * W + iw + kw] + in_off) * k[kh * 3 + kw];
+              }
+            }
+          }
+          acc = emlc_requantize(acc, mult[c], shift[c]) + out_off;
+          yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(acc, lo, hi);
+        }
+      }
+    }
+}
+
 // @kernel reduce_mean_s8
 /* TFLite int8 average pooling over each block of `inner` values (input and
    output share their quantization): the int32 sum divided by the count,

@@ -1,0 +1,94 @@
+/* Optimized int8 kernels against the portable reference conv2d_s8, on random
+   shapes (odd channel counts, strides 1-2, dilations, edge padding, groups),
+   random data and requantization parameters. Built and run on the host and,
+   by run_kernel_tests.py, under QEMU for MCU targets. Prints one line and
+   returns the number of mismatching cases. */
+#include <stdio.h>
+#include "../../targets/generic/kernels/prelude.h"
+#include "../../targets/generic/kernels/int8.c"
+
+static uint32_t seed = 12345u;
+static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
+  seed = seed * 1664525u + 1013904223u;
+  return lo + (int32_t)((seed >> 8) % (uint32_t)(hi - lo + 1));
+}
+
+#define MAXB 8192
+static int8_t x[MAXB], w[MAXB], y_ref[MAXB], y_opt[MAXB];
+static int32_t bias[64], bias_eff[64], mult[64], shift[64];
+
+static int check(const char *what, int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i)
+    if (y_ref[i] != y_opt[i]) {
+      printf("MISMATCH %s at %ld: %d vs %d\n", what, (long)i, y_ref[i], y_opt[i]);
+      return 1;
+    }
+  return 0;
+}
+
+int main(void) {
+  int cases = 0, bad = 0, t;
+  for (t = 0; t < 300; ++t) {
+    const int32_t N = rnd(1, 2), groups_kind = rnd(0, 2); /* 0: dense, 1: depthwise, 2: 2 groups */
+    int32_t C = rnd(1, 9), M, KH = rnd(1, 3), KW = rnd(1, 3), sh = rnd(1, 2), sw = rnd(1, 2), dh = rnd(1, 2),
+            dw = rnd(1, 2), H = rnd(1, 9), Wd = rnd(1, 11), pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2),
+            pr = rnd(0, 2), groups = 1, OH, OW, i, m, cg, in_off = rnd(-128, 127), out_off = rnd(-128, 127), lo, hi;
+    if (groups_kind == 1) { groups = C; M = C; KH = KW = 3; dh = dw = 1; }
+    else if (groups_kind == 2) { C = 2 * rnd(1, 4); groups = 2; M = 2 * rnd(1, 4); }
+    else { M = rnd(1, 9); }
+    if (pt >= KH) pt = KH - 1;
+    if (pb >= KH) pb = KH - 1;
+    if (pl >= KW) pl = KW - 1;
+    if (pr >= KW) pr = KW - 1;
+    OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1;
+    OW = (Wd + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
+    if (OH < 1 || OW < 1) continue;
+    cg = C / groups;
+    for (i = 0; i < N * C * H * Wd; ++i) x[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < M * cg * KH * KW; ++i) w[i] = (int8_t)rnd(-127, 127);
+    lo = rnd(-128, 0), hi = rnd(lo, 127);
+    for (m = 0; m < M; ++m) {
+      int32_t s = 0;
+      bias[m] = rnd(-5000, 5000);
+      mult[m] = rnd(1 << 30, 0x7fffffff);
+      shift[m] = rnd(-12, 1);
+      for (i = 0; i < cg * KH * KW; ++i) s += w[m * cg * KH * KW + i];
+      bias_eff[m] = bias[m] + in_off * s;
+    }
+    emlc_conv2d_s8(x, w, bias, y_ref, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups, in_off, out_off,
+                   mult, shift, lo, hi);
+    emlc_conv2d_s8_folded(x, w, bias, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups, in_off,
+                          out_off, bias_eff, mult, shift, lo, hi);
+    bad += check("conv2d_s8_folded", N * M * OH * OW), ++cases;
+    if (groups == 1 && KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pt && !pl && !pb && !pr) {
+      emlc_conv1x1_s8(x, w, y_opt, N, C, H * Wd, M, bias_eff, out_off, mult, shift, lo, hi);
+      bad += check("conv1x1_s8", N * M * OH * OW), ++cases;
+    }
+    if (groups_kind == 1) {
+      emlc_dwconv3x3_s8(x, w, bias, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, in_off, out_off, bias_eff, mult, shift,
+                        lo, hi);
+      bad += check("dwconv3x3_s8", N * M * OH * OW), ++cases;
+    }
+  }
+  /* Pointwise shapes are rare above: a dedicated sweep. */
+  for (t = 0; t < 60; ++t) {
+    const int32_t N = rnd(1, 2), C = rnd(1, 17), M = rnd(1, 9), P = rnd(1, 23), in_off = rnd(-128, 127),
+                  out_off = rnd(-128, 127);
+    int32_t i, m;
+    for (i = 0; i < N * C * P; ++i) x[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < M * C; ++i) w[i] = (int8_t)rnd(-127, 127);
+    for (m = 0; m < M; ++m) {
+      int32_t s = 0;
+      bias[m] = rnd(-5000, 5000), mult[m] = rnd(1 << 30, 0x7fffffff), shift[m] = rnd(-12, 1);
+      for (i = 0; i < C; ++i) s += w[m * C + i];
+      bias_eff[m] = bias[m] + in_off * s;
+    }
+    emlc_conv2d_s8(x, w, bias, y_ref, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, 1, in_off, out_off, mult, shift,
+                   -128, 127);
+    emlc_conv1x1_s8(x, w, y_opt, N, C, P, M, bias_eff, out_off, mult, shift, -128, 127);
+    bad += check("conv1x1_s8", N * M * P), ++cases;
+  }
+  printf("int8 kernels: %d cases, %d mismatches\n", cases, bad);
+  return bad != 0;
+}

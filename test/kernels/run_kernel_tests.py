@@ -1,0 +1,29 @@
+#!/usr/bin/python3
+"""Builds test/kernels/int8_kernels_test.c for a target (compiler and flags
+from targets/<T>/target.json) and runs it on the host or under the target's
+QEMU machine. Exit 0 when every optimized kernel matches the portable one;
+77 (skip) when the target's toolchain is not installed."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+target = sys.argv[1] if len(sys.argv) > 1 else "generic"
+t = json.load(open(os.path.join(HERE, "..", "..", "targets", target, "target.json")))
+tc, emu = t["toolchain"], t.get("emulator")
+tools = [tc["cc"]] + ([emu["binary"]] if emu else [])
+if not all(shutil.which(x) for x in tools):
+    print(f"SKIP: {', '.join(tools)} not all installed (scripts/install-deps.sh installs them)")
+    sys.exit(77)
+with tempfile.TemporaryDirectory() as d:
+    exe = os.path.join(d, "kt")
+    subprocess.run([tc["cc"], *tc["cflags"], "-std=c99", "-Wall", "-Wextra", "-Wno-unused-function", "-Werror",
+                    os.path.join(HERE, "int8_kernels_test.c"), "-o", exe, *tc["ldflags"], "-lm"], check=True)
+    cmd = ([emu["binary"], *emu["args"], exe] if emu else [exe])
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    out = (r.stdout + r.stderr).strip()
+    print(f"{target}: {out.splitlines()[-1] if out else '(no output)'}")
+    sys.exit(0 if r.returncode == 0 and "0 mismatches" in out else 1)
