@@ -13,6 +13,7 @@ import concurrent.futures
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -54,8 +55,11 @@ def main():
     models = args.models.split(",") if args.models else sorted(
         d for d in os.listdir(SHARED) if os.path.isdir(os.path.join(SHARED, d, "test_data_set_0")))
     jobs = [(m, t) for m in models for t in args.targets.split(",")]
-    missing = [tool for tool in ("arm-none-eabi-gcc", "qemu-system-arm", "riscv64-unknown-elf-gcc", "qemu-system-riscv32")
-               if not any(os.access(os.path.join(p, tool), os.X_OK) for p in os.environ.get("PATH", "").split(":"))]
+    tools = set()
+    for t in args.targets.split(","):  # the toolchain and emulator each target names
+        desc = json.load(open(os.path.join(ROOT, "targets", t, "target.json")))
+        tools |= {desc["toolchain"]["cc"]} | ({desc["emulator"]["binary"]} if "emulator" in desc else set())
+    missing = sorted(tool for tool in tools if not shutil.which(tool))
     if missing:  # scripts/install-deps.sh installs them (CI always has them)
         print(f"SKIP: {', '.join(missing)} not installed: run scripts/install-deps.sh")
         return 77

@@ -645,4 +645,19 @@ ImportResult importONNXFile(const std::string &path, MLIRContext &ctx, const Imp
   return importONNXBytes(ss.str(), dir.str().str(), ctx, options);
 }
 
+std::vector<std::string> graphInputNames(const std::string &path) {
+  std::ifstream f(path, std::ios::binary);
+  ::onnx::ModelProto model;
+  std::vector<std::string> names;
+  if (!f || !model.ParseFromIstream(&f))
+    return names;
+  std::set<std::string> inits;
+  for (const auto &t : model.graph().initializer())
+    inits.insert(t.name());
+  for (const auto &in : model.graph().input())
+    if (!inits.count(in.name()))
+      names.push_back(in.name());
+  return names;
+}
+
 } // namespace emlc

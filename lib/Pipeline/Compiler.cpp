@@ -208,8 +208,6 @@ CompileResult compileModel(const CompileOptions &opts) {
       list += (list.empty() ? "" : ", ") + name + " x" + std::to_string(n);
     r.warnings.push_back("these ops run in float between int8 ones (no int8 kernel for them yet): " + list);
   };
-  if (opts.quantize.empty())
-    floatIslands();
   if (opts.quantize == "int8") {
     PTQOptions q;
     q.calibrationPath = opts.calibrationPath;
@@ -223,8 +221,8 @@ CompileResult compileModel(const CompileOptions &opts) {
     }
     r.calibrationRuns = qr.samples;
     r.outputSQNR = qr.outputSQNR;
-    floatIslands();
   }
+  floatIslands();
   if (opts.emit == "nn") {
     r.irText = printIR(module);
     r.ok = true;

@@ -177,15 +177,19 @@ void clipToPercentile(Range &r, double percentile) {
 
 //===--- Quantized types ------------------------------------------------------===//
 
+/// Signed int8 storage with one scale and zero point.
+quant::UniformQuantizedType int8Grid(MLIRContext *ctx, double scale, int64_t zp) {
+  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
+                                          Float32Type::get(ctx), scale, zp, -128, 127);
+}
+
 quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo, double hi) {
   lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
   if (!(hi - lo > 1e-12)) // an all-zero tensor: any positive scale
     hi = lo + 1e-6;
   double scale = (float)((hi - lo) / 255.0);
   int64_t zp = (int64_t)std::llround(-128.0 - lo / scale);
-  zp = std::min<int64_t>(std::max<int64_t>(zp, -128), 127);
-  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
-                                          Float32Type::get(ctx), scale, zp, -128, 127);
+  return int8Grid(ctx, scale, std::min<int64_t>(std::max<int64_t>(zp, -128), 127));
 }
 
 /// Per-output-channel symmetric int8 weights (axis 0), TFLite's [-127, 127].
@@ -334,9 +338,7 @@ Value Quantizer::quantize(Operation *op) {
         if (!sig && u.getKind() != nn::UnaryKind::tanh)
           return {};
         Value x = quantOf(u.getInput());
-        Type out = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx(), 8),
-                                                    Float32Type::get(ctx()), sig ? 1.0 / 256 : 1.0 / 128,
-                                                    sig ? -128 : 0, -128, 127);
+        Type out = sig ? int8Grid(ctx(), 1.0 / 256, -128) : int8Grid(ctx(), 1.0 / 128, 0);
         return b.create<nn::UnaryOp>(loc, withElem(r, out), u.getKindAttr(), x, u.getAlphaAttr(), u.getBetaAttr());
       })
       .Case([&](nn::BinaryOp a) -> Value {
@@ -382,8 +384,7 @@ Value Quantizer::quantize(Operation *op) {
         if (s.getLog() || s.getAxis() != rank - 1)
           return {};
         Value x = quantOf(s.getInput());
-        Type out = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx(), 8),
-                                                    Float32Type::get(ctx()), 1.0 / 256, -128, -128, 127);
+        Type out = int8Grid(ctx(), 1.0 / 256, -128);
         return b.create<nn::SoftmaxOp>(loc, withElem(r, out), x, s.getAxisAttr(), s.getLogAttr());
       })
       .Default([](Operation *) { return Value(); });
@@ -596,23 +597,30 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   std::map<int64_t, std::pair<double, double>> layer; // id -> (signal, noise)
   std::vector<std::pair<double, double>> output;
   int64_t runs = std::min<int64_t>((int64_t)batches.size(), 64);
+  // With --io=int8, inputs and outputs are integers on these grids.
+  std::optional<quant::UniformQuantizedType> inGrid;
+  std::vector<std::optional<quant::UniformQuantizedType>> outGrids(fn.getNumResults());
+  if (opts.int8IO) {
+    inGrid = gridOfStorage(fn.getArgument(0));
+    auto ret = llvm::cast<func::ReturnOp>(fn.front().getTerminator());
+    for (unsigned o = 0; o < ret.getNumOperands(); ++o)
+      outGrids[o] = gridOfStorage(ret.getOperand(o));
+  }
+  auto idOf = [](Operation *op) {
+    auto a = op->getAttrOfType<IntegerAttr>("emlc.ptq_id");
+    return a ? a.getInt() : -1;
+  };
   for (int64_t i = 0; i < runs; ++i) {
     std::map<int64_t, Tensor> want;
     std::vector<Tensor> wantOut, gotOut;
-    auto idOf = [](Operation *op) {
-      auto a = op->getAttrOfType<IntegerAttr>("emlc.ptq_id");
-      return a ? a.getInt() : -1;
-    };
     bool ok = ref.run({batches[i]}, wantOut, res.error, [&](Operation *op, unsigned, const Tensor &t) {
       if (idOf(op) >= 0)
         want[idOf(op)] = t;
     });
     Tensor input = batches[i];
-    if (ok && opts.int8IO) { // the quantized graph takes the input's integers
-      auto q = gridOfStorage(fn.getArgument(0));
+    if (ok && inGrid) // the quantized graph takes the input's integers
       for (float &v : input.data)
-        v = (float)std::min(127.0, std::max(-128.0, std::round(v / q.getScale()) + q.getZeroPoint()));
-    }
+        v = (float)std::min(127.0, std::max(-128.0, std::round(v / inGrid->getScale()) + inGrid->getZeroPoint()));
     ok = ok && quantized.run({input}, gotOut, res.error, [&](Operation *op, unsigned, const Tensor &t) {
       auto it = want.find(idOf(op));
       if (it == want.end() || it->second.size() != t.size())
@@ -626,11 +634,8 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
     if (!ok)
       return fail(res, "measuring the quantized model: " + res.error);
     output.resize(wantOut.size());
-    auto ret = llvm::cast<func::ReturnOp>(fn.front().getTerminator());
     for (size_t o = 0; o < wantOut.size(); ++o) {
-      std::optional<quant::UniformQuantizedType> q;
-      if (opts.int8IO) // integers out: compare their real values
-        q = gridOfStorage(ret.getOperand(o));
+      const auto &q = outGrids[o];
       for (int64_t k = 0; k < wantOut[o].size(); ++k) {
         double g = q ? (gotOut[o].data[k] - q->getZeroPoint()) * q->getScale() : gotOut[o].data[k];
         double f = wantOut[o].data[k], d = f - g;

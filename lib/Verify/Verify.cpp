@@ -198,10 +198,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   co.modelPath = o.model;
   co.target = t->name;
   co.name = "model";
-  std::vector<std::string> argNames;
-  InspectResult info = inspectModel(o.model, {});
-  for (const std::string &s : info.inputs)
-    argNames.push_back(s.substr(0, s.find(": ")));
+  std::vector<std::string> argNames = graphInputNames(o.model);
   for (size_t i = 0; i < in.size() && i < argNames.size(); ++i) {
     auto shape = in[i].getType().getShape();
     co.inputShapes[argNames[i]] = std::vector<int64_t>(shape.begin(), shape.end());

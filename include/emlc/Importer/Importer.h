@@ -39,6 +39,10 @@ ImportResult importONNXFile(const std::string &path, mlir::MLIRContext &ctx,
 ImportResult importONNXBytes(const std::string &bytes, const std::string &modelDir,
                              mlir::MLIRContext &ctx, const ImportOptions &options);
 
+/// The model's graph inputs that are not initializers, in order (empty when
+/// the file does not parse: importONNXFile then says why).
+std::vector<std::string> graphInputNames(const std::string &path);
+
 /// Reads an ONNX TensorProto file (.pb, as in test_data_set_N folders).
 bool readTensorFile(const std::string &path, mlir::MLIRContext &ctx, mlir::DenseElementsAttr &out,
                     std::string &err);

@@ -109,6 +109,12 @@ std::vector<float> scalesOf(Type t) {
   return std::vector<float>(a.getScales().begin(), a.getScales().end());
 }
 int64_t zeroPointOf(Type t) { return llvm::cast<quant::UniformQuantizedType>(t).getZeroPoint(); }
+/// Per-tensor or per-channel zero points of a quantized type.
+SmallVector<int64_t> zeroPointsOf(Type t) {
+  if (auto a = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(t))
+    return SmallVector<int64_t>(a.getZeroPoints().begin(), a.getZeroPoints().end());
+  return {zeroPointOf(t)};
+}
 
 /// The kernel-name suffixes that have typed instances (targets/generic/kernels/typed.c).
 bool isTypedSuffix(const std::string &s) {
@@ -125,15 +131,9 @@ DictionaryAttr quantizationOf(Operation *op) {
     Type e = llvm::cast<ShapedType>(v.getType()).getElementType();
     if (!llvm::isa<quant::QuantizedType>(e))
       return;
-    std::vector<float> s = scalesOf(e);
-    SmallVector<int64_t> zps;
-    if (auto u = llvm::dyn_cast<quant::UniformQuantizedType>(e))
-      zps.push_back(u.getZeroPoint());
-    else
-      for (int64_t z : llvm::cast<quant::UniformQuantizedPerAxisType>(e).getZeroPoints())
-        zps.push_back(z);
-    out.push_back(b.getNamedAttr(key, b.getDictionaryAttr({b.getNamedAttr("scale", b.getDenseF32ArrayAttr(s)),
-                                                           b.getNamedAttr("zero_point", b.getDenseI64ArrayAttr(zps))})));
+    out.push_back(b.getNamedAttr(
+        key, b.getDictionaryAttr({b.getNamedAttr("scale", b.getDenseF32ArrayAttr(scalesOf(e))),
+                                  b.getNamedAttr("zero_point", b.getDenseI64ArrayAttr(zeroPointsOf(e)))})));
   };
   if (op->getNumResults() == 1)
     add("output", op->getResult(0));
@@ -166,10 +166,7 @@ private:
   /// Buffers hold storage values: a quantized tensor is its integer storage.
   MemRefType memrefFor(Value tensor) {
     auto t = llvm::cast<RankedTensorType>(tensor.getType());
-    Type e = t.getElementType();
-    if (auto q = llvm::dyn_cast<quant::QuantizedType>(e))
-      e = q.getStorageType();
-    return MemRefType::get(t.getShape(), e);
+    return MemRefType::get(t.getShape(), storageOf(t.getElementType()));
   }
   Attribute i32(int64_t v) { return b.getI32IntegerAttr((int32_t)v); }
   Attribute f32(double v) { return b.getF32FloatAttr((float)v); }
@@ -302,68 +299,62 @@ LogicalResult Lowering::lower(Operation *op) {
 
   // TFLite int8 convolution (per-channel requantization; groups cover depthwise).
   auto lowerConvS8 = [&](nn::Conv2DOp c) -> LogicalResult {
-        Type xe = elemOf(c.getInput());
-        Type ye = elemOf(c.getOutput());
-        if (!llvm::isa<quant::UniformQuantizedType>(xe) || !llvm::isa<quant::UniformQuantizedType>(ye))
-          return op->emitError("int8 convolution needs per-tensor quantized input and output");
-        auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
-        auto [mult, shift] = requantTables(xe, elemOf(c.getWeight()), ye, w[0]);
-        auto [lo, hi] = storageClamp(ye, c.getActMin(), c.getActMax());
-        Value bias = c.getBias() ? c.getBias() : zeros(loc, w[0], b.getIntegerType(32));
-        // Fast paths with the input offset folded into the bias (needs the
-        // weights and bias as constants): pointwise and depthwise 3x3.
-        DenseElementsAttr wc = constantStorage(c.getWeight()), bc = constantStorage(bias);
-        int64_t inOff = -zeroPointOf(xe);
-        auto foldedBias = [&] {
-          SmallVector<int64_t> eff;
-          int64_t per = wc.getNumElements() / w[0], i = 0;
-          std::vector<int64_t> wv;
-          for (const APInt &v : wc.getValues<APInt>())
-            wv.push_back(v.getSExtValue());
-          for (const APInt &v : bc.getValues<APInt>()) {
-            int64_t sum = 0;
-            for (int64_t k = 0; k < per; ++k)
-              sum += wv[i * per + k];
-            eff.push_back(v.getSExtValue() + inOff * sum);
-            ++i;
-          }
-          return eff;
-        };
-        bool pointwise = wc && bc && w[2] == 1 && w[3] == 1 && c.getGroups() == 1 && c.getStrides()[0] == 1 &&
-                         c.getStrides()[1] == 1 && llvm::all_of(c.getPads(), [](int64_t p) { return p == 0; });
-        bool depthwise3x3 = wc && bc && c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1 && w[2] == 3 &&
-                            w[3] == 3 && c.getDilations()[0] == 1 && c.getDilations()[1] == 1;
-        if (pointwise) {
-          Value out = result(c.getOutput(), loc);
-          call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
-               {i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(foldedBias()), i32(zeroPointOf(ye)),
-                table(mult), table(shift), i32(lo), i32(hi)});
-          return success();
-        }
-        if (depthwise3x3) {
-          Value out = result(c.getOutput(), loc);
-          call(loc, "dwconv3x3_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
-               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
-                i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(inOff), i32(zeroPointOf(ye)),
-                table(foldedBias()), table(mult), table(shift), i32(lo), i32(hi)});
-          return success();
-        }
-        if (wc && bc) {
-          Value out = result(c.getOutput(), loc);
-          call(loc, "conv2d_s8_folded", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
-               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
-                i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]), i32(c.getDilations()[1]),
-                i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()), i32(inOff), i32(zeroPointOf(ye)),
-                table(foldedBias()), table(mult), table(shift), i32(lo), i32(hi)});
-          return success();
-        }
-        Value out = result(c.getOutput(), loc);
-        call(loc, "conv2d_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
-             {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
-              i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]), i32(c.getDilations()[1]),
-              i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()), i32(-zeroPointOf(xe)),
-              i32(zeroPointOf(ye)), table(mult), table(shift), i32(lo), i32(hi)});
-        return success();
+    Type xe = elemOf(c.getInput()), ye = elemOf(c.getOutput());
+    if (!llvm::isa<quant::UniformQuantizedType>(xe) || !llvm::isa<quant::UniformQuantizedType>(ye))
+      return op->emitError("int8 convolution needs per-tensor quantized input and output");
+    auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
+    auto [mult, shift] = requantTables(xe, elemOf(c.getWeight()), ye, w[0]);
+    auto [lo, hi] = storageClamp(ye, c.getActMin(), c.getActMax());
+    Value bias = c.getBias() ? c.getBias() : zeros(loc, w[0], b.getIntegerType(32));
+    int64_t inOff = -zeroPointOf(xe), outOff = zeroPointOf(ye);
+    Value out = result(c.getOutput(), loc);
+    SmallVector<Attribute> requant{table(mult), table(shift), i32(lo), i32(hi)};
+    auto withRequant = [&](SmallVector<Attribute> args) {
+      args.append(requant.begin(), requant.end());
+      return args;
+    };
+    // With constant weights and bias, the fast paths fold the input offset
+    // into bias_eff[m] = bias[m] + in_off * sum(w[m]).
+    DenseElementsAttr wc = constantStorage(c.getWeight()), bc = constantStorage(bias);
+    if (!wc || !bc) {
+      call(loc, "conv2d_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
+                        i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
+                        i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()),
+                        i32(inOff), i32(outOff)}));
+      return success();
+    }
+    SmallVector<int64_t> biasEff;
+    std::vector<int64_t> wv;
+    for (const APInt &v : wc.getValues<APInt>())
+      wv.push_back(v.getSExtValue());
+    int64_t per = (int64_t)wv.size() / w[0], m = 0;
+    for (const APInt &v : bc.getValues<APInt>()) {
+      int64_t sum = 0;
+      for (int64_t k = 0; k < per; ++k)
+        sum += wv[m * per + k];
+      biasEff.push_back(v.getSExtValue() + inOff * sum);
+      ++m;
+    }
+    bool pointwise = w[2] == 1 && w[3] == 1 && c.getGroups() == 1 && c.getStrides()[0] == 1 &&
+                     c.getStrides()[1] == 1 && llvm::all_of(c.getPads(), [](int64_t p) { return p == 0; });
+    bool depthwise3x3 = c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1 && w[2] == 3 && w[3] == 3 &&
+                        c.getDilations()[0] == 1 && c.getDilations()[1] == 1;
+    if (pointwise)
+      call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}));
+    else if (depthwise3x3)
+      call(loc, "dwconv3x3_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
+                        i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(inOff), i32(outOff),
+                        table(biasEff)}));
+    else
+      call(loc, "conv2d_s8_folded", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
+                        i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
+                        i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()),
+                        i32(inOff), i32(outOff), table(biasEff)}));
+    return success();
   };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](nn::Conv2DOp c) -> LogicalResult {
@@ -408,14 +399,9 @@ LogicalResult Lowering::lower(Operation *op) {
         Type qt = elemOf(quantize ? y : x);
         auto shape = shapeOf(x);
         int64_t outer = product(shape), channels = 1, inner = 1;
-        SmallVector<int64_t> zps;
-        std::vector<float> scales = scalesOf(qt);
         if (auto pa = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(qt)) {
           int64_t axis = pa.getQuantizedDimension();
           outer = product(shape, 0, axis), channels = shape[axis], inner = product(shape, axis + 1);
-          zps.assign(pa.getZeroPoints().begin(), pa.getZeroPoints().end());
-        } else {
-          zps.push_back(zeroPointOf(qt));
         }
         std::string st = typeSuffix(qt);
         std::string name = quantize ? "quantize_f32_" + st : "dequantize_" + st + "_f32";
@@ -426,7 +412,7 @@ LogicalResult Lowering::lower(Operation *op) {
           return op->emitError("quantization to or from ") << elemOf(quantize ? x : y) << " (float32 only)";
         Value out = result(y, loc);
         call(loc, name, {get(x)}, {out},
-             {i32(outer), i32(channels), i32(inner), b.getDenseF32ArrayAttr(scales), table(zps)});
+             {i32(outer), i32(channels), i32(inner), b.getDenseF32ArrayAttr(scalesOf(qt)), table(zeroPointsOf(qt))});
         return success();
       })
       .Case([&](nn::FullyConnectedOp f) -> LogicalResult {

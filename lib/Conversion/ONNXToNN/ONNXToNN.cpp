@@ -315,10 +315,6 @@ LogicalResult lowerMatMul(Lowerer &L, Value a, Value b) {
   return success();
 }
 
-/// Operand `i` of ConvInteger/MatMulInteger as int32 minus its zero point
-/// (operand `zpIndex`: a scalar, or one per channel of `axis`).
-Value integerOperand(Lowerer &L, unsigned i, unsigned zpIndex, int64_t axis, int64_t rank);
-
 /// A quantization parameter (scalar, or one value per channel of `axis`)
 /// shaped to broadcast against a rank-`rank` tensor.
 static Value quantParam(Lowerer &L, Value p, int64_t axis, int64_t rank) {
@@ -343,7 +339,9 @@ static Value quantizeInFloat(Lowerer &L, Value x, Value scale, Value zp, Type el
   return L.cast(L.unary(nn::UnaryKind::clip, r, (float)lo, (float)hi), elem);
 }
 
-Value integerOperand(Lowerer &L, unsigned i, unsigned zpIndex, int64_t axis, int64_t rank) {
+/// Operand `i` of ConvInteger/MatMulInteger as int32 minus its zero point
+/// (operand `zpIndex`: a scalar, or one per channel of `axis`).
+static Value integerOperand(Lowerer &L, unsigned i, unsigned zpIndex, int64_t axis, int64_t rank) {
   Type i32 = L.rw.getI32Type();
   Value v = L.cast(L.in(i), i32);
   if (L.has(zpIndex))

@@ -36,6 +36,12 @@ Value buildONNX(IRRewriter &rw, Location loc, StringRef mnemonic, ValueRange ope
   return o->getResult(0);
 }
 
+bool isReshapeLike(Operation *op) {
+  static const char *names[] = {"onnx.transpose", "onnx.reshape", "onnx.flatten", "onnx.squeeze", "onnx.unsqueeze",
+                                "onnx.identity"};
+  return llvm::is_contained(names, op->getName().getStringRef()) && op->getNumResults() == 1;
+}
+
 std::optional<QParams> qparams(Operation *op) {
   QParams p;
   auto s = onnx::getConstFloats(op->getOperand(1));
@@ -326,15 +332,13 @@ LogicalResult fuseConcat(IRRewriter &rw, Operation *q, Operation *concat) {
 /// quantization are the same: data movement, max pooling, and (with TFLite's
 /// rounding) average pooling.
 bool isPassThrough(Operation *op) {
-  static const char *names[] = {"onnx.transpose", "onnx.reshape", "onnx.flatten", "onnx.squeeze", "onnx.unsqueeze",
-                                "onnx.identity", "onnx.max_pool", "onnx.average_pool", "onnx.global_average_pool",
-                                "onnx.global_max_pool",
-                                "onnx.concat"};
+  static const char *pools[] = {"onnx.max_pool", "onnx.average_pool", "onnx.global_average_pool",
+                                "onnx.global_max_pool"};
   if (op->getName().getStringRef() == "onnx.pad") { // PyTorch's AvgPool export: Pad(0) + AveragePool
     auto pads = onnx::getConstInts(op->getOperand(1));
     return pads && llvm::all_of(*pads, [](int64_t p) { return p == 0; });
   }
-  return llvm::is_contained(names, op->getName().getStringRef()) && op->getNumResults() == 1;
+  return isReshapeLike(op) || (llvm::is_contained(pools, op->getName().getStringRef()) && op->getNumResults() == 1);
 }
 
 /// Q(T1(T2(...DQ(x)))) with pass-through ops and equal parameters: the ops are
@@ -346,7 +350,7 @@ LogicalResult retypeChain(IRRewriter &rw, Operation *q) {
   while (Operation *op = v.getDefiningOp()) {
     if ((src = dequantized(v)))
       break;
-    if (!isPassThrough(op) || !op->getResult(0).hasOneUse() || op->getName().getStringRef() == "onnx.concat")
+    if (!isPassThrough(op) || !op->getResult(0).hasOneUse())
       return failure();
     chain.push_back(op);
     v = op->getOperand(0);

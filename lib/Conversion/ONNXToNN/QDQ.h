@@ -24,6 +24,9 @@ mlir::Type quantType(mlir::Type storage, const QParams &p, int64_t rank);
 /// Rewrites QuantizeLinear(op(DequantizeLinear...)) groups into quantized nn
 /// ops (see QDQ.cpp); what it cannot match is left for the float lowering.
 mlir::LogicalResult fuseQDQ(mlir::ModuleOp module, mlir::IRRewriter &rw);
+/// Ops that only move values (transpose, reshape, flatten, squeeze,
+/// unsqueeze, identity): every quantization flow may look through them.
+bool isReshapeLike(mlir::Operation *op);
 /// Builds onnx op `mnemonic` (one result) at the rewriter's insertion point;
 /// on failure reports `what: reason` at `loc`, clears `ok` and returns null.
 mlir::Value buildONNX(mlir::IRRewriter &rw, mlir::Location loc, llvm::StringRef mnemonic, mlir::ValueRange operands,

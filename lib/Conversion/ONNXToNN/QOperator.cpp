@@ -51,15 +51,13 @@ int64_t numElements(Value v) { return llvm::cast<RankedTensorType>(v.getType()).
 /// The float scale of integer value `v`, read from the QuantizeLinear that
 /// produced it (through data-movement ops), if there is one.
 std::optional<float> producerScale(Value v) {
-  static const char *passThrough[] = {"onnx.reshape", "onnx.transpose", "onnx.flatten", "onnx.squeeze",
-                                      "onnx.unsqueeze", "onnx.identity"};
   while (Operation *def = v.getDefiningOp()) {
     StringRef name = def->getName().getStringRef();
     if (name == "onnx.quantize_linear") {
       auto s = onnx::getConstFloats(def->getOperand(1));
       return s && s->size() == 1 ? std::optional<float>((float)(*s)[0]) : std::nullopt;
     }
-    if (!llvm::is_contained(passThrough, name))
+    if (!isReshapeLike(def))
       return std::nullopt;
     v = def->getOperand(0);
   }

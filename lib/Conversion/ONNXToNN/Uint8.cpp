@@ -30,12 +30,11 @@ bool isU8(Value v) {
   return t && t.getElementType().isUnsignedInteger(8);
 }
 
+/// Ops that commute with q - 128 (value moves, order-preserving picks).
 bool isDataMovement(Operation *op) {
-  static const char *names[] = {"onnx.identity", "onnx.reshape", "onnx.transpose", "onnx.flatten",
-                                "onnx.squeeze",  "onnx.unsqueeze", "onnx.max_pool", "onnx.global_max_pool",
-                                "onnx.concat",   "onnx.slice",   "onnx.cast"};
-  return llvm::is_contained(names, op->getName().getStringRef()) && op->getNumResults() == 1 &&
-         isU8(op->getResult(0));
+  static const char *more[] = {"onnx.max_pool", "onnx.global_max_pool", "onnx.concat", "onnx.slice", "onnx.cast"};
+  return op->getNumResults() == 1 && isU8(op->getResult(0)) &&
+         (isReshapeLike(op) || llvm::is_contained(more, op->getName().getStringRef()));
 }
 
 struct Flipper {

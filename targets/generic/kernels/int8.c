@@ -83,14 +83,9 @@ static void emlc_conv2d_s8(const int8_t *x, const int8_t *w, const int32_t *bias
     }
 }
 
-// @kernel conv2d_s8_folded
-// @requires requantize_impl
-/* General int8 convolution (NCHW, groups, strides, dilations, padding) for
-   constant weights: output pixels whose window lies inside the input use
-   bias_eff[m] = bias[m] + in_off * sum(w[m]) (the offset folded away, no
-   bounds checks), four neighbours along a row sharing every weight load;
-   pixels touching the padding add the offset per valid tap as conv2d_s8.
-   Integer sums: identical to conv2d_s8. */
+// @kernel conv_window_impl
+/* One output of a convolution whose window may touch the padding: bias plus
+   (x + in_off) * w over the taps inside the input (the reference rule). */
 static int32_t emlc_conv_border_s8(const int8_t *x, const int8_t *wm, int32_t bias, int32_t n, int32_t C,
                                    int32_t H, int32_t W, int32_t g, int32_t cg, int32_t KH, int32_t KW, int32_t ih0,
                                    int32_t iw0, int32_t dh, int32_t dw, int32_t in_off) {
@@ -109,6 +104,16 @@ static int32_t emlc_conv_border_s8(const int8_t *x, const int8_t *wm, int32_t bi
   }
   return acc;
 }
+
+// @kernel conv2d_s8_folded
+// @requires requantize_impl
+// @requires conv_window_impl
+/* General int8 convolution (NCHW, groups, strides, dilations, padding) for
+   constant weights: output pixels whose window lies inside the input use
+   bias_eff[m] = bias[m] + in_off * sum(w[m]) (the offset folded away, no
+   bounds checks), four neighbours along a row sharing every weight load;
+   pixels touching the padding add the offset per valid tap as conv2d_s8.
+   Integer sums: identical to conv2d_s8. */
 static void emlc_conv2d_s8_folded(const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y, int32_t N,
                                   int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
                                   int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
@@ -215,6 +220,7 @@ static void emlc_conv1x1_s8(const int8_t *x, const int8_t *w, int8_t *y, int32_t
 
 // @kernel dwconv3x3_s8
 // @requires requantize_impl
+// @requires conv_window_impl
 /* Depthwise 3x3 int8 convolution (one filter per channel), NCHW, any stride
    and padding, dilation 1. Windows fully inside the input take the unrolled
    path with the input offset folded into bias_eff[c] = bias[c] + in_off *
@@ -224,7 +230,7 @@ static void emlc_dwconv3x3_s8(const int8_t *x, const int8_t *w, const int32_t *b
                               int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw,
                               int32_t pt, int32_t pl, int32_t in_off, int32_t out_off, const int32_t *bias_eff,
                               const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
-  int32_t n, c, oh, ow, kh, kw;
+  int32_t n, c, oh, ow;
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
       const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
@@ -242,14 +248,7 @@ static void emlc_dwconv3x3_s8(const int8_t *x, const int8_t *w, const int32_t *b
             acc = bias_eff[c] + r0[0] * k0 + r0[1] * k1 + r0[2] * k2 + r1[0] * k3 + r1[1] * k4 + r1[2] * k5 +
                   r2[0] * k6 + r2[1] * k7 + r2[2] * k8;
           } else {
-            acc = bias[c];
-            for (kh = 0; kh < 3; ++kh) {
-              if (ih + kh < 0 || ih + kh >= H) continue;
-              for (kw = 0; kw < 3; ++kw) {
-                if (iw + kw < 0 || iw + kw >= W) continue;
-                acc += ((int32_t)xc[(ih + kh) * W + iw + kw] + in_off) * k[kh * 3 + kw];
-              }
-            }
+            acc = emlc_conv_border_s8(x, k, bias[c], n, C, H, W, c, 1, 3, 3, ih, iw, 1, 1, in_off);
           }
           acc = emlc_requantize(acc, mult[c], shift[c]) + out_off;
           yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(acc, lo, hi);
