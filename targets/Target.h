@@ -21,6 +21,18 @@ struct TargetInfo {
   /// Kernel folders searched for each kernel variant, most specific first
   /// (`generic` last).
   std::vector<std::string> kernelDirs;
+  /// Kernel variants chosen at compile time: role ("conv_s8", ...) -> the
+  /// kernel implementing it on this target (whose weight layout NNToKernel
+  /// packs). A role without an entry uses the portable kernels.
+  std::map<std::string, std::string> variants;
+  /// Cost model: executed instructions per MAC of each kernel on this target
+  /// (measured with `emlc verify` on the shared models; bench/mcu.py). Read by
+  /// the report's instruction estimate and by hardware-aware choices.
+  std::map<std::string, double> costPerMac;
+  std::string variant(const std::string &role) const {
+    auto it = variants.find(role);
+    return it == variants.end() ? "" : it->second;
+  }
   /// ISA facts: "arch", "fpu" ("none", "single", "double"), booleans such as
   /// "dsp", "mve", "avx2" (as "true"/"false"), "simd_bits".
   std::map<std::string, std::string> isa;

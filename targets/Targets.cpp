@@ -39,6 +39,14 @@ bool parseTarget(llvm::StringRef text, TargetInfo &t) {
   t.name = string(o, "name");
   t.description = string(o, "description");
   t.kernelDirs = strings(o, "kernels");
+  if (const llvm::json::Object *v = o->getObject("variants"))
+    for (const auto &kv : *v)
+      if (auto s = kv.second.getAsString())
+        t.variants[kv.first.str()] = s->str();
+  if (const llvm::json::Object *c = o->getObject("cost_per_mac"))
+    for (const auto &kv : *c)
+      if (auto d = kv.second.getAsNumber())
+        t.costPerMac[kv.first.str()] = *d;
   t.codeIsa = o->getString("code_isa") ? string(o, "code_isa") : "thumbv7em";
   t.alignment = o->getInteger("alignment").value_or(16);
   if (const llvm::json::Object *isa = o->getObject("isa"))

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "../../targets/generic/kernels/prelude.h"
 #include "../../targets/generic/kernels/int8.c"
+#include "../../targets/arm-dsp/kernels/int8_dsp.c"
 
 static uint32_t seed = 12345u;
 static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
@@ -15,6 +16,36 @@ static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
 
 #define MAXB 8192
 static int8_t x[MAXB], w[MAXB], y_ref[MAXB], y_opt[MAXB];
+static int32_t wpk[MAXB / 4 + 256], col[MAXB], taps[MAXB];
+
+/* The DSP conv's tap offsets from the window origin, c*H*W + ky*dh*W +
+   kx*dw, padded with 0 to a multiple of 4. */
+static void taps_dsp(int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t dh, int32_t dw) {
+  int32_t c, i, j, k = 0;
+  for (c = 0; c < C; ++c)
+    for (i = 0; i < KH; ++i)
+      for (j = 0; j < KW; ++j)
+        taps[k++] = c * H * W + i * dh * W + j * dw;
+  while (k & 3)
+    taps[k++] = 0;
+}
+
+/* The DSP conv's weight layout, as NNToKernel packs it (an independent
+   statement of it): output channels in pairs (a zero row completing an odd
+   count), K padded to a multiple of 4, per 4-tap group a little-endian word
+   of channel m then one of m+1, bytes in the order w0 w2 w1 w3. */
+static void pack_dsp(const int8_t *wm, int32_t M, int32_t K) {
+  const int32_t Kp = (K + 3) & ~3;
+  static const int order[4] = {0, 2, 1, 3};
+  int32_t m, g, r, i;
+  for (m = 0; m < M; m += 2)
+    for (g = 0; g < Kp; g += 4)
+      for (r = 0; r < 2; ++r)
+        for (i = 0; i < 4; ++i) {
+          const int32_t row = m + r, k = g + order[i];
+          ((uint8_t *)wpk)[(int64_t)m * Kp + 2 * g + 4 * r + i] = (uint8_t)(row < M && k < K ? wm[(int64_t)row * K + k] : 0);
+        }
+}
 static int32_t bias[64], bias_eff[64], mult[64], shift[64];
 
 static int check(const char *what, int32_t n) {
@@ -61,6 +92,13 @@ int main(void) {
     emlc_conv2d_s8_folded(x, w, bias, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups, in_off,
                           out_off, bias_eff, mult, shift, lo, hi);
     bad += check("conv2d_s8_folded", N * M * OH * OW), ++cases;
+    if (groups == 1) {
+      pack_dsp(w, M, C * KH * KW);
+      taps_dsp(C, H, Wd, KH, KW, dh, dw);
+      emlc_conv_s8_dsp(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
+                       out_off, bias_eff, mult, shift, lo, hi);
+      bad += check("conv_s8_dsp", N * M * OH * OW), ++cases;
+    }
     if (groups == 1 && KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pt && !pl && !pb && !pr) {
       emlc_conv1x1_s8(x, w, y_opt, N, C, H * Wd, M, bias_eff, out_off, mult, shift, lo, hi);
       bad += check("conv1x1_s8", N * M * OH * OW), ++cases;
@@ -88,6 +126,25 @@ int main(void) {
                    -128, 127);
     emlc_conv1x1_s8(x, w, y_opt, N, C, P, M, bias_eff, out_off, mult, shift, -128, 127);
     bad += check("conv1x1_s8", N * M * P), ++cases;
+    pack_dsp(w, M, C);
+    taps_dsp(C, 1, P, 1, 1, 1, 1);
+    emlc_conv_s8_dsp(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off,
+                     bias_eff, mult, shift, -128, 127);
+    bad += check("conv_s8_dsp 1x1", N * M * P), ++cases;
+  }
+  /* The fast requantization equals TFLite's on random and extreme values. */
+  for (t = 0; t < 20000; ++t) {
+    static const int32_t extremes[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30,
+                                       -(1 << 30)};
+    const int32_t v = t < 11 * 11 ? extremes[t % 11] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (t & 1) * rnd(0, 1 << 30);
+    const int32_t mlt = t < 11 * 11 ? (t / 11 < 6 ? (1 << 30) : 0x7fffffff) : rnd(1 << 30, 0x7fffffff);
+    const int32_t sft = t < 11 * 11 ? (t / 11) % 6 * 6 - 31 + (t / 11 >= 6) : rnd(-31, 7);
+    if (emlc_requantize(v, mlt, sft) != emlc_requantize_fast(v, mlt, sft)) {
+      printf("MISMATCH requantize_fast(%ld, %ld, %ld): %ld vs %ld\n", (long)v, (long)mlt, (long)sft,
+             (long)emlc_requantize(v, mlt, sft), (long)emlc_requantize_fast(v, mlt, sft));
+      ++bad;
+    }
+    ++cases;
   }
   printf("int8 kernels: %d cases, %d mismatches\n", cases, bad);
   return bad != 0;

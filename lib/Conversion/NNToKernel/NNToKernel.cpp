@@ -13,6 +13,7 @@
 #include "dialects/NN/NNDialect.h"
 #include "emlc/Conversion/Passes.h"
 #include "emlc/Support/ConstantUtils.h"
+#include "targets/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -144,9 +145,32 @@ DictionaryAttr quantizationOf(Operation *op) {
   return out.empty() ? DictionaryAttr() : b.getDictionaryAttr(out);
 }
 
+/// The DSP convolution's weight layout (targets/arm-dsp/kernels/int8_dsp.c,
+/// conv_s8_dsp): output channels in pairs (a zero channel completing an odd
+/// count), K padded to a multiple of 4, per 4-tap group one little-endian
+/// word of channel m then one of m+1, bytes ordered w0 w2 w1 w3.
+SmallVector<int32_t> packConvWeightsDSP(ArrayRef<int64_t> w, int64_t M, int64_t K) {
+  const int64_t Kp = (K + 3) / 4 * 4;
+  static const int order[4] = {0, 2, 1, 3};
+  SmallVector<int32_t> out;
+  for (int64_t m = 0; m < M; m += 2)
+    for (int64_t g = 0; g < Kp; g += 4)
+      for (int64_t r = 0; r < 2; ++r) {
+        uint32_t word = 0;
+        for (int i = 0; i < 4; ++i) {
+          int64_t row = m + r, k = g + order[i];
+          uint8_t byte = row < M && k < K ? (uint8_t)(int8_t)w[row * K + k] : 0;
+          word |= (uint32_t)byte << (8 * i);
+        }
+        out.push_back((int32_t)word);
+      }
+  return out;
+}
+
 class Lowering {
 public:
-  Lowering(ModuleOp module, func::FuncOp oldFn) : module(module), oldFn(oldFn), b(module.getContext()) {}
+  Lowering(ModuleOp module, func::FuncOp oldFn, const TargetInfo *target)
+      : module(module), oldFn(oldFn), b(module.getContext()), target(target) {}
 
   LogicalResult run();
 
@@ -154,6 +178,7 @@ private:
   ModuleOp module;
   func::FuncOp oldFn;
   OpBuilder b;
+  const TargetInfo *target; ///< null: portable kernels only
   func::FuncOp fn;
   DenseMap<Value, Value> buffers;
   DenseMap<Value, unsigned> outputSlot; ///< returned value -> output argument index
@@ -225,6 +250,26 @@ private:
     buffers[tensor] = v;
     return v;
   }
+  /// A weight global holding `values` (a layout packed for a kernel variant).
+  Value global(Location loc, ArrayRef<int32_t> values) {
+    auto type = MemRefType::get({(int64_t)values.size()}, b.getIntegerType(32));
+    std::string name = "w" + std::to_string(globalCount++);
+    auto init = DenseElementsAttr::get(RankedTensorType::get(type.getShape(), type.getElementType()), values);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPoint(fn);
+      b.create<memref::GlobalOp>(loc, name, b.getStringAttr("private"), type, init, /*constant=*/true,
+                                 /*alignment=*/nullptr);
+    }
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&fn.getBody().front());
+    return b.create<memref::GetGlobalOp>(loc, type, name);
+  }
+  /// An arena buffer a kernel uses as scratch during its call only.
+  Value scratch(Location loc, int64_t n, Type elem) {
+    return b.create<kernel::AllocOp>(loc, MemRefType::get({n}, elem), nullptr);
+  }
+  std::string variant(StringRef role) { return target ? target->variant(role.str()) : ""; }
   /// A fresh buffer for a result: the output argument if the graph returns
   /// it, its slice of a Concat output if it is placed there.
   Value result(Value tensor, Location loc) {
@@ -335,6 +380,25 @@ LogicalResult Lowering::lower(Operation *op) {
         sum += wv[m * per + k];
       biasEff.push_back(v.getSExtValue() + inOff * sum);
       ++m;
+    }
+    if (c.getGroups() == 1 && variant("conv_s8") == "conv_s8_dsp") {
+      int64_t K = w[1] * w[2] * w[3], Kp = (K + 3) / 4 * 4;
+      Value packed = global(loc, packConvWeightsDSP(wv, w[0], K));
+      Value col = scratch(loc, Kp, b.getIntegerType(32));
+      // Offset of each tap (c, ky, kx) from the window origin; the padding
+      // taps up to Kp read the origin (their weights are zero).
+      SmallVector<int64_t> taps;
+      for (int64_t ci = 0; ci < w[1]; ++ci)
+        for (int64_t ky = 0; ky < w[2]; ++ky)
+          for (int64_t kx = 0; kx < w[3]; ++kx)
+            taps.push_back((ci * x[2] + ky * c.getDilations()[0]) * x[3] + kx * c.getDilations()[1]);
+      taps.resize(Kp, 0);
+      call(loc, "conv_s8_dsp", {get(c.getInput()), packed}, {col, out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
+                        i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
+                        i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff),
+                        table(taps), i32(outOff), table(biasEff)}));
+      return success();
     }
     bool pointwise = w[2] == 1 && w[3] == 1 && c.getGroups() == 1 && c.getStrides()[0] == 1 &&
                      c.getStrides()[1] == 1 && llvm::all_of(c.getPads(), [](int64_t p) { return p == 0; });
@@ -958,7 +1022,12 @@ struct ConvertNNToKernelPass : emlc::impl::ConvertNNToKernelBase<ConvertNNToKern
       module.emitError("no @main function");
       return signalPassFailure();
     }
-    Lowering l(module, fn);
+    const TargetInfo *t = lookupTarget(target);
+    if (!t) {
+      module.emitError("unknown target '") << target << "'";
+      return signalPassFailure();
+    }
+    Lowering l(module, fn, t);
     if (failed(l.run()))
       return signalPassFailure();
     module->setAttr("emlc.target", StringAttr::get(&getContext(), target));

@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Where the instructions of one inference go on an MCU target, per function.
+
+  scripts/profile_mcu.py MODEL --target cortex-m4 [--no-inline] [-- EMLC_COMPILE_ARGS]
+
+Runs `emlc verify --keep`, rebuilds its one-inference program (with
+-fno-inline so each kernel stays a function, unless told otherwise), runs it
+under the target's QEMU with the project's TCG plugin in profile mode, and
+prints the executed instructions per function (start-up and printing
+included; they are small next to a model)."""
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ap = argparse.ArgumentParser()
+ap.add_argument("model")
+ap.add_argument("--target", default="cortex-m4")
+ap.add_argument("--emlc", default=os.path.join(ROOT, "build", "bin", "emlc"))
+ap.add_argument("--plugin", default=os.path.join(ROOT, "build", "lib", "libemlc-qemu-insn-count.so"))
+ap.add_argument("--inline", action="store_true", help="keep gcc's inlining (kernels may merge into the caller)")
+ap.add_argument("--top", type=int, default=25)
+ap.add_argument("rest", nargs="*")
+a = ap.parse_args()
+t = json.load(open(os.path.join(ROOT, "targets", a.target, "target.json")))
+tc, emu = t["toolchain"], t["emulator"]
+with tempfile.TemporaryDirectory() as d:
+    subprocess.run([a.emlc, "verify", a.model, "--target", a.target, "--keep", d, *a.rest], check=True,
+                   stdout=subprocess.DEVNULL)
+    elf = os.path.join(d, "prof.elf")
+    extra = [] if a.inline else ["-fno-inline", "-fno-inline-small-functions"]
+    subprocess.run([tc["cc"], *tc["cflags"], *extra, "-DEMLC_RUNS=1", "-I", d,
+                    os.path.join(d, "main.c"), os.path.join(d, "model.c"), os.path.join(d, "model_weights.c"),
+                    "-o", elf, *tc["ldflags"], "-lm"], check=True)
+    prof = os.path.join(d, "prof.txt")
+    subprocess.run([emu["binary"], *emu["args"], elf, "-plugin", f"{a.plugin},profile={prof}"],
+                   capture_output=True, timeout=600)
+    syms = []
+    for line in subprocess.run([tc["cc"].replace("gcc", "nm"), "-n", elf], capture_output=True,
+                               text=True).stdout.splitlines():
+        p = line.split()
+        if len(p) == 3 and p[1] in "tTwW":
+            syms.append((int(p[0], 16) & ~1, p[2]))
+    import bisect
+    addrs = [s[0] for s in syms]
+    per = collections.Counter()
+    for line in open(prof):
+        addr, n = line.split()
+        i = bisect.bisect_right(addrs, int(addr, 16)) - 1
+        per[syms[i][1] if i >= 0 else "?"] += int(n)
+    total = sum(per.values())
+    print(f"{'function':40s} {'instructions':>14s} {'share':>7s}")
+    for name, n in per.most_common(a.top):
+        print(f"{name:40s} {n:14,d} {100.0 * n / total:6.1f}%")
+    print(f"{'total':40s} {total:14,d}")

@@ -1,0 +1,171 @@
+// @kernel dsp_impl
+/* Arm DSP-extension (Cortex-M4/M7/M33/M55) building blocks: two 16-bit
+   multiply-accumulates per SMLAD, SXTB16 sign-extending bytes 0 and 2 (or,
+   rotated, 1 and 3) of a word into two halfwords. Plain-C equivalents keep the
+   kernels buildable, and testable, on any host. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#include <arm_acle.h>
+static int32_t emlc_sxtb16(int32_t x) { return __sxtb16(x); }
+static int32_t emlc_sxtb16_ror8(int32_t x) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x)); /* ACLE has no rotating form */
+  return r;
+}
+#define EMLC_SMLAD(a, b, acc) __smlad((a), (b), (acc))
+#else
+static int32_t emlc_sxtb16(int32_t x) {
+  const uint32_t u = (uint32_t)x;
+  return (int32_t)((uint32_t)(int32_t)(int8_t)(u & 0xffu) & 0xffffu) |
+         (int32_t)((uint32_t)(int32_t)(int8_t)((u >> 16) & 0xffu) << 16);
+}
+static int32_t emlc_sxtb16_ror8(int32_t x) { return emlc_sxtb16((int32_t)((uint32_t)x >> 8 | (uint32_t)x << 24)); }
+static int32_t emlc_smlad_c(int32_t a, int32_t b, int32_t acc) {
+  return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)(b & 0xffff) +
+         (int32_t)(int16_t)((uint32_t)a >> 16) * (int32_t)(int16_t)((uint32_t)b >> 16);
+}
+#define EMLC_SMLAD(a, b, acc) emlc_smlad_c((a), (b), (acc))
+#endif
+static int32_t emlc_ld32(const void *p) {
+  int32_t v;
+  memcpy(&v, p, 4); /* one LDR: unaligned loads are fine on v7-M and later */
+  return v;
+}
+
+// @kernel im2col_s16_impl
+/* Columns of the int16 im2col buffer for the output pixels q0 and q1 (NCHW
+   input): tap k of pixel j as a halfword of word col[(k/2)*2 + j], taps
+   (k, k+1) paired in one word, the two pixels interleaved so one LDRD reads
+   a tap pair of both. taps[k] is tap k's offset from the window origin
+   (c*H*W + ky*dh*W + kx*dw), padded to Kp (a multiple of 4) with offset 0:
+   those taps meet zero weights. Windows touching the padding walk (c, ky,
+   kx) with bounds checks and write the zero point `pad` outside. */
+static void emlc_im2col_s16_border(const int8_t *xn, int32_t *col, int32_t ih0, int32_t iw0, int32_t C, int32_t H,
+                                   int32_t W, int32_t KH, int32_t KW, int32_t dh, int32_t dw, int32_t pad,
+                                   int32_t Kp) {
+  uint32_t low = 0;
+  int32_t c, kh, kw, k = 0;
+  for (c = 0; c < C; ++c)
+    for (kh = 0; kh < KH; ++kh) {
+      const int32_t ih = ih0 + kh * dh;
+      for (kw = 0; kw < KW; ++kw, ++k) {
+        const int32_t iw = iw0 + kw * dw;
+        const int32_t v = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : pad;
+        if (k & 1) {
+          *col = (int32_t)(low | (uint32_t)v << 16);
+          col += 2;
+        } else {
+          low = (uint32_t)v & 0xffffu;
+        }
+      }
+    }
+  if (k & 1)
+    *col = (int32_t)low, col += 2, ++k;
+  for (; k < Kp; k += 2, col += 2)
+    *col = 0;
+}
+static void emlc_im2col_s16(const int8_t *xn, int32_t *col, int32_t q0, int32_t q1, const int32_t *taps,
+                            int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OW, int32_t sh,
+                            int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad, int32_t Kp) {
+  const int32_t oh0 = q0 / OW, ow0 = q0 - oh0 * OW, oh1 = q1 / OW, ow1 = q1 - oh1 * OW;
+  const int32_t ih0 = oh0 * sh - pt, iw0 = ow0 * sw - pl, ih1 = oh1 * sh - pt, iw1 = ow1 * sw - pl;
+  const int32_t ext_h = (KH - 1) * dh, ext_w = (KW - 1) * dw;
+  const int32_t in0 = ih0 >= 0 && iw0 >= 0 && ih0 + ext_h < H && iw0 + ext_w < W;
+  const int32_t in1 = ih1 >= 0 && iw1 >= 0 && ih1 + ext_h < H && iw1 + ext_w < W;
+  int32_t h;
+  if (in0 && in1) {
+    const int8_t *b0 = xn + (int64_t)ih0 * W + iw0, *b1 = xn + (int64_t)ih1 * W + iw1;
+    for (h = 0; h < Kp; h += 2, col += 2, taps += 2) {
+      const int32_t t0 = taps[0], t1 = taps[1];
+      col[0] = (int32_t)(((uint32_t)b0[t0] & 0xffffu) | (uint32_t)b0[t1] << 16);
+      col[1] = (int32_t)(((uint32_t)b1[t0] & 0xffffu) | (uint32_t)b1[t1] << 16);
+    }
+    return;
+  }
+  emlc_im2col_s16_border(xn, col, ih0, iw0, C, H, W, KH, KW, dh, dw, pad, Kp);
+  emlc_im2col_s16_border(xn, col + 1, ih1, iw1, C, H, W, KH, KW, dh, dw, pad, Kp);
+}
+
+// @kernel conv_s8_dsp
+// @requires requantize_fast_impl
+// @requires dsp_impl
+// @requires im2col_s16_impl
+/* int8 convolution (one group, NCHW, any kernel/stride/dilation/padding) as
+   an int16 im2col of two output pixels at a time times weights packed by the
+   compiler into little-endian words: output channels in pairs (a zero
+   channel completing an odd count), K padded to a multiple of 4, per 4-tap
+   group one word of channel m then one of m+1, bytes ordered w0 w2 w1 w3 so
+   SXTB16 and its rotated form yield (w0,w1) and (w2,w3) to meet the
+   im2col's natural pairs (k0,k1), (k2,k3). Per 4 taps: 1 LDRD of weights,
+   2 of columns, 4 SXTB16, 8 SMLAD for 16 MACs (hand-scheduled on Arm: 13
+   registers, 17 instructions). bias_eff folds the input offset; padded taps
+   hold the input zero point `pad`. Sums identical to conv2d_s8. */
+static void emlc_conv_s8_dsp(const int8_t *x, const int32_t *wpk, int32_t *col, int8_t *y, int32_t N, int32_t C,
+                             int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
+                             int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
+                             const int32_t *taps, int32_t out_off, const int32_t *bias_eff, const int32_t *mult,
+                             const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t K = C * KH * KW, Kp = (K + 3) & ~3, P = OH * OW;
+  int32_t n, p, m;
+  for (n = 0; n < N; ++n) {
+    const int8_t *xn = x + (int64_t)n * C * H * W;
+    int8_t *yn = y + (int64_t)n * M * P;
+    for (p = 0; p < P; p += 2) {
+      const int32_t two = p + 1 < P;
+      emlc_im2col_s16(xn, col, p, p + two, taps, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, pad, Kp);
+      for (m = 0; m < M; m += 2) {
+        const int32_t pair = m + 1 < M;
+        const int32_t *wp = wpk + (int64_t)(m >> 1) * (Kp >> 1), *cp = col, *const wend = wp + (Kp >> 1);
+        int32_t a00 = bias_eff[m], a01 = a00, a10 = pair ? bias_eff[m + 1] : 0, a11 = a10, r;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+        int32_t w0, w1, t0, t1, xa, xb;
+        __asm__ volatile("1:\n\t"
+                         "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
+                         "ldrd %[xa], %[xb], [%[cp]], #8\n\t"
+                         "sxtb16 %[t0], %[w0]\n\t"
+                         "sxtb16 %[t1], %[w1]\n\t"
+                         "smlad %[a00], %[t0], %[xa], %[a00]\n\t"
+                         "smlad %[a01], %[t0], %[xb], %[a01]\n\t"
+                         "smlad %[a10], %[t1], %[xa], %[a10]\n\t"
+                         "smlad %[a11], %[t1], %[xb], %[a11]\n\t"
+                         "ldrd %[xa], %[xb], [%[cp]], #8\n\t"
+                         "sxtb16 %[w0], %[w0], ror #8\n\t"
+                         "sxtb16 %[w1], %[w1], ror #8\n\t"
+                         "smlad %[a00], %[w0], %[xa], %[a00]\n\t"
+                         "smlad %[a01], %[w0], %[xb], %[a01]\n\t"
+                         "smlad %[a10], %[w1], %[xa], %[a10]\n\t"
+                         "smlad %[a11], %[w1], %[xb], %[a11]\n\t"
+                         "cmp %[wp], %[wend]\n\t"
+                         "bne 1b"
+                         : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [wp] "+r"(wp),
+                           [cp] "+r"(cp), [w0] "=&r"(w0), [w1] "=&r"(w1), [t0] "=&r"(t0), [t1] "=&r"(t1),
+                           [xa] "=&r"(xa), [xb] "=&r"(xb)
+                         : [wend] "r"(wend)
+                         : "cc", "memory");
+#else
+        for (; wp != wend; wp += 2, cp += 4) {
+          const int32_t w0a = emlc_sxtb16(wp[0]), w0b = emlc_sxtb16_ror8(wp[0]);
+          const int32_t w1a = emlc_sxtb16(wp[1]), w1b = emlc_sxtb16_ror8(wp[1]);
+          a00 = EMLC_SMLAD(w0a, cp[0], a00), a01 = EMLC_SMLAD(w0a, cp[1], a01);
+          a10 = EMLC_SMLAD(w1a, cp[0], a10), a11 = EMLC_SMLAD(w1a, cp[1], a11);
+          a00 = EMLC_SMLAD(w0b, cp[2], a00), a01 = EMLC_SMLAD(w0b, cp[3], a01);
+          a10 = EMLC_SMLAD(w1b, cp[2], a10), a11 = EMLC_SMLAD(w1b, cp[3], a11);
+        }
+#endif
+        r = emlc_requantize_fast(a00, mult[m], shift[m]) + out_off;
+        yn[(int64_t)m * P + p] = (int8_t)EMLC_CLAMP(r, lo, hi);
+        if (two) {
+          r = emlc_requantize_fast(a01, mult[m], shift[m]) + out_off;
+          yn[(int64_t)m * P + p + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
+        }
+        if (pair) {
+          r = emlc_requantize_fast(a10, mult[m + 1], shift[m + 1]) + out_off;
+          yn[(int64_t)(m + 1) * P + p] = (int8_t)EMLC_CLAMP(r, lo, hi);
+          if (two) {
+            r = emlc_requantize_fast(a11, mult[m + 1], shift[m + 1]) + out_off;
+            yn[(int64_t)(m + 1) * P + p + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
+          }
+        }
+      }
+    }
+  }
+}
