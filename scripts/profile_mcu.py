@@ -24,6 +24,8 @@ ap.add_argument("--emlc", default=os.path.join(ROOT, "build", "bin", "emlc"))
 ap.add_argument("--plugin", default=os.path.join(ROOT, "build", "lib", "libemlc-qemu-insn-count.so"))
 ap.add_argument("--inline", action="store_true", help="keep gcc's inlining (kernels may merge into the caller)")
 ap.add_argument("--top", type=int, default=25)
+ap.add_argument("--blocks", type=int, default=0, help="also list the N hottest translated blocks (address, count)")
+ap.add_argument("--disasm", help="write the program's disassembly here (to read the hot blocks)")
 ap.add_argument("rest", nargs="*")
 a = ap.parse_args()
 t = json.load(open(os.path.join(ROOT, "targets", a.target, "target.json")))
@@ -47,13 +49,20 @@ with tempfile.TemporaryDirectory() as d:
             syms.append((int(p[0], 16) & ~1, p[2]))
     import bisect
     addrs = [s[0] for s in syms]
-    per = collections.Counter()
+    per, blocks = collections.Counter(), collections.Counter()
     for line in open(prof):
         addr, n = line.split()
         i = bisect.bisect_right(addrs, int(addr, 16)) - 1
         per[syms[i][1] if i >= 0 else "?"] += int(n)
+        blocks[(int(addr, 16), syms[i][1] if i >= 0 else "?", int(addr, 16) - (syms[i][0] if i >= 0 else 0))] += int(n)
+    if a.disasm:
+        with open(a.disasm, "w") as f:
+            f.write(subprocess.run([tc["cc"].replace("gcc", "objdump"), "-d", "--no-show-raw-insn", elf],
+                                   capture_output=True, text=True).stdout)
     total = sum(per.values())
     print(f"{'function':40s} {'instructions':>14s} {'share':>7s}")
     for name, n in per.most_common(a.top):
         print(f"{name:40s} {n:14,d} {100.0 * n / total:6.1f}%")
     print(f"{'total':40s} {total:14,d}")
+    for (addr, name, off), n in blocks.most_common(a.blocks):
+        print(f"  block 0x{addr:x} {name}+0x{off:x}: {n:,d}")

@@ -22,16 +22,21 @@ struct TargetInfo {
   /// (`generic` last).
   std::vector<std::string> kernelDirs;
   /// Kernel variants chosen at compile time: role ("conv_s8", ...) -> the
-  /// kernel implementing it on this target (whose weight layout NNToKernel
-  /// packs). A role without an entry uses the portable kernels.
-  std::map<std::string, std::string> variants;
+  /// kernels implementing it on this target (NNToKernel packs each one's
+  /// weight layout), fastest first, smallest weights last. A role without an
+  /// entry uses the portable kernels.
+  std::map<std::string, std::vector<std::string>> variants;
   /// Cost model: executed instructions per MAC of each kernel on this target
   /// (measured with `emlc verify` on the shared models; bench/mcu.py). Read by
   /// the report's instruction estimate and by hardware-aware choices.
   std::map<std::string, double> costPerMac;
-  std::string variant(const std::string &role) const {
+  /// The kernel for `role`: the fastest, or with `smallest` the one with
+  /// the smallest weights; "" for the portable kernels.
+  std::string variant(const std::string &role, bool smallest = false) const {
     auto it = variants.find(role);
-    return it == variants.end() ? "" : it->second;
+    if (it == variants.end() || it->second.empty())
+      return "";
+    return smallest ? it->second.back() : it->second.front();
   }
   /// ISA facts: "arch", "fpu" ("none", "single", "double"), booleans such as
   /// "dsp", "mve", "avx2" (as "true"/"false"), "simd_bits".

@@ -41,8 +41,7 @@ bool parseTarget(llvm::StringRef text, TargetInfo &t) {
   t.kernelDirs = strings(o, "kernels");
   if (const llvm::json::Object *v = o->getObject("variants"))
     for (const auto &kv : *v)
-      if (auto s = kv.second.getAsString())
-        t.variants[kv.first.str()] = s->str();
+      t.variants[kv.first.str()] = strings(v, kv.first);
   if (const llvm::json::Object *c = o->getObject("cost_per_mac"))
     for (const auto &kv : *c)
       if (auto d = kv.second.getAsNumber())

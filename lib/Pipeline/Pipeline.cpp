@@ -30,6 +30,7 @@ void buildNNToKernelPipeline(OpPassManager &pm, const PipelineOptions &options) 
   pm.addNestedPass<func::FuncOp>(createScheduleForMemory());
   ConvertNNToKernelOptions k;
   k.target = options.target;
+  k.optimize = options.optimize;
   pm.addPass(createConvertNNToKernel(k));
   PlanMemoryOptions plan;
   if (const TargetInfo *t = lookupTarget(options.target))

@@ -16,7 +16,22 @@ static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
 
 #define MAXB 8192
 static int8_t x[MAXB], w[MAXB], y_ref[MAXB], y_opt[MAXB];
-static int32_t wpk[MAXB / 4 + 256], col[MAXB], taps[MAXB];
+static int32_t wpk[MAXB / 2 + 512], col[MAXB], taps[MAXB];
+
+/* conv_s8_dsp_w16's layout: channel pairs, per 4-tap group the int16 pairs
+   (w0,w1) (w2,w3) of channel m, then those of m+1. */
+static void pack_dsp_w16(const int8_t *wm, int32_t M, int32_t K) {
+  const int32_t Kp = (K + 3) & ~3;
+  int32_t m, g, r, i, n = 0;
+  for (m = 0; m < M; m += 2)
+    for (g = 0; g < Kp; g += 4)
+      for (r = 0; r < 2; ++r)
+        for (i = 0; i < 4; i += 2) {
+          const int32_t row = m + r, k = g + i;
+          const int32_t v0 = row < M && k < K ? wm[row * K + k] : 0, v1 = row < M && k + 1 < K ? wm[row * K + k + 1] : 0;
+          wpk[n++] = (int32_t)(((uint32_t)v0 & 0xffffu) | (uint32_t)v1 << 16);
+        }
+}
 
 /* The DSP conv's tap offsets from the window origin, c*H*W + ky*dh*W +
    kx*dw, padded with 0 to a multiple of 4. */
@@ -98,6 +113,10 @@ int main(void) {
       emlc_conv_s8_dsp(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                        out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_dsp", N * M * OH * OW), ++cases;
+      pack_dsp_w16(w, M, C * KH * KW);
+      emlc_conv_s8_dsp_w16(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
+                           out_off, bias_eff, mult, shift, lo, hi);
+      bad += check("conv_s8_dsp_w16", N * M * OH * OW), ++cases;
     }
     if (groups == 1 && KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pt && !pl && !pb && !pr) {
       emlc_conv1x1_s8(x, w, y_opt, N, C, H * Wd, M, bias_eff, out_off, mult, shift, lo, hi);
@@ -107,6 +126,9 @@ int main(void) {
       emlc_dwconv3x3_s8(x, w, bias, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, in_off, out_off, bias_eff, mult, shift,
                         lo, hi);
       bad += check("dwconv3x3_s8", N * M * OH * OW), ++cases;
+      emlc_dwconv3x3_s8_dsp(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off, bias_eff,
+                            mult, shift, lo, hi);
+      bad += check("dwconv3x3_s8_dsp", N * M * OH * OW), ++cases;
     }
   }
   /* Pointwise shapes are rare above: a dedicated sweep. */
@@ -131,6 +153,10 @@ int main(void) {
     emlc_conv_s8_dsp(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off,
                      bias_eff, mult, shift, -128, 127);
     bad += check("conv_s8_dsp 1x1", N * M * P), ++cases;
+    pack_dsp_w16(w, M, C);
+    emlc_conv_s8_dsp_w16(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off,
+                         bias_eff, mult, shift, -128, 127);
+    bad += check("conv_s8_dsp_w16 1x1", N * M * P), ++cases;
   }
   /* The fast requantization equals TFLite's on random and extreme values. */
   for (t = 0; t < 20000; ++t) {

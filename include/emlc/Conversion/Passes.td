@@ -28,6 +28,8 @@ def ConvertNNToKernel : Pass<"emlc-convert-nn-to-kernel", "mlir::ModuleOp"> {
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"generic\"",
            "target name (generic, x86-64, cortex-m4, ...)">,
+    Option<"optimize", "optimize", "std::string", /*default=*/"\"speed\"",
+           "speed: the target's fastest kernel variants; size: those with the smallest weights">,
   ];
   let dependentDialects = ["::emlc::kernel::KernelDialect", "::mlir::memref::MemRefDialect",
                            "::mlir::quant::QuantizationDialect"];

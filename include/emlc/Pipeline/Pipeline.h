@@ -9,6 +9,9 @@ namespace emlc {
 
 struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
   Option<std::string> target{*this, "target", llvm::cl::desc("target name"), llvm::cl::init("generic")};
+  Option<std::string> optimize{*this, "optimize",
+                               llvm::cl::desc("speed (fastest kernel variants) or size (smallest weights)"),
+                               llvm::cl::init("speed")};
 };
 
 /// onnx -> optimized nn (conversion, folding, BatchNorm folding, fusion).

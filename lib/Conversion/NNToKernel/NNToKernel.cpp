@@ -167,10 +167,24 @@ SmallVector<int32_t> packConvWeightsDSP(ArrayRef<int64_t> w, int64_t M, int64_t 
   return out;
 }
 
+/// conv_s8_dsp_w16's layout: the weights sign-extended to int16, channels in
+/// pairs, per 4-tap group the pairs (w0,w1) (w2,w3) of channel m, then m+1's.
+SmallVector<int32_t> packConvWeightsDSP16(ArrayRef<int64_t> w, int64_t M, int64_t K) {
+  const int64_t Kp = (K + 3) / 4 * 4;
+  auto at = [&](int64_t row, int64_t k) -> uint32_t { return row < M && k < K ? (uint16_t)(int16_t)w[row * K + k] : 0; };
+  SmallVector<int32_t> out;
+  for (int64_t m = 0; m < M; m += 2)
+    for (int64_t g = 0; g < Kp; g += 4)
+      for (int64_t r = 0; r < 2; ++r)
+        for (int64_t i = 0; i < 4; i += 2)
+          out.push_back((int32_t)(at(m + r, g + i) | at(m + r, g + i + 1) << 16));
+  return out;
+}
+
 class Lowering {
 public:
-  Lowering(ModuleOp module, func::FuncOp oldFn, const TargetInfo *target)
-      : module(module), oldFn(oldFn), b(module.getContext()), target(target) {}
+  Lowering(ModuleOp module, func::FuncOp oldFn, const TargetInfo *target, bool smallest)
+      : module(module), oldFn(oldFn), b(module.getContext()), target(target), smallest(smallest) {}
 
   LogicalResult run();
 
@@ -179,6 +193,7 @@ private:
   func::FuncOp oldFn;
   OpBuilder b;
   const TargetInfo *target; ///< null: portable kernels only
+  bool smallest;            ///< prefer the kernel variants with the smallest weights
   func::FuncOp fn;
   DenseMap<Value, Value> buffers;
   DenseMap<Value, unsigned> outputSlot; ///< returned value -> output argument index
@@ -269,7 +284,7 @@ private:
   Value scratch(Location loc, int64_t n, Type elem) {
     return b.create<kernel::AllocOp>(loc, MemRefType::get({n}, elem), nullptr);
   }
-  std::string variant(StringRef role) { return target ? target->variant(role.str()) : ""; }
+  std::string variant(StringRef role) { return target ? target->variant(role.str(), smallest) : ""; }
   /// A fresh buffer for a result: the output argument if the graph returns
   /// it, its slice of a Concat output if it is placed there.
   Value result(Value tensor, Location loc) {
@@ -381,9 +396,11 @@ LogicalResult Lowering::lower(Operation *op) {
       biasEff.push_back(v.getSExtValue() + inOff * sum);
       ++m;
     }
-    if (c.getGroups() == 1 && variant("conv_s8") == "conv_s8_dsp") {
+    std::string convVariant = c.getGroups() == 1 ? variant("conv_s8") : "";
+    if (convVariant == "conv_s8_dsp" || convVariant == "conv_s8_dsp_w16") {
       int64_t K = w[1] * w[2] * w[3], Kp = (K + 3) / 4 * 4;
-      Value packed = global(loc, packConvWeightsDSP(wv, w[0], K));
+      Value packed = global(loc, convVariant == "conv_s8_dsp" ? packConvWeightsDSP(wv, w[0], K)
+                                                               : packConvWeightsDSP16(wv, w[0], K));
       Value col = scratch(loc, Kp, b.getIntegerType(32));
       // Offset of each tap (c, ky, kx) from the window origin; the padding
       // taps up to Kp read the origin (their weights are zero).
@@ -393,7 +410,7 @@ LogicalResult Lowering::lower(Operation *op) {
           for (int64_t kx = 0; kx < w[3]; ++kx)
             taps.push_back((ci * x[2] + ky * c.getDilations()[0]) * x[3] + kx * c.getDilations()[1]);
       taps.resize(Kp, 0);
-      call(loc, "conv_s8_dsp", {get(c.getInput()), packed}, {col, out},
+      call(loc, convVariant, {get(c.getInput()), packed}, {col, out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
                         i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
                         i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff),
@@ -407,7 +424,15 @@ LogicalResult Lowering::lower(Operation *op) {
     if (pointwise)
       call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}));
-    else if (depthwise3x3)
+    else if (depthwise3x3 && variant("dwconv3x3_s8") == "dwconv3x3_s8_dsp") {
+      // A ring of three padded input rows (see the kernel), 4-byte aligned.
+      int64_t rowBytes = (y[3] * c.getStrides()[1] + 6 + 3) / 4 * 4;
+      Value rows = scratch(loc, 3 * rowBytes, b.getIntegerType(8));
+      call(loc, "dwconv3x3_s8_dsp", {get(c.getInput()), get(c.getWeight())}, {rows, out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
+                        i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff),
+                        table(biasEff)}));
+    } else if (depthwise3x3)
       call(loc, "dwconv3x3_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
                         i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(inOff), i32(outOff),
@@ -1027,7 +1052,11 @@ struct ConvertNNToKernelPass : emlc::impl::ConvertNNToKernelBase<ConvertNNToKern
       module.emitError("unknown target '") << target << "'";
       return signalPassFailure();
     }
-    Lowering l(module, fn, t);
+    if (optimize != "speed" && optimize != "size") {
+      module.emitError("optimize must be speed or size, not '") << optimize << "'";
+      return signalPassFailure();
+    }
+    Lowering l(module, fn, t, optimize == "size");
     if (failed(l.run()))
       return signalPassFailure();
     module->setAttr("emlc.target", StringAttr::get(&getContext(), target));

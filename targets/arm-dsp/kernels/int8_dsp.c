@@ -32,6 +32,7 @@ static int32_t emlc_ld32(const void *p) {
 }
 
 // @kernel im2col_s16_impl
+// @requires requantize_fast_impl
 /* Columns of the int16 im2col buffer for the output pixels q0 and q1 (NCHW
    input): tap k of pixel j as a halfword of word col[(k/2)*2 + j], taps
    (k, k+1) paired in one word, the two pixels interleaved so one LDRD reads
@@ -85,8 +86,29 @@ static void emlc_im2col_s16(const int8_t *xn, int32_t *col, int32_t q0, int32_t 
   emlc_im2col_s16_border(xn, col + 1, ih1, iw1, C, H, W, KH, KW, dh, dw, pad, Kp);
 }
 
+/* The 2x2 block of outputs (channels m, m+1 x pixels p, p+1) of the DSP
+   convolutions, requantized, offset, clamped and stored (NCHW, P pixels per
+   channel); `pair`/`two` say whether channel m+1 / pixel p+1 exist. */
+static void emlc_store_2x2_s8(int8_t *y, int32_t P, int32_t a00, int32_t a01, int32_t a10, int32_t a11,
+                              int32_t pair, int32_t two, const int32_t *mult, const int32_t *shift, int32_t out_off,
+                              int32_t lo, int32_t hi) {
+  int32_t r = emlc_requantize_fast(a00, mult[0], shift[0]) + out_off;
+  y[0] = (int8_t)EMLC_CLAMP(r, lo, hi);
+  if (two) {
+    r = emlc_requantize_fast(a01, mult[0], shift[0]) + out_off;
+    y[1] = (int8_t)EMLC_CLAMP(r, lo, hi);
+  }
+  if (pair) {
+    r = emlc_requantize_fast(a10, mult[1], shift[1]) + out_off;
+    y[P] = (int8_t)EMLC_CLAMP(r, lo, hi);
+    if (two) {
+      r = emlc_requantize_fast(a11, mult[1], shift[1]) + out_off;
+      y[P + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
+    }
+  }
+}
+
 // @kernel conv_s8_dsp
-// @requires requantize_fast_impl
 // @requires dsp_impl
 // @requires im2col_s16_impl
 /* int8 convolution (one group, NCHW, any kernel/stride/dilation/padding) as
@@ -115,7 +137,7 @@ static void emlc_conv_s8_dsp(const int8_t *x, const int32_t *wpk, int32_t *col, 
       for (m = 0; m < M; m += 2) {
         const int32_t pair = m + 1 < M;
         const int32_t *wp = wpk + (int64_t)(m >> 1) * (Kp >> 1), *cp = col, *const wend = wp + (Kp >> 1);
-        int32_t a00 = bias_eff[m], a01 = a00, a10 = pair ? bias_eff[m + 1] : 0, a11 = a10, r;
+        int32_t a00 = bias_eff[m], a01 = a00, a10 = pair ? bias_eff[m + 1] : 0, a11 = a10;
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
         int32_t w0, w1, t0, t1, xa, xb;
         __asm__ volatile("1:\n\t"
@@ -151,21 +173,164 @@ static void emlc_conv_s8_dsp(const int8_t *x, const int32_t *wpk, int32_t *col, 
           a10 = EMLC_SMLAD(w1b, cp[2], a10), a11 = EMLC_SMLAD(w1b, cp[3], a11);
         }
 #endif
-        r = emlc_requantize_fast(a00, mult[m], shift[m]) + out_off;
-        yn[(int64_t)m * P + p] = (int8_t)EMLC_CLAMP(r, lo, hi);
-        if (two) {
-          r = emlc_requantize_fast(a01, mult[m], shift[m]) + out_off;
-          yn[(int64_t)m * P + p + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
-        }
-        if (pair) {
-          r = emlc_requantize_fast(a10, mult[m + 1], shift[m + 1]) + out_off;
-          yn[(int64_t)(m + 1) * P + p] = (int8_t)EMLC_CLAMP(r, lo, hi);
-          if (two) {
-            r = emlc_requantize_fast(a11, mult[m + 1], shift[m + 1]) + out_off;
-            yn[(int64_t)(m + 1) * P + p + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
-          }
-        }
+        emlc_store_2x2_s8(yn + (int64_t)m * P + p, P, a00, a01, a10, a11, pair, two, mult + m, shift + m, out_off,
+                          lo, hi);
       }
     }
   }
+}
+
+// @kernel conv_s8_dsp_w16
+// @requires dsp_impl
+// @requires im2col_s16_impl
+/* conv_s8_dsp with the weights sign-extended to int16 by the compiler (twice
+   the weight bytes, no SXTB16 in the loop): per channel pair and 4-tap group
+   the words (w0,w1) (w2,w3) of channel m then those of m+1. Per 4 taps: 4
+   LDRD and 8 SMLAD for 16 MACs. Same arguments and sums as conv_s8_dsp. */
+static void emlc_conv_s8_dsp_w16(const int8_t *x, const int32_t *wpk, int32_t *col, int8_t *y, int32_t N,
+                                 int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
+                                 int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
+                                 int32_t pad, const int32_t *taps, int32_t out_off, const int32_t *bias_eff,
+                                 const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t K = C * KH * KW, Kp = (K + 3) & ~3, P = OH * OW;
+  int32_t n, p, m;
+  for (n = 0; n < N; ++n) {
+    const int8_t *xn = x + (int64_t)n * C * H * W;
+    int8_t *yn = y + (int64_t)n * M * P;
+    for (p = 0; p < P; p += 2) {
+      const int32_t two = p + 1 < P;
+      emlc_im2col_s16(xn, col, p, p + two, taps, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, pad, Kp);
+      for (m = 0; m < M; m += 2) {
+        const int32_t pair = m + 1 < M;
+        const int32_t *wp = wpk + (int64_t)(m >> 1) * Kp, *cp = col, *const wend = wp + Kp;
+        int32_t a00 = bias_eff[m], a01 = a00, a10 = pair ? bias_eff[m + 1] : 0, a11 = a10;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+        int32_t w0, w1, w2, w3, xa, xb;
+        __asm__ volatile("1:\n\t"
+                         "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
+                         "ldrd %[xa], %[xb], [%[cp]], #8\n\t"
+                         "smlad %[a00], %[w0], %[xa], %[a00]\n\t"
+                         "smlad %[a01], %[w0], %[xb], %[a01]\n\t"
+                         "ldrd %[w2], %[w3], [%[wp]], #8\n\t"
+                         "smlad %[a10], %[w2], %[xa], %[a10]\n\t"
+                         "smlad %[a11], %[w2], %[xb], %[a11]\n\t"
+                         "ldrd %[xa], %[xb], [%[cp]], #8\n\t"
+                         "smlad %[a00], %[w1], %[xa], %[a00]\n\t"
+                         "smlad %[a01], %[w1], %[xb], %[a01]\n\t"
+                         "smlad %[a10], %[w3], %[xa], %[a10]\n\t"
+                         "smlad %[a11], %[w3], %[xb], %[a11]\n\t"
+                         "cmp %[wp], %[wend]\n\t"
+                         "bne 1b"
+                         : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [wp] "+r"(wp),
+                           [cp] "+r"(cp), [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3),
+                           [xa] "=&r"(xa), [xb] "=&r"(xb)
+                         : [wend] "r"(wend)
+                         : "cc", "memory");
+#else
+        for (; wp != wend; wp += 4, cp += 4) {
+          a00 = EMLC_SMLAD(wp[0], cp[0], a00), a01 = EMLC_SMLAD(wp[0], cp[1], a01);
+          a10 = EMLC_SMLAD(wp[2], cp[0], a10), a11 = EMLC_SMLAD(wp[2], cp[1], a11);
+          a00 = EMLC_SMLAD(wp[1], cp[2], a00), a01 = EMLC_SMLAD(wp[1], cp[3], a01);
+          a10 = EMLC_SMLAD(wp[3], cp[2], a10), a11 = EMLC_SMLAD(wp[3], cp[3], a11);
+        }
+#endif
+        emlc_store_2x2_s8(yn + (int64_t)m * P + p, P, a00, a01, a10, a11, pair, two, mult + m, shift + m, out_off,
+                          lo, hi);
+      }
+    }
+  }
+}
+
+// @kernel dwconv3x3_s8_dsp
+// @requires dsp_impl
+// @requires requantize_fast_impl
+/* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
+   on the DSP extension. Per channel, the three input rows a window needs are
+   kept, padded with the input zero point `pad`, in a ring of three scratch
+   rows (`rows`, 3 x (W + pl + pr + 4) bytes; bias_eff folds the input
+   offset, so a padded tap holds the zero point and every window is
+   interior). One 4-byte load of a row gives, through SXTB16 and its rotated
+   form, (r0,r2) and (r1,r3): k0*r0 + k2*r2 is one SMLAD with (k0,k2), k1*r1
+   one SMLABB; with stride 1 the same load also serves the next output
+   (SMLAD with (r1,r3), SMLABT). Sums identical to conv2d_s8. */
+static int32_t emlc_smlabb_c(int32_t a, int32_t b, int32_t acc) {
+  return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)(b & 0xffff);
+}
+static int32_t emlc_smlabt_c(int32_t a, int32_t b, int32_t acc) {
+  return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)((uint32_t)b >> 16);
+}
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#define EMLC_SMLABB(a, b, acc) __smlabb((a), (b), (acc))
+#define EMLC_SMLABT(a, b, acc) __smlabt((a), (b), (acc))
+#else
+#define EMLC_SMLABB(a, b, acc) emlc_smlabb_c((a), (b), (acc))
+#define EMLC_SMLABT(a, b, acc) emlc_smlabt_c((a), (b), (acc))
+#endif
+static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows, int8_t *y, int32_t N, int32_t C,
+                                  int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
+                                  int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
+                                  const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t Wp = OW * sw + 4 + 2, stride = (Wp + 3) & ~3; /* a padded row, over-read included */
+  const int32_t copy = EMLC_MAX(0, EMLC_MIN(W, Wp - pl));    /* input bytes per padded row */
+  int32_t n, c, oh, ow;
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
+      int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
+      const int32_t m = mult[c], s = shift[c], b = bias_eff[c];
+#define EMLC_PAIR16(lo16, hi16) ((int32_t)(((uint32_t)(int32_t)(lo16) & 0xffffu) | (uint32_t)(int32_t)(hi16) << 16))
+      const int32_t k02a = EMLC_PAIR16(k[0], k[2]), k02b = EMLC_PAIR16(k[3], k[5]), k02c = EMLC_PAIR16(k[6], k[8]);
+      const int32_t k1a = k[1], k1b = k[4], k1c = k[7];
+#undef EMLC_PAIR16
+      int32_t next = -(1 << 30); /* the next input row the ring needs */
+      for (oh = 0; oh < OH; ++oh) {
+        const int32_t ih0 = oh * sh - pt;
+        const int8_t *ra, *rb, *rc;
+        int32_t ih;
+        /* Bring input rows ih0 .. ih0+2 into the ring (slot = row mod 3). */
+        for (ih = ih0 > next ? ih0 : next; ih <= ih0 + 2; ++ih) {
+          int8_t *dst = rows + (int64_t)(((ih % 3) + 3) % 3) * stride;
+          if (ih < 0 || ih >= H) {
+            memset(dst, pad, (size_t)Wp);
+          } else {
+            memset(dst, pad, (size_t)pl);
+            memcpy(dst + pl, xc + (int64_t)ih * W, (size_t)copy);
+            memset(dst + pl + copy, pad, (size_t)(Wp - pl - copy));
+          }
+        }
+        next = ih0 + 3;
+        ra = rows + (int64_t)(((ih0 % 3) + 3) % 3) * stride;
+        rb = rows + (int64_t)((((ih0 + 1) % 3) + 3) % 3) * stride;
+        rc = rows + (int64_t)((((ih0 + 2) % 3) + 3) % 3) * stride;
+        ow = 0;
+        if (sw == 1)
+          for (; ow + 1 < OW; ow += 2) {
+            const int32_t A = emlc_ld32(ra + ow), B = emlc_ld32(rb + ow), Cc = emlc_ld32(rc + ow);
+            const int32_t Ae = emlc_sxtb16(A), Ao = emlc_sxtb16_ror8(A), Be = emlc_sxtb16(B),
+                          Bo = emlc_sxtb16_ror8(B), Ce = emlc_sxtb16(Cc), Co = emlc_sxtb16_ror8(Cc);
+            int32_t a0 = EMLC_SMLAD(k02a, Ae, b), a1 = EMLC_SMLAD(k02a, Ao, b), v;
+            a0 = EMLC_SMLABB(k1a, Ao, a0), a1 = EMLC_SMLABT(k1a, Ae, a1);
+            a0 = EMLC_SMLAD(k02b, Be, a0), a1 = EMLC_SMLAD(k02b, Bo, a1);
+            a0 = EMLC_SMLABB(k1b, Bo, a0), a1 = EMLC_SMLABT(k1b, Be, a1);
+            a0 = EMLC_SMLAD(k02c, Ce, a0), a1 = EMLC_SMLAD(k02c, Co, a1);
+            a0 = EMLC_SMLABB(k1c, Co, a0), a1 = EMLC_SMLABT(k1c, Ce, a1);
+            v = emlc_requantize_fast(a0, m, s) + out_off;
+            yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
+            v = emlc_requantize_fast(a1, m, s) + out_off;
+            yc[oh * OW + ow + 1] = (int8_t)EMLC_CLAMP(v, lo, hi);
+          }
+        for (; ow < OW; ++ow) {
+          const int32_t ix = ow * sw;
+          const int32_t A = emlc_ld32(ra + ix), B = emlc_ld32(rb + ix), Cc = emlc_ld32(rc + ix);
+          int32_t a0 = EMLC_SMLAD(k02a, emlc_sxtb16(A), b), v;
+          a0 = EMLC_SMLABB(k1a, emlc_sxtb16_ror8(A), a0);
+          a0 = EMLC_SMLAD(k02b, emlc_sxtb16(B), a0);
+          a0 = EMLC_SMLABB(k1b, emlc_sxtb16_ror8(B), a0);
+          a0 = EMLC_SMLAD(k02c, emlc_sxtb16(Cc), a0);
+          a0 = EMLC_SMLABB(k1c, emlc_sxtb16_ror8(Cc), a0);
+          v = emlc_requantize_fast(a0, m, s) + out_off;
+          yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
+        }
+      }
+    }
 }

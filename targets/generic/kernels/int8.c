@@ -25,26 +25,21 @@ static int32_t emlc_requantize(int32_t x, int32_t multiplier, int32_t shift) {
 }
 
 // @kernel requantize_fast_impl
-/* emlc_requantize in fewer instructions, same results for every input: the
+/* emlc_requantize in fewer instructions, same result for every input: the
    rounding doubling high multiply as (x * m + 2^30) >> 31 (TFLite's nudged
    division rounds the same way for all x when m is a QuantizeMultiplier
-   value, i.e. never INT32_MIN), the rounding right shift as
-   (x + half - (x < 0)) >> e (half away from zero, as RoundingDivideByPOT).
-   The kernel tests compare both on random and extreme values. */
+   value, never INT32_MIN), the rounding right shift in 32-bit arithmetic
+   with TFLite's remainder test. The kernel tests compare both on random and
+   extreme values. */
 static int32_t emlc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift) {
-  int32_t r;
-  if (shift > 0)
-    x = (int32_t)((int64_t)x * ((int64_t)1 << shift));
-  r = (int32_t)(((int64_t)x * multiplier + ((int64_t)1 << 30)) >> 31);
-  if (shift < 0) {
-    const int32_t e = -shift;
-    r = (int32_t)(((int64_t)r + ((int64_t)1 << (e - 1)) - (r < 0)) >> e);
-  }
-  return r;
+  const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  const int32_t mask = (int32_t)((1u << right) - 1u);
+  const int32_t r = (int32_t)(((int64_t)(int32_t)((uint32_t)x << left) * multiplier + ((int64_t)1 << 30)) >> 31);
+  return (r >> right) + ((r & mask) > (mask >> 1) - (r >> 31));
 }
 
 // @kernel fully_connected_s8
-// @requires requantize_impl
+// @requires requantize_fast_impl
 /* y[M][N] = requantize(sum_k (x[m][k] + in_off) * w[n][k] + bias[n]) + out_off,
    clamped to [lo, hi]; per-channel multiplier/shift (one entry when per tensor:
    the compiler repeats it). Weights are symmetric (zero point 0). */
@@ -58,7 +53,7 @@ static void emlc_fully_connected_s8(const int8_t *x, const int8_t *w, const int3
       int32_t acc = bias[n];
       for (k = 0; k < K; ++k)
         acc += ((int32_t)xr[k] + in_off) * (int32_t)wr[k];
-      acc = emlc_requantize(acc, mult[n], shift[n]) + out_off;
+      acc = emlc_requantize_fast(acc, mult[n], shift[n]) + out_off;
       y[(int64_t)m * N + n] = (int8_t)EMLC_CLAMP(acc, lo, hi);
     }
 }
@@ -125,7 +120,7 @@ static int32_t emlc_conv_border_s8(const int8_t *x, const int8_t *wm, int32_t bi
 }
 
 // @kernel conv2d_s8_folded
-// @requires requantize_impl
+// @requires requantize_fast_impl
 // @requires conv_window_impl
 /* General int8 convolution (NCHW, groups, strides, dilations, padding) for
    constant weights: output pixels whose window lies inside the input use
@@ -183,7 +178,7 @@ static void emlc_conv2d_s8_folded(const int8_t *x, const int8_t *w, const int32_
             acc[0] = emlc_conv_border_s8(x, wm, bias[m], n, C, H, W, g, cg, KH, KW, ih0, iw0, dh, dw, in_off);
           }
           for (j = 0; j < count; ++j) {
-            const int32_t r = emlc_requantize(acc[j], mult[m], shift[m]) + out_off;
+            const int32_t r = emlc_requantize_fast(acc[j], mult[m], shift[m]) + out_off;
             ym[oh * OW + ow + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
           }
           ow += count;
@@ -193,7 +188,7 @@ static void emlc_conv2d_s8_folded(const int8_t *x, const int8_t *w, const int32_
 }
 
 // @kernel conv1x1_s8
-// @requires requantize_impl
+// @requires requantize_fast_impl
 /* Pointwise int8 convolution (1x1, stride 1, no padding, one group), NCHW:
    per output channel a [C] x [C][P] product. Four output pixels share each
    weight load; the input offset is folded into bias_eff[m] = bias[m] +
@@ -217,10 +212,10 @@ static void emlc_conv1x1_s8(const int8_t *x, const int8_t *w, int8_t *y, int32_t
           a2 += xp[2] * wv;
           a3 += xp[3] * wv;
         }
-        a0 = emlc_requantize(a0, mult[m], shift[m]) + out_off;
-        a1 = emlc_requantize(a1, mult[m], shift[m]) + out_off;
-        a2 = emlc_requantize(a2, mult[m], shift[m]) + out_off;
-        a3 = emlc_requantize(a3, mult[m], shift[m]) + out_off;
+        a0 = emlc_requantize_fast(a0, mult[m], shift[m]) + out_off;
+        a1 = emlc_requantize_fast(a1, mult[m], shift[m]) + out_off;
+        a2 = emlc_requantize_fast(a2, mult[m], shift[m]) + out_off;
+        a3 = emlc_requantize_fast(a3, mult[m], shift[m]) + out_off;
         ym[p] = (int8_t)EMLC_CLAMP(a0, lo, hi);
         ym[p + 1] = (int8_t)EMLC_CLAMP(a1, lo, hi);
         ym[p + 2] = (int8_t)EMLC_CLAMP(a2, lo, hi);
@@ -231,14 +226,14 @@ static void emlc_conv1x1_s8(const int8_t *x, const int8_t *w, int8_t *y, int32_t
         const int8_t *xp = xn + p;
         for (c = 0; c < C; ++c, xp += P)
           a += xp[0] * wm[c];
-        a = emlc_requantize(a, mult[m], shift[m]) + out_off;
+        a = emlc_requantize_fast(a, mult[m], shift[m]) + out_off;
         ym[p] = (int8_t)EMLC_CLAMP(a, lo, hi);
       }
     }
 }
 
 // @kernel dwconv3x3_s8
-// @requires requantize_impl
+// @requires requantize_fast_impl
 // @requires conv_window_impl
 /* Depthwise 3x3 int8 convolution (one filter per channel), NCHW, any stride
    and padding, dilation 1. Windows fully inside the input take the unrolled
@@ -269,7 +264,7 @@ static void emlc_dwconv3x3_s8(const int8_t *x, const int8_t *w, const int32_t *b
           } else {
             acc = emlc_conv_border_s8(x, k, bias[c], n, C, H, W, c, 1, 3, 3, ih, iw, 1, 1, in_off);
           }
-          acc = emlc_requantize(acc, mult[c], shift[c]) + out_off;
+          acc = emlc_requantize_fast(acc, mult[c], shift[c]) + out_off;
           yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(acc, lo, hi);
         }
       }
@@ -323,7 +318,7 @@ static void emlc_avgpool2d_s8(const int8_t *x, int8_t *y, int32_t NC, int32_t H,
 }
 
 // @kernel add_s8
-// @requires requantize_impl
+// @requires requantize_fast_impl
 /* TFLite int8 Add (equal shapes): each input, offset and shifted left by
    left_shift, is scaled by its multiplier (shift <= 0), the sum requantized
    to the output, offset and clamped. */
@@ -334,21 +329,21 @@ static void emlc_add_s8(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, 
   for (i = 0; i < n; ++i) {
     const int32_t va = ((int32_t)a[i] + a_off) * (1 << left_shift);
     const int32_t vb = ((int32_t)b[i] + b_off) * (1 << left_shift);
-    const int32_t sum = emlc_requantize(va, a_mult, a_shift) + emlc_requantize(vb, b_mult, b_shift);
-    const int32_t r = emlc_requantize(sum, out_mult, out_shift) + out_off;
+    const int32_t sum = emlc_requantize_fast(va, a_mult, a_shift) + emlc_requantize_fast(vb, b_mult, b_shift);
+    const int32_t r = emlc_requantize_fast(sum, out_mult, out_shift) + out_off;
     y[i] = (int8_t)EMLC_CLAMP(r, lo, hi);
   }
 }
 
 // @kernel mul_s8
-// @requires requantize_impl
+// @requires requantize_fast_impl
 /* TFLite int8 Mul (equal shapes): the product of the offset inputs,
    requantized by s_a * s_b / s_out, offset and clamped. */
 static void emlc_mul_s8(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
                         int32_t out_off, int32_t mult, int32_t shift, int32_t lo, int32_t hi) {
   int32_t i;
   for (i = 0; i < n; ++i) {
-    const int32_t r = emlc_requantize(((int32_t)a[i] + a_off) * ((int32_t)b[i] + b_off), mult, shift) + out_off;
+    const int32_t r = emlc_requantize_fast(((int32_t)a[i] + a_off) * ((int32_t)b[i] + b_off), mult, shift) + out_off;
     y[i] = (int8_t)EMLC_CLAMP(r, lo, hi);
   }
 }
