@@ -159,6 +159,9 @@ static void setupContext(MLIRContext &ctx) {
   ctx.loadAllAvailableDialects();
 }
 
+static bool finishCompile(ModuleOp module, const CompileOptions &opts, const std::string &optimize,
+                          DiagnosticCollector &diags, std::chrono::steady_clock::time_point start, CompileResult &r);
+
 CompileResult compileModel(const CompileOptions &opts) {
   auto start = std::chrono::steady_clock::now();
   CompileResult r;
@@ -228,13 +231,39 @@ CompileResult compileModel(const CompileOptions &opts) {
     r.ok = true;
     return r;
   }
-  PassManager pm2(&ctx);
+  // With a flash budget, keep the nn module: if the fastest kernels' weight
+  // layout does not fit, the smallest one is tried before giving up.
+  OwningOpRef<ModuleOp> spare;
+  if (opts.flashLimit >= 0 && opts.optimize == "speed" && opts.emit == "c")
+    spare = module.clone();
+  if (!finishCompile(module, opts, opts.optimize, diags, start, r) && !(spare && r.flashExceeded))
+    return r;
+  if (spare && r.flashExceeded) {
+    CompileResult small = r;
+    small.error.clear(), small.flashExceeded = false;
+    int64_t speedBytes = r.weightBytes;
+    finishCompile(*spare, opts, "size", diags, start, small);
+    r = std::move(small);
+    if (r.ok)
+      r.warnings.push_back("the fastest kernels store " + std::to_string(speedBytes) +
+                           " bytes of weights, over --flash-limit: used the smallest layout (" +
+                           std::to_string(r.weightBytes) + " bytes) instead");
+  }
+  return r;
+}
+
+/// nn -> kernel -> C, report and budgets, for kernels chosen by `optimize`.
+static bool finishCompile(ModuleOp module, const CompileOptions &opts, const std::string &optimize,
+                          DiagnosticCollector &diags, std::chrono::steady_clock::time_point start, CompileResult &r) {
+  PassManager pm2(module.getContext());
   PipelineOptions po;
   po.target = opts.target;
+  po.optimize = optimize;
+  r.optimize = optimize;
   buildNNToKernelPipeline(pm2, po);
   if (failed(pm2.run(module))) {
     r.error = diags.text.empty() ? "error: lowering to kernels failed\n" : diags.text;
-    return r;
+    return false;
   }
   if (auto a = module->getAttrOfType<IntegerAttr>("emlc.arena_size"))
     r.arenaBytes = a.getInt();
@@ -245,7 +274,7 @@ CompileResult compileModel(const CompileOptions &opts) {
   if (opts.emit == "kernel") {
     r.irText = printIR(module);
     r.ok = true;
-    return r;
+    return true;
   }
   EmitOptions eo;
   eo.name = opts.name;
@@ -253,7 +282,7 @@ CompileResult compileModel(const CompileOptions &opts) {
   std::string err;
   if (!emitC(module, eo, r.files, err)) {
     r.error = "error: " + err + "\n";
-    return r;
+    return false;
   }
   ReportInputs ri{opts.modelPath, opts.target, opts.name,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
@@ -280,14 +309,15 @@ CompileResult compileModel(const CompileOptions &opts) {
   r.arenaSVG = renderArenaSVG(report);
   if (opts.ramLimit >= 0 && r.arenaBytes > opts.ramLimit) {
     r.error = budgetError(report, "RAM", "arena", r.arenaBytes, opts.ramLimit, "--ram-limit");
-    return r;
+    return false;
   }
   if (opts.flashLimit >= 0 && r.weightBytes > opts.flashLimit) {
     r.error = budgetError(report, "flash", "weights", r.weightBytes, opts.flashLimit, "--flash-limit");
-    return r;
+    r.flashExceeded = true;
+    return false;
   }
   r.ok = true;
-  return r;
+  return true;
 }
 
 /// How a model is quantized, from its op types: QOperator, QDQ, float with

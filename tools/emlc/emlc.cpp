@@ -62,6 +62,7 @@ struct CompileArgs {
   std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit, svg;
   std::vector<std::string> shapes, values;
   std::string quantize, calibration, calibrationMethod = "minmax", io = "float";
+  std::string optimize = "speed";
 };
 
 int runCompile(const CompileArgs &a) {
@@ -73,6 +74,7 @@ int runCompile(const CompileArgs &a) {
   o.target = target;
   o.name = name;
   o.emit = emit;
+  o.optimize = a.optimize;
   if (!emlc::isCIdentifier(name)) {
     fmt::print(stderr, "emlc: error: --name '{}' is not a C identifier (letters, digits, _; not starting with a digit)\n", name);
     return kExitUsage;
@@ -262,6 +264,11 @@ int main(int argc, char **argv) {
                       "refuse the model if its arena needs more RAM than this (bytes, K or M), e.g. --ram-limit 64K");
   compile->add_option("--flash-limit", flashLimit,
                       "refuse the model if its weights need more flash than this (bytes, K or M), e.g. --flash-limit 1M");
+  compile->add_option("--optimize", c.optimize,
+                      "speed (default): the target's fastest kernels, which may store weights in a wider layout\n"
+                      "  (e.g. int16 on Cortex-M DSP); size: the kernels with the smallest weights. With --flash-limit,\n"
+                      "  speed falls back to size when the fast layout does not fit. e.g. --optimize size")
+      ->check(CLI::IsMember({"speed", "size"}));
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
                       "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");

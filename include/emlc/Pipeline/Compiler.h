@@ -24,6 +24,10 @@ struct CompileOptions {
   /// Budgets in bytes (-1: none). A model whose arena (RAM) or weights (flash)
   /// exceed them is refused with the numbers and the largest contributors.
   int64_t ramLimit = -1, flashLimit = -1;
+  /// "speed": the target's fastest kernel variants (they may store weights in
+  /// a wider, faster layout); "size": those with the smallest weights. With
+  /// speed and a flash limit the speed layout exceeds, size is used instead.
+  std::string optimize = "speed";
   /// Stop after this level and print it: "onnx", "nn", "kernel"; or "c".
   std::string emit = "c";
   /// Post-training quantization ("int8" or empty) and its calibration (see PTQ.h).
@@ -43,6 +47,8 @@ struct CompileResult {
   std::string reportJson; ///< the compile report (docs/REPORT.md), for --emit=c
   std::string arenaSVG;   ///< the arena over time, for --report-svg
   std::vector<std::string> kernels;  ///< kernel variants called, in first-use order
+  std::string optimize;              ///< what the kernels were chosen for: "speed" or "size"
+  bool flashExceeded = false;        ///< refused for --flash-limit
   int64_t calibrationRuns = 0;      ///< with --quantize
   std::vector<double> outputSQNR;   ///< dB per output, quantized vs float, with --quantize
 };

@@ -1033,6 +1033,18 @@ LogicalResult Lowering::run() {
     call(ret.getLoc(), "copy", {get(r)}, {body->getArgument(numInputs + i)}, {i32(bytes)});
   }
   b.create<func::ReturnOp>(ret.getLoc());
+  // Weights a kernel variant repacked leave their original global and views
+  // unused (quant.scast views are made in program order, before the kernel
+  // that decides): drop them so only what the code reads ends up in flash.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(fn.getBody().front())))
+      if (llvm::isa<kernel::ViewOp, memref::GetGlobalOp>(op) && op.use_empty())
+        op.erase(), changed = true;
+  }
+  for (auto g : llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
+    if (SymbolTable::symbolKnownUseEmpty(g, module))
+      g.erase();
   oldFn.erase();
   fn.setName("main");
   return success();
