@@ -158,6 +158,36 @@ int main(void) {
                          bias_eff, mult, shift, -128, 127);
     bad += check("conv_s8_dsp_w16 1x1", N * M * P), ++cases;
   }
+  /* Fully connected: the DSP variants against the portable kernel. */
+  for (t = 0; t < 80; ++t) {
+    const int32_t M = rnd(1, 3), K = rnd(1, 70), N = rnd(1, 13), in_off = rnd(-128, 127), out_off = rnd(-128, 127);
+    const int32_t lo = rnd(-128, 0), hi = rnd(lo, 127), Kp = (K + 3) & ~3;
+    int32_t i, m, n, g, c, np = 0;
+    for (i = 0; i < M * K; ++i) x[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < N * K; ++i) w[i] = (int8_t)rnd(-127, 127);
+    for (n = 0; n < N; ++n) {
+      int32_t s = 0;
+      bias[n] = rnd(-5000, 5000), mult[n] = rnd(1 << 30, 0x7fffffff), shift[n] = rnd(-12, 1);
+      for (i = 0; i < K; ++i) s += w[n * K + i];
+      bias_eff[n] = bias[n] + in_off * s;
+    }
+    emlc_fully_connected_s8(x, w, bias, y_ref, M, K, N, in_off, out_off, mult, shift, lo, hi);
+    emlc_fully_connected_s8_dsp(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+    bad += check("fully_connected_s8_dsp", M * N), ++cases;
+    /* fully_connected_s8_dsp_w16's layout: channel quads, per 4-tap group and
+       channel the int16 pairs (w0,w2) (w1,w3). */
+    for (n = 0; n < N; n += 4)
+      for (g = 0; g < Kp; g += 4)
+        for (c = n; c < n + 4; ++c)
+          for (i = 0; i < 2; ++i) {
+            const int32_t v0 = c < N && g + i < K ? w[c * K + g + i] : 0;
+            const int32_t v1 = c < N && g + i + 2 < K ? w[c * K + g + i + 2] : 0;
+            wpk[np++] = (int32_t)(((uint32_t)v0 & 0xffffu) | (uint32_t)v1 << 16);
+          }
+    (void)m;
+    emlc_fully_connected_s8_dsp_w16(x, wpk, col, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+    bad += check("fully_connected_s8_dsp_w16", M * N), ++cases;
+  }
   /* The fast requantization equals TFLite's on random and extreme values. */
   for (t = 0; t < 20000; ++t) {
     static const int32_t extremes[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30,

@@ -181,6 +181,21 @@ SmallVector<int32_t> packConvWeightsDSP16(ArrayRef<int64_t> w, int64_t M, int64_
   return out;
 }
 
+/// fully_connected_s8_dsp_w16's layout: output channels in quads (zero
+/// channels completing the last), K padded to 4, per 4-tap group and channel
+/// the int16 pairs (w0,w2) and (w1,w3).
+SmallVector<int32_t> packFCWeightsDSP16(ArrayRef<int64_t> w, int64_t N, int64_t K) {
+  const int64_t Kp = (K + 3) / 4 * 4;
+  auto at = [&](int64_t n, int64_t k) -> uint32_t { return n < N && k < K ? (uint16_t)(int16_t)w[n * K + k] : 0; };
+  SmallVector<int32_t> out;
+  for (int64_t n = 0; n < N; n += 4)
+    for (int64_t g = 0; g < Kp; g += 4)
+      for (int64_t c = n; c < n + 4; ++c)
+        for (int64_t i = 0; i < 2; ++i)
+          out.push_back((int32_t)(at(c, g + i) | at(c, g + i + 2) << 16));
+  return out;
+}
+
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp oldFn, const TargetInfo *target, bool smallest)
@@ -518,6 +533,36 @@ LogicalResult Lowering::lower(Operation *op) {
           auto [lo, hi] = storageClamp(ye, f.getActMin(), f.getActMax());
           Value bias = f.getBias() ? f.getBias() : zeros(loc, w[0], b.getIntegerType(32));
           Value out = result(f.getOutput(), loc);
+          // DSP variants: constant weights, the input offset folded into the bias.
+          std::string fcVariant = variant("fully_connected_s8");
+          DenseElementsAttr wc = constantStorage(f.getWeight()), bc = constantStorage(bias);
+          if ((fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16") && wc && bc) {
+            int64_t N = w[0], K = w[1], inOff = -zeroPointOf(xe);
+            std::vector<int64_t> wv;
+            for (const APInt &v : wc.getValues<APInt>())
+              wv.push_back(v.getSExtValue());
+            SmallVector<int64_t> biasEff;
+            int64_t n = 0;
+            for (const APInt &v : bc.getValues<APInt>()) {
+              int64_t sum = 0;
+              for (int64_t k = 0; k < K; ++k)
+                sum += wv[n * K + k];
+              biasEff.push_back(v.getSExtValue() + inOff * sum);
+              ++n;
+            }
+            SmallVector<Value> outs{out};
+            Value weights = get(f.getInput());
+            if (fcVariant == "fully_connected_s8_dsp") {
+              weights = get(f.getWeight());
+            } else { // int16 weights and the input row widened into a scratch buffer
+              weights = global(loc, packFCWeightsDSP16(wv, N, K));
+              outs.insert(outs.begin(), scratch(loc, (K + 3) / 4 * 2, b.getIntegerType(32)));
+            }
+            call(loc, fcVariant, {get(f.getInput()), weights}, outs,
+                 {i32(x[0]), i32(K), i32(N), table(biasEff), i32(zeroPointOf(ye)), table(mult), table(shift), i32(lo),
+                  i32(hi)});
+            return success();
+          }
           call(loc, "fully_connected_s8", {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
                {i32(x[0]), i32(x[1]), i32(w[0]), i32(-zeroPointOf(xe)), i32(zeroPointOf(ye)), table(mult), table(shift),
                 i32(lo), i32(hi)});

@@ -334,3 +334,119 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
       }
     }
 }
+
+// @kernel fully_connected_s8_dsp
+// @requires dsp_impl
+// @requires requantize_fast_impl
+/* TFLite int8 fully connected on the DSP extension, weights as stored
+   ([N][K] int8): four output channels per pass over the input row; one
+   4-byte load of x and of each weight row gives, through SXTB16 and its
+   rotated form, the pairs (0,2) and (1,3) of both, so each 4-tap step is 3 +
+   4 x 3 extractions and loads and 8 SMLAD for 16 MACs. bias_eff folds the
+   input offset. Sums identical to fully_connected_s8. */
+static void emlc_fully_connected_s8_dsp(const int8_t *x, const int8_t *w, int8_t *y, int32_t M, int32_t K,
+                                        int32_t N, const int32_t *bias_eff, int32_t out_off, const int32_t *mult,
+                                        const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t K4 = K & ~3;
+  int32_t m, n, k, j;
+  for (m = 0; m < M; ++m) {
+    const int8_t *xr = x + (int64_t)m * K;
+    int8_t *yr = y + (int64_t)m * N;
+    for (n = 0; n < N; n += 4) {
+      const int32_t cnt = EMLC_MIN(4, N - n);
+      const int8_t *w0 = w + (int64_t)n * K, *w1 = cnt > 1 ? w0 + K : w0, *w2 = cnt > 2 ? w0 + 2 * K : w0,
+                   *w3 = cnt > 3 ? w0 + 3 * K : w0;
+      int32_t acc[4];
+      int32_t a0 = bias_eff[n], a1 = cnt > 1 ? bias_eff[n + 1] : 0, a2 = cnt > 2 ? bias_eff[n + 2] : 0,
+              a3 = cnt > 3 ? bias_eff[n + 3] : 0;
+      for (k = 0; k < K4; k += 4) {
+        const int32_t X = emlc_ld32(xr + k), xe = emlc_sxtb16(X), xo = emlc_sxtb16_ror8(X);
+        int32_t v = emlc_ld32(w0 + k);
+        a0 = EMLC_SMLAD(emlc_sxtb16(v), xe, a0), a0 = EMLC_SMLAD(emlc_sxtb16_ror8(v), xo, a0);
+        v = emlc_ld32(w1 + k);
+        a1 = EMLC_SMLAD(emlc_sxtb16(v), xe, a1), a1 = EMLC_SMLAD(emlc_sxtb16_ror8(v), xo, a1);
+        v = emlc_ld32(w2 + k);
+        a2 = EMLC_SMLAD(emlc_sxtb16(v), xe, a2), a2 = EMLC_SMLAD(emlc_sxtb16_ror8(v), xo, a2);
+        v = emlc_ld32(w3 + k);
+        a3 = EMLC_SMLAD(emlc_sxtb16(v), xe, a3), a3 = EMLC_SMLAD(emlc_sxtb16_ror8(v), xo, a3);
+      }
+      for (; k < K; ++k) {
+        const int32_t xv = xr[k];
+        a0 += xv * w0[k], a1 += xv * w1[k], a2 += xv * w2[k], a3 += xv * w3[k];
+      }
+      acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+      for (j = 0; j < cnt; ++j) {
+        const int32_t r = emlc_requantize_fast(acc[j], mult[n + j], shift[n + j]) + out_off;
+        yr[n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
+      }
+    }
+  }
+}
+
+// @kernel fully_connected_s8_dsp_w16
+// @requires dsp_impl
+// @requires requantize_fast_impl
+/* fully_connected_s8_dsp with the weights sign-extended to int16 by the
+   compiler (twice the bytes, no weight SXTB16): output channels in quads (N
+   padded to 4 with zero channels), K padded to 4, per 4-tap group and
+   channel the words (w0,w2) and (w1,w3). Each input row is first widened
+   into `xs` (Kp/2 words: SXTB16 of each input word and its rotated form,
+   zero-padded), so a 4-tap step of four channels is 5 LDRD and 8 SMLAD for
+   16 MACs (hand-scheduled on Arm). */
+static void emlc_fully_connected_s8_dsp_w16(const int8_t *x, const int32_t *wpk, int32_t *xs, int8_t *y, int32_t M,
+                                            int32_t K, int32_t N, const int32_t *bias_eff, int32_t out_off,
+                                            const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t Kp = (K + 3) & ~3;
+  int32_t m, n, j, k;
+  for (m = 0; m < M; ++m) {
+    const int8_t *xr = x + (int64_t)m * K;
+    int8_t *yr = y + (int64_t)m * N;
+    for (k = 0; k < Kp; k += 4) {
+      int32_t X = 0;
+      memcpy(&X, xr + k, (size_t)EMLC_MIN(4, K - k));
+      xs[k >> 1] = emlc_sxtb16(X), xs[(k >> 1) + 1] = emlc_sxtb16_ror8(X);
+    }
+    for (n = 0; n < N; n += 4) {
+      const int32_t cnt = EMLC_MIN(4, N - n);
+      const int32_t *wp = wpk + (int64_t)n * (Kp >> 1), *xp = xs, *const xend = xs + (Kp >> 1);
+      int32_t acc[4];
+      int32_t a0 = bias_eff[n], a1 = cnt > 1 ? bias_eff[n + 1] : 0, a2 = cnt > 2 ? bias_eff[n + 2] : 0,
+              a3 = cnt > 3 ? bias_eff[n + 3] : 0;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+      int32_t xe, xo, wa, wb;
+      __asm__ volatile("1:\n\t"
+                       "ldrd %[xe], %[xo], [%[xp]], #8\n\t"
+                       "ldrd %[wa], %[wb], [%[wp]], #8\n\t"
+                       "smlad %[a0], %[wa], %[xe], %[a0]\n\t"
+                       "smlad %[a0], %[wb], %[xo], %[a0]\n\t"
+                       "ldrd %[wa], %[wb], [%[wp]], #8\n\t"
+                       "smlad %[a1], %[wa], %[xe], %[a1]\n\t"
+                       "smlad %[a1], %[wb], %[xo], %[a1]\n\t"
+                       "ldrd %[wa], %[wb], [%[wp]], #8\n\t"
+                       "smlad %[a2], %[wa], %[xe], %[a2]\n\t"
+                       "smlad %[a2], %[wb], %[xo], %[a2]\n\t"
+                       "ldrd %[wa], %[wb], [%[wp]], #8\n\t"
+                       "smlad %[a3], %[wa], %[xe], %[a3]\n\t"
+                       "smlad %[a3], %[wb], %[xo], %[a3]\n\t"
+                       "cmp %[xp], %[xend]\n\t"
+                       "bne 1b"
+                       : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [xp] "+r"(xp), [wp] "+r"(wp),
+                         [xe] "=&r"(xe), [xo] "=&r"(xo), [wa] "=&r"(wa), [wb] "=&r"(wb)
+                       : [xend] "r"(xend)
+                       : "cc", "memory");
+#else
+      for (; xp != xend; xp += 2, wp += 8) {
+        a0 = EMLC_SMLAD(wp[0], xp[0], a0), a0 = EMLC_SMLAD(wp[1], xp[1], a0);
+        a1 = EMLC_SMLAD(wp[2], xp[0], a1), a1 = EMLC_SMLAD(wp[3], xp[1], a1);
+        a2 = EMLC_SMLAD(wp[4], xp[0], a2), a2 = EMLC_SMLAD(wp[5], xp[1], a2);
+        a3 = EMLC_SMLAD(wp[6], xp[0], a3), a3 = EMLC_SMLAD(wp[7], xp[1], a3);
+      }
+#endif
+      acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+      for (j = 0; j < cnt; ++j) {
+        const int32_t r = emlc_requantize_fast(acc[j], mult[n + j], shift[n + j]) + out_off;
+        yr[n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
+      }
+    }
+  }
+}
