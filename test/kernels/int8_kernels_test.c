@@ -63,6 +63,16 @@ static void pack_dsp(const int8_t *wm, int32_t M, int32_t K) {
 }
 static int32_t bias[64], bias_eff[64], mult[64], shift[64];
 
+/* The DSP kernels' domain (NNToKernel gives them only such layers): every
+   shift <= -1 (and accumulators below 2^30, true of these small shapes). */
+static int dsp_domain(int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i)
+    if (shift[i] > -1)
+      return 0;
+  return 1;
+}
+
 static int check(const char *what, int32_t n) {
   int32_t i;
   for (i = 0; i < n; ++i)
@@ -98,7 +108,7 @@ int main(void) {
       int32_t s = 0;
       bias[m] = rnd(-5000, 5000);
       mult[m] = rnd(1 << 30, 0x7fffffff);
-      shift[m] = rnd(-12, 1);
+      shift[m] = rnd(-12, t % 3 ? -1 : 1);
       for (i = 0; i < cg * KH * KW; ++i) s += w[m * cg * KH * KW + i];
       bias_eff[m] = bias[m] + in_off * s;
     }
@@ -107,7 +117,7 @@ int main(void) {
     emlc_conv2d_s8_folded(x, w, bias, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups, in_off,
                           out_off, bias_eff, mult, shift, lo, hi);
     bad += check("conv2d_s8_folded", N * M * OH * OW), ++cases;
-    if (groups == 1) {
+    if (groups == 1 && dsp_domain(M)) {
       pack_dsp(w, M, C * KH * KW);
       taps_dsp(C, H, Wd, KH, KW, dh, dw);
       emlc_conv_s8_dsp(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
@@ -126,9 +136,11 @@ int main(void) {
       emlc_dwconv3x3_s8(x, w, bias, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, in_off, out_off, bias_eff, mult, shift,
                         lo, hi);
       bad += check("dwconv3x3_s8", N * M * OH * OW), ++cases;
-      emlc_dwconv3x3_s8_dsp(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off, bias_eff,
+      if (dsp_domain(M))
+        emlc_dwconv3x3_s8_dsp(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off, bias_eff,
                             mult, shift, lo, hi);
-      bad += check("dwconv3x3_s8_dsp", N * M * OH * OW), ++cases;
+      if (dsp_domain(M))
+        bad += check("dwconv3x3_s8_dsp", N * M * OH * OW), ++cases;
     }
   }
   /* Pointwise shapes are rare above: a dedicated sweep. */
@@ -140,7 +152,7 @@ int main(void) {
     for (i = 0; i < M * C; ++i) w[i] = (int8_t)rnd(-127, 127);
     for (m = 0; m < M; ++m) {
       int32_t s = 0;
-      bias[m] = rnd(-5000, 5000), mult[m] = rnd(1 << 30, 0x7fffffff), shift[m] = rnd(-12, 1);
+      bias[m] = rnd(-5000, 5000), mult[m] = rnd(1 << 30, 0x7fffffff), shift[m] = rnd(-12, t % 3 ? -1 : 1);
       for (i = 0; i < C; ++i) s += w[m * C + i];
       bias_eff[m] = bias[m] + in_off * s;
     }
@@ -148,6 +160,8 @@ int main(void) {
                    -128, 127);
     emlc_conv1x1_s8(x, w, y_opt, N, C, P, M, bias_eff, out_off, mult, shift, -128, 127);
     bad += check("conv1x1_s8", N * M * P), ++cases;
+    if (!dsp_domain(M))
+      continue;
     pack_dsp(w, M, C);
     taps_dsp(C, 1, P, 1, 1, 1, 1);
     emlc_conv_s8_dsp(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off,
@@ -167,11 +181,13 @@ int main(void) {
     for (i = 0; i < N * K; ++i) w[i] = (int8_t)rnd(-127, 127);
     for (n = 0; n < N; ++n) {
       int32_t s = 0;
-      bias[n] = rnd(-5000, 5000), mult[n] = rnd(1 << 30, 0x7fffffff), shift[n] = rnd(-12, 1);
+      bias[n] = rnd(-5000, 5000), mult[n] = rnd(1 << 30, 0x7fffffff), shift[n] = rnd(-12, t % 3 ? -1 : 1);
       for (i = 0; i < K; ++i) s += w[n * K + i];
       bias_eff[n] = bias[n] + in_off * s;
     }
     emlc_fully_connected_s8(x, w, bias, y_ref, M, K, N, in_off, out_off, mult, shift, lo, hi);
+    if (!dsp_domain(N))
+      continue;
     emlc_fully_connected_s8_dsp(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
     bad += check("fully_connected_s8_dsp", M * N), ++cases;
     /* fully_connected_s8_dsp_w16's layout: channel quads, per 4-tap group and
@@ -198,6 +214,16 @@ int main(void) {
     if (emlc_requantize(v, mlt, sft) != emlc_requantize_fast(v, mlt, sft)) {
       printf("MISMATCH requantize_fast(%ld, %ld, %ld): %ld vs %ld\n", (long)v, (long)mlt, (long)sft,
              (long)emlc_requantize(v, mlt, sft), (long)emlc_requantize_fast(v, mlt, sft));
+      ++bad;
+    }
+    ++cases;
+  }
+  /* The DSP requantization equals TFLite's on its domain (|x| < 2^30, shift <= -1). */
+  for (t = 0; t < 20000; ++t) {
+    const int32_t v = t < 8 ? ((t & 1) ? -1 : 1) * ((1 << 30) - 1 - (t >> 1)) : rnd(-(1 << 30) + 1, (1 << 30) - 1);
+    const int32_t mlt = t < 4 ? 0x7fffffff : rnd(1 << 30, 0x7fffffff), sft = t < 8 ? -1 - (t & 3) * 10 : rnd(-31, -1);
+    if (emlc_requantize(v, mlt, sft) != emlc_requantize_dsp(v, mlt, -sft, 1 << (-sft - 1))) {
+      printf("MISMATCH requantize_dsp(%ld, %ld, %ld)\n", (long)v, (long)mlt, (long)sft);
       ++bad;
     }
     ++cases;

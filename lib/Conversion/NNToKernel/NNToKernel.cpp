@@ -196,6 +196,57 @@ SmallVector<int32_t> packFCWeightsDSP16(ArrayRef<int64_t> w, int64_t N, int64_t 
   return out;
 }
 
+/// TFLite's integer requantization (the kernels' emlc_requantize), for
+/// compile-time reasoning about outputs.
+int64_t requantizeRef(int64_t x, int64_t mult, int64_t shift) {
+  int64_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  int64_t a = (int64_t)(int32_t)(x * (int64_t(1) << left)), ab = a * mult;
+  int64_t nudge = ab >= 0 ? (int64_t(1) << 30) : 1 - (int64_t(1) << 30);
+  int64_t high = (ab + nudge) / (int64_t(1) << 31); // truncating, as TFLite
+  int64_t mask = (int64_t(1) << right) - 1, rem = high & mask, thr = (mask >> 1) + (high < 0 ? 1 : 0);
+  return (high >> right) + (rem > thr ? 1 : 0);
+}
+
+/// The DSP kernels requantize in 5 instructions, exactly when every shift is
+/// <= -1 and every accumulator stays below 2^30 in magnitude: bias_eff[m]
+/// plus at most 128 * sum |w[m]|. TFLite's int32 bias can break that bound on
+/// channels with a tiny weight scale; such a channel is rewritten when its
+/// output provably does not change: with all-zero weights it is a constant
+/// (re-expressed as 4v with multiplier 1/4), and one that always saturates
+/// gets the bias +-2^29, which saturates the same way. Changes the tables
+/// in place; false when a layer cannot be fitted (it gets portable kernels).
+bool fitForDSPRequantization(SmallVectorImpl<int64_t> &mult, SmallVectorImpl<int64_t> &shift,
+                             SmallVectorImpl<int64_t> &biasEff, ArrayRef<int64_t> weights, int64_t outOff, int64_t lo,
+                             int64_t hi) {
+  const int64_t limit = int64_t(1) << 30, big = int64_t(1) << 29, M = biasEff.size(), K = weights.size() / M;
+  if ((int64_t)mult.size() != M || (int64_t)shift.size() != M)
+    return false;
+  for (int64_t m = 0; m < M; ++m) {
+    int64_t S = 0;
+    for (int64_t k = 0; k < K; ++k)
+      S += 128 * std::llabs(weights[m * K + k]);
+    int64_t b = biasEff[m];
+    if (shift[m] <= -1 && std::llabs(b) + S < limit)
+      continue;
+    auto out = [&](int64_t acc) { return std::clamp<int64_t>(requantizeRef(acc, mult[m], shift[m]) + outOff, lo, hi); };
+    if (S == 0) { // constant channel: v = requantize(b) as 4v * 2^30 / 2^31 / 2
+      int64_t v = requantizeRef(b, mult[m], shift[m]), q = int64_t(1) << 30;
+      if (std::llabs(4 * v) >= limit || requantizeRef(4 * v, q, -1) != v)
+        return false;
+      biasEff[m] = 4 * v, mult[m] = q, shift[m] = -1;
+    } else if (shift[m] > -1) {
+      return false;
+    } else if (b > 0 && S < big && out(b - S) == hi && out(big - S) == hi) {
+      biasEff[m] = big;
+    } else if (b < 0 && S < big && out(b + S) == lo && out(-big + S) == lo) {
+      biasEff[m] = -big;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp oldFn, const TargetInfo *target, bool smallest)
@@ -411,7 +462,16 @@ LogicalResult Lowering::lower(Operation *op) {
       biasEff.push_back(v.getSExtValue() + inOff * sum);
       ++m;
     }
-    std::string convVariant = c.getGroups() == 1 ? variant("conv_s8") : "";
+    // The DSP kernels' own copies of the requantization tables (see fitForDSPRequantization).
+    SmallVector<int64_t> biasDSP(biasEff.begin(), biasEff.end()), multDSP(mult), shiftDSP(shift);
+    auto withRequantDSP = [&](SmallVector<Attribute> args) {
+      args.append({table(multDSP), table(shiftDSP), i32(lo), i32(hi)});
+      return args;
+    };
+    std::string convVariant =
+        c.getGroups() == 1 && fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi)
+            ? variant("conv_s8")
+            : "";
     if (convVariant == "conv_s8_dsp" || convVariant == "conv_s8_dsp_w16") {
       int64_t K = w[1] * w[2] * w[3], Kp = (K + 3) / 4 * 4;
       Value packed = global(loc, convVariant == "conv_s8_dsp" ? packConvWeightsDSP(wv, w[0], K)
@@ -426,10 +486,10 @@ LogicalResult Lowering::lower(Operation *op) {
             taps.push_back((ci * x[2] + ky * c.getDilations()[0]) * x[3] + kx * c.getDilations()[1]);
       taps.resize(Kp, 0);
       call(loc, convVariant, {get(c.getInput()), packed}, {col, out},
-           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
+           withRequantDSP({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
                         i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
                         i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff),
-                        table(taps), i32(outOff), table(biasEff)}));
+                        table(taps), i32(outOff), table(biasDSP)}));
       return success();
     }
     bool pointwise = w[2] == 1 && w[3] == 1 && c.getGroups() == 1 && c.getStrides()[0] == 1 &&
@@ -439,14 +499,15 @@ LogicalResult Lowering::lower(Operation *op) {
     if (pointwise)
       call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}));
-    else if (depthwise3x3 && variant("dwconv3x3_s8") == "dwconv3x3_s8_dsp") {
+    else if (depthwise3x3 && variant("dwconv3x3_s8") == "dwconv3x3_s8_dsp" &&
+             fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi)) {
       // A ring of three padded input rows (see the kernel), 4-byte aligned.
       int64_t rowBytes = (y[3] * c.getStrides()[1] + 6 + 3) / 4 * 4;
       Value rows = scratch(loc, 3 * rowBytes, b.getIntegerType(8));
       call(loc, "dwconv3x3_s8_dsp", {get(c.getInput()), get(c.getWeight())}, {rows, out},
-           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
+           withRequantDSP({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
                         i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff),
-                        table(biasEff)}));
+                        table(biasDSP)}));
     } else if (depthwise3x3)
       call(loc, "dwconv3x3_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
@@ -530,18 +591,19 @@ LogicalResult Lowering::lower(Operation *op) {
             return op->emitError("int8 fully connected needs per-tensor signed int8 input and output");
           auto x = shapeOf(f.getInput()), w = shapeOf(f.getWeight());
           auto [mult, shift] = requantTables(xe, we, ye, w[0]);
+          SmallVector<int64_t> multDSP(mult), shiftDSP(shift);
           auto [lo, hi] = storageClamp(ye, f.getActMin(), f.getActMax());
           Value bias = f.getBias() ? f.getBias() : zeros(loc, w[0], b.getIntegerType(32));
           Value out = result(f.getOutput(), loc);
           // DSP variants: constant weights, the input offset folded into the bias.
           std::string fcVariant = variant("fully_connected_s8");
           DenseElementsAttr wc = constantStorage(f.getWeight()), bc = constantStorage(bias);
-          if ((fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16") && wc && bc) {
-            int64_t N = w[0], K = w[1], inOff = -zeroPointOf(xe);
-            std::vector<int64_t> wv;
+          int64_t N = w[0], K = w[1], inOff = -zeroPointOf(xe);
+          std::vector<int64_t> wv;
+          SmallVector<int64_t> biasEff;
+          if (wc && bc) {
             for (const APInt &v : wc.getValues<APInt>())
               wv.push_back(v.getSExtValue());
-            SmallVector<int64_t> biasEff;
             int64_t n = 0;
             for (const APInt &v : bc.getValues<APInt>()) {
               int64_t sum = 0;
@@ -550,8 +612,11 @@ LogicalResult Lowering::lower(Operation *op) {
               biasEff.push_back(v.getSExtValue() + inOff * sum);
               ++n;
             }
+          }
+          if ((fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16") && wc && bc &&
+              fitForDSPRequantization(multDSP, shiftDSP, biasEff, wv, zeroPointOf(ye), lo, hi)) {
             SmallVector<Value> outs{out};
-            Value weights = get(f.getInput());
+            Value weights;
             if (fcVariant == "fully_connected_s8_dsp") {
               weights = get(f.getWeight());
             } else { // int16 weights and the input row widened into a scratch buffer
@@ -559,8 +624,8 @@ LogicalResult Lowering::lower(Operation *op) {
               outs.insert(outs.begin(), scratch(loc, (K + 3) / 4 * 2, b.getIntegerType(32)));
             }
             call(loc, fcVariant, {get(f.getInput()), weights}, outs,
-                 {i32(x[0]), i32(K), i32(N), table(biasEff), i32(zeroPointOf(ye)), table(mult), table(shift), i32(lo),
-                  i32(hi)});
+                 {i32(x[0]), i32(K), i32(N), table(biasEff), i32(zeroPointOf(ye)), table(multDSP), table(shiftDSP),
+                  i32(lo), i32(hi)});
             return success();
           }
           call(loc, "fully_connected_s8", {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},

@@ -25,6 +25,27 @@ static int32_t emlc_smlad_c(int32_t a, int32_t b, int32_t acc) {
 }
 #define EMLC_SMLAD(a, b, acc) emlc_smlad_c((a), (b), (acc))
 #endif
+/* Requantization of the DSP kernels: exact (equal to emlc_requantize) when
+   |x| < 2^30 and shift <= -1, which NNToKernel checks for every layer it
+   gives these kernels (the portable ones otherwise). Then 2x cannot
+   overflow, round(x * m / 2^31) is one SMMULR of 2x, and the rounding right
+   shift by e = -shift (half = 2^(e-1)) cannot overflow either: 5
+   instructions instead of about 15. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+static int32_t emlc_smmulr(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+#else
+static int32_t emlc_smmulr(int32_t a, int32_t b) {
+  return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
+}
+#endif
+static int32_t emlc_requantize_dsp(int32_t x, int32_t multiplier, int32_t e, int32_t half) {
+  const int32_t r = emlc_smmulr(x * 2, multiplier);
+  return (r + half + (r >> 31)) >> e;
+}
 static int32_t emlc_ld32(const void *p) {
   int32_t v;
   memcpy(&v, p, 4); /* one LDR: unaligned loads are fine on v7-M and later */
@@ -32,7 +53,7 @@ static int32_t emlc_ld32(const void *p) {
 }
 
 // @kernel im2col_s16_impl
-// @requires requantize_fast_impl
+// @requires dsp_impl
 /* Columns of the int16 im2col buffer for the output pixels q0 and q1 (NCHW
    input): tap k of pixel j as a halfword of word col[(k/2)*2 + j], taps
    (k, k+1) paired in one word, the two pixels interleaved so one LDRD reads
@@ -92,17 +113,19 @@ static void emlc_im2col_s16(const int8_t *xn, int32_t *col, int32_t q0, int32_t 
 static void emlc_store_2x2_s8(int8_t *y, int32_t P, int32_t a00, int32_t a01, int32_t a10, int32_t a11,
                               int32_t pair, int32_t two, const int32_t *mult, const int32_t *shift, int32_t out_off,
                               int32_t lo, int32_t hi) {
-  int32_t r = emlc_requantize_fast(a00, mult[0], shift[0]) + out_off;
+  const int32_t m0 = mult[0], e0 = -shift[0], h0 = 1 << (e0 - 1);
+  int32_t r = emlc_requantize_dsp(a00, m0, e0, h0) + out_off;
   y[0] = (int8_t)EMLC_CLAMP(r, lo, hi);
   if (two) {
-    r = emlc_requantize_fast(a01, mult[0], shift[0]) + out_off;
+    r = emlc_requantize_dsp(a01, m0, e0, h0) + out_off;
     y[1] = (int8_t)EMLC_CLAMP(r, lo, hi);
   }
   if (pair) {
-    r = emlc_requantize_fast(a10, mult[1], shift[1]) + out_off;
+    const int32_t m1 = mult[1], e1 = -shift[1], h1 = 1 << (e1 - 1);
+    r = emlc_requantize_dsp(a10, m1, e1, h1) + out_off;
     y[P] = (int8_t)EMLC_CLAMP(r, lo, hi);
     if (two) {
-      r = emlc_requantize_fast(a11, mult[1], shift[1]) + out_off;
+      r = emlc_requantize_dsp(a11, m1, e1, h1) + out_off;
       y[P + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
     }
   }
@@ -243,7 +266,6 @@ static void emlc_conv_s8_dsp_w16(const int8_t *x, const int32_t *wpk, int32_t *c
 
 // @kernel dwconv3x3_s8_dsp
 // @requires dsp_impl
-// @requires requantize_fast_impl
 /* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
    on the DSP extension. Per channel, the three input rows a window needs are
    kept, padded with the input zero point `pad`, in a ring of three scratch
@@ -277,7 +299,7 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
     for (c = 0; c < C; ++c) {
       const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
       int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
-      const int32_t m = mult[c], s = shift[c], b = bias_eff[c];
+      const int32_t m = mult[c], e = -shift[c], half = 1 << (e - 1), b = bias_eff[c];
 #define EMLC_PAIR16(lo16, hi16) ((int32_t)(((uint32_t)(int32_t)(lo16) & 0xffffu) | (uint32_t)(int32_t)(hi16) << 16))
       const int32_t k02a = EMLC_PAIR16(k[0], k[2]), k02b = EMLC_PAIR16(k[3], k[5]), k02c = EMLC_PAIR16(k[6], k[8]);
       const int32_t k1a = k[1], k1b = k[4], k1c = k[7];
@@ -314,9 +336,9 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
             a0 = EMLC_SMLABB(k1b, Bo, a0), a1 = EMLC_SMLABT(k1b, Be, a1);
             a0 = EMLC_SMLAD(k02c, Ce, a0), a1 = EMLC_SMLAD(k02c, Co, a1);
             a0 = EMLC_SMLABB(k1c, Co, a0), a1 = EMLC_SMLABT(k1c, Ce, a1);
-            v = emlc_requantize_fast(a0, m, s) + out_off;
+            v = emlc_requantize_dsp(a0, m, e, half) + out_off;
             yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
-            v = emlc_requantize_fast(a1, m, s) + out_off;
+            v = emlc_requantize_dsp(a1, m, e, half) + out_off;
             yc[oh * OW + ow + 1] = (int8_t)EMLC_CLAMP(v, lo, hi);
           }
         for (; ow < OW; ++ow) {
@@ -328,7 +350,7 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
           a0 = EMLC_SMLABB(k1b, emlc_sxtb16_ror8(B), a0);
           a0 = EMLC_SMLAD(k02c, emlc_sxtb16(Cc), a0);
           a0 = EMLC_SMLABB(k1c, emlc_sxtb16_ror8(Cc), a0);
-          v = emlc_requantize_fast(a0, m, s) + out_off;
+          v = emlc_requantize_dsp(a0, m, e, half) + out_off;
           yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
         }
       }
@@ -337,7 +359,6 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
 
 // @kernel fully_connected_s8_dsp
 // @requires dsp_impl
-// @requires requantize_fast_impl
 /* TFLite int8 fully connected on the DSP extension, weights as stored
    ([N][K] int8): four output channels per pass over the input row; one
    4-byte load of x and of each weight row gives, through SXTB16 and its
@@ -376,7 +397,7 @@ static void emlc_fully_connected_s8_dsp(const int8_t *x, const int8_t *w, int8_t
       }
       acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
       for (j = 0; j < cnt; ++j) {
-        const int32_t r = emlc_requantize_fast(acc[j], mult[n + j], shift[n + j]) + out_off;
+        const int32_t e = -shift[n + j], r = emlc_requantize_dsp(acc[j], mult[n + j], e, 1 << (e - 1)) + out_off;
         yr[n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
       }
     }
@@ -385,7 +406,6 @@ static void emlc_fully_connected_s8_dsp(const int8_t *x, const int8_t *w, int8_t
 
 // @kernel fully_connected_s8_dsp_w16
 // @requires dsp_impl
-// @requires requantize_fast_impl
 /* fully_connected_s8_dsp with the weights sign-extended to int16 by the
    compiler (twice the bytes, no weight SXTB16): output channels in quads (N
    padded to 4 with zero channels), K padded to 4, per 4-tap group and
@@ -444,7 +464,7 @@ static void emlc_fully_connected_s8_dsp_w16(const int8_t *x, const int32_t *wpk,
 #endif
       acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
       for (j = 0; j < cnt; ++j) {
-        const int32_t r = emlc_requantize_fast(acc[j], mult[n + j], shift[n + j]) + out_off;
+        const int32_t e = -shift[n + j], r = emlc_requantize_dsp(acc[j], mult[n + j], e, 1 << (e - 1)) + out_off;
         yr[n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
       }
     }
