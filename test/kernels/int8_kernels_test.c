@@ -7,6 +7,7 @@
 #include "../../targets/generic/kernels/prelude.h"
 #include "../../targets/generic/kernels/int8.c"
 #include "../../targets/arm-dsp/kernels/int8_dsp.c"
+#include "../../targets/arm-mve/kernels/int8_mve.c"
 
 static uint32_t seed = 12345u;
 static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
@@ -41,8 +42,17 @@ static void taps_dsp(int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, in
     for (i = 0; i < KH; ++i)
       for (j = 0; j < KW; ++j)
         taps[k++] = c * H * W + i * dh * W + j * dw;
-  while (k & 3)
+  while (k & 15) /* to 16: the MVE kernels' padding (the DSP ones read up to 4) */
     taps[k++] = 0;
+}
+
+/* The MVE kernels' weights: [M][Kp] bytes, K padded to 16 with zeros. */
+static void pack_mve(const int8_t *wm, int32_t M, int32_t K) {
+  const int32_t Kp = (K + 15) & ~15;
+  int32_t m, k;
+  for (m = 0; m < M; ++m)
+    for (k = 0; k < Kp; ++k)
+      ((int8_t *)wpk)[m * Kp + k] = k < K ? wm[m * K + k] : 0;
 }
 
 /* The DSP conv's weight layout, as NNToKernel packs it (an independent
@@ -89,7 +99,7 @@ int main(void) {
     const int32_t N = rnd(1, 2), groups_kind = rnd(0, 2); /* 0: dense, 1: depthwise, 2: 2 groups */
     int32_t C = rnd(1, 9), M, KH = rnd(1, 3), KW = rnd(1, 3), sh = rnd(1, 2), sw = rnd(1, 2), dh = rnd(1, 2),
             dw = rnd(1, 2), H = rnd(1, 9), Wd = rnd(1, 11), pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2),
-            pr = rnd(0, 2), groups = 1, OH, OW, i, m, cg, in_off = rnd(-128, 127), out_off = rnd(-128, 127), lo, hi;
+            pr = rnd(0, 2), groups = 1, OH, OW, i, m, cg, in_off = rnd(-127, 128), out_off = rnd(-128, 127), lo, hi;
     if (groups_kind == 1) { groups = C; M = C; KH = KW = 3; dh = dw = 1; }
     else if (groups_kind == 2) { C = 2 * rnd(1, 4); groups = 2; M = 2 * rnd(1, 4); }
     else { M = rnd(1, 9); }
@@ -127,6 +137,10 @@ int main(void) {
       emlc_conv_s8_dsp_w16(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                            out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_dsp_w16", N * M * OH * OW), ++cases;
+      pack_mve(w, M, C * KH * KW);
+      emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
+                       out_off, bias_eff, mult, shift, lo, hi);
+      bad += check("conv_s8_mve", N * M * OH * OW), ++cases;
     }
     if (groups == 1 && KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pt && !pl && !pb && !pr) {
       emlc_conv1x1_s8(x, w, y_opt, N, C, H * Wd, M, bias_eff, out_off, mult, shift, lo, hi);
@@ -145,7 +159,7 @@ int main(void) {
   }
   /* Pointwise shapes are rare above: a dedicated sweep. */
   for (t = 0; t < 60; ++t) {
-    const int32_t N = rnd(1, 2), C = rnd(1, 17), M = rnd(1, 9), P = rnd(1, 23), in_off = rnd(-128, 127),
+    const int32_t N = rnd(1, 2), C = rnd(1, 17), M = rnd(1, 9), P = rnd(1, 23), in_off = rnd(-127, 128),
                   out_off = rnd(-128, 127);
     int32_t i, m;
     for (i = 0; i < N * C * P; ++i) x[i] = (int8_t)rnd(-128, 127);
@@ -171,10 +185,14 @@ int main(void) {
     emlc_conv_s8_dsp_w16(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off,
                          bias_eff, mult, shift, -128, 127);
     bad += check("conv_s8_dsp_w16 1x1", N * M * P), ++cases;
+    pack_mve(w, M, C);
+    emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off, bias_eff,
+                     mult, shift, -128, 127);
+    bad += check("conv_s8_mve 1x1", N * M * P), ++cases;
   }
   /* Fully connected: the DSP variants against the portable kernel. */
   for (t = 0; t < 80; ++t) {
-    const int32_t M = rnd(1, 3), K = rnd(1, 70), N = rnd(1, 13), in_off = rnd(-128, 127), out_off = rnd(-128, 127);
+    const int32_t M = rnd(1, 3), K = rnd(1, 70), N = rnd(1, 13), in_off = rnd(-127, 128), out_off = rnd(-128, 127);
     const int32_t lo = rnd(-128, 0), hi = rnd(lo, 127), Kp = (K + 3) & ~3;
     int32_t i, m, n, g, c, np = 0;
     for (i = 0; i < M * K; ++i) x[i] = (int8_t)rnd(-128, 127);
@@ -203,6 +221,9 @@ int main(void) {
     (void)m;
     emlc_fully_connected_s8_dsp_w16(x, wpk, col, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
     bad += check("fully_connected_s8_dsp_w16", M * N), ++cases;
+    pack_mve(w, N, K);
+    emlc_fully_connected_s8_mve(x, wpk, col, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+    bad += check("fully_connected_s8_mve", M * N), ++cases;
   }
   /* The fast requantization equals TFLite's on random and extreme values. */
   for (t = 0; t < 20000; ++t) {

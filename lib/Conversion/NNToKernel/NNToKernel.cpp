@@ -196,6 +196,21 @@ SmallVector<int32_t> packFCWeightsDSP16(ArrayRef<int64_t> w, int64_t N, int64_t 
   return out;
 }
 
+/// The MVE kernels' weight layout (targets/arm-mve/kernels): rows of K int8
+/// padded to a multiple of 16 with zeros, as little-endian words.
+SmallVector<int32_t> packWeightsMVE(ArrayRef<int64_t> w, int64_t M, int64_t K) {
+  const int64_t Kp = (K + 15) / 16 * 16;
+  SmallVector<int32_t> out;
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t g = 0; g < Kp; g += 4) {
+      uint32_t word = 0;
+      for (int i = 0; i < 4; ++i)
+        word |= (uint32_t)(uint8_t)(int8_t)(g + i < K ? w[m * K + g + i] : 0) << (8 * i);
+      out.push_back((int32_t)word);
+    }
+  return out;
+}
+
 /// TFLite's integer requantization (the kernels' emlc_requantize), for
 /// compile-time reasoning about outputs.
 int64_t requantizeRef(int64_t x, int64_t mult, int64_t shift) {
@@ -472,11 +487,14 @@ LogicalResult Lowering::lower(Operation *op) {
         c.getGroups() == 1 && fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi)
             ? variant("conv_s8")
             : "";
-    if (convVariant == "conv_s8_dsp" || convVariant == "conv_s8_dsp_w16") {
-      int64_t K = w[1] * w[2] * w[3], Kp = (K + 3) / 4 * 4;
-      Value packed = global(loc, convVariant == "conv_s8_dsp" ? packConvWeightsDSP(wv, w[0], K)
-                                                               : packConvWeightsDSP16(wv, w[0], K));
-      Value col = scratch(loc, Kp, b.getIntegerType(32));
+    if (convVariant == "conv_s8_dsp" || convVariant == "conv_s8_dsp_w16" || convVariant == "conv_s8_mve") {
+      // The im2col column of two pixels: int16 pairs (DSP, K to 4) or int8 (MVE, K to 16).
+      bool mve = convVariant == "conv_s8_mve";
+      int64_t K = w[1] * w[2] * w[3], Kp = mve ? (K + 15) / 16 * 16 : (K + 3) / 4 * 4;
+      Value packed = global(loc, mve                              ? packWeightsMVE(wv, w[0], K)
+                                 : convVariant == "conv_s8_dsp" ? packConvWeightsDSP(wv, w[0], K)
+                                                                 : packConvWeightsDSP16(wv, w[0], K));
+      Value col = scratch(loc, mve ? Kp / 2 : Kp, b.getIntegerType(32));
       // Offset of each tap (c, ky, kx) from the window origin; the padding
       // taps up to Kp read the origin (their weights are zero).
       SmallVector<int64_t> taps;
@@ -613,12 +631,17 @@ LogicalResult Lowering::lower(Operation *op) {
               ++n;
             }
           }
-          if ((fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16") && wc && bc &&
+          if ((fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
+               fcVariant == "fully_connected_s8_mve") &&
+              wc && bc &&
               fitForDSPRequantization(multDSP, shiftDSP, biasEff, wv, zeroPointOf(ye), lo, hi)) {
             SmallVector<Value> outs{out};
             Value weights;
             if (fcVariant == "fully_connected_s8_dsp") {
               weights = get(f.getWeight());
+            } else if (fcVariant == "fully_connected_s8_mve") { // rows padded to 16, the input row copied
+              weights = global(loc, packWeightsMVE(wv, N, K));
+              outs.insert(outs.begin(), scratch(loc, (K + 15) / 16 * 4, b.getIntegerType(32)));
             } else { // int16 weights and the input row widened into a scratch buffer
               weights = global(loc, packFCWeightsDSP16(wv, N, K));
               outs.insert(outs.begin(), scratch(loc, (K + 3) / 4 * 2, b.getIntegerType(32)));

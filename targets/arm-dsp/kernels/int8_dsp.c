@@ -51,6 +51,30 @@ static int32_t emlc_ld32(const void *p) {
   memcpy(&v, p, 4); /* one LDR: unaligned loads are fine on v7-M and later */
   return v;
 }
+/* The 2x2 block of outputs (channels m, m+1 x pixels p, p+1) of the DSP and MVE
+   convolutions, requantized, offset, clamped and stored (NCHW, P pixels per
+   channel); `pair`/`two` say whether channel m+1 / pixel p+1 exist. */
+static void emlc_store_2x2_s8(int8_t *y, int32_t P, int32_t a00, int32_t a01, int32_t a10, int32_t a11,
+                              int32_t pair, int32_t two, const int32_t *mult, const int32_t *shift, int32_t out_off,
+                              int32_t lo, int32_t hi) {
+  const int32_t m0 = mult[0], e0 = -shift[0], h0 = 1 << (e0 - 1);
+  int32_t r = emlc_requantize_dsp(a00, m0, e0, h0) + out_off;
+  y[0] = (int8_t)EMLC_CLAMP(r, lo, hi);
+  if (two) {
+    r = emlc_requantize_dsp(a01, m0, e0, h0) + out_off;
+    y[1] = (int8_t)EMLC_CLAMP(r, lo, hi);
+  }
+  if (pair) {
+    const int32_t m1 = mult[1], e1 = -shift[1], h1 = 1 << (e1 - 1);
+    r = emlc_requantize_dsp(a10, m1, e1, h1) + out_off;
+    y[P] = (int8_t)EMLC_CLAMP(r, lo, hi);
+    if (two) {
+      r = emlc_requantize_dsp(a11, m1, e1, h1) + out_off;
+      y[P + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
+    }
+  }
+}
+
 
 // @kernel im2col_s16_impl
 // @requires dsp_impl
@@ -105,30 +129,6 @@ static void emlc_im2col_s16(const int8_t *xn, int32_t *col, int32_t q0, int32_t 
   }
   emlc_im2col_s16_border(xn, col, ih0, iw0, C, H, W, KH, KW, dh, dw, pad, Kp);
   emlc_im2col_s16_border(xn, col + 1, ih1, iw1, C, H, W, KH, KW, dh, dw, pad, Kp);
-}
-
-/* The 2x2 block of outputs (channels m, m+1 x pixels p, p+1) of the DSP
-   convolutions, requantized, offset, clamped and stored (NCHW, P pixels per
-   channel); `pair`/`two` say whether channel m+1 / pixel p+1 exist. */
-static void emlc_store_2x2_s8(int8_t *y, int32_t P, int32_t a00, int32_t a01, int32_t a10, int32_t a11,
-                              int32_t pair, int32_t two, const int32_t *mult, const int32_t *shift, int32_t out_off,
-                              int32_t lo, int32_t hi) {
-  const int32_t m0 = mult[0], e0 = -shift[0], h0 = 1 << (e0 - 1);
-  int32_t r = emlc_requantize_dsp(a00, m0, e0, h0) + out_off;
-  y[0] = (int8_t)EMLC_CLAMP(r, lo, hi);
-  if (two) {
-    r = emlc_requantize_dsp(a01, m0, e0, h0) + out_off;
-    y[1] = (int8_t)EMLC_CLAMP(r, lo, hi);
-  }
-  if (pair) {
-    const int32_t m1 = mult[1], e1 = -shift[1], h1 = 1 << (e1 - 1);
-    r = emlc_requantize_dsp(a10, m1, e1, h1) + out_off;
-    y[P] = (int8_t)EMLC_CLAMP(r, lo, hi);
-    if (two) {
-      r = emlc_requantize_dsp(a11, m1, e1, h1) + out_off;
-      y[P + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
-    }
-  }
 }
 
 // @kernel conv_s8_dsp

@@ -1,0 +1,129 @@
+// @kernel mve_impl
+/* Cortex-M55 Helium (MVE) building blocks: VMLADAVA.S8 multiplies sixteen
+   int8 pairs and adds them to a 32-bit accumulator in one instruction. A
+   plain-C equivalent keeps the kernels buildable and testable anywhere. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
+  return vmladavaq_s8(acc, vldrbq_s8(a), vldrbq_s8(b));
+}
+#else
+static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
+  int32_t i;
+  for (i = 0; i < 16; ++i)
+    acc += (int32_t)a[i] * (int32_t)b[i];
+  return acc;
+}
+#endif
+
+// @kernel im2col_s8_impl
+/* The int8 im2col column of output pixel q (NCHW input) at col[0..Kp): tap k
+   at taps[k] from the window origin (taps padded to Kp, a multiple of 16,
+   with offset 0; those taps meet zero weights), the zero point `pad` where
+   the window leaves the input. */
+static void emlc_im2col_s8(const int8_t *xn, int8_t *col, int32_t q, const int32_t *taps, int32_t C, int32_t H,
+                           int32_t W, int32_t KH, int32_t KW, int32_t OW, int32_t sh, int32_t sw, int32_t dh,
+                           int32_t dw, int32_t pt, int32_t pl, int32_t pad, int32_t Kp) {
+  const int32_t oh = q / OW, ow = q - oh * OW, ih0 = oh * sh - pt, iw0 = ow * sw - pl;
+  int32_t k, c, kh, kw;
+  if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
+    const int8_t *base = xn + (int64_t)ih0 * W + iw0;
+    for (k = 0; k < Kp; ++k)
+      col[k] = base[taps[k]];
+    for (k = C * KH * KW; k < Kp; ++k)
+      col[k] = 0;
+    return;
+  }
+  k = 0;
+  for (c = 0; c < C; ++c)
+    for (kh = 0; kh < KH; ++kh)
+      for (kw = 0; kw < KW; ++kw) {
+        const int32_t ih = ih0 + kh * dh, iw = iw0 + kw * dw;
+        col[k++] = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : (int8_t)pad;
+      }
+  for (; k < Kp; ++k)
+    col[k] = 0;
+}
+
+// @kernel conv_s8_mve
+// @requires mve_impl
+// @requires dsp_impl
+// @requires im2col_s8_impl
+/* int8 convolution (one group, NCHW) on Helium: an int8 im2col of two output
+   pixels (col: 2 x Kp bytes) against weights stored [M][Kp] by the compiler
+   (K padded to a multiple of 16 with zeros; words of 4 little-endian
+   bytes), two channels x two pixels per pass, one VMLADAVA per 16 MACs.
+   Requantization, domain and arguments as conv_s8_dsp. */
+static void emlc_conv_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *colw, int8_t *y, int32_t N, int32_t C,
+                             int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
+                             int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
+                             const int32_t *taps, int32_t out_off, const int32_t *bias_eff, const int32_t *mult,
+                             const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t K = C * KH * KW, Kp = (K + 15) & ~15, P = OH * OW;
+  const int8_t *wb = (const int8_t *)wpk;
+  int8_t *col = (int8_t *)colw;
+  int32_t n, p, m, k;
+  for (n = 0; n < N; ++n) {
+    const int8_t *xn = x + (int64_t)n * C * H * W;
+    int8_t *yn = y + (int64_t)n * M * P;
+    for (p = 0; p < P; p += 2) {
+      const int32_t two = p + 1 < P;
+      emlc_im2col_s8(xn, col, p, taps, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, pad, Kp);
+      emlc_im2col_s8(xn, col + Kp, p + two, taps, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, pad, Kp);
+      for (m = 0; m < M; m += 2) {
+        const int32_t pair = m + 1 < M;
+        const int8_t *w0 = wb + (int64_t)m * Kp, *w1 = pair ? w0 + Kp : w0;
+        int32_t a00 = bias_eff[m], a01 = a00, a10 = pair ? bias_eff[m + 1] : 0, a11 = a10;
+        for (k = 0; k < Kp; k += 16) {
+          a00 = emlc_dot16_s8(a00, w0 + k, col + k);
+          a01 = emlc_dot16_s8(a01, w0 + k, col + Kp + k);
+          a10 = emlc_dot16_s8(a10, w1 + k, col + k);
+          a11 = emlc_dot16_s8(a11, w1 + k, col + Kp + k);
+        }
+        emlc_store_2x2_s8(yn + (int64_t)m * P + p, P, a00, a01, a10, a11, pair, two, mult + m, shift + m, out_off,
+                          lo, hi);
+      }
+    }
+  }
+}
+
+// @kernel fully_connected_s8_mve
+// @requires mve_impl
+// @requires dsp_impl
+/* TFLite int8 fully connected on Helium: weights stored [N][Kp] by the
+   compiler (K padded to 16 with zeros, words of 4 little-endian bytes), the
+   input row copied once into `xs` (Kp bytes, zero-padded); four channels per
+   pass, one VMLADAVA per 16 MACs. Requantization and domain as the DSP
+   kernels. */
+static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *xsw, int8_t *y, int32_t M,
+                                        int32_t K, int32_t N, const int32_t *bias_eff, int32_t out_off,
+                                        const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t Kp = (K + 15) & ~15;
+  const int8_t *wb = (const int8_t *)wpk;
+  int8_t *xs = (int8_t *)xsw;
+  int32_t m, n, k, j;
+  for (m = 0; m < M; ++m) {
+    int8_t *yr = y + (int64_t)m * N;
+    memcpy(xs, x + (int64_t)m * K, (size_t)K);
+    memset(xs + K, 0, (size_t)(Kp - K));
+    for (n = 0; n < N; n += 4) {
+      const int32_t cnt = EMLC_MIN(4, N - n);
+      const int8_t *w0 = wb + (int64_t)n * Kp, *w1 = cnt > 1 ? w0 + Kp : w0, *w2 = cnt > 2 ? w0 + 2 * Kp : w0,
+                   *w3 = cnt > 3 ? w0 + 3 * Kp : w0;
+      int32_t acc[4];
+      int32_t a0 = bias_eff[n], a1 = cnt > 1 ? bias_eff[n + 1] : 0, a2 = cnt > 2 ? bias_eff[n + 2] : 0,
+              a3 = cnt > 3 ? bias_eff[n + 3] : 0;
+      for (k = 0; k < Kp; k += 16) {
+        a0 = emlc_dot16_s8(a0, w0 + k, xs + k);
+        a1 = emlc_dot16_s8(a1, w1 + k, xs + k);
+        a2 = emlc_dot16_s8(a2, w2 + k, xs + k);
+        a3 = emlc_dot16_s8(a3, w3 + k, xs + k);
+      }
+      acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+      for (j = 0; j < cnt; ++j) {
+        const int32_t e = -shift[n + j], r = emlc_requantize_dsp(acc[j], mult[n + j], e, 1 << (e - 1)) + out_off;
+        yr[n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
+      }
+    }
+  }
+}
