@@ -113,7 +113,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   fn.walk([&](memref::GetGlobalOp gg) { globalOf[gg.getResult()] = gg.getName().str(); });
 
   llvm::json::Array layers, inputs, outputs;
-  int64_t macs = 0, intermediates = 0;
+  int64_t macs = 0, intermediates = 0, instructionsEstimate = 0;
   for (size_t a = 0; a < g.allocs.size(); ++a)
     if (g.first[a] >= 0)
       intermediates += g.bytes(a);
@@ -172,6 +172,13 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     }
     if (auto sq = c->getAttrOfType<FloatAttr>("emlc.sqnr"))
       entry["sqnr_db"] = std::round(sq.getValueAsDouble() * 100) / 100;
+    // The target's cost model: executed instructions per MAC of this kernel.
+    if (const TargetInfo *t = lookupTarget(in.target); t && m > 0)
+      if (auto it = t->costPerMac.find(c.getCallee().str()); it != t->costPerMac.end()) {
+        int64_t est = (int64_t)std::llround(it->second * (double)m);
+        entry["instructions_estimate"] = est;
+        instructionsEstimate += est;
+      }
     layers.push_back(std::move(entry));
   }
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
@@ -216,6 +223,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
                                     {"kernel_calls", (int64_t)g.calls.size()},
                                     {"code_bytes_estimate", code},
                                     {"code_isa", isa},
+                                    {"instructions_estimate", instructionsEstimate},
                                     {"kernels", std::move(kernels)}}},
       {"inputs", std::move(inputs)},
       {"outputs", std::move(outputs)},
