@@ -1,8 +1,6 @@
-// @kernel requantize_impl
-/* TFLite's integer requantization with its "double rounding" (the default of
-   the TFLite Micro reference kernels and of CMSIS-NN): x * multiplier * 2^shift
-   with multiplier a Q31 fixed-point value in [0.5, 1). Kept exactly as TFLite
-   computes it, so int8 outputs are bit-identical to TFLite Micro's. */
+// @kernel rounding_impl
+/* TFLite's (gemmlowp's) rounding primitives, kept exactly as TFLite computes
+   them: SaturatingRoundingDoublingHighMul and RoundingDivideByPOT. */
 static int32_t emlc_sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
   int64_t ab;
   int32_t nudge;
@@ -18,6 +16,13 @@ static int32_t emlc_rounding_divide_by_pot(int32_t x, int32_t exponent) {
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
+
+// @kernel requantize_impl
+// @requires rounding_impl
+/* TFLite's integer requantization with its "double rounding" (the default of
+   the TFLite Micro reference kernels and of CMSIS-NN): x * multiplier * 2^shift
+   with multiplier a Q31 fixed-point value in [0.5, 1), so int8 outputs are
+   bit-identical to TFLite Micro's. */
 static int32_t emlc_requantize(int32_t x, int32_t multiplier, int32_t shift) {
   const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
   return emlc_rounding_divide_by_pot(
@@ -349,7 +354,7 @@ static void emlc_mul_s8(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, 
 }
 
 // @kernel fixedpoint_impl
-// @requires requantize_impl
+// @requires rounding_impl
 /* gemmlowp fixed-point arithmetic (Q0.31 multiply, saturating shifts, exp of
    negative values, 1/(1+x)), ported operation for operation so TFLite's
    Softmax, Logistic and Tanh results are bit-identical. */
@@ -447,6 +452,7 @@ static void emlc_softmax_s8(const int8_t *x, int8_t *y, int32_t outer, int32_t d
 }
 
 // @kernel logistic_s8
+// @requires requantize_impl
 // @requires fixedpoint_reciprocal_impl
 /* TFLite int8 Logistic (reference_integer_ops::Logistic): the offset input
    rescaled to Q4.27, gemmlowp's logistic = 1 / (1 + exp(-|x|)) (mirrored for
@@ -474,6 +480,7 @@ static void emlc_logistic_s8(const int8_t *x, int8_t *y, int32_t n, int32_t zp, 
 }
 
 // @kernel tanh_s8
+// @requires requantize_impl
 // @requires fixedpoint_impl
 /* TFLite int8 Tanh (reference_integer_ops::Tanh): the offset input rescaled to
    Q4.27, gemmlowp's tanh = (1 - exp(-2|x|)) / (1 + exp(-2|x|)) with the sign
