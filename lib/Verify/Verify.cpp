@@ -11,6 +11,7 @@
 #include "emlc/Importer/Importer.h"
 #include "emlc/Pipeline/Compiler.h"
 #include "targets/Target.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringExtras.h"
@@ -216,6 +217,11 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   }
   llvm::sys::fs::create_directories(dir);
   std::string d = dir.str().str();
+  // A temporary folder goes when verify returns (--keep names one to keep).
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (o.workDir.empty())
+      llvm::sys::fs::remove_directories(d);
+  });
   for (const auto &[name, text] : cr.files)
     writeFile(d + "/" + name, text);
 

@@ -196,6 +196,23 @@ SmallVector<int32_t> packFCWeightsDSP16(ArrayRef<int64_t> w, int64_t N, int64_t 
   return out;
 }
 
+/// Constant int8 weights (rows of equal length) as integers, and the bias with
+/// the input offset folded in: bias_eff[m] = bias[m] + in_off * sum(w[m]), as
+/// the kernels that drop the offset from their inner loop take it.
+void foldInputOffset(DenseElementsAttr weights, DenseElementsAttr bias, int64_t inOff, std::vector<int64_t> &wv,
+                     SmallVectorImpl<int64_t> &biasEff) {
+  for (const APInt &v : weights.getValues<APInt>())
+    wv.push_back(v.getSExtValue());
+  int64_t rows = bias.getNumElements(), per = rows ? (int64_t)wv.size() / rows : 0, m = 0;
+  for (const APInt &v : bias.getValues<APInt>()) {
+    int64_t sum = 0;
+    for (int64_t k = 0; k < per; ++k)
+      sum += wv[m * per + k];
+    biasEff.push_back(v.getSExtValue() + inOff * sum);
+    ++m;
+  }
+}
+
 /// The MVE kernels' weight layout (targets/arm-mve/kernels): rows of K int8
 /// padded to a multiple of 16 with zeros, as little-endian words.
 SmallVector<int32_t> packWeightsMVE(ArrayRef<int64_t> w, int64_t M, int64_t K) {
@@ -467,16 +484,7 @@ LogicalResult Lowering::lower(Operation *op) {
     }
     SmallVector<int64_t> biasEff;
     std::vector<int64_t> wv;
-    for (const APInt &v : wc.getValues<APInt>())
-      wv.push_back(v.getSExtValue());
-    int64_t per = (int64_t)wv.size() / w[0], m = 0;
-    for (const APInt &v : bc.getValues<APInt>()) {
-      int64_t sum = 0;
-      for (int64_t k = 0; k < per; ++k)
-        sum += wv[m * per + k];
-      biasEff.push_back(v.getSExtValue() + inOff * sum);
-      ++m;
-    }
+    foldInputOffset(wc, bc, inOff, wv, biasEff);
     // The DSP kernels' own copies of the requantization tables (see fitForDSPRequantization).
     SmallVector<int64_t> biasDSP(biasEff.begin(), biasEff.end()), multDSP(mult), shiftDSP(shift);
     auto withRequantDSP = [&](SmallVector<Attribute> args) {
@@ -619,18 +627,8 @@ LogicalResult Lowering::lower(Operation *op) {
           int64_t N = w[0], K = w[1], inOff = -zeroPointOf(xe);
           std::vector<int64_t> wv;
           SmallVector<int64_t> biasEff;
-          if (wc && bc) {
-            for (const APInt &v : wc.getValues<APInt>())
-              wv.push_back(v.getSExtValue());
-            int64_t n = 0;
-            for (const APInt &v : bc.getValues<APInt>()) {
-              int64_t sum = 0;
-              for (int64_t k = 0; k < K; ++k)
-                sum += wv[n * K + k];
-              biasEff.push_back(v.getSExtValue() + inOff * sum);
-              ++n;
-            }
-          }
+          if (wc && bc)
+            foldInputOffset(wc, bc, inOff, wv, biasEff);
           if ((fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
                fcVariant == "fully_connected_s8_mve") &&
               wc && bc &&
