@@ -9,6 +9,7 @@ under the target's QEMU with the project's TCG plugin in profile mode, and
 prints the executed instructions per function (start-up and printing
 included; they are small next to a model)."""
 import argparse
+import bisect
 import collections
 import json
 import os
@@ -47,14 +48,14 @@ with tempfile.TemporaryDirectory() as d:
         p = line.split()
         if len(p) == 3 and p[1] in "tTwW":
             syms.append((int(p[0], 16) & ~1, p[2]))
-    import bisect
     addrs = [s[0] for s in syms]
     per, blocks = collections.Counter(), collections.Counter()
     for line in open(prof):
-        addr, n = line.split()
-        i = bisect.bisect_right(addrs, int(addr, 16)) - 1
-        per[syms[i][1] if i >= 0 else "?"] += int(n)
-        blocks[(int(addr, 16), syms[i][1] if i >= 0 else "?", int(addr, 16) - (syms[i][0] if i >= 0 else 0))] += int(n)
+        addr, n = (int(v, 0) for v in line.split())
+        i = bisect.bisect_right(addrs, addr) - 1
+        name, start = syms[i][::-1] if i >= 0 else ("?", 0)
+        per[name] += n
+        blocks[(addr, name, addr - start)] += n
     if a.disasm:
         with open(a.disasm, "w") as f:
             f.write(subprocess.run([tc["cc"].replace("gcc", "objdump"), "-d", "--no-show-raw-insn", elf],

@@ -114,6 +114,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
 
   llvm::json::Array layers, inputs, outputs;
   int64_t macs = 0, intermediates = 0, instructionsEstimate = 0;
+  const TargetInfo *target = lookupTarget(in.target); // cost model and code size ISA
   for (size_t a = 0; a < g.allocs.size(); ++a)
     if (g.first[a] >= 0)
       intermediates += g.bytes(a);
@@ -173,8 +174,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     if (auto sq = c->getAttrOfType<FloatAttr>("emlc.sqnr"))
       entry["sqnr_db"] = std::round(sq.getValueAsDouble() * 100) / 100;
     // The target's cost model: executed instructions per MAC of this kernel.
-    if (const TargetInfo *t = lookupTarget(in.target); t && m > 0)
-      if (auto it = t->costPerMac.find(c.getCallee().str()); it != t->costPerMac.end()) {
+    if (target && m > 0)
+      if (auto it = target->costPerMac.find(c.getCallee().str()); it != target->costPerMac.end()) {
         int64_t est = (int64_t)std::llround(it->second * (double)m);
         entry["instructions_estimate"] = est;
         instructionsEstimate += est;
@@ -198,7 +199,6 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     kernels.push_back(k);
   // Code size estimate (docs/REPORT.md): measured kernel sizes, the constant
   // tables the calls pass (emitted once each), and the calls themselves.
-  const TargetInfo *target = lookupTarget(in.target);
   std::string isa = target ? target->codeIsa : "thumbv7em";
   int64_t code = kRunFunctionBytes + kBytesPerCall * (int64_t)g.calls.size();
   for (auto &k : kernelNames)

@@ -343,31 +343,21 @@ private:
     auto c = tensor.getDefiningOp<arith::ConstantOp>();
     assert(c && "operand without a buffer");
     auto type = memrefFor(tensor);
-    std::string name = "w" + std::to_string(globalCount++);
     auto attr = llvm::cast<DenseElementsAttr>(c.getValue());
     if (attr.getType().getElementType() != type.getElementType()) // signless storage of unsigned data
       attr = attr.bitcast(type.getElementType());
     auto init = attr.reshape(RankedTensorType::get(type.getShape(), type.getElementType()));
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPoint(fn);
-      b.create<memref::GlobalOp>(c.getLoc(), name, b.getStringAttr("private"), type, init,
-                                 /*constant=*/true, /*alignment=*/nullptr);
-    }
-    Value v;
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(&fn.getBody().front());
-      v = b.create<memref::GetGlobalOp>(c.getLoc(), type, name);
-    }
-    buffers[tensor] = v;
-    return v;
+    return buffers[tensor] = makeGlobal(c.getLoc(), type, init);
   }
   /// A weight global holding `values` (a layout packed for a kernel variant).
   Value global(Location loc, ArrayRef<int32_t> values) {
     auto type = MemRefType::get({(int64_t)values.size()}, b.getIntegerType(32));
+    return makeGlobal(loc, type, DenseElementsAttr::get(RankedTensorType::get(type.getShape(), type.getElementType()),
+                                                        values));
+  }
+  /// A new constant global `wN` and its use at the top of the function.
+  Value makeGlobal(Location loc, MemRefType type, DenseElementsAttr init) {
     std::string name = "w" + std::to_string(globalCount++);
-    auto init = DenseElementsAttr::get(RankedTensorType::get(type.getShape(), type.getElementType()), values);
     {
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPoint(fn);
@@ -466,9 +456,9 @@ LogicalResult Lowering::lower(Operation *op) {
     Value bias = c.getBias() ? c.getBias() : zeros(loc, w[0], b.getIntegerType(32));
     int64_t inOff = -zeroPointOf(xe), outOff = zeroPointOf(ye);
     Value out = result(c.getOutput(), loc);
-    SmallVector<Attribute> requant{table(mult), table(shift), i32(lo), i32(hi)};
-    auto withRequant = [&](SmallVector<Attribute> args) {
-      args.append(requant.begin(), requant.end());
+    // The call's arguments followed by the requantization tables and the clamp.
+    auto withRequant = [&](SmallVector<Attribute> args, ArrayRef<int64_t> m, ArrayRef<int64_t> sh) {
+      args.append({table(m), table(sh), i32(lo), i32(hi)});
       return args;
     };
     // With constant weights and bias, the fast paths fold the input offset
@@ -479,28 +469,27 @@ LogicalResult Lowering::lower(Operation *op) {
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
                         i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
                         i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()),
-                        i32(inOff), i32(outOff)}));
+                        i32(inOff), i32(outOff)},
+                       mult, shift));
       return success();
     }
     SmallVector<int64_t> biasEff;
     std::vector<int64_t> wv;
     foldInputOffset(wc, bc, inOff, wv, biasEff);
-    // The DSP kernels' own copies of the requantization tables (see fitForDSPRequantization).
+    bool depthwise3x3 = c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1 && w[2] == 3 && w[3] == 3 &&
+                        c.getDilations()[0] == 1 && c.getDilations()[1] == 1;
+    // A target's DSP/MVE kernel, if it has one for this layer and the layer
+    // fits its requantization (own copies of the tables: fitForDSPRequantization).
+    std::string fast = c.getGroups() == 1 ? variant("conv_s8") : depthwise3x3 ? variant("dwconv3x3_s8") : "";
     SmallVector<int64_t> biasDSP(biasEff.begin(), biasEff.end()), multDSP(mult), shiftDSP(shift);
-    auto withRequantDSP = [&](SmallVector<Attribute> args) {
-      args.append({table(multDSP), table(shiftDSP), i32(lo), i32(hi)});
-      return args;
-    };
-    std::string convVariant =
-        c.getGroups() == 1 && fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi)
-            ? variant("conv_s8")
-            : "";
-    if (convVariant == "conv_s8_dsp" || convVariant == "conv_s8_dsp_w16" || convVariant == "conv_s8_mve") {
+    if (!fast.empty() && !fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi))
+      fast.clear();
+    if (fast == "conv_s8_dsp" || fast == "conv_s8_dsp_w16" || fast == "conv_s8_mve") {
       // The im2col column of two pixels: int16 pairs (DSP, K to 4) or int8 (MVE, K to 16).
-      bool mve = convVariant == "conv_s8_mve";
+      bool mve = fast == "conv_s8_mve";
       int64_t K = w[1] * w[2] * w[3], Kp = mve ? (K + 15) / 16 * 16 : (K + 3) / 4 * 4;
       Value packed = global(loc, mve                              ? packWeightsMVE(wv, w[0], K)
-                                 : convVariant == "conv_s8_dsp" ? packConvWeightsDSP(wv, w[0], K)
+                                 : fast == "conv_s8_dsp" ? packConvWeightsDSP(wv, w[0], K)
                                                                  : packConvWeightsDSP16(wv, w[0], K));
       Value col = scratch(loc, mve ? Kp / 2 : Kp, b.getIntegerType(32));
       // Offset of each tap (c, ky, kx) from the window origin; the padding
@@ -511,40 +500,41 @@ LogicalResult Lowering::lower(Operation *op) {
           for (int64_t kx = 0; kx < w[3]; ++kx)
             taps.push_back((ci * x[2] + ky * c.getDilations()[0]) * x[3] + kx * c.getDilations()[1]);
       taps.resize(Kp, 0);
-      call(loc, convVariant, {get(c.getInput()), packed}, {col, out},
-           withRequantDSP({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
+      call(loc, fast, {get(c.getInput()), packed}, {col, out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
                         i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
                         i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff),
-                        table(taps), i32(outOff), table(biasDSP)}));
+                        table(taps), i32(outOff), table(biasDSP)},
+                       multDSP, shiftDSP));
       return success();
     }
     bool pointwise = w[2] == 1 && w[3] == 1 && c.getGroups() == 1 && c.getStrides()[0] == 1 &&
                      c.getStrides()[1] == 1 && llvm::all_of(c.getPads(), [](int64_t p) { return p == 0; });
-    bool depthwise3x3 = c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1 && w[2] == 3 && w[3] == 3 &&
-                        c.getDilations()[0] == 1 && c.getDilations()[1] == 1;
     if (pointwise)
       call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
-           withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}));
-    else if (depthwise3x3 && variant("dwconv3x3_s8") == "dwconv3x3_s8_dsp" &&
-             fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi)) {
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}, mult, shift));
+    else if (depthwise3x3 && fast == "dwconv3x3_s8_dsp") {
       // A ring of three padded input rows (see the kernel), 4-byte aligned.
       int64_t rowBytes = (y[3] * c.getStrides()[1] + 6 + 3) / 4 * 4;
       Value rows = scratch(loc, 3 * rowBytes, b.getIntegerType(8));
       call(loc, "dwconv3x3_s8_dsp", {get(c.getInput()), get(c.getWeight())}, {rows, out},
-           withRequantDSP({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
                         i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff),
-                        table(biasDSP)}));
+                        table(biasDSP)},
+                       multDSP, shiftDSP));
     } else if (depthwise3x3)
       call(loc, "dwconv3x3_s8", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
                         i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(inOff), i32(outOff),
-                        table(biasEff)}));
+                        table(biasEff)},
+                       mult, shift));
     else
       call(loc, "conv2d_s8_folded", {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
                         i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
                         i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(c.getGroups()),
-                        i32(inOff), i32(outOff), table(biasEff)}));
+                        i32(inOff), i32(outOff), table(biasEff)},
+                       mult, shift));
     return success();
   };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
@@ -617,22 +607,21 @@ LogicalResult Lowering::lower(Operation *op) {
             return op->emitError("int8 fully connected needs per-tensor signed int8 input and output");
           auto x = shapeOf(f.getInput()), w = shapeOf(f.getWeight());
           auto [mult, shift] = requantTables(xe, we, ye, w[0]);
-          SmallVector<int64_t> multDSP(mult), shiftDSP(shift);
           auto [lo, hi] = storageClamp(ye, f.getActMin(), f.getActMax());
           Value bias = f.getBias() ? f.getBias() : zeros(loc, w[0], b.getIntegerType(32));
           Value out = result(f.getOutput(), loc);
-          // DSP variants: constant weights, the input offset folded into the bias.
+          // A target's DSP/MVE kernel: constant weights, the input offset folded
+          // into the bias, the layer fitting its requantization.
           std::string fcVariant = variant("fully_connected_s8");
           DenseElementsAttr wc = constantStorage(f.getWeight()), bc = constantStorage(bias);
           int64_t N = w[0], K = w[1], inOff = -zeroPointOf(xe);
           std::vector<int64_t> wv;
-          SmallVector<int64_t> biasEff;
-          if (wc && bc)
+          SmallVector<int64_t> biasEff, multDSP(mult), shiftDSP(shift);
+          bool known = fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
+                       fcVariant == "fully_connected_s8_mve";
+          if (known && wc && bc)
             foldInputOffset(wc, bc, inOff, wv, biasEff);
-          if ((fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
-               fcVariant == "fully_connected_s8_mve") &&
-              wc && bc &&
-              fitForDSPRequantization(multDSP, shiftDSP, biasEff, wv, zeroPointOf(ye), lo, hi)) {
+          if (!biasEff.empty() && fitForDSPRequantization(multDSP, shiftDSP, biasEff, wv, zeroPointOf(ye), lo, hi)) {
             SmallVector<Value> outs{out};
             Value weights;
             if (fcVariant == "fully_connected_s8_dsp") {
@@ -650,7 +639,7 @@ LogicalResult Lowering::lower(Operation *op) {
             return success();
           }
           call(loc, "fully_connected_s8", {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
-               {i32(x[0]), i32(x[1]), i32(w[0]), i32(-zeroPointOf(xe)), i32(zeroPointOf(ye)), table(mult), table(shift),
+               {i32(x[0]), i32(K), i32(N), i32(inOff), i32(zeroPointOf(ye)), table(mult), table(shift),
                 i32(lo), i32(hi)});
           return success();
         }

@@ -12,6 +12,8 @@ static int32_t emlc_sxtb16_ror8(int32_t x) {
   return r;
 }
 #define EMLC_SMLAD(a, b, acc) __smlad((a), (b), (acc))
+#define EMLC_SMLABB(a, b, acc) __smlabb((a), (b), (acc))
+#define EMLC_SMLABT(a, b, acc) __smlabt((a), (b), (acc))
 #else
 static int32_t emlc_sxtb16(int32_t x) {
   const uint32_t u = (uint32_t)x;
@@ -23,7 +25,15 @@ static int32_t emlc_smlad_c(int32_t a, int32_t b, int32_t acc) {
   return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)(b & 0xffff) +
          (int32_t)(int16_t)((uint32_t)a >> 16) * (int32_t)(int16_t)((uint32_t)b >> 16);
 }
+static int32_t emlc_smlabb_c(int32_t a, int32_t b, int32_t acc) {
+  return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)(b & 0xffff);
+}
+static int32_t emlc_smlabt_c(int32_t a, int32_t b, int32_t acc) {
+  return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)((uint32_t)b >> 16);
+}
 #define EMLC_SMLAD(a, b, acc) emlc_smlad_c((a), (b), (acc))
+#define EMLC_SMLABB(a, b, acc) emlc_smlabb_c((a), (b), (acc))
+#define EMLC_SMLABT(a, b, acc) emlc_smlabt_c((a), (b), (acc))
 #endif
 /* Requantization of the DSP kernels: exact (equal to emlc_requantize) when
    |x| < 2^30 and shift <= -1, which NNToKernel checks for every layer it
@@ -50,6 +60,22 @@ static int32_t emlc_ld32(const void *p) {
   int32_t v;
   memcpy(&v, p, 4); /* one LDR: unaligned loads are fine on v7-M and later */
   return v;
+}
+/* `cnt` (1-4) consecutive outputs of the fully connected kernels (channels
+   whose tables start at mult/shift), requantized, offset, clamped, stored. */
+static int8_t emlc_output_s8(int32_t acc, int32_t mult, int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
+  const int32_t r = emlc_requantize_dsp(acc, mult, -shift, 1 << (-shift - 1)) + out_off;
+  return (int8_t)EMLC_CLAMP(r, lo, hi);
+}
+static void emlc_store_4_s8(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                            const int32_t *mult, const int32_t *shift, int32_t out_off, int32_t lo, int32_t hi) {
+  y[0] = emlc_output_s8(a0, mult[0], shift[0], out_off, lo, hi);
+  if (cnt > 1)
+    y[1] = emlc_output_s8(a1, mult[1], shift[1], out_off, lo, hi);
+  if (cnt > 2)
+    y[2] = emlc_output_s8(a2, mult[2], shift[2], out_off, lo, hi);
+  if (cnt > 3)
+    y[3] = emlc_output_s8(a3, mult[3], shift[3], out_off, lo, hi);
 }
 /* The 2x2 block of outputs (channels m, m+1 x pixels p, p+1) of the DSP and MVE
    convolutions, requantized, offset, clamped and stored (NCHW, P pixels per
@@ -275,19 +301,6 @@ static void emlc_conv_s8_dsp_w16(const int8_t *x, const int32_t *wpk, int32_t *c
    form, (r0,r2) and (r1,r3): k0*r0 + k2*r2 is one SMLAD with (k0,k2), k1*r1
    one SMLABB; with stride 1 the same load also serves the next output
    (SMLAD with (r1,r3), SMLABT). Sums identical to conv2d_s8. */
-static int32_t emlc_smlabb_c(int32_t a, int32_t b, int32_t acc) {
-  return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)(b & 0xffff);
-}
-static int32_t emlc_smlabt_c(int32_t a, int32_t b, int32_t acc) {
-  return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)((uint32_t)b >> 16);
-}
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-#define EMLC_SMLABB(a, b, acc) __smlabb((a), (b), (acc))
-#define EMLC_SMLABT(a, b, acc) __smlabt((a), (b), (acc))
-#else
-#define EMLC_SMLABB(a, b, acc) emlc_smlabb_c((a), (b), (acc))
-#define EMLC_SMLABT(a, b, acc) emlc_smlabt_c((a), (b), (acc))
-#endif
 static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows, int8_t *y, int32_t N, int32_t C,
                                   int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
                                   int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
@@ -369,7 +382,7 @@ static void emlc_fully_connected_s8_dsp(const int8_t *x, const int8_t *w, int8_t
                                         int32_t N, const int32_t *bias_eff, int32_t out_off, const int32_t *mult,
                                         const int32_t *shift, int32_t lo, int32_t hi) {
   const int32_t K4 = K & ~3;
-  int32_t m, n, k, j;
+  int32_t m, n, k;
   for (m = 0; m < M; ++m) {
     const int8_t *xr = x + (int64_t)m * K;
     int8_t *yr = y + (int64_t)m * N;
@@ -377,7 +390,6 @@ static void emlc_fully_connected_s8_dsp(const int8_t *x, const int8_t *w, int8_t
       const int32_t cnt = EMLC_MIN(4, N - n);
       const int8_t *w0 = w + (int64_t)n * K, *w1 = cnt > 1 ? w0 + K : w0, *w2 = cnt > 2 ? w0 + 2 * K : w0,
                    *w3 = cnt > 3 ? w0 + 3 * K : w0;
-      int32_t acc[4];
       int32_t a0 = bias_eff[n], a1 = cnt > 1 ? bias_eff[n + 1] : 0, a2 = cnt > 2 ? bias_eff[n + 2] : 0,
               a3 = cnt > 3 ? bias_eff[n + 3] : 0;
       for (k = 0; k < K4; k += 4) {
@@ -395,11 +407,7 @@ static void emlc_fully_connected_s8_dsp(const int8_t *x, const int8_t *w, int8_t
         const int32_t xv = xr[k];
         a0 += xv * w0[k], a1 += xv * w1[k], a2 += xv * w2[k], a3 += xv * w3[k];
       }
-      acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
-      for (j = 0; j < cnt; ++j) {
-        const int32_t e = -shift[n + j], r = emlc_requantize_dsp(acc[j], mult[n + j], e, 1 << (e - 1)) + out_off;
-        yr[n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
-      }
+      emlc_store_4_s8(yr + n, cnt, a0, a1, a2, a3, mult + n, shift + n, out_off, lo, hi);
     }
   }
 }
@@ -417,7 +425,7 @@ static void emlc_fully_connected_s8_dsp_w16(const int8_t *x, const int32_t *wpk,
                                             int32_t K, int32_t N, const int32_t *bias_eff, int32_t out_off,
                                             const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
   const int32_t Kp = (K + 3) & ~3;
-  int32_t m, n, j, k;
+  int32_t m, n, k;
   for (m = 0; m < M; ++m) {
     const int8_t *xr = x + (int64_t)m * K;
     int8_t *yr = y + (int64_t)m * N;
@@ -429,7 +437,6 @@ static void emlc_fully_connected_s8_dsp_w16(const int8_t *x, const int32_t *wpk,
     for (n = 0; n < N; n += 4) {
       const int32_t cnt = EMLC_MIN(4, N - n);
       const int32_t *wp = wpk + (int64_t)n * (Kp >> 1), *xp = xs, *const xend = xs + (Kp >> 1);
-      int32_t acc[4];
       int32_t a0 = bias_eff[n], a1 = cnt > 1 ? bias_eff[n + 1] : 0, a2 = cnt > 2 ? bias_eff[n + 2] : 0,
               a3 = cnt > 3 ? bias_eff[n + 3] : 0;
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
@@ -462,11 +469,7 @@ static void emlc_fully_connected_s8_dsp_w16(const int8_t *x, const int32_t *wpk,
         a3 = EMLC_SMLAD(wp[6], xp[0], a3), a3 = EMLC_SMLAD(wp[7], xp[1], a3);
       }
 #endif
-      acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
-      for (j = 0; j < cnt; ++j) {
-        const int32_t e = -shift[n + j], r = emlc_requantize_dsp(acc[j], mult[n + j], e, 1 << (e - 1)) + out_off;
-        yr[n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
-      }
+      emlc_store_4_s8(yr + n, cnt, a0, a1, a2, a3, mult + n, shift + n, out_off, lo, hi);
     }
   }
 }

@@ -101,7 +101,7 @@ static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int
   const int32_t Kp = (K + 15) & ~15;
   const int8_t *wb = (const int8_t *)wpk;
   int8_t *xs = (int8_t *)xsw;
-  int32_t m, n, k, j;
+  int32_t m, n, k;
   for (m = 0; m < M; ++m) {
     int8_t *yr = y + (int64_t)m * N;
     memcpy(xs, x + (int64_t)m * K, (size_t)K);
@@ -110,7 +110,6 @@ static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int
       const int32_t cnt = EMLC_MIN(4, N - n);
       const int8_t *w0 = wb + (int64_t)n * Kp, *w1 = cnt > 1 ? w0 + Kp : w0, *w2 = cnt > 2 ? w0 + 2 * Kp : w0,
                    *w3 = cnt > 3 ? w0 + 3 * Kp : w0;
-      int32_t acc[4];
       int32_t a0 = bias_eff[n], a1 = cnt > 1 ? bias_eff[n + 1] : 0, a2 = cnt > 2 ? bias_eff[n + 2] : 0,
               a3 = cnt > 3 ? bias_eff[n + 3] : 0;
       for (k = 0; k < Kp; k += 16) {
@@ -119,11 +118,7 @@ static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int
         a2 = emlc_dot16_s8(a2, w2 + k, xs + k);
         a3 = emlc_dot16_s8(a3, w3 + k, xs + k);
       }
-      acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
-      for (j = 0; j < cnt; ++j) {
-        const int32_t e = -shift[n + j], r = emlc_requantize_dsp(acc[j], mult[n + j], e, 1 << (e - 1)) + out_off;
-        yr[n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
-      }
+      emlc_store_4_s8(yr + n, cnt, a0, a1, a2, a3, mult + n, shift + n, out_off, lo, hi);
     }
   }
 }
