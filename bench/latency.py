@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Host latency benchmark (not a test): for each float and int8 model in ../shared/models,
-the median time per inference of emlc's emitted C (gcc -O2, --target x86-64,
+the median time per inference of emlc's emitted C (gcc -O2 and the target's
+flags; --target x86-64 by default, x86-64-avx2 for the blocked float kernels,
 after warm-up), also for the float models quantized by emlc (--quantize=int8,
 calibrated on their own input plus perturbed copies; the digits CNNs on their
 calibration set), and, when onnxruntime-node is installed in bench/
 (`npm install onnxruntime-node --onnxruntime-node-install=skip`), ONNX
 Runtime's single-thread median on the same input, with the ratio.
 
-usage: bench/latency.py [build/bin/emlc] [--repeat N] [--json FILE]"""
+usage: bench/latency.py [build/bin/emlc] [--target T] [--repeat N] [--models A,B] [--json FILE]"""
 import argparse
 import json
 import os
@@ -55,14 +56,18 @@ def main():
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--target", default="x86-64")
     ap.add_argument("--json")
+    ap.add_argument("--models", help="comma-separated subset of the models (default: all)")
     args = ap.parse_args()
     shared = os.path.join(ROOT, "..", "shared", "models")
+    # The target's own flags (-mavx2 -mfma for x86-64-avx2), at -O2.
+    with open(os.path.join(ROOT, "targets", args.target, "target.json")) as f:
+        target_flags = [x for x in json.load(f)["toolchain"]["cflags"] if not x.startswith("-O")]
     rows = []
     print(f"{'model':<56} {'emlc C (us)':>12} {'ORT 1-thread (us)':>18} {'emlc/ORT':>9}")
     digits_calib = os.path.join(ROOT, "..", "shared", "data", "digits", "calib_x.npy")
     for m, quantize in [(m, False) for m in MODELS] + [(m, True) for m in PTQ]:
         d = os.path.join(shared, m)
-        if not os.path.isdir(d):
+        if not os.path.isdir(d) or (args.models and m not in args.models.split(",")):
             continue
         model = os.path.join(d, "model.onnx")
         names = input_names(model)
@@ -84,7 +89,7 @@ def main():
             except Exception as e:  # not supported yet: say so, keep going
                 print(f"{label:<56} not compiled: {str(e)[:60]}")
                 continue
-            exe = build(w, opt="-O2")
+            exe = build(w, opt="-O2", extra_flags=target_flags)
             _, us = run(exe, ins, want, w, repeat=args.repeat)
             ort = ort_latency(model, names, ins, w, args.repeat)
         ratio = f"{us / ort:.2f}" if ort else "-"

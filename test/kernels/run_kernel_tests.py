@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""Builds test/kernels/int8_kernels_test.c for a target (compiler and flags
-from targets/<T>/target.json) and runs it on the host or under the target's
-QEMU machine. Exit 0 when every optimized kernel matches the portable one;
-77 (skip) when the target's toolchain is not installed."""
+"""Builds a kernel test (test/kernels/<SUITE>_kernels_test.c, int8 by default)
+for a target (compiler and flags from targets/<T>/target.json) and runs it on
+the host or under the target's QEMU machine. Exit 0 when every optimized
+kernel matches the portable one; 77 (skip) when the target's toolchain is not
+installed or the host lacks the target's instruction set.
+
+usage: run_kernel_tests.py TARGET [SUITE]"""
 import json
 import os
 import shutil
@@ -12,16 +15,23 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 target = sys.argv[1] if len(sys.argv) > 1 else "generic"
+suite = sys.argv[2] if len(sys.argv) > 2 else "int8"
 t = json.load(open(os.path.join(HERE, "..", "..", "targets", target, "target.json")))
 tc, emu = t["toolchain"], t.get("emulator")
 tools = [tc["cc"]] + ([emu["binary"]] if emu else [])
 if not all(shutil.which(x) for x in tools):
     print(f"SKIP: {', '.join(tools)} not all installed (scripts/install-deps.sh installs them)")
     sys.exit(77)
+if not emu:  # a host target: the CPU must have its vector extensions
+    flags = open("/proc/cpuinfo").read().split()
+    missing = [f for f in ("avx2", "fma") if t["isa"].get(f) and f not in flags]
+    if missing:
+        print(f"SKIP: this CPU has no {', '.join(missing)}")
+        sys.exit(77)
 with tempfile.TemporaryDirectory() as d:
     exe = os.path.join(d, "kt")
     subprocess.run([tc["cc"], *tc["cflags"], "-std=c99", "-Wall", "-Wextra", "-Wno-unused-function", "-Werror",
-                    os.path.join(HERE, "int8_kernels_test.c"), "-o", exe, *tc["ldflags"], "-lm"], check=True)
+                    os.path.join(HERE, f"{suite}_kernels_test.c"), "-o", exe, *tc["ldflags"], "-lm"], check=True)
     cmd = ([emu["binary"], *emu["args"], exe] if emu else [exe])
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     out = (r.stdout + r.stderr).strip()

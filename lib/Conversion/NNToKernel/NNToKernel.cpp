@@ -228,6 +228,34 @@ SmallVector<int32_t> packWeightsMVE(ArrayRef<int64_t> w, int64_t M, int64_t K) {
   return out;
 }
 
+/// The blocked float conv's weight layout (targets/x86-avx2/kernels):
+/// [ceil(M/4)][K][4], zero rows completing M.
+std::vector<float> packConvWeightsF32x4(DenseElementsAttr w, int64_t M, int64_t K) {
+  std::vector<float> src(w.getValues<float>().begin(), w.getValues<float>().end());
+  std::vector<float> out((M + 3) / 4 * 4 * K, 0.0f);
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t k = 0; k < K; ++k)
+      out[(m / 4 * K + k) * 4 + m % 4] = src[m * K + k];
+  return out;
+}
+
+/// Geometry of the padded, column-phase-split input copy the strided float
+/// kernels read (pad_phase_f32): rows, row width, and tap offsets.
+struct PhaseSplit {
+  int64_t Hp, Wq;
+  SmallVector<int64_t> taps; ///< offset of (c, ky, kx) from an output's first input
+};
+PhaseSplit phaseSplit(int64_t C, int64_t KH, int64_t KW, int64_t OH, int64_t OW, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> dilations) {
+  int64_t sh = strides[0], sw = strides[1], dh = dilations[0], dw = dilations[1];
+  PhaseSplit g{(OH - 1) * sh + (KH - 1) * dh + 1, OW + (KW - 1) * dw / sw, {}};
+  for (int64_t c = 0; c < C; ++c)
+    for (int64_t ky = 0; ky < KH; ++ky)
+      for (int64_t kx = 0; kx < KW; ++kx)
+        g.taps.push_back(((c * g.Hp + ky * dh) * sw + kx * dw % sw) * g.Wq + kx * dw / sw);
+  return g;
+}
+
 /// TFLite's integer requantization (the kernels' emlc_requantize), for
 /// compile-time reasoning about outputs.
 int64_t requantizeRef(int64_t x, int64_t mult, int64_t shift) {
@@ -352,6 +380,11 @@ private:
   /// A weight global holding `values` (a layout packed for a kernel variant).
   Value global(Location loc, ArrayRef<int32_t> values) {
     auto type = MemRefType::get({(int64_t)values.size()}, b.getIntegerType(32));
+    return makeGlobal(loc, type, DenseElementsAttr::get(RankedTensorType::get(type.getShape(), type.getElementType()),
+                                                        values));
+  }
+  Value global(Location loc, ArrayRef<float> values) {
+    auto type = MemRefType::get({(int64_t)values.size()}, b.getF32Type());
     return makeGlobal(loc, type, DenseElementsAttr::get(RankedTensorType::get(type.getShape(), type.getElementType()),
                                                         values));
   }
@@ -549,6 +582,36 @@ LogicalResult Lowering::lower(Operation *op) {
         auto lo = typedScalar(e, c.getActMin() ? c.getActMin()->convertToDouble() : -INFINITY);
         auto hi = typedScalar(e, c.getActMax() ? c.getActMax()->convertToDouble() : INFINITY);
         Value out = result(c.getOutput(), loc);
+        // A target's blocked float kernels (one group with constant weights; depthwise).
+        auto st = c.getStrides(), dl = c.getDilations(), pads = c.getPads();
+        bool depthwise = c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1;
+        std::string fast = !e.isF32() ? "" : c.getGroups() == 1 ? variant("conv_f32") : depthwise ? variant("dwconv_f32") : "";
+        DenseElementsAttr wc = constantStorage(c.getWeight());
+        if (fast == "conv2d_f32_avx2" && wc) {
+          int64_t K = w[1] * w[2] * w[3];
+          bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&
+                        llvm::all_of(pads, [](int64_t p) { return p == 0; });
+          PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
+          if (direct)
+            for (int64_t ci = 0; ci < K; ++ci)
+              g.taps[ci] = ci * x[2] * x[3];
+          Value xp = scratch(loc, direct ? 1 : w[1] * g.Hp * st[1] * g.Wq, e);
+          call(loc, fast, {get(c.getInput()), global(loc, packConvWeightsF32x4(wc, w[0], K)), get(bias)}, {xp, out},
+               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
+                i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct), table(g.taps), lo, hi});
+          return success();
+        }
+        if (fast == "dwconv_f32_avx2") {
+          // Column strides 1 and 2 read x directly; others a padded copy of one channel.
+          bool copy = st[1] > 2 || w[3] > 16;
+          PhaseSplit g = phaseSplit(1, w[2], w[3], y[2], y[3], st, dl);
+          Value xp = scratch(loc, copy ? g.Hp * st[1] * g.Wq : 1, e);
+          call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {xp, out},
+               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]), i32(st[0]),
+                i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), table(g.taps),
+                lo, hi});
+          return success();
+        }
         call(loc, "conv2d_" + typeSuffix(e), {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
              {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
               i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]), i32(c.getDilations()[1]),
@@ -649,7 +712,8 @@ LogicalResult Lowering::lower(Operation *op) {
         Value bias = f.getBias() ? f.getBias() : zeros(loc, w[0], elemOf(f.getInput()));
         auto [lo, hi] = clampArgs(f.getActMin(), f.getActMax());
         Value out = result(f.getOutput(), loc);
-        call(loc, "fully_connected_f32", {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
+        std::string fcF32 = variant("fully_connected_f32");
+        call(loc, fcF32.empty() ? "fully_connected_f32" : fcF32, {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
              {i32(x[0]), i32(x[1]), i32(w[0]), lo, hi});
         return success();
       })

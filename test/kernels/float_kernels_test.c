@@ -1,0 +1,104 @@
+/* Blocked float kernels (targets/x86-avx2) against the portable conv2d_f32
+   and fully_connected_f32, on random shapes: odd channel counts (M not a
+   multiple of 4), strides 1-3, dilations, edge padding on every side, 1x1
+   direct convolutions, depthwise layers, rows shorter and longer than a
+   vector. Built and run by run_kernel_tests.py; prints one line and returns
+   the number of mismatching cases (error above 1.6e-4 x (1 + |reference|):
+   the kernels sum in another order, with fused multiply-adds). */
+#include <stdio.h>
+#include "../../targets/generic/kernels/prelude.h"
+#include "../../targets/generic/kernels/conv.c"
+#include "../../targets/generic/kernels/matmul.c"
+#include "../../targets/x86-avx2/kernels/float_avx2.c"
+
+static uint32_t seed = 777u;
+static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
+  seed = seed * 1664525u + 1013904223u;
+  return lo + (int32_t)((seed >> 8) % (uint32_t)(hi - lo + 1));
+}
+static float frnd(void) { return (float)rnd(-1000, 1000) / 1000.0f; }
+
+#define MAXF 65536
+static float x[MAXF], w[MAXF], wp[MAXF + 4096], bias[256], y_ref[MAXF], y_opt[MAXF], xp[4 * MAXF];
+static int32_t taps[MAXF];
+
+/* The padded phase-split copy's geometry, stated independently of the
+   compiler's: rows Hp, row width Wq, and the offset of tap (c, ky, kx). */
+static void geometry(int32_t C, int32_t KH, int32_t KW, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t dh,
+                     int32_t dw, int32_t *Hp, int32_t *Wq) {
+  int32_t c, i, j, k = 0;
+  *Hp = (OH - 1) * sh + (KH - 1) * dh + 1;
+  *Wq = OW + (KW - 1) * dw / sw;
+  for (c = 0; c < C; ++c)
+    for (i = 0; i < KH; ++i)
+      for (j = 0; j < KW; ++j)
+        taps[k++] = ((c * *Hp + i * dh) * sw + (j * dw) % sw) * *Wq + (j * dw) / sw;
+}
+
+static int compare(int32_t n, const char *what, int32_t id) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    const float d = fabsf(y_ref[i] - y_opt[i]), scale = 1.0f + fabsf(y_ref[i]);
+    if (!(d <= 1e-5f * scale * 16)) {
+      printf("%s case %d: element %d: %g vs %g\n", what, id, i, (double)y_ref[i], (double)y_opt[i]);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int main(void) {
+  int32_t cases = 0, bad = 0, t, i;
+  for (t = 0; t < 3000; ++t) {
+    const int32_t kind = t % 3; /* 0: general conv, 1: 1x1 direct, 2: depthwise */
+    const int32_t N = rnd(1, 2), C = kind == 1 ? rnd(1, 40) : rnd(1, 9), H = rnd(1, 19), W = rnd(1, 37);
+    const int32_t KH = kind == 1 ? 1 : rnd(1, 4), KW = kind == 1 ? 1 : rnd(1, 4);
+    const int32_t sh = kind == 1 ? 1 : rnd(1, 3), sw = kind == 1 ? 1 : rnd(1, 3);
+    const int32_t dh = kind == 1 ? 1 : rnd(1, 2), dw = kind == 1 ? 1 : rnd(1, 2);
+    const int32_t pt = kind == 1 ? 0 : rnd(0, KH - 1), pl = kind == 1 ? 0 : rnd(0, KW - 1);
+    const int32_t pb = kind == 1 ? 0 : rnd(0, KH - 1), pr = kind == 1 ? 0 : rnd(0, KW - 1);
+    const int32_t M = kind == 2 ? C : rnd(1, 21), groups = kind == 2 ? C : 1, K = (C / groups) * KH * KW;
+    const int32_t OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1, OW = (W + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
+    const int clamp = rnd(0, 1);
+    const float lo = clamp ? -0.5f : -INFINITY, hi = clamp ? 0.7f : INFINITY;
+    int32_t Hp, Wq, m, k;
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF || M * K > MAXF)
+      continue;
+    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
+    for (i = 0; i < M * K; ++i) w[i] = frnd();
+    for (i = 0; i < M; ++i) bias[i] = frnd();
+    emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups, lo, hi);
+    memset(y_opt, 0, sizeof y_opt);
+    geometry(C / groups, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
+    if (kind == 2) {
+      if (Hp * sw * Wq > 4 * MAXF) continue;
+      emlc_dwconv_f32_avx2(x, w, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, Hp, Wq, taps, lo,
+                           hi);
+    } else {
+      if (C * Hp * sw * Wq > 4 * MAXF) continue;
+      if (kind == 1)
+        for (k = 0; k < K; ++k) taps[k] = k * H * W;
+      for (m = 0; m < (M + 3) / 4 * 4; ++m) /* [ceil(M/4)][K][4], zero rows */
+        for (k = 0; k < K; ++k)
+          wp[(m / 4 * K + k) * 4 + m % 4] = m < M ? w[m * K + k] : 0.0f;
+      emlc_conv2d_f32_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, kind == 1, taps,
+                           lo, hi);
+    }
+    bad += compare(N * M * OH * OW, kind == 2 ? "dwconv" : "conv", t);
+    ++cases;
+  }
+  for (t = 0; t < 500; ++t) {
+    const int32_t B = rnd(1, 3), K = rnd(1, 700), N = rnd(1, 70);
+    const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
+    if (B * K > MAXF || N * K > MAXF) continue;
+    for (i = 0; i < B * K; ++i) x[i] = frnd();
+    for (i = 0; i < N * K; ++i) w[i] = frnd();
+    for (i = 0; i < N; ++i) bias[i] = frnd();
+    emlc_fully_connected_f32(x, w, bias, y_ref, B, K, N, lo, hi);
+    emlc_fully_connected_f32_avx2(x, w, bias, y_opt, B, K, N, lo, hi);
+    bad += compare(B * N, "fully connected", t);
+    ++cases;
+  }
+  printf("float kernels: %d cases, %d mismatches\n", cases, bad);
+  return bad;
+}
