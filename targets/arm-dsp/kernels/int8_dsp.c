@@ -14,6 +14,7 @@ static int32_t emlc_sxtb16_ror8(int32_t x) {
 #define EMLC_SMLAD(a, b, acc) __smlad((a), (b), (acc))
 #define EMLC_SMLABB(a, b, acc) __smlabb((a), (b), (acc))
 #define EMLC_SMLABT(a, b, acc) __smlabt((a), (b), (acc))
+#define EMLC_SAT8(v) __ssat((v), 8)
 #else
 static int32_t emlc_sxtb16(int32_t x) {
   const uint32_t u = (uint32_t)x;
@@ -34,7 +35,11 @@ static int32_t emlc_smlabt_c(int32_t a, int32_t b, int32_t acc) {
 #define EMLC_SMLAD(a, b, acc) emlc_smlad_c((a), (b), (acc))
 #define EMLC_SMLABB(a, b, acc) emlc_smlabb_c((a), (b), (acc))
 #define EMLC_SMLABT(a, b, acc) emlc_smlabt_c((a), (b), (acc))
+#define EMLC_SAT8(v) EMLC_CLAMP((v), -128, 127)
 #endif
+/* The output clamp: one SSAT when it spans all of int8 (layers without an
+   activation, or ReLU whose zero point is -128), else two compares. */
+#define EMLC_CLAMP_S8(v, lo, hi, full) ((full) ? EMLC_SAT8(v) : EMLC_CLAMP((v), (lo), (hi)))
 /* Requantization of the DSP kernels: exact (equal to emlc_requantize) when
    |x| < 2^30 and shift <= -1, which NNToKernel checks for every layer it
    gives these kernels (the portable ones otherwise). Then 2x cannot
@@ -65,7 +70,7 @@ static int32_t emlc_ld32(const void *p) {
    whose tables start at mult/shift), requantized, offset, clamped, stored. */
 static int8_t emlc_output_s8(int32_t acc, int32_t mult, int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
   const int32_t r = emlc_requantize_dsp(acc, mult, -shift, 1 << (-shift - 1)) + out_off;
-  return (int8_t)EMLC_CLAMP(r, lo, hi);
+  return (int8_t)EMLC_CLAMP_S8(r, lo, hi, lo == -128 && hi == 127);
 }
 static void emlc_store_4_s8(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
                             const int32_t *mult, const int32_t *shift, int32_t out_off, int32_t lo, int32_t hi) {
@@ -83,20 +88,20 @@ static void emlc_store_4_s8(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int3
 static void emlc_store_2x2_s8(int8_t *y, int32_t P, int32_t a00, int32_t a01, int32_t a10, int32_t a11,
                               int32_t pair, int32_t two, const int32_t *mult, const int32_t *shift, int32_t out_off,
                               int32_t lo, int32_t hi) {
-  const int32_t m0 = mult[0], e0 = -shift[0], h0 = 1 << (e0 - 1);
+  const int32_t m0 = mult[0], e0 = -shift[0], h0 = 1 << (e0 - 1), full = lo == -128 && hi == 127;
   int32_t r = emlc_requantize_dsp(a00, m0, e0, h0) + out_off;
-  y[0] = (int8_t)EMLC_CLAMP(r, lo, hi);
+  y[0] = (int8_t)EMLC_CLAMP_S8(r, lo, hi, full);
   if (two) {
     r = emlc_requantize_dsp(a01, m0, e0, h0) + out_off;
-    y[1] = (int8_t)EMLC_CLAMP(r, lo, hi);
+    y[1] = (int8_t)EMLC_CLAMP_S8(r, lo, hi, full);
   }
   if (pair) {
     const int32_t m1 = mult[1], e1 = -shift[1], h1 = 1 << (e1 - 1);
     r = emlc_requantize_dsp(a10, m1, e1, h1) + out_off;
-    y[P] = (int8_t)EMLC_CLAMP(r, lo, hi);
+    y[P] = (int8_t)EMLC_CLAMP_S8(r, lo, hi, full);
     if (two) {
       r = emlc_requantize_dsp(a11, m1, e1, h1) + out_off;
-      y[P + 1] = (int8_t)EMLC_CLAMP(r, lo, hi);
+      y[P + 1] = (int8_t)EMLC_CLAMP_S8(r, lo, hi, full);
     }
   }
 }
@@ -294,49 +299,71 @@ static void emlc_conv_s8_dsp_w16(const int8_t *x, const int32_t *wpk, int32_t *c
 // @requires dsp_impl
 /* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
    on the DSP extension. Per channel, the three input rows a window needs are
-   kept, padded with the input zero point `pad`, in a ring of three scratch
-   rows (`rows`, 3 x (W + pl + pr + 4) bytes; bias_eff folds the input
-   offset, so a padded tap holds the zero point and every window is
-   interior). One 4-byte load of a row gives, through SXTB16 and its rotated
-   form, (r0,r2) and (r1,r3): k0*r0 + k2*r2 is one SMLAD with (k0,k2), k1*r1
-   one SMLABB; with stride 1 the same load also serves the next output
-   (SMLAD with (r1,r3), SMLABT). Sums identical to conv2d_s8. */
+   kept, padded with the input zero point `pad`, in three scratch rows
+   (`rows`, 3 x (OW*sw + 6, to 4) bytes; bias_eff folds the input offset, so a
+   padded tap holds the zero point and every window is interior). The rows
+   rotate as the window moves down, so each input row is copied once (stride
+   1) by word loads and stores, no library calls; their padding columns are
+   filled once per call. One 4-byte load of a row
+   gives, through SXTB16 and its rotated form, (r0,r2) and (r1,r3): k0*r0 +
+   k2*r2 is one SMLAD with (k0,k2), k1*r1 one SMLABB; with stride 1 the same
+   load also serves the next output (SMLAD with (r1,r3), SMLABT). Sums
+   identical to conv2d_s8. */
+static void emlc_dw_row_s8(int8_t *dst, const int8_t *xc, int32_t ih, int32_t H, int32_t W, int32_t copy,
+                           uint32_t fill) {
+  int32_t i;
+  if (ih < 0 || ih >= H) { /* a padding row: the zero point where input columns go */
+    for (i = 0; i + 4 <= copy; i += 4)
+      memcpy(dst + i, &fill, 4);
+    for (; i < copy; ++i)
+      dst[i] = (int8_t)fill;
+    return;
+  }
+  xc += (int64_t)ih * W;
+  for (i = 0; i + 4 <= copy; i += 4) {
+    const int32_t v = emlc_ld32(xc + i);
+    memcpy(dst + i, &v, 4); /* one STR: unaligned stores are fine on v7-M */
+  }
+  for (; i < copy; ++i)
+    dst[i] = xc[i];
+}
 static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows, int8_t *y, int32_t N, int32_t C,
                                   int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
                                   int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
                                   const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
   const int32_t Wp = OW * sw + 4 + 2, stride = (Wp + 3) & ~3; /* a padded row, over-read included */
   const int32_t copy = EMLC_MAX(0, EMLC_MIN(W, Wp - pl));    /* input bytes per padded row */
-  int32_t n, c, oh, ow;
+  const uint32_t fill = (uint32_t)(uint8_t)pad * 0x01010101u;
+  const int32_t full = lo == -128 && hi == 127;
+  int32_t n, c, oh, ow, i;
+  for (i = 0; i < 3 * stride; i += 4)
+    memcpy(rows + i, &fill, 4);
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
       const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
       int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
+      int8_t *ra = rows, *rb = rows + stride, *rc = rows + 2 * stride, *t;
       const int32_t m = mult[c], e = -shift[c], half = 1 << (e - 1), b = bias_eff[c];
 #define EMLC_PAIR16(lo16, hi16) ((int32_t)(((uint32_t)(int32_t)(lo16) & 0xffffu) | (uint32_t)(int32_t)(hi16) << 16))
       const int32_t k02a = EMLC_PAIR16(k[0], k[2]), k02b = EMLC_PAIR16(k[3], k[5]), k02c = EMLC_PAIR16(k[6], k[8]);
       const int32_t k1a = k[1], k1b = k[4], k1c = k[7];
 #undef EMLC_PAIR16
-      int32_t next = -(1 << 30); /* the next input row the ring needs */
       for (oh = 0; oh < OH; ++oh) {
         const int32_t ih0 = oh * sh - pt;
-        const int8_t *ra, *rb, *rc;
-        int32_t ih;
-        /* Bring input rows ih0 .. ih0+2 into the ring (slot = row mod 3). */
-        for (ih = ih0 > next ? ih0 : next; ih <= ih0 + 2; ++ih) {
-          int8_t *dst = rows + (int64_t)(((ih % 3) + 3) % 3) * stride;
-          if (ih < 0 || ih >= H) {
-            memset(dst, pad, (size_t)Wp);
-          } else {
-            memset(dst, pad, (size_t)pl);
-            memcpy(dst + pl, xc + (int64_t)ih * W, (size_t)copy);
-            memset(dst + pl + copy, pad, (size_t)(Wp - pl - copy));
-          }
+        /* rows ih0 .. ih0+2 in ra, rb, rc: after a step of 1 or 2 rows the
+           ones still needed move up, the others are refilled */
+        if (oh == 0 || sh > 2) {
+          emlc_dw_row_s8(ra + pl, xc, ih0, H, W, copy, fill);
+          emlc_dw_row_s8(rb + pl, xc, ih0 + 1, H, W, copy, fill);
+          emlc_dw_row_s8(rc + pl, xc, ih0 + 2, H, W, copy, fill);
+        } else if (sh == 1) {
+          t = ra, ra = rb, rb = rc, rc = t;
+          emlc_dw_row_s8(rc + pl, xc, ih0 + 2, H, W, copy, fill);
+        } else {
+          t = ra, ra = rc, rc = rb, rb = t;
+          emlc_dw_row_s8(rb + pl, xc, ih0 + 1, H, W, copy, fill);
+          emlc_dw_row_s8(rc + pl, xc, ih0 + 2, H, W, copy, fill);
         }
-        next = ih0 + 3;
-        ra = rows + (int64_t)(((ih0 % 3) + 3) % 3) * stride;
-        rb = rows + (int64_t)((((ih0 + 1) % 3) + 3) % 3) * stride;
-        rc = rows + (int64_t)((((ih0 + 2) % 3) + 3) % 3) * stride;
         ow = 0;
         if (sw == 1)
           for (; ow + 1 < OW; ow += 2) {
@@ -350,9 +377,9 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
             a0 = EMLC_SMLAD(k02c, Ce, a0), a1 = EMLC_SMLAD(k02c, Co, a1);
             a0 = EMLC_SMLABB(k1c, Co, a0), a1 = EMLC_SMLABT(k1c, Ce, a1);
             v = emlc_requantize_dsp(a0, m, e, half) + out_off;
-            yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
+            yc[oh * OW + ow] = (int8_t)EMLC_CLAMP_S8(v, lo, hi, full);
             v = emlc_requantize_dsp(a1, m, e, half) + out_off;
-            yc[oh * OW + ow + 1] = (int8_t)EMLC_CLAMP(v, lo, hi);
+            yc[oh * OW + ow + 1] = (int8_t)EMLC_CLAMP_S8(v, lo, hi, full);
           }
         for (; ow < OW; ++ow) {
           const int32_t ix = ow * sw;
@@ -364,7 +391,7 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
           a0 = EMLC_SMLAD(k02c, emlc_sxtb16(Cc), a0);
           a0 = EMLC_SMLABB(k1c, emlc_sxtb16_ror8(Cc), a0);
           v = emlc_requantize_dsp(a0, m, e, half) + out_off;
-          yc[oh * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
+          yc[oh * OW + ow] = (int8_t)EMLC_CLAMP_S8(v, lo, hi, full);
         }
       }
     }
