@@ -157,6 +157,11 @@ int main(void) {
                             mult, shift, lo, hi);
       if (dsp_domain(M))
         bad += check("dwconv3x3_s8_dsp", N * M * OH * OW), ++cases;
+      if (dsp_domain(M)) {
+        emlc_dwconv3x3_s8_mve(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off, bias_eff,
+                              mult, shift, lo, hi);
+        bad += check("dwconv3x3_s8_mve", N * M * OH * OW), ++cases;
+      }
     }
   }
   /* Pointwise shapes are rare above: a dedicated sweep. */

@@ -546,11 +546,11 @@ LogicalResult Lowering::lower(Operation *op) {
     if (pointwise)
       call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}, mult, shift));
-    else if (depthwise3x3 && fast == "dwconv3x3_s8_dsp") {
-      // A ring of three padded input rows (see the kernel), 4-byte aligned.
+    else if (depthwise3x3 && (fast == "dwconv3x3_s8_dsp" || fast == "dwconv3x3_s8_mve")) {
+      // Three padded input rows (dw_rows_s8_impl), 4-byte aligned.
       int64_t rowBytes = (y[3] * c.getStrides()[1] + 6 + 3) / 4 * 4;
       Value rows = scratch(loc, 3 * rowBytes, b.getIntegerType(8));
-      call(loc, "dwconv3x3_s8_dsp", {get(c.getInput()), get(c.getWeight())}, {rows, out},
+      call(loc, fast, {get(c.getInput()), get(c.getWeight())}, {rows, out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
                         i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff),
                         table(biasDSP)},

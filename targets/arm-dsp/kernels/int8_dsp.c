@@ -295,20 +295,16 @@ static void emlc_conv_s8_dsp_w16(const int8_t *x, const int32_t *wpk, int32_t *c
   }
 }
 
-// @kernel dwconv3x3_s8_dsp
+// @kernel dw_rows_s8_impl
 // @requires dsp_impl
-/* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
-   on the DSP extension. Per channel, the three input rows a window needs are
-   kept, padded with the input zero point `pad`, in three scratch rows
-   (`rows`, 3 x (OW*sw + 6, to 4) bytes; bias_eff folds the input offset, so a
-   padded tap holds the zero point and every window is interior). The rows
-   rotate as the window moves down, so each input row is copied once (stride
-   1) by word loads and stores, no library calls; their padding columns are
-   filled once per call. One 4-byte load of a row
-   gives, through SXTB16 and its rotated form, (r0,r2) and (r1,r3): k0*r0 +
-   k2*r2 is one SMLAD with (k0,k2), k1*r1 one SMLABB; with stride 1 the same
-   load also serves the next output (SMLAD with (r1,r3), SMLABT). Sums
-   identical to conv2d_s8. */
+/* The depthwise 3x3 kernels' input rows: per channel, the three input rows a
+   window needs, padded with the input zero point (bias_eff folds the input
+   offset, so a padded tap holds the zero point and every window is
+   interior), in three scratch rows of `stride` bytes (OW*sw + 6, to 4: the
+   over-read included). The rows rotate as the window moves down, so each
+   input row is copied once (stride 1), by word loads and stores with no
+   library calls; the padding columns are filled once per call
+   (emlc_dw_rows_init). */
 static void emlc_dw_row_s8(int8_t *dst, const int8_t *xc, int32_t ih, int32_t H, int32_t W, int32_t copy,
                            uint32_t fill) {
   int32_t i;
@@ -327,6 +323,39 @@ static void emlc_dw_row_s8(int8_t *dst, const int8_t *xc, int32_t ih, int32_t H,
   for (; i < copy; ++i)
     dst[i] = xc[i];
 }
+static void emlc_dw_rows_init(int8_t *rows, int32_t stride, uint32_t fill) {
+  int32_t i;
+  for (i = 0; i < 3 * stride; i += 4)
+    memcpy(rows + i, &fill, 4);
+}
+/* r[0..2] <- input rows ih0 .. ih0+2 of output row oh (ih0 = oh*sh - pt):
+   after a step of 1 or 2 rows the ones still needed move up, the others are
+   refilled. */
+static void emlc_dw_rows_s8(int8_t **r, const int8_t *xc, int32_t oh, int32_t sh, int32_t pt, int32_t H, int32_t W,
+                            int32_t pl, int32_t copy, uint32_t fill) {
+  const int32_t ih0 = oh * sh - pt;
+  int8_t *t;
+  if (oh == 0 || sh > 2) {
+    emlc_dw_row_s8(r[0] + pl, xc, ih0, H, W, copy, fill);
+    emlc_dw_row_s8(r[1] + pl, xc, ih0 + 1, H, W, copy, fill);
+  } else if (sh == 1) {
+    t = r[0], r[0] = r[1], r[1] = r[2], r[2] = t;
+  } else {
+    t = r[0], r[0] = r[2], r[2] = r[1], r[1] = t;
+    emlc_dw_row_s8(r[1] + pl, xc, ih0 + 1, H, W, copy, fill);
+  }
+  emlc_dw_row_s8(r[2] + pl, xc, ih0 + 2, H, W, copy, fill);
+}
+
+// @kernel dwconv3x3_s8_dsp
+// @requires dsp_impl
+// @requires dw_rows_s8_impl
+/* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
+   on the DSP extension, over the padded rows of dw_rows_s8_impl (`rows`:
+   3 x stride bytes). One 4-byte load of a row gives, through SXTB16 and its
+   rotated form, (r0,r2) and (r1,r3): k0*r0 + k2*r2 is one SMLAD with
+   (k0,k2), k1*r1 one SMLABB; with stride 1 the same load also serves the
+   next output (SMLAD with (r1,r3), SMLABT). Sums identical to conv2d_s8. */
 static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows, int8_t *y, int32_t N, int32_t C,
                                   int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
                                   int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
@@ -335,35 +364,23 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
   const int32_t copy = EMLC_MAX(0, EMLC_MIN(W, Wp - pl));    /* input bytes per padded row */
   const uint32_t fill = (uint32_t)(uint8_t)pad * 0x01010101u;
   const int32_t full = lo == -128 && hi == 127;
-  int32_t n, c, oh, ow, i;
-  for (i = 0; i < 3 * stride; i += 4)
-    memcpy(rows + i, &fill, 4);
+  int32_t n, c, oh, ow;
+  emlc_dw_rows_init(rows, stride, fill);
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
       const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
       int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
-      int8_t *ra = rows, *rb = rows + stride, *rc = rows + 2 * stride, *t;
+      int8_t *r[3];
       const int32_t m = mult[c], e = -shift[c], half = 1 << (e - 1), b = bias_eff[c];
 #define EMLC_PAIR16(lo16, hi16) ((int32_t)(((uint32_t)(int32_t)(lo16) & 0xffffu) | (uint32_t)(int32_t)(hi16) << 16))
       const int32_t k02a = EMLC_PAIR16(k[0], k[2]), k02b = EMLC_PAIR16(k[3], k[5]), k02c = EMLC_PAIR16(k[6], k[8]);
       const int32_t k1a = k[1], k1b = k[4], k1c = k[7];
 #undef EMLC_PAIR16
+      r[0] = rows, r[1] = rows + stride, r[2] = rows + 2 * stride;
       for (oh = 0; oh < OH; ++oh) {
-        const int32_t ih0 = oh * sh - pt;
-        /* rows ih0 .. ih0+2 in ra, rb, rc: after a step of 1 or 2 rows the
-           ones still needed move up, the others are refilled */
-        if (oh == 0 || sh > 2) {
-          emlc_dw_row_s8(ra + pl, xc, ih0, H, W, copy, fill);
-          emlc_dw_row_s8(rb + pl, xc, ih0 + 1, H, W, copy, fill);
-          emlc_dw_row_s8(rc + pl, xc, ih0 + 2, H, W, copy, fill);
-        } else if (sh == 1) {
-          t = ra, ra = rb, rb = rc, rc = t;
-          emlc_dw_row_s8(rc + pl, xc, ih0 + 2, H, W, copy, fill);
-        } else {
-          t = ra, ra = rc, rc = rb, rb = t;
-          emlc_dw_row_s8(rb + pl, xc, ih0 + 1, H, W, copy, fill);
-          emlc_dw_row_s8(rc + pl, xc, ih0 + 2, H, W, copy, fill);
-        }
+        const int8_t *ra, *rb, *rc;
+        emlc_dw_rows_s8(r, xc, oh, sh, pt, H, W, pl, copy, fill);
+        ra = r[0], rb = r[1], rc = r[2];
         ow = 0;
         if (sw == 1)
           for (; ow + 1 < OW; ow += 2) {

@@ -122,3 +122,89 @@ static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int
     }
   }
 }
+
+// @kernel dwconv3x3_s8_mve
+// @requires dsp_impl
+// @requires dw_rows_s8_impl
+/* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
+   on Helium, over the padded rows of dw_rows_s8_impl, four outputs of a row
+   per vector: each tap is one widening byte load (a gather of every other
+   byte for stride 2) and one VMLA by the tap's weight into 32-bit lanes; the
+   last vector of a row is predicated. The requantization is the DSP
+   kernels' (same domain: NNToKernel's fitForDSPRequantization), lane-wise:
+   VQRDMULH equals SMMULR of 2x there, and adding the sign before VRSHL's
+   round-half-up makes it round half away from zero. Arguments as
+   dwconv3x3_s8_dsp. Sums identical to conv2d_s8. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *rows, int8_t *y, int32_t N, int32_t C,
+                                  int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
+                                  int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
+                                  const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t Wp = OW * sw + 4 + 2, stride = (Wp + 3) & ~3;
+  const int32_t copy = EMLC_MAX(0, EMLC_MIN(W, Wp - pl));
+  const uint32_t fill = (uint32_t)(uint8_t)pad * 0x01010101u;
+  const uint32x4_t step = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)sw); /* byte offsets of 4 outputs */
+  int32_t n, c, oh, ow;
+  emlc_dw_rows_init(rows, stride, fill);
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
+      int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
+      const int32_t m = mult[c], e = -shift[c], b = bias_eff[c];
+      const int32_t k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6], k7 = k[7], k8 = k[8];
+      int8_t *r[3];
+      r[0] = rows, r[1] = rows + stride, r[2] = rows + 2 * stride;
+      for (oh = 0; oh < OH; ++oh) {
+        const int8_t *ra, *rb, *rc;
+        emlc_dw_rows_s8(r, xc, oh, sh, pt, H, W, pl, copy, fill);
+        ra = r[0], rb = r[1], rc = r[2];
+        for (ow = 0; ow < OW; ow += 4) {
+          const mve_pred16_t p = vctp32q((uint32_t)(OW - ow));
+          const int32_t ix = ow * sw;
+          int32x4_t a = vdupq_n_s32(b), v;
+#define EMLC_TAP(row, kx, kv)                                                                                 \
+  a = vmlaq_n_s32(a, sw == 1 ? vldrbq_s32((row) + ix + (kx)) : vldrbq_gather_offset_s32((row) + ix + (kx), step), \
+                  (kv))
+          EMLC_TAP(ra, 0, k0); EMLC_TAP(ra, 1, k1); EMLC_TAP(ra, 2, k2);
+          EMLC_TAP(rb, 0, k3); EMLC_TAP(rb, 1, k4); EMLC_TAP(rb, 2, k5);
+          EMLC_TAP(rc, 0, k6); EMLC_TAP(rc, 1, k7); EMLC_TAP(rc, 2, k8);
+#undef EMLC_TAP
+          v = vqrdmulhq_n_s32(a, m);
+          v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), -e);
+          v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
+          vstrbq_p_s32(yc + (int64_t)oh * OW + ow, v, p);
+        }
+      }
+    }
+}
+#else
+/* Without Helium (host tests): the same rows and requantization, one output at a time. */
+static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *rows, int8_t *y, int32_t N, int32_t C,
+                                  int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
+                                  int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
+                                  const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t Wp = OW * sw + 4 + 2, stride = (Wp + 3) & ~3;
+  const int32_t copy = EMLC_MAX(0, EMLC_MIN(W, Wp - pl));
+  const uint32_t fill = (uint32_t)(uint8_t)pad * 0x01010101u;
+  int32_t n, c, oh, ow, t;
+  emlc_dw_rows_init(rows, stride, fill);
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
+      int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
+      const int32_t e = -shift[c];
+      int8_t *r[3];
+      r[0] = rows, r[1] = rows + stride, r[2] = rows + 2 * stride;
+      for (oh = 0; oh < OH; ++oh) {
+        emlc_dw_rows_s8(r, xc, oh, sh, pt, H, W, pl, copy, fill);
+        for (ow = 0; ow < OW; ++ow) {
+          int32_t a = bias_eff[c], v;
+          for (t = 0; t < 9; ++t)
+            a += (int32_t)k[t] * r[t / 3][ow * sw + t % 3];
+          v = emlc_requantize_dsp(a, mult[c], e, 1 << (e - 1)) + out_off;
+          yc[(int64_t)oh * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
+        }
+      }
+    }
+}
+#endif
