@@ -259,9 +259,17 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   };
   std::string log;
   std::vector<std::string> objects{d + "/model.o", d + "/model_weights.o"};
-  if (!compile({"-c", d + "/model.c", "-o", objects[0]}, log) ||
-      !compile({"-c", d + "/model_weights.c", "-o", objects[1]}, log)) {
-    r.error = "building the emitted C with " + t->cc + " failed:\n" + log;
+  // The emitted C must build warning-free under -Wall -Wextra -pedantic: a
+  // warning is a defect of emlc, so verify fails on it.
+  const std::vector<std::string> strict{"-Wall", "-Wextra", "-pedantic", "-Werror"};
+  auto withStrict = [&](std::vector<std::string> a) {
+    a.insert(a.begin(), strict.begin(), strict.end());
+    return a;
+  };
+  if (!compile(withStrict({"-c", d + "/model.c", "-o", objects[0]}), log) ||
+      !compile(withStrict({"-c", d + "/model_weights.c", "-o", objects[1]}), log)) {
+    r.error = "building the emitted C with " + t->cc + " -Wall -Wextra -pedantic -Werror failed (a defect of emlc: "
+              "please report it with the model):\n" + log;
     return r;
   }
   sizes(*t, objects, d, r);

@@ -157,7 +157,7 @@ int main(void) {
                             mult, shift, lo, hi);
       if (dsp_domain(M))
         bad += check("dwconv3x3_s8_dsp", N * M * OH * OW), ++cases;
-      if (dsp_domain(M)) {
+      if (dsp_domain(M) && 2 * ((OW - 1) * sw + 3) + 2 < 256) { /* its plane rows are short enough for byte offsets */
         emlc_dwconv3x3_s8_mve(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off, bias_eff,
                               mult, shift, lo, hi);
         bad += check("dwconv3x3_s8_mve", N * M * OH * OW), ++cases;

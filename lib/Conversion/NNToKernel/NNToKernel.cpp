@@ -514,6 +514,10 @@ LogicalResult Lowering::lower(Operation *op) {
     // A target's DSP/MVE kernel, if it has one for this layer and the layer
     // fits its requantization (own copies of the tables: fitForDSPRequantization).
     std::string fast = c.getGroups() == 1 ? variant("conv_s8") : depthwise3x3 ? variant("dwconv3x3_s8") : "";
+    // The MVE depthwise kernel gathers a window with byte offsets: rows of its
+    // padded plane must stay short (2*Wp + 2 < 256); else the DSP kernel.
+    if (fast == "dwconv3x3_s8_mve" && 2 * ((y[3] - 1) * c.getStrides()[1] + 3) + 2 >= 256)
+      fast = "dwconv3x3_s8_dsp";
     SmallVector<int64_t> biasDSP(biasEff.begin(), biasEff.end()), multDSP(mult), shiftDSP(shift);
     if (!fast.empty() && !fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi))
       fast.clear();
@@ -547,10 +551,13 @@ LogicalResult Lowering::lower(Operation *op) {
       call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}, mult, shift));
     else if (depthwise3x3 && (fast == "dwconv3x3_s8_dsp" || fast == "dwconv3x3_s8_mve")) {
-      // Three padded input rows (dw_rows_s8_impl), 4-byte aligned.
+      // The DSP kernel's three padded input rows (dw_rows_s8_impl), 4-byte aligned.
       int64_t rowBytes = (y[3] * c.getStrides()[1] + 6 + 3) / 4 * 4;
-      Value rows = scratch(loc, 3 * rowBytes, b.getIntegerType(8));
-      call(loc, fast, {get(c.getInput()), get(c.getWeight())}, {rows, out},
+      // The MVE kernel's padded plane (one channel), or the DSP kernel's rows.
+      int64_t planeBytes = ((y[2] - 1) * c.getStrides()[0] + 3) * ((y[3] - 1) * c.getStrides()[1] + 3);
+      Value work = scratch(loc, fast == "dwconv3x3_s8_mve" ? planeBytes : 3 * rowBytes, b.getIntegerType(8));
+      SmallVector<Value> outs{work, out};
+      call(loc, fast, {get(c.getInput()), get(c.getWeight())}, outs,
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
                         i32(c.getStrides()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff),
                         table(biasDSP)},

@@ -1,27 +1,18 @@
 // @kernel dsp_impl
 /* Arm DSP-extension (Cortex-M4/M7/M33/M55) building blocks: two 16-bit
-   multiply-accumulates per SMLAD, SXTB16 sign-extending bytes 0 and 2 (or,
-   rotated, 1 and 3) of a word into two halfwords. Plain-C equivalents keep the
-   kernels buildable, and testable, on any host. */
+   multiply-accumulates per SMLAD (SMLABB/SMLABT: one, from the bottom or top
+   halfword), SSAT for the int8 clamp. Plain-C equivalents keep the kernels
+   buildable, and testable, on any host. The helpers are split into small
+   sections (sxtb16_impl, ld32_impl, requant_dsp_impl, store_*_s8_impl) so a
+   model carries only those its kernels call: the emitted C has no unused
+   functions. */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 #include <arm_acle.h>
-static int32_t emlc_sxtb16(int32_t x) { return __sxtb16(x); }
-static int32_t emlc_sxtb16_ror8(int32_t x) {
-  int32_t r;
-  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x)); /* ACLE has no rotating form */
-  return r;
-}
 #define EMLC_SMLAD(a, b, acc) __smlad((a), (b), (acc))
 #define EMLC_SMLABB(a, b, acc) __smlabb((a), (b), (acc))
 #define EMLC_SMLABT(a, b, acc) __smlabt((a), (b), (acc))
 #define EMLC_SAT8(v) __ssat((v), 8)
 #else
-static int32_t emlc_sxtb16(int32_t x) {
-  const uint32_t u = (uint32_t)x;
-  return (int32_t)((uint32_t)(int32_t)(int8_t)(u & 0xffu) & 0xffffu) |
-         (int32_t)((uint32_t)(int32_t)(int8_t)((u >> 16) & 0xffu) << 16);
-}
-static int32_t emlc_sxtb16_ror8(int32_t x) { return emlc_sxtb16((int32_t)((uint32_t)x >> 8 | (uint32_t)x << 24)); }
 static int32_t emlc_smlad_c(int32_t a, int32_t b, int32_t acc) {
   return acc + (int32_t)(int16_t)(a & 0xffff) * (int32_t)(int16_t)(b & 0xffff) +
          (int32_t)(int16_t)((uint32_t)a >> 16) * (int32_t)(int16_t)((uint32_t)b >> 16);
@@ -40,6 +31,34 @@ static int32_t emlc_smlabt_c(int32_t a, int32_t b, int32_t acc) {
 /* The output clamp: one SSAT when it spans all of int8 (layers without an
    activation, or ReLU whose zero point is -128), else two compares. */
 #define EMLC_CLAMP_S8(v, lo, hi, full) ((full) ? EMLC_SAT8(v) : EMLC_CLAMP((v), (lo), (hi)))
+
+// @kernel sxtb16_impl
+/* SXTB16: bytes 0 and 2 (or, rotated, 1 and 3) of a word sign-extended into
+   two halfwords. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+static int32_t emlc_sxtb16(int32_t x) { return __sxtb16(x); }
+static int32_t emlc_sxtb16_ror8(int32_t x) {
+  int32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x)); /* ACLE has no rotating form */
+  return r;
+}
+#else
+static int32_t emlc_sxtb16(int32_t x) {
+  const uint32_t u = (uint32_t)x;
+  return (int32_t)((uint32_t)(int32_t)(int8_t)(u & 0xffu) & 0xffffu) |
+         (int32_t)((uint32_t)(int32_t)(int8_t)((u >> 16) & 0xffu) << 16);
+}
+static int32_t emlc_sxtb16_ror8(int32_t x) { return emlc_sxtb16((int32_t)((uint32_t)x >> 8 | (uint32_t)x << 24)); }
+#endif
+
+// @kernel ld32_impl
+static int32_t emlc_ld32(const void *p) {
+  int32_t v;
+  memcpy(&v, p, 4); /* one LDR: unaligned loads are fine on v7-M and later */
+  return v;
+}
+
+// @kernel requant_dsp_impl
 /* Requantization of the DSP kernels: exact (equal to emlc_requantize) when
    |x| < 2^30 and shift <= -1, which NNToKernel checks for every layer it
    gives these kernels (the portable ones otherwise). Then 2x cannot
@@ -61,11 +80,10 @@ static int32_t emlc_requantize_dsp(int32_t x, int32_t multiplier, int32_t e, int
   const int32_t r = emlc_smmulr(x * 2, multiplier);
   return (r + half + (r >> 31)) >> e;
 }
-static int32_t emlc_ld32(const void *p) {
-  int32_t v;
-  memcpy(&v, p, 4); /* one LDR: unaligned loads are fine on v7-M and later */
-  return v;
-}
+
+// @kernel store_fc_s8_impl
+// @requires dsp_impl
+// @requires requant_dsp_impl
 /* `cnt` (1-4) consecutive outputs of the fully connected kernels (channels
    whose tables start at mult/shift), requantized, offset, clamped, stored. */
 static int8_t emlc_output_s8(int32_t acc, int32_t mult, int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
@@ -82,6 +100,10 @@ static void emlc_store_4_s8(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int3
   if (cnt > 3)
     y[3] = emlc_output_s8(a3, mult[3], shift[3], out_off, lo, hi);
 }
+
+// @kernel store_conv_s8_impl
+// @requires dsp_impl
+// @requires requant_dsp_impl
 /* The 2x2 block of outputs (channels m, m+1 x pixels p, p+1) of the DSP and MVE
    convolutions, requantized, offset, clamped and stored (NCHW, P pixels per
    channel); `pair`/`two` say whether channel m+1 / pixel p+1 exist. */
@@ -106,9 +128,7 @@ static void emlc_store_2x2_s8(int8_t *y, int32_t P, int32_t a00, int32_t a01, in
   }
 }
 
-
 // @kernel im2col_s16_impl
-// @requires dsp_impl
 /* Columns of the int16 im2col buffer for the output pixels q0 and q1 (NCHW
    input): tap k of pixel j as a halfword of word col[(k/2)*2 + j], taps
    (k, k+1) paired in one word, the two pixels interleaved so one LDRD reads
@@ -164,7 +184,9 @@ static void emlc_im2col_s16(const int8_t *xn, int32_t *col, int32_t q0, int32_t 
 
 // @kernel conv_s8_dsp
 // @requires dsp_impl
+// @requires sxtb16_impl
 // @requires im2col_s16_impl
+// @requires store_conv_s8_impl
 /* int8 convolution (one group, NCHW, any kernel/stride/dilation/padding) as
    an int16 im2col of two output pixels at a time times weights packed by the
    compiler into little-endian words: output channels in pairs (a zero
@@ -237,6 +259,7 @@ static void emlc_conv_s8_dsp(const int8_t *x, const int32_t *wpk, int32_t *col, 
 // @kernel conv_s8_dsp_w16
 // @requires dsp_impl
 // @requires im2col_s16_impl
+// @requires store_conv_s8_impl
 /* conv_s8_dsp with the weights sign-extended to int16 by the compiler (twice
    the weight bytes, no SXTB16 in the loop): per channel pair and 4-tap group
    the words (w0,w1) (w2,w3) of channel m then those of m+1. Per 4 taps: 4
@@ -296,7 +319,7 @@ static void emlc_conv_s8_dsp_w16(const int8_t *x, const int32_t *wpk, int32_t *c
 }
 
 // @kernel dw_rows_s8_impl
-// @requires dsp_impl
+// @requires ld32_impl
 /* The depthwise 3x3 kernels' input rows: per channel, the three input rows a
    window needs, padded with the input zero point (bias_eff folds the input
    offset, so a padded tap holds the zero point and every window is
@@ -349,6 +372,9 @@ static void emlc_dw_rows_s8(int8_t **r, const int8_t *xc, int32_t oh, int32_t sh
 
 // @kernel dwconv3x3_s8_dsp
 // @requires dsp_impl
+// @requires sxtb16_impl
+// @requires ld32_impl
+// @requires requant_dsp_impl
 // @requires dw_rows_s8_impl
 /* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
    on the DSP extension, over the padded rows of dw_rows_s8_impl (`rows`:
@@ -416,6 +442,9 @@ static void emlc_dwconv3x3_s8_dsp(const int8_t *x, const int8_t *w, int8_t *rows
 
 // @kernel fully_connected_s8_dsp
 // @requires dsp_impl
+// @requires sxtb16_impl
+// @requires ld32_impl
+// @requires store_fc_s8_impl
 /* TFLite int8 fully connected on the DSP extension, weights as stored
    ([N][K] int8): four output channels per pass over the input row; one
    4-byte load of x and of each weight row gives, through SXTB16 and its
@@ -458,6 +487,8 @@ static void emlc_fully_connected_s8_dsp(const int8_t *x, const int8_t *w, int8_t
 
 // @kernel fully_connected_s8_dsp_w16
 // @requires dsp_impl
+// @requires sxtb16_impl
+// @requires store_fc_s8_impl
 /* fully_connected_s8_dsp with the weights sign-extended to int16 by the
    compiler (twice the bytes, no weight SXTB16): output channels in quads (N
    padded to 4 with zero channels), K padded to 4, per 4-tap group and

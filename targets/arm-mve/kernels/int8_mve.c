@@ -17,6 +17,7 @@ static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
 #endif
 
 // @kernel im2col_s8_impl
+// @requires mve_impl
 /* The int8 im2col column of output pixel q (NCHW input) at col[0..Kp): tap k
    at taps[k] from the window origin (taps padded to Kp, a multiple of 16,
    with offset 0; those taps meet zero weights), the zero point `pad` where
@@ -27,11 +28,15 @@ static void emlc_im2col_s8(const int8_t *xn, int8_t *col, int32_t q, const int32
   const int32_t oh = q / OW, ow = q - oh * OW, ih0 = oh * sh - pt, iw0 = ow * sw - pl;
   int32_t k, c, kh, kw;
   if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
+    /* the padding taps (offset 0) meet zero weights: whatever they read is fine */
     const int8_t *base = xn + (int64_t)ih0 * W + iw0;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+    for (k = 0; k < Kp; k += 4) /* four taps per gather */
+      vstrbq_s32(col + k, vldrbq_gather_offset_s32(base, vldrwq_u32((const uint32_t *)taps + k)));
+#else
     for (k = 0; k < Kp; ++k)
       col[k] = base[taps[k]];
-    for (k = C * KH * KW; k < Kp; ++k)
-      col[k] = 0;
+#endif
     return;
   }
   k = 0;
@@ -47,8 +52,8 @@ static void emlc_im2col_s8(const int8_t *xn, int8_t *col, int32_t q, const int32
 
 // @kernel conv_s8_mve
 // @requires mve_impl
-// @requires dsp_impl
 // @requires im2col_s8_impl
+// @requires store_conv_s8_impl
 /* int8 convolution (one group, NCHW) on Helium: an int8 im2col of two output
    pixels (col: 2 x Kp bytes) against weights stored [M][Kp] by the compiler
    (K padded to a multiple of 16 with zeros; words of 4 little-endian
@@ -89,7 +94,7 @@ static void emlc_conv_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *colw,
 
 // @kernel fully_connected_s8_mve
 // @requires mve_impl
-// @requires dsp_impl
+// @requires store_fc_s8_impl
 /* TFLite int8 fully connected on Helium: weights stored [N][Kp] by the
    compiler (K padded to 16 with zeros, words of 4 little-endian bytes), the
    input row copied once into `xs` (Kp bytes, zero-padded); four channels per
@@ -124,87 +129,113 @@ static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int
 }
 
 // @kernel dwconv3x3_s8_mve
-// @requires dsp_impl
-// @requires dw_rows_s8_impl
+// @requires mve_impl
 /* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
-   on Helium, over the padded rows of dw_rows_s8_impl, four outputs of a row
-   per vector: each tap is one widening byte load (a gather of every other
-   byte for stride 2) and one VMLA by the tap's weight into 32-bit lanes; the
-   last vector of a row is predicated. The requantization is the DSP
-   kernels' (same domain: NNToKernel's fitForDSPRequantization), lane-wise:
-   VQRDMULH equals SMMULR of 2x there, and adding the sign before VRSHL's
-   round-half-up makes it round half away from zero. Arguments as
-   dwconv3x3_s8_dsp. Sums identical to conv2d_s8. */
+   on Helium. Each channel is copied into `plane`, padded with the input
+   zero point (filled once per call; bias_eff folds the input offset, so
+   every window is interior),
+   Hp = (OH-1)*sh + 3 rows of Wp = (OW-1)*sw + 3 bytes (NNToKernel gives this
+   kernel layers with 2*Wp + 2 < 256). An output is then one byte gather of
+   its nine taps (offsets ky*Wp + kx, a register for the whole layer) and one
+   VMLADAVA against the channel's weights (lanes 9..15 zero). The output
+   plane is walked flat, four outputs per vector whatever the row width, and
+   requantized lane-wise as the DSP kernels do (same domain:
+   fitForDSPRequantization): VQRDMULH equals SMMULR of 2x there, and adding
+   the sign before VRSHL's round-half-up rounds half away from zero. Sums
+   identical to conv2d_s8. */
+static void emlc_dw_plane_s8(const int8_t *xc, int8_t *plane, int32_t H, int32_t W, int32_t Hp, int32_t Wp,
+                             int32_t pt, int32_t pl) {
+  /* the input rows into a plane whose padding already holds the zero point */
+  const int32_t copy = EMLC_MAX(0, EMLC_MIN(W, Wp - pl)), r0 = EMLC_MAX(0, pt), r1 = EMLC_MIN(Hp, pt + H);
+  int32_t r;
+  for (r = r0; r < r1; ++r) {
+    int8_t *d = plane + (int64_t)r * Wp + pl;
+    const int8_t *s = xc + (int64_t)(r - pt) * W;
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *rows, int8_t *y, int32_t N, int32_t C,
+    int32_t i;
+    for (i = 0; i < copy; i += 16) {
+      const mve_pred16_t p = vctp8q((uint32_t)(copy - i));
+      vstrbq_p_s8(d + i, vldrbq_z_s8(s + i, p), p);
+    }
+#else
+    memcpy(d, s, (size_t)copy);
+#endif
+  }
+}
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plane, int8_t *y, int32_t N, int32_t C,
                                   int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
                                   int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
                                   const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
-  const int32_t Wp = OW * sw + 4 + 2, stride = (Wp + 3) & ~3;
-  const int32_t copy = EMLC_MAX(0, EMLC_MIN(W, Wp - pl));
-  const uint32_t fill = (uint32_t)(uint8_t)pad * 0x01010101u;
-  const uint32x4_t step = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)sw); /* byte offsets of 4 outputs */
-  int32_t n, c, oh, ow;
-  emlc_dw_rows_init(rows, stride, fill);
+  const int32_t Hp = (OH - 1) * sh + 3, Wp = (OW - 1) * sw + 3, P = OH * OW, skip = sh * Wp - OW * sw;
+  uint8_t offs[16] = {0};
+  int8_t k[16] = {0};
+  int32_t n, c, q, j, t;
+  uint8x16_t ov;
+  for (t = 0; t < 9; ++t)
+    offs[t] = (uint8_t)(t / 3 * Wp + t % 3);
+  ov = vldrbq_u8(offs);
+  memset(plane, pad, (size_t)(Hp * Wp));
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
-      const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
-      int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
+      const int8_t *src = plane;
+      int8_t *yc = y + ((int64_t)n * C + c) * P;
       const int32_t m = mult[c], e = -shift[c], b = bias_eff[c];
-      const int32_t k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6], k7 = k[7], k8 = k[8];
-      int8_t *r[3];
-      r[0] = rows, r[1] = rows + stride, r[2] = rows + 2 * stride;
-      for (oh = 0; oh < OH; ++oh) {
-        const int8_t *ra, *rb, *rc;
-        emlc_dw_rows_s8(r, xc, oh, sh, pt, H, W, pl, copy, fill);
-        ra = r[0], rb = r[1], rc = r[2];
-        for (ow = 0; ow < OW; ow += 4) {
-          const mve_pred16_t p = vctp32q((uint32_t)(OW - ow));
-          const int32_t ix = ow * sw;
-          int32x4_t a = vdupq_n_s32(b), v;
-#define EMLC_TAP(row, kx, kv)                                                                                 \
-  a = vmlaq_n_s32(a, sw == 1 ? vldrbq_s32((row) + ix + (kx)) : vldrbq_gather_offset_s32((row) + ix + (kx), step), \
-                  (kv))
-          EMLC_TAP(ra, 0, k0); EMLC_TAP(ra, 1, k1); EMLC_TAP(ra, 2, k2);
-          EMLC_TAP(rb, 0, k3); EMLC_TAP(rb, 1, k4); EMLC_TAP(rb, 2, k5);
-          EMLC_TAP(rc, 0, k6); EMLC_TAP(rc, 1, k7); EMLC_TAP(rc, 2, k8);
-#undef EMLC_TAP
-          v = vqrdmulhq_n_s32(a, m);
-          v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), -e);
-          v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
-          vstrbq_p_s32(yc + (int64_t)oh * OW + ow, v, p);
-        }
+      int32_t ow = 0;
+      int8x16_t kv;
+      emlc_dw_plane_s8(x + ((int64_t)n * C + c) * H * W, plane, H, W, Hp, Wp, pt, pl);
+      for (t = 0; t < 9; ++t)
+        k[t] = w[(int64_t)c * 9 + t];
+      kv = vldrbq_s8(k);
+      for (q = 0; q < P; q += 4) {
+        int32_t acc[4];
+        int32x4_t v;
+        if (ow + 4 <= OW && q + 4 <= P) { /* four outputs of one row */
+          acc[0] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src, ov), kv);
+          acc[1] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src + sw, ov), kv);
+          acc[2] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src + 2 * sw, ov), kv);
+          acc[3] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src + 3 * sw, ov), kv);
+          src += 4 * sw, ow += 4;
+          if (ow == OW)
+            ow = 0, src += skip;
+        } else
+          for (j = 0; j < 4; ++j) { /* across a row end (past P: the last again, not stored) */
+            acc[j] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src, ov), kv);
+            if (q + j + 1 < P) {
+              src += sw;
+              if (++ow == OW)
+                ow = 0, src += skip;
+            }
+          }
+        v = vqrdmulhq_n_s32(vldrwq_s32(acc), m);
+        v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), -e);
+        v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
+        vstrbq_p_s32(yc + q, v, vctp32q((uint32_t)(P - q)));
       }
     }
 }
 #else
-/* Without Helium (host tests): the same rows and requantization, one output at a time. */
-static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *rows, int8_t *y, int32_t N, int32_t C,
+/* Without Helium (host tests, which include int8_dsp.c for emlc_requantize_dsp):
+   the same padded plane, sums and requantization, one output at a time. */
+static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plane, int8_t *y, int32_t N, int32_t C,
                                   int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
                                   int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
                                   const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
-  const int32_t Wp = OW * sw + 4 + 2, stride = (Wp + 3) & ~3;
-  const int32_t copy = EMLC_MAX(0, EMLC_MIN(W, Wp - pl));
-  const uint32_t fill = (uint32_t)(uint8_t)pad * 0x01010101u;
+  const int32_t Hp = (OH - 1) * sh + 3, Wp = (OW - 1) * sw + 3;
   int32_t n, c, oh, ow, t;
-  emlc_dw_rows_init(rows, stride, fill);
+  memset(plane, pad, (size_t)(Hp * Wp));
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
-      const int8_t *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
-      int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
       const int32_t e = -shift[c];
-      int8_t *r[3];
-      r[0] = rows, r[1] = rows + stride, r[2] = rows + 2 * stride;
-      for (oh = 0; oh < OH; ++oh) {
-        emlc_dw_rows_s8(r, xc, oh, sh, pt, H, W, pl, copy, fill);
+      emlc_dw_plane_s8(x + ((int64_t)n * C + c) * H * W, plane, H, W, Hp, Wp, pt, pl);
+      for (oh = 0; oh < OH; ++oh)
         for (ow = 0; ow < OW; ++ow) {
           int32_t a = bias_eff[c], v;
           for (t = 0; t < 9; ++t)
-            a += (int32_t)k[t] * r[t / 3][ow * sw + t % 3];
+            a += (int32_t)w[c * 9 + t] * plane[(oh * sh + t / 3) * Wp + ow * sw + t % 3];
           v = emlc_requantize_dsp(a, mult[c], e, 1 << (e - 1)) + out_off;
-          yc[(int64_t)oh * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
+          y[(((int64_t)n * C + c) * OH + oh) * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
         }
-      }
     }
 }
 #endif
