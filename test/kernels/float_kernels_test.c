@@ -9,6 +9,7 @@
 #include "../../targets/generic/kernels/prelude.h"
 #include "../../targets/generic/kernels/conv.c"
 #include "../../targets/generic/kernels/matmul.c"
+#include "../../targets/generic/kernels/elementwise.c"
 #include "../../targets/x86-avx2/kernels/float_avx2.c"
 
 static uint32_t seed = 777u;
@@ -19,7 +20,7 @@ static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
 static float frnd(void) { return (float)rnd(-1000, 1000) / 1000.0f; }
 
 #define MAXF 65536
-static float x[MAXF], w[MAXF], wp[MAXF + 4096], bias[256], y_ref[MAXF], y_opt[MAXF], xp[4 * MAXF];
+static float x[MAXF], w[MAXF], wp[MAXF + 4096], bias[256], y_ref[MAXF], y_opt[MAXF], xp[8 * MAXF];
 static int32_t taps[MAXF];
 
 /* The padded phase-split copy's geometry, stated independently of the
@@ -87,6 +88,35 @@ int main(void) {
     bad += compare(N * M * OH * OW, kind == 2 ? "dwconv" : "conv", t);
     ++cases;
   }
+  /* Winograd F(2x2,3x3): its shapes (OW/2 a multiple of 4, tile count a multiple of 8), any padding. */
+  for (t = 0; t < 300; ++t) {
+    const int32_t N = rnd(1, 2), C = rnd(1, 13), M = rnd(1, 21), OW = 8 * rnd(1, 4), OH = 2 * rnd(1, 7) * (OW % 16 ? 2 : 1);
+    const int32_t pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2), pr = rnd(0, 2);
+    const int32_t H = OH + 2 - pt - pb, W = OW + 2 - pl - pr, Mp = (M + 3) / 4 * 4;
+    const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
+    static const float G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+    int32_t m, c, a, b2, k;
+    if (H < 1 || W < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF) continue;
+    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
+    for (i = 0; i < M * C * 9; ++i) w[i] = frnd();
+    for (i = 0; i < M; ++i) bias[i] = frnd();
+    emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, 3, 3, OH, OW, 1, 1, 1, 1, pt, pl, 1, lo, hi);
+    memset(wp, 0, sizeof wp);
+    for (m = 0; m < M; ++m) /* U = G g G^T as [16][Mp/4][C][4] */
+      for (c = 0; c < C; ++c)
+        for (a = 0; a < 4; ++a)
+          for (b2 = 0; b2 < 4; ++b2) {
+            float v = 0;
+            for (i = 0; i < 3; ++i)
+              for (k = 0; k < 3; ++k)
+                v += G[a][i] * w[((m * C + c) * 3 + i) * 3 + k] * G[b2][k];
+            wp[((((a * 4 + b2) * (Mp / 4) + m / 4) * C + c) * 4) + m % 4] = v;
+          }
+    for (c = 0; c < C; ++c) taps[c] = c * 96;
+    emlc_conv3x3_f32_wino_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, OH, OW, pt, pl, taps, lo, hi);
+    bad += compare(N * M * OH * OW, "winograd", t);
+    ++cases;
+  }
   for (t = 0; t < 500; ++t) {
     const int32_t B = rnd(1, 3), K = rnd(1, 700), N = rnd(1, 70);
     const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
@@ -97,6 +127,25 @@ int main(void) {
     emlc_fully_connected_f32(x, w, bias, y_ref, B, K, N, lo, hi);
     emlc_fully_connected_f32_avx2(x, w, bias, y_opt, B, K, N, lo, hi);
     bad += compare(B * N, "fully connected", t);
+    ++cases;
+  }
+  /* add_f32_avx2 against add_f32: same-shape operands (the vector path) and broadcasts. */
+  for (t = 0; t < 300; ++t) {
+    int32_t shape[6], as[6], bs[6], d, n = 1, na = 1, nb = 1;
+    const int bcast = t % 2;
+    const float lo = t % 3 ? -INFINITY : 0.0f, hi = INFINITY;
+    for (d = 0; d < 6; ++d) shape[d] = d < 3 ? 1 : rnd(1, 9);
+    for (d = 5; d >= 0; --d) { /* a: whole; b: broadcast along a random axis when bcast */
+      const int keep = !bcast || d != 3 + t % 3;
+      as[d] = shape[d] > 1 ? na : 0, na *= shape[d];
+      bs[d] = shape[d] > 1 && keep ? nb : 0, nb *= keep ? shape[d] : 1;
+      n *= shape[d];
+    }
+    for (i = 0; i < na; ++i) x[i] = frnd();
+    for (i = 0; i < nb; ++i) w[i] = frnd();
+    emlc_add_f32(x, w, y_ref, shape, as, bs, lo, hi);
+    emlc_add_f32_avx2(x, w, y_opt, shape, as, bs, lo, hi);
+    bad += compare(n, "add", t);
     ++cases;
   }
   printf("float kernels: %d cases, %d mismatches\n", cases, bad);

@@ -239,6 +239,26 @@ std::vector<float> packConvWeightsF32x4(DenseElementsAttr w, int64_t M, int64_t 
   return out;
 }
 
+/// The Winograd F(2x2,3x3) kernel's weights (targets/x86-avx2/kernels):
+/// U = G g G^T per (m, c), packed [16][ceil(M/4)][C][4], zero rows completing M.
+std::vector<float> packWinogradF23(DenseElementsAttr w, int64_t M, int64_t C) {
+  static const double G[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+  std::vector<float> g(w.getValues<float>().begin(), w.getValues<float>().end());
+  int64_t Mp = (M + 3) / 4 * 4;
+  std::vector<float> out(16 * Mp * C, 0.0f);
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t c = 0; c < C; ++c)
+      for (int a = 0; a < 4; ++a)
+        for (int b = 0; b < 4; ++b) {
+          double v = 0;
+          for (int i = 0; i < 3; ++i)
+            for (int k = 0; k < 3; ++k)
+              v += G[a][i] * g[((m * C + c) * 3 + i) * 3 + k] * G[b][k];
+          out[(((a * 4 + b) * (Mp / 4) + m / 4) * C + c) * 4 + m % 4] = (float)v;
+        }
+  return out;
+}
+
 /// Geometry of the padded, column-phase-split input copy the strided float
 /// kernels read (pad_phase_f32): rows, row width, and tap offsets.
 struct PhaseSplit {
@@ -594,6 +614,23 @@ LogicalResult Lowering::lower(Operation *op) {
         bool depthwise = c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1;
         std::string fast = !e.isF32() ? "" : c.getGroups() == 1 ? variant("conv_f32") : depthwise ? variant("dwconv_f32") : "";
         DenseElementsAttr wc = constantStorage(c.getWeight());
+        // Winograd F(2x2,3x3) for stride-1 3x3 layers with tiles in runs of 4
+        // (see the kernel) and enough input channels to fill its GEMMs.
+        int64_t TH = y[2] / 2, TW = y[3] / 2;
+        if (c.getGroups() == 1 && wc && w[2] == 3 && w[3] == 3 && w[1] >= 8 && st[0] == 1 && st[1] == 1 &&
+            dl[0] == 1 && dl[1] == 1 && y[2] % 2 == 0 && y[3] % 2 == 0 && TW % 4 == 0 && (TH * TW) % 8 == 0 &&
+            variant("conv3x3_f32") == "conv3x3_f32_wino_avx2") {
+          int64_t C = w[1], Mp = (w[0] + 3) / 4 * 4, NT = 96;
+          SmallVector<int64_t> taps;
+          for (int64_t ci = 0; ci < C; ++ci)
+            taps.push_back(ci * NT);
+          Value work = scratch(loc, C * (2 * TH + 2) * (2 * TW + 2) + 16 * NT * (C + Mp), e);
+          call(loc, "conv3x3_f32_wino_avx2", {get(c.getInput()), global(loc, packWinogradF23(wc, w[0], C)), get(bias)},
+               {work, out},
+               {i32(x[0]), i32(C), i32(x[2]), i32(x[3]), i32(w[0]), i32(y[2]), i32(y[3]), i32(pads[0]), i32(pads[1]),
+                table(taps), lo, hi});
+          return success();
+        }
         if (fast == "conv2d_f32_avx2" && wc) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&
@@ -857,7 +894,8 @@ LogicalResult Lowering::lower(Operation *op) {
         else
           lo = typedScalar(e, -INFINITY), hi = typedScalar(e, INFINITY);
         Value out = result(bo.getOutput(), loc);
-        call(loc, (nn::stringifyBinaryKind(bo.getKind()) + "_" + suffix).str(), {get(bo.getLhs()), get(bo.getRhs())},
+        std::string name = (nn::stringifyBinaryKind(bo.getKind()) + "_" + suffix).str(), fast = variant(name);
+        call(loc, fast.empty() ? name : fast, {get(bo.getLhs()), get(bo.getRhs())},
              {out},
              {table(pad6(y)), table(broadcastStrides(shapeOf(bo.getLhs()), y)),
               table(broadcastStrides(shapeOf(bo.getRhs()), y)), lo, hi});

@@ -38,13 +38,13 @@ static void emlc_copy_f32(float *d, const float *s, int32_t n) { /* n floats, s 
 static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                                int32_t pt, int32_t pl) {
   int32_t r, ph, q;
-  for (r = 0; r < Hp; ++r) {
-    const int32_t ih = r - pt;
-    for (ph = 0; ph < sw; ++ph) {
+  for (ph = 0; ph < sw; ++ph) {
+    /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
+    const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
+                  q1 = EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
+    for (r = 0; r < Hp; ++r) {
+      const int32_t ih = r - pt;
       float *d = dst + ((int64_t)r * sw + ph) * Wq;
-      /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1) */
-      const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
-                    q1 = EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
       const float *s;
       if (ih < 0 || ih >= H) {
         emlc_copy_f32(d, NULL, Wq);
@@ -70,10 +70,31 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
   }
 }
 
+// @kernel gemm4x24_f32_impl
+/* The register-blocked float GEMM step of conv2d_f32_avx2 and
+   conv3x3_f32_wino_avx2: 4 output rows x 3 vectors of 8 columns (12
+   accumulators a00..a32), K steps of 3 loads (LOAD(j) for vector j, at input
+   offset t = taps[k]), 4 broadcasts of the packed weights wk ([K][4]) and 12
+   FMAs. */
+#define EMLC_GEMM4X24_STEPS(LOAD)                                                                                     \
+  for (k = 0; k < K; ++k, wk += 4) {                                                                             \
+    const int32_t t = taps[k];                                                                                   \
+    const __m256 b0 = LOAD(0), b1 = LOAD(1), b2 = LOAD(2);                                                       \
+    __m256 wv = _mm256_broadcast_ss(wk);                                                                         \
+    a00 = _mm256_fmadd_ps(wv, b0, a00), a01 = _mm256_fmadd_ps(wv, b1, a01), a02 = _mm256_fmadd_ps(wv, b2, a02);  \
+    wv = _mm256_broadcast_ss(wk + 1);                                                                            \
+    a10 = _mm256_fmadd_ps(wv, b0, a10), a11 = _mm256_fmadd_ps(wv, b1, a11), a12 = _mm256_fmadd_ps(wv, b2, a12);  \
+    wv = _mm256_broadcast_ss(wk + 2);                                                                            \
+    a20 = _mm256_fmadd_ps(wv, b0, a20), a21 = _mm256_fmadd_ps(wv, b1, a21), a22 = _mm256_fmadd_ps(wv, b2, a22);  \
+    wv = _mm256_broadcast_ss(wk + 3);                                                                            \
+    a30 = _mm256_fmadd_ps(wv, b0, a30), a31 = _mm256_fmadd_ps(wv, b1, a31), a32 = _mm256_fmadd_ps(wv, b2, a32);  \
+  }
+
 // @kernel conv2d_f32_avx2
 // @requires avx2_f32_impl
 // @requires avx2_clamp_impl
 // @requires pad_phase_f32_impl
+// @requires gemm4x24_f32_impl
 /* Float convolution, one group, NCHW, as a register-blocked GEMM: 4 output
    channels x 3 vectors of 8 output pixels per tile (12 accumulators); each of
    the K = C*KH*KW steps is 3 vector loads, 4 broadcasts and 12 FMAs. The
@@ -124,29 +145,15 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
         a10 = a11 = a12 = _mm256_set1_ps(rowsOut > 1 ? bias[mb + 1] : 0.0f);
         a20 = a21 = a22 = _mm256_set1_ps(rowsOut > 2 ? bias[mb + 2] : 0.0f);
         a30 = a31 = a32 = _mm256_set1_ps(rowsOut > 3 ? bias[mb + 3] : 0.0f);
-#define EMLC_F32_STEPS(LOAD)                                                                                     \
-  for (k = 0; k < K; ++k, wk += 4) {                                                                             \
-    const int32_t t = taps[k];                                                                                   \
-    const __m256 b0 = LOAD(0), b1 = LOAD(1), b2 = LOAD(2);                                                       \
-    __m256 wv = _mm256_broadcast_ss(wk);                                                                         \
-    a00 = _mm256_fmadd_ps(wv, b0, a00), a01 = _mm256_fmadd_ps(wv, b1, a01), a02 = _mm256_fmadd_ps(wv, b2, a02);  \
-    wv = _mm256_broadcast_ss(wk + 1);                                                                            \
-    a10 = _mm256_fmadd_ps(wv, b0, a10), a11 = _mm256_fmadd_ps(wv, b1, a11), a12 = _mm256_fmadd_ps(wv, b2, a12);  \
-    wv = _mm256_broadcast_ss(wk + 2);                                                                            \
-    a20 = _mm256_fmadd_ps(wv, b0, a20), a21 = _mm256_fmadd_ps(wv, b1, a21), a22 = _mm256_fmadd_ps(wv, b2, a22);  \
-    wv = _mm256_broadcast_ss(wk + 3);                                                                            \
-    a30 = _mm256_fmadd_ps(wv, b0, a30), a31 = _mm256_fmadd_ps(wv, b1, a31), a32 = _mm256_fmadd_ps(wv, b2, a32);  \
-  }
 #define EMLC_LOADU(j) _mm256_loadu_ps(src[j] + t)
 #define EMLC_LOADM(j) _mm256_maskload_ps(src[j] + t, mk[j])
         if (full) {
-          EMLC_F32_STEPS(EMLC_LOADU)
+          EMLC_GEMM4X24_STEPS(EMLC_LOADU)
         } else {
-          EMLC_F32_STEPS(EMLC_LOADM)
+          EMLC_GEMM4X24_STEPS(EMLC_LOADM)
         }
 #undef EMLC_LOADU
 #undef EMLC_LOADM
-#undef EMLC_F32_STEPS
         {
           const __m256 acc[4][3] = {{a00, a01, a02}, {a10, a11, a12}, {a20, a21, a22}, {a30, a31, a32}};
           for (i = 0; i < rowsOut; ++i) {
@@ -159,6 +166,121 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
           }
         }
       }
+    }
+  }
+}
+
+// @kernel conv3x3_f32_wino_avx2
+// @requires avx2_f32_impl
+// @requires avx2_clamp_impl
+// @requires pad_phase_f32_impl
+// @requires gemm4x24_f32_impl
+/* 3x3 float convolution, stride 1, one group, NCHW, by Winograd F(2x2,3x3):
+   each 2x2 output tile is A^T [U . (B^T d B)] A over its 4x4 input patch d,
+   so 16 multiplies per tile and channel pair instead of 36. u holds the
+   transformed weights U = G g G^T (made by the compiler) as
+   [16][ceil(M/4)][C][4]. Tiles (OH/2 x OW/2 of them, OW/2 a multiple of 4,
+   their count a multiple of 8: NNToKernel checks) are taken 96 at a time:
+   the input transform reads 8 tiles per vector (two runs of 4 along a tile
+   row, their even and odd columns split by shuffles) from a zero-padded
+   copy of x (pad_phase_f32 with stride 1), the 16
+   products are GEMMs [M x C] x [C x 96] (the 4x24 blocking of
+   conv2d_f32_avx2, taps[c] = 96c; a last partial block is padded with
+   zero tiles to a multiple of 24), and the output transform adds the bias,
+   clamps and stores two output rows per tile vector. work: C*(OH+2)*(OW+2)
+   + 16*96*(C + ceil(M/4)*4) floats. Within float tolerance of the
+   portable kernel (the transforms' coefficients are 0, +-1, +-1/2). */
+static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const float *bias, float *work, float *y,
+                                       int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t OH, int32_t OW,
+                                       int32_t pt, int32_t pl, const int32_t *taps, float lo, float hi) {
+  const int32_t TH = OH / 2, TW = OW / 2, T = TH * TW, Hp = 2 * TH + 2, Wp = 2 * TW + 2, NT = 96, Mp = (M + 3) & ~3;
+  const int32_t K = C;
+  const int64_t cs = (int64_t)Hp * Wp;
+  float *xp = work, *V = xp + (int64_t)C * cs, *Mo = V + (int64_t)16 * C * NT;
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  const __m256 zero = _mm256_setzero_ps();
+  int32_t n, c, t0, g, xi, mb, m, k, i, r, j0;
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (int64_t)n * C * H * W;
+    float *yn = y + (int64_t)n * M * OH * OW;
+    for (c = 0; c < C; ++c)
+      emlc_pad_phase_f32(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, 1, Wp, pt, pl);
+    for (t0 = 0; t0 < T; t0 += NT) {
+      /* nt tiles, zero columns up to ntp (a multiple of 24) so the GEMM needs no masks */
+      const int32_t nt = EMLC_MIN(NT, T - t0), ntp = (nt + 23) / 24 * 24;
+      /* input transform: V[xi][c][tile] = (B^T d B)[xi] */
+      for (c = 0; c < C; ++c)
+        for (g = 0; g < nt; g += 8) {
+          const int32_t a = t0 + g, b = a + 4;
+          const float *pa = xp + c * cs + (int64_t)(a / TW) * 2 * Wp + a % TW * 2;
+          const float *pb = xp + c * cs + (int64_t)(b / TW) * 2 * Wp + b % TW * 2;
+          __m256 d[4][4], tr[4];
+          for (r = 0; r < 4; ++r) { /* columns 2tx + k of 4 + 4 tiles: even/odd lanes of two 8-column loads */
+            const float *ra = pa + (int64_t)r * Wp, *rb = pb + (int64_t)r * Wp;
+#define EMLC_HALVES(o) _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(ra + (o))), _mm_loadu_ps(rb + (o)), 1)
+            const __m256 x0 = EMLC_HALVES(0), x1 = EMLC_HALVES(4), x2 = EMLC_HALVES(2), x3 = EMLC_HALVES(6);
+#undef EMLC_HALVES
+            d[r][0] = _mm256_shuffle_ps(x0, x1, 0x88), d[r][1] = _mm256_shuffle_ps(x0, x1, 0xdd);
+            d[r][2] = _mm256_shuffle_ps(x2, x3, 0x88), d[r][3] = _mm256_shuffle_ps(x2, x3, 0xdd);
+          }
+          for (k = 0; k < 4; ++k) { /* columns of B^T d */
+            const __m256 d0 = d[0][k], d1 = d[1][k], d2 = d[2][k], d3 = d[3][k];
+            d[0][k] = _mm256_sub_ps(d0, d2), d[1][k] = _mm256_add_ps(d1, d2);
+            d[2][k] = _mm256_sub_ps(d2, d1), d[3][k] = _mm256_sub_ps(d1, d3);
+          }
+          for (r = 0; r < 4; ++r) { /* (B^T d) B */
+            float *v = V + ((int64_t)(4 * r) * C + c) * NT + g;
+            tr[0] = _mm256_sub_ps(d[r][0], d[r][2]), tr[1] = _mm256_add_ps(d[r][1], d[r][2]);
+            tr[2] = _mm256_sub_ps(d[r][2], d[r][1]), tr[3] = _mm256_sub_ps(d[r][1], d[r][3]);
+            for (k = 0; k < 4; ++k)
+              _mm256_storeu_ps(v + (int64_t)k * C * NT, tr[k]);
+          }
+        }
+      for (xi = 0; xi < 16; ++xi)
+        for (c = 0; c < C; ++c)
+          for (g = nt; g < ntp; g += 8)
+            _mm256_storeu_ps(V + ((int64_t)xi * C + c) * NT + g, zero);
+      /* 16 GEMMs: Mo[xi][m][tile] = sum_c U[xi][m][c] V[xi][c][tile], 24 tiles at a time */
+      for (xi = 0; xi < 16; ++xi)
+        for (mb = 0; mb < M; mb += 4)
+          for (j0 = 0; j0 < ntp; j0 += 24) {
+            const float *src = V + (int64_t)xi * C * NT + j0, *wk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
+            float *mo = Mo + ((int64_t)xi * Mp + mb) * NT + j0;
+            __m256 a00 = zero, a01 = zero, a02 = zero, a10 = zero, a11 = zero, a12 = zero, a20 = zero, a21 = zero,
+                   a22 = zero, a30 = zero, a31 = zero, a32 = zero;
+#define EMLC_LOADV(j) _mm256_loadu_ps(src + t + 8 * (j))
+            EMLC_GEMM4X24_STEPS(EMLC_LOADV)
+#undef EMLC_LOADV
+            _mm256_storeu_ps(mo, a00), _mm256_storeu_ps(mo + 8, a01), _mm256_storeu_ps(mo + 16, a02);
+            _mm256_storeu_ps(mo + NT, a10), _mm256_storeu_ps(mo + NT + 8, a11), _mm256_storeu_ps(mo + NT + 16, a12);
+            _mm256_storeu_ps(mo + 2 * NT, a20), _mm256_storeu_ps(mo + 2 * NT + 8, a21);
+            _mm256_storeu_ps(mo + 2 * NT + 16, a22);
+            _mm256_storeu_ps(mo + 3 * NT, a30), _mm256_storeu_ps(mo + 3 * NT + 8, a31);
+            _mm256_storeu_ps(mo + 3 * NT + 16, a32);
+          }
+      /* output transform: y tile = A^T Mo A + bias, clamped */
+      for (m = 0; m < M; ++m)
+        for (g = 0; g < nt; g += 8) {
+          const int32_t a = t0 + g, b = a + 4;
+          float *ya = yn + (int64_t)m * OH * OW + (int64_t)(a / TW) * 2 * OW + (a % TW) * 2;
+          float *yb = yn + (int64_t)m * OH * OW + (int64_t)(b / TW) * 2 * OW + (b % TW) * 2;
+          const __m256 bv = _mm256_set1_ps(bias[m]);
+          __m256 s[2][4];
+          for (k = 0; k < 4; ++k) {
+            const float *q = Mo + ((int64_t)k * Mp + m) * NT + g;
+            const __m256 m0 = _mm256_loadu_ps(q), m1 = _mm256_loadu_ps(q + (int64_t)4 * Mp * NT),
+                         m2 = _mm256_loadu_ps(q + (int64_t)8 * Mp * NT), m3 = _mm256_loadu_ps(q + (int64_t)12 * Mp * NT);
+            s[0][k] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
+            s[1][k] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
+          }
+          for (i = 0; i < 2; ++i) {
+            const __m256 o0 = emlc_clamp8(_mm256_add_ps(bv, _mm256_add_ps(_mm256_add_ps(s[i][0], s[i][1]), s[i][2])), vlo, vhi);
+            const __m256 o1 = emlc_clamp8(_mm256_add_ps(bv, _mm256_sub_ps(_mm256_sub_ps(s[i][1], s[i][2]), s[i][3])), vlo, vhi);
+            const __m256 l = _mm256_unpacklo_ps(o0, o1), h = _mm256_unpackhi_ps(o0, o1);
+            _mm256_storeu_ps(ya + (int64_t)i * OW, _mm256_permute2f128_ps(l, h, 0x20));
+            _mm256_storeu_ps(yb + (int64_t)i * OW, _mm256_permute2f128_ps(l, h, 0x31));
+          }
+        }
     }
   }
 }
@@ -293,4 +415,45 @@ static void emlc_fully_connected_f32_avx2(const float *x, const float *w, const 
       }
     }
   }
+}
+
+// @kernel add_f32_avx2
+// @requires avx2_f32_impl
+// @requires avx2_clamp_impl
+/* y = a + b clamped (add_f32's arguments: the output shape padded to 6 axes
+   and each operand's broadcast strides). Operands laid out like the output
+   (a residual connection) are added 8 at a time; others take the portable
+   walk. */
+static void emlc_add_f32_avx2(const float *a, const float *b, float *y, const int32_t *shape, const int32_t *as,
+                              const int32_t *bs, float lo, float hi) {
+  int64_t n = 1, i;
+  int32_t d, same = 1, i0, i1, i2, i3, i4, i5;
+  for (d = EMLC_RANK - 1; d >= 0; --d) {
+    if (shape[d] > 1 && (as[d] != n || bs[d] != n))
+      same = 0;
+    n *= shape[d];
+  }
+  if (same) {
+    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    for (i = 0; i + 8 <= n; i += 8)
+      _mm256_storeu_ps(y + i, emlc_clamp8(_mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)), vlo, vhi));
+    for (; i < n; ++i) {
+      const float r = a[i] + b[i];
+      y[i] = EMLC_CLAMP(r, lo, hi);
+    }
+    return;
+  }
+  i = 0;
+  for (i0 = 0; i0 < shape[0]; ++i0)
+    for (i1 = 0; i1 < shape[1]; ++i1)
+      for (i2 = 0; i2 < shape[2]; ++i2)
+        for (i3 = 0; i3 < shape[3]; ++i3)
+          for (i4 = 0; i4 < shape[4]; ++i4) {
+            const float *pa = a + i0 * as[0] + i1 * as[1] + i2 * as[2] + i3 * as[3] + i4 * as[4];
+            const float *pb = b + i0 * bs[0] + i1 * bs[1] + i2 * bs[2] + i3 * bs[3] + i4 * bs[4];
+            for (i5 = 0; i5 < shape[5]; ++i5) {
+              const float r = pa[i5 * as[5]] + pb[i5 * bs[5]];
+              y[i++] = EMLC_CLAMP(r, lo, hi);
+            }
+          }
 }
