@@ -129,6 +129,23 @@ int main(void) {
     bad += compare(B * N, "fully connected", t);
     ++cases;
   }
+  /* The channel-vectorized pointwise kernel for small planes. */
+  for (t = 0; t < 300; ++t) {
+    const int32_t N = rnd(1, 2), C = rnd(1, 70), H = rnd(1, 7), W = rnd(1, 7), M = rnd(1, 60), Mp = (M + 23) / 24 * 24;
+    const float lo = t % 2 ? 0.0f : -INFINITY, hi = t % 3 ? INFINITY : 0.8f;
+    int32_t m, k;
+    if (N * C * H * W > MAXF || M * C > MAXF) continue;
+    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
+    for (i = 0; i < M * C; ++i) w[i] = frnd();
+    for (i = 0; i < M; ++i) bias[i] = frnd();
+    emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, 1, 1, H, W, 1, 1, 1, 1, 0, 0, 1, lo, hi);
+    for (m = 0; m < Mp; ++m) /* [ceil(M/24)][K][24] */
+      for (k = 0; k < C; ++k)
+        wp[(m / 24 * C + k) * 24 + m % 24] = m < M ? w[m * C + k] : 0.0f;
+    emlc_conv1x1_f32_cm_avx2(x, wp, bias, y_opt, N, C, H * W, M, lo, hi);
+    bad += compare(N * M * H * W, "conv1x1 cm", t);
+    ++cases;
+  }
   /* add_f32_avx2 against add_f32: same-shape operands (the vector path) and broadcasts. */
   for (t = 0; t < 300; ++t) {
     int32_t shape[6], as[6], bs[6], d, n = 1, na = 1, nb = 1;

@@ -259,6 +259,17 @@ std::vector<float> packWinogradF23(DenseElementsAttr w, int64_t M, int64_t C) {
   return out;
 }
 
+/// The channel-vectorized pointwise float kernel's weights
+/// (targets/x86-avx2/kernels): [ceil(M/24)][K][24], zero channels completing M.
+std::vector<float> packConv1x1F32CM(DenseElementsAttr w, int64_t M, int64_t K) {
+  std::vector<float> src(w.getValues<float>().begin(), w.getValues<float>().end());
+  std::vector<float> out((M + 23) / 24 * 24 * K, 0.0f);
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t k = 0; k < K; ++k)
+      out[(m / 24 * K + k) * 24 + m % 24] = src[m * K + k];
+  return out;
+}
+
 /// Geometry of the padded, column-phase-split input copy the strided float
 /// kernels read (pad_phase_f32): rows, row width, and tap offsets.
 struct PhaseSplit {
@@ -635,6 +646,12 @@ LogicalResult Lowering::lower(Operation *op) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&
                         llvm::all_of(pads, [](int64_t p) { return p == 0; });
+          // Small planes (a few dozen pixels): vectors over output channels.
+          if (direct && y[2] * y[3] <= 48 && variant("conv1x1_small_f32") == "conv1x1_f32_cm_avx2") {
+            call(loc, "conv1x1_f32_cm_avx2", {get(c.getInput()), global(loc, packConv1x1F32CM(wc, w[0], K)), get(bias)},
+                 {out}, {i32(x[0]), i32(K), i32(y[2] * y[3]), i32(w[0]), lo, hi});
+            return success();
+          }
           PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
           if (direct)
             for (int64_t ci = 0; ci < K; ++ci)

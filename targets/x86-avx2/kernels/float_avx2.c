@@ -1,7 +1,7 @@
 // @kernel avx2_f32_impl
 /* AVX2 + FMA helpers for the float kernels: a lane mask for the first n of 8
-   lanes (tails load and store through it, so no kernel reads or writes past
-   its tensors) and (avx2_clamp_impl) the clamp: max(lo, v) / min(hi, v)
+   lanes (tails load through it, and emlc_store8 stores them, so no kernel
+   reads or writes past its tensors) and (avx2_clamp_impl) the clamp: max(lo, v) / min(hi, v)
    return v when v is NaN, so NaN passes through, as EMLC_CLAMP does. */
 #if !defined(__AVX2__) || !defined(__FMA__)
 #error "this module was compiled for the x86-64-avx2 target: build it with -mavx2 -mfma (or compile for --target x86-64)"
@@ -10,6 +10,21 @@
 
 static __m256i emlc_mask8(int32_t n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// @kernel avx2_store_impl
+/* The first n (0..8) lanes of v to p. Not VMASKMOVPS: masked stores are
+   microcoded and slow on AMD cores. */
+static void emlc_store8(float *p, __m256 v, int32_t n) {
+  float t[8];
+  int32_t i;
+  if (n == 8) {
+    _mm256_storeu_ps(p, v);
+    return;
+  }
+  _mm256_storeu_ps(t, v);
+  for (i = 0; i < n; ++i)
+    p[i] = t[i];
 }
 
 // @kernel avx2_clamp_impl
@@ -30,10 +45,8 @@ static void emlc_copy_f32(float *d, const float *s, int32_t n) { /* n floats, s 
   else
     for (; i + 8 <= n; i += 8)
       _mm256_storeu_ps(d + i, _mm256_setzero_ps());
-  if (i < n) {
-    const __m256i m = emlc_mask8(n - i);
-    _mm256_maskstore_ps(d + i, m, s ? _mm256_maskload_ps(s + i, m) : _mm256_setzero_ps());
-  }
+  for (; i < n; ++i)
+    d[i] = s ? s[i] : 0.0f;
 }
 static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                                int32_t pt, int32_t pl) {
@@ -92,6 +105,7 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
 
 // @kernel conv2d_f32_avx2
 // @requires avx2_f32_impl
+// @requires avx2_store_impl
 // @requires avx2_clamp_impl
 // @requires pad_phase_f32_impl
 // @requires gemm4x24_f32_impl
@@ -162,7 +176,7 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
               if (cnt[j] == 8)
                 _mm256_storeu_ps(yo + out[j], emlc_clamp8(acc[i][j], vlo, vhi));
               else if (cnt[j])
-                _mm256_maskstore_ps(yo + out[j], mk[j], emlc_clamp8(acc[i][j], vlo, vhi));
+                emlc_store8(yo + out[j], emlc_clamp8(acc[i][j], vlo, vhi), cnt[j]);
           }
         }
       }
@@ -285,18 +299,76 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
   }
 }
 
+// @kernel conv1x1_f32_cm_avx2
+// @requires avx2_f32_impl
+// @requires avx2_clamp_impl
+/* Pointwise float convolution (1x1, stride 1, no padding) for small planes
+   (P = H*W pixels, a few dozen), where vectors of pixels would be mostly
+   empty: vectors run over output channels instead. A tile is 24 channels x
+   3 pixels (9 accumulators); each of the K = C steps loads 3 weight vectors
+   (wp: [ceil(M/24)][K][24], zero channels completing M, packed by the
+   compiler), broadcasts 3 inputs and does 9 FMAs. The tile goes through a
+   small buffer to the NCHW output. Pixels past P repeat the last one (not
+   stored). Each output is bias + the sum over k in order (fused
+   multiply-adds). */
+static void emlc_conv1x1_f32_cm_avx2(const float *x, const float *wp, const float *bias, float *y, int32_t N, int32_t K,
+                                     int32_t P, int32_t M, float lo, float hi) {
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  float tile[3][24];
+  int32_t n, mb, p, k, i, j;
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (int64_t)n * K * P;
+    float *yn = y + (int64_t)n * M * P;
+    for (mb = 0; mb < M; mb += 24) {
+      const int32_t rows = EMLC_MIN(24, M - mb);
+      for (p = 0; p < P; p += 3) {
+        const int32_t cols = EMLC_MIN(3, P - p);
+        const float *x0 = xn + p, *x1 = xn + p + (cols > 1), *x2 = xn + p + (cols > 2) * 2;
+        const float *wk = wp + (int64_t)mb * K;
+        __m256 a00, a01, a02, a10, a11, a12, a20, a21, a22;
+        for (j = 0; j < 24; ++j)
+          tile[0][j] = j < rows ? bias[mb + j] : 0.0f;
+        a00 = a10 = a20 = _mm256_loadu_ps(tile[0]);
+        a01 = a11 = a21 = _mm256_loadu_ps(tile[0] + 8);
+        a02 = a12 = a22 = _mm256_loadu_ps(tile[0] + 16);
+        for (k = 0; k < K; ++k, wk += 24) {
+          const int64_t o = (int64_t)k * P;
+          const __m256 w0 = _mm256_loadu_ps(wk), w1 = _mm256_loadu_ps(wk + 8), w2 = _mm256_loadu_ps(wk + 16);
+          __m256 v = _mm256_broadcast_ss(x0 + o);
+          a00 = _mm256_fmadd_ps(v, w0, a00), a01 = _mm256_fmadd_ps(v, w1, a01), a02 = _mm256_fmadd_ps(v, w2, a02);
+          v = _mm256_broadcast_ss(x1 + o);
+          a10 = _mm256_fmadd_ps(v, w0, a10), a11 = _mm256_fmadd_ps(v, w1, a11), a12 = _mm256_fmadd_ps(v, w2, a12);
+          v = _mm256_broadcast_ss(x2 + o);
+          a20 = _mm256_fmadd_ps(v, w0, a20), a21 = _mm256_fmadd_ps(v, w1, a21), a22 = _mm256_fmadd_ps(v, w2, a22);
+        }
+        _mm256_storeu_ps(tile[0], emlc_clamp8(a00, vlo, vhi)), _mm256_storeu_ps(tile[0] + 8, emlc_clamp8(a01, vlo, vhi));
+        _mm256_storeu_ps(tile[0] + 16, emlc_clamp8(a02, vlo, vhi));
+        _mm256_storeu_ps(tile[1], emlc_clamp8(a10, vlo, vhi)), _mm256_storeu_ps(tile[1] + 8, emlc_clamp8(a11, vlo, vhi));
+        _mm256_storeu_ps(tile[1] + 16, emlc_clamp8(a12, vlo, vhi));
+        _mm256_storeu_ps(tile[2], emlc_clamp8(a20, vlo, vhi)), _mm256_storeu_ps(tile[2] + 8, emlc_clamp8(a21, vlo, vhi));
+        _mm256_storeu_ps(tile[2] + 16, emlc_clamp8(a22, vlo, vhi));
+        for (j = 0; j < rows; ++j)
+          for (i = 0; i < cols; ++i)
+            yn[(int64_t)(mb + j) * P + p + i] = tile[i][j];
+      }
+    }
+  }
+}
+
 // @kernel dwconv_f32_avx2
 // @requires avx2_f32_impl
+// @requires avx2_store_impl
 // @requires avx2_clamp_impl
 // @requires pad_phase_f32_impl
 /* Depthwise float convolution (groups == C == M), NCHW, 8 output columns of
    a row per vector, one FMA per tap. With column stride 1 or 2 (and KW <= 16)
    the taps load x directly: a tap's lanes whose input column falls in the
    padding are masked off (the masks depend on the column block and kx only,
-   so they are made once per block), rows in the padding are skipped, and
+   so they are made once per block), rows in the padding load nothing, four
+   output rows are computed together (four independent FMA chains), and
    stride 2 takes the even lanes of 16 loaded floats. Other strides copy each
    channel into the padded phase-split layout (xp: Hp*sw*Wq floats; taps[t]:
-   offset of tap t = (ky, kx) there) and load every tap whole. Weights as
+   offset of tap t = (ky, kx) there). Weights as
    given: [C][KH*KW]. Each output is bias + the taps in order (fused
    multiply-adds). */
 static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bias, float *xp, float *y, int32_t N,
@@ -318,7 +390,7 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
       for (c0 = 0; c0 < OW; c0 += 8) {
         const int32_t cnt = EMLC_MIN(8, OW - c0);
         const __m256i m = emlc_mask8(cnt);
-        int32_t whole = 1; /* stride 1 and every tap's 8 floats inside the row */
+        int32_t whole = sw == 1; /* stride 1 and every tap's 8 floats inside the row: plain loads */
         if (direct)
           for (kx = 0; kx < KW; ++kx) {
             /* output j is valid if j < cnt and its input column iw0 + j*sw is in [0, W) */
@@ -326,6 +398,7 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
             const __m256i col = _mm256_add_epi32(_mm256_set1_epi32(iw0), sw == 1 ? lane : _mm256_add_epi32(lane, lane));
             const __m256i v = _mm256_and_si256(m, _mm256_and_si256(_mm256_cmpgt_epi32(col, _mm256_set1_epi32(-1)),
                                                                    _mm256_cmpgt_epi32(_mm256_set1_epi32(W), col)));
+            whole &= _mm256_movemask_ps(_mm256_castsi256_ps(v)) == 0xff;
             if (sw == 1)
               mlo[kx] = v;
             else { /* stride 2: output j reads float 2j of the 16 loaded; odd floats are not needed */
@@ -333,38 +406,67 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
               mlo[kx] = _mm256_and_si256(evenLanes, _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3)));
               mhi[kx] = _mm256_and_si256(evenLanes, _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(4, 4, 5, 5, 6, 6, 7, 7)));
             }
-            whole &= sw == 1 && _mm256_movemask_ps(_mm256_castsi256_ps(mlo[kx])) == 0xff;
           }
-        for (r = 0; r < OH; ++r) {
-          __m256 a = _mm256_set1_ps(bias[c]);
-          if (!direct) {
+        if (!direct)
+          for (r = 0; r < OH; ++r) {
             const float *s = xp + r * rowPitch + c0;
+            __m256 a = _mm256_set1_ps(bias[c]);
             for (t = 0; t < T; ++t)
               a = _mm256_fmadd_ps(_mm256_broadcast_ss(wc + t), _mm256_maskload_ps(s + taps[t], m), a);
-          } else
+            emlc_store8(yc + (int64_t)r * OW + c0, emlc_clamp8(a, vlo, vhi), cnt);
+          }
+        else /* four output rows at once: four independent FMA chains */
+          for (r = 0; r < OH; r += 4) {
+            const int32_t inside = r + 3 < OH && r * sh - pt >= 0 && (r + 3) * sh + (KH - 1) * dh - pt < H;
+            __m256 a0 = _mm256_set1_ps(bias[c]), a1 = a0, a2 = a0, a3 = a0;
             for (ky = 0; ky < KH; ++ky) {
-              const int32_t ih = r * sh + ky * dh - pt;
-              const float *row;
-              if (ih < 0 || ih >= H)
-                continue;
-              row = xc + (int64_t)ih * W + c0 * sw - pl; /* lanes left of the row are masked off */
-              if (sw == 1 && whole)
-                for (kx = 0; kx < KW; ++kx)
-                  a = _mm256_fmadd_ps(_mm256_broadcast_ss(wc + ky * KW + kx), _mm256_loadu_ps(row + kx * dw), a);
-              else if (sw == 1)
-                for (kx = 0; kx < KW; ++kx)
-                  a = _mm256_fmadd_ps(_mm256_broadcast_ss(wc + ky * KW + kx), _mm256_maskload_ps(row + kx * dw, mlo[kx]),
-                                      a);
-              else
+              const float *k = wc + ky * KW, *r0, *r1, *r2, *r3;
+              if (whole && inside) { /* plain loads */
+                r0 = xc + (int64_t)(r * sh + ky * dh - pt) * W + c0 - pl;
+                r1 = r0 + (int64_t)sh * W, r2 = r1 + (int64_t)sh * W, r3 = r2 + (int64_t)sh * W;
                 for (kx = 0; kx < KW; ++kx) {
-                  const __m256 e = _mm256_shuffle_ps(_mm256_maskload_ps(row + kx * dw, mlo[kx]),
-                                                     _mm256_maskload_ps(row + kx * dw + 8, mhi[kx]), 0x88);
-                  a = _mm256_fmadd_ps(_mm256_broadcast_ss(wc + ky * KW + kx),
-                                      _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xd8)), a);
+                  const __m256 wv = _mm256_broadcast_ss(k + kx);
+                  a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(r0 + kx * dw), a0);
+                  a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(r1 + kx * dw), a1);
+                  a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(r2 + kx * dw), a2);
+                  a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(r3 + kx * dw), a3);
                 }
+              } else { /* masked loads; a row in the padding (or past OH) loads nothing */
+                __m256i ok[4];
+                const float *rw[4];
+                int32_t i;
+                for (i = 0; i < 4; ++i) {
+                  const int32_t ih = (r + i) * sh + ky * dh - pt, in = r + i < OH && ih >= 0 && ih < H;
+                  rw[i] = in ? xc + (int64_t)ih * W + c0 * sw - pl : xc; /* lanes left of a row are masked off */
+                  ok[i] = _mm256_set1_epi32(-in);
+                }
+                r0 = rw[0], r1 = rw[1], r2 = rw[2], r3 = rw[3];
+                for (kx = 0; kx < KW; ++kx) {
+                  const __m256 wv = _mm256_broadcast_ss(k + kx);
+#define EMLC_DW_TAP(ri, oki, acc)                                                                                   \
+  if (sw == 1)                                                                                                      \
+    acc = _mm256_fmadd_ps(wv, _mm256_maskload_ps(ri + kx * dw, _mm256_and_si256(mlo[kx], oki)), acc);               \
+  else {                                                                                                            \
+    const __m256 e = _mm256_shuffle_ps(_mm256_maskload_ps(ri + kx * dw, _mm256_and_si256(mlo[kx], oki)),            \
+                                       _mm256_maskload_ps(ri + kx * dw + 8, _mm256_and_si256(mhi[kx], oki)), 0x88); \
+    acc = _mm256_fmadd_ps(wv, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xd8)), acc);            \
+  }
+                  EMLC_DW_TAP(r0, ok[0], a0)
+                  EMLC_DW_TAP(r1, ok[1], a1)
+                  EMLC_DW_TAP(r2, ok[2], a2)
+                  EMLC_DW_TAP(r3, ok[3], a3)
+#undef EMLC_DW_TAP
+                }
+              }
             }
-          _mm256_maskstore_ps(yc + (int64_t)r * OW + c0, m, emlc_clamp8(a, vlo, vhi));
-        }
+            emlc_store8(yc + (int64_t)r * OW + c0, emlc_clamp8(a0, vlo, vhi), cnt);
+            if (r + 1 < OH)
+              emlc_store8(yc + (int64_t)(r + 1) * OW + c0, emlc_clamp8(a1, vlo, vhi), cnt);
+            if (r + 2 < OH)
+              emlc_store8(yc + (int64_t)(r + 2) * OW + c0, emlc_clamp8(a2, vlo, vhi), cnt);
+            if (r + 3 < OH)
+              emlc_store8(yc + (int64_t)(r + 3) * OW + c0, emlc_clamp8(a3, vlo, vhi), cnt);
+          }
       }
     }
 }
