@@ -72,9 +72,9 @@ int main(void) {
     memset(y_opt, 0, sizeof y_opt);
     geometry(C / groups, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
     if (kind == 2) {
-      if (Hp * sw * Wq > 4 * MAXF) continue;
-      emlc_dwconv_f32_avx2(x, w, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, Hp, Wq, taps, lo,
-                           hi);
+      const int32_t Hd = (OH - 1) * sh + (KH - 1) * dh + 1, Wd = (OW - 1) * sw + (KW - 1) * dw + 1;
+      if ((Hd * Wd + OH * OW + KH * KW) * 8 > 8 * MAXF) continue;
+      emlc_dwconv_f32_avx2(x, w, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
     } else {
       if (C * Hp * sw * Wq > 4 * MAXF) continue;
       if (kind == 1)

@@ -663,14 +663,12 @@ LogicalResult Lowering::lower(Operation *op) {
           return success();
         }
         if (fast == "dwconv_f32_avx2") {
-          // Column strides 1 and 2 read x directly; others a padded copy of one channel.
-          bool copy = st[1] > 2 || w[3] > 16;
-          PhaseSplit g = phaseSplit(1, w[2], w[3], y[2], y[3], st, dl);
-          Value xp = scratch(loc, copy ? g.Hp * st[1] * g.Wq : 1, e);
-          call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {xp, out},
+          // Work: the 8-channel interleaved padded input, output and weights (see the kernel).
+          int64_t Hp = (y[2] - 1) * st[0] + (w[2] - 1) * dl[0] + 1, Wp = (y[3] - 1) * st[1] + (w[3] - 1) * dl[1] + 1;
+          Value work = scratch(loc, (Hp * Wp + y[2] * y[3] + w[2] * w[3]) * 8, e);
+          call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {work, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]), i32(st[0]),
-                i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), table(g.taps),
-                lo, hi});
+                i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), lo, hi});
           return success();
         }
         call(loc, "conv2d_" + typeSuffix(e), {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},

@@ -355,119 +355,128 @@ static void emlc_conv1x1_f32_cm_avx2(const float *x, const float *wp, const floa
   }
 }
 
+// @kernel transpose8_f32_impl
+/* An 8x8 float transpose of the vectors r[0..7] in registers (unpack,
+   shuffle, lane permute); a macro so it stays inline. */
+#define EMLC_TRANSPOSE8(r)                                                                                        \
+  do {                                                                                                            \
+    const __m256 t0_ = _mm256_unpacklo_ps(r[0], r[1]), t1_ = _mm256_unpackhi_ps(r[0], r[1]);                      \
+    const __m256 t2_ = _mm256_unpacklo_ps(r[2], r[3]), t3_ = _mm256_unpackhi_ps(r[2], r[3]);                      \
+    const __m256 t4_ = _mm256_unpacklo_ps(r[4], r[5]), t5_ = _mm256_unpackhi_ps(r[4], r[5]);                      \
+    const __m256 t6_ = _mm256_unpacklo_ps(r[6], r[7]), t7_ = _mm256_unpackhi_ps(r[6], r[7]);                      \
+    const __m256 s0_ = _mm256_shuffle_ps(t0_, t2_, 0x44), s1_ = _mm256_shuffle_ps(t0_, t2_, 0xee);                \
+    const __m256 s2_ = _mm256_shuffle_ps(t1_, t3_, 0x44), s3_ = _mm256_shuffle_ps(t1_, t3_, 0xee);                \
+    const __m256 s4_ = _mm256_shuffle_ps(t4_, t6_, 0x44), s5_ = _mm256_shuffle_ps(t4_, t6_, 0xee);                \
+    const __m256 s6_ = _mm256_shuffle_ps(t5_, t7_, 0x44), s7_ = _mm256_shuffle_ps(t5_, t7_, 0xee);                \
+    r[0] = _mm256_permute2f128_ps(s0_, s4_, 0x20), r[1] = _mm256_permute2f128_ps(s1_, s5_, 0x20);                 \
+    r[2] = _mm256_permute2f128_ps(s2_, s6_, 0x20), r[3] = _mm256_permute2f128_ps(s3_, s7_, 0x20);                 \
+    r[4] = _mm256_permute2f128_ps(s0_, s4_, 0x31), r[5] = _mm256_permute2f128_ps(s1_, s5_, 0x31);                 \
+    r[6] = _mm256_permute2f128_ps(s2_, s6_, 0x31), r[7] = _mm256_permute2f128_ps(s3_, s7_, 0x31);                 \
+  } while (0)
+
 // @kernel dwconv_f32_avx2
 // @requires avx2_f32_impl
-// @requires avx2_store_impl
 // @requires avx2_clamp_impl
-// @requires pad_phase_f32_impl
-/* Depthwise float convolution (groups == C == M), NCHW, 8 output columns of
-   a row per vector, one FMA per tap. With column stride 1 or 2 (and KW <= 16)
-   the taps load x directly: a tap's lanes whose input column falls in the
-   padding are masked off (the masks depend on the column block and kx only,
-   so they are made once per block), rows in the padding load nothing, four
-   output rows are computed together (four independent FMA chains), and
-   stride 2 takes the even lanes of 16 loaded floats. Other strides copy each
-   channel into the padded phase-split layout (xp: Hp*sw*Wq floats; taps[t]:
-   offset of tap t = (ky, kx) there). Weights as
-   given: [C][KH*KW]. Each output is bias + the taps in order (fused
+// @requires transpose8_f32_impl
+/* Depthwise float convolution (groups == C == M; any kernel, stride,
+   dilation, padding), NCHW in and out, computed 8 channels at a time in a
+   channel-interleaved layout so every lane is busy whatever the plane's
+   size: the 8 planes are transposed (8x8 in registers) into a zero-padded
+   [Hp][Wp][8] copy (work), each output pixel is then one FMA per tap of 8
+   channels (four pixels at once: four FMA chains), into [OH*OW][8], which
+   is transposed back into the 8 output planes. work: Hp*Wp*8 + OH*OW*8 +
+   KH*KW*8 floats, Hp = (OH-1)*sh + (KH-1)*dh + 1, Wp likewise. Weights as
+   given ([C][KH*KW]). Each output is bias + the taps in order (fused
    multiply-adds). */
-static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bias, float *xp, float *y, int32_t N,
+static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bias, float *work, float *y, int32_t N,
                                  int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
-                                 int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t Hp,
-                                 int32_t Wq, const int32_t *taps, float lo, float hi) {
-  const int32_t T = KH * KW, direct = (sw == 1 || sw == 2) && KW <= 16;
-  const int64_t rowPitch = (int64_t)sh * sw * Wq;
-  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  __m256i mlo[16], mhi[16];
-  int32_t n, c, r, c0, t, ky, kx;
+                                 int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, float lo,
+                                 float hi) {
+  const int32_t Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wp = (OW - 1) * sw + (KW - 1) * dw + 1, T = KH * KW;
+  /* rows [r0, r1) and columns [q0, q1) of the padded copy hold input */
+  const int32_t P = OH * OW, r0 = EMLC_MIN(Hp, pt), r1 = EMLC_MAX(r0, EMLC_MIN(Hp, pt + H));
+  const int32_t q0 = EMLC_MIN(Wp, pl), q1 = EMLC_MAX(q0, EMLC_MIN(Wp, pl + W));
+  float *xp = work, *yp = xp + (int64_t)Hp * Wp * 8, *wt = yp + (int64_t)P * 8;
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi), zero = _mm256_setzero_ps();
+  int32_t n, c0, l, r, q, t, p, oh, ow, ky, kx;
   for (n = 0; n < N; ++n)
-    for (c = 0; c < C; ++c) {
-      const float *xc = x + ((int64_t)n * C + c) * H * W, *wc = w + (int64_t)c * T;
-      float *yc = y + ((int64_t)n * C + c) * OH * OW;
-      if (!direct)
-        emlc_pad_phase_f32(xc, xp, H, W, Hp, sw, Wq, pt, pl);
-      for (c0 = 0; c0 < OW; c0 += 8) {
-        const int32_t cnt = EMLC_MIN(8, OW - c0);
-        const __m256i m = emlc_mask8(cnt);
-        int32_t whole = sw == 1; /* stride 1 and every tap's 8 floats inside the row: plain loads */
-        if (direct)
-          for (kx = 0; kx < KW; ++kx) {
-            /* output j is valid if j < cnt and its input column iw0 + j*sw is in [0, W) */
-            const int32_t iw0 = c0 * sw + kx * dw - pl;
-            const __m256i col = _mm256_add_epi32(_mm256_set1_epi32(iw0), sw == 1 ? lane : _mm256_add_epi32(lane, lane));
-            const __m256i v = _mm256_and_si256(m, _mm256_and_si256(_mm256_cmpgt_epi32(col, _mm256_set1_epi32(-1)),
-                                                                   _mm256_cmpgt_epi32(_mm256_set1_epi32(W), col)));
-            whole &= _mm256_movemask_ps(_mm256_castsi256_ps(v)) == 0xff;
-            if (sw == 1)
-              mlo[kx] = v;
-            else { /* stride 2: output j reads float 2j of the 16 loaded; odd floats are not needed */
-              const __m256i evenLanes = _mm256_setr_epi32(-1, 0, -1, 0, -1, 0, -1, 0);
-              mlo[kx] = _mm256_and_si256(evenLanes, _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3)));
-              mhi[kx] = _mm256_and_si256(evenLanes, _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(4, 4, 5, 5, 6, 6, 7, 7)));
-            }
+    for (c0 = 0; c0 < C; c0 += 8) {
+      const int32_t cg = EMLC_MIN(8, C - c0);
+      const float *xc = x + ((int64_t)n * C + c0) * H * W;
+      float *yc = y + ((int64_t)n * C + c0) * P;
+      __m256 bv;
+      float b8[8];
+      /* weights and bias, channel-interleaved */
+      for (t = 0; t < T; ++t)
+        for (l = 0; l < 8; ++l)
+          wt[t * 8 + l] = l < cg ? w[(int64_t)(c0 + l) * T + t] : 0.0f;
+      for (l = 0; l < 8; ++l)
+        b8[l] = l < cg ? bias[c0 + l] : 0.0f;
+      bv = _mm256_loadu_ps(b8);
+      /* planes -> [Hp][Wp][8], zero padding */
+      for (r = 0; r < Hp; ++r) {
+        float *d = xp + (int64_t)r * Wp * 8;
+        const int32_t inRow = r >= r0 && r < r1;
+        for (q = 0; q < (inRow ? q0 : Wp); ++q)
+          _mm256_storeu_ps(d + (int64_t)q * 8, zero);
+        if (!inRow)
+          continue;
+        for (q = q1; q < Wp; ++q)
+          _mm256_storeu_ps(d + (int64_t)q * 8, zero);
+        {
+          const float *s = xc + (int64_t)(r - pt) * W + (q0 - pl);
+          for (q = q0; q + 8 <= q1; q += 8, s += 8) {
+            __m256 v[8];
+            for (l = 0; l < 8; ++l)
+              v[l] = l < cg ? _mm256_loadu_ps(s + (int64_t)l * H * W) : zero;
+            EMLC_TRANSPOSE8(v);
+            for (l = 0; l < 8; ++l)
+              _mm256_storeu_ps(d + (int64_t)(q + l) * 8, v[l]);
           }
-        if (!direct)
-          for (r = 0; r < OH; ++r) {
-            const float *s = xp + r * rowPitch + c0;
-            __m256 a = _mm256_set1_ps(bias[c]);
-            for (t = 0; t < T; ++t)
-              a = _mm256_fmadd_ps(_mm256_broadcast_ss(wc + t), _mm256_maskload_ps(s + taps[t], m), a);
-            emlc_store8(yc + (int64_t)r * OW + c0, emlc_clamp8(a, vlo, vhi), cnt);
-          }
-        else /* four output rows at once: four independent FMA chains */
-          for (r = 0; r < OH; r += 4) {
-            const int32_t inside = r + 3 < OH && r * sh - pt >= 0 && (r + 3) * sh + (KH - 1) * dh - pt < H;
-            __m256 a0 = _mm256_set1_ps(bias[c]), a1 = a0, a2 = a0, a3 = a0;
-            for (ky = 0; ky < KH; ++ky) {
-              const float *k = wc + ky * KW, *r0, *r1, *r2, *r3;
-              if (whole && inside) { /* plain loads */
-                r0 = xc + (int64_t)(r * sh + ky * dh - pt) * W + c0 - pl;
-                r1 = r0 + (int64_t)sh * W, r2 = r1 + (int64_t)sh * W, r3 = r2 + (int64_t)sh * W;
-                for (kx = 0; kx < KW; ++kx) {
-                  const __m256 wv = _mm256_broadcast_ss(k + kx);
-                  a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(r0 + kx * dw), a0);
-                  a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(r1 + kx * dw), a1);
-                  a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(r2 + kx * dw), a2);
-                  a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(r3 + kx * dw), a3);
-                }
-              } else { /* masked loads; a row in the padding (or past OH) loads nothing */
-                __m256i ok[4];
-                const float *rw[4];
-                int32_t i;
-                for (i = 0; i < 4; ++i) {
-                  const int32_t ih = (r + i) * sh + ky * dh - pt, in = r + i < OH && ih >= 0 && ih < H;
-                  rw[i] = in ? xc + (int64_t)ih * W + c0 * sw - pl : xc; /* lanes left of a row are masked off */
-                  ok[i] = _mm256_set1_epi32(-in);
-                }
-                r0 = rw[0], r1 = rw[1], r2 = rw[2], r3 = rw[3];
-                for (kx = 0; kx < KW; ++kx) {
-                  const __m256 wv = _mm256_broadcast_ss(k + kx);
-#define EMLC_DW_TAP(ri, oki, acc)                                                                                   \
-  if (sw == 1)                                                                                                      \
-    acc = _mm256_fmadd_ps(wv, _mm256_maskload_ps(ri + kx * dw, _mm256_and_si256(mlo[kx], oki)), acc);               \
-  else {                                                                                                            \
-    const __m256 e = _mm256_shuffle_ps(_mm256_maskload_ps(ri + kx * dw, _mm256_and_si256(mlo[kx], oki)),            \
-                                       _mm256_maskload_ps(ri + kx * dw + 8, _mm256_and_si256(mhi[kx], oki)), 0x88); \
-    acc = _mm256_fmadd_ps(wv, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xd8)), acc);            \
-  }
-                  EMLC_DW_TAP(r0, ok[0], a0)
-                  EMLC_DW_TAP(r1, ok[1], a1)
-                  EMLC_DW_TAP(r2, ok[2], a2)
-                  EMLC_DW_TAP(r3, ok[3], a3)
-#undef EMLC_DW_TAP
-                }
-              }
-            }
-            emlc_store8(yc + (int64_t)r * OW + c0, emlc_clamp8(a0, vlo, vhi), cnt);
-            if (r + 1 < OH)
-              emlc_store8(yc + (int64_t)(r + 1) * OW + c0, emlc_clamp8(a1, vlo, vhi), cnt);
-            if (r + 2 < OH)
-              emlc_store8(yc + (int64_t)(r + 2) * OW + c0, emlc_clamp8(a2, vlo, vhi), cnt);
-            if (r + 3 < OH)
-              emlc_store8(yc + (int64_t)(r + 3) * OW + c0, emlc_clamp8(a3, vlo, vhi), cnt);
-          }
+          for (; q < q1; ++q, ++s)
+            for (l = 0; l < 8; ++l)
+              d[(int64_t)q * 8 + l] = l < cg ? s[(int64_t)l * H * W] : 0.0f;
+        }
       }
+      /* the convolution, four output pixels of a row at a time */
+      for (oh = 0; oh < OH; ++oh) {
+        float *o = yp + (int64_t)oh * OW * 8;
+        for (ow = 0; ow < OW; ow += 4) {
+          const int32_t cnt = EMLC_MIN(4, OW - ow);
+          const float *s0 = xp + ((int64_t)oh * sh * Wp + (int64_t)ow * sw) * 8;
+          const int64_t d1 = cnt > 1 ? sw * 8 : 0, d2 = cnt > 2 ? 2 * sw * 8 : 0, d3 = cnt > 3 ? 3 * sw * 8 : 0;
+          __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+          const float *wk = wt;
+          for (ky = 0; ky < KH; ++ky)
+            for (kx = 0; kx < KW; ++kx, wk += 8) {
+              const float *s = s0 + ((int64_t)ky * dh * Wp + (int64_t)kx * dw) * 8;
+              const __m256 wv = _mm256_loadu_ps(wk);
+              a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s), a0);
+              a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + d1), a1);
+              a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + d2), a2);
+              a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + d3), a3);
+            }
+          _mm256_storeu_ps(o + ow * 8, emlc_clamp8(a0, vlo, vhi));
+          if (cnt > 1)
+            _mm256_storeu_ps(o + (ow + 1) * 8, emlc_clamp8(a1, vlo, vhi));
+          if (cnt > 2)
+            _mm256_storeu_ps(o + (ow + 2) * 8, emlc_clamp8(a2, vlo, vhi));
+          if (cnt > 3)
+            _mm256_storeu_ps(o + (ow + 3) * 8, emlc_clamp8(a3, vlo, vhi));
+        }
+      }
+      /* [P][8] -> the 8 output planes */
+      for (p = 0; p + 8 <= P; p += 8) {
+        __m256 v[8];
+        for (l = 0; l < 8; ++l)
+          v[l] = _mm256_loadu_ps(yp + (int64_t)(p + l) * 8);
+        EMLC_TRANSPOSE8(v);
+        for (l = 0; l < cg; ++l)
+          _mm256_storeu_ps(yc + (int64_t)l * P + p, v[l]);
+      }
+      for (; p < P; ++p)
+        for (l = 0; l < cg; ++l)
+          yc[(int64_t)l * P + p] = yp[(int64_t)p * 8 + l];
     }
 }
 
