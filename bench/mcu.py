@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Microcontroller benchmark and check: `emlc verify` of every model in
 ../shared/models on each target (QEMU: mps2-an386 for Cortex-M4,
-mps3-an547 for Cortex-M55, virt for RV32IMAC), printing per model x target
+mps3-an547 for Cortex-M55, virt for RV32IMAC; host targets such as
+x86-64-avx2 run natively), printing per model x target
 whether the outputs match test_data_set_0, instructions per inference
 (counted by the project's QEMU plugin), instructions per MAC, the model's
 text/data/bss and arena - as a table, and as JSON with --json.
@@ -59,6 +60,12 @@ def main():
     for t in args.targets.split(","):  # the toolchain and emulator each target names
         desc = json.load(open(os.path.join(ROOT, "targets", t, "target.json")))
         tools |= {desc["toolchain"]["cc"]} | ({desc["emulator"]["binary"]} if "emulator" in desc else set())
+        if "emulator" not in desc:  # a host target: the CPU must have its vector extensions
+            flags = open("/proc/cpuinfo").read().split()
+            lacking = [f for f in ("avx2", "fma") if desc["isa"].get(f) and f not in flags]
+            if lacking:
+                print(f"SKIP: this CPU has no {', '.join(lacking)} for {t}")
+                return 77
     missing = sorted(tool for tool in tools if not shutil.which(tool))
     if missing:  # scripts/install-deps.sh installs them (CI always has them)
         print(f"SKIP: {', '.join(missing)} not installed: run scripts/install-deps.sh")
