@@ -10,6 +10,7 @@
 #include "../../targets/generic/kernels/conv.c"
 #include "../../targets/generic/kernels/matmul.c"
 #include "../../targets/generic/kernels/elementwise.c"
+#include "../../targets/generic/kernels/reduce.c"
 #include "../../targets/x86-avx2/kernels/float_avx2.c"
 
 static uint32_t seed = 777u;
@@ -129,21 +130,51 @@ int main(void) {
     bad += compare(B * N, "fully connected", t);
     ++cases;
   }
-  /* The channel-vectorized pointwise kernel for small planes. */
-  for (t = 0; t < 300; ++t) {
-    const int32_t N = rnd(1, 2), C = rnd(1, 70), H = rnd(1, 7), W = rnd(1, 7), M = rnd(1, 60), Mp = (M + 23) / 24 * 24;
-    const float lo = t % 2 ? 0.0f : -INFINITY, hi = t % 3 ? INFINITY : 0.8f;
-    int32_t m, k;
-    if (N * C * H * W > MAXF || M * C > MAXF) continue;
+  /* The channel-vectorized kernel (short rows, small planes): direct 1x1 and padded general convolutions. */
+  for (t = 0; t < 400; ++t) {
+    const int32_t direct = t % 2, N = rnd(1, 2), C = direct ? rnd(1, 70) : rnd(1, 6), H = rnd(1, 12), W = rnd(1, 9);
+    const int32_t KH = direct ? 1 : rnd(1, 4), KW = direct ? 1 : rnd(1, 4), sh = direct ? 1 : rnd(1, 2),
+                  sw = direct ? 1 : rnd(1, 2);
+    const int32_t pt = direct ? 0 : rnd(0, KH - 1), pl = direct ? 0 : rnd(0, KW - 1), pb = direct ? 0 : rnd(0, KH - 1),
+                  pr = direct ? 0 : rnd(0, KW - 1);
+    const int32_t OH = (H + pt + pb - KH) / sh + 1, OW = (W + pl + pr - KW) / sw + 1, M = rnd(1, 60),
+                  K = C * KH * KW, Mp = (M + 23) / 24 * 24;
+    const int32_t Hp = (OH - 1) * sh + KH, Wq = (OW - 1) * sw + KW;
+    const float lo = t % 3 ? 0.0f : -INFINITY, hi = t % 5 ? INFINITY : 0.8f;
+    int32_t m, k, c, ky, kx;
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || M * K > MAXF || N * M * OH * OW > MAXF) continue;
     for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
-    for (i = 0; i < M * C; ++i) w[i] = frnd();
+    for (i = 0; i < M * K; ++i) w[i] = frnd();
     for (i = 0; i < M; ++i) bias[i] = frnd();
-    emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, 1, 1, H, W, 1, 1, 1, 1, 0, 0, 1, lo, hi);
+    emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, 1, 1, pt, pl, 1, lo, hi);
     for (m = 0; m < Mp; ++m) /* [ceil(M/24)][K][24] */
-      for (k = 0; k < C; ++k)
-        wp[(m / 24 * C + k) * 24 + m % 24] = m < M ? w[m * C + k] : 0.0f;
-    emlc_conv1x1_f32_cm_avx2(x, wp, bias, y_opt, N, C, H * W, M, lo, hi);
-    bad += compare(N * M * H * W, "conv1x1 cm", t);
+      for (k = 0; k < K; ++k)
+        wp[(m / 24 * K + k) * 24 + m % 24] = m < M ? w[m * K + k] : 0.0f;
+    k = 0;
+    for (c = 0; c < C; ++c)
+      for (ky = 0; ky < KH; ++ky)
+        for (kx = 0; kx < KW; ++kx)
+          taps[k++] = direct ? c * H * W : (c * Hp + ky) * Wq + kx;
+    emlc_conv2d_f32_cm_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps, lo,
+                            hi);
+    bad += compare(N * M * OH * OW, "conv cm", t);
+    ++cases;
+  }
+  /* reduce_f32_avx2 against reduce_f32: trailing axes (the vector path) and others. */
+  for (t = 0; t < 300; ++t) {
+    int32_t shape[6], ostr[6], red[6], d, n = 1, nout = 1, count = 1, s2 = 1;
+    const int32_t kind = t % 4, trailing = t % 3 != 0;
+    for (d = 0; d < 6; ++d) shape[d] = d < 2 ? 1 : rnd(1, 9), n *= shape[d];
+    for (d = 0; d < 6; ++d) red[d] = trailing ? d >= 4 + t % 2 : rnd(0, 1);
+    for (d = 5; d >= 0; --d) {
+      ostr[d] = red[d] ? 0 : s2;
+      if (red[d]) count *= shape[d];
+      else s2 *= shape[d], nout *= shape[d];
+    }
+    for (i = 0; i < n; ++i) x[i] = frnd();
+    emlc_reduce_f32(x, y_ref, shape, ostr, nout, kind, count);
+    emlc_reduce_f32_avx2(x, y_opt, shape, ostr, nout, kind, count);
+    bad += compare(nout, "reduce", t);
     ++cases;
   }
   /* add_f32_avx2 against add_f32: same-shape operands (the vector path) and broadcasts. */

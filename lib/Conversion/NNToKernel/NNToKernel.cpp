@@ -259,9 +259,9 @@ std::vector<float> packWinogradF23(DenseElementsAttr w, int64_t M, int64_t C) {
   return out;
 }
 
-/// The channel-vectorized pointwise float kernel's weights
-/// (targets/x86-avx2/kernels): [ceil(M/24)][K][24], zero channels completing M.
-std::vector<float> packConv1x1F32CM(DenseElementsAttr w, int64_t M, int64_t K) {
+/// The channel-vectorized float conv's weights (targets/x86-avx2/kernels):
+/// [ceil(M/24)][K][24], zero channels completing M.
+std::vector<float> packConvF32CM(DenseElementsAttr w, int64_t M, int64_t K) {
   std::vector<float> src(w.getValues<float>().begin(), w.getValues<float>().end());
   std::vector<float> out((M + 23) / 24 * 24 * K, 0.0f);
   for (int64_t m = 0; m < M; ++m)
@@ -646,10 +646,20 @@ LogicalResult Lowering::lower(Operation *op) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&
                         llvm::all_of(pads, [](int64_t p) { return p == 0; });
-          // Small planes (a few dozen pixels): vectors over output channels.
-          if (direct && y[2] * y[3] <= 48 && variant("conv1x1_small_f32") == "conv1x1_f32_cm_avx2") {
-            call(loc, "conv1x1_f32_cm_avx2", {get(c.getInput()), global(loc, packConv1x1F32CM(wc, w[0], K)), get(bias)},
-                 {out}, {i32(x[0]), i32(K), i32(y[2] * y[3]), i32(w[0]), lo, hi});
+          // Small planes (a few dozen pixels) or short rows: vectors over output channels.
+          if (((direct && y[2] * y[3] <= 48) || (!direct && y[3] < 8)) &&
+              variant("conv_small_f32") == "conv2d_f32_cm_avx2" && dl[0] == 1 && dl[1] == 1) {
+            int64_t Hp = (y[2] - 1) * st[0] + w[2], Wq = (y[3] - 1) * st[1] + w[3];
+            SmallVector<int64_t> taps;
+            for (int64_t ci = 0; ci < w[1]; ++ci)
+              for (int64_t ky = 0; ky < w[2]; ++ky)
+                for (int64_t kx = 0; kx < w[3]; ++kx)
+                  taps.push_back(direct ? ci * x[2] * x[3] : (ci * Hp + ky) * Wq + kx);
+            Value xp = scratch(loc, direct ? 1 : w[1] * Hp * Wq, e);
+            call(loc, "conv2d_f32_cm_avx2", {get(c.getInput()), global(loc, packConvF32CM(wc, w[0], K)), get(bias)},
+                 {xp, out},
+                 {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
+                  i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), table(taps), lo, hi});
             return success();
           }
           PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
@@ -985,7 +995,8 @@ LogicalResult Lowering::lower(Operation *op) {
             count *= x[i];
         }
         Value out = result(r.getOutput(), loc);
-        call(loc, "reduce_f32", {get(r.getInput())}, {out},
+        std::string reduceF32 = variant("reduce_f32");
+        call(loc, reduceF32.empty() ? "reduce_f32" : reduceF32, {get(r.getInput())}, {out},
              {table(pad6(x)), table(pad6(ostr, 0)), i32(product(y)), i32((int)r.getKind()), i32(count)});
         return success();
       })

@@ -299,46 +299,62 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
   }
 }
 
-// @kernel conv1x1_f32_cm_avx2
+// @kernel conv2d_f32_cm_avx2
 // @requires avx2_f32_impl
 // @requires avx2_clamp_impl
-/* Pointwise float convolution (1x1, stride 1, no padding) for small planes
-   (P = H*W pixels, a few dozen), where vectors of pixels would be mostly
-   empty: vectors run over output channels instead. A tile is 24 channels x
-   3 pixels (9 accumulators); each of the K = C steps loads 3 weight vectors
-   (wp: [ceil(M/24)][K][24], zero channels completing M, packed by the
-   compiler), broadcasts 3 inputs and does 9 FMAs. The tile goes through a
-   small buffer to the NCHW output. Pixels past P repeat the last one (not
-   stored). Each output is bias + the sum over k in order (fused
-   multiply-adds). */
-static void emlc_conv1x1_f32_cm_avx2(const float *x, const float *wp, const float *bias, float *y, int32_t N, int32_t K,
-                                     int32_t P, int32_t M, float lo, float hi) {
+// @requires pad_phase_f32_impl
+/* Float convolution (one group, NCHW) for outputs whose rows are short (a
+   few columns) or planes small (a few dozen pixels), where vectors of pixels
+   would be mostly empty: vectors run over output channels instead. A tile is
+   24 channels x 3 output pixels (9 accumulators); each of the K = C*KH*KW
+   steps loads 3 weight vectors (wp: [ceil(M/24)][K][24], zero channels
+   completing M, packed by the compiler), broadcasts the 3 pixels' input
+   (tap k at taps[k] from the pixel's window origin) and does 9 FMAs. The
+   input is x itself when `direct` (1x1, stride 1, no padding; taps[k] =
+   k*OH*OW), else a zero-padded copy (pad_phase_f32 with column stride 1: C
+   planes of Hp x Wq in xp). The tile goes through a small buffer to the NCHW
+   output; pixels past the plane repeat the last one (not stored). Each
+   output is bias + the sum over k in order (fused multiply-adds). */
+static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
+                                    int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
+                                    int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq,
+                                    int32_t direct, const int32_t *taps, float lo, float hi) {
+  const int32_t P = OH * OW;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   float tile[3][24];
-  int32_t n, mb, p, k, i, j;
+  int32_t n, c, mb, p, k, i, j;
   for (n = 0; n < N; ++n) {
-    const float *xn = x + (int64_t)n * K * P;
+    const float *base = x + (int64_t)n * C * H * W;
     float *yn = y + (int64_t)n * M * P;
+    if (!direct) {
+      for (c = 0; c < C; ++c)
+        emlc_pad_phase_f32(base + (int64_t)c * H * W, xp + (int64_t)c * Hp * Wq, H, W, Hp, 1, Wq, pt, pl);
+      base = xp;
+    }
     for (mb = 0; mb < M; mb += 24) {
       const int32_t rows = EMLC_MIN(24, M - mb);
       for (p = 0; p < P; p += 3) {
         const int32_t cols = EMLC_MIN(3, P - p);
-        const float *x0 = xn + p, *x1 = xn + p + (cols > 1), *x2 = xn + p + (cols > 2) * 2;
+        const float *px[3];
         const float *wk = wp + (int64_t)mb * K;
         __m256 a00, a01, a02, a10, a11, a12, a20, a21, a22;
+        for (i = 0; i < 3; ++i) { /* the pixels' window origins */
+          const int32_t q = p + EMLC_MIN(i, cols - 1), oh = q / OW, ow = q - oh * OW;
+          px[i] = direct ? base + q : base + (int64_t)oh * sh * Wq + (int64_t)ow * sw;
+        }
         for (j = 0; j < 24; ++j)
           tile[0][j] = j < rows ? bias[mb + j] : 0.0f;
         a00 = a10 = a20 = _mm256_loadu_ps(tile[0]);
         a01 = a11 = a21 = _mm256_loadu_ps(tile[0] + 8);
         a02 = a12 = a22 = _mm256_loadu_ps(tile[0] + 16);
         for (k = 0; k < K; ++k, wk += 24) {
-          const int64_t o = (int64_t)k * P;
+          const int32_t t = taps[k];
           const __m256 w0 = _mm256_loadu_ps(wk), w1 = _mm256_loadu_ps(wk + 8), w2 = _mm256_loadu_ps(wk + 16);
-          __m256 v = _mm256_broadcast_ss(x0 + o);
+          __m256 v = _mm256_broadcast_ss(px[0] + t);
           a00 = _mm256_fmadd_ps(v, w0, a00), a01 = _mm256_fmadd_ps(v, w1, a01), a02 = _mm256_fmadd_ps(v, w2, a02);
-          v = _mm256_broadcast_ss(x1 + o);
+          v = _mm256_broadcast_ss(px[1] + t);
           a10 = _mm256_fmadd_ps(v, w0, a10), a11 = _mm256_fmadd_ps(v, w1, a11), a12 = _mm256_fmadd_ps(v, w2, a12);
-          v = _mm256_broadcast_ss(x2 + o);
+          v = _mm256_broadcast_ss(px[2] + t);
           a20 = _mm256_fmadd_ps(v, w0, a20), a21 = _mm256_fmadd_ps(v, w1, a21), a22 = _mm256_fmadd_ps(v, w2, a22);
         }
         _mm256_storeu_ps(tile[0], emlc_clamp8(a00, vlo, vhi)), _mm256_storeu_ps(tile[0] + 8, emlc_clamp8(a01, vlo, vhi));
@@ -480,17 +496,21 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
     }
 }
 
-// @kernel fully_connected_f32_avx2
-// @requires avx2_f32_impl
-/* y[B][N] = x[B][K] * w[N][K]^T + bias[N], clamped: four rows of w against
-   the input row per pass, 8 lanes of K per FMA (masked tail), then a
-   horizontal sum. */
+// @kernel hsum8_f32_impl
+/* The sum of the 8 lanes of v. */
 static float emlc_hsum8(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   s = _mm_add_ps(s, _mm_movehl_ps(s, s));
   s = _mm_add_ss(s, _mm_movehdup_ps(s));
   return _mm_cvtss_f32(s);
 }
+
+// @kernel fully_connected_f32_avx2
+// @requires avx2_f32_impl
+// @requires hsum8_f32_impl
+/* y[B][N] = x[B][K] * w[N][K]^T + bias[N], clamped: four rows of w against
+   the input row per pass, 8 lanes of K per FMA (masked tail), then a
+   horizontal sum. */
 static void emlc_fully_connected_f32_avx2(const float *x, const float *w, const float *bias, float *y, int32_t B,
                                           int32_t K, int32_t N, float lo, float hi) {
   const __m256i tail = emlc_mask8(K & 7);
@@ -567,4 +587,70 @@ static void emlc_add_f32_avx2(const float *a, const float *b, float *y, const in
               y[i++] = EMLC_CLAMP(r, lo, hi);
             }
           }
+}
+
+// @kernel reduce_f32_avx2
+// @requires avx2_f32_impl
+// @requires hsum8_f32_impl
+/* reduce_f32 (same arguments) when the reduced axes are the trailing ones and
+   the outputs follow the leading ones in order (global pooling, a mean over
+   the last axes): each output is a contiguous run of `count` inputs, summed
+   (or maxed, minned) 8 lanes at a time. Other reductions take the portable
+   walk. */
+static void emlc_reduce_f32_avx2(const float *x, float *y, const int32_t *shape, const int32_t *ostr, int32_t nout,
+                                 int32_t kind, int32_t count) {
+  int32_t d = EMLC_RANK, o, i0, i1, i2, i3, i4, i5, k;
+  int64_t run = 1, stride = 1, i = 0;
+  const float init = kind == 2 ? -INFINITY : kind == 3 ? INFINITY : 0.0f;
+  while (d > 0 && (ostr[d - 1] == 0 || shape[d - 1] == 1))
+    run *= shape[--d];
+  for (k = d - 1; k >= 0; --k) { /* the leading axes must lay the outputs out in order */
+    if (shape[k] > 1 && ostr[k] != stride)
+      break;
+    stride *= shape[k];
+  }
+  if (k < 0 && stride == nout) {
+    for (o = 0; o < nout; ++o, x += run) {
+      __m256 a = _mm256_set1_ps(init);
+      float r;
+      for (i = 0; i + 8 <= run; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        a = kind <= 1 ? _mm256_add_ps(a, v) : kind == 2 ? _mm256_max_ps(a, v) : _mm256_min_ps(a, v);
+      }
+      if (kind <= 1) {
+        r = emlc_hsum8(a);
+        for (; i < run; ++i)
+          r += x[i];
+      } else {
+        float t[8];
+        _mm256_storeu_ps(t, a);
+        r = t[0];
+        for (k = 1; k < 8; ++k)
+          r = kind == 2 ? EMLC_MAX(r, t[k]) : EMLC_MIN(r, t[k]);
+        for (; i < run; ++i)
+          r = kind == 2 ? EMLC_MAX(r, x[i]) : EMLC_MIN(r, x[i]);
+      }
+      y[o] = kind == 1 ? r / (float)count : r;
+    }
+    return;
+  }
+  for (o = 0; o < nout; ++o)
+    y[o] = init;
+  for (i0 = 0; i0 < shape[0]; ++i0)
+    for (i1 = 0; i1 < shape[1]; ++i1)
+      for (i2 = 0; i2 < shape[2]; ++i2)
+        for (i3 = 0; i3 < shape[3]; ++i3)
+          for (i4 = 0; i4 < shape[4]; ++i4) {
+            float *py = y + i0 * ostr[0] + i1 * ostr[1] + i2 * ostr[2] + i3 * ostr[3] + i4 * ostr[4];
+            for (i5 = 0; i5 < shape[5]; ++i5) {
+              const float v = x[i++];
+              float *q = py + i5 * ostr[5];
+              if (kind <= 1) *q += v;
+              else if (kind == 2) *q = EMLC_MAX(*q, v);
+              else *q = EMLC_MIN(*q, v);
+            }
+          }
+  if (kind == 1)
+    for (o = 0; o < nout; ++o)
+      y[o] /= (float)count;
 }
