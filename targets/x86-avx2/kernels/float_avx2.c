@@ -103,6 +103,22 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
     a30 = _mm256_fmadd_ps(wv, b0, a30), a31 = _mm256_fmadd_ps(wv, b1, a31), a32 = _mm256_fmadd_ps(wv, b2, a32);  \
   }
 
+/* The same for 2 vectors (8 accumulators a00..a31): a tile's last one or two
+   vectors of columns. */
+#define EMLC_GEMM4X16_STEPS(LOAD)                                                                                \
+  for (k = 0; k < K; ++k, wk += 4) {                                                                             \
+    const int32_t t = taps[k];                                                                                   \
+    const __m256 b0 = LOAD(0), b1 = LOAD(1);                                                                     \
+    __m256 wv = _mm256_broadcast_ss(wk);                                                                         \
+    a00 = _mm256_fmadd_ps(wv, b0, a00), a01 = _mm256_fmadd_ps(wv, b1, a01);                                      \
+    wv = _mm256_broadcast_ss(wk + 1);                                                                            \
+    a10 = _mm256_fmadd_ps(wv, b0, a10), a11 = _mm256_fmadd_ps(wv, b1, a11);                                      \
+    wv = _mm256_broadcast_ss(wk + 2);                                                                            \
+    a20 = _mm256_fmadd_ps(wv, b0, a20), a21 = _mm256_fmadd_ps(wv, b1, a21);                                      \
+    wv = _mm256_broadcast_ss(wk + 3);                                                                            \
+    a30 = _mm256_fmadd_ps(wv, b0, a30), a31 = _mm256_fmadd_ps(wv, b1, a31);                                      \
+  }
+
 // @kernel conv2d_f32_avx2
 // @requires avx2_f32_impl
 // @requires avx2_store_impl
@@ -163,6 +179,8 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
 #define EMLC_LOADM(j) _mm256_maskload_ps(src[j] + t, mk[j])
         if (full) {
           EMLC_GEMM4X24_STEPS(EMLC_LOADU)
+        } else if (cnt[2] == 0) { /* the last one or two vectors: no third to waste FMAs on */
+          EMLC_GEMM4X16_STEPS(EMLC_LOADM)
         } else {
           EMLC_GEMM4X24_STEPS(EMLC_LOADM)
         }
@@ -399,7 +417,8 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
    channel-interleaved layout so every lane is busy whatever the plane's
    size: the 8 planes are transposed (8x8 in registers) into a zero-padded
    [Hp][Wp][8] copy (work), each output pixel is then one FMA per tap of 8
-   channels (four pixels at once: four FMA chains), into [OH*OW][8], which
+   channels (four pixels at once, in plane order across row ends: four FMA
+   chains), into [OH*OW][8], which
    is transposed back into the 8 output planes. work: Hp*Wp*8 + OH*OW*8 +
    KH*KW*8 floats, Hp = (OH-1)*sh + (KH-1)*dh + 1, Wp likewise. Weights as
    given ([C][KH*KW]). Each output is bias + the taps in order (fused
@@ -449,37 +468,48 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
             for (l = 0; l < 8; ++l)
               _mm256_storeu_ps(d + (int64_t)(q + l) * 8, v[l]);
           }
+          if (q + 4 <= q1) { /* 4 columns: two 4x4 transposes (channels 0-3, 4-7) */
+            __m128 u[8];
+            for (l = 0; l < 8; ++l)
+              u[l] = l < cg ? _mm_loadu_ps(s + (int64_t)l * H * W) : _mm_setzero_ps();
+            _MM_TRANSPOSE4_PS(u[0], u[1], u[2], u[3]);
+            _MM_TRANSPOSE4_PS(u[4], u[5], u[6], u[7]);
+            for (l = 0; l < 4; ++l)
+              _mm256_storeu_ps(d + (int64_t)(q + l) * 8, _mm256_insertf128_ps(_mm256_castps128_ps256(u[l]), u[4 + l], 1));
+            q += 4, s += 4;
+          }
           for (; q < q1; ++q, ++s)
             for (l = 0; l < 8; ++l)
               d[(int64_t)q * 8 + l] = l < cg ? s[(int64_t)l * H * W] : 0.0f;
         }
       }
-      /* the convolution, four output pixels of a row at a time */
-      for (oh = 0; oh < OH; ++oh) {
-        float *o = yp + (int64_t)oh * OW * 8;
-        for (ow = 0; ow < OW; ow += 4) {
-          const int32_t cnt = EMLC_MIN(4, OW - ow);
-          const float *s0 = xp + ((int64_t)oh * sh * Wp + (int64_t)ow * sw) * 8;
-          const int64_t d1 = cnt > 1 ? sw * 8 : 0, d2 = cnt > 2 ? 2 * sw * 8 : 0, d3 = cnt > 3 ? 3 * sw * 8 : 0;
-          __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv;
-          const float *wk = wt;
-          for (ky = 0; ky < KH; ++ky)
-            for (kx = 0; kx < KW; ++kx, wk += 8) {
-              const float *s = s0 + ((int64_t)ky * dh * Wp + (int64_t)kx * dw) * 8;
-              const __m256 wv = _mm256_loadu_ps(wk);
-              a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s), a0);
-              a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + d1), a1);
-              a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + d2), a2);
-              a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(s + d3), a3);
-            }
-          _mm256_storeu_ps(o + ow * 8, emlc_clamp8(a0, vlo, vhi));
-          if (cnt > 1)
-            _mm256_storeu_ps(o + (ow + 1) * 8, emlc_clamp8(a1, vlo, vhi));
-          if (cnt > 2)
-            _mm256_storeu_ps(o + (ow + 2) * 8, emlc_clamp8(a2, vlo, vhi));
-          if (cnt > 3)
-            _mm256_storeu_ps(o + (ow + 3) * 8, emlc_clamp8(a3, vlo, vhi));
+      /* the convolution, four output pixels at a time (in plane order, across row ends) */
+      oh = 0, ow = 0;
+      for (p = 0; p < P; p += 4) {
+        const float *src[4];
+        const float *wk = wt;
+        __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+        for (l = 0; l < 4; ++l) { /* pixel p + l (past P: the last again, not stored); then on to p + 4 */
+          src[l] = xp + ((int64_t)oh * sh * Wp + (int64_t)ow * sw) * 8;
+          if (p + l + 1 < P && ++ow == OW)
+            ow = 0, ++oh;
         }
+        for (ky = 0; ky < KH; ++ky)
+          for (kx = 0; kx < KW; ++kx, wk += 8) {
+            const int64_t o = ((int64_t)ky * dh * Wp + (int64_t)kx * dw) * 8;
+            const __m256 wv = _mm256_loadu_ps(wk);
+            a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src[0] + o), a0);
+            a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src[1] + o), a1);
+            a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src[2] + o), a2);
+            a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src[3] + o), a3);
+          }
+        _mm256_storeu_ps(yp + (int64_t)p * 8, emlc_clamp8(a0, vlo, vhi));
+        if (p + 1 < P)
+          _mm256_storeu_ps(yp + (int64_t)(p + 1) * 8, emlc_clamp8(a1, vlo, vhi));
+        if (p + 2 < P)
+          _mm256_storeu_ps(yp + (int64_t)(p + 2) * 8, emlc_clamp8(a2, vlo, vhi));
+        if (p + 3 < P)
+          _mm256_storeu_ps(yp + (int64_t)(p + 3) * 8, emlc_clamp8(a3, vlo, vhi));
       }
       /* [P][8] -> the 8 output planes */
       for (p = 0; p + 8 <= P; p += 8) {
