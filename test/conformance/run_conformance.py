@@ -12,6 +12,7 @@ Exit status is 0 when nothing unexpected happened: no new failure, no crash,
 no known failure that now passes (remove it from the list). The last line is
 'N passed, N failed' over the in-scope tests."""
 import argparse
+import json
 import concurrent.futures
 import os
 import shutil
@@ -79,7 +80,7 @@ def param_inputs(model_path):
     return sorted(bound)
 
 
-def run_one(emlc, test_dir, in_scope):
+def run_one(emlc, test_dir, in_scope, target="generic", cflags=()):
     model = os.path.join(test_dir, "model.onnx")
     sets = sorted(d for d in os.listdir(test_dir) if d.startswith("test_data_set_"))
     work = tempfile.mkdtemp(prefix="emlc-conf-")
@@ -100,12 +101,12 @@ def run_one(emlc, test_dir, in_scope):
             except Exception:  # sequences/optionals: not tensors, nothing to bind
                 extra = []
             try:
-                compile_model(emlc, model, work, extra=extra)
+                compile_model(emlc, model, work, target=target, extra=extra)
             except Failure as f:
                 return ("rejected" if f.stage == "compile" else "crash"), f.message
             if not group:
                 return "pass", ""
-            exe = build(work)
+            exe = build(work, extra_flags=cflags)
             for s in group:
                 ins, want = dataset(os.path.join(test_dir, s))
                 ins = [a for k, a in enumerate(ins) if k not in bound]
@@ -129,7 +130,18 @@ def main():
     ap.add_argument("--filter", default="", help="only tests whose name contains this")
     ap.add_argument("--known", default=os.path.join(HERE, "known_failures.txt"))
     ap.add_argument("--write-known", action="store_true", help="rewrite the known-failures file from this run")
+    ap.add_argument("--target", default="generic", help="compile for this target (host targets only: the tests run here)")
     args = ap.parse_args()
+    with open(os.path.join(HERE, "..", "..", "targets", args.target, "target.json")) as f:
+        desc = json.load(f)
+    if "emulator" in desc:
+        print(f"conformance: {args.target} does not run on the host")
+        return 1
+    flags = open("/proc/cpuinfo").read().split()
+    if any(desc["isa"].get(x) and x not in flags for x in ("avx2", "fma")):
+        print(f"SKIP: this CPU cannot run {args.target} code")
+        return 77
+    cflags = [x for x in desc["toolchain"]["cflags"] if not x.startswith("-O")]
     if not os.path.isdir(DATA):
         print(f"conformance: {DATA} missing (apt-get install libonnx-testdata)")
         return 1
@@ -156,7 +168,8 @@ def main():
         scoped.append((name, p, ins, why))
     results = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
-        futs = {ex.submit(run_one, args.emlc, p, ins): (name, ins, why) for name, p, ins, why in scoped}
+        futs = {ex.submit(run_one, args.emlc, p, ins, args.target, cflags): (name, ins, why)
+                for name, p, ins, why in scoped}
         for f in concurrent.futures.as_completed(futs):
             name, ins, why = futs[f]
             results[name] = (ins, why, *f.result())

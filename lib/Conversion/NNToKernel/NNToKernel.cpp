@@ -628,7 +628,7 @@ LogicalResult Lowering::lower(Operation *op) {
         // Winograd F(2x2,3x3) for stride-1 3x3 layers with tiles in runs of 4
         // (see the kernel) and enough input channels to fill its GEMMs.
         int64_t TH = y[2] / 2, TW = y[3] / 2;
-        if (c.getGroups() == 1 && wc && w[2] == 3 && w[3] == 3 && w[1] >= 8 && st[0] == 1 && st[1] == 1 &&
+        if (e.isF32() && c.getGroups() == 1 && wc && w[2] == 3 && w[3] == 3 && w[1] >= 8 && st[0] == 1 && st[1] == 1 &&
             dl[0] == 1 && dl[1] == 1 && y[2] % 2 == 0 && y[3] % 2 == 0 && TW % 4 == 0 && (TH * TW) % 8 == 0 &&
             variant("conv3x3_f32") == "conv3x3_f32_wino_avx2") {
           int64_t C = w[1], Mp = (w[0] + 3) / 4 * 4, NT = 96;
@@ -919,8 +919,13 @@ LogicalResult Lowering::lower(Operation *op) {
         else
           lo = typedScalar(e, -INFINITY), hi = typedScalar(e, INFINITY);
         Value out = result(bo.getOutput(), loc);
-        std::string name = (nn::stringifyBinaryKind(bo.getKind()) + "_" + suffix).str(), fast = variant(name);
-        call(loc, fast.empty() ? name : fast, {get(bo.getLhs()), get(bo.getRhs())},
+        // A target's kernel for operands shaped like the output (residual adds).
+        std::string same = variant((nn::stringifyBinaryKind(bo.getKind()) + "_same_" + suffix).str());
+        if (!same.empty() && shapeOf(bo.getLhs()) == y && shapeOf(bo.getRhs()) == y) {
+          call(loc, same, {get(bo.getLhs()), get(bo.getRhs())}, {out}, {i32(product(y)), lo, hi});
+          return success();
+        }
+        call(loc, (nn::stringifyBinaryKind(bo.getKind()) + "_" + suffix).str(), {get(bo.getLhs()), get(bo.getRhs())},
              {out},
              {table(pad6(y)), table(broadcastStrides(shapeOf(bo.getLhs()), y)),
               table(broadcastStrides(shapeOf(bo.getRhs()), y)), lo, hi});

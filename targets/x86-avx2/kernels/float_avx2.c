@@ -1,18 +1,23 @@
 // @kernel avx2_f32_impl
-/* AVX2 + FMA helpers for the float kernels: a lane mask for the first n of 8
-   lanes (tails load through it, and emlc_store8 stores them, so no kernel
-   reads or writes past its tensors) and (avx2_clamp_impl) the clamp: max(lo, v) / min(hi, v)
-   return v when v is NaN, so NaN passes through, as EMLC_CLAMP does. */
+/* AVX2 + FMA: the float kernels' common ground. The helpers are small
+   sections (avx2_mask_impl: a lane mask for the first n of 8 lanes, through
+   which tails load, so no kernel reads past its tensors; avx2_store_impl;
+   avx2_clamp_impl: max(lo, v) / min(hi, v) return v when v is NaN, so NaN
+   passes through as EMLC_CLAMP does; hsum8_f32_impl) so the emitted C holds
+   no unused function. */
 #if !defined(__AVX2__) || !defined(__FMA__)
 #error "this module was compiled for the x86-64-avx2 target: build it with -mavx2 -mfma (or compile for --target x86-64)"
 #endif
 #include <immintrin.h>
 
+// @kernel avx2_mask_impl
+// @requires avx2_f32_impl
 static __m256i emlc_mask8(int32_t n) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
 // @kernel avx2_store_impl
+// @requires avx2_f32_impl
 /* The first n (0..8) lanes of v to p. Not VMASKMOVPS: masked stores are
    microcoded and slow on AMD cores. */
 static void emlc_store8(float *p, __m256 v, int32_t n) {
@@ -28,10 +33,12 @@ static void emlc_store8(float *p, __m256 v, int32_t n) {
 }
 
 // @kernel avx2_clamp_impl
+// @requires avx2_f32_impl
 static __m256 emlc_clamp8(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps(hi, _mm256_max_ps(lo, v)); }
 
 // @kernel pad_phase_f32_impl
 // @requires avx2_f32_impl
+// @requires avx2_mask_impl
 /* One channel (H x W) copied into the zero-padded, column-phase-split layout
    the strided float kernels read: dst[r][ph][q] = x[r - pt][q * sw + ph - pl]
    (0 outside), r < Hp, ph < sw, q < Wq. With it, the inputs of sw-strided
@@ -84,6 +91,7 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
 }
 
 // @kernel gemm4x24_f32_impl
+// @requires avx2_f32_impl
 /* The register-blocked float GEMM step of conv2d_f32_avx2 and
    conv3x3_f32_wino_avx2: 4 output rows x 3 vectors of 8 columns (12
    accumulators a00..a32), K steps of 3 loads (LOAD(j) for vector j, at input
@@ -121,6 +129,7 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
 
 // @kernel conv2d_f32_avx2
 // @requires avx2_f32_impl
+// @requires avx2_mask_impl
 // @requires avx2_store_impl
 // @requires avx2_clamp_impl
 // @requires pad_phase_f32_impl
@@ -390,6 +399,7 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
 }
 
 // @kernel transpose8_f32_impl
+// @requires avx2_f32_impl
 /* An 8x8 float transpose of the vectors r[0..7] in registers (unpack,
    shuffle, lane permute); a macro so it stays inline. */
 #define EMLC_TRANSPOSE8(r)                                                                                        \
@@ -527,6 +537,7 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
 }
 
 // @kernel hsum8_f32_impl
+// @requires avx2_f32_impl
 /* The sum of the 8 lanes of v. */
 static float emlc_hsum8(__m256 v) {
   __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -537,6 +548,7 @@ static float emlc_hsum8(__m256 v) {
 
 // @kernel fully_connected_f32_avx2
 // @requires avx2_f32_impl
+// @requires avx2_mask_impl
 // @requires hsum8_f32_impl
 /* y[B][N] = x[B][K] * w[N][K]^T + bias[N], clamped: four rows of w against
    the input row per pass, 8 lanes of K per FMA (masked tail), then a
@@ -578,45 +590,20 @@ static void emlc_fully_connected_f32_avx2(const float *x, const float *w, const 
   }
 }
 
-// @kernel add_f32_avx2
+// @kernel add_same_f32_avx2
 // @requires avx2_f32_impl
 // @requires avx2_clamp_impl
-/* y = a + b clamped (add_f32's arguments: the output shape padded to 6 axes
-   and each operand's broadcast strides). Operands laid out like the output
-   (a residual connection) are added 8 at a time; others take the portable
-   walk. */
-static void emlc_add_f32_avx2(const float *a, const float *b, float *y, const int32_t *shape, const int32_t *as,
-                              const int32_t *bs, float lo, float hi) {
-  int64_t n = 1, i;
-  int32_t d, same = 1, i0, i1, i2, i3, i4, i5;
-  for (d = EMLC_RANK - 1; d >= 0; --d) {
-    if (shape[d] > 1 && (as[d] != n || bs[d] != n))
-      same = 0;
-    n *= shape[d];
+/* y = a + b clamped, for operands shaped like the output (a residual
+   connection; NNToKernel picks this kernel only then): 8 at a time. */
+static void emlc_add_same_f32_avx2(const float *a, const float *b, float *y, int32_t n, float lo, float hi) {
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  int32_t i;
+  for (i = 0; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(y + i, emlc_clamp8(_mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)), vlo, vhi));
+  for (; i < n; ++i) {
+    const float r = a[i] + b[i];
+    y[i] = EMLC_CLAMP(r, lo, hi);
   }
-  if (same) {
-    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-    for (i = 0; i + 8 <= n; i += 8)
-      _mm256_storeu_ps(y + i, emlc_clamp8(_mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)), vlo, vhi));
-    for (; i < n; ++i) {
-      const float r = a[i] + b[i];
-      y[i] = EMLC_CLAMP(r, lo, hi);
-    }
-    return;
-  }
-  i = 0;
-  for (i0 = 0; i0 < shape[0]; ++i0)
-    for (i1 = 0; i1 < shape[1]; ++i1)
-      for (i2 = 0; i2 < shape[2]; ++i2)
-        for (i3 = 0; i3 < shape[3]; ++i3)
-          for (i4 = 0; i4 < shape[4]; ++i4) {
-            const float *pa = a + i0 * as[0] + i1 * as[1] + i2 * as[2] + i3 * as[3] + i4 * as[4];
-            const float *pb = b + i0 * bs[0] + i1 * bs[1] + i2 * bs[2] + i3 * bs[3] + i4 * bs[4];
-            for (i5 = 0; i5 < shape[5]; ++i5) {
-              const float r = pa[i5 * as[5]] + pb[i5 * bs[5]];
-              y[i++] = EMLC_CLAMP(r, lo, hi);
-            }
-          }
 }
 
 // @kernel reduce_f32_avx2
