@@ -6,12 +6,15 @@ after warm-up), also for the float models quantized by emlc (--quantize=int8,
 calibrated on their own input plus perturbed copies; the digits CNNs on their
 calibration set), and, when onnxruntime-node is installed in bench/
 (`npm install onnxruntime-node --onnxruntime-node-install=skip`), ONNX
-Runtime's single-thread median on the same input, with the ratio.
+Runtime's single-thread median on the same input, with the ratio. The two
+are measured alternately (--rounds, each the median of --repeat runs after
+warm-up) and each reports the median of its rounds.
 
-usage: bench/latency.py [build/bin/emlc] [--target T] [--repeat N] [--models A,B] [--json FILE]"""
+usage: bench/latency.py [build/bin/emlc] [--target T] [--repeat N] [--rounds R] [--models A,B] [--json FILE]"""
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,6 +57,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("emlc", nargs="?", default=os.path.join(ROOT, "build", "bin", "emlc"))
     ap.add_argument("--repeat", type=int, default=200)
+    ap.add_argument("--rounds", type=int, default=3, help="emlc and ORT measured alternately this many times")
     ap.add_argument("--target", default="x86-64")
     ap.add_argument("--json")
     ap.add_argument("--models", help="comma-separated subset of the models (default: all)")
@@ -90,8 +94,16 @@ def main():
                 print(f"{label:<56} not compiled: {str(e)[:60]}")
                 continue
             exe = build(w, opt="-O2", extra_flags=target_flags)
-            _, us = run(exe, ins, want, w, repeat=args.repeat)
-            ort = ort_latency(model, names, ins, w, args.repeat)
+            # Alternate the two, `rounds` times, and keep each one's median over the rounds:
+            # this machine's speed drifts, and interleaving exposes both to the same drift.
+            ours, theirs = [], []
+            for _ in range(args.rounds):
+                ours.append(run(exe, ins, want, w, repeat=args.repeat)[1])
+                ort = ort_latency(model, names, ins, w, args.repeat)
+                if ort:
+                    theirs.append(ort)
+            us = statistics.median(ours)
+            ort = statistics.median(theirs) if theirs else None
         ratio = f"{us / ort:.2f}" if ort else "-"
         print(f"{label:<56} {us:>12.1f} {ort if ort else '-':>18} {ratio:>9}")
         rows.append({"model": m, "variant": "emlc int8 PTQ" if quantize else "as exported", "emlc_us": us,
