@@ -139,7 +139,8 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
    the K = C*KH*KW steps is 3 vector loads, 4 broadcasts and 12 FMAs. The
    output rows are cut into vectors of 8 columns ("slots", the last of a row
    masked) and a tile takes the next three slots, so short rows (8x8 planes)
-   still fill tiles. wp holds the weights as [ceil(M/4)][K][4] (zero rows
+   still fill tiles; a last tile of one or two slots takes the 4x16 step.
+   wp holds the weights as [ceil(M/4)][K][4] (zero rows
    complete M), packed by the compiler. The input is read through taps[k],
    the offset of tap k = (c, ky, kx) in the padded phase-split copy
    (pad_phase_f32: C channels of Hp*sw*Wq floats in xp), or, when `direct`
