@@ -74,8 +74,11 @@ int main(void) {
     geometry(C / groups, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
     if (kind == 2) {
       const int32_t Hd = (OH - 1) * sh + (KH - 1) * dh + 1, Wd = (OW - 1) * sw + (KW - 1) * dw + 1;
-      if ((Hd * Wd + OH * OW + KH * KW) * 8 > 8 * MAXF) continue;
-      emlc_dwconv_f32_avx2(x, w, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
+      if ((Hd * Wd + OH * OW) * 8 > 8 * MAXF) continue;
+      for (m = 0; m < (C + 7) / 8 * 8; ++m) /* channel-interleaved: [ceil(C/8)][KH*KW][8] */
+        for (k = 0; k < KH * KW; ++k)
+          wp[(m / 8 * KH * KW + k) * 8 + m % 8] = m < C ? w[m * KH * KW + k] : 0.0f;
+      emlc_dwconv_f32_avx2(x, wp, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
     } else {
       if (C * Hp * sw * Wq > 4 * MAXF) continue;
       if (kind == 1)
@@ -113,8 +116,7 @@ int main(void) {
                 v += G[a][i] * w[((m * C + c) * 3 + i) * 3 + k] * G[b2][k];
             wp[((((a * 4 + b2) * (Mp / 4) + m / 4) * C + c) * 4) + m % 4] = v;
           }
-    for (c = 0; c < C; ++c) taps[c] = c * 96;
-    emlc_conv3x3_f32_wino_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, OH, OW, pt, pl, taps, lo, hi);
+    emlc_conv3x3_f32_wino_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, OH, OW, pt, pl, lo, hi);
     bad += compare(N * M * OH * OW, "winograd", t);
     ++cases;
   }
@@ -160,20 +162,19 @@ int main(void) {
     bad += compare(N * M * OH * OW, "conv cm", t);
     ++cases;
   }
-  /* reduce_f32_avx2 against reduce_f32: trailing axes (the vector path) and others. */
+  /* reduce_rows_f32_avx2 against reduce_f32 over trailing axes (the only reductions it is given). */
   for (t = 0; t < 300; ++t) {
-    int32_t shape[6], ostr[6], red[6], d, n = 1, nout = 1, count = 1, s2 = 1;
-    const int32_t kind = t % 4, trailing = t % 3 != 0;
+    int32_t shape[6], ostr[6], d, n = 1, nout = 1, count = 1, s2 = 1;
+    const int32_t kind = t % 4, first = 3 + t % 3; /* axes first..5 reduced */
     for (d = 0; d < 6; ++d) shape[d] = d < 2 ? 1 : rnd(1, 9), n *= shape[d];
-    for (d = 0; d < 6; ++d) red[d] = trailing ? d >= 4 + t % 2 : rnd(0, 1);
     for (d = 5; d >= 0; --d) {
-      ostr[d] = red[d] ? 0 : s2;
-      if (red[d]) count *= shape[d];
+      ostr[d] = d >= first ? 0 : s2;
+      if (d >= first) count *= shape[d];
       else s2 *= shape[d], nout *= shape[d];
     }
     for (i = 0; i < n; ++i) x[i] = frnd();
     emlc_reduce_f32(x, y_ref, shape, ostr, nout, kind, count);
-    emlc_reduce_f32_avx2(x, y_opt, shape, ostr, nout, kind, count);
+    emlc_reduce_rows_f32_avx2(x, y_opt, nout, count, kind);
     bad += compare(nout, "reduce", t);
     ++cases;
   }

@@ -228,14 +228,16 @@ SmallVector<int32_t> packWeightsMVE(ArrayRef<int64_t> w, int64_t M, int64_t K) {
   return out;
 }
 
-/// The blocked float conv's weight layout (targets/x86-avx2/kernels):
-/// [ceil(M/4)][K][4], zero rows completing M.
-std::vector<float> packConvWeightsF32x4(DenseElementsAttr w, int64_t M, int64_t K) {
+/// Float weights [M][K] regrouped for the x86-avx2 kernels: blocks of
+/// `block` rows, K-major inside, [ceil(M/block)][K][block], zero rows
+/// completing M (4 for the blocked GEMM, 24 for the channel-vectorized conv,
+/// 8 for the channel-interleaved depthwise).
+std::vector<float> packRowBlocksF32(DenseElementsAttr w, int64_t M, int64_t K, int64_t block) {
   std::vector<float> src(w.getValues<float>().begin(), w.getValues<float>().end());
-  std::vector<float> out((M + 3) / 4 * 4 * K, 0.0f);
+  std::vector<float> out((M + block - 1) / block * block * K, 0.0f);
   for (int64_t m = 0; m < M; ++m)
     for (int64_t k = 0; k < K; ++k)
-      out[(m / 4 * K + k) * 4 + m % 4] = src[m * K + k];
+      out[(m / block * K + k) * block + m % block] = src[m * K + k];
   return out;
 }
 
@@ -256,17 +258,6 @@ std::vector<float> packWinogradF23(DenseElementsAttr w, int64_t M, int64_t C) {
               v += G[a][i] * g[((m * C + c) * 3 + i) * 3 + k] * G[b][k];
           out[(((a * 4 + b) * (Mp / 4) + m / 4) * C + c) * 4 + m % 4] = (float)v;
         }
-  return out;
-}
-
-/// The channel-vectorized float conv's weights (targets/x86-avx2/kernels):
-/// [ceil(M/24)][K][24], zero channels completing M.
-std::vector<float> packConvF32CM(DenseElementsAttr w, int64_t M, int64_t K) {
-  std::vector<float> src(w.getValues<float>().begin(), w.getValues<float>().end());
-  std::vector<float> out((M + 23) / 24 * 24 * K, 0.0f);
-  for (int64_t m = 0; m < M; ++m)
-    for (int64_t k = 0; k < K; ++k)
-      out[(m / 24 * K + k) * 24 + m % 24] = src[m * K + k];
   return out;
 }
 
@@ -437,6 +428,11 @@ private:
     return b.create<kernel::AllocOp>(loc, MemRefType::get({n}, elem), nullptr);
   }
   std::string variant(StringRef role) { return target ? target->variant(role.str(), smallest) : ""; }
+  /// The target's kernel for `role`, else the portable kernel of that name.
+  std::string kernelFor(StringRef role) {
+    std::string v = variant(role);
+    return v.empty() ? role.str() : v;
+  }
   /// A fresh buffer for a result: the output argument if the graph returns
   /// it, its slice of a Concat output if it is placed there.
   Value result(Value tensor, Location loc) {
@@ -582,11 +578,12 @@ LogicalResult Lowering::lower(Operation *op) {
       call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}, mult, shift));
     else if (depthwise3x3 && (fast == "dwconv3x3_s8_dsp" || fast == "dwconv3x3_s8_mve")) {
-      // The DSP kernel's three padded input rows (dw_rows_s8_impl), 4-byte aligned.
-      int64_t rowBytes = (y[3] * c.getStrides()[1] + 6 + 3) / 4 * 4;
-      // The MVE kernel's padded plane (one channel), or the DSP kernel's rows.
-      int64_t planeBytes = ((y[2] - 1) * c.getStrides()[0] + 3) * ((y[3] - 1) * c.getStrides()[1] + 3);
-      Value work = scratch(loc, fast == "dwconv3x3_s8_mve" ? planeBytes : 3 * rowBytes, b.getIntegerType(8));
+      // The MVE kernel's padded plane (one channel), or the DSP kernel's three
+      // padded input rows (dw_rows_s8_impl), 4-byte aligned.
+      int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
+      int64_t bytes = fast == "dwconv3x3_s8_mve" ? ((y[2] - 1) * sh + 3) * ((y[3] - 1) * sw + 3)
+                                                 : 3 * ((y[3] * sw + 6 + 3) / 4 * 4);
+      Value work = scratch(loc, bytes, b.getIntegerType(8));
       SmallVector<Value> outs{work, out};
       call(loc, fast, {get(c.getInput()), get(c.getWeight())}, outs,
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(c.getStrides()[0]),
@@ -631,15 +628,12 @@ LogicalResult Lowering::lower(Operation *op) {
         if (e.isF32() && c.getGroups() == 1 && wc && w[2] == 3 && w[3] == 3 && w[1] >= 8 && st[0] == 1 && st[1] == 1 &&
             dl[0] == 1 && dl[1] == 1 && y[2] % 2 == 0 && y[3] % 2 == 0 && TW % 4 == 0 && (TH * TW) % 8 == 0 &&
             variant("conv3x3_f32") == "conv3x3_f32_wino_avx2") {
-          int64_t C = w[1], Mp = (w[0] + 3) / 4 * 4, NT = 96;
-          SmallVector<int64_t> taps;
-          for (int64_t ci = 0; ci < C; ++ci)
-            taps.push_back(ci * NT);
+          int64_t C = w[1], Mp = (w[0] + 3) / 4 * 4, NT = 96; // NT: the kernel's tiles per block
           Value work = scratch(loc, C * (2 * TH + 2) * (2 * TW + 2) + 16 * NT * (C + Mp), e);
           call(loc, "conv3x3_f32_wino_avx2", {get(c.getInput()), global(loc, packWinogradF23(wc, w[0], C)), get(bias)},
                {work, out},
                {i32(x[0]), i32(C), i32(x[2]), i32(x[3]), i32(w[0]), i32(y[2]), i32(y[3]), i32(pads[0]), i32(pads[1]),
-                table(taps), lo, hi});
+                lo, hi});
           return success();
         }
         if (fast == "conv2d_f32_avx2" && wc) {
@@ -656,7 +650,7 @@ LogicalResult Lowering::lower(Operation *op) {
                 for (int64_t kx = 0; kx < w[3]; ++kx)
                   taps.push_back(direct ? ci * x[2] * x[3] : (ci * Hp + ky) * Wq + kx);
             Value xp = scratch(loc, direct ? 1 : w[1] * Hp * Wq, e);
-            call(loc, "conv2d_f32_cm_avx2", {get(c.getInput()), global(loc, packConvF32CM(wc, w[0], K)), get(bias)},
+            call(loc, "conv2d_f32_cm_avx2", {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 24)), get(bias)},
                  {xp, out},
                  {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
                   i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), table(taps), lo, hi});
@@ -667,16 +661,17 @@ LogicalResult Lowering::lower(Operation *op) {
             for (int64_t ci = 0; ci < K; ++ci)
               g.taps[ci] = ci * x[2] * x[3];
           Value xp = scratch(loc, direct ? 1 : w[1] * g.Hp * st[1] * g.Wq, e);
-          call(loc, fast, {get(c.getInput()), global(loc, packConvWeightsF32x4(wc, w[0], K)), get(bias)}, {xp, out},
+          call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)}, {xp, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
                 i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct), table(g.taps), lo, hi});
           return success();
         }
-        if (fast == "dwconv_f32_avx2") {
-          // Work: the 8-channel interleaved padded input, output and weights (see the kernel).
+        if (fast == "dwconv_f32_avx2" && wc) {
+          // Work: the 8-channel interleaved padded input and output (see the kernel).
           int64_t Hp = (y[2] - 1) * st[0] + (w[2] - 1) * dl[0] + 1, Wp = (y[3] - 1) * st[1] + (w[3] - 1) * dl[1] + 1;
-          Value work = scratch(loc, (Hp * Wp + y[2] * y[3] + w[2] * w[3]) * 8, e);
-          call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {work, out},
+          Value work = scratch(loc, (Hp * Wp + y[2] * y[3]) * 8, e);
+          call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], w[2] * w[3], 8)), get(bias)},
+               {work, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]), i32(st[0]),
                 i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), lo, hi});
           return success();
@@ -781,8 +776,7 @@ LogicalResult Lowering::lower(Operation *op) {
         Value bias = f.getBias() ? f.getBias() : zeros(loc, w[0], elemOf(f.getInput()));
         auto [lo, hi] = clampArgs(f.getActMin(), f.getActMax());
         Value out = result(f.getOutput(), loc);
-        std::string fcF32 = variant("fully_connected_f32");
-        call(loc, fcF32.empty() ? "fully_connected_f32" : fcF32, {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
+        call(loc, kernelFor("fully_connected_f32"), {get(f.getInput()), get(f.getWeight()), get(bias)}, {out},
              {i32(x[0]), i32(x[1]), i32(w[0]), lo, hi});
         return success();
       })
@@ -1000,8 +994,20 @@ LogicalResult Lowering::lower(Operation *op) {
             count *= x[i];
         }
         Value out = result(r.getOutput(), loc);
-        std::string reduceF32 = variant("reduce_f32");
-        call(loc, reduceF32.empty() ? "reduce_f32" : reduceF32, {get(r.getInput())}, {out},
+        // Reduced axes all after the kept ones (size-1 axes aside): each output
+        // reduces a contiguous run, which a target may have a kernel for.
+        bool trailing = true, seenReduced = false;
+        for (size_t i = 0; i < x.size(); ++i)
+          if (x[i] > 1) {
+            bool reduced = ostr[i] == 0;
+            trailing &= reduced || !seenReduced;
+            seenReduced |= reduced;
+          }
+        if (std::string rows = variant("reduce_rows_f32"); trailing && !rows.empty()) {
+          call(loc, rows, {get(r.getInput())}, {out}, {i32(product(y)), i32(count), i32((int)r.getKind())});
+          return success();
+        }
+        call(loc, "reduce_f32", {get(r.getInput())}, {out},
              {table(pad6(x)), table(pad6(ostr, 0)), i32(product(y)), i32((int)r.getKind()), i32(count)});
         return success();
       })

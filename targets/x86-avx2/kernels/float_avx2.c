@@ -39,11 +39,6 @@ static __m256 emlc_clamp8(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps
 // @kernel pad_phase_f32_impl
 // @requires avx2_f32_impl
 // @requires avx2_mask_impl
-/* One channel (H x W) copied into the zero-padded, column-phase-split layout
-   the strided float kernels read: dst[r][ph][q] = x[r - pt][q * sw + ph - pl]
-   (0 outside), r < Hp, ph < sw, q < Wq. With it, the inputs of sw-strided
-   output columns ow, ow+1, ... for a tap are contiguous, so every tap is one
-   unaligned vector load. */
 static void emlc_copy_f32(float *d, const float *s, int32_t n) { /* n floats, s NULL: zeros */
   int32_t i = 0;
   if (s)
@@ -55,6 +50,11 @@ static void emlc_copy_f32(float *d, const float *s, int32_t n) { /* n floats, s 
   for (; i < n; ++i)
     d[i] = s ? s[i] : 0.0f;
 }
+/* One channel (H x W) copied into the zero-padded, column-phase-split layout
+   the strided float kernels read: dst[r][ph][q] = x[r - pt][q * sw + ph - pl]
+   (0 outside), r < Hp, ph < sw, q < Wq. With it, the inputs of sw-strided
+   output columns ow, ow+1, ... for a tap are contiguous, so every tap is one
+   unaligned vector load. */
 static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                                int32_t pt, int32_t pl) {
   int32_t r, ph, q;
@@ -95,11 +95,11 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
 /* The register-blocked float GEMM step of conv2d_f32_avx2 and
    conv3x3_f32_wino_avx2: 4 output rows x 3 vectors of 8 columns (12
    accumulators a00..a32), K steps of 3 loads (LOAD(j) for vector j, at input
-   offset t = taps[k]), 4 broadcasts of the packed weights wk ([K][4]) and 12
+   offset t = TAP, an expression of k), 4 broadcasts of the packed weights wk ([K][4]) and 12
    FMAs. */
-#define EMLC_GEMM4X24_STEPS(LOAD)                                                                                     \
+#define EMLC_GEMM4X24_STEPS(TAP, LOAD)                                                                           \
   for (k = 0; k < K; ++k, wk += 4) {                                                                             \
-    const int32_t t = taps[k];                                                                                   \
+    const int32_t t = (TAP);                                                                                     \
     const __m256 b0 = LOAD(0), b1 = LOAD(1), b2 = LOAD(2);                                                       \
     __m256 wv = _mm256_broadcast_ss(wk);                                                                         \
     a00 = _mm256_fmadd_ps(wv, b0, a00), a01 = _mm256_fmadd_ps(wv, b1, a01), a02 = _mm256_fmadd_ps(wv, b2, a02);  \
@@ -113,9 +113,9 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
 
 /* The same for 2 vectors (8 accumulators a00..a31): a tile's last one or two
    vectors of columns. */
-#define EMLC_GEMM4X16_STEPS(LOAD)                                                                                \
+#define EMLC_GEMM4X16_STEPS(TAP, LOAD)                                                                           \
   for (k = 0; k < K; ++k, wk += 4) {                                                                             \
-    const int32_t t = taps[k];                                                                                   \
+    const int32_t t = (TAP);                                                                                     \
     const __m256 b0 = LOAD(0), b1 = LOAD(1);                                                                     \
     __m256 wv = _mm256_broadcast_ss(wk);                                                                         \
     a00 = _mm256_fmadd_ps(wv, b0, a00), a01 = _mm256_fmadd_ps(wv, b1, a01);                                      \
@@ -188,11 +188,11 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
 #define EMLC_LOADU(j) _mm256_loadu_ps(src[j] + t)
 #define EMLC_LOADM(j) _mm256_maskload_ps(src[j] + t, mk[j])
         if (full) {
-          EMLC_GEMM4X24_STEPS(EMLC_LOADU)
+          EMLC_GEMM4X24_STEPS(taps[k], EMLC_LOADU)
         } else if (cnt[2] == 0) { /* the last one or two vectors: no third to waste FMAs on */
-          EMLC_GEMM4X16_STEPS(EMLC_LOADM)
+          EMLC_GEMM4X16_STEPS(taps[k], EMLC_LOADM)
         } else {
-          EMLC_GEMM4X24_STEPS(EMLC_LOADM)
+          EMLC_GEMM4X24_STEPS(taps[k], EMLC_LOADM)
         }
 #undef EMLC_LOADU
 #undef EMLC_LOADM
@@ -227,14 +227,14 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
    row, their even and odd columns split by shuffles) from a zero-padded
    copy of x (pad_phase_f32 with stride 1), the 16
    products are GEMMs [M x C] x [C x 96] (the 4x24 blocking of
-   conv2d_f32_avx2, taps[c] = 96c; a last partial block is padded with
+   conv2d_f32_avx2; a last partial block is padded with
    zero tiles to a multiple of 24), and the output transform adds the bias,
    clamps and stores two output rows per tile vector. work: C*(OH+2)*(OW+2)
    + 16*96*(C + ceil(M/4)*4) floats. Within float tolerance of the
    portable kernel (the transforms' coefficients are 0, +-1, +-1/2). */
 static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const float *bias, float *work, float *y,
                                        int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t OH, int32_t OW,
-                                       int32_t pt, int32_t pl, const int32_t *taps, float lo, float hi) {
+                                       int32_t pt, int32_t pl, float lo, float hi) {
   const int32_t TH = OH / 2, TW = OW / 2, T = TH * TW, Hp = 2 * TH + 2, Wp = 2 * TW + 2, NT = 96, Mp = (M + 3) & ~3;
   const int32_t K = C;
   const int64_t cs = (int64_t)Hp * Wp;
@@ -291,7 +291,7 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
             __m256 a00 = zero, a01 = zero, a02 = zero, a10 = zero, a11 = zero, a12 = zero, a20 = zero, a21 = zero,
                    a22 = zero, a30 = zero, a31 = zero, a32 = zero;
 #define EMLC_LOADV(j) _mm256_loadu_ps(src + t + 8 * (j))
-            EMLC_GEMM4X24_STEPS(EMLC_LOADV)
+            EMLC_GEMM4X24_STEPS(k * NT, EMLC_LOADV)
 #undef EMLC_LOADV
             _mm256_storeu_ps(mo, a00), _mm256_storeu_ps(mo + 8, a01), _mm256_storeu_ps(mo + 16, a02);
             _mm256_storeu_ps(mo + NT, a10), _mm256_storeu_ps(mo + NT + 8, a11), _mm256_storeu_ps(mo + NT + 16, a12);
@@ -430,11 +430,12 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
    [Hp][Wp][8] copy (work), each output pixel is then one FMA per tap of 8
    channels (four pixels at once, in plane order across row ends: four FMA
    chains), into [OH*OW][8], which
-   is transposed back into the 8 output planes. work: Hp*Wp*8 + OH*OW*8 +
-   KH*KW*8 floats, Hp = (OH-1)*sh + (KH-1)*dh + 1, Wp likewise. Weights as
-   given ([C][KH*KW]). Each output is bias + the taps in order (fused
+   is transposed back into the 8 output planes. work: (Hp*Wp + OH*OW)*8
+   floats, Hp = (OH-1)*sh + (KH-1)*dh + 1, Wp likewise. wp holds the weights
+   channel-interleaved, [ceil(C/8)][KH*KW][8] (zero channels completing C),
+   packed by the compiler. Each output is bias + the taps in order (fused
    multiply-adds). */
-static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bias, float *work, float *y, int32_t N,
+static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *bias, float *work, float *y, int32_t N,
                                  int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
                                  int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, float lo,
                                  float hi) {
@@ -442,9 +443,9 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
   /* rows [r0, r1) and columns [q0, q1) of the padded copy hold input */
   const int32_t P = OH * OW, r0 = EMLC_MIN(Hp, pt), r1 = EMLC_MAX(r0, EMLC_MIN(Hp, pt + H));
   const int32_t q0 = EMLC_MIN(Wp, pl), q1 = EMLC_MAX(q0, EMLC_MIN(Wp, pl + W));
-  float *xp = work, *yp = xp + (int64_t)Hp * Wp * 8, *wt = yp + (int64_t)P * 8;
+  float *xp = work, *yp = xp + (int64_t)Hp * Wp * 8;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi), zero = _mm256_setzero_ps();
-  int32_t n, c0, l, r, q, t, p, oh, ow, ky, kx;
+  int32_t n, c0, l, r, q, p, oh, ow, ky, kx;
   for (n = 0; n < N; ++n)
     for (c0 = 0; c0 < C; c0 += 8) {
       const int32_t cg = EMLC_MIN(8, C - c0);
@@ -452,10 +453,6 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
       float *yc = y + ((int64_t)n * C + c0) * P;
       __m256 bv;
       float b8[8];
-      /* weights and bias, channel-interleaved */
-      for (t = 0; t < T; ++t)
-        for (l = 0; l < 8; ++l)
-          wt[t * 8 + l] = l < cg ? w[(int64_t)(c0 + l) * T + t] : 0.0f;
       for (l = 0; l < 8; ++l)
         b8[l] = l < cg ? bias[c0 + l] : 0.0f;
       bv = _mm256_loadu_ps(b8);
@@ -498,7 +495,7 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *w, const float *bi
       oh = 0, ow = 0;
       for (p = 0; p < P; p += 4) {
         const float *src[4];
-        const float *wk = wt;
+        const float *wk = wp + (int64_t)c0 * T;
         __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv;
         for (l = 0; l < 4; ++l) { /* pixel p + l (past P: the last again, not stored); then on to p + 4 */
           src[l] = xp + ((int64_t)oh * sh * Wp + (int64_t)ow * sw) * 8;
@@ -607,68 +604,36 @@ static void emlc_add_same_f32_avx2(const float *a, const float *b, float *y, int
   }
 }
 
-// @kernel reduce_f32_avx2
+// @kernel reduce_rows_f32_avx2
 // @requires avx2_f32_impl
 // @requires hsum8_f32_impl
-/* reduce_f32 (same arguments) when the reduced axes are the trailing ones and
-   the outputs follow the leading ones in order (global pooling, a mean over
-   the last axes): each output is a contiguous run of `count` inputs, summed
-   (or maxed, minned) 8 lanes at a time. Other reductions take the portable
-   walk. */
-static void emlc_reduce_f32_avx2(const float *x, float *y, const int32_t *shape, const int32_t *ostr, int32_t nout,
-                                 int32_t kind, int32_t count) {
-  int32_t d = EMLC_RANK, o, i0, i1, i2, i3, i4, i5, k;
-  int64_t run = 1, stride = 1, i = 0;
+/* A reduction over trailing axes (global pooling, a mean over the last
+   axes; NNToKernel picks this kernel only then): output o reduces the
+   contiguous run x[o*run .. (o+1)*run), 8 lanes at a time. kind as
+   reduce_f32: 0 sum, 1 mean, 2 max, 3 min. */
+static void emlc_reduce_rows_f32_avx2(const float *x, float *y, int32_t nout, int32_t run, int32_t kind) {
   const float init = kind == 2 ? -INFINITY : kind == 3 ? INFINITY : 0.0f;
-  while (d > 0 && (ostr[d - 1] == 0 || shape[d - 1] == 1))
-    run *= shape[--d];
-  for (k = d - 1; k >= 0; --k) { /* the leading axes must lay the outputs out in order */
-    if (shape[k] > 1 && ostr[k] != stride)
-      break;
-    stride *= shape[k];
-  }
-  if (k < 0 && stride == nout) {
-    for (o = 0; o < nout; ++o, x += run) {
-      __m256 a = _mm256_set1_ps(init);
-      float r;
-      for (i = 0; i + 8 <= run; i += 8) {
-        const __m256 v = _mm256_loadu_ps(x + i);
-        a = kind <= 1 ? _mm256_add_ps(a, v) : kind == 2 ? _mm256_max_ps(a, v) : _mm256_min_ps(a, v);
-      }
-      if (kind <= 1) {
-        r = emlc_hsum8(a);
-        for (; i < run; ++i)
-          r += x[i];
-      } else {
-        float t[8];
-        _mm256_storeu_ps(t, a);
-        r = t[0];
-        for (k = 1; k < 8; ++k)
-          r = kind == 2 ? EMLC_MAX(r, t[k]) : EMLC_MIN(r, t[k]);
-        for (; i < run; ++i)
-          r = kind == 2 ? EMLC_MAX(r, x[i]) : EMLC_MIN(r, x[i]);
-      }
-      y[o] = kind == 1 ? r / (float)count : r;
+  int32_t o, i, k;
+  for (o = 0; o < nout; ++o, x += run) {
+    __m256 a = _mm256_set1_ps(init);
+    float r;
+    for (i = 0; i + 8 <= run; i += 8) {
+      const __m256 v = _mm256_loadu_ps(x + i);
+      a = kind <= 1 ? _mm256_add_ps(a, v) : kind == 2 ? _mm256_max_ps(a, v) : _mm256_min_ps(a, v);
     }
-    return;
+    if (kind <= 1) {
+      r = emlc_hsum8(a);
+      for (; i < run; ++i)
+        r += x[i];
+    } else {
+      float t[8];
+      _mm256_storeu_ps(t, a);
+      r = t[0];
+      for (k = 1; k < 8; ++k)
+        r = kind == 2 ? EMLC_MAX(r, t[k]) : EMLC_MIN(r, t[k]);
+      for (; i < run; ++i)
+        r = kind == 2 ? EMLC_MAX(r, x[i]) : EMLC_MIN(r, x[i]);
+    }
+    y[o] = kind == 1 ? r / (float)run : r;
   }
-  for (o = 0; o < nout; ++o)
-    y[o] = init;
-  for (i0 = 0; i0 < shape[0]; ++i0)
-    for (i1 = 0; i1 < shape[1]; ++i1)
-      for (i2 = 0; i2 < shape[2]; ++i2)
-        for (i3 = 0; i3 < shape[3]; ++i3)
-          for (i4 = 0; i4 < shape[4]; ++i4) {
-            float *py = y + i0 * ostr[0] + i1 * ostr[1] + i2 * ostr[2] + i3 * ostr[3] + i4 * ostr[4];
-            for (i5 = 0; i5 < shape[5]; ++i5) {
-              const float v = x[i++];
-              float *q = py + i5 * ostr[5];
-              if (kind <= 1) *q += v;
-              else if (kind == 2) *q = EMLC_MAX(*q, v);
-              else *q = EMLC_MIN(*q, v);
-            }
-          }
-  if (kind == 1)
-    for (o = 0; o < nout; ++o)
-      y[o] /= (float)count;
 }
