@@ -23,6 +23,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import target_desc  # noqa: E402
 from emlc_testlib import build, compile_model, dataset, input_names, perturbed_calibration, run, shape_args  # noqa: E402
 
 MODELS = ["mlperftiny-ic-resnet8-fp32", "mlperftiny-kws-dscnn-fp32-int8weights",
@@ -64,8 +65,7 @@ def main():
     args = ap.parse_args()
     shared = os.path.join(ROOT, "..", "shared", "models")
     # The target's own flags (-mavx2 -mfma for x86-64-avx2), at -O2.
-    with open(os.path.join(ROOT, "targets", args.target, "target.json")) as f:
-        target_flags = [x for x in json.load(f)["toolchain"]["cflags"] if not x.startswith("-O")]
+    target_flags = target_desc.cflags_without_opt(target_desc.load(args.target))
     rows = []
     print(f"{'model':<56} {'emlc C (us)':>12} {'ORT 1-thread (us)':>18} {'emlc/ORT':>9}")
     digits_calib = os.path.join(ROOT, "..", "shared", "data", "digits", "calib_x.npy")

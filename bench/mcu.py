@@ -21,6 +21,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED = os.path.join(ROOT, "..", "shared", "models")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import target_desc  # noqa: E402
 # Float outputs are compared within 1e-4 x max|ref| unless listed: the PyTorch QDQ model's reference is ONNX
 # Runtime's float simulation, which emlc's integer rounding may miss by 2 output LSB (0.28 of 21.2).
 REL_TOL = {"digits-cnn-int8-qdq-torch": 0.0133}
@@ -58,14 +60,12 @@ def main():
     jobs = [(m, t) for m in models for t in args.targets.split(",")]
     tools = set()
     for t in args.targets.split(","):  # the toolchain and emulator each target names
-        desc = json.load(open(os.path.join(ROOT, "targets", t, "target.json")))
+        desc = target_desc.load(t)
         tools |= {desc["toolchain"]["cc"]} | ({desc["emulator"]["binary"]} if "emulator" in desc else set())
-        if "emulator" not in desc:  # a host target: the CPU must have its vector extensions
-            flags = open("/proc/cpuinfo").read().split()
-            lacking = [f for f in ("avx2", "fma") if desc["isa"].get(f) and f not in flags]
-            if lacking:
-                print(f"SKIP: this CPU has no {', '.join(lacking)} for {t}")
-                return 77
+        lacking = target_desc.host_lacks(desc)  # a host target runs here: the CPU needs its extensions
+        if lacking:
+            print(f"SKIP: this CPU has no {', '.join(lacking)} for {t}")
+            return 77
     missing = sorted(tool for tool in tools if not shutil.which(tool))
     if missing:  # scripts/install-deps.sh installs them (CI always has them)
         print(f"SKIP: {', '.join(missing)} not installed: run scripts/install-deps.sh")

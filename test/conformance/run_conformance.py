@@ -12,7 +12,6 @@ Exit status is 0 when nothing unexpected happened: no new failure, no crash,
 no known failure that now passes (remove it from the list). The last line is
 'N passed, N failed' over the in-scope tests."""
 import argparse
-import json
 import concurrent.futures
 import os
 import shutil
@@ -23,6 +22,7 @@ import onnx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+import target_desc  # noqa: E402
 from emlc_testlib import Failure, build, compare, compile_model, dataset, input_names, run, shape_args  # noqa: E402
 
 DATA = "/usr/share/libonnx-testdata/data"
@@ -132,16 +132,14 @@ def main():
     ap.add_argument("--write-known", action="store_true", help="rewrite the known-failures file from this run")
     ap.add_argument("--target", default="generic", help="compile for this target (host targets only: the tests run here)")
     args = ap.parse_args()
-    with open(os.path.join(HERE, "..", "..", "targets", args.target, "target.json")) as f:
-        desc = json.load(f)
+    desc = target_desc.load(args.target)
     if "emulator" in desc:
         print(f"conformance: {args.target} does not run on the host")
         return 1
-    flags = open("/proc/cpuinfo").read().split()
-    if any(desc["isa"].get(x) and x not in flags for x in ("avx2", "fma")):
+    if target_desc.host_lacks(desc):
         print(f"SKIP: this CPU cannot run {args.target} code")
         return 77
-    cflags = [x for x in desc["toolchain"]["cflags"] if not x.startswith("-O")]
+    cflags = target_desc.cflags_without_opt(desc)
     if not os.path.isdir(DATA):
         print(f"conformance: {DATA} missing (apt-get install libonnx-testdata)")
         return 1

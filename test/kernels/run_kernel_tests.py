@@ -6,7 +6,6 @@ kernel matches the portable one; 77 (skip) when the target's toolchain is not
 installed or the host lacks the target's instruction set.
 
 usage: run_kernel_tests.py TARGET [SUITE]"""
-import json
 import os
 import shutil
 import subprocess
@@ -16,18 +15,18 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 target = sys.argv[1] if len(sys.argv) > 1 else "generic"
 suite = sys.argv[2] if len(sys.argv) > 2 else "int8"
-t = json.load(open(os.path.join(HERE, "..", "..", "targets", target, "target.json")))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+import target_desc  # noqa: E402
+
+t = target_desc.load(target)
 tc, emu = t["toolchain"], t.get("emulator")
 tools = [tc["cc"]] + ([emu["binary"]] if emu else [])
 if not all(shutil.which(x) for x in tools):
     print(f"SKIP: {', '.join(tools)} not all installed (scripts/install-deps.sh installs them)")
     sys.exit(77)
-if not emu:  # a host target: the CPU must have its vector extensions
-    flags = open("/proc/cpuinfo").read().split()
-    missing = [f for f in ("avx2", "fma") if t["isa"].get(f) and f not in flags]
-    if missing:
-        print(f"SKIP: this CPU has no {', '.join(missing)}")
-        sys.exit(77)
+if target_desc.host_lacks(t):  # a host target runs here: the CPU needs its extensions
+    print(f"SKIP: this CPU has no {', '.join(target_desc.host_lacks(t))}")
+    sys.exit(77)
 with tempfile.TemporaryDirectory() as d:
     exe = os.path.join(d, "kt")
     subprocess.run([tc["cc"], *tc["cflags"], "-std=c99", "-Wall", "-Wextra", "-Wno-unused-function", "-Werror",
