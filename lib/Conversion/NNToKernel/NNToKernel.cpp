@@ -649,7 +649,7 @@ LogicalResult Lowering::lower(Operation *op) {
               for (int64_t ky = 0; ky < w[2]; ++ky)
                 for (int64_t kx = 0; kx < w[3]; ++kx)
                   taps.push_back(direct ? ci * x[2] * x[3] : (ci * Hp + ky) * Wq + kx);
-            Value xp = scratch(loc, direct ? 1 : w[1] * Hp * Wq, e);
+            Value xp = scratch(loc, direct ? 1 : w[1] * Hp * Wq + 8, e); // + pad_phase_f32's room
             call(loc, "conv2d_f32_cm_avx2", {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 24)), get(bias)},
                  {xp, out},
                  {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
@@ -660,7 +660,7 @@ LogicalResult Lowering::lower(Operation *op) {
           if (direct)
             for (int64_t ci = 0; ci < K; ++ci)
               g.taps[ci] = ci * x[2] * x[3];
-          Value xp = scratch(loc, direct ? 1 : w[1] * g.Hp * st[1] * g.Wq, e);
+          Value xp = scratch(loc, direct ? 1 : w[1] * g.Hp * st[1] * g.Wq + 8, e); // + pad_phase_f32's room
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)}, {xp, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
                 i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct), table(g.taps), lo, hi});

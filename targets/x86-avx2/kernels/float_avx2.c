@@ -9,6 +9,10 @@
 #error "this module was compiled for the x86-64-avx2 target: build it with -mavx2 -mfma (or compile for --target x86-64)"
 #endif
 #include <immintrin.h>
+/* An empty asm on a short loop's counter: GCC would turn the loops that zero
+   or copy a few vectors into memset/memcpy calls, which cost far more than
+   the stores at these sizes. */
+#define EMLC_OPAQUE(v) __asm__("" : "+r"(v))
 
 // @kernel avx2_mask_impl
 // @requires avx2_f32_impl
@@ -28,8 +32,10 @@ static void emlc_store8(float *p, __m256 v, int32_t n) {
     return;
   }
   _mm256_storeu_ps(t, v);
-  for (i = 0; i < n; ++i)
+  for (i = 0; i < n; ++i) {
+    EMLC_OPAQUE(i);
     p[i] = t[i];
+  }
 }
 
 // @kernel avx2_clamp_impl
@@ -39,44 +45,46 @@ static __m256 emlc_clamp8(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps
 // @kernel pad_phase_f32_impl
 // @requires avx2_f32_impl
 // @requires avx2_mask_impl
-static void emlc_copy_f32(float *d, const float *s, int32_t n) { /* n floats, s NULL: zeros */
-  int32_t i = 0;
-  if (s)
-    for (; i + 8 <= n; i += 8)
-      _mm256_storeu_ps(d + i, _mm256_loadu_ps(s + i));
-  else
-    for (; i + 8 <= n; i += 8)
-      _mm256_storeu_ps(d + i, _mm256_setzero_ps());
-  for (; i < n; ++i)
-    d[i] = s ? s[i] : 0.0f;
-}
 /* One channel (H x W) copied into the zero-padded, column-phase-split layout
    the strided float kernels read: dst[r][ph][q] = x[r - pt][q * sw + ph - pl]
    (0 outside), r < Hp, ph < sw, q < Wq. With it, the inputs of sw-strided
    output columns ow, ow+1, ... for a tap are contiguous, so every tap is one
-   unaligned vector load. */
+   unaligned vector load. Rows are written in address order by whole vectors
+   (a row's last one spills into the next row, written after it), so dst
+   needs 8 floats of room after Hp*sw*Wq. */
 static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                                int32_t pt, int32_t pl) {
-  int32_t r, ph, q;
-  for (ph = 0; ph < sw; ++ph) {
-    /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
-    const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
-                  q1 = EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
-    for (r = 0; r < Hp; ++r) {
-      const int32_t ih = r - pt;
+  const __m256 zero = _mm256_setzero_ps();
+  int32_t r, ph, q, qs[2][4];
+  for (ph = 0; ph < sw && ph < 4; ++ph) /* [q0, q1) of the first 4 phases, out of the row loop (a division) */
+    qs[0][ph] = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
+    qs[1][ph] = EMLC_MAX(qs[0][ph], EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
+  for (r = 0; r < Hp; ++r)
+    for (ph = 0; ph < sw; ++ph) {
+      /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
+      const int32_t q0 = ph < 4 ? qs[0][ph] : EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
+                    q1 = ph < 4 ? qs[1][ph] : EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw)), ih = r - pt;
       float *d = dst + ((int64_t)r * sw + ph) * Wq;
-      const float *s;
+      const float *s = x + (int64_t)ih * W + (int64_t)q0 * sw + ph - pl;
       if (ih < 0 || ih >= H) {
-        emlc_copy_f32(d, NULL, Wq);
+        for (q = 0; q < Wq; q += 8) {
+          EMLC_OPAQUE(q);
+          _mm256_storeu_ps(d + q, zero);
+        }
         continue;
       }
-      s = x + (int64_t)ih * W + (int64_t)q0 * sw + ph - pl;
-      for (q = 0; q < q0; ++q)
-        d[q] = 0.0f;
+      for (q = 0; q < q0; q += 8) { /* left padding, then overwritten from q0 on */
+        EMLC_OPAQUE(q);
+        _mm256_storeu_ps(d + q, zero);
+      }
       q = q0;
       if (sw == 1) {
-        emlc_copy_f32(d + q0, s, q1 - q0);
-        q = q1;
+        for (; q + 8 <= q1; q += 8, s += 8) {
+          EMLC_OPAQUE(q);
+          _mm256_storeu_ps(d + q, _mm256_loadu_ps(s));
+        }
+        if (q < q1) /* the last columns and zeros after them */
+          _mm256_storeu_ps(d + q, _mm256_maskload_ps(s, emlc_mask8(q1 - q))), q += 8;
       } else if (sw == 2) /* 8 even elements of 15: two loads, a shuffle and a permute */
         for (; q + 8 <= q1; q += 8, s += 16) {
           const __m256 v = _mm256_shuffle_ps(_mm256_loadu_ps(s), _mm256_maskload_ps(s + 8, emlc_mask8(7)), 0x88);
@@ -84,10 +92,11 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
         }
       for (; q < q1; ++q, s += sw)
         d[q] = *s;
-      for (q = q1; q < Wq; ++q)
-        d[q] = 0.0f;
+      for (; q < Wq; q += 8) { /* right padding */
+        EMLC_OPAQUE(q);
+        _mm256_storeu_ps(d + q, zero);
+      }
     }
-  }
 }
 
 // @kernel gemm4x24_f32_impl
@@ -143,7 +152,7 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
    wp holds the weights as [ceil(M/4)][K][4] (zero rows
    complete M), packed by the compiler. The input is read through taps[k],
    the offset of tap k = (c, ky, kx) in the padded phase-split copy
-   (pad_phase_f32: C channels of Hp*sw*Wq floats in xp), or, when `direct`
+   (pad_phase_f32: C channels of Hp*sw*Wq floats in xp, + 8), or, when `direct`
    (1x1, stride 1, no padding), in x itself seen as one row of OH*OW pixels.
    Each output is bias + the sum over k in order with fused multiply-adds
    (within float tolerance of the portable kernel). */
@@ -230,8 +239,8 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
    conv2d_f32_avx2; a last partial block is padded with
    zero tiles to a multiple of 24), and the output transform adds the bias,
    clamps and stores two output rows per tile vector. work: C*(OH+2)*(OW+2)
-   + 16*96*(C + ceil(M/4)*4) floats. Within float tolerance of the
-   portable kernel (the transforms' coefficients are 0, +-1, +-1/2). */
+   + 16*96*(C + ceil(M/4)*4) floats (the copy spills into V, written later).
+   Within float tolerance of the portable kernel (the transforms' coefficients are 0, +-1, +-1/2). */
 static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const float *bias, float *work, float *y,
                                        int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t OH, int32_t OW,
                                        int32_t pt, int32_t pl, float lo, float hi) {
@@ -340,7 +349,7 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
    (tap k at taps[k] from the pixel's window origin) and does 9 FMAs. The
    input is x itself when `direct` (1x1, stride 1, no padding; taps[k] =
    k*OH*OW), else a zero-padded copy (pad_phase_f32 with column stride 1: C
-   planes of Hp x Wq in xp). The tile goes through a small buffer to the NCHW
+   planes of Hp x Wq in xp, + 8). The tile goes through a small buffer to the NCHW
    output; pixels past the plane repeat the last one (not stored). Each
    output is bias + the sum over k in order (fused multiply-adds). */
 static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
