@@ -656,6 +656,7 @@ LogicalResult Lowering::lower(Operation *op) {
                   i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), table(taps), lo, hi});
             return success();
           }
+          direct = direct && y[2] * y[3] % 8 == 0; // else the last vector of x would be read past its end
           PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
           if (direct)
             for (int64_t ci = 0; ci < K; ++ci)

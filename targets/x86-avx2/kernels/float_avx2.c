@@ -101,120 +101,139 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
 
 // @kernel gemm4x24_f32_impl
 // @requires avx2_f32_impl
-/* The register-blocked float GEMM step of conv2d_f32_avx2 and
-   conv3x3_f32_wino_avx2: 4 output rows x 3 vectors of 8 columns (12
-   accumulators a00..a32), K steps of 3 loads (LOAD(j) for vector j, at input
-   offset t = TAP, an expression of k), 4 broadcasts of the packed weights wk ([K][4]) and 12
-   FMAs. */
-#define EMLC_GEMM4X24_STEPS(TAP, LOAD)                                                                           \
-  for (k = 0; k < K; ++k, wk += 4) {                                                                             \
-    const int32_t t = (TAP);                                                                                     \
-    const __m256 b0 = LOAD(0), b1 = LOAD(1), b2 = LOAD(2);                                                       \
-    __m256 wv = _mm256_broadcast_ss(wk);                                                                         \
-    a00 = _mm256_fmadd_ps(wv, b0, a00), a01 = _mm256_fmadd_ps(wv, b1, a01), a02 = _mm256_fmadd_ps(wv, b2, a02);  \
-    wv = _mm256_broadcast_ss(wk + 1);                                                                            \
-    a10 = _mm256_fmadd_ps(wv, b0, a10), a11 = _mm256_fmadd_ps(wv, b1, a11), a12 = _mm256_fmadd_ps(wv, b2, a12);  \
-    wv = _mm256_broadcast_ss(wk + 2);                                                                            \
-    a20 = _mm256_fmadd_ps(wv, b0, a20), a21 = _mm256_fmadd_ps(wv, b1, a21), a22 = _mm256_fmadd_ps(wv, b2, a22);  \
-    wv = _mm256_broadcast_ss(wk + 3);                                                                            \
-    a30 = _mm256_fmadd_ps(wv, b0, a30), a31 = _mm256_fmadd_ps(wv, b1, a31), a32 = _mm256_fmadd_ps(wv, b2, a32);  \
+/* The register-blocked float GEMM tile of conv2d_f32_avx2 and
+   conv3x3_f32_wino_avx2: 4 output rows x NV (3 or 2) vectors of 8 columns,
+   the accumulators starting from acc0[row]; each of the K steps loads the
+   vectors at s0, s1 (, s2) + TAP (taps[k], or k * step when taps is NULL),
+   broadcasts the packed weights wk ([K][4]) and does 4 x NV FMAs; the sums
+   go to t[row * pitch + 8 * vector]. Its own function with no other live vectors:
+   12 accumulators, 3 inputs and a weight fill the 16 registers exactly (the
+   kernels ran at half speed when masks or a third path competed for them). */
+#define EMLC_GEMM_ROW(r, w)                                                                                      \
+  w = _mm256_broadcast_ss(wk + r), a##r##0 = _mm256_fmadd_ps(w, b0, a##r##0), a##r##1 = _mm256_fmadd_ps(w, b1, a##r##1)
+#define EMLC_GEMM4X24_STEP(TAP)                                                                                  \
+  {                                                                                                              \
+    const int32_t o = (TAP);                                                                                     \
+    const __m256 b0 = _mm256_loadu_ps(s0 + o), b1 = _mm256_loadu_ps(s1 + o), b2 = _mm256_loadu_ps(s2 + o);     \
+    __m256 w;                                                                                                    \
+    EMLC_GEMM_ROW(0, w), a02 = _mm256_fmadd_ps(w, b2, a02);                                                      \
+    EMLC_GEMM_ROW(1, w), a12 = _mm256_fmadd_ps(w, b2, a12);                                                      \
+    EMLC_GEMM_ROW(2, w), a22 = _mm256_fmadd_ps(w, b2, a22);                                                      \
+    EMLC_GEMM_ROW(3, w), a32 = _mm256_fmadd_ps(w, b2, a32);                                                      \
+    wk += 4;                                                                                                     \
   }
-
-/* The same for 2 vectors (8 accumulators a00..a31): a tile's last one or two
-   vectors of columns. */
-#define EMLC_GEMM4X16_STEPS(TAP, LOAD)                                                                           \
-  for (k = 0; k < K; ++k, wk += 4) {                                                                             \
-    const int32_t t = (TAP);                                                                                     \
-    const __m256 b0 = LOAD(0), b1 = LOAD(1);                                                                     \
-    __m256 wv = _mm256_broadcast_ss(wk);                                                                         \
-    a00 = _mm256_fmadd_ps(wv, b0, a00), a01 = _mm256_fmadd_ps(wv, b1, a01);                                      \
-    wv = _mm256_broadcast_ss(wk + 1);                                                                            \
-    a10 = _mm256_fmadd_ps(wv, b0, a10), a11 = _mm256_fmadd_ps(wv, b1, a11);                                      \
-    wv = _mm256_broadcast_ss(wk + 2);                                                                            \
-    a20 = _mm256_fmadd_ps(wv, b0, a20), a21 = _mm256_fmadd_ps(wv, b1, a21);                                      \
-    wv = _mm256_broadcast_ss(wk + 3);                                                                            \
-    a30 = _mm256_fmadd_ps(wv, b0, a30), a31 = _mm256_fmadd_ps(wv, b1, a31);                                      \
+#define EMLC_GEMM4X16_STEP(TAP)                                                                                  \
+  {                                                                                                              \
+    const int32_t o = (TAP);                                                                                     \
+    const __m256 b0 = _mm256_loadu_ps(s0 + o), b1 = _mm256_loadu_ps(s1 + o);                                    \
+    __m256 w;                                                                                                    \
+    EMLC_GEMM_ROW(0, w), EMLC_GEMM_ROW(1, w), EMLC_GEMM_ROW(2, w), EMLC_GEMM_ROW(3, w);                          \
+    wk += 4;                                                                                                     \
   }
+static void emlc_gemm4x24_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
+                              const float *s1, const float *s2, const float *acc0, float *t, int32_t pitch) {
+  __m256 a00 = _mm256_broadcast_ss(acc0), a01 = a00, a02 = a00, a10 = _mm256_broadcast_ss(acc0 + 1), a11 = a10,
+         a12 = a10, a20 = _mm256_broadcast_ss(acc0 + 2), a21 = a20, a22 = a20, a30 = _mm256_broadcast_ss(acc0 + 3),
+         a31 = a30, a32 = a30;
+  int32_t k;
+  if (taps)
+    for (k = 0; k < K; ++k)
+      EMLC_GEMM4X24_STEP(taps[k])
+  else
+    for (k = 0; k < K; ++k)
+      EMLC_GEMM4X24_STEP(k * step)
+  _mm256_storeu_ps(t, a00), _mm256_storeu_ps(t + 8, a01), _mm256_storeu_ps(t + 16, a02), t += pitch;
+  _mm256_storeu_ps(t, a10), _mm256_storeu_ps(t + 8, a11), _mm256_storeu_ps(t + 16, a12), t += pitch;
+  _mm256_storeu_ps(t, a20), _mm256_storeu_ps(t + 8, a21), _mm256_storeu_ps(t + 16, a22), t += pitch;
+  _mm256_storeu_ps(t, a30), _mm256_storeu_ps(t + 8, a31), _mm256_storeu_ps(t + 16, a32);
+}
+static void emlc_gemm4x16_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
+                              const float *s1, const float *acc0, float *t, int32_t pitch) {
+  __m256 a00 = _mm256_broadcast_ss(acc0), a01 = a00, a10 = _mm256_broadcast_ss(acc0 + 1), a11 = a10,
+         a20 = _mm256_broadcast_ss(acc0 + 2), a21 = a20, a30 = _mm256_broadcast_ss(acc0 + 3), a31 = a30;
+  int32_t k;
+  if (taps)
+    for (k = 0; k < K; ++k)
+      EMLC_GEMM4X16_STEP(taps[k])
+  else
+    for (k = 0; k < K; ++k)
+      EMLC_GEMM4X16_STEP(k * step)
+  _mm256_storeu_ps(t, a00), _mm256_storeu_ps(t + 8, a01), t += pitch;
+  _mm256_storeu_ps(t, a10), _mm256_storeu_ps(t + 8, a11), t += pitch;
+  _mm256_storeu_ps(t, a20), _mm256_storeu_ps(t + 8, a21), t += pitch;
+  _mm256_storeu_ps(t, a30), _mm256_storeu_ps(t + 8, a31);
+}
+#undef EMLC_GEMM_ROW
+#undef EMLC_GEMM4X24_STEP
+#undef EMLC_GEMM4X16_STEP
 
 // @kernel conv2d_f32_avx2
 // @requires avx2_f32_impl
-// @requires avx2_mask_impl
 // @requires avx2_store_impl
 // @requires avx2_clamp_impl
 // @requires pad_phase_f32_impl
 // @requires gemm4x24_f32_impl
 /* Float convolution, one group, NCHW, as a register-blocked GEMM: 4 output
-   channels x 3 vectors of 8 output pixels per tile (12 accumulators); each of
+   channels x 3 vectors of 8 output pixels per tile (gemm4x24_f32); each of
    the K = C*KH*KW steps is 3 vector loads, 4 broadcasts and 12 FMAs. The
    output rows are cut into vectors of 8 columns ("slots", the last of a row
-   masked) and a tile takes the next three slots, so short rows (8x8 planes)
+   partial) and a tile takes the next three slots, so short rows (8x8 planes)
    still fill tiles; a last tile of one or two slots takes the 4x16 step.
-   wp holds the weights as [ceil(M/4)][K][4] (zero rows
-   complete M), packed by the compiler. The input is read through taps[k],
-   the offset of tap k = (c, ky, kx) in the padded phase-split copy
-   (pad_phase_f32: C channels of Hp*sw*Wq floats in xp, + 8), or, when `direct`
-   (1x1, stride 1, no padding), in x itself seen as one row of OH*OW pixels.
-   Each output is bias + the sum over k in order with fused multiply-adds
-   (within float tolerance of the portable kernel). */
+   A partial slot's extra lanes read on into the next row (or the copy's 8
+   floats of room) and are not stored. wp holds the weights as
+   [ceil(M/4)][K][4] (zero rows complete M), packed by the compiler. The
+   input is read through taps[k], the offset of tap k = (c, ky, kx) in the
+   padded phase-split copy (pad_phase_f32: C channels of Hp*sw*Wq floats in
+   xp, + 8), or, when `direct` (1x1, stride 1, no padding, OH*OW a multiple
+   of 8), in x itself seen as one row of OH*OW pixels. Each output is bias +
+   the sum over k in order with fused multiply-adds (within float tolerance
+   of the portable kernel). */
 static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
                                  int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
                                  int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq,
                                  int32_t direct, const int32_t *taps, float lo, float hi) {
-  const int32_t P = OH * OW, cols = direct ? P : OW, perRow = (cols + 7) / 8, slots = (direct ? 1 : OH) * perRow;
+  const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + 7) / 8);
   const int64_t cs = (int64_t)Hp * sw * Wq, rowPitch = (int64_t)sh * sw * Wq;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  int32_t n, c, mb, s, j, k, i;
+  int32_t n, c, mb, s, j, i;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W, *base = xn;
     float *yn = y + (int64_t)n * M * P;
+    int32_t r = 0, c8 = 0; /* the next slot's row and first column */
     if (!direct) {
       for (c = 0; c < C; ++c)
         emlc_pad_phase_f32(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
       base = xp;
     }
-    for (mb = 0; mb < M; mb += 4) {
-      const float *wm = wp + (int64_t)mb * K;
-      const int32_t rowsOut = EMLC_MIN(4, M - mb);
-      for (s = 0; s < slots; s += 3) {
-        const float *src[3];
-        int64_t out[3];
-        int32_t cnt[3], full;
-        __m256i mk[3];
-        __m256 a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
-        const float *wk = wm;
-        for (j = 0; j < 3; ++j) { /* slot s + j: row, first column, valid lanes */
-          const int32_t r = (s + j) / perRow, c8 = (s + j) % perRow * 8;
-          cnt[j] = s + j < slots ? EMLC_MIN(8, cols - c8) : 0;
-          src[j] = cnt[j] ? base + r * rowPitch + c8 : base;
-          out[j] = (int64_t)r * OW + c8;
-          mk[j] = emlc_mask8(cnt[j]);
+    /* tiles of three slots outer, so each tile's inputs stay in L1 while all the weights pass */
+    for (s = 0; s < slots; s += 3) {
+      const float *src[3];
+      int64_t out[3];
+      int32_t cnt[3];
+      for (j = 0; j < 3; ++j) {
+        if (s + j >= slots) {
+          src[j] = src[0], out[j] = 0, cnt[j] = 0;
+          continue;
         }
-        full = cnt[0] == 8 && cnt[1] == 8 && cnt[2] == 8;
-        a00 = a01 = a02 = _mm256_set1_ps(bias[mb]);
-        a10 = a11 = a12 = _mm256_set1_ps(rowsOut > 1 ? bias[mb + 1] : 0.0f);
-        a20 = a21 = a22 = _mm256_set1_ps(rowsOut > 2 ? bias[mb + 2] : 0.0f);
-        a30 = a31 = a32 = _mm256_set1_ps(rowsOut > 3 ? bias[mb + 3] : 0.0f);
-#define EMLC_LOADU(j) _mm256_loadu_ps(src[j] + t)
-#define EMLC_LOADM(j) _mm256_maskload_ps(src[j] + t, mk[j])
-        if (full) {
-          EMLC_GEMM4X24_STEPS(taps[k], EMLC_LOADU)
-        } else if (cnt[2] == 0) { /* the last one or two vectors: no third to waste FMAs on */
-          EMLC_GEMM4X16_STEPS(taps[k], EMLC_LOADM)
-        } else {
-          EMLC_GEMM4X24_STEPS(taps[k], EMLC_LOADM)
-        }
-#undef EMLC_LOADU
-#undef EMLC_LOADM
-        {
-          const __m256 acc[4][3] = {{a00, a01, a02}, {a10, a11, a12}, {a20, a21, a22}, {a30, a31, a32}};
-          for (i = 0; i < rowsOut; ++i) {
-            float *yo = yn + (int64_t)(mb + i) * P;
-            for (j = 0; j < 3; ++j)
-              if (cnt[j] == 8)
-                _mm256_storeu_ps(yo + out[j], emlc_clamp8(acc[i][j], vlo, vhi));
-              else if (cnt[j])
-                emlc_store8(yo + out[j], emlc_clamp8(acc[i][j], vlo, vhi), cnt[j]);
-          }
+        src[j] = base + r * rowPitch + c8, out[j] = (int64_t)r * OW + c8, cnt[j] = EMLC_MIN(8, cols - c8);
+        if ((c8 += 8) >= cols)
+          c8 = 0, ++r;
+      }
+      for (mb = 0; mb < M; mb += 4) {
+        const float *wm = wp + (int64_t)mb * K;
+        const int32_t rowsOut = EMLC_MIN(4, M - mb);
+        float b4[4], t[4 * 24];
+        for (i = 0; i < 4; ++i)
+          b4[i] = i < rowsOut ? bias[mb + i] : 0.0f;
+        if (cnt[2])
+          emlc_gemm4x24_f32(wm, K, taps, 0, src[0], src[1], src[2], b4, t, 24);
+        else /* the last one or two slots: no third to waste FMAs on */
+          emlc_gemm4x16_f32(wm, K, taps, 0, src[0], src[1], b4, t, 24);
+        for (i = 0; i < rowsOut; ++i) {
+          float *yo = yn + (int64_t)(mb + i) * P;
+          for (j = 0; j < 3; ++j)
+            if (cnt[j])
+              emlc_store8(yo + out[j], emlc_clamp8(_mm256_loadu_ps(t + 24 * i + 8 * j), vlo, vhi), cnt[j]);
         }
       }
     }
@@ -245,7 +264,7 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
                                        int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t OH, int32_t OW,
                                        int32_t pt, int32_t pl, float lo, float hi) {
   const int32_t TH = OH / 2, TW = OW / 2, T = TH * TW, Hp = 2 * TH + 2, Wp = 2 * TW + 2, NT = 96, Mp = (M + 3) & ~3;
-  const int32_t K = C;
+  static const float z4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
   const int64_t cs = (int64_t)Hp * Wp;
   float *xp = work, *V = xp + (int64_t)C * cs, *Mo = V + (int64_t)16 * C * NT;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
@@ -295,19 +314,9 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
       for (xi = 0; xi < 16; ++xi)
         for (mb = 0; mb < M; mb += 4)
           for (j0 = 0; j0 < ntp; j0 += 24) {
-            const float *src = V + (int64_t)xi * C * NT + j0, *wk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
-            float *mo = Mo + ((int64_t)xi * Mp + mb) * NT + j0;
-            __m256 a00 = zero, a01 = zero, a02 = zero, a10 = zero, a11 = zero, a12 = zero, a20 = zero, a21 = zero,
-                   a22 = zero, a30 = zero, a31 = zero, a32 = zero;
-#define EMLC_LOADV(j) _mm256_loadu_ps(src + t + 8 * (j))
-            EMLC_GEMM4X24_STEPS(k * NT, EMLC_LOADV)
-#undef EMLC_LOADV
-            _mm256_storeu_ps(mo, a00), _mm256_storeu_ps(mo + 8, a01), _mm256_storeu_ps(mo + 16, a02);
-            _mm256_storeu_ps(mo + NT, a10), _mm256_storeu_ps(mo + NT + 8, a11), _mm256_storeu_ps(mo + NT + 16, a12);
-            _mm256_storeu_ps(mo + 2 * NT, a20), _mm256_storeu_ps(mo + 2 * NT + 8, a21);
-            _mm256_storeu_ps(mo + 2 * NT + 16, a22);
-            _mm256_storeu_ps(mo + 3 * NT, a30), _mm256_storeu_ps(mo + 3 * NT + 8, a31);
-            _mm256_storeu_ps(mo + 3 * NT + 16, a32);
+            const float *src = V + (int64_t)xi * C * NT + j0;
+            emlc_gemm4x24_f32(u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4, C, NULL, NT, src, src + 8, src + 16, z4,
+                              Mo + ((int64_t)xi * Mp + mb) * NT + j0, NT);
           }
       /* output transform: y tile = A^T Mo A + bias, clamped */
       for (m = 0; m < M; ++m)
