@@ -29,8 +29,12 @@ if target_desc.host_lacks(t):  # a host target runs here: the CPU needs its exte
     sys.exit(77)
 with tempfile.TemporaryDirectory() as d:
     exe = os.path.join(d, "kt")
-    subprocess.run([tc["cc"], *tc["cflags"], "-std=c99", "-Wall", "-Wextra", "-Wno-unused-function", "-Werror",
-                    os.path.join(HERE, f"{suite}_kernels_test.c"), "-o", exe, *tc["ldflags"], "-lm"], check=True)
+    # On the host, under AddressSanitizer: the tests put inputs at the end of their arrays, so a kernel
+    # reading past a tensor is caught (gcc's libasan comes with it).
+    sanitize = ["-fsanitize=address", "-fno-omit-frame-pointer"] if not emu else []
+    subprocess.run([tc["cc"], *tc["cflags"], *sanitize, "-std=c99", "-Wall", "-Wextra", "-Wno-unused-function",
+                    "-Werror", os.path.join(HERE, f"{suite}_kernels_test.c"), "-o", exe, *tc["ldflags"], "-lm"],
+                   check=True)
     cmd = ([emu["binary"], *emu["args"], exe] if emu else [exe])
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     out = (r.stdout + r.stderr).strip()

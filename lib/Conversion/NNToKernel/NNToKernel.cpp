@@ -656,12 +656,12 @@ LogicalResult Lowering::lower(Operation *op) {
                   i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), table(taps), lo, hi});
             return success();
           }
-          direct = direct && y[2] * y[3] % 8 == 0; // else the last vector of x would be read past its end
           PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
           if (direct)
             for (int64_t ci = 0; ci < K; ++ci)
               g.taps[ci] = ci * x[2] * x[3];
-          Value xp = scratch(loc, direct ? 1 : w[1] * g.Hp * st[1] * g.Wq + 8, e); // + pad_phase_f32's room
+          // The padded copy + pad_phase_f32's room, or (direct) the last tile's copy.
+          Value xp = scratch(loc, direct ? K * 24 : w[1] * g.Hp * st[1] * g.Wq + 8, e);
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)}, {xp, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
                 i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct), table(g.taps), lo, hi});

@@ -13,6 +13,9 @@
    or copy a few vectors into memset/memcpy calls, which cost far more than
    the stores at these sizes. */
 #define EMLC_OPAQUE(v) __asm__("" : "+r"(v))
+/* For the GEMM tiles: inlined into a bigger loop nest, their 16 live vectors
+   got spilled (the kernel ran up to 1.5x slower). */
+#define EMLC_NOINLINE __attribute__((noinline))
 
 // @kernel avx2_mask_impl
 // @requires avx2_f32_impl
@@ -130,8 +133,9 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
     EMLC_GEMM_ROW(0, w), EMLC_GEMM_ROW(1, w), EMLC_GEMM_ROW(2, w), EMLC_GEMM_ROW(3, w);                          \
     wk += 4;                                                                                                     \
   }
-static void emlc_gemm4x24_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
-                              const float *s1, const float *s2, const float *acc0, float *t, int32_t pitch) {
+static EMLC_NOINLINE void emlc_gemm4x24_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
+                                           const float *s1, const float *s2, const float *acc0, float *t,
+                                           int32_t pitch) {
   __m256 a00 = _mm256_broadcast_ss(acc0), a01 = a00, a02 = a00, a10 = _mm256_broadcast_ss(acc0 + 1), a11 = a10,
          a12 = a10, a20 = _mm256_broadcast_ss(acc0 + 2), a21 = a20, a22 = a20, a30 = _mm256_broadcast_ss(acc0 + 3),
          a31 = a30, a32 = a30;
@@ -147,8 +151,8 @@ static void emlc_gemm4x24_f32(const float *wk, int32_t K, const int32_t *taps, i
   _mm256_storeu_ps(t, a20), _mm256_storeu_ps(t + 8, a21), _mm256_storeu_ps(t + 16, a22), t += pitch;
   _mm256_storeu_ps(t, a30), _mm256_storeu_ps(t + 8, a31), _mm256_storeu_ps(t + 16, a32);
 }
-static void emlc_gemm4x16_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
-                              const float *s1, const float *acc0, float *t, int32_t pitch) {
+static EMLC_NOINLINE void emlc_gemm4x16_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
+                                           const float *s1, const float *acc0, float *t, int32_t pitch) {
   __m256 a00 = _mm256_broadcast_ss(acc0), a01 = a00, a10 = _mm256_broadcast_ss(acc0 + 1), a11 = a10,
          a20 = _mm256_broadcast_ss(acc0 + 2), a21 = a20, a30 = _mm256_broadcast_ss(acc0 + 3), a31 = a30;
   int32_t k;
@@ -184,8 +188,9 @@ static void emlc_gemm4x16_f32(const float *wk, int32_t K, const int32_t *taps, i
    [ceil(M/4)][K][4] (zero rows complete M), packed by the compiler. The
    input is read through taps[k], the offset of tap k = (c, ky, kx) in the
    padded phase-split copy (pad_phase_f32: C channels of Hp*sw*Wq floats in
-   xp, + 8), or, when `direct` (1x1, stride 1, no padding, OH*OW a multiple
-   of 8), in x itself seen as one row of OH*OW pixels. Each output is bias +
+   xp, + 8), or, when `direct` (1x1, stride 1, no padding), in x itself seen
+   as one row of OH*OW pixels; there the tile where x ends is first copied
+   (K x 24 floats, zeros past the plane, in xp). Each output is bias +
    the sum over k in order with fused multiply-adds (within float tolerance
    of the portable kernel). */
 static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
@@ -195,7 +200,7 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
   const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + 7) / 8);
   const int64_t cs = (int64_t)Hp * sw * Wq, rowPitch = (int64_t)sh * sw * Wq;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  int32_t n, c, mb, s, j, i;
+  int32_t n, c, mb, s, j, i, k;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W, *base = xn;
     float *yn = y + (int64_t)n * M * P;
@@ -219,6 +224,16 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
         if ((c8 += 8) >= cols)
           c8 = 0, ++r;
       }
+      /* x itself ends inside this tile: its K rows of 24 pixels go through xp (zeros past the plane) */
+      const int32_t bounce = direct && cnt[0] + cnt[1] + cnt[2] < 24;
+      const int32_t *tk = bounce ? NULL : taps;
+      const float *s0[3];
+      if (bounce)
+        for (k = 0; k < K; ++k)
+          for (i = 0; i < 24; ++i)
+            xp[k * 24 + i] = i < cnt[0] + cnt[1] + cnt[2] ? src[0][(int64_t)k * P + i] : 0.0f;
+      for (j = 0; j < 3; ++j)
+        s0[j] = bounce ? xp + 8 * j : src[j];
       for (mb = 0; mb < M; mb += 4) {
         const float *wm = wp + (int64_t)mb * K;
         const int32_t rowsOut = EMLC_MIN(4, M - mb);
@@ -226,9 +241,9 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
         for (i = 0; i < 4; ++i)
           b4[i] = i < rowsOut ? bias[mb + i] : 0.0f;
         if (cnt[2])
-          emlc_gemm4x24_f32(wm, K, taps, 0, src[0], src[1], src[2], b4, t, 24);
+          emlc_gemm4x24_f32(wm, K, tk, 24, s0[0], s0[1], s0[2], b4, t, 24);
         else /* the last one or two slots: no third to waste FMAs on */
-          emlc_gemm4x16_f32(wm, K, taps, 0, src[0], src[1], b4, t, 24);
+          emlc_gemm4x16_f32(wm, K, tk, 24, s0[0], s0[1], b4, t, 24);
         for (i = 0; i < rowsOut; ++i) {
           float *yo = yn + (int64_t)(mb + i) * P;
           for (j = 0; j < 3; ++j)
@@ -254,9 +269,8 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
    the input transform reads 8 tiles per vector (two runs of 4 along a tile
    row, their even and odd columns split by shuffles) from a zero-padded
    copy of x (pad_phase_f32 with stride 1), the 16
-   products are GEMMs [M x C] x [C x 96] (the 4x24 blocking of
-   conv2d_f32_avx2; a last partial block is padded with
-   zero tiles to a multiple of 24), and the output transform adds the bias,
+   products are GEMMs [M x C] x [C x 96] (gemm4x24_f32; a last partial block
+   is padded with zero tiles to a multiple of 24, or of 16 with gemm4x16_f32), and the output transform adds the bias,
    clamps and stores two output rows per tile vector. work: C*(OH+2)*(OW+2)
    + 16*96*(C + ceil(M/4)*4) floats (the copy spills into V, written later).
    Within float tolerance of the portable kernel (the transforms' coefficients are 0, +-1, +-1/2). */
@@ -269,43 +283,54 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
   float *xp = work, *V = xp + (int64_t)C * cs, *Mo = V + (int64_t)16 * C * NT;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   const __m256 zero = _mm256_setzero_ps();
-  int32_t n, c, t0, g, xi, mb, m, k, i, r, j0;
+  int32_t n, c, t0, g, xi, mb, m, j0;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W;
     float *yn = y + (int64_t)n * M * OH * OW;
     for (c = 0; c < C; ++c)
       emlc_pad_phase_f32(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, 1, Wp, pt, pl);
     for (t0 = 0; t0 < T; t0 += NT) {
-      /* nt tiles, zero columns up to ntp (a multiple of 24) so the GEMM needs no masks */
-      const int32_t nt = EMLC_MIN(NT, T - t0), ntp = (nt + 23) / 24 * 24;
+      /* nt tiles (a multiple of 8), zero columns up to ntp so the GEMMs (blocks of 24, a last one of 16) need no
+         masks */
+      const int32_t nt = EMLC_MIN(NT, T - t0), ntp = nt % 24 == 0 ? nt : nt % 24 <= 16 ? nt / 24 * 24 + 16 : nt / 24 * 24 + 24;
       /* input transform: V[xi][c][tile] = (B^T d B)[xi] */
-      for (c = 0; c < C; ++c)
-        for (g = 0; g < nt; g += 8) {
-          const int32_t a = t0 + g, b = a + 4;
-          const float *pa = xp + c * cs + (int64_t)(a / TW) * 2 * Wp + a % TW * 2;
-          const float *pb = xp + c * cs + (int64_t)(b / TW) * 2 * Wp + b % TW * 2;
-          __m256 d[4][4], tr[4];
-          for (r = 0; r < 4; ++r) { /* columns 2tx + k of 4 + 4 tiles: even/odd lanes of two 8-column loads */
-            const float *ra = pa + (int64_t)r * Wp, *rb = pb + (int64_t)r * Wp;
-#define EMLC_HALVES(o) _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(ra + (o))), _mm_loadu_ps(rb + (o)), 1)
-            const __m256 x0 = EMLC_HALVES(0), x1 = EMLC_HALVES(4), x2 = EMLC_HALVES(2), x3 = EMLC_HALVES(6);
+      for (g = 0; g < nt; g += 8) {
+        const int32_t a = t0 + g, b = a + 4;
+        const int64_t oa = (int64_t)(a / TW) * 2 * Wp + a % TW * 2, ob = (int64_t)(b / TW) * 2 * Wp + b % TW * 2;
+        for (c = 0; c < C; ++c) {
+          const float *pa = xp + c * cs + oa, *pb = xp + c * cs + ob;
+          float *v = V + (int64_t)c * NT + g;
+          const int64_t xs = (int64_t)C * NT; /* from one V[xi] to the next */
+          __m256 a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3;
+/* Row r of the 4x4 patch of 8 tiles times B: columns 2tx + k of 4 + 4 tiles are the even/odd lanes of two
+   8-column loads; e0..e3 = (d0 - d2, d1 + d2, d2 - d1, d1 - d3). */
+#define EMLC_HALVES(o) _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(pa + r * Wp + (o))), \
+                                            _mm_loadu_ps(pb + r * Wp + (o)), 1)
+#define EMLC_ROW_B(rr, e0, e1, e2, e3)                                                                             \
+  {                                                                                                              \
+    const int64_t r = (rr);                                                                                      \
+    const __m256 x0 = EMLC_HALVES(0), x1 = EMLC_HALVES(4), x2 = EMLC_HALVES(2), x3 = EMLC_HALVES(6);            \
+    const __m256 d0 = _mm256_shuffle_ps(x0, x1, 0x88), d1 = _mm256_shuffle_ps(x0, x1, 0xdd);                     \
+    const __m256 d2 = _mm256_shuffle_ps(x2, x3, 0x88), d3 = _mm256_shuffle_ps(x2, x3, 0xdd);                     \
+    e0 = _mm256_sub_ps(d0, d2), e1 = _mm256_add_ps(d1, d2), e2 = _mm256_sub_ps(d2, d1), e3 = _mm256_sub_ps(d1, d3); \
+  }
+#define EMLC_STORE_V(i, OP, p, q)                                                                                 \
+  _mm256_storeu_ps(v + (4 * (i) + 0) * xs, OP(p##0, q##0)), _mm256_storeu_ps(v + (4 * (i) + 1) * xs, OP(p##1, q##1)), \
+  _mm256_storeu_ps(v + (4 * (i) + 2) * xs, OP(p##2, q##2)), _mm256_storeu_ps(v + (4 * (i) + 3) * xs, OP(p##3, q##3))
+          /* B^T over the rows (r0 - r2, r1 + r2, r2 - r1, r1 - r3), rows in the order that keeps 12 vectors live */
+          EMLC_ROW_B(0, a0, a1, a2, a3)
+          EMLC_ROW_B(2, c0, c1, c2, c3)
+          EMLC_STORE_V(0, _mm256_sub_ps, a, c);
+          EMLC_ROW_B(1, b0, b1, b2, b3)
+          EMLC_STORE_V(1, _mm256_add_ps, b, c);
+          EMLC_STORE_V(2, _mm256_sub_ps, c, b);
+          EMLC_ROW_B(3, a0, a1, a2, a3)
+          EMLC_STORE_V(3, _mm256_sub_ps, b, a);
 #undef EMLC_HALVES
-            d[r][0] = _mm256_shuffle_ps(x0, x1, 0x88), d[r][1] = _mm256_shuffle_ps(x0, x1, 0xdd);
-            d[r][2] = _mm256_shuffle_ps(x2, x3, 0x88), d[r][3] = _mm256_shuffle_ps(x2, x3, 0xdd);
-          }
-          for (k = 0; k < 4; ++k) { /* columns of B^T d */
-            const __m256 d0 = d[0][k], d1 = d[1][k], d2 = d[2][k], d3 = d[3][k];
-            d[0][k] = _mm256_sub_ps(d0, d2), d[1][k] = _mm256_add_ps(d1, d2);
-            d[2][k] = _mm256_sub_ps(d2, d1), d[3][k] = _mm256_sub_ps(d1, d3);
-          }
-          for (r = 0; r < 4; ++r) { /* (B^T d) B */
-            float *v = V + ((int64_t)(4 * r) * C + c) * NT + g;
-            tr[0] = _mm256_sub_ps(d[r][0], d[r][2]), tr[1] = _mm256_add_ps(d[r][1], d[r][2]);
-            tr[2] = _mm256_sub_ps(d[r][2], d[r][1]), tr[3] = _mm256_sub_ps(d[r][1], d[r][3]);
-            for (k = 0; k < 4; ++k)
-              _mm256_storeu_ps(v + (int64_t)k * C * NT, tr[k]);
-          }
+#undef EMLC_ROW_B
+#undef EMLC_STORE_V
         }
+      }
       for (xi = 0; xi < 16; ++xi)
         for (c = 0; c < C; ++c)
           for (g = nt; g < ntp; g += 8)
@@ -314,33 +339,49 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
       for (xi = 0; xi < 16; ++xi)
         for (mb = 0; mb < M; mb += 4)
           for (j0 = 0; j0 < ntp; j0 += 24) {
-            const float *src = V + (int64_t)xi * C * NT + j0;
-            emlc_gemm4x24_f32(u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4, C, NULL, NT, src, src + 8, src + 16, z4,
-                              Mo + ((int64_t)xi * Mp + mb) * NT + j0, NT);
+            const float *src = V + (int64_t)xi * C * NT + j0, *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
+            float *mo = Mo + ((int64_t)xi * Mp + mb) * NT + j0;
+            if (j0 + 24 <= ntp)
+              emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT);
+            else
+              emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT);
           }
       /* output transform: y tile = A^T Mo A + bias, clamped */
-      for (m = 0; m < M; ++m)
-        for (g = 0; g < nt; g += 8) {
-          const int32_t a = t0 + g, b = a + 4;
-          float *ya = yn + (int64_t)m * OH * OW + (int64_t)(a / TW) * 2 * OW + (a % TW) * 2;
-          float *yb = yn + (int64_t)m * OH * OW + (int64_t)(b / TW) * 2 * OW + (b % TW) * 2;
+      for (g = 0; g < nt; g += 8) {
+        const int32_t a = t0 + g, b = a + 4;
+        const int64_t oa = (int64_t)(a / TW) * 2 * OW + (a % TW) * 2, ob = (int64_t)(b / TW) * 2 * OW + (b % TW) * 2;
+        for (m = 0; m < M; ++m) {
+          const float *q = Mo + (int64_t)m * NT + g;
+          const int64_t xs = (int64_t)Mp * NT; /* from one Mo[xi] to the next */
+          float *ya = yn + (int64_t)m * OH * OW + oa, *yb = yn + (int64_t)m * OH * OW + ob;
           const __m256 bv = _mm256_set1_ps(bias[m]);
-          __m256 s[2][4];
-          for (k = 0; k < 4; ++k) {
-            const float *q = Mo + ((int64_t)k * Mp + m) * NT + g;
-            const __m256 m0 = _mm256_loadu_ps(q), m1 = _mm256_loadu_ps(q + (int64_t)4 * Mp * NT),
-                         m2 = _mm256_loadu_ps(q + (int64_t)8 * Mp * NT), m3 = _mm256_loadu_ps(q + (int64_t)12 * Mp * NT);
-            s[0][k] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
-            s[1][k] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
-          }
-          for (i = 0; i < 2; ++i) {
-            const __m256 o0 = emlc_clamp8(_mm256_add_ps(bv, _mm256_add_ps(_mm256_add_ps(s[i][0], s[i][1]), s[i][2])), vlo, vhi);
-            const __m256 o1 = emlc_clamp8(_mm256_add_ps(bv, _mm256_sub_ps(_mm256_sub_ps(s[i][1], s[i][2]), s[i][3])), vlo, vhi);
-            const __m256 l = _mm256_unpacklo_ps(o0, o1), h = _mm256_unpackhi_ps(o0, o1);
-            _mm256_storeu_ps(ya + (int64_t)i * OW, _mm256_permute2f128_ps(l, h, 0x20));
-            _mm256_storeu_ps(yb + (int64_t)i * OW, _mm256_permute2f128_ps(l, h, 0x31));
-          }
+          __m256 s00, s01, s02, s03, s10, s11, s12, s13;
+/* A^T over the rows of column k (Mo[xi = 4i + k]): (m0 + m1 + m2, m1 - m2 - m3) */
+#define EMLC_COL_A(k, u, w)                                                                                       \
+  {                                                                                                              \
+    const __m256 m0 = _mm256_loadu_ps(q + (k) * xs), m1 = _mm256_loadu_ps(q + (4 + (k)) * xs),                   \
+                 m2 = _mm256_loadu_ps(q + (8 + (k)) * xs), m3 = _mm256_loadu_ps(q + (12 + (k)) * xs);            \
+    u = _mm256_add_ps(_mm256_add_ps(m0, m1), m2), w = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);                  \
+  }
+/* then A over the columns of output row i, bias, clamp, the two outputs of each tile interleaved */
+#define EMLC_ROW_OUT(i, t0_, t1_, t2_, t3_)                                                                       \
+  {                                                                                                              \
+    const __m256 o0 = emlc_clamp8(_mm256_add_ps(bv, _mm256_add_ps(_mm256_add_ps(t0_, t1_), t2_)), vlo, vhi);     \
+    const __m256 o1 = emlc_clamp8(_mm256_add_ps(bv, _mm256_sub_ps(_mm256_sub_ps(t1_, t2_), t3_)), vlo, vhi);     \
+    const __m256 l = _mm256_unpacklo_ps(o0, o1), h = _mm256_unpackhi_ps(o0, o1);                                 \
+    _mm256_storeu_ps(ya + (int64_t)(i) * OW, _mm256_permute2f128_ps(l, h, 0x20));                                \
+    _mm256_storeu_ps(yb + (int64_t)(i) * OW, _mm256_permute2f128_ps(l, h, 0x31));                                \
+  }
+          EMLC_COL_A(0, s00, s10)
+          EMLC_COL_A(1, s01, s11)
+          EMLC_COL_A(2, s02, s12)
+          EMLC_COL_A(3, s03, s13)
+          EMLC_ROW_OUT(0, s00, s01, s02, s03)
+          EMLC_ROW_OUT(1, s10, s11, s12, s13)
+#undef EMLC_COL_A
+#undef EMLC_ROW_OUT
         }
+      }
     }
   }
 }
