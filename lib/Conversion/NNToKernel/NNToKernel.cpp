@@ -640,8 +640,8 @@ LogicalResult Lowering::lower(Operation *op) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&
                         llvm::all_of(pads, [](int64_t p) { return p == 0; });
-          // Small planes (a few dozen pixels) or short rows: vectors over output channels.
-          if (((direct && y[2] * y[3] <= 48) || (!direct && y[3] < 8)) &&
+          // Tiny planes (a vector or two of pixels) or short rows: vectors over output channels.
+          if (((direct && y[2] * y[3] <= 16) || (!direct && y[3] < 8)) &&
               variant("conv_small_f32") == "conv2d_f32_cm_avx2" && dl[0] == 1 && dl[1] == 1) {
             int64_t Hp = (y[2] - 1) * st[0] + w[2], Wq = (y[3] - 1) * st[1] + w[3];
             SmallVector<int64_t> taps;

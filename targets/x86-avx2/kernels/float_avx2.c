@@ -487,13 +487,45 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
    channel-interleaved layout so every lane is busy whatever the plane's
    size: the 8 planes are transposed (8x8 in registers) into a zero-padded
    [Hp][Wp][8] copy (work), each output pixel is then one FMA per tap of 8
-   channels (four pixels at once, in plane order across row ends: four FMA
-   chains), into [OH*OW][8], which
-   is transposed back into the 8 output planes. work: (Hp*Wp + OH*OW)*8
-   floats, Hp = (OH-1)*sh + (KH-1)*dh + 1, Wp likewise. wp holds the weights
-   channel-interleaved, [ceil(C/8)][KH*KW][8] (zero channels completing C),
-   packed by the compiler. Each output is bias + the taps in order (fused
+   channels (four pixels of a row at once: four FMA chains), into
+   [OH*OW][8], which is transposed back into the 8 output planes. work:
+   (Hp*Wp + OH*OW)*8 floats, Hp = (OH-1)*sh + (KH-1)*dh + 1, Wp likewise. wp
+   holds the weights channel-interleaved, [ceil(C/8)][KH*KW][8] (zero
+   channels completing C), packed by the compiler; in a last group of fewer
+   than 8 channels the missing lanes compute on a copy of the first channel
+   and are not stored. Each output is bias + the taps in order (fused
    multiply-adds). */
+/* One output row of the depthwise kernel, four pixels at a time (four FMA
+   chains), the last 1-3 one at a time; its own function so the inner loop's
+   pointers stay in registers (inlined, GCC spilled them). */
+#define EMLC_DW_FMA(i) a##i = _mm256_fmadd_ps(wv, _mm256_loadu_ps(q + (i) * pitch), a##i)
+static EMLC_NOINLINE void emlc_dw_row_f32(const float *row, const float *w, float *out, int32_t OW, int32_t KH,
+                                          int32_t KW, int64_t dy, int64_t dx, int64_t pitch, __m256 bv, __m256 vlo,
+                                          __m256 vhi) {
+  int32_t ow, ky, kx;
+  for (ow = 0; ow + 4 <= OW; ow += 4, row += 4 * pitch, out += 32) {
+    const float *wk = w;
+    __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+    for (ky = 0; ky < KH; ++ky)
+      for (kx = 0; kx < KW; ++kx, wk += 8) {
+        const float *q = row + ky * dy + kx * dx;
+        const __m256 wv = _mm256_loadu_ps(wk);
+        EMLC_DW_FMA(0), EMLC_DW_FMA(1), EMLC_DW_FMA(2), EMLC_DW_FMA(3);
+      }
+    _mm256_storeu_ps(out, emlc_clamp8(a0, vlo, vhi)), _mm256_storeu_ps(out + 8, emlc_clamp8(a1, vlo, vhi));
+    _mm256_storeu_ps(out + 16, emlc_clamp8(a2, vlo, vhi)), _mm256_storeu_ps(out + 24, emlc_clamp8(a3, vlo, vhi));
+  }
+  for (; ow < OW; ++ow, row += pitch, out += 8) {
+    const float *wk = w;
+    __m256 a = bv;
+    for (ky = 0; ky < KH; ++ky)
+      for (kx = 0; kx < KW; ++kx, wk += 8)
+        a = _mm256_fmadd_ps(_mm256_loadu_ps(wk), _mm256_loadu_ps(row + ky * dy + kx * dx), a);
+    _mm256_storeu_ps(out, emlc_clamp8(a, vlo, vhi));
+  }
+}
+#undef EMLC_DW_FMA
+
 static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *bias, float *work, float *y, int32_t N,
                                  int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
                                  int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, float lo,
@@ -502,90 +534,77 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *b
   /* rows [r0, r1) and columns [q0, q1) of the padded copy hold input */
   const int32_t P = OH * OW, r0 = EMLC_MIN(Hp, pt), r1 = EMLC_MAX(r0, EMLC_MIN(Hp, pt + H));
   const int32_t q0 = EMLC_MIN(Wp, pl), q1 = EMLC_MAX(q0, EMLC_MIN(Wp, pl + W));
+  const int64_t HW = (int64_t)H * W;
   float *xp = work, *yp = xp + (int64_t)Hp * Wp * 8;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi), zero = _mm256_setzero_ps();
-  int32_t n, c0, l, r, q, p, oh, ow, ky, kx;
+  int32_t n, c0, l, r, q, p, oh;
   for (n = 0; n < N; ++n)
     for (c0 = 0; c0 < C; c0 += 8) {
       const int32_t cg = EMLC_MIN(8, C - c0);
-      const float *xc = x + ((int64_t)n * C + c0) * H * W;
+      const float *xc = x + ((int64_t)n * C + c0) * HW;
       float *yc = y + ((int64_t)n * C + c0) * P;
-      __m256 bv;
+      int64_t ch[8]; /* plane offset of lane l's channel (the first again past cg) */
       float b8[8];
+      __m256 bv;
       for (l = 0; l < 8; ++l)
-        b8[l] = l < cg ? bias[c0 + l] : 0.0f;
+        ch[l] = l < cg ? l * HW : 0, b8[l] = l < cg ? bias[c0 + l] : 0.0f;
       bv = _mm256_loadu_ps(b8);
       /* planes -> [Hp][Wp][8], zero padding */
       for (r = 0; r < Hp; ++r) {
         float *d = xp + (int64_t)r * Wp * 8;
         const int32_t inRow = r >= r0 && r < r1;
-        for (q = 0; q < (inRow ? q0 : Wp); ++q)
+        for (q = 0; q < (inRow ? q0 : Wp); ++q) {
+          EMLC_OPAQUE(q);
           _mm256_storeu_ps(d + (int64_t)q * 8, zero);
+        }
         if (!inRow)
           continue;
-        for (q = q1; q < Wp; ++q)
+        for (q = q1; q < Wp; ++q) {
+          EMLC_OPAQUE(q);
           _mm256_storeu_ps(d + (int64_t)q * 8, zero);
+        }
         {
           const float *s = xc + (int64_t)(r - pt) * W + (q0 - pl);
           for (q = q0; q + 8 <= q1; q += 8, s += 8) {
             __m256 v[8];
-            for (l = 0; l < 8; ++l)
-              v[l] = l < cg ? _mm256_loadu_ps(s + (int64_t)l * H * W) : zero;
+            v[0] = _mm256_loadu_ps(s + ch[0]), v[1] = _mm256_loadu_ps(s + ch[1]);
+            v[2] = _mm256_loadu_ps(s + ch[2]), v[3] = _mm256_loadu_ps(s + ch[3]);
+            v[4] = _mm256_loadu_ps(s + ch[4]), v[5] = _mm256_loadu_ps(s + ch[5]);
+            v[6] = _mm256_loadu_ps(s + ch[6]), v[7] = _mm256_loadu_ps(s + ch[7]);
             EMLC_TRANSPOSE8(v);
-            for (l = 0; l < 8; ++l)
-              _mm256_storeu_ps(d + (int64_t)(q + l) * 8, v[l]);
+            _mm256_storeu_ps(d + (int64_t)q * 8, v[0]), _mm256_storeu_ps(d + (int64_t)q * 8 + 8, v[1]);
+            _mm256_storeu_ps(d + (int64_t)q * 8 + 16, v[2]), _mm256_storeu_ps(d + (int64_t)q * 8 + 24, v[3]);
+            _mm256_storeu_ps(d + (int64_t)q * 8 + 32, v[4]), _mm256_storeu_ps(d + (int64_t)q * 8 + 40, v[5]);
+            _mm256_storeu_ps(d + (int64_t)q * 8 + 48, v[6]), _mm256_storeu_ps(d + (int64_t)q * 8 + 56, v[7]);
           }
-          if (q + 4 <= q1) { /* 4 columns: two 4x4 transposes (channels 0-3, 4-7) */
-            __m128 u[8];
-            for (l = 0; l < 8; ++l)
-              u[l] = l < cg ? _mm_loadu_ps(s + (int64_t)l * H * W) : _mm_setzero_ps();
-            _MM_TRANSPOSE4_PS(u[0], u[1], u[2], u[3]);
-            _MM_TRANSPOSE4_PS(u[4], u[5], u[6], u[7]);
-            for (l = 0; l < 4; ++l)
-              _mm256_storeu_ps(d + (int64_t)(q + l) * 8, _mm256_insertf128_ps(_mm256_castps128_ps256(u[l]), u[4 + l], 1));
-            q += 4, s += 4;
+          for (; q < q1; ++q, ++s) {
+            const __m256 v = _mm256_setr_ps(s[ch[0]], s[ch[1]], s[ch[2]], s[ch[3]], s[ch[4]], s[ch[5]], s[ch[6]], s[ch[7]]);
+            _mm256_storeu_ps(d + (int64_t)q * 8, v);
           }
-          for (; q < q1; ++q, ++s)
-            for (l = 0; l < 8; ++l)
-              d[(int64_t)q * 8 + l] = l < cg ? s[(int64_t)l * H * W] : 0.0f;
         }
       }
-      /* the convolution, four output pixels at a time (in plane order, across row ends) */
-      oh = 0, ow = 0;
-      for (p = 0; p < P; p += 4) {
-        const float *src[4];
-        const float *wk = wp + (int64_t)c0 * T;
-        __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv;
-        for (l = 0; l < 4; ++l) { /* pixel p + l (past P: the last again, not stored); then on to p + 4 */
-          src[l] = xp + ((int64_t)oh * sh * Wp + (int64_t)ow * sw) * 8;
-          if (p + l + 1 < P && ++ow == OW)
-            ow = 0, ++oh;
-        }
-        for (ky = 0; ky < KH; ++ky)
-          for (kx = 0; kx < KW; ++kx, wk += 8) {
-            const int64_t o = ((int64_t)ky * dh * Wp + (int64_t)kx * dw) * 8;
-            const __m256 wv = _mm256_loadu_ps(wk);
-            a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src[0] + o), a0);
-            a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src[1] + o), a1);
-            a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src[2] + o), a2);
-            a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src[3] + o), a3);
-          }
-        _mm256_storeu_ps(yp + (int64_t)p * 8, emlc_clamp8(a0, vlo, vhi));
-        if (p + 1 < P)
-          _mm256_storeu_ps(yp + (int64_t)(p + 1) * 8, emlc_clamp8(a1, vlo, vhi));
-        if (p + 2 < P)
-          _mm256_storeu_ps(yp + (int64_t)(p + 2) * 8, emlc_clamp8(a2, vlo, vhi));
-        if (p + 3 < P)
-          _mm256_storeu_ps(yp + (int64_t)(p + 3) * 8, emlc_clamp8(a3, vlo, vhi));
-      }
+      /* the convolution, row by row */
+      for (oh = 0; oh < OH; ++oh)
+        emlc_dw_row_f32(xp + (int64_t)oh * sh * Wp * 8, wp + (int64_t)c0 * T, yp + (int64_t)oh * OW * 8, OW, KH, KW,
+                        (int64_t)dh * Wp * 8, (int64_t)dw * 8, (int64_t)sw * 8, bv, vlo, vhi);
       /* [P][8] -> the 8 output planes */
       for (p = 0; p + 8 <= P; p += 8) {
         __m256 v[8];
-        for (l = 0; l < 8; ++l)
-          v[l] = _mm256_loadu_ps(yp + (int64_t)(p + l) * 8);
+        const float *s = yp + (int64_t)p * 8;
+        v[0] = _mm256_loadu_ps(s), v[1] = _mm256_loadu_ps(s + 8), v[2] = _mm256_loadu_ps(s + 16);
+        v[3] = _mm256_loadu_ps(s + 24), v[4] = _mm256_loadu_ps(s + 32), v[5] = _mm256_loadu_ps(s + 40);
+        v[6] = _mm256_loadu_ps(s + 48), v[7] = _mm256_loadu_ps(s + 56);
         EMLC_TRANSPOSE8(v);
-        for (l = 0; l < cg; ++l)
-          _mm256_storeu_ps(yc + (int64_t)l * P + p, v[l]);
+        switch (cg) { /* falls through: channels cg-1 down to 0 */
+        case 8: _mm256_storeu_ps(yc + 7 * (int64_t)P + p, v[7]); /* fall through */
+        case 7: _mm256_storeu_ps(yc + 6 * (int64_t)P + p, v[6]); /* fall through */
+        case 6: _mm256_storeu_ps(yc + 5 * (int64_t)P + p, v[5]); /* fall through */
+        case 5: _mm256_storeu_ps(yc + 4 * (int64_t)P + p, v[4]); /* fall through */
+        case 4: _mm256_storeu_ps(yc + 3 * (int64_t)P + p, v[3]); /* fall through */
+        case 3: _mm256_storeu_ps(yc + 2 * (int64_t)P + p, v[2]); /* fall through */
+        case 2: _mm256_storeu_ps(yc + (int64_t)P + p, v[1]); /* fall through */
+        default: _mm256_storeu_ps(yc + p, v[0]);
+        }
       }
       for (; p < P; ++p)
         for (l = 0; l < cg; ++l)
