@@ -670,7 +670,7 @@ LogicalResult Lowering::lower(Operation *op) {
         if (fast == "dwconv_f32_avx2" && wc) {
           // Work: the 8-channel interleaved padded input and output (see the kernel).
           int64_t Hp = (y[2] - 1) * st[0] + (w[2] - 1) * dl[0] + 1, Wp = (y[3] - 1) * st[1] + (w[3] - 1) * dl[1] + 1;
-          Value work = scratch(loc, (Hp * Wp + y[2] * y[3]) * 8, e);
+          Value work = scratch(loc, (Hp * Wp + y[2] * y[3] + 7) * 8, e);
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], w[2] * w[3], 8)), get(bias)},
                {work, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]), i32(st[0]),

@@ -480,6 +480,7 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
 
 // @kernel dwconv_f32_avx2
 // @requires avx2_f32_impl
+// @requires avx2_mask_impl
 // @requires avx2_clamp_impl
 // @requires transpose8_f32_impl
 /* Depthwise float convolution (groups == C == M; any kernel, stride,
@@ -489,7 +490,8 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
    [Hp][Wp][8] copy (work), each output pixel is then one FMA per tap of 8
    channels (four pixels of a row at once: four FMA chains), into
    [OH*OW][8], which is transposed back into the 8 output planes. work:
-   (Hp*Wp + OH*OW)*8 floats, Hp = (OH-1)*sh + (KH-1)*dh + 1, Wp likewise. wp
+   (Hp*Wp + OH*OW + 7)*8 floats (a row's last 8 columns are stored whole),
+   Hp = (OH-1)*sh + (KH-1)*dh + 1, Wp likewise. wp
    holds the weights channel-interleaved, [ceil(C/8)][KH*KW][8] (zero
    channels completing C), packed by the compiler; in a last group of fewer
    than 8 channels the missing lanes compute on a copy of the first channel
@@ -565,21 +567,19 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *b
         }
         {
           const float *s = xc + (int64_t)(r - pt) * W + (q0 - pl);
-          for (q = q0; q + 8 <= q1; q += 8, s += 8) {
+          for (q = q0; q < q1; q += 8, s += 8) { /* 8 columns, the last up to 7 by masked loads */
+            const __m256i mk = emlc_mask8(q1 - q);
             __m256 v[8];
-            v[0] = _mm256_loadu_ps(s + ch[0]), v[1] = _mm256_loadu_ps(s + ch[1]);
-            v[2] = _mm256_loadu_ps(s + ch[2]), v[3] = _mm256_loadu_ps(s + ch[3]);
-            v[4] = _mm256_loadu_ps(s + ch[4]), v[5] = _mm256_loadu_ps(s + ch[5]);
-            v[6] = _mm256_loadu_ps(s + ch[6]), v[7] = _mm256_loadu_ps(s + ch[7]);
+            v[0] = _mm256_maskload_ps(s + ch[0], mk), v[1] = _mm256_maskload_ps(s + ch[1], mk);
+            v[2] = _mm256_maskload_ps(s + ch[2], mk), v[3] = _mm256_maskload_ps(s + ch[3], mk);
+            v[4] = _mm256_maskload_ps(s + ch[4], mk), v[5] = _mm256_maskload_ps(s + ch[5], mk);
+            v[6] = _mm256_maskload_ps(s + ch[6], mk), v[7] = _mm256_maskload_ps(s + ch[7], mk);
             EMLC_TRANSPOSE8(v);
+            /* all 8: past q1 the vectors are zeros (masked columns), on the right padding or the next row */
             _mm256_storeu_ps(d + (int64_t)q * 8, v[0]), _mm256_storeu_ps(d + (int64_t)q * 8 + 8, v[1]);
             _mm256_storeu_ps(d + (int64_t)q * 8 + 16, v[2]), _mm256_storeu_ps(d + (int64_t)q * 8 + 24, v[3]);
             _mm256_storeu_ps(d + (int64_t)q * 8 + 32, v[4]), _mm256_storeu_ps(d + (int64_t)q * 8 + 40, v[5]);
             _mm256_storeu_ps(d + (int64_t)q * 8 + 48, v[6]), _mm256_storeu_ps(d + (int64_t)q * 8 + 56, v[7]);
-          }
-          for (; q < q1; ++q, ++s) {
-            const __m256 v = _mm256_setr_ps(s[ch[0]], s[ch[1]], s[ch[2]], s[ch[3]], s[ch[4]], s[ch[5]], s[ch[6]], s[ch[7]]);
-            _mm256_storeu_ps(d + (int64_t)q * 8, v);
           }
         }
       }
