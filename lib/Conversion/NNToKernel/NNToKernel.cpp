@@ -629,7 +629,7 @@ LogicalResult Lowering::lower(Operation *op) {
             dl[0] == 1 && dl[1] == 1 && y[2] % 2 == 0 && y[3] % 2 == 0 && TW % 4 == 0 && (TH * TW) % 8 == 0 &&
             variant("conv3x3_f32") == "conv3x3_f32_wino_avx2") {
           int64_t C = w[1], Mp = (w[0] + 3) / 4 * 4, NT = 96; // NT: the kernel's tiles per block
-          Value work = scratch(loc, C * (2 * TH + 2) * (2 * TW + 2) + 16 * NT * (C + Mp), e);
+          Value work = scratch(loc, C * (2 * TH + 2) * (2 * TW + 2) + 16 * (NT * (C + Mp) + 32), e);
           call(loc, "conv3x3_f32_wino_avx2", {get(c.getInput()), global(loc, packWinogradF23(wc, w[0], C)), get(bias)},
                {work, out},
                {i32(x[0]), i32(C), i32(x[2]), i32(x[3]), i32(w[0]), i32(y[2]), i32(y[3]), i32(pads[0]), i32(pads[1]),

@@ -272,7 +272,8 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
    products are GEMMs [M x C] x [C x 96] (gemm4x24_f32; a last partial block
    is padded with zero tiles to a multiple of 24, or of 16 with gemm4x16_f32), and the output transform adds the bias,
    clamps and stores two output rows per tile vector. work: C*(OH+2)*(OW+2)
-   + 16*96*(C + ceil(M/4)*4) floats (the copy spills into V, written later).
+   + 16*(96*(C + ceil(M/4)*4) + 32) floats (the copy spills into V, written
+   later).
    Within float tolerance of the portable kernel (the transforms' coefficients are 0, +-1, +-1/2). */
 static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const float *bias, float *work, float *y,
                                        int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t OH, int32_t OW,
@@ -280,7 +281,10 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
   const int32_t TH = OH / 2, TW = OW / 2, T = TH * TW, Hp = 2 * TH + 2, Wp = 2 * TW + 2, NT = 96, Mp = (M + 3) & ~3;
   static const float z4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
   const int64_t cs = (int64_t)Hp * Wp;
-  float *xp = work, *V = xp + (int64_t)C * cs, *Mo = V + (int64_t)16 * C * NT;
+  /* V[xi] and Mo[xi] 16 floats more apart than their size: at multiples of 4 KB, the 16 planes' rows would
+     share L1 sets (4K aliasing: 32-channel layers took twice as long in the input transform) */
+  const int64_t VS = (int64_t)C * NT + 16, MS = (int64_t)Mp * NT + 16;
+  float *xp = work, *V = xp + (int64_t)C * cs, *Mo = V + 16 * VS;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   const __m256 zero = _mm256_setzero_ps();
   int32_t n, c, t0, g, xi, mb, m, j0;
@@ -300,7 +304,7 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
         for (c = 0; c < C; ++c) {
           const float *pa = xp + c * cs + oa, *pb = xp + c * cs + ob;
           float *v = V + (int64_t)c * NT + g;
-          const int64_t xs = (int64_t)C * NT; /* from one V[xi] to the next */
+          const int64_t xs = VS;
           __m256 a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3;
 /* Row r of the 4x4 patch of 8 tiles times B: columns 2tx + k of 4 + 4 tiles are the even/odd lanes of two
    8-column loads; e0..e3 = (d0 - d2, d1 + d2, d2 - d1, d1 - d3). */
@@ -334,13 +338,13 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
       for (xi = 0; xi < 16; ++xi)
         for (c = 0; c < C; ++c)
           for (g = nt; g < ntp; g += 8)
-            _mm256_storeu_ps(V + ((int64_t)xi * C + c) * NT + g, zero);
+            _mm256_storeu_ps(V + xi * VS + (int64_t)c * NT + g, zero);
       /* 16 GEMMs: Mo[xi][m][tile] = sum_c U[xi][m][c] V[xi][c][tile], 24 tiles at a time */
       for (xi = 0; xi < 16; ++xi)
         for (mb = 0; mb < M; mb += 4)
           for (j0 = 0; j0 < ntp; j0 += 24) {
-            const float *src = V + (int64_t)xi * C * NT + j0, *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
-            float *mo = Mo + ((int64_t)xi * Mp + mb) * NT + j0;
+            const float *src = V + xi * VS + j0, *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
+            float *mo = Mo + xi * MS + (int64_t)mb * NT + j0;
             if (j0 + 24 <= ntp)
               emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT);
             else
@@ -352,7 +356,7 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
         const int64_t oa = (int64_t)(a / TW) * 2 * OW + (a % TW) * 2, ob = (int64_t)(b / TW) * 2 * OW + (b % TW) * 2;
         for (m = 0; m < M; ++m) {
           const float *q = Mo + (int64_t)m * NT + g;
-          const int64_t xs = (int64_t)Mp * NT; /* from one Mo[xi] to the next */
+          const int64_t xs = MS;
           float *ya = yn + (int64_t)m * OH * OW + oa, *yb = yn + (int64_t)m * OH * OW + ob;
           const __m256 bv = _mm256_set1_ps(bias[m]);
           __m256 s00, s01, s02, s03, s10, s11, s12, s13;
