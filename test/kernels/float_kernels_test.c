@@ -52,10 +52,10 @@ static int compare(int32_t n, const char *what, int32_t id) {
 int main(void) {
   int32_t cases = 0, bad = 0, t, i;
   for (t = 0; t < 3000; ++t) {
-    const int32_t kind = t % 3; /* 0: general conv, 1: 1x1 direct, 2: depthwise */
+    const int32_t kind = t % 3; /* 0: general conv, 1: 1x1 (strides 1-2), 2: depthwise */
     const int32_t N = rnd(1, 2), C = kind == 1 ? rnd(1, 40) : rnd(1, 9), H = rnd(1, 19), W = rnd(1, 37);
     const int32_t KH = kind == 1 ? 1 : rnd(1, 4), KW = kind == 1 ? 1 : rnd(1, 4);
-    const int32_t sh = kind == 1 ? 1 : rnd(1, 3), sw = kind == 1 ? 1 : rnd(1, 3);
+    const int32_t sh = kind == 1 ? rnd(1, 2) : rnd(1, 3), sw = kind == 1 ? rnd(1, 2) : rnd(1, 3);
     const int32_t dh = kind == 1 ? 1 : rnd(1, 2), dw = kind == 1 ? 1 : rnd(1, 2);
     const int32_t pt = kind == 1 ? 0 : rnd(0, KH - 1), pl = kind == 1 ? 0 : rnd(0, KW - 1);
     const int32_t pb = kind == 1 ? 0 : rnd(0, KH - 1), pr = kind == 1 ? 0 : rnd(0, KW - 1);
@@ -90,9 +90,7 @@ int main(void) {
         }
     } else {
       if (C * Hp * sw * Wq > 4 * MAXF) continue;
-      const int32_t direct = kind == 1;
-      if (direct)
-        for (k = 0; k < K; ++k) taps[k] = k * H * W;
+      const int32_t direct = kind != 1 ? 0 : sh == 1 && sw == 1 ? 1 : 2; /* 1x1: x itself or its sampled pixels */
       for (m = 0; m < (M + 3) / 4 * 4; ++m) /* [ceil(M/4)][K][4], zero rows */
         for (k = 0; k < K; ++k)
           wp[(m / 4 * K + k) * 4 + m % 4] = m < M ? w[m * K + k] : 0.0f;

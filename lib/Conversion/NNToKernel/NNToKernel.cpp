@@ -656,15 +656,16 @@ LogicalResult Lowering::lower(Operation *op) {
                   i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), table(taps), lo, hi});
             return success();
           }
+          // 1x1 without padding: x itself (stride 1) or its sampled pixels (mode 2), no padded copy.
+          bool strided1x1 = w[2] == 1 && w[3] == 1 && llvm::all_of(pads, [](int64_t p) { return p == 0; }) && !direct;
           PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
-          if (direct)
-            for (int64_t ci = 0; ci < K; ++ci)
-              g.taps[ci] = ci * x[2] * x[3];
-          // The padded copy + pad_phase_f32's room, or (direct) the last tile's copy.
-          Value xp = scratch(loc, direct ? K * 24 : w[1] * g.Hp * st[1] * g.Wq + 8, e);
+          // The padded copy + pad_phase_f32's room, or (direct) the compact copy and the last tile's.
+          Value xp = scratch(loc, direct ? K * 24 : strided1x1 ? w[1] * y[2] * y[3] + K * 24
+                                                               : w[1] * g.Hp * st[1] * g.Wq + 8, e);
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)}, {xp, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
-                i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct), table(g.taps), lo, hi});
+                i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct ? 1 : strided1x1 ? 2 : 0),
+                table(g.taps), lo, hi});
           return success();
         }
         if (fast == "dwconv_f32_avx2" && wc) {

@@ -188,9 +188,11 @@ static EMLC_NOINLINE void emlc_gemm4x16_f32(const float *wk, int32_t K, const in
    [ceil(M/4)][K][4] (zero rows complete M), packed by the compiler. The
    input is read through taps[k], the offset of tap k = (c, ky, kx) in the
    padded phase-split copy (pad_phase_f32: C channels of Hp*sw*Wq floats in
-   xp, + 8), or, when `direct` (1x1, stride 1, no padding), in x itself seen
-   as one row of OH*OW pixels; there the tile where x ends is first copied
-   (K x 24 floats, zeros past the plane, in xp). Each output is bias +
+   xp, + 8), or, when `direct` (1x1, no padding), in x itself seen as one
+   row of OH*OW pixels (direct 1: stride 1; 2: strided, the sampled pixels
+   first copied compact into xp, C*OH*OW floats); there the tile where the
+   pixels end is first copied (K x 24 floats, zeros past the plane, in xp
+   after the compact copy), and tap k is at k*OH*OW (taps unused). Each output is bias +
    the sum over k in order with fused multiply-adds (within float tolerance
    of the portable kernel). */
 static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
@@ -209,6 +211,12 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
       for (c = 0; c < C; ++c)
         emlc_pad_phase_f32(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
       base = xp;
+    } else if (direct == 2) { /* strided 1x1: the sampled pixels, compact */
+      for (c = 0; c < C; ++c)
+        for (i = 0; i < OH; ++i)
+          for (j = 0; j < OW; ++j)
+            xp[((int64_t)c * OH + i) * OW + j] = xn[(int64_t)c * H * W + (int64_t)i * sh * W + (int64_t)j * sw];
+      base = xp;
     }
     /* tiles of three slots outer, so each tile's inputs stay in L1 while all the weights pass */
     for (s = 0; s < slots; s += 3) {
@@ -226,14 +234,15 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
       }
       /* x itself ends inside this tile: its K rows of 24 pixels go through xp (zeros past the plane) */
       const int32_t bounce = direct && cnt[0] + cnt[1] + cnt[2] < 24;
-      const int32_t *tk = bounce ? NULL : taps;
+      const int32_t *tk = direct ? NULL : taps, step = bounce ? 24 : P; /* direct: tap k at k * step */
+      float *bp = xp + (direct == 2 ? (int64_t)C * P : 0);
       const float *s0[3];
       if (bounce)
         for (k = 0; k < K; ++k)
           for (i = 0; i < 24; ++i)
-            xp[k * 24 + i] = i < cnt[0] + cnt[1] + cnt[2] ? src[0][(int64_t)k * P + i] : 0.0f;
+            bp[k * 24 + i] = i < cnt[0] + cnt[1] + cnt[2] ? src[0][(int64_t)k * P + i] : 0.0f;
       for (j = 0; j < 3; ++j)
-        s0[j] = bounce ? xp + 8 * j : src[j];
+        s0[j] = bounce ? bp + 8 * j : src[j];
       for (mb = 0; mb < M; mb += 4) {
         const float *wm = wp + (int64_t)mb * K;
         const int32_t rowsOut = EMLC_MIN(4, M - mb);
@@ -241,9 +250,9 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
         for (i = 0; i < 4; ++i)
           b4[i] = i < rowsOut ? bias[mb + i] : 0.0f;
         if (cnt[2])
-          emlc_gemm4x24_f32(wm, K, tk, 24, s0[0], s0[1], s0[2], b4, t, 24);
+          emlc_gemm4x24_f32(wm, K, tk, step, s0[0], s0[1], s0[2], b4, t, 24);
         else /* the last one or two slots: no third to waste FMAs on */
-          emlc_gemm4x16_f32(wm, K, tk, 24, s0[0], s0[1], b4, t, 24);
+          emlc_gemm4x16_f32(wm, K, tk, step, s0[0], s0[1], b4, t, 24);
         for (i = 0; i < rowsOut; ++i) {
           float *yo = yn + (int64_t)(mb + i) * P;
           for (j = 0; j < 3; ++j)
