@@ -541,6 +541,65 @@ static EMLC_NOINLINE void emlc_dw_row_f32(const float *row, const float *w, floa
 }
 #undef EMLC_DW_FMA
 
+/* The same for 3x3 taps with column dilation 1 and column stride 1 or 2
+   (PITCH floats from one pixel's window to the next): eight pixels at a
+   time (eight FMA chains: a pixel's 9 taps are a dependent chain), then
+   four, then the last 1-3 as four (the extra pixels read on into the
+   padding, the next row or, after the last row, at most 3*PITCH floats
+   into work's output part; not stored); every tap a fixed offset from one
+   of three row pointers. */
+#define EMLC_DW3_F(i, q) a##i = _mm256_fmadd_ps(wv, _mm256_loadu_ps((q) + (i) * PITCH), a##i);
+#define EMLC_DW3_N8(q) EMLC_DW3_F(0, q) EMLC_DW3_F(1, q) EMLC_DW3_F(2, q) EMLC_DW3_F(3, q) EMLC_DW3_F(4, q) \
+  EMLC_DW3_F(5, q) EMLC_DW3_F(6, q) EMLC_DW3_F(7, q)
+#define EMLC_DW3_N4(q) EMLC_DW3_F(0, q) EMLC_DW3_F(1, q) EMLC_DW3_F(2, q) EMLC_DW3_F(3, q)
+#define EMLC_DW3_TAP(BODY, q, t)                                                                                  \
+  {                                                                                                              \
+    const __m256 wv = _mm256_loadu_ps(w + 8 * (t));                                                              \
+    BODY(q)                                                                                                      \
+  }
+#define EMLC_DW3_TAPS(BODY)                                                                                       \
+  EMLC_DW3_TAP(BODY, r0, 0) EMLC_DW3_TAP(BODY, r0 + 8, 1) EMLC_DW3_TAP(BODY, r0 + 16, 2)                        \
+  EMLC_DW3_TAP(BODY, r1, 3) EMLC_DW3_TAP(BODY, r1 + 8, 4) EMLC_DW3_TAP(BODY, r1 + 16, 5)                        \
+  EMLC_DW3_TAP(BODY, r2, 6) EMLC_DW3_TAP(BODY, r2 + 8, 7) EMLC_DW3_TAP(BODY, r2 + 16, 8)
+#define EMLC_DW3_ST(i) _mm256_storeu_ps(out + 8 * (i), emlc_clamp8(a##i, vlo, vhi));
+#define EMLC_DW3_ROW_FN(NAME, PITCH_)                                                                            \
+  static EMLC_NOINLINE void NAME(const float *row, const float *w, float *out, int32_t OW, int64_t dy, __m256 bv, \
+                                 __m256 vlo, __m256 vhi) {                                                       \
+    enum { PITCH = PITCH_ };                                                                                     \
+    const float *r0 = row, *r1 = row + dy, *r2 = row + 2 * dy;                                                   \
+    int32_t ow = 0;                                                                                              \
+    for (; ow + 8 <= OW; ow += 8, r0 += 8 * PITCH, r1 += 8 * PITCH, r2 += 8 * PITCH, out += 64) {                \
+      __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;                             \
+      EMLC_DW3_TAPS(EMLC_DW3_N8)                                                                                 \
+      EMLC_DW3_ST(0) EMLC_DW3_ST(1) EMLC_DW3_ST(2) EMLC_DW3_ST(3) EMLC_DW3_ST(4) EMLC_DW3_ST(5) EMLC_DW3_ST(6)    \
+      EMLC_DW3_ST(7)                                                                                             \
+    }                                                                                                            \
+    for (; ow + 4 <= OW; ow += 4, r0 += 4 * PITCH, r1 += 4 * PITCH, r2 += 4 * PITCH, out += 32) {                \
+      __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv;                                                                 \
+      EMLC_DW3_TAPS(EMLC_DW3_N4)                                                                                 \
+      EMLC_DW3_ST(0) EMLC_DW3_ST(1) EMLC_DW3_ST(2) EMLC_DW3_ST(3)                                                \
+    }                                                                                                            \
+    if (ow < OW) { /* the last 1-3 pixels as four chains, the extra ones on the next columns, not stored */      \
+      __m256 a0 = bv, a1 = bv, a2 = bv, a3 = bv;                                                                 \
+      EMLC_DW3_TAPS(EMLC_DW3_N4)                                                                                 \
+      EMLC_DW3_ST(0)                                                                                             \
+      if (OW - ow > 1)                                                                                           \
+        EMLC_DW3_ST(1)                                                                                           \
+      if (OW - ow > 2)                                                                                           \
+        EMLC_DW3_ST(2)                                                                                           \
+      (void)a3;                                                                                                  \
+    }                                                                                                            \
+  }
+EMLC_DW3_ROW_FN(emlc_dw3_row_s1_f32, 8)
+EMLC_DW3_ROW_FN(emlc_dw3_row_s2_f32, 16)
+#undef EMLC_DW3_F
+#undef EMLC_DW3_N8
+#undef EMLC_DW3_N4
+#undef EMLC_DW3_TAP
+#undef EMLC_DW3_TAPS
+#undef EMLC_DW3_ST
+#undef EMLC_DW3_ROW_FN
+
 static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *bias, float *work, float *y, int32_t N,
                                  int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
                                  int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, float lo,
@@ -597,9 +656,17 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *b
         }
       }
       /* the convolution, row by row */
-      for (oh = 0; oh < OH; ++oh)
-        emlc_dw_row_f32(xp + (int64_t)oh * sh * Wp * 8, wp + (int64_t)c0 * T, yp + (int64_t)oh * OW * 8, OW, KH, KW,
-                        (int64_t)dh * Wp * 8, (int64_t)dw * 8, (int64_t)sw * 8, bv, vlo, vhi);
+      for (oh = 0; oh < OH; ++oh) {
+        const float *row = xp + (int64_t)oh * sh * Wp * 8, *wk = wp + (int64_t)c0 * T;
+        float *out = yp + (int64_t)oh * OW * 8;
+        if (KH == 3 && KW == 3 && dw == 1 && sw == 1)
+          emlc_dw3_row_s1_f32(row, wk, out, OW, (int64_t)dh * Wp * 8, bv, vlo, vhi);
+        else if (KH == 3 && KW == 3 && dw == 1 && sw == 2)
+          emlc_dw3_row_s2_f32(row, wk, out, OW, (int64_t)dh * Wp * 8, bv, vlo, vhi);
+        else
+          emlc_dw_row_f32(row, wk, out, OW, KH, KW, (int64_t)dh * Wp * 8, (int64_t)dw * 8, (int64_t)sw * 8, bv, vlo,
+                          vhi);
+      }
       /* [P][8] -> the 8 output planes */
       for (p = 0; p + 8 <= P; p += 8) {
         __m256 v[8];
