@@ -104,12 +104,14 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
 
 // @kernel gemm4x24_f32_impl
 // @requires avx2_f32_impl
+// @requires avx2_clamp_impl
 /* The register-blocked float GEMM tile of conv2d_f32_avx2 and
    conv3x3_f32_wino_avx2: 4 output rows x NV (3 or 2) vectors of 8 columns,
    the accumulators starting from acc0[row]; each of the K steps loads the
    vectors at s0, s1 (, s2) + TAP (taps[k], or k * step when taps is NULL),
-   broadcasts the packed weights wk ([K][4]) and does 4 x NV FMAs; the sums
-   go to t[row * pitch + 8 * vector]. Its own function with no other live vectors:
+   broadcasts the packed weights wk ([K][4]) and does 4 x NV FMAs; the sums,
+   clamped to [vlo, vhi], go to t[row * pitch + off[vector]] (straight into
+   the output when the tile is whole). Its own function with no other live vectors:
    12 accumulators, 3 inputs and a weight fill the 16 registers exactly (the
    kernels ran at half speed when masks or a third path competed for them). */
 #define EMLC_GEMM_ROW(r, w)                                                                                      \
@@ -133,9 +135,10 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
     EMLC_GEMM_ROW(0, w), EMLC_GEMM_ROW(1, w), EMLC_GEMM_ROW(2, w), EMLC_GEMM_ROW(3, w);                          \
     wk += 4;                                                                                                     \
   }
+#define EMLC_GEMM_OUT(r, j) _mm256_storeu_ps(t + (r) * pitch + off[j], emlc_clamp8(a##r##j, vlo, vhi))
 static EMLC_NOINLINE void emlc_gemm4x24_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
                                            const float *s1, const float *s2, const float *acc0, float *t,
-                                           int32_t pitch) {
+                                           int64_t pitch, const int64_t *off, __m256 vlo, __m256 vhi) {
   __m256 a00 = _mm256_broadcast_ss(acc0), a01 = a00, a02 = a00, a10 = _mm256_broadcast_ss(acc0 + 1), a11 = a10,
          a12 = a10, a20 = _mm256_broadcast_ss(acc0 + 2), a21 = a20, a22 = a20, a30 = _mm256_broadcast_ss(acc0 + 3),
          a31 = a30, a32 = a30;
@@ -146,13 +149,13 @@ static EMLC_NOINLINE void emlc_gemm4x24_f32(const float *wk, int32_t K, const in
   else
     for (k = 0; k < K; ++k)
       EMLC_GEMM4X24_STEP(k * step)
-  _mm256_storeu_ps(t, a00), _mm256_storeu_ps(t + 8, a01), _mm256_storeu_ps(t + 16, a02), t += pitch;
-  _mm256_storeu_ps(t, a10), _mm256_storeu_ps(t + 8, a11), _mm256_storeu_ps(t + 16, a12), t += pitch;
-  _mm256_storeu_ps(t, a20), _mm256_storeu_ps(t + 8, a21), _mm256_storeu_ps(t + 16, a22), t += pitch;
-  _mm256_storeu_ps(t, a30), _mm256_storeu_ps(t + 8, a31), _mm256_storeu_ps(t + 16, a32);
+  EMLC_GEMM_OUT(0, 0), EMLC_GEMM_OUT(0, 1), EMLC_GEMM_OUT(0, 2), EMLC_GEMM_OUT(1, 0), EMLC_GEMM_OUT(1, 1);
+  EMLC_GEMM_OUT(1, 2), EMLC_GEMM_OUT(2, 0), EMLC_GEMM_OUT(2, 1), EMLC_GEMM_OUT(2, 2), EMLC_GEMM_OUT(3, 0);
+  EMLC_GEMM_OUT(3, 1), EMLC_GEMM_OUT(3, 2);
 }
 static EMLC_NOINLINE void emlc_gemm4x16_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
-                                           const float *s1, const float *acc0, float *t, int32_t pitch) {
+                                           const float *s1, const float *acc0, float *t, int64_t pitch,
+                                           const int64_t *off, __m256 vlo, __m256 vhi) {
   __m256 a00 = _mm256_broadcast_ss(acc0), a01 = a00, a10 = _mm256_broadcast_ss(acc0 + 1), a11 = a10,
          a20 = _mm256_broadcast_ss(acc0 + 2), a21 = a20, a30 = _mm256_broadcast_ss(acc0 + 3), a31 = a30;
   int32_t k;
@@ -162,12 +165,11 @@ static EMLC_NOINLINE void emlc_gemm4x16_f32(const float *wk, int32_t K, const in
   else
     for (k = 0; k < K; ++k)
       EMLC_GEMM4X16_STEP(k * step)
-  _mm256_storeu_ps(t, a00), _mm256_storeu_ps(t + 8, a01), t += pitch;
-  _mm256_storeu_ps(t, a10), _mm256_storeu_ps(t + 8, a11), t += pitch;
-  _mm256_storeu_ps(t, a20), _mm256_storeu_ps(t + 8, a21), t += pitch;
-  _mm256_storeu_ps(t, a30), _mm256_storeu_ps(t + 8, a31);
+  EMLC_GEMM_OUT(0, 0), EMLC_GEMM_OUT(0, 1), EMLC_GEMM_OUT(1, 0), EMLC_GEMM_OUT(1, 1);
+  EMLC_GEMM_OUT(2, 0), EMLC_GEMM_OUT(2, 1), EMLC_GEMM_OUT(3, 0), EMLC_GEMM_OUT(3, 1);
 }
 #undef EMLC_GEMM_ROW
+#undef EMLC_GEMM_OUT
 #undef EMLC_GEMM4X24_STEP
 #undef EMLC_GEMM4X16_STEP
 
@@ -202,6 +204,7 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
   const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + 7) / 8);
   const int64_t cs = (int64_t)Hp * sw * Wq, rowPitch = (int64_t)sh * sw * Wq;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  static const int64_t toff[3] = {0, 8, 16};
   int32_t n, c, mb, s, j, i, k;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W, *base = xn;
@@ -246,19 +249,21 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
       for (mb = 0; mb < M; mb += 4) {
         const float *wm = wp + (int64_t)mb * K;
         const int32_t rowsOut = EMLC_MIN(4, M - mb);
-        float b4[4], t[4 * 24];
+        /* whole tiles of 4 channels go straight to y, others through t */
+        const int32_t whole = rowsOut == 4 && cnt[0] == 8 && cnt[1] == 8 && (cnt[2] == 8 || cnt[2] == 0);
+        float b4[4], t[4 * 24], *to = whole ? yn + (int64_t)mb * P : t;
+        const int64_t pitch = whole ? P : 24, *off = whole ? out : toff;
         for (i = 0; i < 4; ++i)
           b4[i] = i < rowsOut ? bias[mb + i] : 0.0f;
         if (cnt[2])
-          emlc_gemm4x24_f32(wm, K, tk, step, s0[0], s0[1], s0[2], b4, t, 24);
+          emlc_gemm4x24_f32(wm, K, tk, step, s0[0], s0[1], s0[2], b4, to, pitch, off, vlo, vhi);
         else /* the last one or two slots: no third to waste FMAs on */
-          emlc_gemm4x16_f32(wm, K, tk, step, s0[0], s0[1], b4, t, 24);
-        for (i = 0; i < rowsOut; ++i) {
-          float *yo = yn + (int64_t)(mb + i) * P;
-          for (j = 0; j < 3; ++j)
-            if (cnt[j])
-              emlc_store8(yo + out[j], emlc_clamp8(_mm256_loadu_ps(t + 24 * i + 8 * j), vlo, vhi), cnt[j]);
-        }
+          emlc_gemm4x16_f32(wm, K, tk, step, s0[0], s0[1], b4, to, pitch, off, vlo, vhi);
+        if (!whole)
+          for (i = 0; i < rowsOut; ++i)
+            for (j = 0; j < 3; ++j)
+              if (cnt[j])
+                emlc_store8(yn + (int64_t)(mb + i) * P + out[j], _mm256_loadu_ps(t + 24 * i + 8 * j), cnt[j]);
       }
     }
   }
@@ -289,6 +294,8 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
                                        int32_t pt, int32_t pl, float lo, float hi) {
   const int32_t TH = OH / 2, TW = OW / 2, T = TH * TW, Hp = 2 * TH + 2, Wp = 2 * TW + 2, NT = 96, Mp = (M + 3) & ~3;
   static const float z4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  static const int64_t toff[3] = {0, 8, 16};
+  const __m256 nolo = _mm256_set1_ps(-INFINITY), nohi = _mm256_set1_ps(INFINITY);
   const int64_t cs = (int64_t)Hp * Wp;
   /* V[xi] and Mo[xi] 16 floats more apart than their size: at multiples of 4 KB, the 16 planes' rows would
      share L1 sets (4K aliasing: 32-channel layers took twice as long in the input transform) */
@@ -355,9 +362,9 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
             const float *src = V + xi * VS + j0, *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
             float *mo = Mo + xi * MS + (int64_t)mb * NT + j0;
             if (j0 + 24 <= ntp)
-              emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT);
+              emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT, toff, nolo, nohi);
             else
-              emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT);
+              emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT, toff, nolo, nohi);
           }
       /* output transform: y tile = A^T Mo A + bias, clamped */
       for (g = 0; g < nt; g += 8) {
