@@ -8,6 +8,9 @@
 #include "../../targets/generic/kernels/int8.c"
 #include "../../targets/arm-dsp/kernels/int8_dsp.c"
 #include "../../targets/arm-mve/kernels/int8_mve.c"
+#if defined(__AVX2__)
+#include "../../targets/x86-avx2/kernels/int8_avx2.c"
+#endif
 
 static uint32_t seed = 12345u;
 static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
@@ -72,6 +75,38 @@ static void pack_dsp(const int8_t *wm, int32_t M, int32_t K) {
         }
 }
 static int32_t bias[64], bias_eff[64], mult[64], shift[64];
+
+#if defined(__AVX2__)
+static int8_t xend[MAXB], xpad[8 * MAXB];
+static int16_t col16[4 * MAXB];
+/* conv_s8_avx2 on x (copied to the end of xend: reading past it leaves the
+   array), its inputs stated independently of the compiler: the padded
+   phase-split copy's geometry (Hp rows of sw phases of Wq bytes) and tap
+   offsets (an even count, the extra one 0), or x itself for a 1x1 stride-1
+   unpadded layer; the weights as [ceil(M/4)][ceil(K/2)][4] int16 pairs. */
+static void conv_avx2(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
+                      int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t in_off,
+                      int32_t out_off, int32_t lo, int32_t hi) {
+  const int32_t K = C * KH * KW, K2 = (K + 1) / 2, Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wq = OW + (KW - 1) * dw / sw;
+  const int32_t direct = KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pt && !pl && OH == H && OW == W;
+  int8_t *xe = xend + MAXB - N * C * H * W;
+  int32_t c, i, j, k = 0, mb, r;
+  for (i = 0; i < N * C * H * W; ++i) xe[i] = x[i];
+  for (c = 0; c < C; ++c)
+    for (i = 0; i < KH; ++i)
+      for (j = 0; j < KW; ++j)
+        taps[k++] = direct ? c * H * W : ((c * Hp + i * dh) * sw + (j * dw) % sw) * Wq + (j * dw) / sw;
+  taps[k] = 0;
+  for (mb = 0, k = 0; mb < M; mb += 4)
+    for (i = 0; i < K2; ++i)
+      for (r = 0; r < 4; ++r) {
+        const int32_t m = mb + r, v0 = m < M ? w[m * K + 2 * i] : 0, v1 = m < M && 2 * i + 1 < K ? w[m * K + 2 * i + 1] : 0;
+        wpk[k++] = (int32_t)(((uint32_t)v0 & 0xffffu) | (uint32_t)v1 << 16);
+      }
+  emlc_conv_s8_avx2(xe, wpk, xpad, col16, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
+                    -in_off, out_off, bias_eff, mult, shift, lo, hi);
+}
+#endif
 
 /* The DSP kernels' domain (NNToKernel gives them only such layers): every
    shift <= -1 (and accumulators below 2^30, true of these small shapes). */
@@ -144,6 +179,12 @@ int main(void) {
                        out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_mve", N * M * OH * OW), ++cases;
     }
+#if defined(__AVX2__)
+    if (groups == 1) {
+      conv_avx2(N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
+      bad += check("conv_s8_avx2", N * M * OH * OW), ++cases;
+    }
+#endif
     if (groups == 1 && KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pt && !pl && !pb && !pr) {
       emlc_conv1x1_s8(x, w, y_opt, N, C, H * Wd, M, bias_eff, out_off, mult, shift, lo, hi);
       bad += check("conv1x1_s8", N * M * OH * OW), ++cases;
@@ -181,6 +222,10 @@ int main(void) {
                    -128, 127);
     emlc_conv1x1_s8(x, w, y_opt, N, C, P, M, bias_eff, out_off, mult, shift, -128, 127);
     bad += check("conv1x1_s8", N * M * P), ++cases;
+#if defined(__AVX2__)
+    conv_avx2(N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, in_off, out_off, -128, 127);
+    bad += check("conv_s8_avx2 1x1", N * M * P), ++cases;
+#endif
     if (!dsp_domain(M))
       continue;
     pack_dsp(w, M, C);
@@ -211,6 +256,10 @@ int main(void) {
       bias_eff[n] = bias[n] + in_off * s;
     }
     emlc_fully_connected_s8(x, w, bias, y_ref, M, K, N, in_off, out_off, mult, shift, lo, hi);
+#if defined(__AVX2__)
+    emlc_fully_connected_s8_avx2(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+    bad += check("fully_connected_s8_avx2", M * N), ++cases;
+#endif
     if (!dsp_domain(N))
       continue;
     emlc_fully_connected_s8_dsp(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
@@ -246,6 +295,25 @@ int main(void) {
     }
     ++cases;
   }
+#if defined(__AVX2__)
+  /* The 8-lane requantization equals TFLite's on random and extreme values. */
+  for (t = 0; t < 4000; ++t) {
+    static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};
+    const int32_t mlt = t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30), sft = rnd(-31, 7);
+    int32_t v[8], got[8], l;
+    for (l = 0; l < 8; ++l)
+      v[l] = t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
+    _mm256_storeu_si256((__m256i *)(void *)got, emlc_requant8(_mm256_loadu_si256((const __m256i *)(const void *)v), mlt, sft));
+    for (l = 0; l < 8; ++l)
+      if (got[l] != emlc_requantize(v[l], mlt, sft)) {
+        printf("MISMATCH requant8(%ld, %ld, %ld): %ld vs %ld\n", (long)v[l], (long)mlt, (long)sft, (long)got[l],
+               (long)emlc_requantize(v[l], mlt, sft));
+        ++bad;
+        break;
+      }
+    ++cases;
+  }
+#endif
   /* The DSP requantization equals TFLite's on its domain (|x| < 2^30, shift <= -1). */
   for (t = 0; t < 20000; ++t) {
     const int32_t v = t < 8 ? ((t & 1) ? -1 : 1) * ((1 << 30) - 1 - (t >> 1)) : rnd(-(1 << 30) + 1, (1 << 30) - 1);

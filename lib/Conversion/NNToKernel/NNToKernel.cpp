@@ -228,6 +228,21 @@ SmallVector<int32_t> packWeightsMVE(ArrayRef<int64_t> w, int64_t M, int64_t K) {
   return out;
 }
 
+/// conv_s8_avx2's weights (targets/x86-avx2/kernels/int8_avx2.c): output
+/// channels in blocks of 4 (zero channels completing M), per pair of taps
+/// (2k, 2k+1; K padded to even with 0) a word of the two int16 values,
+/// [ceil(M/4)][ceil(K/2)][4].
+SmallVector<int32_t> packConvWeightsAVX2(ArrayRef<int64_t> w, int64_t M, int64_t K) {
+  const int64_t K2 = (K + 1) / 2, Mp = (M + 3) / 4 * 4;
+  auto at = [&](int64_t m, int64_t k) -> uint32_t { return m < M && k < K ? (uint16_t)(int16_t)w[m * K + k] : 0; };
+  SmallVector<int32_t> out;
+  for (int64_t mb = 0; mb < Mp; mb += 4)
+    for (int64_t k = 0; k < K2; ++k)
+      for (int64_t r = 0; r < 4; ++r)
+        out.push_back((int32_t)(at(mb + r, 2 * k) | at(mb + r, 2 * k + 1) << 16));
+  return out;
+}
+
 /// Float weights [M][K] regrouped for the x86-avx2 kernels: blocks of
 /// `block` rows, K-major inside, [ceil(M/block)][K][block], zero rows
 /// completing M (4 for the blocked GEMM, 24 for the channel-vectorized conv,
@@ -545,6 +560,27 @@ LogicalResult Lowering::lower(Operation *op) {
     // padded plane must stay short (2*Wp + 2 < 256); else the DSP kernel.
     if (fast == "dwconv3x3_s8_mve" && 2 * ((y[3] - 1) * c.getStrides()[1] + 3) + 2 >= 256)
       fast = "dwconv3x3_s8_dsp";
+    if (fast == "conv_s8_avx2") {
+      // VPMADDWD over an im2col of int16 tap pairs; the padded phase-split copy
+      // of the float kernels (int8, the zero point as padding) unless 1x1 direct.
+      auto st = c.getStrides(), pads = c.getPads();
+      int64_t K = w[1] * w[2] * w[3], K2 = (K + 1) / 2;
+      bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&
+                    llvm::all_of(pads, [](int64_t p) { return p == 0; });
+      PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, c.getDilations());
+      if (direct)
+        for (int64_t ci = 0; ci < K; ++ci)
+          g.taps[ci] = ci * x[2] * x[3];
+      g.taps.resize(2 * K2, 0);
+      Value xp = scratch(loc, direct ? 1 : w[1] * g.Hp * st[1] * g.Wq + 8, b.getIntegerType(8));
+      Value col = scratch(loc, K2 * 32, b.getIntegerType(16));
+      call(loc, fast, {get(c.getInput()), global(loc, packConvWeightsAVX2(wv, w[0], K))}, {xp, col, out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]),
+                        i32(st[0]), i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct),
+                        table(g.taps), i32(-inOff), i32(outOff), table(biasEff)},
+                       mult, shift));
+      return success();
+    }
     SmallVector<int64_t> biasDSP(biasEff.begin(), biasEff.end()), multDSP(mult), shiftDSP(shift);
     if (!fast.empty() && !fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi))
       fast.clear();
@@ -747,9 +783,15 @@ LogicalResult Lowering::lower(Operation *op) {
           std::vector<int64_t> wv;
           SmallVector<int64_t> biasEff, multDSP(mult), shiftDSP(shift);
           bool known = fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
-                       fcVariant == "fully_connected_s8_mve";
+                       fcVariant == "fully_connected_s8_mve" || fcVariant == "fully_connected_s8_avx2";
           if (known && wc && bc)
             foldInputOffset(wc, bc, inOff, wv, biasEff);
+          if (fcVariant == "fully_connected_s8_avx2" && !biasEff.empty()) { // TFLite's requantization as is
+            call(loc, fcVariant, {get(f.getInput()), get(f.getWeight())}, {out},
+                 {i32(x[0]), i32(K), i32(N), table(biasEff), i32(zeroPointOf(ye)), table(mult), table(shift),
+                  i32(lo), i32(hi)});
+            return success();
+          }
           if (!biasEff.empty() && fitForDSPRequantization(multDSP, shiftDSP, biasEff, wv, zeroPointOf(ye), lo, hi)) {
             SmallVector<Value> outs{out};
             Value weights;
