@@ -581,6 +581,18 @@ LogicalResult Lowering::lower(Operation *op) {
                        mult, shift));
       return success();
     }
+    if (fast == "dwconv3x3_s8_avx2" && c.getStrides()[0] <= 2 && c.getStrides()[1] <= 2) {
+      // One channel's padded phase-split copy and the 8 bytes a row's last vector may read past it.
+      int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
+      Value xp = scratch(loc, ((y[2] - 1) * sh + 3) * sw * (y[3] + 2 / sw) + 8, b.getIntegerType(8));
+      call(loc, fast, {get(c.getInput()), get(c.getWeight())}, {xp, out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(sh), i32(sw),
+                        i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff), table(biasEff)},
+                       mult, shift));
+      return success();
+    }
+    if (fast == "dwconv3x3_s8_avx2")
+      fast.clear();
     SmallVector<int64_t> biasDSP(biasEff.begin(), biasEff.end()), multDSP(mult), shiftDSP(shift);
     if (!fast.empty() && !fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi))
       fast.clear();

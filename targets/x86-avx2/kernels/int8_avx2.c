@@ -7,14 +7,16 @@
 #error "this module was compiled for the x86-64-avx2 target: build it with -mavx2 -mfma (or compile for --target x86-64)"
 #endif
 #include <immintrin.h>
+#include <string.h>
 #define EMLC_NOINLINE __attribute__((noinline)) /* as in avx2_f32_impl: a GEMM tile keeps its registers */
+#define EMLC_OPAQUE_S8(v) __asm__("" : "+r"(v))
 
 // @kernel requant8_s8_impl
 // @requires avx2_s8_impl
 /* ((x << left) * mult + 2^30) >> 31 per lane in 64 bits (even and odd lanes
    by two VPMULDQ; the low 32 bits of a logical shift equal the arithmetic
    one's), then the rounding right shift with TFLite's remainder test. */
-static __m256i emlc_requant8(__m256i x, int32_t mult, int32_t shift) {
+static inline __attribute__((always_inline)) __m256i emlc_requant8(__m256i x, int32_t mult, int32_t shift) {
   const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
   const int32_t mask = (int32_t)((1u << right) - 1u);
   const __m256i m = _mm256_set1_epi32(mult), c30 = _mm256_set1_epi64x((int64_t)1 << 30);
@@ -46,18 +48,53 @@ static void emlc_store_s8x8(int8_t *p, __m256i v, int32_t n) {
 /* One int8 channel (H x W) into the padded, column-phase-split layout of the
    float kernels' pad_phase_f32 (dst[r][ph][q] = x[r - pt][q * sw + ph - pl],
    `pad` outside: the input zero point), so the inputs of 8 sw-strided output
-   columns for one tap are 8 consecutive bytes. */
+   columns for one tap are 8 consecutive bytes. Row by row: the padding by
+   memset, the columns by memcpy (stride 1; short runs by byte loops) or 16 at a time from 32-byte
+   loads (stride 2: even or odd bytes by a shuffle and a lane permute). */
+static void emlc_fill_s8(int8_t *d, const int8_t *s, int32_t n, int32_t pad) { /* s NULL: pad bytes */
+  int32_t i;
+  if (n >= 32) { /* libc's; below that a call costs more than the bytes */
+    if (s)
+      memcpy(d, s, (size_t)n);
+    else
+      memset(d, pad, (size_t)n);
+    return;
+  }
+  for (i = 0; i < n; ++i) {
+    EMLC_OPAQUE_S8(i); /* or GCC makes it a memset/memcpy call again */
+    d[i] = (int8_t)(s ? s[i] : pad);
+  }
+}
 static void emlc_pad_phase_s8(const int8_t *x, int8_t *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                               int32_t pt, int32_t pl, int32_t pad) {
   int32_t r, ph, q;
   for (r = 0; r < Hp; ++r)
     for (ph = 0; ph < sw; ++ph) {
-      const int32_t ih = r - pt;
+      /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
+      const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
+                    q1 = EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw)), ih = r - pt;
       int8_t *d = dst + ((int64_t)r * sw + ph) * Wq;
-      for (q = 0; q < Wq; ++q) {
-        const int32_t iw = q * sw + ph - pl;
-        d[q] = (int8_t)(ih >= 0 && ih < H && iw >= 0 && iw < W ? x[(int64_t)ih * W + iw] : pad);
+      const int8_t *s = x + (int64_t)ih * W + (int64_t)q0 * sw + ph - pl;
+      if (ih < 0 || ih >= H) {
+        emlc_fill_s8(d, NULL, Wq, pad);
+        continue;
       }
+      emlc_fill_s8(d, NULL, q0, pad);
+      q = q0;
+      if (sw == 1) {
+        emlc_fill_s8(d + q0, s, q1 - q0, pad);
+        q = q1;
+      } else if (sw == 2) /* 16 of 32 bytes (the 32nd inside the row): each lane's even ones, joined */
+        for (; q + 16 < q1; q += 16, s += 32) {
+          const __m256i v = _mm256_shuffle_epi8(
+              _mm256_loadu_si256((const __m256i *)(const void *)s),
+              _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1, 0, 2, 4, 6, 8, 10, 12, 14, -1,
+                               -1, -1, -1, -1, -1, -1, -1));
+          _mm_storeu_si128((__m128i *)(void *)(d + q), _mm256_castsi256_si128(_mm256_permute4x64_epi64(v, 0x08)));
+        }
+      for (; q < q1; ++q, s += sw)
+        d[q] = *s;
+      emlc_fill_s8(d + q1, NULL, Wq - q1, pad);
     }
 }
 
@@ -216,4 +253,55 @@ static void emlc_fully_connected_s8_avx2(const int8_t *x, const int8_t *w, int8_
       }
     }
   }
+}
+
+// @kernel dwconv3x3_s8_avx2
+// @requires requant8_s8_impl
+// @requires pad_phase_s8_impl
+/* TFLite int8 depthwise 3x3 convolution (stride 1 or 2 each way, any
+   padding), NCHW: each channel copied into the padded phase-split layout
+   (pad_phase_s8, the input zero point as padding; xp: Hp*sw*Wq + 8 bytes),
+   where 8 neighbouring outputs read 8 consecutive bytes per tap; taps are
+   taken in pairs (bytes interleaved and widened to int16, one VPMADDWD
+   against the pair of weights), 8 outputs per vector, requantized on 8
+   lanes. w: the ONNX layout [C][9]; bias_eff folds the input offset.
+   Results identical to dwconv3x3_s8. */
+static void emlc_dwconv3x3_s8_avx2(const int8_t *x, const int8_t *w, int8_t *xp, int8_t *y, int32_t N, int32_t C,
+                                   int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
+                                   int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
+                                   const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t Hp = (OH - 1) * sh + 3, Wq = OW + 2 / sw;
+  const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi), voff = _mm256_set1_epi32(out_off);
+  int64_t off[10];
+  int32_t n, c, t, oh, ow;
+  for (t = 0; t < 9; ++t) /* tap (ky, kx) in the copy: row ky, phase kx % sw, column kx / sw */
+    off[t] = ((int64_t)(t / 3) * sw + t % 3 % sw) * Wq + t % 3 / sw;
+  off[9] = 0; /* the tenth tap of the last pair: weight 0 */
+  for (t = 0; t < 8; ++t)
+    xp[(int64_t)Hp * sw * Wq + t] = 0; /* the room a row's last vector may read */
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const int8_t *wc = w + (int64_t)c * 9;
+      int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
+      __m256i wp[5];
+      for (t = 0; t < 5; ++t) /* the weight pairs (w[2t], w[2t+1]) as int16 */
+        wp[t] = _mm256_set1_epi32((int32_t)(((uint32_t)(int32_t)wc[2 * t] & 0xffffu) |
+                                            (t < 4 ? (uint32_t)(int32_t)wc[2 * t + 1] << 16 : 0u)));
+      emlc_pad_phase_s8(x + ((int64_t)n * C + c) * H * W, xp, H, W, Hp, sw, Wq, pt, pl, pad);
+      for (oh = 0; oh < OH; ++oh) {
+        const int8_t *row = xp + (int64_t)oh * sh * sw * Wq;
+        for (ow = 0; ow < OW; ow += 8) {
+          const int8_t *p = row + ow;
+          __m256i acc = _mm256_set1_epi32(bias_eff[c]);
+          for (t = 0; t < 5; ++t) {
+            const __m128i a = _mm_loadl_epi64((const __m128i *)(const void *)(p + off[2 * t])),
+                          b = _mm_loadl_epi64((const __m128i *)(const void *)(p + off[2 * t + 1]));
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(a, b)), wp[t]));
+          }
+          acc = _mm256_add_epi32(emlc_requant8(acc, mult[c], shift[c]), voff);
+          emlc_store_s8x8(yc + (int64_t)oh * OW + ow, _mm256_min_epi32(vhi, _mm256_max_epi32(vlo, acc)),
+                          EMLC_MIN(8, OW - ow));
+        }
+      }
+    }
 }
