@@ -303,6 +303,18 @@ int main(void) {
     ++cases;
   }
 #if defined(__AVX2__)
+  /* Add: the 8-lane kernel against the portable one (random scales as NNToKernel derives them: shifts <= 0). */
+  for (t = 0; t < 200; ++t) {
+    const int32_t n = rnd(1, 70), ls = rnd(0, 20), ma = rnd(1 << 30, 0x7fffffff), sa = rnd(-31, 0),
+                  mb = rnd(1 << 30, 0x7fffffff), sb = rnd(-31, 0), mo = rnd(1 << 30, 0x7fffffff), so = rnd(-31, 0),
+                  ao = rnd(-127, 128), bo = rnd(-127, 128), oo = rnd(-128, 127), lo = rnd(-128, 0), hi = rnd(lo, 127);
+    int8_t *a = xend + MAXB - n, *b = w;
+    int32_t i;
+    for (i = 0; i < n; ++i) a[i] = (int8_t)rnd(-128, 127), b[i] = (int8_t)rnd(-128, 127);
+    emlc_add_s8(a, b, y_ref, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
+    emlc_add_s8_avx2(a, b, y_opt, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
+    bad += check("add_s8_avx2", n), ++cases;
+  }
   /* The 8-lane requantization equals TFLite's on random and extreme values. */
   for (t = 0; t < 4000; ++t) {
     static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};

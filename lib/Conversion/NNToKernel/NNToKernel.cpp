@@ -949,7 +949,7 @@ LogicalResult Lowering::lower(Operation *op) {
           quantizeMultiplier(twiceMax / ((1 << leftShift) * (double)so), mo, sho);
           auto [lo, hi] = storageClamp(ye, bo.getActMin(), bo.getActMax());
           Value out = result(bo.getOutput(), loc);
-          call(loc, "add_s8", {get(bo.getLhs()), get(bo.getRhs())}, {out},
+          call(loc, kernelFor("add_s8"), {get(bo.getLhs()), get(bo.getRhs())}, {out},
                {i32(product(shapeOf(bo.getOutput()))), i32(-zeroPointOf(e)), i32(-zeroPointOf(be)),
                 i32(zeroPointOf(ye)), i32(leftShift), i32(m1), i32(sh1), i32(m2), i32(sh2), i32(mo), i32(sho), i32(lo),
                 i32(hi)});

@@ -305,3 +305,28 @@ static void emlc_dwconv3x3_s8_avx2(const int8_t *x, const int8_t *w, int8_t *xp,
       }
     }
 }
+
+// @kernel add_s8_avx2
+// @requires requant8_s8_impl
+// @requires add_s8
+/* TFLite int8 Add (equal shapes) as add_s8, 8 elements per step (the three
+   requantizations on 8 lanes), the last n % 8 by add_s8 itself. */
+static void emlc_add_s8_avx2(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
+                             int32_t out_off, int32_t left_shift, int32_t a_mult, int32_t a_shift, int32_t b_mult,
+                             int32_t b_shift, int32_t out_mult, int32_t out_shift, int32_t lo, int32_t hi) {
+  const __m256i va_off = _mm256_set1_epi32(a_off), vb_off = _mm256_set1_epi32(b_off);
+  const __m256i voff = _mm256_set1_epi32(out_off), vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+  const __m128i ls = _mm_cvtsi32_si128(left_shift);
+  int32_t i;
+  for (i = 0; i + 8 <= n; i += 8) {
+    const __m256i va = _mm256_sll_epi32(
+        _mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(a + i))), va_off), ls);
+    const __m256i vb = _mm256_sll_epi32(
+        _mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(b + i))), vb_off), ls);
+    const __m256i sum = _mm256_add_epi32(emlc_requant8(va, a_mult, a_shift), emlc_requant8(vb, b_mult, b_shift));
+    const __m256i r = _mm256_add_epi32(emlc_requant8(sum, out_mult, out_shift), voff);
+    emlc_store_s8x8(y + i, _mm256_min_epi32(vhi, _mm256_max_epi32(vlo, r)), 8);
+  }
+  emlc_add_s8(a + i, b + i, y + i, n - i, a_off, b_off, out_off, left_shift, a_mult, a_shift, b_mult, b_shift, out_mult,
+              out_shift, lo, hi);
+}
