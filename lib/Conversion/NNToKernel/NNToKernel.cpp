@@ -243,6 +243,17 @@ SmallVector<int32_t> packConvWeightsAVX2(ArrayRef<int64_t> w, int64_t M, int64_t
   return out;
 }
 
+/// conv_s8_rv's weights (targets/riscv/kernels): int16, output channels in
+/// blocks of 4 (zero channels completing M), [ceil(M/4)][K][4].
+SmallVector<int16_t> packConvWeightsRV(ArrayRef<int64_t> w, int64_t M, int64_t K) {
+  SmallVector<int16_t> out;
+  for (int64_t mb = 0; mb < M; mb += 4)
+    for (int64_t k = 0; k < K; ++k)
+      for (int64_t r = 0; r < 4; ++r)
+        out.push_back(mb + r < M ? (int16_t)w[(mb + r) * K + k] : 0);
+  return out;
+}
+
 /// Float weights [M][K] regrouped for the x86-avx2 kernels: blocks of
 /// `block` rows, K-major inside, [ceil(M/block)][K][block], zero rows
 /// completing M (4 for the blocked GEMM, 24 for the channel-vectorized conv,
@@ -420,6 +431,11 @@ private:
     return makeGlobal(loc, type, DenseElementsAttr::get(RankedTensorType::get(type.getShape(), type.getElementType()),
                                                         values));
   }
+  Value global(Location loc, ArrayRef<int16_t> values) {
+    auto type = MemRefType::get({(int64_t)values.size()}, b.getIntegerType(16));
+    return makeGlobal(loc, type, DenseElementsAttr::get(RankedTensorType::get(type.getShape(), type.getElementType()),
+                                                        values));
+  }
   Value global(Location loc, ArrayRef<float> values) {
     auto type = MemRefType::get({(int64_t)values.size()}, b.getF32Type());
     return makeGlobal(loc, type, DenseElementsAttr::get(RankedTensorType::get(type.getShape(), type.getElementType()),
@@ -578,6 +594,33 @@ LogicalResult Lowering::lower(Operation *op) {
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]),
                         i32(st[0]), i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct),
                         table(g.taps), i32(-inOff), i32(outOff), table(biasEff)},
+                       mult, shift));
+      return success();
+    }
+    if (fast == "conv_s8_rv") {
+      // A 4x3 register-blocked scalar GEMM over an int16 im2col of 3 pixels (TFLite's requantization as is).
+      int64_t K = w[1] * w[2] * w[3];
+      SmallVector<int64_t> taps;
+      for (int64_t ci = 0; ci < w[1]; ++ci)
+        for (int64_t ky = 0; ky < w[2]; ++ky)
+          for (int64_t kx = 0; kx < w[3]; ++kx)
+            taps.push_back((ci * x[2] + ky * c.getDilations()[0]) * x[3] + kx * c.getDilations()[1]);
+      Value col = scratch(loc, K * 3, b.getIntegerType(16));
+      call(loc, fast, {get(c.getInput()), global(loc, packConvWeightsRV(wv, w[0], K))}, {col, out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
+                        i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
+                        i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff),
+                        table(taps), i32(outOff), table(biasEff)},
+                       mult, shift));
+      return success();
+    }
+    if (fast == "dwconv3x3_s8_rv") {
+      // One channel's padded plane (the zero point as padding).
+      int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
+      Value xp = scratch(loc, ((y[2] - 1) * sh + 3) * ((y[3] - 1) * sw + 3), b.getIntegerType(8));
+      call(loc, fast, {get(c.getInput()), get(c.getWeight())}, {xp, out},
+           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(sh), i32(sw),
+                        i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff), table(biasEff)},
                        mult, shift));
       return success();
     }
@@ -795,10 +838,12 @@ LogicalResult Lowering::lower(Operation *op) {
           std::vector<int64_t> wv;
           SmallVector<int64_t> biasEff, multDSP(mult), shiftDSP(shift);
           bool known = fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
-                       fcVariant == "fully_connected_s8_mve" || fcVariant == "fully_connected_s8_avx2";
+                       fcVariant == "fully_connected_s8_mve" || fcVariant == "fully_connected_s8_avx2" ||
+                       fcVariant == "fully_connected_s8_rv";
           if (known && wc && bc)
             foldInputOffset(wc, bc, inOff, wv, biasEff);
-          if (fcVariant == "fully_connected_s8_avx2" && !biasEff.empty()) { // TFLite's requantization as is
+          if ((fcVariant == "fully_connected_s8_avx2" || fcVariant == "fully_connected_s8_rv") && !biasEff.empty()) {
+            // TFLite's requantization as is
             call(loc, fcVariant, {get(f.getInput()), get(f.getWeight())}, {out},
                  {i32(x[0]), i32(K), i32(N), table(biasEff), i32(zeroPointOf(ye)), table(mult), table(shift),
                   i32(lo), i32(hi)});
