@@ -8,7 +8,7 @@
 #include "../../targets/generic/kernels/int8.c"
 #include "../../targets/arm-dsp/kernels/int8_dsp.c"
 #include "../../targets/arm-mve/kernels/int8_mve.c"
-#include "../../targets/riscv/kernels/int8_scalar.c"
+#include "../../targets/scalar/kernels/int8_scalar.c"
 #if defined(__AVX2__)
 #include "../../targets/x86-avx2/kernels/int8_avx2.c"
 #endif
@@ -76,10 +76,10 @@ static void pack_dsp(const int8_t *wm, int32_t M, int32_t K) {
         }
 }
 static int32_t bias[64], bias_eff[64], mult[64], shift[64];
-static int16_t w16[MAXB + 64], col16rv[4 * MAXB];
+static int16_t w16[MAXB + 64], col16sc[4 * MAXB];
 
-/* conv_s8_rv: weights as [ceil(M/4)][K][4] int16, taps c*H*W + ky*dh*W + kx*dw (stated here independently). */
-static void conv_rv(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
+/* conv_s8_scalar: weights as [ceil(M/4)][K][4] int16, taps c*H*W + ky*dh*W + kx*dw (stated here independently). */
+static void conv_scalar(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
                     int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t in_off,
                     int32_t out_off, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW;
@@ -92,7 +92,7 @@ static void conv_rv(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32
     for (i = 0; i < K; ++i)
       for (r = 0; r < 4; ++r)
         w16[k++] = (int16_t)(mb + r < M ? w[(mb + r) * K + i] : 0);
-  emlc_conv_s8_rv(x, w16, col16rv, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps, out_off,
+  emlc_conv_s8_scalar(x, w16, col16sc, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps, out_off,
                   bias_eff, mult, shift, lo, hi);
 }
 
@@ -200,8 +200,8 @@ int main(void) {
       bad += check("conv_s8_mve", N * M * OH * OW), ++cases;
     }
     if (groups == 1) {
-      conv_rv(N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
-      bad += check("conv_s8_rv", N * M * OH * OW), ++cases;
+      conv_scalar(N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
+      bad += check("conv_s8_scalar", N * M * OH * OW), ++cases;
     }
 #if defined(__AVX2__)
     if (groups == 1) {
@@ -217,9 +217,9 @@ int main(void) {
       emlc_dwconv3x3_s8(x, w, bias, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, in_off, out_off, bias_eff, mult, shift,
                         lo, hi);
       bad += check("dwconv3x3_s8", N * M * OH * OW), ++cases;
-      emlc_dwconv3x3_s8_rv(x, w, (int8_t *)col16rv, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
+      emlc_dwconv3x3_s8_scalar(x, w, (int8_t *)col16sc, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
                            bias_eff, mult, shift, lo, hi);
-      bad += check("dwconv3x3_s8_rv", N * M * OH * OW), ++cases;
+      bad += check("dwconv3x3_s8_scalar", N * M * OH * OW), ++cases;
 #if defined(__AVX2__)
       for (i = 0; i < N * C * H * Wd; ++i) /* the input at the end of xend: reads past it leave the array */
         xend[MAXB - N * C * H * Wd + i] = x[i];
@@ -256,8 +256,8 @@ int main(void) {
                    -128, 127);
     emlc_conv1x1_s8(x, w, y_opt, N, C, P, M, bias_eff, out_off, mult, shift, -128, 127);
     bad += check("conv1x1_s8", N * M * P), ++cases;
-    conv_rv(N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, in_off, out_off, -128, 127);
-    bad += check("conv_s8_rv 1x1", N * M * P), ++cases;
+    conv_scalar(N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, in_off, out_off, -128, 127);
+    bad += check("conv_s8_scalar 1x1", N * M * P), ++cases;
 #if defined(__AVX2__)
     conv_avx2(N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, in_off, out_off, -128, 127);
     bad += check("conv_s8_avx2 1x1", N * M * P), ++cases;
@@ -292,8 +292,8 @@ int main(void) {
       bias_eff[n] = bias[n] + in_off * s;
     }
     emlc_fully_connected_s8(x, w, bias, y_ref, M, K, N, in_off, out_off, mult, shift, lo, hi);
-    emlc_fully_connected_s8_rv(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
-    bad += check("fully_connected_s8_rv", M * N), ++cases;
+    emlc_fully_connected_s8_scalar(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+    bad += check("fully_connected_s8_scalar", M * N), ++cases;
 #if defined(__AVX2__)
     emlc_fully_connected_s8_avx2(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
     bad += check("fully_connected_s8_avx2", M * N), ++cases;
@@ -327,9 +327,9 @@ int main(void) {
     const int32_t mlt = t < 11 * 11 ? (t / 11 < 6 ? (1 << 30) : 0x7fffffff) : rnd(1 << 30, 0x7fffffff);
     const int32_t sft = t < 11 * 11 ? (t / 11) % 6 * 6 - 31 + (t / 11 >= 6) : rnd(-31, 7);
     {
-      EMLC_RV_SPLIT(sft, left, right, mask);
-      if (emlc_requantize(v, mlt, sft) != emlc_requant_rv(v, mlt, left, right, mask)) {
-        printf("MISMATCH requant_rv(%ld, %ld, %ld)\n", (long)v, (long)mlt, (long)sft);
+      EMLC_SCALAR_SPLIT(sft, left, right, mask);
+      if (emlc_requantize(v, mlt, sft) != emlc_requant_scalar(v, mlt, left, right, mask)) {
+        printf("MISMATCH requant_scalar(%ld, %ld, %ld)\n", (long)v, (long)mlt, (long)sft);
         ++bad;
       }
     }

@@ -243,9 +243,9 @@ SmallVector<int32_t> packConvWeightsAVX2(ArrayRef<int64_t> w, int64_t M, int64_t
   return out;
 }
 
-/// conv_s8_rv's weights (targets/riscv/kernels): int16, output channels in
+/// conv_s8_scalar's weights (targets/scalar/kernels): int16, output channels in
 /// blocks of 4 (zero channels completing M), [ceil(M/4)][K][4].
-SmallVector<int16_t> packConvWeightsRV(ArrayRef<int64_t> w, int64_t M, int64_t K) {
+SmallVector<int16_t> packConvWeightsScalar(ArrayRef<int64_t> w, int64_t M, int64_t K) {
   SmallVector<int16_t> out;
   for (int64_t mb = 0; mb < M; mb += 4)
     for (int64_t k = 0; k < K; ++k)
@@ -597,7 +597,7 @@ LogicalResult Lowering::lower(Operation *op) {
                        mult, shift));
       return success();
     }
-    if (fast == "conv_s8_rv") {
+    if (fast == "conv_s8_scalar") {
       // A 4x3 register-blocked scalar GEMM over an int16 im2col of 3 pixels (TFLite's requantization as is).
       int64_t K = w[1] * w[2] * w[3];
       SmallVector<int64_t> taps;
@@ -606,7 +606,7 @@ LogicalResult Lowering::lower(Operation *op) {
           for (int64_t kx = 0; kx < w[3]; ++kx)
             taps.push_back((ci * x[2] + ky * c.getDilations()[0]) * x[3] + kx * c.getDilations()[1]);
       Value col = scratch(loc, K * 3, b.getIntegerType(16));
-      call(loc, fast, {get(c.getInput()), global(loc, packConvWeightsRV(wv, w[0], K))}, {col, out},
+      call(loc, fast, {get(c.getInput()), global(loc, packConvWeightsScalar(wv, w[0], K))}, {col, out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
                         i32(y[3]), i32(c.getStrides()[0]), i32(c.getStrides()[1]), i32(c.getDilations()[0]),
                         i32(c.getDilations()[1]), i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff),
@@ -614,7 +614,7 @@ LogicalResult Lowering::lower(Operation *op) {
                        mult, shift));
       return success();
     }
-    if (fast == "dwconv3x3_s8_rv") {
+    if (fast == "dwconv3x3_s8_scalar") {
       // One channel's padded plane (the zero point as padding).
       int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
       Value xp = scratch(loc, ((y[2] - 1) * sh + 3) * ((y[3] - 1) * sw + 3), b.getIntegerType(8));
@@ -839,10 +839,10 @@ LogicalResult Lowering::lower(Operation *op) {
           SmallVector<int64_t> biasEff, multDSP(mult), shiftDSP(shift);
           bool known = fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
                        fcVariant == "fully_connected_s8_mve" || fcVariant == "fully_connected_s8_avx2" ||
-                       fcVariant == "fully_connected_s8_rv";
+                       fcVariant == "fully_connected_s8_scalar";
           if (known && wc && bc)
             foldInputOffset(wc, bc, inOff, wv, biasEff);
-          if ((fcVariant == "fully_connected_s8_avx2" || fcVariant == "fully_connected_s8_rv") && !biasEff.empty()) {
+          if ((fcVariant == "fully_connected_s8_avx2" || fcVariant == "fully_connected_s8_scalar") && !biasEff.empty()) {
             // TFLite's requantization as is
             call(loc, fcVariant, {get(f.getInput()), get(f.getWeight())}, {out},
                  {i32(x[0]), i32(K), i32(N), table(biasEff), i32(zeroPointOf(ye)), table(mult), table(shift),
