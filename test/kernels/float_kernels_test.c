@@ -11,7 +11,10 @@
 #include "../../targets/generic/kernels/matmul.c"
 #include "../../targets/generic/kernels/elementwise.c"
 #include "../../targets/generic/kernels/reduce.c"
+#include "../../targets/scalar/kernels/float_fpu.c"
+#if defined(__AVX2__)
 #include "../../targets/x86-avx2/kernels/float_avx2.c"
+#endif
 
 static uint32_t seed = 777u;
 static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
@@ -20,7 +23,11 @@ static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
 }
 static float frnd(void) { return (float)rnd(-1000, 1000) / 1000.0f; }
 
+#if defined(__AVX2__)
 #define MAXF 65536
+#else /* MCU targets under QEMU: 4 MB of RAM */
+#define MAXF 16384
+#endif
 static float x[MAXF], w[MAXF], wp[MAXF + 4096], bias[256], y_ref[MAXF], y_opt[MAXF], xp[8 * MAXF];
 static int32_t taps[MAXF];
 
@@ -42,7 +49,7 @@ static int compare(int32_t n, const char *what, int32_t id) {
   for (i = 0; i < n; ++i) {
     const float d = fabsf(y_ref[i] - y_opt[i]), scale = 1.0f + fabsf(y_ref[i]);
     if (!(d <= 1e-5f * scale * 16)) {
-      printf("%s case %d: element %d: %g vs %g\n", what, id, i, (double)y_ref[i], (double)y_opt[i]);
+      printf("%s case %ld: element %ld: %g vs %g\n", what, (long)id, (long)i, (double)y_ref[i], (double)y_opt[i]);
       return 1;
     }
   }
@@ -51,6 +58,43 @@ static int compare(int32_t n, const char *what, int32_t id) {
 
 int main(void) {
   int32_t cases = 0, bad = 0, t, i;
+  /* The FPU-blocked convolution (any target): odd channel counts, strides, dilations, padding on every side. */
+  for (t = 0; t < 600; ++t) {
+    const int32_t N = rnd(1, 2), C = rnd(1, 9), H = rnd(1, 14), W = rnd(1, 17), KH = rnd(1, 4), KW = rnd(1, 4);
+    const int32_t sh = rnd(1, 3), sw = rnd(1, 3), dh = rnd(1, 2), dw = rnd(1, 2), M = rnd(1, 11);
+    const int32_t pt = rnd(0, KH - 1), pl = rnd(0, KW - 1), pb = rnd(0, KH - 1), pr = rnd(0, KW - 1), K = C * KH * KW;
+    const int32_t OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1, OW = (W + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
+    const float lo = t % 2 ? -0.5f : -INFINITY, hi = t % 2 ? 0.7f : INFINITY;
+    int32_t m, k, c, ky, kx;
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF || M * K > MAXF) continue;
+    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
+    for (i = 0; i < M * K; ++i) w[i] = frnd();
+    for (i = 0; i < M; ++i) bias[i] = frnd();
+    emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, 1, lo, hi);
+    for (m = 0; m < (M + 3) / 4 * 4; ++m) /* [ceil(M/4)][K][4], zero rows */
+      for (k = 0; k < K; ++k)
+        wp[(m / 4 * K + k) * 4 + m % 4] = m < M ? w[m * K + k] : 0.0f;
+    for (c = 0, k = 0; c < C; ++c) /* tap offsets from the window origin */
+      for (ky = 0; ky < KH; ++ky)
+        for (kx = 0; kx < KW; ++kx)
+          taps[k++] = (c * H + ky * dh) * W + kx * dw;
+    emlc_conv2d_f32_fpu(x, wp, bias, xp, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, taps, lo, hi);
+    bad += compare(N * M * OH * OW, "conv fpu", t);
+    ++cases;
+  }
+  for (t = 0; t < 200; ++t) { /* the FPU fully connected */
+    const int32_t B = rnd(1, 3), K = rnd(1, 300), N = rnd(1, 30);
+    const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
+    if (B * K > MAXF || N * K > MAXF) continue;
+    for (i = 0; i < B * K; ++i) x[i] = frnd();
+    for (i = 0; i < N * K; ++i) w[i] = frnd();
+    for (i = 0; i < N; ++i) bias[i] = frnd();
+    emlc_fully_connected_f32(x, w, bias, y_ref, B, K, N, lo, hi);
+    emlc_fully_connected_f32_fpu(x, w, bias, y_opt, B, K, N, lo, hi);
+    bad += compare(B * N, "fully connected fpu", t);
+    ++cases;
+  }
+#if defined(__AVX2__)
   for (t = 0; t < 3000; ++t) {
     const int32_t kind = t % 3; /* 0: general conv, 1: 1x1 (strides 1-2), 2: depthwise */
     const int32_t N = rnd(1, 2), C = kind == 1 ? rnd(1, 40) : rnd(1, 9), H = rnd(1, 19), W = rnd(1, 37);
@@ -84,7 +128,7 @@ int main(void) {
       emlc_dwconv_f32_avx2(xe, wp, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
       for (i = 0; i < 64; ++i)
         if (xp[(Hd * Wd + OH * OW + 7) * 8 + i] != 12345.0f) {
-          printf("dwconv case %d: wrote past its work\n", t);
+          printf("dwconv case %ld: wrote past its work\n", (long)t);
           ++bad;
           break;
         }
@@ -100,7 +144,7 @@ int main(void) {
                            lo, hi);
       for (i = 0; i < 64; ++i)
         if (!direct && xp[C * Hp * sw * Wq + 8 + i] != 12345.0f) {
-          printf("conv case %d: wrote past its scratch\n", t);
+          printf("conv case %ld: wrote past its scratch\n", (long)t);
           ++bad;
           break;
         }
@@ -206,6 +250,7 @@ int main(void) {
     bad += compare(n, "add", t);
     ++cases;
   }
-  printf("float kernels: %d cases, %d mismatches\n", cases, bad);
+#endif
+  printf("float kernels: %ld cases, %ld mismatches\n", (long)cases, (long)bad);
   return bad;
 }

@@ -727,6 +727,20 @@ LogicalResult Lowering::lower(Operation *op) {
                 lo, hi});
           return success();
         }
+        if (fast == "conv2d_f32_fpu" && wc) {
+          // A 4x4 register-blocked FMA tile over a float im2col of 4 pixels.
+          int64_t K = w[1] * w[2] * w[3];
+          SmallVector<int64_t> taps;
+          for (int64_t ci = 0; ci < w[1]; ++ci)
+            for (int64_t ky = 0; ky < w[2]; ++ky)
+              for (int64_t kx = 0; kx < w[3]; ++kx)
+                taps.push_back((ci * x[2] + ky * dl[0]) * x[3] + kx * dl[1]);
+          call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)},
+               {scratch(loc, K * 4, e), out},
+               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
+                i32(st[0]), i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), table(taps), lo, hi});
+          return success();
+        }
         if (fast == "conv2d_f32_avx2" && wc) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&

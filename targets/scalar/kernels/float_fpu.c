@@ -1,0 +1,97 @@
+// @kernel conv2d_f32_fpu
+/* Float convolution (one group, NCHW, any kernel/stride/dilation/padding)
+   for cores with a single-precision FPU and fused multiply-add (Cortex-M4F,
+   M7, M33, M55: 32 float registers; RV32IMAFC): 4 output channels x 4 output
+   pixels per tile, 16 accumulators; per tap 4 loads of the pixels' im2col
+   column, 4 of the channels' weights (wp: [ceil(M/4)][K][4], zero channels
+   completing M, packed by the compiler) and 16 fmaf (one VFMA.F32 or
+   FMADD.S each). The column of 4 pixels (col: K*4 floats) is built once per
+   pixel group and serves every channel block; windows inside the input read
+   through taps[k] (c*H*W + ky*dh*W + kx*dw), others test each tap (zero
+   outside). Each output is bias + the taps in order, fused: within float
+   tolerance of conv2d_f32. */
+#define EMLC_FPU_ROW(r)                                                                                           \
+  a##r##0 = fmaf(w##r, x0, a##r##0), a##r##1 = fmaf(w##r, x1, a##r##1), a##r##2 = fmaf(w##r, x2, a##r##2),      \
+  a##r##3 = fmaf(w##r, x3, a##r##3)
+static void emlc_conv2d_f32_fpu(const float *x, const float *wp, const float *bias, float *col, float *y, int32_t N,
+                                int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
+                                int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
+                                const int32_t *taps, float lo, float hi) {
+  const int32_t K = C * KH * KW, P = OH * OW;
+  int32_t n, p, i, k, mb, r, j;
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (int64_t)n * C * H * W;
+    float *yn = y + (int64_t)n * M * P;
+    for (p = 0; p < P; p += 4) {
+      const int32_t cnt = EMLC_MIN(4, P - p);
+      for (i = 0; i < 4; ++i) { /* the column of pixel p + i (past P: the last again, not stored) */
+        const int32_t q = p + EMLC_MIN(i, cnt - 1), oh = q / OW, ow = q - oh * OW;
+        const int32_t ih0 = oh * sh - pt, iw0 = ow * sw - pl;
+        float *cp = col + i;
+        if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
+          const float *base = xn + (int64_t)ih0 * W + iw0;
+          for (k = 0; k < K; ++k, cp += 4)
+            *cp = base[taps[k]];
+        } else {
+          int32_t c, ky, kx;
+          for (c = 0; c < C; ++c)
+            for (ky = 0; ky < KH; ++ky)
+              for (kx = 0; kx < KW; ++kx, cp += 4) {
+                const int32_t ih = ih0 + ky * dh, iw = iw0 + kx * dw;
+                *cp = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : 0.0f;
+              }
+        }
+      }
+      for (mb = 0; mb < M; mb += 4) {
+        const int32_t rows = EMLC_MIN(4, M - mb);
+        const float *wk = wp + (int64_t)mb * K, *cp = col;
+        float a00 = bias[mb], a10 = rows > 1 ? bias[mb + 1] : 0.0f, a20 = rows > 2 ? bias[mb + 2] : 0.0f,
+              a30 = rows > 3 ? bias[mb + 3] : 0.0f;
+        float a01 = a00, a02 = a00, a03 = a00, a11 = a10, a12 = a10, a13 = a10, a21 = a20, a22 = a20, a23 = a20,
+              a31 = a30, a32 = a30, a33 = a30;
+        for (k = 0; k < K; ++k, wk += 4, cp += 4) {
+          const float x0 = cp[0], x1 = cp[1], x2 = cp[2], x3 = cp[3], w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3];
+          EMLC_FPU_ROW(0), EMLC_FPU_ROW(1), EMLC_FPU_ROW(2), EMLC_FPU_ROW(3);
+        }
+        {
+          const float acc[4][4] = {{a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23},
+                                   {a30, a31, a32, a33}};
+          for (r = 0; r < rows; ++r)
+            for (j = 0; j < cnt; ++j)
+              yn[(int64_t)(mb + r) * P + p + j] = EMLC_CLAMP(acc[r][j], lo, hi);
+        }
+      }
+    }
+  }
+}
+#undef EMLC_FPU_ROW
+
+// @kernel fully_connected_f32_fpu
+/* y[M][N] = x[M][K] * w[N][K]^T + bias[N], clamped, for FPU cores: four
+   output channels per pass over an input row (one input load serves four
+   fmaf), the sums in K order from the bias as fully_connected_f32 (fused:
+   within float tolerance of it). */
+static void emlc_fully_connected_f32_fpu(const float *x, const float *w, const float *bias, float *y, int32_t M,
+                                         int32_t K, int32_t N, float lo, float hi) {
+  int32_t m, n, k, j;
+  for (m = 0; m < M; ++m) {
+    const float *xr = x + (int64_t)m * K;
+    for (n = 0; n < N; n += 4) {
+      const int32_t cnt = EMLC_MIN(4, N - n);
+      /* past N: the last channel again, not stored */
+      const float *w0 = w + (int64_t)n * K, *w1 = w + (int64_t)(n + EMLC_MIN(1, cnt - 1)) * K,
+                  *w2 = w + (int64_t)(n + EMLC_MIN(2, cnt - 1)) * K, *w3 = w + (int64_t)(n + EMLC_MIN(3, cnt - 1)) * K;
+      float a0 = bias[n], a1 = bias[n + EMLC_MIN(1, cnt - 1)], a2 = bias[n + EMLC_MIN(2, cnt - 1)],
+            a3 = bias[n + EMLC_MIN(3, cnt - 1)];
+      for (k = 0; k < K; ++k) {
+        const float xv = xr[k];
+        a0 = fmaf(xv, w0[k], a0), a1 = fmaf(xv, w1[k], a1), a2 = fmaf(xv, w2[k], a2), a3 = fmaf(xv, w3[k], a3);
+      }
+      {
+        const float acc[4] = {a0, a1, a2, a3};
+        for (j = 0; j < cnt; ++j)
+          y[(int64_t)m * N + n + j] = EMLC_CLAMP(acc[j], lo, hi);
+      }
+    }
+  }
+}
