@@ -82,6 +82,20 @@ int main(void) {
     bad += compare(N * M * OH * OW, "conv fpu", t);
     ++cases;
   }
+  for (t = 0; t < 300; ++t) { /* the FPU depthwise 3x3: strides 1-3, padding 0-2 on every side */
+    const int32_t N = rnd(1, 2), C = rnd(1, 9), H = rnd(1, 14), W = rnd(1, 17), sh = rnd(1, 3), sw = rnd(1, 3);
+    const int32_t pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2), pr = rnd(0, 2);
+    const int32_t OH = (H + pt + pb - 3) / sh + 1, OW = (W + pl + pr - 3) / sw + 1;
+    const float lo = t % 2 ? -0.5f : -INFINITY, hi = t % 2 ? 0.7f : INFINITY;
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * C * OH * OW > MAXF) continue;
+    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
+    for (i = 0; i < C * 9; ++i) w[i] = frnd();
+    for (i = 0; i < C; ++i) bias[i] = frnd();
+    emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, C, 3, 3, OH, OW, sh, sw, 1, 1, pt, pl, C, lo, hi);
+    emlc_dwconv3x3_f32_fpu(x, w, bias, xp, y_opt, N, C, H, W, OH, OW, sh, sw, pt, pl, lo, hi);
+    bad += compare(N * C * OH * OW, "dwconv fpu", t);
+    ++cases;
+  }
   for (t = 0; t < 200; ++t) { /* the FPU fully connected */
     const int32_t B = rnd(1, 3), K = rnd(1, 300), N = rnd(1, 30);
     const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;

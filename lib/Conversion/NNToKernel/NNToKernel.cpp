@@ -727,6 +727,14 @@ LogicalResult Lowering::lower(Operation *op) {
                 lo, hi});
           return success();
         }
+        if (fast == "dwconv3x3_f32_fpu" && w[2] == 3 && w[3] == 3 && dl[0] == 1 && dl[1] == 1) {
+          // One channel's zero-padded plane.
+          Value xp = scratch(loc, ((y[2] - 1) * st[0] + 3) * ((y[3] - 1) * st[1] + 3), e);
+          call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {xp, out},
+               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(st[0]), i32(st[1]),
+                i32(pads[0]), i32(pads[1]), lo, hi});
+          return success();
+        }
         if (fast == "conv2d_f32_fpu" && wc) {
           // A 4x4 register-blocked FMA tile over a float im2col of 4 pixels.
           int64_t K = w[1] * w[2] * w[3];

@@ -95,3 +95,41 @@ static void emlc_fully_connected_f32_fpu(const float *x, const float *w, const f
     }
   }
 }
+
+// @kernel dwconv3x3_f32_fpu
+/* Depthwise 3x3 float convolution (dilation 1, any stride and padding),
+   NCHW, for FPU cores: each channel copied into a zero-padded plane (xp:
+   Hp*Wp floats), its 9 weights in registers, 9 loads and 9 fmaf per output
+   in tap order from the bias (fused: within float tolerance of conv2d_f32). w:
+   the ONNX layout [C][9]. */
+static void emlc_dwconv3x3_f32_fpu(const float *x, const float *w, const float *bias, float *xp, float *y, int32_t N,
+                                   int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw,
+                                   int32_t pt, int32_t pl, float lo, float hi) {
+  const int32_t Hp = (OH - 1) * sh + 3, Wp = (OW - 1) * sw + 3;
+  int32_t n, c, r, q, oh, ow;
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const float *xc = x + ((int64_t)n * C + c) * H * W, *k = w + (int64_t)c * 9;
+      const float k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6], k7 = k[7], k8 = k[8],
+                  b = bias[c];
+      float *yc = y + ((int64_t)n * C + c) * OH * OW;
+      for (r = 0; r < Hp; ++r) { /* row r: zeros, the input row r - pt, zeros */
+        const int32_t ih = r - pt;
+        float *d = xp + (int64_t)r * Wp;
+        for (q = 0; q < Wp; ++q) {
+          const int32_t iw = q - pl;
+          d[q] = ih >= 0 && ih < H && iw >= 0 && iw < W ? xc[(int64_t)ih * W + iw] : 0.0f;
+        }
+      }
+      for (oh = 0; oh < OH; ++oh) {
+        const float *r0 = xp + (int64_t)oh * sh * Wp, *r1 = r0 + Wp, *r2 = r1 + Wp;
+        float *yo = yc + (int64_t)oh * OW;
+        for (ow = 0; ow < OW; ++ow, r0 += sw, r1 += sw, r2 += sw) {
+          float a = fmaf(k0, r0[0], b);
+          a = fmaf(k1, r0[1], a), a = fmaf(k2, r0[2], a), a = fmaf(k3, r1[0], a), a = fmaf(k4, r1[1], a);
+          a = fmaf(k5, r1[2], a), a = fmaf(k6, r2[0], a), a = fmaf(k7, r2[1], a), a = fmaf(k8, r2[2], a);
+          yo[ow] = EMLC_CLAMP(a, lo, hi);
+        }
+      }
+    }
+}
