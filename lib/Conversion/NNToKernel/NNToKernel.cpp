@@ -304,6 +304,18 @@ PhaseSplit phaseSplit(int64_t C, int64_t KH, int64_t KW, int64_t OH, int64_t OW,
   return g;
 }
 
+/// Offset of each tap (c, ky, kx) of a window from its origin in an NCHW
+/// input of H x W planes: the im2col kernels' `taps` (DSP, MVE, scalar, FPU).
+SmallVector<int64_t> windowTaps(int64_t C, int64_t KH, int64_t KW, int64_t H, int64_t W,
+                                ArrayRef<int64_t> dilations) {
+  SmallVector<int64_t> taps;
+  for (int64_t c = 0; c < C; ++c)
+    for (int64_t ky = 0; ky < KH; ++ky)
+      for (int64_t kx = 0; kx < KW; ++kx)
+        taps.push_back((c * H + ky * dilations[0]) * W + kx * dilations[1]);
+  return taps;
+}
+
 /// TFLite's integer requantization (the kernels' emlc_requantize), for
 /// compile-time reasoning about outputs.
 int64_t requantizeRef(int64_t x, int64_t mult, int64_t shift) {
@@ -600,11 +612,7 @@ LogicalResult Lowering::lower(Operation *op) {
     if (fast == "conv_s8_scalar") {
       // A 4x3 register-blocked scalar GEMM over an int16 im2col of 3 pixels (TFLite's requantization as is).
       int64_t K = w[1] * w[2] * w[3];
-      SmallVector<int64_t> taps;
-      for (int64_t ci = 0; ci < w[1]; ++ci)
-        for (int64_t ky = 0; ky < w[2]; ++ky)
-          for (int64_t kx = 0; kx < w[3]; ++kx)
-            taps.push_back((ci * x[2] + ky * c.getDilations()[0]) * x[3] + kx * c.getDilations()[1]);
+      SmallVector<int64_t> taps = windowTaps(w[1], w[2], w[3], x[2], x[3], c.getDilations());
       Value col = scratch(loc, K * 3, b.getIntegerType(16));
       call(loc, fast, {get(c.getInput()), global(loc, packConvWeightsScalar(wv, w[0], K))}, {col, out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
@@ -614,20 +622,13 @@ LogicalResult Lowering::lower(Operation *op) {
                        mult, shift));
       return success();
     }
-    if (fast == "dwconv3x3_s8_scalar") {
-      // One channel's padded plane (the zero point as padding).
-      int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
-      Value xp = scratch(loc, ((y[2] - 1) * sh + 3) * ((y[3] - 1) * sw + 3), b.getIntegerType(8));
-      call(loc, fast, {get(c.getInput()), get(c.getWeight())}, {xp, out},
-           withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(sh), i32(sw),
-                        i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff), table(biasEff)},
-                       mult, shift));
-      return success();
-    }
-    if (fast == "dwconv3x3_s8_avx2" && c.getStrides()[0] <= 2 && c.getStrides()[1] <= 2) {
-      // One channel's padded phase-split copy and the 8 bytes a row's last vector may read past it.
-      int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
-      Value xp = scratch(loc, ((y[2] - 1) * sh + 3) * sw * (y[3] + 2 / sw) + 8, b.getIntegerType(8));
+    int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
+    if (fast == "dwconv3x3_s8_scalar" || (fast == "dwconv3x3_s8_avx2" && sh <= 2 && sw <= 2)) {
+      // One channel's padded plane (the zero point as padding); for AVX2 phase-split, with the 8 bytes a
+      // row's last vector may read past it.
+      Value xp = scratch(loc, fast == "dwconv3x3_s8_scalar" ? ((y[2] - 1) * sh + 3) * ((y[3] - 1) * sw + 3)
+                                                          : ((y[2] - 1) * sh + 3) * sw * (y[3] + 2 / sw) + 8,
+                         b.getIntegerType(8));
       call(loc, fast, {get(c.getInput()), get(c.getWeight())}, {xp, out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(sh), i32(sw),
                         i32(c.getPads()[0]), i32(c.getPads()[1]), i32(-inOff), i32(outOff), table(biasEff)},
@@ -647,13 +648,8 @@ LogicalResult Lowering::lower(Operation *op) {
                                  : fast == "conv_s8_dsp" ? packConvWeightsDSP(wv, w[0], K)
                                                                  : packConvWeightsDSP16(wv, w[0], K));
       Value col = scratch(loc, mve ? Kp / 2 : Kp, b.getIntegerType(32));
-      // Offset of each tap (c, ky, kx) from the window origin; the padding
-      // taps up to Kp read the origin (their weights are zero).
-      SmallVector<int64_t> taps;
-      for (int64_t ci = 0; ci < w[1]; ++ci)
-        for (int64_t ky = 0; ky < w[2]; ++ky)
-          for (int64_t kx = 0; kx < w[3]; ++kx)
-            taps.push_back((ci * x[2] + ky * c.getDilations()[0]) * x[3] + kx * c.getDilations()[1]);
+      // The padding taps up to Kp read the origin (their weights are zero).
+      SmallVector<int64_t> taps = windowTaps(w[1], w[2], w[3], x[2], x[3], c.getDilations());
       taps.resize(Kp, 0);
       call(loc, fast, {get(c.getInput()), packed}, {col, out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]),
@@ -671,7 +667,6 @@ LogicalResult Lowering::lower(Operation *op) {
     else if (depthwise3x3 && (fast == "dwconv3x3_s8_dsp" || fast == "dwconv3x3_s8_mve")) {
       // The MVE kernel's padded plane (one channel), or the DSP kernel's three
       // padded input rows (dw_rows_s8_impl), 4-byte aligned.
-      int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
       int64_t bytes = fast == "dwconv3x3_s8_mve" ? ((y[2] - 1) * sh + 3) * ((y[3] - 1) * sw + 3)
                                                  : 3 * ((y[3] * sw + 6 + 3) / 4 * 4);
       Value work = scratch(loc, bytes, b.getIntegerType(8));
@@ -738,11 +733,7 @@ LogicalResult Lowering::lower(Operation *op) {
         if (fast == "conv2d_f32_fpu" && wc) {
           // A 4x4 register-blocked FMA tile over a float im2col of 4 pixels.
           int64_t K = w[1] * w[2] * w[3];
-          SmallVector<int64_t> taps;
-          for (int64_t ci = 0; ci < w[1]; ++ci)
-            for (int64_t ky = 0; ky < w[2]; ++ky)
-              for (int64_t kx = 0; kx < w[3]; ++kx)
-                taps.push_back((ci * x[2] + ky * dl[0]) * x[3] + kx * dl[1]);
+          SmallVector<int64_t> taps = windowTaps(w[1], w[2], w[3], x[2], x[3], dl);
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)},
                {scratch(loc, K * 4, e), out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
