@@ -316,6 +316,11 @@ SmallVector<int64_t> windowTaps(int64_t C, int64_t KH, int64_t KW, int64_t H, in
   return taps;
 }
 
+/// A 1x1 convolution without padding (its input pixels are x's own, possibly strided).
+bool unpadded1x1(ArrayRef<int64_t> weightShape, ArrayRef<int64_t> pads) {
+  return weightShape[2] == 1 && weightShape[3] == 1 && llvm::all_of(pads, [](int64_t p) { return p == 0; });
+}
+
 /// TFLite's integer requantization (the kernels' emlc_requantize), for
 /// compile-time reasoning about outputs.
 int64_t requantizeRef(int64_t x, int64_t mult, int64_t shift) {
@@ -593,12 +598,10 @@ LogicalResult Lowering::lower(Operation *op) {
       // of the float kernels (int8, the zero point as padding) unless 1x1 direct.
       auto st = c.getStrides(), pads = c.getPads();
       int64_t K = w[1] * w[2] * w[3], K2 = (K + 1) / 2;
-      bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&
-                    llvm::all_of(pads, [](int64_t p) { return p == 0; });
+      bool direct = unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1;
       PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, c.getDilations());
       if (direct)
-        for (int64_t ci = 0; ci < K; ++ci)
-          g.taps[ci] = ci * x[2] * x[3];
+        g.taps = windowTaps(w[1], 1, 1, x[2], x[3], {1, 1});
       g.taps.resize(2 * K2, 0);
       Value xp = scratch(loc, direct ? 1 : w[1] * g.Hp * st[1] * g.Wq + 8, b.getIntegerType(8));
       Value col = scratch(loc, K2 * 32, b.getIntegerType(16));
@@ -659,8 +662,7 @@ LogicalResult Lowering::lower(Operation *op) {
                        multDSP, shiftDSP));
       return success();
     }
-    bool pointwise = w[2] == 1 && w[3] == 1 && c.getGroups() == 1 && c.getStrides()[0] == 1 &&
-                     c.getStrides()[1] == 1 && llvm::all_of(c.getPads(), [](int64_t p) { return p == 0; });
+    bool pointwise = unpadded1x1(w, c.getPads()) && c.getGroups() == 1 && sh == 1 && sw == 1;
     if (pointwise)
       call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}, mult, shift));
@@ -742,17 +744,14 @@ LogicalResult Lowering::lower(Operation *op) {
         }
         if (fast == "conv2d_f32_avx2" && wc) {
           int64_t K = w[1] * w[2] * w[3];
-          bool direct = w[2] == 1 && w[3] == 1 && st[0] == 1 && st[1] == 1 &&
-                        llvm::all_of(pads, [](int64_t p) { return p == 0; });
+          bool direct = unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1;
           // Tiny planes (a vector or two of pixels) or short rows: vectors over output channels.
           if (((direct && y[2] * y[3] <= 16) || (!direct && y[3] < 8)) &&
               variant("conv_small_f32") == "conv2d_f32_cm_avx2" && dl[0] == 1 && dl[1] == 1) {
             int64_t Hp = (y[2] - 1) * st[0] + w[2], Wq = (y[3] - 1) * st[1] + w[3];
-            SmallVector<int64_t> taps;
-            for (int64_t ci = 0; ci < w[1]; ++ci)
-              for (int64_t ky = 0; ky < w[2]; ++ky)
-                for (int64_t kx = 0; kx < w[3]; ++kx)
-                  taps.push_back(direct ? ci * x[2] * x[3] : (ci * Hp + ky) * Wq + kx);
+            // Taps in x itself, or in the padded copy's Hp x Wq planes.
+            SmallVector<int64_t> taps = direct ? windowTaps(w[1], 1, 1, x[2], x[3], {1, 1})
+                                               : windowTaps(w[1], w[2], w[3], Hp, Wq, {1, 1});
             Value xp = scratch(loc, direct ? 1 : w[1] * Hp * Wq + 8, e); // + pad_phase_f32's room
             call(loc, "conv2d_f32_cm_avx2", {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 24)), get(bias)},
                  {xp, out},
@@ -761,7 +760,7 @@ LogicalResult Lowering::lower(Operation *op) {
             return success();
           }
           // 1x1 without padding: x itself (stride 1) or its sampled pixels (mode 2), no padded copy.
-          bool strided1x1 = w[2] == 1 && w[3] == 1 && llvm::all_of(pads, [](int64_t p) { return p == 0; }) && !direct;
+          bool strided1x1 = unpadded1x1(w, pads) && !direct;
           PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
           // The padded copy + pad_phase_f32's room, or (direct) the compact copy and the last tile's.
           Value xp = scratch(loc, direct ? K * 24 : strided1x1 ? w[1] * y[2] * y[3] + K * 24

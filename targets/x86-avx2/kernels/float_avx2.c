@@ -135,6 +135,7 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
     EMLC_GEMM_ROW(0, w), EMLC_GEMM_ROW(1, w), EMLC_GEMM_ROW(2, w), EMLC_GEMM_ROW(3, w);                          \
     wk += 4;                                                                                                     \
   }
+static const int64_t emlc_tile_off[3] = {0, 8, 16}; /* off[] of a tile stored to a buffer of 24-float rows */
 #define EMLC_GEMM_OUT(r, j) _mm256_storeu_ps(t + (r) * pitch + off[j], emlc_clamp8(a##r##j, vlo, vhi))
 static EMLC_NOINLINE void emlc_gemm4x24_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
                                            const float *s1, const float *s2, const float *acc0, float *t,
@@ -204,7 +205,6 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
   const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + 7) / 8);
   const int64_t cs = (int64_t)Hp * sw * Wq, rowPitch = (int64_t)sh * sw * Wq;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  static const int64_t toff[3] = {0, 8, 16};
   int32_t n, c, mb, s, j, i, k;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W, *base = xn;
@@ -252,7 +252,7 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
         /* whole tiles of 4 channels go straight to y, others through t */
         const int32_t whole = rowsOut == 4 && cnt[0] == 8 && cnt[1] == 8 && (cnt[2] == 8 || cnt[2] == 0);
         float b4[4], t[4 * 24], *to = whole ? yn + (int64_t)mb * P : t;
-        const int64_t pitch = whole ? P : 24, *off = whole ? out : toff;
+        const int64_t pitch = whole ? P : 24, *off = whole ? out : emlc_tile_off;
         for (i = 0; i < 4; ++i)
           b4[i] = i < rowsOut ? bias[mb + i] : 0.0f;
         if (cnt[2])
@@ -294,7 +294,6 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
                                        int32_t pt, int32_t pl, float lo, float hi) {
   const int32_t TH = OH / 2, TW = OW / 2, T = TH * TW, Hp = 2 * TH + 2, Wp = 2 * TW + 2, NT = 96, Mp = (M + 3) & ~3;
   static const float z4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  static const int64_t toff[3] = {0, 8, 16};
   const __m256 nolo = _mm256_set1_ps(-INFINITY), nohi = _mm256_set1_ps(INFINITY);
   const int64_t cs = (int64_t)Hp * Wp;
   /* V[xi] and Mo[xi] 16 floats more apart than their size: at multiples of 4 KB, the 16 planes' rows would
@@ -362,9 +361,9 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
             const float *src = V + xi * VS + j0, *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
             float *mo = Mo + xi * MS + (int64_t)mb * NT + j0;
             if (j0 + 24 <= ntp)
-              emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT, toff, nolo, nohi);
+              emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT, emlc_tile_off, nolo, nohi);
             else
-              emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT, toff, nolo, nohi);
+              emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT, emlc_tile_off, nolo, nohi);
           }
       /* output transform: y tile = A^T Mo A + bias, clamped */
       for (g = 0; g < nt; g += 8) {

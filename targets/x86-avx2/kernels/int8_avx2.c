@@ -9,7 +9,7 @@
 #include <immintrin.h>
 #include <string.h>
 #define EMLC_NOINLINE __attribute__((noinline)) /* as in avx2_f32_impl: a GEMM tile keeps its registers */
-#define EMLC_OPAQUE_S8(v) __asm__("" : "+r"(v))
+#define EMLC_OPAQUE(v) __asm__("" : "+r"(v)) /* as in avx2_f32_impl */
 
 // @kernel requant8_s8_impl
 // @requires avx2_s8_impl
@@ -61,7 +61,7 @@ static void emlc_fill_s8(int8_t *d, const int8_t *s, int32_t n, int32_t pad) { /
     return;
   }
   for (i = 0; i < n; ++i) {
-    EMLC_OPAQUE_S8(i); /* or GCC makes it a memset/memcpy call again */
+    EMLC_OPAQUE(i); /* or GCC makes it a memset/memcpy call again */
     d[i] = (int8_t)(s ? s[i] : pad);
   }
 }
