@@ -206,15 +206,16 @@ int main(void) {
     bad += compare(B * N, "fully connected", t);
     ++cases;
   }
-  /* The channel-vectorized kernel (short rows, small planes): direct 1x1 and padded general convolutions. */
-  for (t = 0; t < 400; ++t) {
+  /* The channel-vectorized kernel (short rows, small planes): direct 1x1 and padded general convolutions,
+     tiles of 16 channels x 6 pixels and 24 x 3. */
+  for (t = 0; t < 600; ++t) {
     const int32_t direct = t % 2, N = rnd(1, 2), C = direct ? rnd(1, 70) : rnd(1, 6), H = rnd(1, 12), W = rnd(1, 9);
     const int32_t KH = direct ? 1 : rnd(1, 4), KW = direct ? 1 : rnd(1, 4), sh = direct ? 1 : rnd(1, 2),
                   sw = direct ? 1 : rnd(1, 2);
     const int32_t pt = direct ? 0 : rnd(0, KH - 1), pl = direct ? 0 : rnd(0, KW - 1), pb = direct ? 0 : rnd(0, KH - 1),
                   pr = direct ? 0 : rnd(0, KW - 1);
     const int32_t OH = (H + pt + pb - KH) / sh + 1, OW = (W + pl + pr - KW) / sw + 1, M = rnd(1, 60),
-                  K = C * KH * KW, Mp = (M + 23) / 24 * 24;
+                  K = C * KH * KW, nb = t / 2 % 2 ? 16 : 24, Mp = (M + nb - 1) / nb * nb;
     const int32_t Hp = (OH - 1) * sh + KH, Wq = (OW - 1) * sw + KW;
     const float lo = t % 3 ? 0.0f : -INFINITY, hi = t % 5 ? INFINITY : 0.8f;
     int32_t m, k, c, ky, kx;
@@ -223,16 +224,16 @@ int main(void) {
     for (i = 0; i < M * K; ++i) w[i] = frnd();
     for (i = 0; i < M; ++i) bias[i] = frnd();
     emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, 1, 1, pt, pl, 1, lo, hi);
-    for (m = 0; m < Mp; ++m) /* [ceil(M/24)][K][24] */
+    for (m = 0; m < Mp; ++m) /* [ceil(M/nb)][K][nb] */
       for (k = 0; k < K; ++k)
-        wp[(m / 24 * K + k) * 24 + m % 24] = m < M ? w[m * K + k] : 0.0f;
+        wp[(m / nb * K + k) * nb + m % nb] = m < M ? w[m * K + k] : 0.0f;
     k = 0;
     for (c = 0; c < C; ++c)
       for (ky = 0; ky < KH; ++ky)
         for (kx = 0; kx < KW; ++kx)
           taps[k++] = direct ? c * H * W : (c * Hp + ky) * Wq + kx;
-    emlc_conv2d_f32_cm_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps, lo,
-                            hi);
+    emlc_conv2d_f32_cm_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, nb, taps,
+                            lo, hi);
     bad += compare(N * M * OH * OW, "conv cm", t);
     ++cases;
   }

@@ -254,10 +254,27 @@ SmallVector<int16_t> packConvWeightsScalar(ArrayRef<int64_t> w, int64_t M, int64
   return out;
 }
 
+/// The x86-avx2 float convolution tile for an OH x OW output with M channels:
+/// 0 = vectors of 8 pixels (conv2d_f32_avx2, 4 channels x 24 pixels a tile),
+/// else conv2d_f32_cm_avx2's channels per tile (16: 16 x 6 pixels, 24: 24 x 3).
+/// Each is priced as the lanes it computes (zero channels, repeated pixels,
+/// empty slots included) over its speed measured on 1x1 layers (bench/latency.py
+/// machine: 55, 51 and 44 GMAC/s); pixel rows that end inside a vector cost
+/// the row tile 15% more (its bounce copy and partial stores). 6x6 planes
+/// (MobileNet's 128-channel layers: 36 pixels) go 13.4 -> 11.0 us with 16 x 6.
+int64_t avx2ConvTile(int64_t M, int64_t OH, int64_t OW, bool direct) {
+  auto up = [](int64_t v, int64_t m) { return (v + m - 1) / m * m; };
+  int64_t P = OH * OW, slots = direct ? up(P, 8) / 8 : OH * (up(OW, 8) / 8);
+  double rowLanes = slots / 3 * 24 + (slots % 3 ? 16 : 0);
+  double row = up(M, 4) * rowLanes / 55.0 * ((direct ? P : OW) % 8 ? 1.15 : 1.0);
+  double cm16 = up(M, 16) * up(P, 6) / 51.0, cm24 = up(M, 24) * up(P, 3) / 44.0;
+  return row <= std::min(cm16, cm24) ? 0 : cm16 <= cm24 ? 16 : 24;
+}
+
 /// Float weights [M][K] regrouped for the x86-avx2 kernels: blocks of
 /// `block` rows, K-major inside, [ceil(M/block)][K][block], zero rows
-/// completing M (4 for the blocked GEMM, 24 for the channel-vectorized conv,
-/// 8 for the channel-interleaved depthwise).
+/// completing M (4 for the blocked GEMM, 16 or 24 for the channel-vectorized
+/// conv, 8 for the channel-interleaved depthwise).
 std::vector<float> packRowBlocksF32(DenseElementsAttr w, int64_t M, int64_t K, int64_t block) {
   std::vector<float> src(w.getValues<float>().begin(), w.getValues<float>().end());
   std::vector<float> out((M + block - 1) / block * block * K, 0.0f);
@@ -745,18 +762,18 @@ LogicalResult Lowering::lower(Operation *op) {
         if (fast == "conv2d_f32_avx2" && wc) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1;
-          // Tiny planes (a vector or two of pixels) or short rows: vectors over output channels.
-          if (((direct && y[2] * y[3] <= 16) || (!direct && y[3] < 8)) &&
-              variant("conv_small_f32") == "conv2d_f32_cm_avx2" && dl[0] == 1 && dl[1] == 1) {
+          // Small planes or short rows (a fraction of a vector): vectors over output channels.
+          int64_t nb = avx2ConvTile(w[0], y[2], y[3], direct);
+          if (nb && variant("conv_small_f32") == "conv2d_f32_cm_avx2" && dl[0] == 1 && dl[1] == 1) {
             int64_t Hp = (y[2] - 1) * st[0] + w[2], Wq = (y[3] - 1) * st[1] + w[3];
             // Taps in x itself, or in the padded copy's Hp x Wq planes.
             SmallVector<int64_t> taps = direct ? windowTaps(w[1], 1, 1, x[2], x[3], {1, 1})
                                                : windowTaps(w[1], w[2], w[3], Hp, Wq, {1, 1});
             Value xp = scratch(loc, direct ? 1 : w[1] * Hp * Wq + 8, e); // + pad_phase_f32's room
-            call(loc, "conv2d_f32_cm_avx2", {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 24)), get(bias)},
+            call(loc, "conv2d_f32_cm_avx2", {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, nb)), get(bias)},
                  {xp, out},
                  {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
-                  i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), table(taps), lo, hi});
+                  i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), i32(nb), table(taps), lo, hi});
             return success();
           }
           // 1x1 without padding: x itself (stride 1) or its sampled pixels (mode 2), no padded copy.

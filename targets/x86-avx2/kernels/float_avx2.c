@@ -25,20 +25,20 @@ static __m256i emlc_mask8(int32_t n) {
 
 // @kernel avx2_store_impl
 // @requires avx2_f32_impl
-/* The first n (0..8) lanes of v to p. Not VMASKMOVPS: masked stores are
-   microcoded and slow on AMD cores. */
+/* The first n (0..8) lanes of v to p, in pieces of 4, 2 and 1. Not
+   VMASKMOVPS: masked stores are microcoded and slow on AMD cores. */
 static void emlc_store8(float *p, __m256 v, int32_t n) {
-  float t[8];
-  int32_t i;
+  __m128 h = _mm256_castps256_ps128(v);
   if (n == 8) {
     _mm256_storeu_ps(p, v);
     return;
   }
-  _mm256_storeu_ps(t, v);
-  for (i = 0; i < n; ++i) {
-    EMLC_OPAQUE(i);
-    p[i] = t[i];
-  }
+  if (n >= 4)
+    _mm_storeu_ps(p, h), h = _mm256_extractf128_ps(v, 1), p += 4, n -= 4;
+  if (n >= 2)
+    _mm_storel_pi((__m64 *)p, h), h = _mm_movehl_ps(h, h), p += 2, n -= 2;
+  if (n)
+    _mm_store_ss(p, h);
 }
 
 // @kernel avx2_clamp_impl
@@ -405,78 +405,6 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
   }
 }
 
-// @kernel conv2d_f32_cm_avx2
-// @requires avx2_f32_impl
-// @requires avx2_clamp_impl
-// @requires pad_phase_f32_impl
-/* Float convolution (one group, NCHW) for outputs whose rows are short (a
-   few columns) or planes small (a few dozen pixels), where vectors of pixels
-   would be mostly empty: vectors run over output channels instead. A tile is
-   24 channels x 3 output pixels (9 accumulators); each of the K = C*KH*KW
-   steps loads 3 weight vectors (wp: [ceil(M/24)][K][24], zero channels
-   completing M, packed by the compiler), broadcasts the 3 pixels' input
-   (tap k at taps[k] from the pixel's window origin) and does 9 FMAs. The
-   input is x itself when `direct` (1x1, stride 1, no padding; taps[k] =
-   k*OH*OW), else a zero-padded copy (pad_phase_f32 with column stride 1: C
-   planes of Hp x Wq in xp, + 8). The tile goes through a small buffer to the NCHW
-   output; pixels past the plane repeat the last one (not stored). Each
-   output is bias + the sum over k in order (fused multiply-adds). */
-static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
-                                    int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
-                                    int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq,
-                                    int32_t direct, const int32_t *taps, float lo, float hi) {
-  const int32_t P = OH * OW;
-  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  float tile[3][24];
-  int32_t n, c, mb, p, k, i, j;
-  for (n = 0; n < N; ++n) {
-    const float *base = x + (int64_t)n * C * H * W;
-    float *yn = y + (int64_t)n * M * P;
-    if (!direct) {
-      for (c = 0; c < C; ++c)
-        emlc_pad_phase_f32(base + (int64_t)c * H * W, xp + (int64_t)c * Hp * Wq, H, W, Hp, 1, Wq, pt, pl);
-      base = xp;
-    }
-    for (mb = 0; mb < M; mb += 24) {
-      const int32_t rows = EMLC_MIN(24, M - mb);
-      for (p = 0; p < P; p += 3) {
-        const int32_t cols = EMLC_MIN(3, P - p);
-        const float *px[3];
-        const float *wk = wp + (int64_t)mb * K;
-        __m256 a00, a01, a02, a10, a11, a12, a20, a21, a22;
-        for (i = 0; i < 3; ++i) { /* the pixels' window origins */
-          const int32_t q = p + EMLC_MIN(i, cols - 1), oh = q / OW, ow = q - oh * OW;
-          px[i] = direct ? base + q : base + (int64_t)oh * sh * Wq + (int64_t)ow * sw;
-        }
-        for (j = 0; j < 24; ++j)
-          tile[0][j] = j < rows ? bias[mb + j] : 0.0f;
-        a00 = a10 = a20 = _mm256_loadu_ps(tile[0]);
-        a01 = a11 = a21 = _mm256_loadu_ps(tile[0] + 8);
-        a02 = a12 = a22 = _mm256_loadu_ps(tile[0] + 16);
-        for (k = 0; k < K; ++k, wk += 24) {
-          const int32_t t = taps[k];
-          const __m256 w0 = _mm256_loadu_ps(wk), w1 = _mm256_loadu_ps(wk + 8), w2 = _mm256_loadu_ps(wk + 16);
-          __m256 v = _mm256_broadcast_ss(px[0] + t);
-          a00 = _mm256_fmadd_ps(v, w0, a00), a01 = _mm256_fmadd_ps(v, w1, a01), a02 = _mm256_fmadd_ps(v, w2, a02);
-          v = _mm256_broadcast_ss(px[1] + t);
-          a10 = _mm256_fmadd_ps(v, w0, a10), a11 = _mm256_fmadd_ps(v, w1, a11), a12 = _mm256_fmadd_ps(v, w2, a12);
-          v = _mm256_broadcast_ss(px[2] + t);
-          a20 = _mm256_fmadd_ps(v, w0, a20), a21 = _mm256_fmadd_ps(v, w1, a21), a22 = _mm256_fmadd_ps(v, w2, a22);
-        }
-        _mm256_storeu_ps(tile[0], emlc_clamp8(a00, vlo, vhi)), _mm256_storeu_ps(tile[0] + 8, emlc_clamp8(a01, vlo, vhi));
-        _mm256_storeu_ps(tile[0] + 16, emlc_clamp8(a02, vlo, vhi));
-        _mm256_storeu_ps(tile[1], emlc_clamp8(a10, vlo, vhi)), _mm256_storeu_ps(tile[1] + 8, emlc_clamp8(a11, vlo, vhi));
-        _mm256_storeu_ps(tile[1] + 16, emlc_clamp8(a12, vlo, vhi));
-        _mm256_storeu_ps(tile[2], emlc_clamp8(a20, vlo, vhi)), _mm256_storeu_ps(tile[2] + 8, emlc_clamp8(a21, vlo, vhi));
-        _mm256_storeu_ps(tile[2] + 16, emlc_clamp8(a22, vlo, vhi));
-        for (j = 0; j < rows; ++j)
-          for (i = 0; i < cols; ++i)
-            yn[(int64_t)(mb + j) * P + p + i] = tile[i][j];
-      }
-    }
-  }
-}
-
 // @kernel transpose8_f32_impl
 // @requires avx2_f32_impl
 /* An 8x8 float transpose of the vectors r[0..7] in registers (unpack,
@@ -496,6 +424,143 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
     r[4] = _mm256_permute2f128_ps(s0_, s4_, 0x31), r[5] = _mm256_permute2f128_ps(s1_, s5_, 0x31);                 \
     r[6] = _mm256_permute2f128_ps(s2_, s6_, 0x31), r[7] = _mm256_permute2f128_ps(s3_, s7_, 0x31);                 \
   } while (0)
+
+// @kernel conv2d_f32_cm_avx2
+// @requires avx2_f32_impl
+// @requires avx2_store_impl
+// @requires avx2_clamp_impl
+// @requires pad_phase_f32_impl
+// @requires transpose8_f32_impl
+/* Float convolution (one group, NCHW) for outputs whose rows are short (a
+   few columns) or planes small (a few dozen pixels, not a whole number of
+   vectors), where vectors of pixels would be partly empty: vectors run over
+   output channels instead. A tile is nb = 16 channels x 6 output pixels
+   (emlc_cm_tile16x6) or nb = 24 channels x 3 pixels (emlc_cm_tile24x3, for
+   planes of 3, 9, ... pixels), 12 or 9 accumulators; each of the K =
+   C*KH*KW steps loads the nb/8 weight vectors (wp: [ceil(M/nb)][K][nb], zero
+   channels completing M, packed by the compiler), broadcasts each pixel's
+   input (tap k at taps[k] from the pixel's window origin, or k*OH*OW when
+   `direct`) and does the FMAs. The input is x itself when `direct` (1x1,
+   stride 1, no padding), else a zero-padded copy (pad_phase_f32 with column
+   stride 1: C planes of Hp x Wq in xp, + 8). The tile is transposed in
+   registers into channel rows and stored to the NCHW output; pixels past the
+   plane repeat the last one (not stored). Each output is bias + the sum over
+   k in order (fused multiply-adds). */
+/* Clamps n pixel vectors (8 channels each; r[n..7] free), transposes them
+   and stores channel j's cols (<= n) pixels at yo + j*P, j < rows (<= 8). */
+static void emlc_cm_store(__m256 *r, int32_t n, float *yo, int64_t P, int32_t rows, int32_t cols, __m256 vlo,
+                          __m256 vhi) {
+  int32_t j;
+  for (j = 0; j < 8; ++j)
+    r[j] = emlc_clamp8(r[j < n ? j : n - 1], vlo, vhi);
+  EMLC_TRANSPOSE8(r);
+  for (j = 0; j < rows; ++j)
+    emlc_store8(yo + j * P, r[j], cols);
+}
+#define EMLC_CM_FMA(i, j) a##i##j = _mm256_fmadd_ps(v, w##j, a##i##j)
+#define EMLC_CM16X6_PX(i) v = _mm256_broadcast_ss(p##i + o), EMLC_CM_FMA(i, 0), EMLC_CM_FMA(i, 1)
+#define EMLC_CM24X3_PX(i) v = _mm256_broadcast_ss(p##i + o), EMLC_CM_FMA(i, 0), EMLC_CM_FMA(i, 1), EMLC_CM_FMA(i, 2)
+#define EMLC_CM_STEP(TAP, BODY)                                                                                   \
+  {                                                                                                              \
+    const int64_t o = (TAP);                                                                                     \
+    const __m256 w0 = _mm256_loadu_ps(wk), w1 = _mm256_loadu_ps(wk + 8);                                        \
+    __m256 v;                                                                                                    \
+    BODY;                                                                                                        \
+    wk += nb;                                                                                                    \
+  }
+/* The tiles, noinline like the GEMM tiles (accumulators + weights + a broadcast fill the registers). */
+static EMLC_NOINLINE void emlc_cm_tile16x6(const float *wk, int32_t K, const int32_t *taps, int64_t step,
+                                           const float *const *px, const float *b, float *yo, int64_t P,
+                                           int32_t rows, int32_t cols, __m256 vlo, __m256 vhi) {
+  const float *p0 = px[0], *p1 = px[1], *p2 = px[2], *p3 = px[3], *p4 = px[4], *p5 = px[5];
+  const int32_t nb = 16;
+  __m256 a00 = _mm256_loadu_ps(b), a01 = _mm256_loadu_ps(b + 8), a10 = a00, a11 = a01, a20 = a00, a21 = a01,
+         a30 = a00, a31 = a01, a40 = a00, a41 = a01, a50 = a00, a51 = a01, r[8];
+  int32_t k;
+#define EMLC_CM16X6 EMLC_CM16X6_PX(0), EMLC_CM16X6_PX(1), EMLC_CM16X6_PX(2), EMLC_CM16X6_PX(3), EMLC_CM16X6_PX(4), EMLC_CM16X6_PX(5)
+  if (taps)
+    for (k = 0; k < K; ++k)
+      EMLC_CM_STEP(taps[k], EMLC_CM16X6)
+  else
+    for (k = 0; k < K; ++k)
+      EMLC_CM_STEP(k * step, EMLC_CM16X6)
+#undef EMLC_CM16X6
+  r[0] = a00, r[1] = a10, r[2] = a20, r[3] = a30, r[4] = a40, r[5] = a50;
+  emlc_cm_store(r, 6, yo, P, EMLC_MIN(8, rows), cols, vlo, vhi);
+  if (rows > 8) {
+    r[0] = a01, r[1] = a11, r[2] = a21, r[3] = a31, r[4] = a41, r[5] = a51;
+    emlc_cm_store(r, 6, yo + 8 * P, P, rows - 8, cols, vlo, vhi);
+  }
+}
+static EMLC_NOINLINE void emlc_cm_tile24x3(const float *wk, int32_t K, const int32_t *taps, int64_t step,
+                                           const float *const *px, const float *b, float *yo, int64_t P,
+                                           int32_t rows, int32_t cols, __m256 vlo, __m256 vhi) {
+  const float *p0 = px[0], *p1 = px[1], *p2 = px[2];
+  const int32_t nb = 24;
+  __m256 a00 = _mm256_loadu_ps(b), a01 = _mm256_loadu_ps(b + 8), a02 = _mm256_loadu_ps(b + 16), a10 = a00,
+         a11 = a01, a12 = a02, a20 = a00, a21 = a01, a22 = a02, r[8];
+  int32_t k;
+#define EMLC_CM24X3                                                                                               \
+  const __m256 w2 = _mm256_loadu_ps(wk + 16);                                                                    \
+  EMLC_CM24X3_PX(0), EMLC_CM24X3_PX(1), EMLC_CM24X3_PX(2)
+  if (taps)
+    for (k = 0; k < K; ++k)
+      EMLC_CM_STEP(taps[k], EMLC_CM24X3)
+  else
+    for (k = 0; k < K; ++k)
+      EMLC_CM_STEP(k * step, EMLC_CM24X3)
+#undef EMLC_CM24X3
+  r[0] = a00, r[1] = a10, r[2] = a20;
+  emlc_cm_store(r, 3, yo, P, EMLC_MIN(8, rows), cols, vlo, vhi);
+  if (rows > 8) {
+    r[0] = a01, r[1] = a11, r[2] = a21;
+    emlc_cm_store(r, 3, yo + 8 * P, P, EMLC_MIN(8, rows - 8), cols, vlo, vhi);
+  }
+  if (rows > 16) {
+    r[0] = a02, r[1] = a12, r[2] = a22;
+    emlc_cm_store(r, 3, yo + 16 * P, P, rows - 16, cols, vlo, vhi);
+  }
+}
+#undef EMLC_CM_FMA
+#undef EMLC_CM16X6_PX
+#undef EMLC_CM24X3_PX
+#undef EMLC_CM_STEP
+static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
+                                    int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
+                                    int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq,
+                                    int32_t direct, int32_t nb, const int32_t *taps, float lo, float hi) {
+  const int32_t P = OH * OW, np = nb == 16 ? 6 : 3; /* pixels per tile */
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  float b[24];
+  const float *px[6];
+  int32_t n, c, mb, p, i;
+  for (n = 0; n < N; ++n) {
+    const float *base = x + (int64_t)n * C * H * W;
+    float *yn = y + (int64_t)n * M * P;
+    if (!direct) {
+      for (c = 0; c < C; ++c)
+        emlc_pad_phase_f32(base + (int64_t)c * H * W, xp + (int64_t)c * Hp * Wq, H, W, Hp, 1, Wq, pt, pl);
+      base = xp;
+    }
+    for (mb = 0; mb < M; mb += nb) {
+      const int32_t rows = EMLC_MIN(nb, M - mb);
+      const float *wk = wp + (int64_t)mb * K;
+      for (i = 0; i < nb; ++i)
+        b[i] = i < rows ? bias[mb + i] : 0.0f;
+      for (p = 0; p < P; p += np) {
+        const int32_t cols = EMLC_MIN(np, P - p);
+        for (i = 0; i < np; ++i) { /* the pixels' window origins */
+          const int32_t q = p + EMLC_MIN(i, cols - 1), oh = q / OW, ow = q - oh * OW;
+          px[i] = direct ? base + q : base + (int64_t)oh * sh * Wq + (int64_t)ow * sw;
+        }
+        if (nb == 16)
+          emlc_cm_tile16x6(wk, K, direct ? NULL : taps, P, px, b, yn + (int64_t)mb * P + p, P, rows, cols, vlo, vhi);
+        else
+          emlc_cm_tile24x3(wk, K, direct ? NULL : taps, P, px, b, yn + (int64_t)mb * P + p, P, rows, cols, vlo, vhi);
+      }
+    }
+  }
+}
 
 // @kernel dwconv_f32_avx2
 // @requires avx2_f32_impl
