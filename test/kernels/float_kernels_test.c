@@ -30,6 +30,22 @@ static float frnd(void) { return (float)rnd(-1000, 1000) / 1000.0f; }
 #endif
 static float x[MAXF], w[MAXF], wp[MAXF + 4096], bias[256], y_ref[MAXF], y_opt[MAXF], xp[8 * MAXF];
 static int32_t taps[MAXF];
+#if defined(__AVX2__)
+static float xc8[MAXF], yc8[MAXF];
+/* NCHW <-> the channel-interleaved layout of the AVX2 kernels' il bits, [N][C/8][H*W][8] (C a multiple of 8). */
+static void interleave(const float *src, float *dst, int32_t N, int32_t C, int32_t HW, int32_t back) {
+  int32_t n, c, q;
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c)
+      for (q = 0; q < HW; ++q) {
+        const int64_t planar = ((int64_t)n * C + c) * HW + q, il = ((int64_t)n * C + c / 8 * 8) * HW + q * 8 + c % 8;
+        if (back)
+          dst[planar] = src[il];
+        else
+          dst[il] = src[planar];
+      }
+}
+#endif
 
 /* The padded phase-split copy's geometry, stated independently of the
    compiler's: rows Hp, row width Wq, and the offset of tap (c, ky, kx). */
@@ -111,7 +127,8 @@ int main(void) {
 #if defined(__AVX2__)
   for (t = 0; t < 3000; ++t) {
     const int32_t kind = t % 3; /* 0: general conv, 1: 1x1 (strides 1-2), 2: depthwise */
-    const int32_t N = rnd(1, 2), C = kind == 1 ? rnd(1, 40) : rnd(1, 9), H = rnd(1, 19), W = rnd(1, 37);
+    const int32_t N = rnd(1, 2), C = kind == 1 ? rnd(1, 40) : kind == 2 && t % 4 == 2 ? 8 * rnd(1, 2) : rnd(1, 9),
+                  H = rnd(1, 19), W = rnd(1, 37);
     const int32_t KH = kind == 1 ? 1 : rnd(1, 4), KW = kind == 1 ? 1 : rnd(1, 4);
     const int32_t sh = kind == 1 ? rnd(1, 2) : rnd(1, 3), sw = kind == 1 ? rnd(1, 2) : rnd(1, 3);
     const int32_t dh = kind == 1 ? 1 : rnd(1, 2), dw = kind == 1 ? 1 : rnd(1, 2);
@@ -139,7 +156,16 @@ int main(void) {
           wp[(m / 8 * KH * KW + k) * 8 + m % 8] = m < C ? w[m * KH * KW + k] : 0.0f;
       for (i = 0; i < 64; ++i) /* past the documented work: must stay untouched */
         xp[(Hd * Wd + OH * OW + 7) * 8 + i] = 12345.0f;
-      emlc_dwconv_f32_avx2(xe, wp, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
+      if (C % 8 == 0) { /* channel-interleaved input and/or output (il = 0..3) */
+        const int32_t il = t / 3 % 4;
+        float *const xi = xc8 + MAXF - N * C * H * W;
+        interleave(xe, xi, N, C, H * W, 0);
+        emlc_dwconv_f32_avx2(il & 1 ? xi : xe, wp, bias, xp, il & 2 ? yc8 : y_opt, N, C, H, W, KH, KW, OH, OW, sh,
+                             sw, dh, dw, pt, pl, il, lo, hi);
+        if (il & 2)
+          interleave(yc8, y_opt, N, C, OH * OW, 1);
+      } else
+        emlc_dwconv_f32_avx2(xe, wp, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, 0, lo, hi);
       for (i = 0; i < 64; ++i)
         if (xp[(Hd * Wd + OH * OW + 7) * 8 + i] != 12345.0f) {
           printf("dwconv case %ld: wrote past its work\n", (long)t);
@@ -209,12 +235,13 @@ int main(void) {
   /* The channel-vectorized kernel (short rows, small planes): direct 1x1 and padded general convolutions,
      tiles of 16 channels x 6 pixels and 24 x 3. */
   for (t = 0; t < 600; ++t) {
-    const int32_t direct = t % 2, N = rnd(1, 2), C = direct ? rnd(1, 70) : rnd(1, 6), H = rnd(1, 12), W = rnd(1, 9);
+    const int32_t direct = t % 2, N = rnd(1, 2), C = direct ? (t % 4 == 1 ? 8 * rnd(1, 8) : rnd(1, 70)) : rnd(1, 6),
+                  H = rnd(1, 12), W = rnd(1, 9);
     const int32_t KH = direct ? 1 : rnd(1, 4), KW = direct ? 1 : rnd(1, 4), sh = direct ? 1 : rnd(1, 2),
                   sw = direct ? 1 : rnd(1, 2);
     const int32_t pt = direct ? 0 : rnd(0, KH - 1), pl = direct ? 0 : rnd(0, KW - 1), pb = direct ? 0 : rnd(0, KH - 1),
                   pr = direct ? 0 : rnd(0, KW - 1);
-    const int32_t OH = (H + pt + pb - KH) / sh + 1, OW = (W + pl + pr - KW) / sw + 1, M = rnd(1, 60),
+    const int32_t OH = (H + pt + pb - KH) / sh + 1, OW = (W + pl + pr - KW) / sw + 1, M = t % 4 == 1 ? 8 * rnd(1, 7) : rnd(1, 60),
                   K = C * KH * KW, nb = t / 2 % 2 ? 16 : 24, Mp = (M + nb - 1) / nb * nb;
     const int32_t Hp = (OH - 1) * sh + KH, Wq = (OW - 1) * sw + KW;
     const float lo = t % 3 ? 0.0f : -INFINITY, hi = t % 5 ? INFINITY : 0.8f;
@@ -232,8 +259,20 @@ int main(void) {
       for (ky = 0; ky < KH; ++ky)
         for (kx = 0; kx < KW; ++kx)
           taps[k++] = direct ? c * H * W : (c * Hp + ky) * Wq + kx;
-    emlc_conv2d_f32_cm_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, nb, taps,
-                            lo, hi);
+    if (direct && C % 8 == 0 && M % 8 == 0) { /* channel-interleaved input and/or output (il = 0..3) */
+      const int32_t il = t / 4 % 4;
+      float *const xi = xc8 + MAXF - N * C * H * W;
+      interleave(x, xi, N, C, H * W, 0);
+      if (il & 1)
+        for (k = 0; k < K; ++k) /* tap k (channel k) of a pixel in the interleaved input */
+          taps[k] = k / 8 * 8 * H * W + k % 8;
+      emlc_conv2d_f32_cm_avx2(il & 1 ? xi : x, wp, bias, xp, il & 2 ? yc8 : y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt,
+                              pl, Hp, Wq, direct, nb, il, taps, lo, hi);
+      if (il & 2)
+        interleave(yc8, y_opt, N, M, OH * OW, 1);
+    } else
+      emlc_conv2d_f32_cm_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, nb, 0,
+                              taps, lo, hi);
     bad += compare(N * M * OH * OW, "conv cm", t);
     ++cases;
   }

@@ -408,6 +408,11 @@ private:
   /// Concat inputs written straight into their slice of the output:
   /// input -> (concat output, byte offset).
   DenseMap<Value, std::pair<Value, int64_t>> concatSlot;
+  /// Float tensors stored channel-interleaved, [N][C/8][H][W][8], between
+  /// the x86-avx2 depthwise and channel-vectorized convolutions, which read
+  /// and write that layout: MobileNet-style depthwise/pointwise chains then
+  /// pass no transposes (chooseInterleaved).
+  DenseSet<Value> c8;
   unsigned numInputs = 0;
   unsigned globalCount = 0;
 
@@ -545,9 +550,59 @@ private:
   }
 
   LogicalResult lower(Operation *op);
+  bool usesWinograd(nn::Conv2DOp c);
+  unsigned c8Roles(nn::Conv2DOp c);
+  void chooseInterleaved();
   LogicalResult lowerStridedCopy(Location loc, Value in, Value out, ArrayRef<int64_t> outShape,
                                  ArrayRef<int64_t> strides, int64_t base);
 };
+
+/// Winograd F(2x2,3x3) (conv3x3_f32_wino_avx2) for stride-1 3x3 float layers
+/// with tiles in runs of 4 (see the kernel) and enough input channels to fill its GEMMs.
+bool Lowering::usesWinograd(nn::Conv2DOp c) {
+  auto w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
+  auto st = c.getStrides(), dl = c.getDilations();
+  int64_t TH = y[2] / 2, TW = y[3] / 2;
+  return elemOf(c.getInput()).isF32() && c.getGroups() == 1 && constantStorage(c.getWeight()) && w[2] == 3 &&
+         w[3] == 3 && w[1] >= 8 && st[0] == 1 && st[1] == 1 && dl[0] == 1 && dl[1] == 1 && y[2] % 2 == 0 &&
+         y[3] % 2 == 0 && TW % 4 == 0 && (TH * TW) % 8 == 0 && variant("conv3x3_f32") == "conv3x3_f32_wino_avx2";
+}
+
+/// Whether a float convolution's x86-avx2 kernel reads (bit 1) or writes
+/// (bit 2) the channel-interleaved layout: the depthwise kernel both ways,
+/// the channel-vectorized one both ways on 1x1 stride-1 unpadded layers and
+/// writes it where it is chosen anyway (small planes, short rows).
+unsigned Lowering::c8Roles(nn::Conv2DOp c) {
+  auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
+  if (!elemOf(c.getInput()).isF32() || !constantStorage(c.getWeight()) || x.size() != 4)
+    return 0;
+  auto st = c.getStrides(), dl = c.getDilations(), pads = c.getPads();
+  if (c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1)
+    return variant("dwconv_f32") == "dwconv_f32_avx2" ? 3 : 0;
+  if (c.getGroups() != 1 || variant("conv_f32") != "conv2d_f32_avx2" ||
+      variant("conv_small_f32") != "conv2d_f32_cm_avx2" || dl[0] != 1 || dl[1] != 1 || usesWinograd(c))
+    return 0;
+  if (unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1)
+    return 3;
+  return avx2ConvTile(w[0], y[2], y[3], false) ? 2 : 0;
+}
+
+/// A conv output is kept interleaved when its kernel can write the layout,
+/// its channels are a multiple of 8 and every reader is a conv that reads it.
+void Lowering::chooseInterleaved() {
+  oldFn.walk([&](nn::Conv2DOp c) {
+    Value t = c.getOutput();
+    auto y = shapeOf(t);
+    if (!(c8Roles(c) & 2) || y.size() != 4 || y[1] % 8 || t.use_empty() || outputSlot.count(t) || concatSlot.count(t))
+      return;
+    for (OpOperand &u : t.getUses()) {
+      auto d = llvm::dyn_cast<nn::Conv2DOp>(u.getOwner());
+      if (!d || u.getOperandNumber() != 0 || !(c8Roles(d) & 1))
+        return;
+    }
+    c8.insert(t);
+  });
+}
 
 LogicalResult Lowering::lowerStridedCopy(Location loc, Value in, Value out, ArrayRef<int64_t> outShape,
                                          ArrayRef<int64_t> strides, int64_t base) {
@@ -727,12 +782,8 @@ LogicalResult Lowering::lower(Operation *op) {
         bool depthwise = c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1;
         std::string fast = !e.isF32() ? "" : c.getGroups() == 1 ? variant("conv_f32") : depthwise ? variant("dwconv_f32") : "";
         DenseElementsAttr wc = constantStorage(c.getWeight());
-        // Winograd F(2x2,3x3) for stride-1 3x3 layers with tiles in runs of 4
-        // (see the kernel) and enough input channels to fill its GEMMs.
         int64_t TH = y[2] / 2, TW = y[3] / 2;
-        if (e.isF32() && c.getGroups() == 1 && wc && w[2] == 3 && w[3] == 3 && w[1] >= 8 && st[0] == 1 && st[1] == 1 &&
-            dl[0] == 1 && dl[1] == 1 && y[2] % 2 == 0 && y[3] % 2 == 0 && TW % 4 == 0 && (TH * TW) % 8 == 0 &&
-            variant("conv3x3_f32") == "conv3x3_f32_wino_avx2") {
+        if (usesWinograd(c)) {
           int64_t C = w[1], Mp = (w[0] + 3) / 4 * 4, NT = 96; // NT: the kernel's tiles per block
           Value work = scratch(loc, C * (2 * TH + 2) * (2 * TW + 2) + 16 * (NT * (C + Mp) + 32), e);
           call(loc, "conv3x3_f32_wino_avx2", {get(c.getInput()), global(loc, packWinogradF23(wc, w[0], C)), get(bias)},
@@ -762,18 +813,27 @@ LogicalResult Lowering::lower(Operation *op) {
         if (fast == "conv2d_f32_avx2" && wc) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1;
-          // Small planes or short rows (a fraction of a vector): vectors over output channels.
+          // Small planes or short rows (a fraction of a vector): vectors over output channels;
+          // always when a side is channel-interleaved (chooseInterleaved).
+          bool inC8 = c8.count(c.getInput()), outC8 = c8.count(c.getOutput());
           int64_t nb = avx2ConvTile(w[0], y[2], y[3], direct);
+          if (inC8 || outC8)
+            nb = nb ? nb : 16;
           if (nb && variant("conv_small_f32") == "conv2d_f32_cm_avx2" && dl[0] == 1 && dl[1] == 1) {
             int64_t Hp = (y[2] - 1) * st[0] + w[2], Wq = (y[3] - 1) * st[1] + w[3];
-            // Taps in x itself, or in the padded copy's Hp x Wq planes.
+            // Taps in x itself (planar, or interleaved: channel k at (k/8)*8*H*W + k%8 from the pixel), or in
+            // the padded copy's Hp x Wq planes.
             SmallVector<int64_t> taps = direct ? windowTaps(w[1], 1, 1, x[2], x[3], {1, 1})
                                                : windowTaps(w[1], w[2], w[3], Hp, Wq, {1, 1});
+            if (inC8)
+              for (int64_t k = 0; k < K; ++k)
+                taps[k] = k / 8 * 8 * x[2] * x[3] + k % 8;
             Value xp = scratch(loc, direct ? 1 : w[1] * Hp * Wq + 8, e); // + pad_phase_f32's room
             call(loc, "conv2d_f32_cm_avx2", {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, nb)), get(bias)},
                  {xp, out},
                  {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
-                  i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), i32(nb), table(taps), lo, hi});
+                  i32(st[1]), i32(pads[0]), i32(pads[1]), i32(Hp), i32(Wq), i32(direct), i32(nb),
+                  i32(inC8 | outC8 << 1), table(taps), lo, hi});
             return success();
           }
           // 1x1 without padding: x itself (stride 1) or its sampled pixels (mode 2), no padded copy.
@@ -795,7 +855,8 @@ LogicalResult Lowering::lower(Operation *op) {
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], w[2] * w[3], 8)), get(bias)},
                {work, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]), i32(st[0]),
-                i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), lo, hi});
+                i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]),
+                i32(c8.count(c.getInput()) | c8.count(c.getOutput()) << 1), lo, hi});
           return success();
         }
         call(loc, "conv2d_" + typeSuffix(e), {get(c.getInput()), get(c.getWeight()), get(bias)}, {out},
@@ -1366,6 +1427,7 @@ LogicalResult Lowering::run() {
       at += shapeOf(in)[axis];
     }
   });
+  chooseInterleaved();
   b.setInsertionPoint(oldFn);
   fn = b.create<func::FuncOp>(oldFn.getLoc(), "main_kernel", FunctionType::get(ctx, argTypes, {}));
   Block *body = fn.addEntryBlock();

@@ -440,17 +440,28 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
    C*KH*KW steps loads the nb/8 weight vectors (wp: [ceil(M/nb)][K][nb], zero
    channels completing M, packed by the compiler), broadcasts each pixel's
    input (tap k at taps[k] from the pixel's window origin, or k*OH*OW when
-   `direct`) and does the FMAs. The input is x itself when `direct` (1x1,
-   stride 1, no padding), else a zero-padded copy (pad_phase_f32 with column
-   stride 1: C planes of Hp x Wq in xp, + 8). The tile is transposed in
-   registers into channel rows and stored to the NCHW output; pixels past the
-   plane repeat the last one (not stored). Each output is bias + the sum over
-   k in order (fused multiply-adds). */
-/* Clamps n pixel vectors (8 channels each; r[n..7] free), transposes them
-   and stores channel j's cols (<= n) pixels at yo + j*P, j < rows (<= 8). */
-static void emlc_cm_store(__m256 *r, int32_t n, float *yo, int64_t P, int32_t rows, int32_t cols, __m256 vlo,
-                          __m256 vhi) {
+   `direct` and x is planar) and does the FMAs. The input is x itself when
+   `direct` (1x1, stride 1, no padding), else a zero-padded copy
+   (pad_phase_f32 with column stride 1: C planes of Hp x Wq in xp, + 8).
+   The tile is transposed in registers into channel rows and stored to the
+   NCHW output; pixels past the plane repeat the last one (not stored). Bits
+   of il: 1, x (direct only) is channel-interleaved, [C/8][H][W][8] (pixel q
+   at 8q, taps from the compiler); 2, y is stored so, [M/8][OH][OW][8], the
+   tile's pixel vectors as they are (M a multiple of 8). The dwconv kernel
+   reads and writes the same layout: MobileNet's depthwise/pointwise chains
+   pass no transposes. Each output is bias + the sum over k in order (fused
+   multiply-adds). */
+/* Clamps n pixel vectors (8 channels each; r[n..7] free) and stores their
+   first cols pixels of `rows` (<= 8) channels: transposed into channel rows
+   (yo + j*P, planar) or, when c8, as they are (yo + 8*i, channel-interleaved). */
+static void emlc_cm_store(__m256 *r, int32_t n, float *yo, int64_t P, int32_t rows, int32_t cols, int32_t c8,
+                          __m256 vlo, __m256 vhi) {
   int32_t j;
+  if (c8) {
+    for (j = 0; j < cols; ++j)
+      _mm256_storeu_ps(yo + 8 * j, emlc_clamp8(r[j], vlo, vhi));
+    return;
+  }
   for (j = 0; j < 8; ++j)
     r[j] = emlc_clamp8(r[j < n ? j : n - 1], vlo, vhi);
   EMLC_TRANSPOSE8(r);
@@ -468,57 +479,68 @@ static void emlc_cm_store(__m256 *r, int32_t n, float *yo, int64_t P, int32_t ro
     BODY;                                                                                                        \
     wk += nb;                                                                                                    \
   }
-/* The tiles, noinline like the GEMM tiles (accumulators + weights + a broadcast fill the registers). */
-static EMLC_NOINLINE void emlc_cm_tile16x6(const float *wk, int32_t K, const int32_t *taps, int64_t step,
-                                           const float *const *px, const float *b, float *yo, int64_t P,
-                                           int32_t rows, int32_t cols, __m256 vlo, __m256 vhi) {
+/* The tiles, noinline like the GEMM tiles (accumulators + weights + a
+   broadcast fill the registers); ng tiles of consecutive pixels a call (the
+   pixel pointers step by gs, the output by ys), as calls and set-up cost as
+   much as the FMAs of layers with few input channels. */
+static EMLC_NOINLINE void emlc_cm_tile16x6(const float *w, int32_t K, const int32_t *taps, int64_t step,
+                                           const float *const *px, int64_t gs, int32_t ng, const float *b, float *yo,
+                                           int64_t ys, int64_t P, int32_t rows, int32_t cols, int32_t c8, __m256 vlo,
+                                           __m256 vhi) {
   const float *p0 = px[0], *p1 = px[1], *p2 = px[2], *p3 = px[3], *p4 = px[4], *p5 = px[5];
   const int32_t nb = 16;
-  __m256 a00 = _mm256_loadu_ps(b), a01 = _mm256_loadu_ps(b + 8), a10 = a00, a11 = a01, a20 = a00, a21 = a01,
-         a30 = a00, a31 = a01, a40 = a00, a41 = a01, a50 = a00, a51 = a01, r[8];
-  int32_t k;
+  int32_t k, g;
+  for (g = 0; g < ng; ++g, p0 += gs, p1 += gs, p2 += gs, p3 += gs, p4 += gs, p5 += gs, yo += ys) {
+    const float *wk = w;
+    __m256 a00 = _mm256_loadu_ps(b), a01 = _mm256_loadu_ps(b + 8), a10 = a00, a11 = a01, a20 = a00, a21 = a01,
+           a30 = a00, a31 = a01, a40 = a00, a41 = a01, a50 = a00, a51 = a01, r[8];
 #define EMLC_CM16X6 EMLC_CM16X6_PX(0), EMLC_CM16X6_PX(1), EMLC_CM16X6_PX(2), EMLC_CM16X6_PX(3), EMLC_CM16X6_PX(4), EMLC_CM16X6_PX(5)
-  if (taps)
-    for (k = 0; k < K; ++k)
-      EMLC_CM_STEP(taps[k], EMLC_CM16X6)
-  else
-    for (k = 0; k < K; ++k)
-      EMLC_CM_STEP(k * step, EMLC_CM16X6)
+    if (taps)
+      for (k = 0; k < K; ++k)
+        EMLC_CM_STEP(taps[k], EMLC_CM16X6)
+    else
+      for (k = 0; k < K; ++k)
+        EMLC_CM_STEP(k * step, EMLC_CM16X6)
 #undef EMLC_CM16X6
-  r[0] = a00, r[1] = a10, r[2] = a20, r[3] = a30, r[4] = a40, r[5] = a50;
-  emlc_cm_store(r, 6, yo, P, EMLC_MIN(8, rows), cols, vlo, vhi);
-  if (rows > 8) {
-    r[0] = a01, r[1] = a11, r[2] = a21, r[3] = a31, r[4] = a41, r[5] = a51;
-    emlc_cm_store(r, 6, yo + 8 * P, P, rows - 8, cols, vlo, vhi);
+    r[0] = a00, r[1] = a10, r[2] = a20, r[3] = a30, r[4] = a40, r[5] = a50;
+    emlc_cm_store(r, 6, yo, P, EMLC_MIN(8, rows), cols, c8, vlo, vhi);
+    if (rows > 8) {
+      r[0] = a01, r[1] = a11, r[2] = a21, r[3] = a31, r[4] = a41, r[5] = a51;
+      emlc_cm_store(r, 6, yo + 8 * P, P, rows - 8, cols, c8, vlo, vhi);
+    }
   }
 }
-static EMLC_NOINLINE void emlc_cm_tile24x3(const float *wk, int32_t K, const int32_t *taps, int64_t step,
-                                           const float *const *px, const float *b, float *yo, int64_t P,
-                                           int32_t rows, int32_t cols, __m256 vlo, __m256 vhi) {
+static EMLC_NOINLINE void emlc_cm_tile24x3(const float *w, int32_t K, const int32_t *taps, int64_t step,
+                                           const float *const *px, int64_t gs, int32_t ng, const float *b, float *yo,
+                                           int64_t ys, int64_t P, int32_t rows, int32_t cols, int32_t c8, __m256 vlo,
+                                           __m256 vhi) {
   const float *p0 = px[0], *p1 = px[1], *p2 = px[2];
   const int32_t nb = 24;
-  __m256 a00 = _mm256_loadu_ps(b), a01 = _mm256_loadu_ps(b + 8), a02 = _mm256_loadu_ps(b + 16), a10 = a00,
-         a11 = a01, a12 = a02, a20 = a00, a21 = a01, a22 = a02, r[8];
-  int32_t k;
+  int32_t k, g;
+  for (g = 0; g < ng; ++g, p0 += gs, p1 += gs, p2 += gs, yo += ys) {
+    const float *wk = w;
+    __m256 a00 = _mm256_loadu_ps(b), a01 = _mm256_loadu_ps(b + 8), a02 = _mm256_loadu_ps(b + 16), a10 = a00,
+           a11 = a01, a12 = a02, a20 = a00, a21 = a01, a22 = a02, r[8];
 #define EMLC_CM24X3                                                                                               \
   const __m256 w2 = _mm256_loadu_ps(wk + 16);                                                                    \
   EMLC_CM24X3_PX(0), EMLC_CM24X3_PX(1), EMLC_CM24X3_PX(2)
-  if (taps)
-    for (k = 0; k < K; ++k)
-      EMLC_CM_STEP(taps[k], EMLC_CM24X3)
-  else
-    for (k = 0; k < K; ++k)
-      EMLC_CM_STEP(k * step, EMLC_CM24X3)
+    if (taps)
+      for (k = 0; k < K; ++k)
+        EMLC_CM_STEP(taps[k], EMLC_CM24X3)
+    else
+      for (k = 0; k < K; ++k)
+        EMLC_CM_STEP(k * step, EMLC_CM24X3)
 #undef EMLC_CM24X3
-  r[0] = a00, r[1] = a10, r[2] = a20;
-  emlc_cm_store(r, 3, yo, P, EMLC_MIN(8, rows), cols, vlo, vhi);
-  if (rows > 8) {
-    r[0] = a01, r[1] = a11, r[2] = a21;
-    emlc_cm_store(r, 3, yo + 8 * P, P, EMLC_MIN(8, rows - 8), cols, vlo, vhi);
-  }
-  if (rows > 16) {
-    r[0] = a02, r[1] = a12, r[2] = a22;
-    emlc_cm_store(r, 3, yo + 16 * P, P, rows - 16, cols, vlo, vhi);
+    r[0] = a00, r[1] = a10, r[2] = a20;
+    emlc_cm_store(r, 3, yo, P, EMLC_MIN(8, rows), cols, c8, vlo, vhi);
+    if (rows > 8) {
+      r[0] = a01, r[1] = a11, r[2] = a21;
+      emlc_cm_store(r, 3, yo + 8 * P, P, EMLC_MIN(8, rows - 8), cols, c8, vlo, vhi);
+    }
+    if (rows > 16) {
+      r[0] = a02, r[1] = a12, r[2] = a22;
+      emlc_cm_store(r, 3, yo + 16 * P, P, rows - 16, cols, c8, vlo, vhi);
+    }
   }
 }
 #undef EMLC_CM_FMA
@@ -528,12 +550,13 @@ static EMLC_NOINLINE void emlc_cm_tile24x3(const float *wk, int32_t K, const int
 static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
                                     int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
                                     int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq,
-                                    int32_t direct, int32_t nb, const int32_t *taps, float lo, float hi) {
-  const int32_t P = OH * OW, np = nb == 16 ? 6 : 3; /* pixels per tile */
+                                    int32_t direct, int32_t nb, int32_t il, const int32_t *taps, float lo,
+                                    float hi) {
+  const int32_t P = OH * OW, np = nb == 16 ? 6 : 3, xc8 = il & 1, yc8 = il >> 1 & 1; /* np: pixels per tile */
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   float b[24];
   const float *px[6];
-  int32_t n, c, mb, p, i;
+  int32_t n, c, mb, p, i, ng = 1;
   for (n = 0; n < N; ++n) {
     const float *base = x + (int64_t)n * C * H * W;
     float *yn = y + (int64_t)n * M * P;
@@ -547,16 +570,21 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
       const float *wk = wp + (int64_t)mb * K;
       for (i = 0; i < nb; ++i)
         b[i] = i < rows ? bias[mb + i] : 0.0f;
-      for (p = 0; p < P; p += np) {
+      for (p = 0; p < P; p += np * ng) {
         const int32_t cols = EMLC_MIN(np, P - p);
-        for (i = 0; i < np; ++i) { /* the pixels' window origins */
-          const int32_t q = p + EMLC_MIN(i, cols - 1), oh = q / OW, ow = q - oh * OW;
-          px[i] = direct ? base + q : base + (int64_t)oh * sh * Wq + (int64_t)ow * sw;
+        /* x itself: all the whole tiles left in one call */
+        const int64_t gs = direct ? np * (xc8 ? 8 : 1) : 0, ys = np * (yc8 ? 8 : 1);
+        const int32_t *tk = direct && !xc8 ? NULL : taps; /* planar x itself: tap k at k*P */
+        float *yo = yn + (int64_t)mb * P + (yc8 ? 8 * p : p);
+        ng = direct && cols == np ? (P - p) / np : 1;
+        for (i = 0; i < np; ++i) { /* the pixels' window origins (no divisions for x itself) */
+          const int32_t q = p + EMLC_MIN(i, cols - 1), oh = direct ? 0 : q / OW, ow = q - oh * OW;
+          px[i] = direct ? base + (xc8 ? 8 * q : q) : base + (int64_t)oh * sh * Wq + (int64_t)ow * sw;
         }
         if (nb == 16)
-          emlc_cm_tile16x6(wk, K, direct ? NULL : taps, P, px, b, yn + (int64_t)mb * P + p, P, rows, cols, vlo, vhi);
+          emlc_cm_tile16x6(wk, K, tk, P, px, gs, ng, b, yo, ys, P, rows, cols, yc8, vlo, vhi);
         else
-          emlc_cm_tile24x3(wk, K, direct ? NULL : taps, P, px, b, yn + (int64_t)mb * P + p, P, rows, cols, vlo, vhi);
+          emlc_cm_tile24x3(wk, K, tk, P, px, gs, ng, b, yo, ys, P, rows, cols, yc8, vlo, vhi);
       }
     }
   }
@@ -579,7 +607,10 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
    holds the weights channel-interleaved, [ceil(C/8)][KH*KW][8] (zero
    channels completing C), packed by the compiler; in a last group of fewer
    than 8 channels the missing lanes compute on a copy of the first channel
-   and are not stored. Each output is bias + the taps in order (fused
+   and are not stored. Bits of il: 1, x is already channel-interleaved,
+   [C/8][H][W][8] (copied row by row into the padded layout, no transposes);
+   2, y is written so, [C/8][OH][OW][8] (C a multiple of 8 for either; see
+   conv2d_f32_cm_avx2). Each output is bias + the taps in order (fused
    multiply-adds). */
 /* One output row of the depthwise kernel, four pixels at a time (four FMA
    chains), the last 1-3 one at a time; its own function so the inner loop's
@@ -673,21 +704,21 @@ EMLC_DW3_ROW_FN(emlc_dw3_row_s2_f32, 16)
 
 static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *bias, float *work, float *y, int32_t N,
                                  int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
-                                 int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, float lo,
-                                 float hi) {
+                                 int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t il,
+                                 float lo, float hi) {
   const int32_t Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wp = (OW - 1) * sw + (KW - 1) * dw + 1, T = KH * KW;
   /* rows [r0, r1) and columns [q0, q1) of the padded copy hold input */
   const int32_t P = OH * OW, r0 = EMLC_MIN(Hp, pt), r1 = EMLC_MAX(r0, EMLC_MIN(Hp, pt + H));
   const int32_t q0 = EMLC_MIN(Wp, pl), q1 = EMLC_MAX(q0, EMLC_MIN(Wp, pl + W));
   const int64_t HW = (int64_t)H * W;
-  float *xp = work, *yp = xp + (int64_t)Hp * Wp * 8;
+  float *xp = work, *yw = xp + (int64_t)Hp * Wp * 8;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi), zero = _mm256_setzero_ps();
   int32_t n, c0, l, r, q, p, oh;
   for (n = 0; n < N; ++n)
     for (c0 = 0; c0 < C; c0 += 8) {
       const int32_t cg = EMLC_MIN(8, C - c0);
       const float *xc = x + ((int64_t)n * C + c0) * HW;
-      float *yc = y + ((int64_t)n * C + c0) * P;
+      float *yc = y + ((int64_t)n * C + c0) * P, *yp = il & 2 ? yc : yw; /* the [P][8] rows: y itself when interleaved */
       int64_t ch[8]; /* plane offset of lane l's channel (the first again past cg) */
       float b8[8];
       __m256 bv;
@@ -708,7 +739,13 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *b
           EMLC_OPAQUE(q);
           _mm256_storeu_ps(d + (int64_t)q * 8, zero);
         }
-        {
+        if (il & 1) { /* interleaved x: the row's pixels as they are */
+          const float *s = xc + ((int64_t)(r - pt) * W + (q0 - pl)) * 8;
+          for (q = q0; q < q1; ++q, s += 8) {
+            EMLC_OPAQUE(q);
+            _mm256_storeu_ps(d + (int64_t)q * 8, _mm256_loadu_ps(s));
+          }
+        } else {
           const float *s = xc + (int64_t)(r - pt) * W + (q0 - pl);
           for (q = q0; q < q1; q += 8, s += 8) { /* 8 columns, the last up to 7 by masked loads */
             const __m256i mk = emlc_mask8(q1 - q);
@@ -739,7 +776,7 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *b
                           vhi);
       }
       /* [P][8] -> the 8 output planes */
-      for (p = 0; p + 8 <= P; p += 8) {
+      for (p = 0; p + 8 <= (il & 2 ? 0 : P); p += 8) {
         __m256 v[8];
         const float *s = yp + (int64_t)p * 8;
         v[0] = _mm256_loadu_ps(s), v[1] = _mm256_loadu_ps(s + 8), v[2] = _mm256_loadu_ps(s + 16);
@@ -757,7 +794,7 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *b
         default: _mm256_storeu_ps(yc + p, v[0]);
         }
       }
-      for (; p < P; ++p)
+      for (; p < (il & 2 ? 0 : P); ++p)
         for (l = 0; l < cg; ++l)
           yc[(int64_t)l * P + p] = yp[(int64_t)p * 8 + l];
     }
