@@ -19,7 +19,7 @@ def host_lacks(desc):
         return []
     with open("/proc/cpuinfo") as f:
         flags = f.read().split()
-    return [x for x in ("avx2", "fma") if desc["isa"].get(x) and x not in flags]
+    return [x for x in ("sse4_1", "avx2", "fma") if desc["isa"].get(x) and x not in flags]
 
 
 def cflags_without_opt(desc):

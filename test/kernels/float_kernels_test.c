@@ -12,6 +12,9 @@
 #include "../../targets/generic/kernels/elementwise.c"
 #include "../../targets/generic/kernels/reduce.c"
 #include "../../targets/scalar/kernels/float_fpu.c"
+#if defined(__SSE4_1__)
+#include "../../targets/x86-sse41/kernels/float_sse41.c"
+#endif
 #if defined(__AVX2__)
 #include "../../targets/x86-avx2/kernels/float_avx2.c"
 #endif
@@ -97,6 +100,11 @@ int main(void) {
     emlc_conv2d_f32_fpu(x, wp, bias, xp, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, taps, lo, hi);
     bad += compare(N * M * OH * OW, "conv fpu", t);
     ++cases;
+#if defined(__SSE4_1__) /* the SSE4.1 tile: the same packed weights and taps, an 8-pixel column */
+    emlc_conv2d_f32_sse41(x, wp, bias, xp, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, taps, lo, hi);
+    bad += compare(N * M * OH * OW, "conv sse41", t);
+    ++cases;
+#endif
   }
   for (t = 0; t < 300; ++t) { /* the FPU depthwise 3x3: strides 1-3, padding 0-2 on every side */
     const int32_t N = rnd(1, 2), C = rnd(1, 9), H = rnd(1, 14), W = rnd(1, 17), sh = rnd(1, 3), sw = rnd(1, 3);
@@ -123,6 +131,11 @@ int main(void) {
     emlc_fully_connected_f32_fpu(x, w, bias, y_opt, B, K, N, lo, hi);
     bad += compare(B * N, "fully connected fpu", t);
     ++cases;
+#if defined(__SSE4_1__)
+    emlc_fully_connected_f32_sse41(x, w, bias, y_opt, B, K, N, lo, hi);
+    bad += compare(B * N, "fully connected sse41", t);
+    ++cases;
+#endif
   }
 #if defined(__AVX2__)
   for (t = 0; t < 3000; ++t) {

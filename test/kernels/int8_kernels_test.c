@@ -9,6 +9,9 @@
 #include "../../targets/arm-dsp/kernels/int8_dsp.c"
 #include "../../targets/arm-mve/kernels/int8_mve.c"
 #include "../../targets/scalar/kernels/int8_scalar.c"
+#if defined(__SSE4_1__) /* x86-64 and x86-64-avx2; the AVX2 kernels use its padded copy */
+#include "../../targets/x86-sse41/kernels/int8_sse41.c"
+#endif
 #if defined(__AVX2__)
 #include "../../targets/x86-avx2/kernels/int8_avx2.c"
 #endif
@@ -96,15 +99,16 @@ static void conv_scalar(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, i
                   bias_eff, mult, shift, lo, hi);
 }
 
-#if defined(__AVX2__)
+#if defined(__SSE4_1__)
 static int8_t xend[MAXB], xpad[8 * MAXB];
 static int16_t col16[4 * MAXB];
-/* conv_s8_avx2 on x (copied to the end of xend: reading past it leaves the
-   array), its inputs stated independently of the compiler: the padded
-   phase-split copy's geometry (Hp rows of sw phases of Wq bytes) and tap
-   offsets (an even count, the extra one 0), or x itself for a 1x1 stride-1
-   unpadded layer; the weights as [ceil(M/4)][ceil(K/2)][4] int16 pairs. */
-static void conv_avx2(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
+/* conv_s8_avx2 (wide) or conv_s8_sse41 on x (copied to the end of xend:
+   reading past it leaves the array), their inputs stated independently of
+   the compiler: the padded phase-split copy's geometry (Hp rows of sw phases
+   of Wq bytes) and tap offsets (an even count, the extra one 0), or x itself
+   for a 1x1 stride-1 unpadded layer; the weights as [ceil(M/4)][ceil(K/2)][4]
+   int16 pairs. */
+static void conv_x86(int wide, int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
                       int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t in_off,
                       int32_t out_off, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW, K2 = (K + 1) / 2, Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wq = OW + (KW - 1) * dw / sw;
@@ -123,8 +127,16 @@ static void conv_avx2(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int
         const int32_t m = mb + r, v0 = m < M ? w[m * K + 2 * i] : 0, v1 = m < M && 2 * i + 1 < K ? w[m * K + 2 * i + 1] : 0;
         wpk[k++] = (int32_t)(((uint32_t)v0 & 0xffffu) | (uint32_t)v1 << 16);
       }
-  emlc_conv_s8_avx2(xe, wpk, xpad, col16, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
-                    -in_off, out_off, bias_eff, mult, shift, lo, hi);
+#if defined(__AVX2__)
+  if (wide) {
+    emlc_conv_s8_avx2(xe, wpk, xpad, col16, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
+                      -in_off, out_off, bias_eff, mult, shift, lo, hi);
+    return;
+  }
+#endif
+  (void)wide;
+  emlc_conv_s8_sse41(xe, wpk, xpad, col16, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
+                     -in_off, out_off, bias_eff, mult, shift, lo, hi);
 }
 #endif
 
@@ -203,9 +215,15 @@ int main(void) {
       conv_scalar(N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
       bad += check("conv_s8_scalar", N * M * OH * OW), ++cases;
     }
+#if defined(__SSE4_1__)
+    if (groups == 1) {
+      conv_x86(0, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
+      bad += check("conv_s8_sse41", N * M * OH * OW), ++cases;
+    }
+#endif
 #if defined(__AVX2__)
     if (groups == 1) {
-      conv_avx2(N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
+      conv_x86(1, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
       bad += check("conv_s8_avx2", N * M * OH * OW), ++cases;
     }
 #endif
@@ -258,8 +276,12 @@ int main(void) {
     bad += check("conv1x1_s8", N * M * P), ++cases;
     conv_scalar(N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, in_off, out_off, -128, 127);
     bad += check("conv_s8_scalar 1x1", N * M * P), ++cases;
+#if defined(__SSE4_1__)
+    conv_x86(0, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, in_off, out_off, -128, 127);
+    bad += check("conv_s8_sse41 1x1", N * M * P), ++cases;
+#endif
 #if defined(__AVX2__)
-    conv_avx2(N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, in_off, out_off, -128, 127);
+    conv_x86(1, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, in_off, out_off, -128, 127);
     bad += check("conv_s8_avx2 1x1", N * M * P), ++cases;
 #endif
     if (!dsp_domain(M))
@@ -294,6 +316,10 @@ int main(void) {
     emlc_fully_connected_s8(x, w, bias, y_ref, M, K, N, in_off, out_off, mult, shift, lo, hi);
     emlc_fully_connected_s8_scalar(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
     bad += check("fully_connected_s8_scalar", M * N), ++cases;
+#if defined(__SSE4_1__)
+    emlc_fully_connected_s8_sse41(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+    bad += check("fully_connected_s8_sse41", M * N), ++cases;
+#endif
 #if defined(__AVX2__)
     emlc_fully_connected_s8_avx2(x, w, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
     bad += check("fully_connected_s8_avx2", M * N), ++cases;
@@ -364,6 +390,25 @@ int main(void) {
     for (l = 0; l < 8; ++l)
       if (got[l] != emlc_requantize(v[l], mlt, sft)) {
         printf("MISMATCH requant8(%ld, %ld, %ld): %ld vs %ld\n", (long)v[l], (long)mlt, (long)sft, (long)got[l],
+               (long)emlc_requantize(v[l], mlt, sft));
+        ++bad;
+        break;
+      }
+    ++cases;
+  }
+#endif
+#if defined(__SSE4_1__)
+  /* The 4-lane requantization equals TFLite's on random and extreme values. */
+  for (t = 0; t < 4000; ++t) {
+    static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};
+    const int32_t mlt = t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30), sft = rnd(-31, 7);
+    int32_t v[4], got[4], l;
+    for (l = 0; l < 4; ++l)
+      v[l] = t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
+    _mm_storeu_si128((__m128i *)(void *)got, emlc_requant4(_mm_loadu_si128((const __m128i *)(const void *)v), mlt, sft));
+    for (l = 0; l < 4; ++l)
+      if (got[l] != emlc_requantize(v[l], mlt, sft)) {
+        printf("MISMATCH requant4(%ld, %ld, %ld): %ld vs %ld\n", (long)v[l], (long)mlt, (long)sft, (long)got[l],
                (long)emlc_requantize(v[l], mlt, sft));
         ++bad;
         break;

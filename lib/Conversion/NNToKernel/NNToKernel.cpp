@@ -665,9 +665,9 @@ LogicalResult Lowering::lower(Operation *op) {
     // padded plane must stay short (2*Wp + 2 < 256); else the DSP kernel.
     if (fast == "dwconv3x3_s8_mve" && 2 * ((y[3] - 1) * c.getStrides()[1] + 3) + 2 >= 256)
       fast = "dwconv3x3_s8_dsp";
-    if (fast == "conv_s8_avx2") {
-      // VPMADDWD over an im2col of int16 tap pairs; the padded phase-split copy
-      // of the float kernels (int8, the zero point as padding) unless 1x1 direct.
+    if (fast == "conv_s8_avx2" || fast == "conv_s8_sse41") {
+      // (V)PMADDWD over an im2col of int16 tap pairs (16 or 8 pixels); the padded phase-split
+      // copy of the float kernels (int8, the zero point as padding) unless 1x1 direct.
       auto st = c.getStrides(), pads = c.getPads();
       int64_t K = w[1] * w[2] * w[3], K2 = (K + 1) / 2;
       bool direct = unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1;
@@ -676,7 +676,7 @@ LogicalResult Lowering::lower(Operation *op) {
         g.taps = windowTaps(w[1], 1, 1, x[2], x[3], {1, 1});
       g.taps.resize(2 * K2, 0);
       Value xp = scratch(loc, direct ? 1 : w[1] * g.Hp * st[1] * g.Wq + 8, b.getIntegerType(8));
-      Value col = scratch(loc, K2 * 32, b.getIntegerType(16));
+      Value col = scratch(loc, K2 * (fast == "conv_s8_avx2" ? 32 : 16), b.getIntegerType(16));
       call(loc, fast, {get(c.getInput()), global(loc, packConvWeightsAVX2(wv, w[0], K))}, {xp, col, out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]),
                         i32(st[0]), i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct),
@@ -800,12 +800,12 @@ LogicalResult Lowering::lower(Operation *op) {
                 i32(pads[0]), i32(pads[1]), lo, hi});
           return success();
         }
-        if (fast == "conv2d_f32_fpu" && wc) {
-          // A 4x4 register-blocked FMA tile over a float im2col of 4 pixels.
+        if ((fast == "conv2d_f32_fpu" || fast == "conv2d_f32_sse41") && wc) {
+          // A 4-channel register-blocked tile over a float im2col of 4 pixels (FPU: fmaf) or 8 (SSE4.1).
           int64_t K = w[1] * w[2] * w[3];
           SmallVector<int64_t> taps = windowTaps(w[1], w[2], w[3], x[2], x[3], dl);
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)},
-               {scratch(loc, K * 4, e), out},
+               {scratch(loc, K * (fast == "conv2d_f32_fpu" ? 4 : 8), e), out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
                 i32(st[0]), i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), table(taps), lo, hi});
           return success();
@@ -929,10 +929,12 @@ LogicalResult Lowering::lower(Operation *op) {
           SmallVector<int64_t> biasEff, multDSP(mult), shiftDSP(shift);
           bool known = fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
                        fcVariant == "fully_connected_s8_mve" || fcVariant == "fully_connected_s8_avx2" ||
-                       fcVariant == "fully_connected_s8_scalar";
+                       fcVariant == "fully_connected_s8_sse41" || fcVariant == "fully_connected_s8_scalar";
           if (known && wc && bc)
             foldInputOffset(wc, bc, inOff, wv, biasEff);
-          if ((fcVariant == "fully_connected_s8_avx2" || fcVariant == "fully_connected_s8_scalar") && !biasEff.empty()) {
+          if ((fcVariant == "fully_connected_s8_avx2" || fcVariant == "fully_connected_s8_sse41" ||
+               fcVariant == "fully_connected_s8_scalar") &&
+              !biasEff.empty()) {
             // TFLite's requantization as is
             call(loc, fcVariant, {get(f.getInput()), get(f.getWeight())}, {out},
                  {i32(x[0]), i32(K), i32(N), table(biasEff), i32(zeroPointOf(ye)), table(mult), table(shift),

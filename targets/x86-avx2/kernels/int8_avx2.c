@@ -2,12 +2,12 @@
 /* AVX2 int8 kernels' common ground; requant8_s8_impl: TFLite's
    requantization on 8 lanes (exactly emlc_requantize_fast on each, so the
    kernels are bit-exact with the portable ones) and the store of 8 int32
-   lanes as int8. */
+   lanes as int8. The padded copy (pad_phase_s8_impl) is the SSE4.1 folder's,
+   with a 32-byte path under AVX2. */
 #if !defined(__AVX2__)
 #error "this module was compiled for the x86-64-avx2 target: build it with -mavx2 -mfma (or compile for --target x86-64)"
 #endif
 #include <immintrin.h>
-#include <string.h>
 #define EMLC_NOINLINE __attribute__((noinline)) /* as in avx2_f32_impl: a GEMM tile keeps its registers */
 #define EMLC_OPAQUE(v) __asm__("" : "+r"(v)) /* as in avx2_f32_impl */
 
@@ -42,60 +42,6 @@ static void emlc_store_s8x8(int8_t *p, __m256i v, int32_t n) {
   _mm_storel_epi64((__m128i *)(void *)t, q);
   for (i = 0; i < n; ++i)
     p[i] = t[i];
-}
-
-// @kernel pad_phase_s8_impl
-/* One int8 channel (H x W) into the padded, column-phase-split layout of the
-   float kernels' pad_phase_f32 (dst[r][ph][q] = x[r - pt][q * sw + ph - pl],
-   `pad` outside: the input zero point), so the inputs of 8 sw-strided output
-   columns for one tap are 8 consecutive bytes. Row by row: the padding by
-   memset, the columns by memcpy (stride 1; short runs by byte loops) or 16 at a time from 32-byte
-   loads (stride 2: even or odd bytes by a shuffle and a lane permute). */
-static void emlc_fill_s8(int8_t *d, const int8_t *s, int32_t n, int32_t pad) { /* s NULL: pad bytes */
-  int32_t i;
-  if (n >= 32) { /* libc's; below that a call costs more than the bytes */
-    if (s)
-      memcpy(d, s, (size_t)n);
-    else
-      memset(d, pad, (size_t)n);
-    return;
-  }
-  for (i = 0; i < n; ++i) {
-    EMLC_OPAQUE(i); /* or GCC makes it a memset/memcpy call again */
-    d[i] = (int8_t)(s ? s[i] : pad);
-  }
-}
-static void emlc_pad_phase_s8(const int8_t *x, int8_t *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
-                              int32_t pt, int32_t pl, int32_t pad) {
-  int32_t r, ph, q;
-  for (r = 0; r < Hp; ++r)
-    for (ph = 0; ph < sw; ++ph) {
-      /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
-      const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
-                    q1 = EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw)), ih = r - pt;
-      int8_t *d = dst + ((int64_t)r * sw + ph) * Wq;
-      const int8_t *s = x + (int64_t)ih * W + (int64_t)q0 * sw + ph - pl;
-      if (ih < 0 || ih >= H) {
-        emlc_fill_s8(d, NULL, Wq, pad);
-        continue;
-      }
-      emlc_fill_s8(d, NULL, q0, pad);
-      q = q0;
-      if (sw == 1) {
-        emlc_fill_s8(d + q0, s, q1 - q0, pad);
-        q = q1;
-      } else if (sw == 2) /* 16 of 32 bytes (the 32nd inside the row): each lane's even ones, joined */
-        for (; q + 16 < q1; q += 16, s += 32) {
-          const __m256i v = _mm256_shuffle_epi8(
-              _mm256_loadu_si256((const __m256i *)(const void *)s),
-              _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1, 0, 2, 4, 6, 8, 10, 12, 14, -1,
-                               -1, -1, -1, -1, -1, -1, -1));
-          _mm_storeu_si128((__m128i *)(void *)(d + q), _mm256_castsi256_si128(_mm256_permute4x64_epi64(v, 0x08)));
-        }
-      for (; q < q1; ++q, s += sw)
-        d[q] = *s;
-      emlc_fill_s8(d + q1, NULL, Wq - q1, pad);
-    }
 }
 
 // @kernel gemm4x16_s8_impl
