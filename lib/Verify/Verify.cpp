@@ -28,6 +28,30 @@ using namespace mlir;
 namespace emlc {
 namespace {
 
+/// The vector extensions a host target's code uses (its isa flags) that this
+/// CPU lacks, comma-separated; empty when it can run the program.
+std::string hostLacks(const TargetInfo &t) {
+  auto wants = [&](const char *flag) {
+    auto it = t.isa.find(flag);
+    return it != t.isa.end() && it->second == "true";
+  };
+  std::vector<std::string> missing;
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (wants("sse4_1") && !__builtin_cpu_supports("sse4.1"))
+    missing.push_back("SSE4.1");
+  if (wants("avx2") && !__builtin_cpu_supports("avx2"))
+    missing.push_back("AVX2");
+  if (wants("fma") && !__builtin_cpu_supports("fma"))
+    missing.push_back("FMA");
+#else
+  if (auto it = t.isa.find("arch"); it != t.isa.end() && it->second == "x86-64")
+    missing.push_back("x86-64 instructions");
+  (void)wants;
+#endif
+  return llvm::join(missing, ", ");
+}
+
 struct Run {
   int code = -1;
   std::string out, err;
@@ -161,6 +185,11 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   std::string emulator;
   if (!t->runsOnHost() && (emulator = needTool(t->emulator, {t->emulatorPackage})).empty())
     return r;
+  if (std::string missing = hostLacks(*t); t->runsOnHost() && !missing.empty()) {
+    r.error = "this machine's CPU has no " + missing + ", which the " + t->name +
+              " target's code uses: verify on a CPU with it, or with --target x86-64 or generic";
+    return r;
+  }
 
   // Inputs and expected outputs.
   std::string inputDir = o.input, modelDir = llvm::sys::path::parent_path(o.model).str();
