@@ -284,22 +284,26 @@ std::vector<float> packRowBlocksF32(DenseElementsAttr w, int64_t M, int64_t K, i
   return out;
 }
 
-/// The Winograd F(2x2,3x3) kernel's weights (targets/x86-avx2/kernels):
-/// U = G g G^T per (m, c), packed [16][ceil(M/4)][C][4], zero rows completing M.
-std::vector<float> packWinogradF23(DenseElementsAttr w, int64_t M, int64_t C) {
-  static const double G[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+/// The Winograd kernels' weights (targets/x86-avx2/kernels):
+/// U = G g G^T per (m, c), packed [n*n][ceil(M/4)][C][4], zero rows completing M:
+/// F(2x2,3x3) (n = 4, G 4x3) or F(4x4,3x3) (n = 6, G 6x3).
+std::vector<float> packWinograd(DenseElementsAttr w, int64_t M, int64_t C, int n) {
+  static const double G4[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+  static const double G6[6][3] = {{0.25, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                  {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+  auto G = [&](int a, int i) { return n == 4 ? G4[a][i] : G6[a][i]; };
   std::vector<float> g(w.getValues<float>().begin(), w.getValues<float>().end());
   int64_t Mp = (M + 3) / 4 * 4;
-  std::vector<float> out(16 * Mp * C, 0.0f);
+  std::vector<float> out(n * n * Mp * C, 0.0f);
   for (int64_t m = 0; m < M; ++m)
     for (int64_t c = 0; c < C; ++c)
-      for (int a = 0; a < 4; ++a)
-        for (int b = 0; b < 4; ++b) {
+      for (int a = 0; a < n; ++a)
+        for (int b = 0; b < n; ++b) {
           double v = 0;
           for (int i = 0; i < 3; ++i)
             for (int k = 0; k < 3; ++k)
-              v += G[a][i] * g[((m * C + c) * 3 + i) * 3 + k] * G[b][k];
-          out[(((a * 4 + b) * (Mp / 4) + m / 4) * C + c) * 4 + m % 4] = (float)v;
+              v += G(a, i) * g[((m * C + c) * 3 + i) * 3 + k] * G(b, k);
+          out[(((a * n + b) * (Mp / 4) + m / 4) * C + c) * 4 + m % 4] = (float)v;
         }
   return out;
 }
@@ -783,10 +787,21 @@ LogicalResult Lowering::lower(Operation *op) {
         std::string fast = !e.isF32() ? "" : c.getGroups() == 1 ? variant("conv_f32") : depthwise ? variant("dwconv_f32") : "";
         DenseElementsAttr wc = constantStorage(c.getWeight());
         int64_t TH = y[2] / 2, TW = y[3] / 2;
+        // F(4x4,3x3) where its tiles (runs of 4 along a row again) are many enough to fill the GEMMs.
+        if (usesWinograd(c) && variant("conv3x3_large_f32") == "conv3x3_f32_wino4_avx2" && y[2] % 4 == 0 &&
+            y[3] % 16 == 0 && (y[2] / 4) * (y[3] / 4) >= 16) {
+          int64_t C = w[1], Mp = (w[0] + 3) / 4 * 4, NT = 64; // NT: the kernel's tiles per block
+          Value work = scratch(loc, C * (y[2] + 2) * 4 * (y[3] / 4 + 1) + 8 + 36 * (NT * (C + Mp) + 32), e);
+          call(loc, "conv3x3_f32_wino4_avx2", {get(c.getInput()), global(loc, packWinograd(wc, w[0], C, 6)), get(bias)},
+               {work, out},
+               {i32(x[0]), i32(C), i32(x[2]), i32(x[3]), i32(w[0]), i32(y[2]), i32(y[3]), i32(pads[0]), i32(pads[1]),
+                lo, hi});
+          return success();
+        }
         if (usesWinograd(c)) {
           int64_t C = w[1], Mp = (w[0] + 3) / 4 * 4, NT = 96; // NT: the kernel's tiles per block
           Value work = scratch(loc, C * (2 * TH + 2) * (2 * TW + 2) + 16 * (NT * (C + Mp) + 32), e);
-          call(loc, "conv3x3_f32_wino_avx2", {get(c.getInput()), global(loc, packWinogradF23(wc, w[0], C)), get(bias)},
+          call(loc, "conv3x3_f32_wino_avx2", {get(c.getInput()), global(loc, packWinograd(wc, w[0], C, 4)), get(bias)},
                {work, out},
                {i32(x[0]), i32(C), i32(x[2]), i32(x[3]), i32(w[0]), i32(y[2]), i32(y[3]), i32(pads[0]), i32(pads[1]),
                 lo, hi});

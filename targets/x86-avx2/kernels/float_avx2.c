@@ -54,7 +54,8 @@ static __m256 emlc_clamp8(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps
    output columns ow, ow+1, ... for a tap are contiguous, so every tap is one
    unaligned vector load. Rows are written in address order by whole vectors
    (a row's last one spills into the next row, written after it), so dst
-   needs 8 floats of room after Hp*sw*Wq. */
+   needs 8 floats of room after Hp*sw*Wq. Stride 4 (Winograd F(4x4,3x3)'s
+   tiles) splits a row's 4 phases at once by 4x4 transposes. */
 static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                                int32_t pt, int32_t pl) {
   const __m256 zero = _mm256_setzero_ps();
@@ -62,7 +63,38 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
   for (ph = 0; ph < sw && ph < 4; ++ph) /* [q0, q1) of the first 4 phases, out of the row loop (a division) */
     qs[0][ph] = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
     qs[1][ph] = EMLC_MAX(qs[0][ph], EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
-  for (r = 0; r < Hp; ++r)
+  for (r = 0; r < Hp; ++r) {
+    if (sw == 4 && r - pt >= 0 && r - pt < H) { /* the row's 4 phases at once (Winograd F(4x4,3x3)) */
+      const float *xr = x + (int64_t)(r - pt) * W;
+      float *d = dst + (int64_t)r * 4 * Wq;
+      int32_t qa = 0, qb = Wq, qv;
+      for (q = 0; q < 4 * Wq; q += 8) { /* zeros first (the last vector spills into the next row, written later) */
+        EMLC_OPAQUE(q);
+        _mm256_storeu_ps(d + q, zero);
+      }
+      for (ph = 0; ph < 4; ++ph) /* [qa, qb): the columns every phase has, by 4x4 transposes of 16 input columns */
+        qa = EMLC_MAX(qa, qs[0][ph]), qb = EMLC_MIN(qb, qs[1][ph]);
+      if (qb - qa < 4)
+        qb = qa; /* too few: all one by one */
+      for (qv = qa; qv < qb; qv += 4) {
+        const float *s;
+        __m128 v0, v1, v2, v3;
+        if (qv + 4 > qb) /* the last 4 overlap the previous ones */
+          qv = qb - 4;
+        s = xr + 4 * qv - pl;
+        v0 = _mm_loadu_ps(s), v1 = _mm_loadu_ps(s + 4), v2 = _mm_loadu_ps(s + 8), v3 = _mm_loadu_ps(s + 12);
+        _MM_TRANSPOSE4_PS(v0, v1, v2, v3);
+        _mm_storeu_ps(d + qv, v0), _mm_storeu_ps(d + Wq + qv, v1), _mm_storeu_ps(d + 2 * Wq + qv, v2);
+        _mm_storeu_ps(d + 3 * Wq + qv, v3);
+      }
+      for (ph = 0; ph < 4; ++ph) { /* the rest one by one: a column or two at the edges */
+        for (q = qs[0][ph]; q < EMLC_MIN(qa, qs[1][ph]); ++q)
+          d[ph * Wq + q] = xr[4 * q + ph - pl];
+        for (q = EMLC_MAX(qb, qs[0][ph]); q < qs[1][ph]; ++q)
+          d[ph * Wq + q] = xr[4 * q + ph - pl];
+      }
+      continue;
+    }
     for (ph = 0; ph < sw; ++ph) {
       /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
       const int32_t q0 = ph < 4 ? qs[0][ph] : EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
@@ -100,6 +132,7 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
         _mm256_storeu_ps(d + q, zero);
       }
     }
+  }
 }
 
 // @kernel gemm4x24_f32_impl
@@ -401,6 +434,150 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
 #undef EMLC_ROW_OUT
         }
       }
+    }
+  }
+}
+
+// @kernel conv3x3_f32_wino4_avx2
+// @requires avx2_f32_impl
+// @requires avx2_clamp_impl
+// @requires pad_phase_f32_impl
+// @requires gemm4x24_f32_impl
+/* 3x3 float convolution, stride 1, one group, NCHW, by Winograd F(4x4,3x3):
+   each 4x4 output tile is A^T [U . (B^T d B)] A over its 6x6 input patch d,
+   36 multiplies per tile and channel pair instead of 144 (F(2x2,3x3): 64),
+   for layers whose GEMMs dominate (NNToKernel: 16 or more tiles). u holds
+   U = G g G^T (made by the compiler) as [36][ceil(M/4)][C][4]. Tiles (OH/4 x
+   OW/4, OW/4 a multiple of 4, their count a multiple of 8) are taken 64 at a
+   time: x is copied zero-padded and split into 4 column phases (pad_phase_f32
+   with stride 4: column 4q + j of a row is phase j % 4, position q), so
+   column j of 4 tiles along a row is one 4-float load; a vector holds two
+   runs of 4 tiles. The input transform goes over the patch rows (6 columns
+   each, into a small buffer), then its columns, into V[xi][c][tile]; the 36
+   products are GEMMs [M x C] x [C x tiles] (gemm4x24_f32 / gemm4x16_f32, a
+   last block padded with zero tiles); the output transform (rows into a
+   buffer, then columns, the bias, the clamp) stores each tile row's 16
+   outputs after a 4x4 transpose per run. work: C*(OH+2)*4*(OW/4+1) + 8 +
+   36*(64*(C + ceil(M/4)*4) + 32) floats. Within float tolerance of the
+   portable kernel (coefficients up to 8 in A, 5 in B: F(4x4,3x3)'s rounding
+   stays near 1e-6 relative on these sizes). */
+static void emlc_conv3x3_f32_wino4_avx2(const float *x, const float *u, const float *bias, float *work, float *y,
+                                        int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t OH, int32_t OW,
+                                        int32_t pt, int32_t pl, float lo, float hi) {
+  const int32_t TH = OH / 4, TW = OW / 4, T = TH * TW, Hp = 4 * TH + 2, Wq = TW + 1, NT = 64, Mp = (M + 3) & ~3;
+  static const float z4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  const __m256 nolo = _mm256_set1_ps(-INFINITY), nohi = _mm256_set1_ps(INFINITY);
+  const __m256 two = _mm256_set1_ps(2.0f), four = _mm256_set1_ps(4.0f), five = _mm256_set1_ps(5.0f),
+               eight = _mm256_set1_ps(8.0f);
+  const int64_t cs = (int64_t)Hp * 4 * Wq;
+  /* V[xi] and Mo[xi] 16 floats more apart than their size (4K aliasing, as in conv3x3_f32_wino_avx2) */
+  const int64_t VS = (int64_t)C * NT + 16, MS = (int64_t)Mp * NT + 16;
+  float *xp = work, *V = xp + (int64_t)C * cs + 8, *Mo = V + 36 * VS;
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi), zero = _mm256_setzero_ps();
+  __m256 e[36]; /* a patch after the row pass, [row i][column k] (outputs: [row r][column k]) */
+  int32_t n, c, t0, g, xi, mb, m, i, k;
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (int64_t)n * C * H * W;
+    float *yn = y + (int64_t)n * M * OH * OW;
+    for (c = 0; c < C; ++c)
+      emlc_pad_phase_f32(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, 4, Wq, pt, pl);
+    for (t0 = 0; t0 < T; t0 += NT) {
+      const int32_t nt = EMLC_MIN(NT, T - t0), ntp = nt % 24 == 0 ? nt : nt % 24 <= 16 ? nt / 24 * 24 + 16 : nt / 24 * 24 + 24;
+      /* input transform: V[xi = 6l + k][c][tile] = (B^T d B)[l][k] */
+      for (g = 0; g < nt; g += 8) {
+        const int32_t a = t0 + g, b = a + 4;
+        const int64_t oa = (int64_t)(a / TW) * 16 * Wq + a % TW, ob = (int64_t)(b / TW) * 16 * Wq + b % TW;
+        for (c = 0; c < C; ++c) {
+          const float *pa = xp + c * cs + oa, *pb = xp + c * cs + ob;
+          float *v = V + (int64_t)c * NT + g;
+/* column j of patch row i for the 8 tiles: phase j % 4, position + j / 4 */
+#define EMLC_W4_D(i, j) _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(pa + ((i) * 4 + (j) % 4) * Wq + (j) / 4)), \
+                                             _mm_loadu_ps(pb + ((i) * 4 + (j) % 4) * Wq + (j) / 4), 1)
+/* B^T on six vectors s0..s5 into t[0], t[st], ..., t[5 st] */
+#define EMLC_W4_BT(s0, s1, s2, s3, s4, s5, t, st)                                                                 \
+  {                                                                                                              \
+    const __m256 p12 = _mm256_add_ps(s1, s2), m12 = _mm256_sub_ps(s1, s2), p34 = _mm256_add_ps(s3, s4);          \
+    const __m256 m43 = _mm256_sub_ps(s4, s3), m42 = _mm256_sub_ps(s4, s2), m31 = _mm256_sub_ps(s3, s1);          \
+    (t)[0] = _mm256_fmadd_ps(four, s0, _mm256_fnmadd_ps(five, s2, s4));                                          \
+    (t)[st] = _mm256_fnmadd_ps(four, p12, p34);                                                                  \
+    (t)[2 * (st)] = _mm256_fmadd_ps(four, m12, m43);                                                             \
+    (t)[3 * (st)] = _mm256_fmadd_ps(two, m31, m42);                                                              \
+    (t)[4 * (st)] = _mm256_fnmadd_ps(two, m31, m42);                                                             \
+    (t)[5 * (st)] = _mm256_fmadd_ps(four, s1, _mm256_fnmadd_ps(five, s3, s5));                                   \
+  }
+          for (i = 0; i < 6; ++i) {
+            const __m256 d0 = EMLC_W4_D(i, 0), d1 = EMLC_W4_D(i, 1), d2 = EMLC_W4_D(i, 2), d3 = EMLC_W4_D(i, 3),
+                         d4 = EMLC_W4_D(i, 4), d5 = EMLC_W4_D(i, 5);
+            EMLC_W4_BT(d0, d1, d2, d3, d4, d5, e + 6 * i, 1)
+          }
+          for (k = 0; k < 6; ++k) {
+            __m256 f[6];
+            EMLC_W4_BT(e[k], e[6 + k], e[12 + k], e[18 + k], e[24 + k], e[30 + k], f, 1)
+            for (i = 0; i < 6; ++i)
+              _mm256_storeu_ps(v + (6 * i + k) * VS, f[i]);
+          }
+#undef EMLC_W4_D
+        }
+      }
+      for (xi = 0; xi < 36; ++xi)
+        for (c = 0; c < C; ++c)
+          for (g = nt; g < ntp; g += 8)
+            _mm256_storeu_ps(V + xi * VS + (int64_t)c * NT + g, zero);
+      /* 36 GEMMs: Mo[xi][m][tile] = sum_c U[xi][m][c] V[xi][c][tile], 24 tiles at a time */
+      for (xi = 0; xi < 36; ++xi)
+        for (mb = 0; mb < M; mb += 4) {
+          const float *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
+          for (g = 0; g < ntp; g += 24) {
+            const float *src = V + xi * VS + g;
+            float *mo = Mo + xi * MS + (int64_t)mb * NT + g;
+            if (g + 24 <= ntp)
+              emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT, emlc_tile_off, nolo, nohi);
+            else
+              emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT, emlc_tile_off, nolo, nohi);
+          }
+        }
+      /* output transform: y tile = A^T Mo A + bias, clamped */
+      for (g = 0; g < nt; g += 8) {
+        const int32_t a = t0 + g, b = a + 4;
+        const int64_t oa = (int64_t)(a / TW) * 4 * OW + (a % TW) * 4, ob = (int64_t)(b / TW) * 4 * OW + (b % TW) * 4;
+        for (m = 0; m < M; ++m) {
+          const float *q = Mo + (int64_t)m * NT + g;
+          float *ya = yn + (int64_t)m * OH * OW + oa, *yb = yn + (int64_t)m * OH * OW + ob;
+          const __m256 bv = _mm256_set1_ps(bias[m]);
+/* A^T on six vectors s0..s5 into t[0], t[st], t[2 st], t[3 st] */
+#define EMLC_W4_AT(s0, s1, s2, s3, s4, s5, t, st)                                                                 \
+  {                                                                                                              \
+    const __m256 p12 = _mm256_add_ps(s1, s2), m12 = _mm256_sub_ps(s1, s2), p34 = _mm256_add_ps(s3, s4);          \
+    const __m256 m34 = _mm256_sub_ps(s3, s4);                                                                    \
+    (t)[0] = _mm256_add_ps(_mm256_add_ps(s0, p12), p34);                                                         \
+    (t)[st] = _mm256_fmadd_ps(two, m34, m12);                                                                    \
+    (t)[2 * (st)] = _mm256_fmadd_ps(four, p34, p12);                                                             \
+    (t)[3 * (st)] = _mm256_add_ps(_mm256_fmadd_ps(eight, m34, m12), s5);                                         \
+  }
+          for (k = 0; k < 6; ++k) { /* over the rows l of column k: e[r][k] */
+            const float *qk = q + k * MS;
+            EMLC_W4_AT(_mm256_loadu_ps(qk), _mm256_loadu_ps(qk + 6 * MS), _mm256_loadu_ps(qk + 12 * MS),
+                       _mm256_loadu_ps(qk + 18 * MS), _mm256_loadu_ps(qk + 24 * MS), _mm256_loadu_ps(qk + 30 * MS),
+                       e + k, 6)
+          }
+          for (i = 0; i < 4; ++i) { /* then over the columns of output row i, 4 tiles per run side by side */
+            __m256 o[4], t4[4];
+            EMLC_W4_AT(e[6 * i], e[6 * i + 1], e[6 * i + 2], e[6 * i + 3], e[6 * i + 4], e[6 * i + 5], o, 1)
+            for (k = 0; k < 4; ++k)
+              o[k] = emlc_clamp8(_mm256_add_ps(o[k], bv), vlo, vhi);
+            t4[0] = _mm256_unpacklo_ps(o[0], o[1]), t4[1] = _mm256_unpackhi_ps(o[0], o[1]);
+            t4[2] = _mm256_unpacklo_ps(o[2], o[3]), t4[3] = _mm256_unpackhi_ps(o[2], o[3]);
+            o[0] = _mm256_shuffle_ps(t4[0], t4[2], 0x44), o[1] = _mm256_shuffle_ps(t4[0], t4[2], 0xee);
+            o[2] = _mm256_shuffle_ps(t4[1], t4[3], 0x44), o[3] = _mm256_shuffle_ps(t4[1], t4[3], 0xee);
+            _mm256_storeu_ps(ya + (int64_t)i * OW, _mm256_permute2f128_ps(o[0], o[1], 0x20));
+            _mm256_storeu_ps(ya + (int64_t)i * OW + 8, _mm256_permute2f128_ps(o[2], o[3], 0x20));
+            _mm256_storeu_ps(yb + (int64_t)i * OW, _mm256_permute2f128_ps(o[0], o[1], 0x31));
+            _mm256_storeu_ps(yb + (int64_t)i * OW + 8, _mm256_permute2f128_ps(o[2], o[3], 0x31));
+          }
+        }
+      }
+#undef EMLC_W4_BT
+#undef EMLC_W4_AT
     }
   }
 }
