@@ -55,7 +55,20 @@ static __m256 emlc_clamp8(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps
    unaligned vector load. Rows are written in address order by whole vectors
    (a row's last one spills into the next row, written after it), so dst
    needs 8 floats of room after Hp*sw*Wq. Stride 4 (Winograd F(4x4,3x3)'s
-   tiles) splits a row's 4 phases at once by 4x4 transposes. */
+   tiles) splits a row's 4 phases at once by 4x4 transposes of 16 columns
+   (masked loads at the row's ends). */
+/* Columns c..c+3 of a row of W floats, 0 outside it (masked lanes cannot fault; left of the row, the row's
+   first 4 moved right). */
+static inline __attribute__((always_inline)) __m128 emlc_load4_row(const float *xr, int32_t c, int32_t W) {
+  const __m128i lane = _mm_setr_epi32(0, 1, 2, 3), id = _mm_add_epi32(lane, _mm_set1_epi32(c));
+  const __m128i none = _mm_set1_epi32(-1), wv = _mm_set1_epi32(W);
+  if (c >= 0 && c + 4 <= W)
+    return _mm_loadu_ps(xr + c);
+  if (c >= 0) /* the row's end: lanes past it masked (all of them from W on) */
+    return _mm_maskload_ps(xr + EMLC_MIN(c, W), _mm_cmpgt_epi32(wv, id));
+  return _mm_and_ps(_mm_permutevar_ps(_mm_maskload_ps(xr, _mm_cmpgt_epi32(wv, lane)), id),
+                    _mm_castsi128_ps(_mm_and_si128(_mm_cmpgt_epi32(id, none), _mm_cmpgt_epi32(wv, id))));
+}
 static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                                int32_t pt, int32_t pl) {
   const __m256 zero = _mm256_setzero_ps();
@@ -64,34 +77,24 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
     qs[0][ph] = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
     qs[1][ph] = EMLC_MAX(qs[0][ph], EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
   for (r = 0; r < Hp; ++r) {
-    if (sw == 4 && r - pt >= 0 && r - pt < H) { /* the row's 4 phases at once (Winograd F(4x4,3x3)) */
-      const float *xr = x + (int64_t)(r - pt) * W;
+    if (sw == 4) { /* the row's 4 phases at once (Winograd F(4x4,3x3)): 4x4 transposes of 16 input columns */
+      const int32_t ih = r - pt;
       float *d = dst + (int64_t)r * 4 * Wq;
-      int32_t qa = 0, qb = Wq, qv;
-      for (q = 0; q < 4 * Wq; q += 8) { /* zeros first (the last vector spills into the next row, written later) */
-        EMLC_OPAQUE(q);
-        _mm256_storeu_ps(d + q, zero);
-      }
-      for (ph = 0; ph < 4; ++ph) /* [qa, qb): the columns every phase has, by 4x4 transposes of 16 input columns */
-        qa = EMLC_MAX(qa, qs[0][ph]), qb = EMLC_MIN(qb, qs[1][ph]);
-      if (qb - qa < 4)
-        qb = qa; /* too few: all one by one */
-      for (qv = qa; qv < qb; qv += 4) {
-        const float *s;
+      for (q = 0; q < Wq; q += 4) {
+        const int32_t q4 = q + 4 > Wq && Wq >= 4 ? Wq - 4 : q; /* the last 4 overlap the previous ones */
+        const int32_t c0 = 4 * q4 - pl;                          /* the input column of phase 0, position q4 */
         __m128 v0, v1, v2, v3;
-        if (qv + 4 > qb) /* the last 4 overlap the previous ones */
-          qv = qb - 4;
-        s = xr + 4 * qv - pl;
-        v0 = _mm_loadu_ps(s), v1 = _mm_loadu_ps(s + 4), v2 = _mm_loadu_ps(s + 8), v3 = _mm_loadu_ps(s + 12);
+        if (ih < 0 || ih >= H)
+          v0 = v1 = v2 = v3 = _mm_setzero_ps();
+        else {
+          const float *xr = x + (int64_t)ih * W;
+          v0 = emlc_load4_row(xr, c0, W), v1 = emlc_load4_row(xr, c0 + 4, W), v2 = emlc_load4_row(xr, c0 + 8, W);
+          v3 = emlc_load4_row(xr, c0 + 12, W);
+        }
         _MM_TRANSPOSE4_PS(v0, v1, v2, v3);
-        _mm_storeu_ps(d + qv, v0), _mm_storeu_ps(d + Wq + qv, v1), _mm_storeu_ps(d + 2 * Wq + qv, v2);
-        _mm_storeu_ps(d + 3 * Wq + qv, v3);
-      }
-      for (ph = 0; ph < 4; ++ph) { /* the rest one by one: a column or two at the edges */
-        for (q = qs[0][ph]; q < EMLC_MIN(qa, qs[1][ph]); ++q)
-          d[ph * Wq + q] = xr[4 * q + ph - pl];
-        for (q = EMLC_MAX(qb, qs[0][ph]); q < qs[1][ph]; ++q)
-          d[ph * Wq + q] = xr[4 * q + ph - pl];
+        /* in phase order: with Wq < 4 a phase's 4 lanes spill into the next phase (or row), written after */
+        _mm_storeu_ps(d + q4, v0), _mm_storeu_ps(d + Wq + q4, v1), _mm_storeu_ps(d + 2 * Wq + q4, v2);
+        _mm_storeu_ps(d + 3 * Wq + q4, v3);
       }
       continue;
     }
