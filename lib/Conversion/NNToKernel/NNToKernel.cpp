@@ -665,6 +665,11 @@ LogicalResult Lowering::lower(Operation *op) {
     // A target's DSP/MVE kernel, if it has one for this layer and the layer
     // fits its requantization (own copies of the tables: fitForDSPRequantization).
     std::string fast = c.getGroups() == 1 ? variant("conv_s8") : depthwise3x3 ? variant("dwconv3x3_s8") : "";
+    // A target may keep the portable 1x1 kernel for pointwise layers (role conv1x1_s8 naming it): on
+    // Cortex-M0+ its two-accumulator loop beats the scalar tile, whose 12 accumulators spill there.
+    if (unpadded1x1(w, c.getPads()) && c.getGroups() == 1 && c.getStrides()[0] == 1 && c.getStrides()[1] == 1 &&
+        variant("conv1x1_s8") == "conv1x1_s8")
+      fast = "";
     // The MVE depthwise kernel gathers a window with byte offsets: rows of its
     // padded plane must stay short (2*Wp + 2 < 256); else the DSP kernel.
     if (fast == "dwconv3x3_s8_mve" && 2 * ((y[3] - 1) * c.getStrides()[1] + 3) + 2 >= 256)
