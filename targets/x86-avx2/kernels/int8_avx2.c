@@ -154,6 +154,7 @@ static void emlc_conv_s8_avx2(const int8_t *x, const int32_t *wpk, int8_t *xp, i
 
 // @kernel fully_connected_s8_avx2
 // @requires avx2_s8_impl
+// @requires hsum4_s32_impl
 // @requires requantize_fast_impl
 /* TFLite int8 fully connected (weights as stored, [N][K] int8): four output
    channels per pass over an input row, 16 inputs per step (sign-extended to
@@ -161,10 +162,7 @@ static void emlc_conv_s8_avx2(const int8_t *x, const int32_t *wpk, int8_t *xp, i
    scalar code; bias_eff folds the input offset. Results identical to
    fully_connected_s8. */
 static int32_t emlc_hsum8_s32(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-  return _mm_cvtsi128_si32(s);
+  return emlc_hsum4_s32(_mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
 }
 static void emlc_fully_connected_s8_avx2(const int8_t *x, const int8_t *w, int8_t *y, int32_t M, int32_t K, int32_t N,
                                          const int32_t *bias_eff, int32_t out_off, const int32_t *mult,

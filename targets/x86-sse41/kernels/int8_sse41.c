@@ -213,19 +213,24 @@ static void emlc_conv_s8_sse41(const int8_t *x, const int32_t *wpk, int8_t *xp, 
   }
 }
 
+// @kernel hsum4_s32_impl
+// @requires sse41_s8_impl
+/* The sum of 4 int32 lanes (the AVX2 fully connected folds 8 into 4 first). */
+static int32_t emlc_hsum4_s32(__m128i s) {
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+
 // @kernel fully_connected_s8_sse41
 // @requires sse41_s8_impl
+// @requires hsum4_s32_impl
 // @requires requantize_fast_impl
 /* TFLite int8 fully connected (weights as stored, [N][K] int8): four output
    channels per pass over an input row, 8 inputs per step (sign-extended to
    int16, PMADDWD against each channel's 8 weights), the K % 8 rest in
    scalar code; bias_eff folds the input offset. Results identical to
    fully_connected_s8. */
-static int32_t emlc_hsum4_s32(__m128i s) {
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-  return _mm_cvtsi128_si32(s);
-}
 static void emlc_fully_connected_s8_sse41(const int8_t *x, const int8_t *w, int8_t *y, int32_t M, int32_t K, int32_t N,
                                           const int32_t *bias_eff, int32_t out_off, const int32_t *mult,
                                           const int32_t *shift, int32_t lo, int32_t hi) {
