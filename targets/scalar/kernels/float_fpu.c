@@ -1,14 +1,44 @@
+// @kernel im2col_f32_impl
+/* The float im2col of the register-blocked convolutions (conv2d_f32_fpu: 4
+   pixels, conv2d_f32_sse41: 8): col[k][np] for the np output pixels from p
+   (past the cnt real ones, the last again), over x's NCHW planes; windows
+   inside the input read through taps[k] (c*H*W + ky*dh*W + kx*dw), others
+   test each tap (zero outside). */
+static inline void emlc_im2col_f32(const float *xn, float *col, int32_t np, int32_t p, int32_t cnt, int32_t C,
+                                   int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OW, int32_t sh, int32_t sw,
+                                   int32_t dh, int32_t dw, int32_t pt, int32_t pl, const int32_t *taps) {
+  const int32_t K = C * KH * KW;
+  int32_t i, k;
+  for (i = 0; i < np; ++i) {
+    const int32_t q = p + EMLC_MIN(i, cnt - 1), oh = q / OW, ow = q - oh * OW;
+    const int32_t ih0 = oh * sh - pt, iw0 = ow * sw - pl;
+    float *cp = col + i;
+    if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
+      const float *base = xn + (int64_t)ih0 * W + iw0;
+      for (k = 0; k < K; ++k, cp += np)
+        *cp = base[taps[k]];
+    } else {
+      int32_t c, ky, kx;
+      for (c = 0; c < C; ++c)
+        for (ky = 0; ky < KH; ++ky)
+          for (kx = 0; kx < KW; ++kx, cp += np) {
+            const int32_t ih = ih0 + ky * dh, iw = iw0 + kx * dw;
+            *cp = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : 0.0f;
+          }
+    }
+  }
+}
+
 // @kernel conv2d_f32_fpu
+// @requires im2col_f32_impl
 /* Float convolution (one group, NCHW, any kernel/stride/dilation/padding)
    for cores with a single-precision FPU and fused multiply-add (Cortex-M4F,
    M7, M33, M55: 32 float registers; RV32IMAFC): 4 output channels x 4 output
    pixels per tile, 16 accumulators; per tap 4 loads of the pixels' im2col
    column, 4 of the channels' weights (wp: [ceil(M/4)][K][4], zero channels
    completing M, packed by the compiler) and 16 fmaf (one VFMA.F32 or
-   FMADD.S each). The column of 4 pixels (col: K*4 floats) is built once per
-   pixel group and serves every channel block; windows inside the input read
-   through taps[k] (c*H*W + ky*dh*W + kx*dw), others test each tap (zero
-   outside). Each output is bias + the taps in order, fused: within float
+   FMADD.S each). The column of 4 pixels (col: K*4 floats, emlc_im2col_f32)
+   is built once per pixel group and serves every channel block. Each output is bias + the taps in order, fused: within float
    tolerance of conv2d_f32. */
 #define EMLC_FPU_ROW(r)                                                                                           \
   a##r##0 = fmaf(w##r, x0, a##r##0), a##r##1 = fmaf(w##r, x1, a##r##1), a##r##2 = fmaf(w##r, x2, a##r##2),      \
@@ -18,30 +48,13 @@ static void emlc_conv2d_f32_fpu(const float *x, const float *wp, const float *bi
                                 int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
                                 const int32_t *taps, float lo, float hi) {
   const int32_t K = C * KH * KW, P = OH * OW;
-  int32_t n, p, i, k, mb, r, j;
+  int32_t n, p, k, mb, r, j;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W;
     float *yn = y + (int64_t)n * M * P;
     for (p = 0; p < P; p += 4) {
       const int32_t cnt = EMLC_MIN(4, P - p);
-      for (i = 0; i < 4; ++i) { /* the column of pixel p + i (past P: the last again, not stored) */
-        const int32_t q = p + EMLC_MIN(i, cnt - 1), oh = q / OW, ow = q - oh * OW;
-        const int32_t ih0 = oh * sh - pt, iw0 = ow * sw - pl;
-        float *cp = col + i;
-        if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
-          const float *base = xn + (int64_t)ih0 * W + iw0;
-          for (k = 0; k < K; ++k, cp += 4)
-            *cp = base[taps[k]];
-        } else {
-          int32_t c, ky, kx;
-          for (c = 0; c < C; ++c)
-            for (ky = 0; ky < KH; ++ky)
-              for (kx = 0; kx < KW; ++kx, cp += 4) {
-                const int32_t ih = ih0 + ky * dh, iw = iw0 + kx * dw;
-                *cp = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : 0.0f;
-              }
-        }
-      }
+      emlc_im2col_f32(xn, col, 4, p, cnt, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, taps);
       for (mb = 0; mb < M; mb += 4) {
         const int32_t rows = EMLC_MIN(4, M - mb);
         const float *wk = wp + (int64_t)mb * K, *cp = col;

@@ -210,6 +210,39 @@ static EMLC_NOINLINE void emlc_gemm4x16_f32(const float *wk, int32_t K, const in
 #undef EMLC_GEMM4X24_STEP
 #undef EMLC_GEMM4X16_STEP
 
+// @kernel wino_gemm_f32_impl
+// @requires avx2_f32_impl
+// @requires gemm4x24_f32_impl
+/* The products of a Winograd block (conv3x3_f32_wino_avx2, _wino4_avx2): for
+   each of the nxi transformed positions xi, Mo[xi][m][tile] = sum_c
+   U[xi][m][c] V[xi][c][tile] (u: [nxi][ceil(M/4)][C][4]; V rows of NT tiles,
+   planes VS floats apart; Mo rows of NT, planes MS apart) over nt tiles (a
+   multiple of 8), zero tiles appended in V up to a multiple of 24, or of 16
+   past one, so the GEMM tiles (24 tiles at a time, a last 16) need no masks. */
+static void emlc_wino_gemms_f32(const float *u, float *V, float *Mo, int32_t nxi, int32_t C, int32_t M, int32_t NT,
+                                int32_t nt, int64_t VS, int64_t MS) {
+  static const float z4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+  const __m256 nolo = _mm256_set1_ps(-INFINITY), nohi = _mm256_set1_ps(INFINITY), zero = _mm256_setzero_ps();
+  const int32_t Mp = (M + 3) & ~3, ntp = nt % 24 == 0 ? nt : nt % 24 <= 16 ? nt / 24 * 24 + 16 : nt / 24 * 24 + 24;
+  int32_t xi, c, g, mb;
+  for (xi = 0; xi < nxi; ++xi)
+    for (c = 0; c < C; ++c)
+      for (g = nt; g < ntp; g += 8)
+        _mm256_storeu_ps(V + xi * VS + (int64_t)c * NT + g, zero);
+  for (xi = 0; xi < nxi; ++xi)
+    for (mb = 0; mb < M; mb += 4) {
+      const float *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
+      for (g = 0; g < ntp; g += 24) {
+        const float *src = V + xi * VS + g;
+        float *mo = Mo + xi * MS + (int64_t)mb * NT + g;
+        if (g + 24 <= ntp)
+          emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT, emlc_tile_off, nolo, nohi);
+        else
+          emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT, emlc_tile_off, nolo, nohi);
+      }
+    }
+}
+
 // @kernel conv2d_f32_avx2
 // @requires avx2_f32_impl
 // @requires avx2_store_impl
@@ -309,7 +342,7 @@ static void emlc_conv2d_f32_avx2(const float *x, const float *wp, const float *b
 // @requires avx2_f32_impl
 // @requires avx2_clamp_impl
 // @requires pad_phase_f32_impl
-// @requires gemm4x24_f32_impl
+// @requires wino_gemm_f32_impl
 /* 3x3 float convolution, stride 1, one group, NCHW, by Winograd F(2x2,3x3):
    each 2x2 output tile is A^T [U . (B^T d B)] A over its 4x4 input patch d,
    so 16 multiplies per tile and channel pair instead of 36. u holds the
@@ -329,25 +362,20 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
                                        int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t OH, int32_t OW,
                                        int32_t pt, int32_t pl, float lo, float hi) {
   const int32_t TH = OH / 2, TW = OW / 2, T = TH * TW, Hp = 2 * TH + 2, Wp = 2 * TW + 2, NT = 96, Mp = (M + 3) & ~3;
-  static const float z4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  const __m256 nolo = _mm256_set1_ps(-INFINITY), nohi = _mm256_set1_ps(INFINITY);
   const int64_t cs = (int64_t)Hp * Wp;
   /* V[xi] and Mo[xi] 16 floats more apart than their size: at multiples of 4 KB, the 16 planes' rows would
      share L1 sets (4K aliasing: 32-channel layers took twice as long in the input transform) */
   const int64_t VS = (int64_t)C * NT + 16, MS = (int64_t)Mp * NT + 16;
   float *xp = work, *V = xp + (int64_t)C * cs, *Mo = V + 16 * VS;
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  const __m256 zero = _mm256_setzero_ps();
-  int32_t n, c, t0, g, xi, mb, m, j0;
+  int32_t n, c, t0, g, m;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W;
     float *yn = y + (int64_t)n * M * OH * OW;
     for (c = 0; c < C; ++c)
       emlc_pad_phase_f32(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, 1, Wp, pt, pl);
     for (t0 = 0; t0 < T; t0 += NT) {
-      /* nt tiles (a multiple of 8), zero columns up to ntp so the GEMMs (blocks of 24, a last one of 16) need no
-         masks */
-      const int32_t nt = EMLC_MIN(NT, T - t0), ntp = nt % 24 == 0 ? nt : nt % 24 <= 16 ? nt / 24 * 24 + 16 : nt / 24 * 24 + 24;
+      const int32_t nt = EMLC_MIN(NT, T - t0); /* a multiple of 8 */
       /* input transform: V[xi][c][tile] = (B^T d B)[xi] */
       for (g = 0; g < nt; g += 8) {
         const int32_t a = t0 + g, b = a + 4;
@@ -386,21 +414,7 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
 #undef EMLC_STORE_V
         }
       }
-      for (xi = 0; xi < 16; ++xi)
-        for (c = 0; c < C; ++c)
-          for (g = nt; g < ntp; g += 8)
-            _mm256_storeu_ps(V + xi * VS + (int64_t)c * NT + g, zero);
-      /* 16 GEMMs: Mo[xi][m][tile] = sum_c U[xi][m][c] V[xi][c][tile], 24 tiles at a time */
-      for (xi = 0; xi < 16; ++xi)
-        for (mb = 0; mb < M; mb += 4)
-          for (j0 = 0; j0 < ntp; j0 += 24) {
-            const float *src = V + xi * VS + j0, *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
-            float *mo = Mo + xi * MS + (int64_t)mb * NT + j0;
-            if (j0 + 24 <= ntp)
-              emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT, emlc_tile_off, nolo, nohi);
-            else
-              emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT, emlc_tile_off, nolo, nohi);
-          }
+      emlc_wino_gemms_f32(u, V, Mo, 16, C, M, NT, nt, VS, MS);
       /* output transform: y tile = A^T Mo A + bias, clamped */
       for (g = 0; g < nt; g += 8) {
         const int32_t a = t0 + g, b = a + 4;
@@ -445,7 +459,7 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
 // @requires avx2_f32_impl
 // @requires avx2_clamp_impl
 // @requires pad_phase_f32_impl
-// @requires gemm4x24_f32_impl
+// @requires wino_gemm_f32_impl
 /* 3x3 float convolution, stride 1, one group, NCHW, by Winograd F(4x4,3x3):
    each 4x4 output tile is A^T [U . (B^T d B)] A over its 6x6 input patch d,
    36 multiplies per tile and channel pair instead of 144 (F(2x2,3x3): 64),
@@ -468,24 +482,22 @@ static void emlc_conv3x3_f32_wino4_avx2(const float *x, const float *u, const fl
                                         int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t OH, int32_t OW,
                                         int32_t pt, int32_t pl, float lo, float hi) {
   const int32_t TH = OH / 4, TW = OW / 4, T = TH * TW, Hp = 4 * TH + 2, Wq = TW + 1, NT = 64, Mp = (M + 3) & ~3;
-  static const float z4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-  const __m256 nolo = _mm256_set1_ps(-INFINITY), nohi = _mm256_set1_ps(INFINITY);
   const __m256 two = _mm256_set1_ps(2.0f), four = _mm256_set1_ps(4.0f), five = _mm256_set1_ps(5.0f),
                eight = _mm256_set1_ps(8.0f);
   const int64_t cs = (int64_t)Hp * 4 * Wq;
   /* V[xi] and Mo[xi] 16 floats more apart than their size (4K aliasing, as in conv3x3_f32_wino_avx2) */
   const int64_t VS = (int64_t)C * NT + 16, MS = (int64_t)Mp * NT + 16;
   float *xp = work, *V = xp + (int64_t)C * cs + 8, *Mo = V + 36 * VS;
-  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi), zero = _mm256_setzero_ps();
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   __m256 e[36]; /* a patch after the row pass, [row i][column k] (outputs: [row r][column k]) */
-  int32_t n, c, t0, g, xi, mb, m, i, k;
+  int32_t n, c, t0, g, m, i, k;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W;
     float *yn = y + (int64_t)n * M * OH * OW;
     for (c = 0; c < C; ++c)
       emlc_pad_phase_f32(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, 4, Wq, pt, pl);
     for (t0 = 0; t0 < T; t0 += NT) {
-      const int32_t nt = EMLC_MIN(NT, T - t0), ntp = nt % 24 == 0 ? nt : nt % 24 <= 16 ? nt / 24 * 24 + 16 : nt / 24 * 24 + 24;
+      const int32_t nt = EMLC_MIN(NT, T - t0); /* a multiple of 8 */
       /* input transform: V[xi = 6l + k][c][tile] = (B^T d B)[l][k] */
       for (g = 0; g < nt; g += 8) {
         const int32_t a = t0 + g, b = a + 4;
@@ -522,23 +534,7 @@ static void emlc_conv3x3_f32_wino4_avx2(const float *x, const float *u, const fl
 #undef EMLC_W4_D
         }
       }
-      for (xi = 0; xi < 36; ++xi)
-        for (c = 0; c < C; ++c)
-          for (g = nt; g < ntp; g += 8)
-            _mm256_storeu_ps(V + xi * VS + (int64_t)c * NT + g, zero);
-      /* 36 GEMMs: Mo[xi][m][tile] = sum_c U[xi][m][c] V[xi][c][tile], 24 tiles at a time */
-      for (xi = 0; xi < 36; ++xi)
-        for (mb = 0; mb < M; mb += 4) {
-          const float *uk = u + ((int64_t)xi * (Mp / 4) + mb / 4) * C * 4;
-          for (g = 0; g < ntp; g += 24) {
-            const float *src = V + xi * VS + g;
-            float *mo = Mo + xi * MS + (int64_t)mb * NT + g;
-            if (g + 24 <= ntp)
-              emlc_gemm4x24_f32(uk, C, NULL, NT, src, src + 8, src + 16, z4, mo, NT, emlc_tile_off, nolo, nohi);
-            else
-              emlc_gemm4x16_f32(uk, C, NULL, NT, src, src + 8, z4, mo, NT, emlc_tile_off, nolo, nohi);
-          }
-        }
+      emlc_wino_gemms_f32(u, V, Mo, 36, C, M, NT, nt, VS, MS);
       /* output transform: y tile = A^T Mo A + bias, clamped */
       for (g = 0; g < nt; g += 8) {
         const int32_t a = t0 + g, b = a + 4;

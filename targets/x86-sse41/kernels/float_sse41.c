@@ -11,16 +11,16 @@
 
 // @kernel conv2d_f32_sse41
 // @requires sse41_f32_impl
+// @requires im2col_f32_impl
 /* Float convolution (one group, NCHW, any kernel/stride/dilation/padding):
    4 output channels x 8 output pixels per tile (two vectors of 4 pixels, 8
    accumulators), per tap 2 loads of the pixels' im2col column, 4 broadcasts
    of the channels' weights (wp: [ceil(M/4)][K][4], zero channels completing
    M, packed by the compiler) and 8 multiplies + 8 adds. The column of 8
-   pixels (col: K*8 floats) is built once per pixel group and serves every
-   channel block; windows inside the input read through taps[k]
-   (c*H*W + ky*dh*W + kx*dw), others test each tap (zero outside). Each
-   output is bias + the taps' products in order (no FMA): within float
-   tolerance of conv2d_f32. */
+   pixels (col: K*8 floats, emlc_im2col_f32 of the scalar folder) is built
+   once per pixel group and serves every channel block. Each output is bias
+   + the taps' products in order (no FMA): within float tolerance of
+   conv2d_f32. */
 #define EMLC_SSE_ROW(r)                                                                                           \
   w = _mm_set1_ps(wk[r]), a##r##0 = _mm_add_ps(a##r##0, _mm_mul_ps(w, c0)), a##r##1 = _mm_add_ps(a##r##1, _mm_mul_ps(w, c1))
 static EMLC_NOINLINE void emlc_gemm4x8_f32(const float *wk, int32_t K, const float *cp, const float *b4, float *t) {
@@ -41,30 +41,13 @@ static void emlc_conv2d_f32_sse41(const float *x, const float *wp, const float *
                                   int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
                                   const int32_t *taps, float lo, float hi) {
   const int32_t K = C * KH * KW, P = OH * OW;
-  int32_t n, p, i, k, mb, r, j;
+  int32_t n, p, mb, r, j;
   for (n = 0; n < N; ++n) {
     const float *xn = x + (int64_t)n * C * H * W;
     float *yn = y + (int64_t)n * M * P;
     for (p = 0; p < P; p += 8) {
       const int32_t cnt = EMLC_MIN(8, P - p);
-      for (i = 0; i < 8; ++i) { /* the column of pixel p + i (past P: the last again, not stored) */
-        const int32_t q = p + EMLC_MIN(i, cnt - 1), oh = q / OW, ow = q - oh * OW;
-        const int32_t ih0 = oh * sh - pt, iw0 = ow * sw - pl;
-        float *cp = col + i;
-        if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
-          const float *base = xn + (int64_t)ih0 * W + iw0;
-          for (k = 0; k < K; ++k, cp += 8)
-            *cp = base[taps[k]];
-        } else {
-          int32_t c, ky, kx;
-          for (c = 0; c < C; ++c)
-            for (ky = 0; ky < KH; ++ky)
-              for (kx = 0; kx < KW; ++kx, cp += 8) {
-                const int32_t ih = ih0 + ky * dh, iw = iw0 + kx * dw;
-                *cp = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : 0.0f;
-              }
-        }
-      }
+      emlc_im2col_f32(xn, col, 8, p, cnt, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, taps);
       for (mb = 0; mb < M; mb += 4) {
         const int32_t rows = EMLC_MIN(4, M - mb);
         float b4[4], t[4 * 8];
