@@ -48,6 +48,23 @@ static void interleave(const float *src, float *dst, int32_t N, int32_t C, int32
           dst[il] = src[planar];
       }
 }
+/* The Winograd kernels' weights from w ([M][C][3][3]), stated independently of the compiler: U = G g G^T
+   (G: n x 3) as [n*n][ceil(M/4)][C][4] in wp, zero rows completing M. */
+static void winograd_weights(int32_t n, const double *G, int32_t M, int32_t C) {
+  const int32_t Mp = (M + 3) / 4 * 4;
+  int32_t m, c, a, b, i, k;
+  memset(wp, 0, sizeof wp);
+  for (m = 0; m < M; ++m)
+    for (c = 0; c < C; ++c)
+      for (a = 0; a < n; ++a)
+        for (b = 0; b < n; ++b) {
+          double v = 0;
+          for (i = 0; i < 3; ++i)
+            for (k = 0; k < 3; ++k)
+              v += G[a * 3 + i] * w[((m * C + c) * 3 + i) * 3 + k] * G[b * 3 + k];
+          wp[(((a * n + b) * (Mp / 4) + m / 4) * C + c) * 4 + m % 4] = (float)v;
+        }
+}
 #endif
 
 /* The padded phase-split copy's geometry, stated independently of the
@@ -209,26 +226,15 @@ int main(void) {
   for (t = 0; t < 300; ++t) {
     const int32_t N = rnd(1, 2), C = rnd(1, 13), M = rnd(1, 21), OW = 8 * rnd(1, 4), OH = 2 * rnd(1, 7) * (OW % 16 ? 2 : 1);
     const int32_t pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2), pr = rnd(0, 2);
-    const int32_t H = OH + 2 - pt - pb, W = OW + 2 - pl - pr, Mp = (M + 3) / 4 * 4;
+    const int32_t H = OH + 2 - pt - pb, W = OW + 2 - pl - pr;
     const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
-    static const float G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
-    int32_t m, c, a, b2, k;
+    static const double G[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
     if (H < 1 || W < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF) continue;
     for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
     for (i = 0; i < M * C * 9; ++i) w[i] = frnd();
     for (i = 0; i < M; ++i) bias[i] = frnd();
     emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, 3, 3, OH, OW, 1, 1, 1, 1, pt, pl, 1, lo, hi);
-    memset(wp, 0, sizeof wp);
-    for (m = 0; m < M; ++m) /* U = G g G^T as [16][Mp/4][C][4] */
-      for (c = 0; c < C; ++c)
-        for (a = 0; a < 4; ++a)
-          for (b2 = 0; b2 < 4; ++b2) {
-            float v = 0;
-            for (i = 0; i < 3; ++i)
-              for (k = 0; k < 3; ++k)
-                v += G[a][i] * w[((m * C + c) * 3 + i) * 3 + k] * G[b2][k];
-            wp[((((a * 4 + b2) * (Mp / 4) + m / 4) * C + c) * 4) + m % 4] = v;
-          }
+    winograd_weights(4, G[0], M, C);
     emlc_conv3x3_f32_wino_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, OH, OW, pt, pl, lo, hi);
     bad += compare(N * M * OH * OW, "winograd", t);
     ++cases;
@@ -239,27 +245,16 @@ int main(void) {
     const int32_t N = rnd(1, 2), C = rnd(1, 13), M = rnd(1, 21), OW = 16 * rnd(1, 3);
     const int32_t OH = 4 * rnd(1, 12) * (OW / 4 % 8 ? 2 : 1), pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2),
                   pr = rnd(0, 2);
-    const int32_t H = OH + 2 - pt - pb, W = OW + 2 - pl - pr, Mp = (M + 3) / 4 * 4;
+    const int32_t H = OH + 2 - pt - pb, W = OW + 2 - pl - pr;
     const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
     static const double G[6][3] = {{0.25, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
                                    {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
-    int32_t m, c, a, b2, k;
     if (H < 1 || W < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF) continue;
     for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
     for (i = 0; i < M * C * 9; ++i) w[i] = frnd();
     for (i = 0; i < M; ++i) bias[i] = frnd();
     emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, 3, 3, OH, OW, 1, 1, 1, 1, pt, pl, 1, lo, hi);
-    memset(wp, 0, sizeof wp);
-    for (m = 0; m < M; ++m) /* U = G g G^T as [36][Mp/4][C][4] */
-      for (c = 0; c < C; ++c)
-        for (a = 0; a < 6; ++a)
-          for (b2 = 0; b2 < 6; ++b2) {
-            double v = 0;
-            for (i = 0; i < 3; ++i)
-              for (k = 0; k < 3; ++k)
-                v += G[a][i] * w[((m * C + c) * 3 + i) * 3 + k] * G[b2][k];
-            wp[((((a * 6 + b2) * (Mp / 4) + m / 4) * C + c) * 4) + m % 4] = (float)v;
-          }
+    winograd_weights(6, G[0], M, C);
     memmove(x + MAXF - N * C * H * W, x, sizeof(float) * N * C * H * W); /* at the end: reads past it leave x */
     emlc_conv3x3_f32_wino4_avx2(x + MAXF - N * C * H * W, wp, bias, xp, y_opt, N, C, H, W, M, OH, OW, pt, pl, lo, hi);
     bad += compare(N * M * OH * OW, "winograd F(4x4,3x3)", t);
