@@ -48,15 +48,6 @@ static __m256 emlc_clamp8(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps
 // @kernel pad_phase_f32_impl
 // @requires avx2_f32_impl
 // @requires avx2_mask_impl
-/* One channel (H x W) copied into the zero-padded, column-phase-split layout
-   the strided float kernels read: dst[r][ph][q] = x[r - pt][q * sw + ph - pl]
-   (0 outside), r < Hp, ph < sw, q < Wq. With it, the inputs of sw-strided
-   output columns ow, ow+1, ... for a tap are contiguous, so every tap is one
-   unaligned vector load. Rows are written in address order by whole vectors
-   (a row's last one spills into the next row, written after it), so dst
-   needs 8 floats of room after Hp*sw*Wq. Stride 4 (Winograd F(4x4,3x3)'s
-   tiles) splits a row's 4 phases at once by 4x4 transposes of 16 columns
-   (masked loads at the row's ends). */
 /* Columns c..c+3 of a row of W floats, 0 outside it (masked lanes cannot fault; left of the row, the row's
    first 4 moved right). */
 static inline __attribute__((always_inline)) __m128 emlc_load4_row(const float *xr, int32_t c, int32_t W) {
@@ -69,6 +60,15 @@ static inline __attribute__((always_inline)) __m128 emlc_load4_row(const float *
   return _mm_and_ps(_mm_permutevar_ps(_mm_maskload_ps(xr, _mm_cmpgt_epi32(wv, lane)), id),
                     _mm_castsi128_ps(_mm_and_si128(_mm_cmpgt_epi32(id, none), _mm_cmpgt_epi32(wv, id))));
 }
+/* One channel (H x W) copied into the zero-padded, column-phase-split layout
+   the strided float kernels read: dst[r][ph][q] = x[r - pt][q * sw + ph - pl]
+   (0 outside), r < Hp, ph < sw, q < Wq. With it, the inputs of sw-strided
+   output columns ow, ow+1, ... for a tap are contiguous, so every tap is one
+   unaligned vector load. Rows are written in address order by whole vectors
+   (a row's last one spills into the next row, written after it), so dst
+   needs 8 floats of room after Hp*sw*Wq. Stride 4 (Winograd F(4x4,3x3)'s
+   tiles) splits a row's 4 phases at once by 4x4 transposes of 16 columns
+   (masked loads at the row's ends). */
 static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                                int32_t pt, int32_t pl) {
   const __m256 zero = _mm256_setzero_ps();
@@ -141,8 +141,8 @@ static void emlc_pad_phase_f32(const float *x, float *dst, int32_t H, int32_t W,
 // @kernel gemm4x24_f32_impl
 // @requires avx2_f32_impl
 // @requires avx2_clamp_impl
-/* The register-blocked float GEMM tile of conv2d_f32_avx2 and
-   conv3x3_f32_wino_avx2: 4 output rows x NV (3 or 2) vectors of 8 columns,
+/* The register-blocked float GEMM tile of conv2d_f32_avx2 and the Winograd
+   kernels (emlc_wino_gemms_f32): 4 output rows x NV (3 or 2) vectors of 8 columns,
    the accumulators starting from acc0[row]; each of the K steps loads the
    vectors at s0, s1 (, s2) + TAP (taps[k], or k * step when taps is NULL),
    broadcasts the packed weights wk ([K][4]) and does 4 x NV FMAs; the sums,
@@ -471,10 +471,9 @@ static void emlc_conv3x3_f32_wino_avx2(const float *x, const float *u, const flo
    column j of 4 tiles along a row is one 4-float load; a vector holds two
    runs of 4 tiles. The input transform goes over the patch rows (6 columns
    each, into a small buffer), then its columns, into V[xi][c][tile]; the 36
-   products are GEMMs [M x C] x [C x tiles] (gemm4x24_f32 / gemm4x16_f32, a
-   last block padded with zero tiles); the output transform (rows into a
-   buffer, then columns, the bias, the clamp) stores each tile row's 16
-   outputs after a 4x4 transpose per run. work: C*(OH+2)*4*(OW/4+1) + 8 +
+   products are GEMMs [M x C] x [C x tiles] (emlc_wino_gemms_f32); the output
+   transform (rows into a buffer, then columns, the bias, the clamp) stores
+   each tile row's 16 outputs after a 4x4 transpose per run. work: C*(OH+2)*4*(OW/4+1) + 8 +
    36*(64*(C + ceil(M/4)*4) + 32) floats. Within float tolerance of the
    portable kernel (coefficients up to 8 in A, 5 in B: F(4x4,3x3)'s rounding
    stays near 1e-6 relative on these sizes). */
@@ -729,6 +728,8 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
                                     int32_t direct, int32_t nb, int32_t il, const int32_t *taps, float lo,
                                     float hi) {
   const int32_t P = OH * OW, np = nb == 16 ? 6 : 3, xc8 = il & 1, yc8 = il >> 1 & 1; /* np: pixels per tile */
+  const int64_t gs = direct ? np * (xc8 ? 8 : 1) : 0, ys = np * (yc8 ? 8 : 1); /* from a tile to the next */
+  const int32_t *tk = direct && !xc8 ? NULL : taps; /* planar x itself: tap k at k*P */
   const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   float b[24];
   const float *px[6];
@@ -748,11 +749,8 @@ static void emlc_conv2d_f32_cm_avx2(const float *x, const float *wp, const float
         b[i] = i < rows ? bias[mb + i] : 0.0f;
       for (p = 0; p < P; p += np * ng) {
         const int32_t cols = EMLC_MIN(np, P - p);
-        /* x itself: all the whole tiles left in one call */
-        const int64_t gs = direct ? np * (xc8 ? 8 : 1) : 0, ys = np * (yc8 ? 8 : 1);
-        const int32_t *tk = direct && !xc8 ? NULL : taps; /* planar x itself: tap k at k*P */
         float *yo = yn + (int64_t)mb * P + (yc8 ? 8 * p : p);
-        ng = direct && cols == np ? (P - p) / np : 1;
+        ng = direct && cols == np ? (P - p) / np : 1; /* x itself: all the whole tiles left in one call */
         for (i = 0; i < np; ++i) { /* the pixels' window origins (no divisions for x itself) */
           const int32_t q = p + EMLC_MIN(i, cols - 1), oh = direct ? 0 : q / OW, ow = q - oh * OW;
           px[i] = direct ? base + (xc8 ? 8 * q : q) : base + (int64_t)oh * sh * Wq + (int64_t)ow * sw;
@@ -951,8 +949,10 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *b
           emlc_dw_row_f32(row, wk, out, OW, KH, KW, (int64_t)dh * Wp * 8, (int64_t)dw * 8, (int64_t)sw * 8, bv, vlo,
                           vhi);
       }
+      if (il & 2) /* y is interleaved: written as it is */
+        continue;
       /* [P][8] -> the 8 output planes */
-      for (p = 0; p + 8 <= (il & 2 ? 0 : P); p += 8) {
+      for (p = 0; p + 8 <= P; p += 8) {
         __m256 v[8];
         const float *s = yp + (int64_t)p * 8;
         v[0] = _mm256_loadu_ps(s), v[1] = _mm256_loadu_ps(s + 8), v[2] = _mm256_loadu_ps(s + 16);
@@ -970,7 +970,7 @@ static void emlc_dwconv_f32_avx2(const float *x, const float *wp, const float *b
         default: _mm256_storeu_ps(yc + p, v[0]);
         }
       }
-      for (; p < (il & 2 ? 0 : P); ++p)
+      for (; p < P; ++p)
         for (l = 0; l < cg; ++l)
           yc[(int64_t)l * P + p] = yp[(int64_t)p * 8 + l];
     }
