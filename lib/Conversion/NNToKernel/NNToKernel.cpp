@@ -342,6 +342,11 @@ bool unpadded1x1(ArrayRef<int64_t> weightShape, ArrayRef<int64_t> pads) {
   return weightShape[2] == 1 && weightShape[3] == 1 && llvm::all_of(pads, [](int64_t p) { return p == 0; });
 }
 
+/// ... and stride 1: every output pixel reads its own input pixel (the kernels' `direct` mode, conv1x1_s8).
+bool direct1x1(nn::Conv2DOp c) {
+  return unpadded1x1(shapeOf(c.getWeight()), c.getPads()) && c.getStrides()[0] == 1 && c.getStrides()[1] == 1;
+}
+
 /// TFLite's integer requantization (the kernels' emlc_requantize), for
 /// compile-time reasoning about outputs.
 int64_t requantizeRef(int64_t x, int64_t mult, int64_t shift) {
@@ -580,13 +585,13 @@ unsigned Lowering::c8Roles(nn::Conv2DOp c) {
   auto x = shapeOf(c.getInput()), w = shapeOf(c.getWeight()), y = shapeOf(c.getOutput());
   if (!elemOf(c.getInput()).isF32() || !constantStorage(c.getWeight()) || x.size() != 4)
     return 0;
-  auto st = c.getStrides(), dl = c.getDilations(), pads = c.getPads();
+  auto dl = c.getDilations();
   if (c.getGroups() == x[1] && w[0] == x[1] && w[1] == 1)
     return variant("dwconv_f32") == "dwconv_f32_avx2" ? 3 : 0;
   if (c.getGroups() != 1 || variant("conv_f32") != "conv2d_f32_avx2" ||
       variant("conv_small_f32") != "conv2d_f32_cm_avx2" || dl[0] != 1 || dl[1] != 1 || usesWinograd(c))
     return 0;
-  if (unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1)
+  if (direct1x1(c))
     return 3;
   return avx2ConvTile(w[0], y[2], y[3], false) ? 2 : 0;
 }
@@ -665,10 +670,10 @@ LogicalResult Lowering::lower(Operation *op) {
     // A target's DSP/MVE kernel, if it has one for this layer and the layer
     // fits its requantization (own copies of the tables: fitForDSPRequantization).
     std::string fast = c.getGroups() == 1 ? variant("conv_s8") : depthwise3x3 ? variant("dwconv3x3_s8") : "";
+    bool pointwise = direct1x1(c) && c.getGroups() == 1;
     // A target may keep the portable 1x1 kernel for pointwise layers (role conv1x1_s8 naming it): on
     // Cortex-M0+ its two-accumulator loop beats the scalar tile, whose 12 accumulators spill there.
-    if (unpadded1x1(w, c.getPads()) && c.getGroups() == 1 && c.getStrides()[0] == 1 && c.getStrides()[1] == 1 &&
-        variant("conv1x1_s8") == "conv1x1_s8")
+    if (pointwise && variant("conv1x1_s8") == "conv1x1_s8")
       fast = "";
     // The MVE depthwise kernel gathers a window with byte offsets: rows of its
     // padded plane must stay short (2*Wp + 2 < 256); else the DSP kernel.
@@ -679,7 +684,7 @@ LogicalResult Lowering::lower(Operation *op) {
       // copy of the float kernels (int8, the zero point as padding) unless 1x1 direct.
       auto st = c.getStrides(), pads = c.getPads();
       int64_t K = w[1] * w[2] * w[3], K2 = (K + 1) / 2;
-      bool direct = unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1;
+      bool direct = direct1x1(c);
       PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, c.getDilations());
       if (direct)
         g.taps = windowTaps(w[1], 1, 1, x[2], x[3], {1, 1});
@@ -743,7 +748,6 @@ LogicalResult Lowering::lower(Operation *op) {
                        multDSP, shiftDSP));
       return success();
     }
-    bool pointwise = unpadded1x1(w, c.getPads()) && c.getGroups() == 1 && sh == 1 && sw == 1;
     if (pointwise)
       call(loc, "conv1x1_s8", {get(c.getInput()), get(c.getWeight())}, {out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2] * x[3]), i32(w[0]), table(biasEff), i32(outOff)}, mult, shift));
@@ -832,7 +836,7 @@ LogicalResult Lowering::lower(Operation *op) {
         }
         if (fast == "conv2d_f32_avx2" && wc) {
           int64_t K = w[1] * w[2] * w[3];
-          bool direct = unpadded1x1(w, pads) && st[0] == 1 && st[1] == 1;
+          bool direct = direct1x1(c);
           // Small planes or short rows (a fraction of a vector): vectors over output channels;
           // always when a side is channel-interleaved (chooseInterleaved).
           bool inC8 = c8.count(c.getInput()), outC8 = c8.count(c.getOutput());
