@@ -951,15 +951,14 @@ LogicalResult Lowering::lower(Operation *op) {
           int64_t N = w[0], K = w[1], inOff = -zeroPointOf(xe);
           std::vector<int64_t> wv;
           SmallVector<int64_t> biasEff, multDSP(mult), shiftDSP(shift);
-          bool known = fcVariant == "fully_connected_s8_dsp" || fcVariant == "fully_connected_s8_dsp_w16" ||
-                       fcVariant == "fully_connected_s8_mve" || fcVariant == "fully_connected_s8_avx2" ||
-                       fcVariant == "fully_connected_s8_sse41" || fcVariant == "fully_connected_s8_scalar";
+          // The x86 and scalar kernels requantize as TFLite does; the DSP/MVE ones need fitForDSPRequantization.
+          bool tfliteRequant = fcVariant == "fully_connected_s8_avx2" || fcVariant == "fully_connected_s8_sse41" ||
+                               fcVariant == "fully_connected_s8_scalar";
+          bool known = tfliteRequant || fcVariant == "fully_connected_s8_dsp" ||
+                       fcVariant == "fully_connected_s8_dsp_w16" || fcVariant == "fully_connected_s8_mve";
           if (known && wc && bc)
             foldInputOffset(wc, bc, inOff, wv, biasEff);
-          if ((fcVariant == "fully_connected_s8_avx2" || fcVariant == "fully_connected_s8_sse41" ||
-               fcVariant == "fully_connected_s8_scalar") &&
-              !biasEff.empty()) {
-            // TFLite's requantization as is
+          if (tfliteRequant && !biasEff.empty()) {
             call(loc, fcVariant, {get(f.getInput()), get(f.getWeight())}, {out},
                  {i32(x[0]), i32(K), i32(N), table(biasEff), i32(zeroPointOf(ye)), table(mult), table(shift),
                   i32(lo), i32(hi)});
