@@ -45,8 +45,9 @@ static void emlc_conv_s8_scalar(const int8_t *x, const int16_t *wpk, int16_t *co
         int32_t ih0[3], iw0[3], in[3];
         for (i = 0; i < 3; ++i) { /* pixel p + i's window (past P: the last again, not stored): inside the input? */
           const int32_t q = p + EMLC_MIN(i, cnt - 1), oh = q / OW, ow = q - oh * OW;
-          ih0[i] = oh * sh - pt, iw0[i] = ow * sw - pl, base[i] = xn + (int64_t)ih0[i] * W + iw0[i];
+          ih0[i] = oh * sh - pt, iw0[i] = ow * sw - pl;
           in[i] = ih0[i] >= 0 && iw0[i] >= 0 && ih0[i] + (KH - 1) * dh < H && iw0[i] + (KW - 1) * dw < W;
+          base[i] = in[i] ? xn + (int64_t)ih0[i] * W + iw0[i] : xn; /* no pointer outside x */
         }
         if (in[0] && in[1] && in[2]) { /* one tap offset serves the three */
           const int8_t *b0 = base[0], *b1 = base[1], *b2 = base[2];
