@@ -238,9 +238,14 @@ int main(void) {
       emlc_dwconv3x3_s8_scalar(x, w, (int8_t *)col16sc, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
                            bias_eff, mult, shift, lo, hi);
       bad += check("dwconv3x3_s8_scalar", N * M * OH * OW), ++cases;
-#if defined(__AVX2__)
+#if defined(__SSE4_1__)
       for (i = 0; i < N * C * H * Wd; ++i) /* the input at the end of xend: reads past it leave the array */
         xend[MAXB - N * C * H * Wd + i] = x[i];
+      emlc_dwconv3x3_s8_sse41(xend + MAXB - N * C * H * Wd, w, xpad, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl,
+                              -in_off, out_off, bias_eff, mult, shift, lo, hi);
+      bad += check("dwconv3x3_s8_sse41", N * M * OH * OW), ++cases;
+#endif
+#if defined(__AVX2__)
       emlc_dwconv3x3_s8_avx2(xend + MAXB - N * C * H * Wd, w, xpad, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
                              out_off, bias_eff, mult, shift, lo, hi);
       bad += check("dwconv3x3_s8_avx2", N * M * OH * OW), ++cases;
@@ -366,8 +371,8 @@ int main(void) {
     }
     ++cases;
   }
-#if defined(__AVX2__)
-  /* Add: the 8-lane kernel against the portable one (random scales as NNToKernel derives them: shifts <= 0). */
+#if defined(__SSE4_1__)
+  /* Add: the vector kernels against the portable one (random scales as NNToKernel derives them: shifts <= 0). */
   for (t = 0; t < 200; ++t) {
     const int32_t n = rnd(1, 70), ls = rnd(0, 20), ma = rnd(1 << 30, 0x7fffffff), sa = rnd(-31, 0),
                   mb = rnd(1 << 30, 0x7fffffff), sb = rnd(-31, 0), mo = rnd(1 << 30, 0x7fffffff), so = rnd(-31, 0),
@@ -376,9 +381,15 @@ int main(void) {
     int32_t i;
     for (i = 0; i < n; ++i) a[i] = (int8_t)rnd(-128, 127), b[i] = (int8_t)rnd(-128, 127);
     emlc_add_s8(a, b, y_ref, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
+    emlc_add_s8_sse41(a, b, y_opt, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
+    bad += check("add_s8_sse41", n), ++cases;
+#if defined(__AVX2__)
     emlc_add_s8_avx2(a, b, y_opt, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
     bad += check("add_s8_avx2", n), ++cases;
+#endif
   }
+#endif
+#if defined(__AVX2__)
   /* The 8-lane requantization equals TFLite's on random and extreme values. */
   for (t = 0; t < 4000; ++t) {
     static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};

@@ -712,11 +712,12 @@ LogicalResult Lowering::lower(Operation *op) {
       return success();
     }
     int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
-    if (fast == "dwconv3x3_s8_scalar" || (fast == "dwconv3x3_s8_avx2" && sh <= 2 && sw <= 2)) {
-      // One channel's padded plane (the zero point as padding); for AVX2 phase-split, with the 8 bytes a
+    bool x86dw = fast == "dwconv3x3_s8_avx2" || fast == "dwconv3x3_s8_sse41";
+    if (fast == "dwconv3x3_s8_scalar" || (x86dw && sh <= 2 && sw <= 2)) {
+      // One channel's padded plane (the zero point as padding); for x86 phase-split, with the 8 bytes a
       // row's last vector may read past it.
-      Value xp = scratch(loc, fast == "dwconv3x3_s8_scalar" ? ((y[2] - 1) * sh + 3) * ((y[3] - 1) * sw + 3)
-                                                          : ((y[2] - 1) * sh + 3) * sw * (y[3] + 2 / sw) + 8,
+      Value xp = scratch(loc, x86dw ? ((y[2] - 1) * sh + 3) * sw * (y[3] + 2 / sw) + 8
+                                    : ((y[2] - 1) * sh + 3) * ((y[3] - 1) * sw + 3),
                          b.getIntegerType(8));
       call(loc, fast, {get(c.getInput()), get(c.getWeight())}, {xp, out},
            withRequant({i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(y[2]), i32(y[3]), i32(sh), i32(sw),
@@ -724,7 +725,7 @@ LogicalResult Lowering::lower(Operation *op) {
                        mult, shift));
       return success();
     }
-    if (fast == "dwconv3x3_s8_avx2")
+    if (x86dw)
       fast.clear();
     SmallVector<int64_t> biasDSP(biasEff.begin(), biasEff.end()), multDSP(mult), shiftDSP(shift);
     if (!fast.empty() && !fitForDSPRequantization(multDSP, shiftDSP, biasDSP, wv, outOff, lo, hi))

@@ -33,6 +33,20 @@ static inline __attribute__((always_inline)) __m128i emlc_requant4(__m128i x, in
   const __m128i thr = _mm_sub_epi32(_mm_set1_epi32(mask >> 1), _mm_srai_epi32(r, 31));
   return _mm_sub_epi32(_mm_sra_epi32(r, _mm_cvtsi32_si128(right)), _mm_cmpgt_epi32(rem, thr));
 }
+/* The first n (1..8) of lanes v0, v1 (int32 already within int8) to p as
+   bytes: the saturating packs keep the values. */
+static inline void emlc_store_s8x4x2(int8_t *p, __m128i v0, __m128i v1, int32_t n) {
+  const __m128i b = _mm_packs_epi16(_mm_packs_epi32(v0, v1), v0);
+  int8_t t[16];
+  int32_t j;
+  if (n == 8) {
+    _mm_storel_epi64((__m128i *)(void *)p, b);
+    return;
+  }
+  _mm_storeu_si128((__m128i *)(void *)t, b);
+  for (j = 0; j < n; ++j)
+    p[j] = t[j];
+}
 
 // @kernel pad_phase_s8_impl
 // @requires sse41_s8_impl
@@ -194,23 +208,95 @@ static void emlc_conv_s8_sse41(const int8_t *x, const int32_t *wpk, int8_t *xp, 
           const int32_t q = mb + i;
           __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + 8 * i)),
                   v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + 8 * i + 4));
-          int8_t b[16];
-          int32_t j;
           v0 = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(v0, mult[q], shift[q]), voff)));
           v1 = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(v1, mult[q], shift[q]), voff)));
-          /* within int8 after the clamp: the saturating packs keep the values */
-          v0 = _mm_packs_epi16(_mm_packs_epi32(v0, v1), v0);
-          if (cnt == 8)
-            _mm_storel_epi64((__m128i *)(void *)(yn + (int64_t)q * P + out), v0);
-          else {
-            _mm_storeu_si128((__m128i *)(void *)b, v0);
-            for (j = 0; j < cnt; ++j)
-              yn[(int64_t)q * P + out + j] = b[j];
-          }
+          emlc_store_s8x4x2(yn + (int64_t)q * P + out, v0, v1, cnt);
         }
       }
     }
   }
+}
+
+// @kernel dwconv3x3_s8_sse41
+// @requires requant4_s8_impl
+// @requires pad_phase_s8_impl
+/* TFLite int8 depthwise 3x3 convolution (stride 1 or 2 each way, any
+   padding), NCHW, dwconv3x3_s8_avx2's scheme on 128-bit vectors: each
+   channel copied into the padded phase-split layout (pad_phase_s8, the input
+   zero point as padding; xp: Hp*sw*Wq + 8 bytes), where 8 neighbouring
+   outputs read 8 consecutive bytes per tap; taps in pairs (bytes interleaved
+   and widened to int16, PMADDWD against the pair of weights), 8 outputs per
+   step in two vectors of 4, requantized on 4 lanes. w: the ONNX layout
+   [C][9]; bias_eff folds the input offset. Results identical to
+   dwconv3x3_s8. */
+static void emlc_dwconv3x3_s8_sse41(const int8_t *x, const int8_t *w, int8_t *xp, int8_t *y, int32_t N, int32_t C,
+                                    int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
+                                    int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
+                                    const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
+  const int32_t Hp = (OH - 1) * sh + 3, Wq = OW + 2 / sw;
+  const __m128i vlo = _mm_set1_epi32(lo), vhi = _mm_set1_epi32(hi), voff = _mm_set1_epi32(out_off);
+  int64_t off[10];
+  int32_t n, c, t, oh, ow;
+  for (t = 0; t < 9; ++t) /* tap (ky, kx) in the copy: row ky, phase kx % sw, column kx / sw */
+    off[t] = ((int64_t)(t / 3) * sw + t % 3 % sw) * Wq + t % 3 / sw;
+  off[9] = 0; /* the tenth tap of the last pair: weight 0 */
+  for (t = 0; t < 8; ++t)
+    xp[(int64_t)Hp * sw * Wq + t] = 0; /* the room a row's last vector may read */
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const int8_t *wc = w + (int64_t)c * 9;
+      int8_t *yc = y + ((int64_t)n * C + c) * OH * OW;
+      __m128i wp[5];
+      for (t = 0; t < 5; ++t) /* the weight pairs (w[2t], w[2t+1]) as int16 */
+        wp[t] = _mm_set1_epi32((int32_t)(((uint32_t)(int32_t)wc[2 * t] & 0xffffu) |
+                                         (t < 4 ? (uint32_t)(int32_t)wc[2 * t + 1] << 16 : 0u)));
+      emlc_pad_phase_s8(x + ((int64_t)n * C + c) * H * W, xp, H, W, Hp, sw, Wq, pt, pl, pad);
+      for (oh = 0; oh < OH; ++oh) {
+        const int8_t *row = xp + (int64_t)oh * sh * sw * Wq;
+        for (ow = 0; ow < OW; ow += 8) {
+          const int8_t *p = row + ow;
+          __m128i a0 = _mm_set1_epi32(bias_eff[c]), a1 = a0;
+          for (t = 0; t < 5; ++t) {
+            const __m128i u = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(const void *)(p + off[2 * t])),
+                                                _mm_loadl_epi64((const __m128i *)(const void *)(p + off[2 * t + 1])));
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(_mm_cvtepi8_epi16(u), wp[t]));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(u, 8)), wp[t]));
+          }
+          a0 = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(a0, mult[c], shift[c]), voff)));
+          a1 = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(a1, mult[c], shift[c]), voff)));
+          emlc_store_s8x4x2(yc + (int64_t)oh * OW + ow, a0, a1, EMLC_MIN(8, OW - ow));
+        }
+      }
+    }
+}
+
+// @kernel add_s8_sse41
+// @requires requant4_s8_impl
+// @requires add_s8
+/* TFLite int8 Add (equal shapes) as add_s8, 8 elements per step (the three
+   requantizations on two vectors of 4 lanes), the last n % 8 by add_s8
+   itself. */
+static void emlc_add_s8_sse41(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
+                              int32_t out_off, int32_t left_shift, int32_t a_mult, int32_t a_shift, int32_t b_mult,
+                              int32_t b_shift, int32_t out_mult, int32_t out_shift, int32_t lo, int32_t hi) {
+  const __m128i va_off = _mm_set1_epi32(a_off), vb_off = _mm_set1_epi32(b_off);
+  const __m128i voff = _mm_set1_epi32(out_off), vlo = _mm_set1_epi32(lo), vhi = _mm_set1_epi32(hi);
+  const __m128i ls = _mm_cvtsi32_si128(left_shift);
+  __m128i r[2];
+  int32_t i, h;
+  for (i = 0; i + 8 <= n; i += 8) {
+    const __m128i a8 = _mm_loadl_epi64((const __m128i *)(const void *)(a + i)),
+                  b8 = _mm_loadl_epi64((const __m128i *)(const void *)(b + i));
+    for (h = 0; h < 2; ++h) { /* lanes 0-3, then 4-7 */
+      const __m128i va = _mm_sll_epi32(_mm_add_epi32(_mm_cvtepi8_epi32(h ? _mm_srli_si128(a8, 4) : a8), va_off), ls);
+      const __m128i vb = _mm_sll_epi32(_mm_add_epi32(_mm_cvtepi8_epi32(h ? _mm_srli_si128(b8, 4) : b8), vb_off), ls);
+      const __m128i sum = _mm_add_epi32(emlc_requant4(va, a_mult, a_shift), emlc_requant4(vb, b_mult, b_shift));
+      r[h] = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(sum, out_mult, out_shift), voff)));
+    }
+    emlc_store_s8x4x2(y + i, r[0], r[1], 8);
+  }
+  emlc_add_s8(a + i, b + i, y + i, n - i, a_off, b_off, out_off, left_shift, a_mult, a_shift, b_mult, b_shift, out_mult,
+              out_shift, lo, hi);
 }
 
 // @kernel hsum4_s32_impl
