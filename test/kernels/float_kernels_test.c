@@ -117,11 +117,6 @@ int main(void) {
     emlc_conv2d_f32_fpu(x, wp, bias, xp, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, taps, lo, hi);
     bad += compare(N * M * OH * OW, "conv fpu", t);
     ++cases;
-#if defined(__SSE4_1__) /* the SSE4.1 tile: the same packed weights and taps, an 8-pixel column */
-    emlc_conv2d_f32_sse41(x, wp, bias, xp, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, taps, lo, hi);
-    bad += compare(N * M * OH * OW, "conv sse41", t);
-    ++cases;
-#endif
   }
   for (t = 0; t < 300; ++t) { /* the FPU depthwise 3x3: strides 1-3, padding 0-2 on every side */
     const int32_t N = rnd(1, 2), C = rnd(1, 9), H = rnd(1, 14), W = rnd(1, 17), sh = rnd(1, 3), sw = rnd(1, 3);
@@ -154,7 +149,47 @@ int main(void) {
     ++cases;
 #endif
   }
-#if defined(__AVX2__)
+#if defined(__SSE4_1__)
+  for (t = 0; t < 1000; ++t) { /* the SSE4.1 depthwise: kernels 1-5, strides 1-3, dilations 1-2, padding on every side */
+    const int32_t N = rnd(1, 2), C = rnd(1, 9), H = rnd(1, 19), W = rnd(1, 37), KH = rnd(1, 5), KW = rnd(1, 5);
+    const int32_t sh = rnd(1, 3), sw = rnd(1, 3), dh = rnd(1, 2), dw = rnd(1, 2);
+    const int32_t pt = rnd(0, KH - 1), pl = rnd(0, KW - 1), pb = rnd(0, KH - 1), pr = rnd(0, KW - 1);
+    const int32_t OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1, OW = (W + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
+    const float lo = t % 2 ? -0.5f : -INFINITY, hi = t % 2 ? 0.7f : INFINITY;
+    float *const xe = x + MAXF - N * C * H * W;
+    int32_t Hp, Wq, room;
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * C * OH * OW > MAXF) continue;
+    geometry(1, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
+    room = Hp * sw * Wq + 8; /* the documented work */
+    if (room + 64 > 8 * MAXF) continue;
+    for (i = 0; i < N * C * H * W; ++i) xe[i] = frnd();
+    for (i = 0; i < C * KH * KW; ++i) w[i] = frnd();
+    for (i = 0; i < C; ++i) bias[i] = frnd();
+    for (i = 0; i < 64; ++i) xp[room + i] = 12345.0f; /* past it: must stay untouched */
+    emlc_conv2d_f32(xe, w, bias, y_ref, N, C, H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, C, lo, hi);
+    emlc_dwconv_f32_sse41(xe, w, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
+    bad += compare(N * C * OH * OW, "dwconv sse41", t);
+    for (i = 0; i < 64; ++i)
+      if (xp[room + i] != 12345.0f) {
+        printf("dwconv sse41 case %ld: wrote past its work\n", (long)t);
+        ++bad;
+        break;
+      }
+    ++cases;
+  }
+  for (t = 0; t < 200; ++t) { /* add_same_f32_sse41 against add_f32 (operands shaped like the output) */
+    int32_t shape[6], st[6], d, n = 1;
+    const float lo = t % 3 ? -INFINITY : 0.0f, hi = INFINITY;
+    for (d = 0; d < 6; ++d) shape[d] = d < 3 ? 1 : rnd(1, 9);
+    for (d = 5; d >= 0; --d) st[d] = shape[d] > 1 ? n : 0, n *= shape[d];
+    for (i = 0; i < n; ++i) x[i] = frnd(), w[i] = frnd();
+    emlc_add_f32(x, w, y_ref, shape, st, st, lo, hi);
+    emlc_add_same_f32_sse41(x, w, y_opt, n, lo, hi);
+    bad += compare(n, "add sse41", t);
+    ++cases;
+  }
+#endif
+#if defined(__SSE4_1__) /* the x86 kernels that read the padded phase-split copy (and AVX2's depthwise) */
   for (t = 0; t < 3000; ++t) {
     const int32_t kind = t % 3; /* 0: general conv, 1: 1x1 (strides 1-2), 2: depthwise */
     const int32_t N = rnd(1, 2), C = kind == 1 ? rnd(1, 40) : kind == 2 && t % 4 == 2 ? 8 * rnd(1, 2) : rnd(1, 9),
@@ -179,6 +214,7 @@ int main(void) {
     memset(y_opt, 0, sizeof y_opt);
     geometry(C / groups, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
     if (kind == 2) {
+#if defined(__AVX2__)
       const int32_t Hd = (OH - 1) * sh + (KH - 1) * dh + 1, Wd = (OW - 1) * sw + (KW - 1) * dw + 1;
       if ((Hd * Wd + OH * OW + 7) * 8 > 8 * MAXF) continue;
       for (m = 0; m < (C + 7) / 8 * 8; ++m) /* channel-interleaved: [ceil(C/8)][KH*KW][8] */
@@ -202,6 +238,9 @@ int main(void) {
           ++bad;
           break;
         }
+#else
+      continue; /* the SSE4.1 depthwise has its own sweep */
+#endif
     } else {
       if (C * Hp * sw * Wq > 4 * MAXF) continue;
       const int32_t direct = kind != 1 ? 0 : sh == 1 && sw == 1 ? 1 : 2; /* 1x1: x itself or its sampled pixels */
@@ -210,6 +249,18 @@ int main(void) {
           wp[(m / 4 * K + k) * 4 + m % 4] = m < M ? w[m * K + k] : 0.0f;
       for (i = 0; i < 64; ++i) /* past the copy and its 8 floats of room: must stay untouched */
         xp[C * Hp * sw * Wq + 8 + i] = 12345.0f;
+      emlc_conv2d_f32_sse41(xe, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
+                            lo, hi);
+      for (i = 0; i < 64; ++i)
+        if (!direct && xp[C * Hp * sw * Wq + 8 + i] != 12345.0f) {
+          printf("conv sse41 case %ld: wrote past its scratch\n", (long)t);
+          ++bad;
+          break;
+        }
+      bad += compare(N * M * OH * OW, "conv sse41", t);
+      ++cases;
+#if defined(__AVX2__)
+      memset(y_opt, 0, sizeof y_opt);
       emlc_conv2d_f32_avx2(xe, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
                            lo, hi);
       for (i = 0; i < 64; ++i)
@@ -218,10 +269,15 @@ int main(void) {
           ++bad;
           break;
         }
+#endif
     }
+#if defined(__AVX2__)
     bad += compare(N * M * OH * OW, kind == 2 ? "dwconv" : "conv", t);
     ++cases;
+#endif
   }
+#endif
+#if defined(__AVX2__)
   /* Winograd F(2x2,3x3): its shapes (OW/2 a multiple of 4, tile count a multiple of 8), any padding. */
   for (t = 0; t < 300; ++t) {
     const int32_t N = rnd(1, 2), C = rnd(1, 13), M = rnd(1, 21), OW = 8 * rnd(1, 4), OH = 2 * rnd(1, 7) * (OW % 16 ? 2 : 1);

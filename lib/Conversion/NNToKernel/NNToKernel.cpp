@@ -825,17 +825,25 @@ LogicalResult Lowering::lower(Operation *op) {
                 i32(pads[0]), i32(pads[1]), lo, hi});
           return success();
         }
-        if ((fast == "conv2d_f32_fpu" || fast == "conv2d_f32_sse41") && wc) {
-          // A 4-channel register-blocked tile over a float im2col of 4 pixels (FPU: fmaf) or 8 (SSE4.1).
+        if (fast == "conv2d_f32_fpu" && wc) {
+          // A 4-channel register-blocked tile over a float im2col of 4 pixels (fmaf).
           int64_t K = w[1] * w[2] * w[3];
           SmallVector<int64_t> taps = windowTaps(w[1], w[2], w[3], x[2], x[3], dl);
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)},
-               {scratch(loc, K * (fast == "conv2d_f32_fpu" ? 4 : 8), e), out},
+               {scratch(loc, K * 4, e), out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]),
                 i32(st[0]), i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), table(taps), lo, hi});
           return success();
         }
-        if (fast == "conv2d_f32_avx2" && wc) {
+        if (fast == "dwconv_f32_sse41") {
+          // One channel's zero-padded, column-phase-split plane + the 8 floats a row's last step reads.
+          int64_t Hp = (y[2] - 1) * st[0] + (w[2] - 1) * dl[0] + 1, Wq = y[3] + (w[3] - 1) * dl[1] / st[1];
+          call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {scratch(loc, Hp * st[1] * Wq + 8, e), out},
+               {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]), i32(st[0]),
+                i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), lo, hi});
+          return success();
+        }
+        if ((fast == "conv2d_f32_avx2" || fast == "conv2d_f32_sse41") && wc) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = direct1x1(c);
           // Small planes or short rows (a fraction of a vector): vectors over output channels;
@@ -864,9 +872,11 @@ LogicalResult Lowering::lower(Operation *op) {
           // 1x1 without padding: x itself (stride 1) or its sampled pixels (mode 2), no padded copy.
           bool strided1x1 = unpadded1x1(w, pads) && !direct;
           PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
-          // The padded copy + pad_phase_f32's room, or (direct) the compact copy and the last tile's.
-          Value xp = scratch(loc, direct ? K * 24 : strided1x1 ? w[1] * y[2] * y[3] + K * 24
-                                                               : w[1] * g.Hp * st[1] * g.Wq + 8, e);
+          // The padded copy + pad_phase_f32's room, or (direct) the compact copy and the last tile's
+          // (24 pixels; SSE4.1's: 8).
+          int64_t tile = fast == "conv2d_f32_sse41" ? 8 : 24;
+          Value xp = scratch(loc, direct ? K * tile : strided1x1 ? w[1] * y[2] * y[3] + K * tile
+                                                                 : w[1] * g.Hp * st[1] * g.Wq + 8, e);
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)}, {xp, out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[0]), i32(K), i32(y[2]), i32(y[3]), i32(st[0]),
                 i32(st[1]), i32(pads[0]), i32(pads[1]), i32(g.Hp), i32(g.Wq), i32(direct ? 1 : strided1x1 ? 2 : 0),

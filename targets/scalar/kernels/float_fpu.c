@@ -1,6 +1,6 @@
 // @kernel im2col_f32_impl
-/* The float im2col of the register-blocked convolutions (conv2d_f32_fpu: 4
-   pixels, conv2d_f32_sse41: 8): col[k][np] for the np output pixels from p
+/* The float im2col of the register-blocked convolution (conv2d_f32_fpu: 4
+   pixels): col[k][np] for the np output pixels from p
    (past the cnt real ones, the last again), over x's NCHW planes; windows
    inside the input read through taps[k] (c*H*W + ky*dh*W + kx*dw), others
    test each tap (zero outside). */

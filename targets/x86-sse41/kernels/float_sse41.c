@@ -5,60 +5,223 @@
 #error "this module was compiled for an x86-64 target with SSE4.1 kernels: build it with -msse4.1"
 #endif
 #include <immintrin.h>
+#include <string.h>
 #ifndef EMLC_NOINLINE
 #define EMLC_NOINLINE __attribute__((noinline)) /* a GEMM tile keeps its registers */
 #endif
 
-// @kernel conv2d_f32_sse41
+// @kernel sse41_clamp_impl
 // @requires sse41_f32_impl
-// @requires im2col_f32_impl
-/* Float convolution (one group, NCHW, any kernel/stride/dilation/padding):
-   4 output channels x 8 output pixels per tile (two vectors of 4 pixels, 8
-   accumulators), per tap 2 loads of the pixels' im2col column, 4 broadcasts
-   of the channels' weights (wp: [ceil(M/4)][K][4], zero channels completing
-   M, packed by the compiler) and 8 multiplies + 8 adds. The column of 8
-   pixels (col: K*8 floats, emlc_im2col_f32 of the scalar folder) is built
-   once per pixel group and serves every channel block. Each output is bias
-   + the taps' products in order (no FMA): within float tolerance of
-   conv2d_f32. */
+/* max(lo, v) / min(hi, v) return v when v is NaN: NaN passes as EMLC_CLAMP. */
+static inline __m128 emlc_clamp4(__m128 v, __m128 lo, __m128 hi) { return _mm_min_ps(hi, _mm_max_ps(lo, v)); }
+/* Two vectors (8 values) to p, the first n of them (1..8). */
+static inline void emlc_store4x2(float *p, __m128 v0, __m128 v1, int32_t n) {
+  float t[8];
+  int32_t j;
+  if (n == 8) {
+    _mm_storeu_ps(p, v0), _mm_storeu_ps(p + 4, v1);
+    return;
+  }
+  _mm_storeu_ps(t, v0), _mm_storeu_ps(t + 4, v1);
+  for (j = 0; j < n; ++j)
+    p[j] = t[j];
+}
+
+// @kernel pad_phase_f32_sse41_impl
+// @requires sse41_f32_impl
+/* One channel (H x W) into the zero-padded, column-phase-split layout of the
+   AVX2 kernels' pad_phase_f32: dst[r][ph][q] = x[r - pt][q * sw + ph - pl]
+   (0 outside), r < Hp, ph < sw, q < Wq, so the inputs of sw-strided output
+   columns ow, ow+1, ... for a tap are contiguous. Row by row: the padding by
+   zero runs, the columns by memcpy (stride 1) or a strided loop. */
+static void emlc_pad_phase_f32_sse41(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw,
+                                     int32_t Wq, int32_t pt, int32_t pl) {
+  int32_t r, ph, q;
+  for (ph = 0; ph < sw; ++ph) {
+    /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
+    const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
+                  q1 = EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
+    for (r = 0; r < Hp; ++r) {
+      const int32_t ih = r - pt;
+      float *d = dst + ((int64_t)r * sw + ph) * Wq;
+      const float *s = x + (int64_t)ih * W + ph - pl;
+      q = 0;
+      if (ih >= 0 && ih < H) {
+        for (; q < q0; ++q)
+          d[q] = 0.0f;
+        if (sw == 1)
+          memcpy(d + q0, s + q0, sizeof(float) * (size_t)(q1 - q0)), q = q1;
+        else
+          for (; q < q1; ++q)
+            d[q] = s[(int64_t)q * sw];
+      }
+      for (; q < Wq; ++q)
+        d[q] = 0.0f;
+    }
+  }
+}
+
+// @kernel conv2d_f32_sse41
+// @requires sse41_clamp_impl
+// @requires pad_phase_f32_sse41_impl
+/* Float convolution (one group, NCHW) as conv2d_f32_avx2 reads it, on 4
+   lanes without FMA: 4 output channels x 8 output pixels per tile (two
+   vectors, 8 accumulators), per tap 2 loads, 4 broadcasts of the channels'
+   weights (wp: [ceil(M/4)][K][4], zero channels completing M, packed by the
+   compiler) and 8 multiplies + 8 adds; results clamped and stored from the
+   registers. The output rows are cut into slots of 8 columns (the last of a
+   row partial: its extra lanes read on into the next row or the copy's room,
+   and are not stored). Taps are read through taps[k] in the padded
+   phase-split copy (pad_phase_f32_sse41: C planes of Hp*sw*Wq floats in xp,
+   + 8 of room) or, when `direct` (1x1, no padding), in x itself seen as one
+   row of OH*OW pixels, tap k at k*OH*OW (1: stride 1; 2: strided, the sampled
+   pixels first copied compact into xp, C*OH*OW floats); there the slot where
+   the pixels end is first copied (K x 8 floats, zeros past the plane, in xp
+   after the compact copy). Each output is bias + the taps' products in order
+   (no FMA): within float tolerance of conv2d_f32. */
 #define EMLC_SSE_ROW(r)                                                                                           \
   w = _mm_set1_ps(wk[r]), a##r##0 = _mm_add_ps(a##r##0, _mm_mul_ps(w, c0)), a##r##1 = _mm_add_ps(a##r##1, _mm_mul_ps(w, c1))
-static EMLC_NOINLINE void emlc_gemm4x8_f32(const float *wk, int32_t K, const float *cp, const float *b4, float *t) {
+#define EMLC_SSE_STEP(TAP)                                                                                        \
+  {                                                                                                               \
+    const float *cp = s0 + (TAP);                                                                                 \
+    const __m128 c0 = _mm_loadu_ps(cp), c1 = _mm_loadu_ps(cp + 4);                                                \
+    __m128 w;                                                                                                     \
+    EMLC_SSE_ROW(0), EMLC_SSE_ROW(1), EMLC_SSE_ROW(2), EMLC_SSE_ROW(3);                                           \
+    wk += 4;                                                                                                      \
+  }
+static EMLC_NOINLINE void emlc_gemm4x8_f32(const float *wk, int32_t K, const int32_t *taps, int32_t step,
+                                           const float *s0, const float *b4, float *y, int32_t P, int32_t rows,
+                                           int32_t cnt, float lo, float hi) {
+  const __m128 vlo = _mm_set1_ps(lo), vhi = _mm_set1_ps(hi);
   __m128 a00 = _mm_set1_ps(b4[0]), a01 = a00, a10 = _mm_set1_ps(b4[1]), a11 = a10, a20 = _mm_set1_ps(b4[2]), a21 = a20,
          a30 = _mm_set1_ps(b4[3]), a31 = a30;
   int32_t k;
-  for (k = 0; k < K; ++k, wk += 4, cp += 8) {
-    const __m128 c0 = _mm_loadu_ps(cp), c1 = _mm_loadu_ps(cp + 4);
-    __m128 w;
-    EMLC_SSE_ROW(0), EMLC_SSE_ROW(1), EMLC_SSE_ROW(2), EMLC_SSE_ROW(3);
-  }
-  _mm_storeu_ps(t, a00), _mm_storeu_ps(t + 4, a01), _mm_storeu_ps(t + 8, a10), _mm_storeu_ps(t + 12, a11);
-  _mm_storeu_ps(t + 16, a20), _mm_storeu_ps(t + 20, a21), _mm_storeu_ps(t + 24, a30), _mm_storeu_ps(t + 28, a31);
+  if (taps)
+    for (k = 0; k < K; ++k)
+      EMLC_SSE_STEP(taps[k])
+  else
+    for (k = 0; k < K; ++k)
+      EMLC_SSE_STEP((int64_t)k * step)
+  emlc_store4x2(y, emlc_clamp4(a00, vlo, vhi), emlc_clamp4(a01, vlo, vhi), cnt);
+  if (rows > 1)
+    emlc_store4x2(y + P, emlc_clamp4(a10, vlo, vhi), emlc_clamp4(a11, vlo, vhi), cnt);
+  if (rows > 2)
+    emlc_store4x2(y + 2 * (int64_t)P, emlc_clamp4(a20, vlo, vhi), emlc_clamp4(a21, vlo, vhi), cnt);
+  if (rows > 3)
+    emlc_store4x2(y + 3 * (int64_t)P, emlc_clamp4(a30, vlo, vhi), emlc_clamp4(a31, vlo, vhi), cnt);
 }
 #undef EMLC_SSE_ROW
-static void emlc_conv2d_f32_sse41(const float *x, const float *wp, const float *bias, float *col, float *y, int32_t N,
-                                  int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
-                                  int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
-                                  const int32_t *taps, float lo, float hi) {
-  const int32_t K = C * KH * KW, P = OH * OW;
-  int32_t n, p, mb, r, j;
+#undef EMLC_SSE_STEP
+static void emlc_conv2d_f32_sse41(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
+                                  int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
+                                  int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq,
+                                  int32_t direct, const int32_t *taps, float lo, float hi) {
+  const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + 7) / 8);
+  const int64_t cs = (int64_t)Hp * sw * Wq, rowPitch = (int64_t)sh * sw * Wq;
+  int32_t n, c, mb, s, i, j, k;
   for (n = 0; n < N; ++n) {
-    const float *xn = x + (int64_t)n * C * H * W;
+    const float *xn = x + (int64_t)n * C * H * W, *base = xn;
     float *yn = y + (int64_t)n * M * P;
-    for (p = 0; p < P; p += 8) {
-      const int32_t cnt = EMLC_MIN(8, P - p);
-      emlc_im2col_f32(xn, col, 8, p, cnt, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, taps);
+    int32_t r = 0, c8 = 0; /* the slot's row and first column */
+    if (!direct) {
+      for (c = 0; c < C; ++c)
+        emlc_pad_phase_f32_sse41(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
+      for (i = 0; i < 8; ++i) /* the room a last partial slot reads */
+        xp[C * cs + i] = 0.0f;
+      base = xp;
+    } else if (direct == 2) { /* strided 1x1: the sampled pixels, compact */
+      for (c = 0; c < C; ++c)
+        for (i = 0; i < OH; ++i)
+          for (j = 0; j < OW; ++j)
+            xp[((int64_t)c * OH + i) * OW + j] = xn[(int64_t)c * H * W + (int64_t)i * sh * W + (int64_t)j * sw];
+      base = xp;
+    }
+    for (s = 0; s < slots; ++s) {
+      const float *src = base + r * rowPitch + c8;
+      const int64_t out = (int64_t)r * OW + c8;
+      const int32_t cnt = EMLC_MIN(8, cols - c8);
+      /* x itself ends inside this slot: its K rows of 8 pixels go through xp (zeros past the plane) */
+      const int32_t bounce = direct && cnt < 8;
+      float *bp = xp + (direct == 2 ? (int64_t)C * P : 0);
+      if ((c8 += 8) >= cols)
+        c8 = 0, ++r;
+      if (bounce) {
+        for (k = 0; k < K; ++k)
+          for (i = 0; i < 8; ++i)
+            bp[k * 8 + i] = i < cnt ? src[(int64_t)k * P + i] : 0.0f;
+        src = bp;
+      }
       for (mb = 0; mb < M; mb += 4) {
         const int32_t rows = EMLC_MIN(4, M - mb);
-        float b4[4], t[4 * 8];
-        for (r = 0; r < 4; ++r)
-          b4[r] = r < rows ? bias[mb + r] : 0.0f;
-        emlc_gemm4x8_f32(wp + (int64_t)mb * K, K, col, b4, t);
-        for (r = 0; r < rows; ++r)
-          for (j = 0; j < cnt; ++j)
-            yn[(int64_t)(mb + r) * P + p + j] = EMLC_CLAMP(t[8 * r + j], lo, hi);
+        float b4[4];
+        for (i = 0; i < 4; ++i)
+          b4[i] = i < rows ? bias[mb + i] : 0.0f;
+        emlc_gemm4x8_f32(wp + (int64_t)mb * K, K, direct ? NULL : taps, bounce ? 8 : P, src, b4,
+                         yn + (int64_t)mb * P + out, P, rows, cnt, lo, hi);
       }
     }
+  }
+}
+
+// @kernel dwconv_f32_sse41
+// @requires sse41_clamp_impl
+// @requires pad_phase_f32_sse41_impl
+/* Float depthwise convolution (NCHW, any kernel/stride/dilation/padding):
+   each channel copied into the zero-padded, column-phase-split plane of
+   pad_phase_f32_sse41, where a tap's inputs for 8 neighbouring outputs are 8
+   consecutive floats; 8 outputs per step in two vectors, per tap 2 loads and
+   2 multiplies + adds against the broadcast weight. xp: Hp*sw*Wq + 8 floats
+   (a row's last step reads up to 7 past Wq), Hp = (OH-1)*sh + (KH-1)*dh + 1,
+   Wq = OW + (KW-1)*dw/sw. w: the ONNX layout [C][KH*KW]. Each output is bias
+   + the taps' products in order: within float tolerance of conv2d_f32. */
+static void emlc_dwconv_f32_sse41(const float *x, const float *w, const float *bias, float *xp, float *y, int32_t N,
+                                  int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
+                                  int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, float lo,
+                                  float hi) {
+  const int32_t Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wq = OW + (KW - 1) * dw / sw, T = KH * KW;
+  const __m128 vlo = _mm_set1_ps(lo), vhi = _mm_set1_ps(hi);
+  int32_t n, c, t, oh, ow;
+  for (t = 0; t < 8; ++t)
+    xp[(int64_t)Hp * sw * Wq + t] = 0.0f; /* the room a row's last step reads */
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const float *wc = w + (int64_t)c * T;
+      float *yc = y + ((int64_t)n * C + c) * OH * OW;
+      emlc_pad_phase_f32_sse41(x + ((int64_t)n * C + c) * H * W, xp, H, W, Hp, sw, Wq, pt, pl);
+      for (oh = 0; oh < OH; ++oh) {
+        const float *row = xp + (int64_t)oh * sh * sw * Wq;
+        for (ow = 0; ow < OW; ow += 8) {
+          __m128 a0 = _mm_set1_ps(bias[c]), a1 = a0;
+          const float *pr = row + ow;
+          int32_t ky, kx;
+          for (ky = 0, t = 0; ky < KH; ++ky, pr += (int64_t)dh * sw * Wq) {
+            int32_t kph = 0, kq = 0; /* tap kx's phase (kx*dw) % sw and column (kx*dw) / sw, no division */
+            for (kx = 0; kx < KW; ++kx, ++t) {
+              const float *p = pr + (int64_t)kph * Wq + kq;
+              const __m128 wv = _mm_set1_ps(wc[t]);
+              a0 = _mm_add_ps(a0, _mm_mul_ps(wv, _mm_loadu_ps(p))), a1 = _mm_add_ps(a1, _mm_mul_ps(wv, _mm_loadu_ps(p + 4)));
+              for (kph += dw; kph >= sw; kph -= sw)
+                ++kq;
+            }
+          }
+          emlc_store4x2(yc + (int64_t)oh * OW + ow, emlc_clamp4(a0, vlo, vhi), emlc_clamp4(a1, vlo, vhi),
+                        EMLC_MIN(8, OW - ow));
+        }
+      }
+    }
+}
+
+// @kernel add_same_f32_sse41
+// @requires sse41_clamp_impl
+/* y = a + b (operands shaped like the output), clamped, 4 lanes a step. */
+static void emlc_add_same_f32_sse41(const float *a, const float *b, float *y, int32_t n, float lo, float hi) {
+  const __m128 vlo = _mm_set1_ps(lo), vhi = _mm_set1_ps(hi);
+  int32_t i;
+  for (i = 0; i + 4 <= n; i += 4)
+    _mm_storeu_ps(y + i, emlc_clamp4(_mm_add_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i)), vlo, vhi));
+  for (; i < n; ++i) {
+    const float r = a[i] + b[i];
+    y[i] = EMLC_CLAMP(r, lo, hi);
   }
 }
 
