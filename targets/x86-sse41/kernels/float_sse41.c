@@ -188,6 +188,30 @@ static void emlc_dwconv_f32_sse41(const float *x, const float *w, const float *b
       const float *wc = w + (int64_t)c * T;
       float *yc = y + ((int64_t)n * C + c) * OH * OW;
       emlc_pad_phase_f32_sse41(x + ((int64_t)n * C + c) * H * W, xp, H, W, Hp, sw, Wq, pt, pl);
+      if (T == 9) { /* 3x3: the weights in registers, the taps' offsets computed once, the taps unrolled */
+        const __m128 w0 = _mm_set1_ps(wc[0]), w1 = _mm_set1_ps(wc[1]), w2 = _mm_set1_ps(wc[2]),
+                     w3 = _mm_set1_ps(wc[3]), w4 = _mm_set1_ps(wc[4]), w5 = _mm_set1_ps(wc[5]),
+                     w6 = _mm_set1_ps(wc[6]), w7 = _mm_set1_ps(wc[7]), w8 = _mm_set1_ps(wc[8]);
+        int64_t off[9];
+        for (t = 0; t < 9; ++t) /* tap (ky, kx): row ky*dh, phase (kx*dw) % sw, column (kx*dw) / sw */
+          off[t] = ((int64_t)(t / 3) * dh * sw + t % 3 * dw % sw) * Wq + t % 3 * dw / sw;
+        for (oh = 0; oh < OH; ++oh) {
+          const float *row = xp + (int64_t)oh * sh * sw * Wq;
+          for (ow = 0; ow < OW; ow += 8) {
+            const float *p = row + ow;
+            __m128 a0 = _mm_set1_ps(bias[c]), a1 = a0;
+#define EMLC_DW_TAP(t)                                                                                            \
+  a0 = _mm_add_ps(a0, _mm_mul_ps(w##t, _mm_loadu_ps(p + off[t]))),                                                \
+  a1 = _mm_add_ps(a1, _mm_mul_ps(w##t, _mm_loadu_ps(p + off[t] + 4)))
+            EMLC_DW_TAP(0), EMLC_DW_TAP(1), EMLC_DW_TAP(2), EMLC_DW_TAP(3), EMLC_DW_TAP(4);
+            EMLC_DW_TAP(5), EMLC_DW_TAP(6), EMLC_DW_TAP(7), EMLC_DW_TAP(8);
+#undef EMLC_DW_TAP
+            emlc_store4x2(yc + (int64_t)oh * OW + ow, emlc_clamp4(a0, vlo, vhi), emlc_clamp4(a1, vlo, vhi),
+                          EMLC_MIN(8, OW - ow));
+          }
+        }
+        continue;
+      }
       for (oh = 0; oh < OH; ++oh) {
         const float *row = xp + (int64_t)oh * sh * sw * Wq;
         for (ow = 0; ow < OW; ow += 8) {
