@@ -231,23 +231,28 @@ CompileResult compileModel(const CompileOptions &opts) {
     r.ok = true;
     return r;
   }
-  // With a flash budget, keep the nn module: if the fastest kernels' weight
-  // layout does not fit, the smallest one is tried before giving up.
+  // With a budget, keep the nn module: if the fastest kernels' weight layout
+  // (flash) or scratch buffers (RAM) do not fit, the smallest kernels are
+  // tried before giving up.
   OwningOpRef<ModuleOp> spare;
-  if (opts.flashLimit >= 0 && opts.optimize == "speed" && opts.emit == "c")
+  if ((opts.flashLimit >= 0 || opts.ramLimit >= 0) && opts.optimize == "speed" && opts.emit == "c")
     spare = module.clone();
-  if (!finishCompile(module, opts, opts.optimize, diags, start, r) && !(spare && r.flashExceeded))
+  bool over = false;
+  if (!finishCompile(module, opts, opts.optimize, diags, start, r) &&
+      !(spare && (over = r.flashExceeded || r.ramExceeded)))
     return r;
-  if (spare && r.flashExceeded) {
+  if (over) {
     CompileResult small = r;
-    small.error.clear(), small.flashExceeded = false;
-    int64_t speedBytes = r.weightBytes;
+    small.error.clear(), small.kernels.clear(), small.flashExceeded = small.ramExceeded = false;
+    bool flash = r.flashExceeded;
+    int64_t speedBytes = flash ? r.weightBytes : r.arenaBytes;
     finishCompile(*spare, opts, "size", diags, start, small);
     r = std::move(small);
     if (r.ok)
-      r.warnings.push_back("the fastest kernels store " + std::to_string(speedBytes) +
-                           " bytes of weights, over --flash-limit: used the smallest layout (" +
-                           std::to_string(r.weightBytes) + " bytes) instead");
+      r.warnings.push_back("the fastest kernels need " + std::to_string(speedBytes) +
+                           (flash ? " bytes of weights, over --flash-limit" : " bytes of arena, over --ram-limit") +
+                           ": used the smallest kernels (" + std::to_string(flash ? r.weightBytes : r.arenaBytes) +
+                           " bytes) instead");
   }
   return r;
 }
@@ -309,6 +314,7 @@ static bool finishCompile(ModuleOp module, const CompileOptions &opts, const std
   r.arenaSVG = renderArenaSVG(report);
   if (opts.ramLimit >= 0 && r.arenaBytes > opts.ramLimit) {
     r.error = budgetError(report, "RAM", "arena", r.arenaBytes, opts.ramLimit, "--ram-limit");
+    r.ramExceeded = true;
     return false;
   }
   if (opts.flashLimit >= 0 && r.weightBytes > opts.flashLimit) {

@@ -12,6 +12,7 @@
 #include "../../targets/generic/kernels/elementwise.c"
 #include "../../targets/generic/kernels/reduce.c"
 #include "../../targets/scalar/kernels/float_fpu.c"
+#include "../../targets/arm-mve/kernels/float_mve.c" /* Helium on Cortex-M55, its plain-C stand-ins elsewhere */
 #if defined(__SSE4_1__)
 #include "../../targets/x86-sse41/kernels/float_sse41.c"
 #endif
@@ -149,8 +150,8 @@ int main(void) {
     ++cases;
 #endif
   }
-#if defined(__SSE4_1__)
-  for (t = 0; t < 1000; ++t) { /* the SSE4.1 depthwise: kernels 1-5, strides 1-3, dilations 1-2, padding on every side */
+  /* The Helium (and SSE4.1) depthwise: kernels 1-5, strides 1-3, dilations 1-2, padding on every side. */
+  for (t = 0; t < 1000; ++t) {
     const int32_t N = rnd(1, 2), C = rnd(1, 9), H = rnd(1, 19), W = rnd(1, 37), KH = rnd(1, 5), KW = rnd(1, 5);
     const int32_t sh = rnd(1, 3), sw = rnd(1, 3), dh = rnd(1, 2), dw = rnd(1, 2);
     const int32_t pt = rnd(0, KH - 1), pl = rnd(0, KW - 1), pb = rnd(0, KH - 1), pr = rnd(0, KW - 1);
@@ -167,16 +168,58 @@ int main(void) {
     for (i = 0; i < C; ++i) bias[i] = frnd();
     for (i = 0; i < 64; ++i) xp[room + i] = 12345.0f; /* past it: must stay untouched */
     emlc_conv2d_f32(xe, w, bias, y_ref, N, C, H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, C, lo, hi);
+    emlc_dwconv_f32_mve(xe, w, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
+    bad += compare(N * C * OH * OW, "dwconv mve", t);
+    ++cases;
+#if defined(__SSE4_1__)
     emlc_dwconv_f32_sse41(xe, w, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
     bad += compare(N * C * OH * OW, "dwconv sse41", t);
+    ++cases;
+#endif
     for (i = 0; i < 64; ++i)
       if (xp[room + i] != 12345.0f) {
-        printf("dwconv sse41 case %ld: wrote past its work\n", (long)t);
+        printf("dwconv case %ld: wrote past its work\n", (long)t);
+        ++bad;
+        break;
+      }
+  }
+  /* The Helium convolution over the padded phase-split copy (general, 1x1 with strides 1-2: x itself or its
+     sampled pixels), the input at the end of x. */
+  for (t = 0; t < 1000; ++t) {
+    const int32_t kind = t % 2, N = rnd(1, 2), C = kind ? rnd(1, 40) : rnd(1, 9), H = rnd(1, 19), W = rnd(1, 37);
+    const int32_t KH = kind ? 1 : rnd(1, 4), KW = kind ? 1 : rnd(1, 4), sh = kind ? rnd(1, 2) : rnd(1, 3);
+    const int32_t sw = kind ? rnd(1, 2) : rnd(1, 3), dh = kind ? 1 : rnd(1, 2), dw = kind ? 1 : rnd(1, 2);
+    const int32_t pt = kind ? 0 : rnd(0, KH - 1), pl = kind ? 0 : rnd(0, KW - 1);
+    const int32_t pb = kind ? 0 : rnd(0, KH - 1), pr = kind ? 0 : rnd(0, KW - 1), M = rnd(1, 21), K = C * KH * KW;
+    const int32_t OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1, OW = (W + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
+    const int32_t direct = !kind ? 0 : sh == 1 && sw == 1 ? 1 : 2;
+    const float lo = t % 4 < 2 ? -0.5f : -INFINITY, hi = t % 4 < 2 ? 0.7f : INFINITY;
+    float *const xe = x + MAXF - N * C * H * W;
+    int32_t Hp, Wq, m, k, room;
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF || M * K > MAXF) continue;
+    geometry(C, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
+    room = direct ? C * OH * OW + K * 8 : C * Hp * sw * Wq + 8; /* the scratch NNToKernel gives it */
+    if (room + 64 > 8 * MAXF) continue;
+    for (i = 0; i < N * C * H * W; ++i) xe[i] = frnd();
+    for (i = 0; i < M * K; ++i) w[i] = frnd();
+    for (i = 0; i < M; ++i) bias[i] = frnd();
+    for (m = 0; m < (M + 3) / 4 * 4; ++m) /* [ceil(M/4)][K][4], zero rows */
+      for (k = 0; k < K; ++k)
+        wp[(m / 4 * K + k) * 4 + m % 4] = m < M ? w[m * K + k] : 0.0f;
+    for (i = 0; i < 64; ++i) xp[room + i] = 12345.0f;
+    emlc_conv2d_f32(xe, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, 1, lo, hi);
+    emlc_conv2d_f32_mve(xe, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps, lo,
+                        hi);
+    bad += compare(N * M * OH * OW, "conv mve", t);
+    for (i = 0; i < 64; ++i)
+      if (xp[room + i] != 12345.0f) {
+        printf("conv mve case %ld: wrote past its scratch\n", (long)t);
         ++bad;
         break;
       }
     ++cases;
   }
+#if defined(__SSE4_1__)
   for (t = 0; t < 200; ++t) { /* add_same_f32_sse41 against add_f32 (operands shaped like the output) */
     int32_t shape[6], st[6], d, n = 1;
     const float lo = t % 3 ? -INFINITY : 0.0f, hi = INFINITY;

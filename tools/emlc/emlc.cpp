@@ -266,8 +266,9 @@ int main(int argc, char **argv) {
                       "refuse the model if its weights need more flash than this (bytes, K or M), e.g. --flash-limit 1M");
   compile->add_option("--optimize", c.optimize,
                       "speed (default): the target's fastest kernels, which may store weights in a wider layout\n"
-                      "  (e.g. int16 on Cortex-M DSP); size: the kernels with the smallest weights. With --flash-limit,\n"
-                      "  speed falls back to size when the fast layout does not fit. e.g. --optimize size")
+                      "  (e.g. int16 on Cortex-M DSP) or use larger scratch buffers (e.g. a padded input copy on\n"
+                      "  Helium); size: the smallest kernels. With --flash-limit or --ram-limit, speed falls back to\n"
+                      "  size when the fast kernels do not fit. e.g. --optimize size")
       ->check(CLI::IsMember({"speed", "size"}));
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"

@@ -25,8 +25,9 @@ struct CompileOptions {
   /// exceed them is refused with the numbers and the largest contributors.
   int64_t ramLimit = -1, flashLimit = -1;
   /// "speed": the target's fastest kernel variants (they may store weights in
-  /// a wider, faster layout); "size": those with the smallest weights. With
-  /// speed and a flash limit the speed layout exceeds, size is used instead.
+  /// a wider, faster layout, or use larger scratch buffers); "size": the
+  /// smallest ones. With speed and a flash or RAM limit the speed kernels
+  /// exceed, size is used instead.
   std::string optimize = "speed";
   /// Stop after this level and print it: "onnx", "nn", "kernel"; or "c".
   std::string emit = "c";
@@ -49,6 +50,7 @@ struct CompileResult {
   std::vector<std::string> kernels;  ///< kernel variants called, in first-use order
   std::string optimize;              ///< what the kernels were chosen for: "speed" or "size"
   bool flashExceeded = false;        ///< refused for --flash-limit
+  bool ramExceeded = false;          ///< refused for --ram-limit
   int64_t calibrationRuns = 0;      ///< with --quantize
   std::vector<double> outputSQNR;   ///< dB per output, quantized vs float, with --quantize
 };

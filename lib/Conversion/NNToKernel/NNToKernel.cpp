@@ -835,7 +835,7 @@ LogicalResult Lowering::lower(Operation *op) {
                 i32(st[0]), i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), table(taps), lo, hi});
           return success();
         }
-        if (fast == "dwconv_f32_sse41") {
+        if (fast == "dwconv_f32_sse41" || fast == "dwconv_f32_mve") {
           // One channel's zero-padded, column-phase-split plane + the 8 floats a row's last step reads.
           int64_t Hp = (y[2] - 1) * st[0] + (w[2] - 1) * dl[0] + 1, Wq = y[3] + (w[3] - 1) * dl[1] / st[1];
           call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {scratch(loc, Hp * st[1] * Wq + 8, e), out},
@@ -843,7 +843,7 @@ LogicalResult Lowering::lower(Operation *op) {
                 i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), lo, hi});
           return success();
         }
-        if ((fast == "conv2d_f32_avx2" || fast == "conv2d_f32_sse41") && wc) {
+        if ((fast == "conv2d_f32_avx2" || fast == "conv2d_f32_sse41" || fast == "conv2d_f32_mve") && wc) {
           int64_t K = w[1] * w[2] * w[3];
           bool direct = direct1x1(c);
           // Small planes or short rows (a fraction of a vector): vectors over output channels;
@@ -873,8 +873,8 @@ LogicalResult Lowering::lower(Operation *op) {
           bool strided1x1 = unpadded1x1(w, pads) && !direct;
           PhaseSplit g = phaseSplit(w[1], w[2], w[3], y[2], y[3], st, dl);
           // The padded copy + pad_phase_f32's room, or (direct) the compact copy and the last tile's
-          // (24 pixels; SSE4.1's: 8).
-          int64_t tile = fast == "conv2d_f32_sse41" ? 8 : 24;
+          // (24 pixels; SSE4.1's 8, Helium's 4).
+          int64_t tile = fast == "conv2d_f32_avx2" ? 24 : 8;
           Value xp = scratch(loc, direct ? K * tile : strided1x1 ? w[1] * y[2] * y[3] + K * tile
                                                                  : w[1] * g.Hp * st[1] * g.Wq + 8, e);
           call(loc, fast, {get(c.getInput()), global(loc, packRowBlocksF32(wc, w[0], K, 4)), get(bias)}, {xp, out},

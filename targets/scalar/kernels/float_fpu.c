@@ -29,6 +29,40 @@ static inline void emlc_im2col_f32(const float *xn, float *col, int32_t np, int3
   }
 }
 
+// @kernel pad_phase_f32_c_impl
+/* One channel (H x W) into the zero-padded, column-phase-split layout of the
+   AVX2 kernels' pad_phase_f32, in plain C (the SSE4.1 and Helium float
+   kernels): dst[r][ph][q] = x[r - pt][q * sw + ph - pl] (0 outside), r < Hp,
+   ph < sw, q < Wq, so the inputs of sw-strided output columns ow, ow+1, ...
+   for a tap are contiguous. Row by row: the padding by zero runs, the columns
+   by memcpy (stride 1) or a strided loop. */
+static void emlc_pad_phase_f32_c(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
+                                 int32_t pt, int32_t pl) {
+  int32_t r, ph, q;
+  for (ph = 0; ph < sw; ++ph) {
+    /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
+    const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
+                  q1 = EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
+    for (r = 0; r < Hp; ++r) {
+      const int32_t ih = r - pt;
+      float *d = dst + (r * sw + ph) * Wq;
+      const float *s = x + ih * W + ph - pl;
+      q = 0;
+      if (ih >= 0 && ih < H) {
+        for (; q < q0; ++q)
+          d[q] = 0.0f;
+        if (sw == 1)
+          memcpy(d + q0, s + q0, sizeof(float) * (size_t)(q1 - q0)), q = q1;
+        else
+          for (; q < q1; ++q)
+            d[q] = s[q * sw];
+      }
+      for (; q < Wq; ++q)
+        d[q] = 0.0f;
+    }
+  }
+}
+
 // @kernel conv2d_f32_fpu
 // @requires im2col_f32_impl
 /* Float convolution (one group, NCHW, any kernel/stride/dilation/padding)

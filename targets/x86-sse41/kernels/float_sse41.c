@@ -5,7 +5,6 @@
 #error "this module was compiled for an x86-64 target with SSE4.1 kernels: build it with -msse4.1"
 #endif
 #include <immintrin.h>
-#include <string.h>
 #ifndef EMLC_NOINLINE
 #define EMLC_NOINLINE __attribute__((noinline)) /* a GEMM tile keeps its registers */
 #endif
@@ -27,43 +26,9 @@ static inline void emlc_store4x2(float *p, __m128 v0, __m128 v1, int32_t n) {
     p[j] = t[j];
 }
 
-// @kernel pad_phase_f32_sse41_impl
-// @requires sse41_f32_impl
-/* One channel (H x W) into the zero-padded, column-phase-split layout of the
-   AVX2 kernels' pad_phase_f32: dst[r][ph][q] = x[r - pt][q * sw + ph - pl]
-   (0 outside), r < Hp, ph < sw, q < Wq, so the inputs of sw-strided output
-   columns ow, ow+1, ... for a tap are contiguous. Row by row: the padding by
-   zero runs, the columns by memcpy (stride 1) or a strided loop. */
-static void emlc_pad_phase_f32_sse41(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw,
-                                     int32_t Wq, int32_t pt, int32_t pl) {
-  int32_t r, ph, q;
-  for (ph = 0; ph < sw; ++ph) {
-    /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
-    const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
-                  q1 = EMLC_MAX(q0, EMLC_MIN(Wq, (W + pl - ph + sw - 1) / sw));
-    for (r = 0; r < Hp; ++r) {
-      const int32_t ih = r - pt;
-      float *d = dst + ((int64_t)r * sw + ph) * Wq;
-      const float *s = x + (int64_t)ih * W + ph - pl;
-      q = 0;
-      if (ih >= 0 && ih < H) {
-        for (; q < q0; ++q)
-          d[q] = 0.0f;
-        if (sw == 1)
-          memcpy(d + q0, s + q0, sizeof(float) * (size_t)(q1 - q0)), q = q1;
-        else
-          for (; q < q1; ++q)
-            d[q] = s[(int64_t)q * sw];
-      }
-      for (; q < Wq; ++q)
-        d[q] = 0.0f;
-    }
-  }
-}
-
 // @kernel conv2d_f32_sse41
 // @requires sse41_clamp_impl
-// @requires pad_phase_f32_sse41_impl
+// @requires pad_phase_f32_c_impl
 /* Float convolution (one group, NCHW) as conv2d_f32_avx2 reads it, on 4
    lanes without FMA: 4 output channels x 8 output pixels per tile (two
    vectors, 8 accumulators), per tap 2 loads, 4 broadcasts of the channels'
@@ -72,7 +37,7 @@ static void emlc_pad_phase_f32_sse41(const float *x, float *dst, int32_t H, int3
    registers. The output rows are cut into slots of 8 columns (the last of a
    row partial: its extra lanes read on into the next row or the copy's room,
    and are not stored). Taps are read through taps[k] in the padded
-   phase-split copy (pad_phase_f32_sse41: C planes of Hp*sw*Wq floats in xp,
+   phase-split copy (pad_phase_f32_c of the scalar folder: C planes of Hp*sw*Wq floats in xp,
    + 8 of room) or, when `direct` (1x1, no padding), in x itself seen as one
    row of OH*OW pixels, tap k at k*OH*OW (1: stride 1; 2: strided, the sampled
    pixels first copied compact into xp, C*OH*OW floats); there the slot where
@@ -125,7 +90,7 @@ static void emlc_conv2d_f32_sse41(const float *x, const float *wp, const float *
     int32_t r = 0, c8 = 0; /* the slot's row and first column */
     if (!direct) {
       for (c = 0; c < C; ++c)
-        emlc_pad_phase_f32_sse41(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
+        emlc_pad_phase_f32_c(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
       for (i = 0; i < 8; ++i) /* the room a last partial slot reads */
         xp[C * cs + i] = 0.0f;
       base = xp;
@@ -165,10 +130,10 @@ static void emlc_conv2d_f32_sse41(const float *x, const float *wp, const float *
 
 // @kernel dwconv_f32_sse41
 // @requires sse41_clamp_impl
-// @requires pad_phase_f32_sse41_impl
+// @requires pad_phase_f32_c_impl
 /* Float depthwise convolution (NCHW, any kernel/stride/dilation/padding):
    each channel copied into the zero-padded, column-phase-split plane of
-   pad_phase_f32_sse41, where a tap's inputs for 8 neighbouring outputs are 8
+   pad_phase_f32_c, where a tap's inputs for 8 neighbouring outputs are 8
    consecutive floats; 8 outputs per step in two vectors, per tap 2 loads and
    2 multiplies + adds against the broadcast weight. xp: Hp*sw*Wq + 8 floats
    (a row's last step reads up to 7 past Wq), Hp = (OH-1)*sh + (KH-1)*dh + 1,
@@ -187,7 +152,7 @@ static void emlc_dwconv_f32_sse41(const float *x, const float *w, const float *b
     for (c = 0; c < C; ++c) {
       const float *wc = w + (int64_t)c * T;
       float *yc = y + ((int64_t)n * C + c) * OH * OW;
-      emlc_pad_phase_f32_sse41(x + ((int64_t)n * C + c) * H * W, xp, H, W, Hp, sw, Wq, pt, pl);
+      emlc_pad_phase_f32_c(x + ((int64_t)n * C + c) * H * W, xp, H, W, Hp, sw, Wq, pt, pl);
       if (T == 9) { /* 3x3: the weights in registers, the taps' offsets computed once, the taps unrolled */
         const __m128 w0 = _mm_set1_ps(wc[0]), w1 = _mm_set1_ps(wc[1]), w2 = _mm_set1_ps(wc[2]),
                      w3 = _mm_set1_ps(wc[3]), w4 = _mm_set1_ps(wc[4]), w5 = _mm_set1_ps(wc[5]),

@@ -1,0 +1,214 @@
+// @kernel mve_f32_impl
+/* Cortex-M55 Helium (MVE) float building blocks: a vector of 4 floats and
+   VFMA.F32 of a vector by a scalar (4 multiply-adds in one instruction). A
+   plain-C equivalent keeps the kernels buildable and testable anywhere. */
+#ifndef EMLC_NOINLINE
+#define EMLC_NOINLINE __attribute__((noinline)) /* a GEMM tile keeps its registers */
+#endif
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
+#include <arm_mve.h>
+typedef float32x4_t emlc_f32x4;
+#define emlc_f32x4_dup(s) vdupq_n_f32(s)
+#define emlc_f32x4_load(p) vld1q_f32(p)
+#define emlc_f32x4_fma(acc, v, s) vfmaq_n_f32((acc), (v), (s))
+#define emlc_f32x4_store(p, v) vst1q_f32((p), (v))
+/* lanes below lo become lo, above hi become hi; NaN passes as in EMLC_CLAMP
+   (VMAXNM/VMINNM would replace it) */
+static inline emlc_f32x4 emlc_f32x4_clamp(emlc_f32x4 v, float lo, float hi) {
+  v = vpselq_f32(vdupq_n_f32(lo), v, vcmpltq_n_f32(v, lo));
+  return vpselq_f32(vdupq_n_f32(hi), v, vcmpgtq_n_f32(v, hi));
+}
+#else
+typedef struct {
+  float v[4];
+} emlc_f32x4;
+static inline emlc_f32x4 emlc_f32x4_dup(float s) {
+  emlc_f32x4 r;
+  r.v[0] = r.v[1] = r.v[2] = r.v[3] = s;
+  return r;
+}
+static inline emlc_f32x4 emlc_f32x4_load(const float *p) {
+  emlc_f32x4 r;
+  r.v[0] = p[0], r.v[1] = p[1], r.v[2] = p[2], r.v[3] = p[3];
+  return r;
+}
+static inline emlc_f32x4 emlc_f32x4_fma(emlc_f32x4 acc, emlc_f32x4 v, float s) {
+  int32_t i;
+  for (i = 0; i < 4; ++i)
+    acc.v[i] = fmaf(v.v[i], s, acc.v[i]);
+  return acc;
+}
+static inline void emlc_f32x4_store(float *p, emlc_f32x4 v) { p[0] = v.v[0], p[1] = v.v[1], p[2] = v.v[2], p[3] = v.v[3]; }
+static inline emlc_f32x4 emlc_f32x4_clamp(emlc_f32x4 v, float lo, float hi) {
+  int32_t i;
+  for (i = 0; i < 4; ++i)
+    v.v[i] = EMLC_CLAMP(v.v[i], lo, hi);
+  return v;
+}
+#endif
+/* The first n (1..4) lanes of v, clamped, to p. */
+static inline void emlc_f32x4_store_n(float *p, emlc_f32x4 v, int32_t n, float lo, float hi) {
+  float t[4];
+  int32_t j;
+  v = emlc_f32x4_clamp(v, lo, hi);
+  if (n == 4) {
+    emlc_f32x4_store(p, v);
+    return;
+  }
+  emlc_f32x4_store(t, v);
+  for (j = 0; j < n; ++j)
+    p[j] = t[j];
+}
+
+// @kernel conv2d_f32_mve
+// @requires mve_f32_impl
+// @requires pad_phase_f32_c_impl
+/* Float convolution (one group, NCHW) on Helium, read as conv2d_f32_avx2 and
+   conv2d_f32_sse41 read it (the same arguments and lowering): output rows cut
+   into slots of 4 columns (a last partial slot's extra lanes read on into the
+   next row or the copy's room, and are not stored); taps through taps[k] in
+   the padded phase-split copy (pad_phase_f32_c: C planes of Hp*sw*Wq floats
+   in xp, + 8 of room) or, when `direct` (1x1, no padding), in x itself seen
+   as one row of OH*OW pixels, tap k at k*OH*OW (1: stride 1; 2: strided, the
+   sampled pixels first copied compact into xp); there the slot where the
+   pixels end is first copied (K x 4 floats, zeros past the plane). A tile is
+   4 output channels x 4 pixels: per tap one vector load and 4 VFMA by the
+   channels' weights (wp: [ceil(M/4)][K][4], zero channels completing M).
+   Each output is bias + the taps' products in order with fused
+   multiply-adds: within float tolerance of conv2d_f32. */
+static EMLC_NOINLINE void emlc_gemm4x4_f32_mve(const float *wk, int32_t K, const int32_t *taps, int32_t step,
+                                               const float *s0, const float *b4, float *y, int32_t P, int32_t rows,
+                                               int32_t cnt, float lo, float hi) {
+  emlc_f32x4 a0 = emlc_f32x4_dup(b4[0]), a1 = emlc_f32x4_dup(b4[1]), a2 = emlc_f32x4_dup(b4[2]),
+             a3 = emlc_f32x4_dup(b4[3]);
+  int32_t k;
+#define EMLC_MVE_STEP(TAP)                                                                                        \
+  {                                                                                                               \
+    const emlc_f32x4 v = emlc_f32x4_load(s0 + (TAP));                                                             \
+    a0 = emlc_f32x4_fma(a0, v, wk[0]), a1 = emlc_f32x4_fma(a1, v, wk[1]);                                         \
+    a2 = emlc_f32x4_fma(a2, v, wk[2]), a3 = emlc_f32x4_fma(a3, v, wk[3]);                                         \
+    wk += 4;                                                                                                      \
+  }
+  if (taps)
+    for (k = 0; k < K; ++k)
+      EMLC_MVE_STEP(taps[k])
+  else
+    for (k = 0; k < K; ++k)
+      EMLC_MVE_STEP(k * step)
+#undef EMLC_MVE_STEP
+  emlc_f32x4_store_n(y, a0, cnt, lo, hi);
+  if (rows > 1)
+    emlc_f32x4_store_n(y + P, a1, cnt, lo, hi);
+  if (rows > 2)
+    emlc_f32x4_store_n(y + 2 * P, a2, cnt, lo, hi);
+  if (rows > 3)
+    emlc_f32x4_store_n(y + 3 * P, a3, cnt, lo, hi);
+}
+static void emlc_conv2d_f32_mve(const float *x, const float *wp, const float *bias, float *xp, float *y, int32_t N,
+                                int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
+                                int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq, int32_t direct,
+                                const int32_t *taps, float lo, float hi) {
+  const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + 3) / 4);
+  const int32_t cs = Hp * sw * Wq, rowPitch = sh * sw * Wq;
+  int32_t n, c, mb, s, i, j, k;
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (int64_t)n * C * H * W, *base = xn;
+    float *yn = y + (int64_t)n * M * P;
+    int32_t r = 0, c4 = 0; /* the slot's row and first column */
+    if (!direct) {
+      for (c = 0; c < C; ++c)
+        emlc_pad_phase_f32_c(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
+      for (i = 0; i < 4; ++i) /* the room a last partial slot reads */
+        xp[C * cs + i] = 0.0f;
+      base = xp;
+    } else if (direct == 2) { /* strided 1x1: the sampled pixels, compact */
+      for (c = 0; c < C; ++c)
+        for (i = 0; i < OH; ++i)
+          for (j = 0; j < OW; ++j)
+            xp[(c * OH + i) * OW + j] = xn[c * H * W + i * sh * W + j * sw];
+      base = xp;
+    }
+    for (s = 0; s < slots; ++s) {
+      const float *src = base + r * rowPitch + c4;
+      const int32_t out = r * OW + c4, cnt = EMLC_MIN(4, cols - c4);
+      /* x itself ends inside this slot: its K rows of 4 pixels go through xp (zeros past the plane) */
+      const int32_t bounce = direct && cnt < 4;
+      float *bp = xp + (direct == 2 ? C * P : 0);
+      if ((c4 += 4) >= cols)
+        c4 = 0, ++r;
+      if (bounce) {
+        for (k = 0; k < K; ++k)
+          for (i = 0; i < 4; ++i)
+            bp[k * 4 + i] = i < cnt ? src[k * P + i] : 0.0f;
+        src = bp;
+      }
+      for (mb = 0; mb < M; mb += 4) {
+        const int32_t rows = EMLC_MIN(4, M - mb);
+        float b4[4];
+        for (i = 0; i < 4; ++i)
+          b4[i] = i < rows ? bias[mb + i] : 0.0f;
+        emlc_gemm4x4_f32_mve(wp + mb * K, K, direct ? NULL : taps, bounce ? 4 : P, src, b4, yn + mb * P + out, P,
+                             rows, cnt, lo, hi);
+      }
+    }
+  }
+}
+
+// @kernel dwconv_f32_mve
+// @requires mve_f32_impl
+// @requires pad_phase_f32_c_impl
+/* Float depthwise convolution (NCHW, any kernel/stride/dilation/padding) on
+   Helium: each channel copied into the zero-padded, column-phase-split plane
+   of pad_phase_f32_c, where a tap's inputs for 4 neighbouring outputs are 4
+   consecutive floats; per tap one vector load and one VFMA by the weight.
+   xp: Hp*sw*Wq + 4 floats (a row's last vector reads up to 3 past Wq),
+   Hp = (OH-1)*sh + (KH-1)*dh + 1, Wq = OW + (KW-1)*dw/sw. w: the ONNX layout
+   [C][KH*KW]. Each output is bias + the taps' products in order with fused
+   multiply-adds: within float tolerance of conv2d_f32. */
+static void emlc_dwconv_f32_mve(const float *x, const float *w, const float *bias, float *xp, float *y, int32_t N,
+                                int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
+                                int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, float lo,
+                                float hi) {
+  const int32_t Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wq = OW + (KW - 1) * dw / sw, T = KH * KW;
+  int32_t n, c, t, oh, ow, off[9];
+  for (t = 0; t < 4; ++t)
+    xp[Hp * sw * Wq + t] = 0.0f; /* the room a row's last vector reads */
+  for (t = 0; t < 9; ++t) /* 3x3 tap (ky, kx): row ky*dh, phase (kx*dw) % sw, column (kx*dw) / sw */
+    off[t] = ((t / 3) * dh * sw + t % 3 * dw % sw) * Wq + t % 3 * dw / sw;
+  for (n = 0; n < N; ++n)
+    for (c = 0; c < C; ++c) {
+      const float *wc = w + c * T;
+      float *yc = y + (n * C + c) * OH * OW;
+      emlc_pad_phase_f32_c(x + (int64_t)(n * C + c) * H * W, xp, H, W, Hp, sw, Wq, pt, pl);
+      for (oh = 0; oh < OH; ++oh) {
+        const float *row = xp + oh * sh * sw * Wq;
+        for (ow = 0; ow < OW; ow += 4) {
+          emlc_f32x4 a = emlc_f32x4_dup(bias[c]);
+          if (T == 9) { /* 3x3: the offsets computed once, the taps unrolled */
+            const float *p = row + ow;
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[0]), wc[0]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[1]), wc[1]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[2]), wc[2]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[3]), wc[3]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[4]), wc[4]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[5]), wc[5]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[6]), wc[6]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[7]), wc[7]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[8]), wc[8]);
+          } else {
+            const float *pr = row + ow;
+            int32_t ky, kx;
+            for (ky = 0, t = 0; ky < KH; ++ky, pr += dh * sw * Wq) {
+              int32_t kph = 0, kq = 0; /* tap kx's phase (kx*dw) % sw and column (kx*dw) / sw, no division */
+              for (kx = 0; kx < KW; ++kx, ++t) {
+                a = emlc_f32x4_fma(a, emlc_f32x4_load(pr + kph * Wq + kq), wc[t]);
+                for (kph += dw; kph >= sw; kph -= sw)
+                  ++kq;
+              }
+            }
+          }
+          emlc_f32x4_store_n(yc + oh * OW + ow, a, EMLC_MIN(4, OW - ow), lo, hi);
+        }
+      }
+    }
+}
