@@ -14,7 +14,7 @@ typedef float32x4_t emlc_f32x4;
 #define emlc_f32x4_store(p, v) vst1q_f32((p), (v))
 /* lanes below lo become lo, above hi become hi; NaN passes as in EMLC_CLAMP
    (VMAXNM/VMINNM would replace it) */
-static inline emlc_f32x4 emlc_f32x4_clamp(emlc_f32x4 v, float lo, float hi) {
+static inline __attribute__((always_inline)) emlc_f32x4 emlc_f32x4_clamp(emlc_f32x4 v, float lo, float hi) {
   v = vpselq_f32(vdupq_n_f32(lo), v, vcmpltq_n_f32(v, lo));
   return vpselq_f32(vdupq_n_f32(hi), v, vcmpgtq_n_f32(v, hi));
 }
@@ -47,7 +47,7 @@ static inline emlc_f32x4 emlc_f32x4_clamp(emlc_f32x4 v, float lo, float hi) {
 }
 #endif
 /* The first n (1..4) lanes of v, clamped, to p. */
-static inline void emlc_f32x4_store_n(float *p, emlc_f32x4 v, int32_t n, float lo, float hi) {
+static inline __attribute__((always_inline)) void emlc_f32x4_store_n(float *p, emlc_f32x4 v, int32_t n, float lo, float hi) {
   float t[4];
   int32_t j;
   v = emlc_f32x4_clamp(v, lo, hi);
@@ -170,11 +170,12 @@ static void emlc_dwconv_f32_mve(const float *x, const float *w, const float *bia
                                 int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, float lo,
                                 float hi) {
   const int32_t Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wq = OW + (KW - 1) * dw / sw, T = KH * KW;
-  int32_t n, c, t, oh, ow, off[9];
+  /* a 3x3 tap (ky, kx): row ky*dh of the copy (rs apart), column offset 0, c1 or c2 there (phase (kx*dw) % sw,
+     column (kx*dw) / sw) */
+  const int32_t rs = dh * sw * Wq, c1 = dw % sw * Wq + dw / sw, c2 = 2 * dw % sw * Wq + 2 * dw / sw;
+  int32_t n, c, t, oh, ow;
   for (t = 0; t < 4; ++t)
     xp[Hp * sw * Wq + t] = 0.0f; /* the room a row's last vector reads */
-  for (t = 0; t < 9; ++t) /* 3x3 tap (ky, kx): row ky*dh, phase (kx*dw) % sw, column (kx*dw) / sw */
-    off[t] = ((t / 3) * dh * sw + t % 3 * dw % sw) * Wq + t % 3 * dw / sw;
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
       const float *wc = w + c * T;
@@ -184,17 +185,17 @@ static void emlc_dwconv_f32_mve(const float *x, const float *w, const float *bia
         const float *row = xp + oh * sh * sw * Wq;
         for (ow = 0; ow < OW; ow += 4) {
           emlc_f32x4 a = emlc_f32x4_dup(bias[c]);
-          if (T == 9) { /* 3x3: the offsets computed once, the taps unrolled */
-            const float *p = row + ow;
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[0]), wc[0]);
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[1]), wc[1]);
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[2]), wc[2]);
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[3]), wc[3]);
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[4]), wc[4]);
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[5]), wc[5]);
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[6]), wc[6]);
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[7]), wc[7]);
-            a = emlc_f32x4_fma(a, emlc_f32x4_load(p + off[8]), wc[8]);
+          if (T == 9) { /* 3x3: three row pointers, two column offsets, the taps unrolled */
+            const float *p0 = row + ow, *p1 = p0 + rs, *p2 = p1 + rs;
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p0), wc[0]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p0 + c1), wc[1]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p0 + c2), wc[2]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p1), wc[3]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p1 + c1), wc[4]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p1 + c2), wc[5]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p2), wc[6]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p2 + c1), wc[7]);
+            a = emlc_f32x4_fma(a, emlc_f32x4_load(p2 + c2), wc[8]);
           } else {
             const float *pr = row + ow;
             int32_t ky, kx;

@@ -34,11 +34,35 @@ static inline void emlc_im2col_f32(const float *xn, float *col, int32_t np, int3
    AVX2 kernels' pad_phase_f32, in plain C (the SSE4.1 and Helium float
    kernels): dst[r][ph][q] = x[r - pt][q * sw + ph - pl] (0 outside), r < Hp,
    ph < sw, q < Wq, so the inputs of sw-strided output columns ow, ow+1, ...
-   for a tap are contiguous. Row by row: the padding by zero runs, the columns
-   by memcpy (stride 1) or a strided loop. */
+   for a tap are contiguous. Row by row: runs of zeros and of columns, by
+   memset/memcpy when long, else by loops whose counter an empty asm hides
+   (GCC would make them library calls, which cost more than a few floats). */
+#ifndef EMLC_OPAQUE
+#define EMLC_OPAQUE(v) __asm__("" : "+r"(v))
+#endif
+static inline __attribute__((always_inline)) void emlc_fill_f32(float *d, const float *s, int32_t n, int32_t stride) { /* s NULL: zeros */
+  int32_t i;
+  if (n >= 32 && (!s || stride == 1)) {
+    if (s)
+      memcpy(d, s, sizeof(float) * (size_t)n);
+    else
+      memset(d, 0, sizeof(float) * (size_t)n);
+    return;
+  }
+  if (s)
+    for (i = 0; i < n; ++i, s += stride) {
+      EMLC_OPAQUE(i);
+      d[i] = *s;
+    }
+  else
+    for (i = 0; i < n; ++i) {
+      EMLC_OPAQUE(i);
+      d[i] = 0.0f;
+    }
+}
 static void emlc_pad_phase_f32_c(const float *x, float *dst, int32_t H, int32_t W, int32_t Hp, int32_t sw, int32_t Wq,
                                  int32_t pt, int32_t pl) {
-  int32_t r, ph, q;
+  int32_t r, ph;
   for (ph = 0; ph < sw; ++ph) {
     /* columns q with 0 <= q * sw + ph - pl < W: [q0, q1), the same on every row */
     const int32_t q0 = EMLC_MIN(Wq, EMLC_MAX(0, (pl - ph + sw - 1) / sw)),
@@ -46,19 +70,13 @@ static void emlc_pad_phase_f32_c(const float *x, float *dst, int32_t H, int32_t 
     for (r = 0; r < Hp; ++r) {
       const int32_t ih = r - pt;
       float *d = dst + (r * sw + ph) * Wq;
-      const float *s = x + ih * W + ph - pl;
-      q = 0;
-      if (ih >= 0 && ih < H) {
-        for (; q < q0; ++q)
-          d[q] = 0.0f;
-        if (sw == 1)
-          memcpy(d + q0, s + q0, sizeof(float) * (size_t)(q1 - q0)), q = q1;
-        else
-          for (; q < q1; ++q)
-            d[q] = s[q * sw];
+      if (ih < 0 || ih >= H) {
+        emlc_fill_f32(d, NULL, Wq, 0);
+        continue;
       }
-      for (; q < Wq; ++q)
-        d[q] = 0.0f;
+      emlc_fill_f32(d, NULL, q0, 0);
+      emlc_fill_f32(d + q0, x + ih * W + q0 * sw + ph - pl, q1 - q0, sw);
+      emlc_fill_f32(d + q1, NULL, Wq - q1, 0);
     }
   }
 }
