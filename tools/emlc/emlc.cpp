@@ -243,7 +243,7 @@ int main(int argc, char **argv) {
                                                 "  Example: emlc compile mnist.onnx -o out --target x86-64 --name mnist");
   compile->add_option("model", model, "ONNX model file (.onnx)")->required();
   compile->add_option("-o,--output", out, "output folder for the C files (created if missing); e.g. -o build/model");
-  compile->add_option("--target", target, "target core: " + targetList() + " (default generic)")
+  compile->add_option("--target", target, "target core: " + targetList() + " (default generic), e.g. --target cortex-m4")
       ->check(CLI::IsMember([] {
         std::vector<std::string> v;
         for (const auto &t : emlc::allTargets())
@@ -284,13 +284,14 @@ int main(int argc, char **argv) {
                       "calibration samples for --quantize: a .npy with samples along axis 0, or a folder of .npy\n"
                       "  or ONNX TensorProto .pb files (one input each), e.g. --calibration data/calib_x.npy");
   compile->add_option("--calibration-method", c.calibrationMethod,
-                      "how activation ranges are chosen: minmax (default) or percentile (99.99%, ignores outliers)")
+                      "how activation ranges are chosen: minmax (default) or percentile (99.99%, ignores outliers),\n"
+                      "  e.g. --calibration-method percentile")
       ->check(CLI::IsMember({"minmax", "percentile"}));
   compile->add_option("--io", c.io,
                       "with --quantize: float (default: the C API takes and returns float, converted at the edges)\n"
-                      "  or int8 (the API takes and returns int8; scales and zero points in NAME.h and the report)")
+                      "  or int8 (the API takes and returns int8; scales and zero points in NAME.h and the report), e.g. --io int8")
       ->check(CLI::IsMember({"float", "int8"}));
-  compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files)")
+  compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files), e.g. --emit=nn")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
 
   auto *inspect = app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
@@ -306,12 +307,13 @@ int main(int argc, char **argv) {
                 "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
                 "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses kws/test_data_set_0)");
   verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
-  verify->add_option("--target", vo.target, "target core (default generic); see emlc targets");
+  verify->add_option("--target", vo.target, "target core (default generic; see emlc targets), e.g. --target rv32imac");
   verify->add_option("--input", vo.input,
-                     "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model)");
-  verify->add_option("--expected", vo.expected, "a folder of output_K.pb (default: the input folder)");
-  verify->add_option("--rel-tol", vo.relTol, "float outputs: max error relative to max|expected| (default 1e-4)");
-  verify->add_option("--keep", vo.workDir, "build in this folder and keep it (default: a temporary folder)");
+                     "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model),\n"
+                     "  e.g. --input data/input_0.pb");
+  verify->add_option("--expected", vo.expected, "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
+  verify->add_option("--rel-tol", vo.relTol, "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
+  verify->add_option("--keep", vo.workDir, "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
 
