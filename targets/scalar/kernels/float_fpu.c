@@ -3,12 +3,26 @@
    pixels): col[k][np] for the np output pixels from p
    (past the cnt real ones, the last again), over x's NCHW planes; windows
    inside the input read through taps[k] (c*H*W + ky*dh*W + kx*dw), others
-   test each tap (zero outside). */
+   test each tap (zero outside). Four pixels of one output row, all inside
+   (most of them): a tap's four inputs are sw apart, copied as one run of
+   four per tap. */
 static inline void emlc_im2col_f32(const float *xn, float *col, int32_t np, int32_t p, int32_t cnt, int32_t C,
                                    int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OW, int32_t sh, int32_t sw,
                                    int32_t dh, int32_t dw, int32_t pt, int32_t pl, const int32_t *taps) {
   const int32_t K = C * KH * KW;
   int32_t i, k;
+  if (np == 4 && cnt == 4) {
+    const int32_t oh = p / OW, ow = p - oh * OW, ih0 = oh * sh - pt, iw0 = ow * sw - pl;
+    if (ow + 3 < OW && ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + 3 * sw + (KW - 1) * dw < W) {
+      const float *base = xn + (int64_t)ih0 * W + iw0;
+      for (k = 0; k < K; ++k, col += 4) {
+        const float *s = base + taps[k];
+        const float v0 = s[0], v1 = s[sw], v2 = s[2 * sw], v3 = s[3 * sw];
+        col[0] = v0, col[1] = v1, col[2] = v2, col[3] = v3;
+      }
+      return;
+    }
+  }
   for (i = 0; i < np; ++i) {
     const int32_t q = p + EMLC_MIN(i, cnt - 1), oh = q / OW, ow = q - oh * OW;
     const int32_t ih0 = oh * sh - pt, iw0 = ow * sw - pl;
