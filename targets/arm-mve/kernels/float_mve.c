@@ -62,20 +62,13 @@ static inline __attribute__((always_inline)) void emlc_f32x4_store_n(float *p, e
 
 // @kernel conv2d_f32_mve
 // @requires mve_f32_impl
-// @requires pad_phase_f32_c_impl
-/* Float convolution (one group, NCHW) on Helium, read as conv2d_f32_avx2 and
-   conv2d_f32_sse41 read it (the same arguments and lowering): output rows cut
-   into slots of 4 columns (a last partial slot's extra lanes read on into the
-   next row or the copy's room, and are not stored); taps through taps[k] in
-   the padded phase-split copy (pad_phase_f32_c: C planes of Hp*sw*Wq floats
-   in xp, + 8 of room) or, when `direct` (1x1, no padding), in x itself seen
-   as one row of OH*OW pixels, tap k at k*OH*OW (1: stride 1; 2: strided, the
-   sampled pixels first copied compact into xp); there the slot where the
-   pixels end is first copied (K x 4 floats, zeros past the plane). A tile is
-   4 output channels x 4 pixels: per tap one vector load and 4 VFMA by the
-   channels' weights (wp: [ceil(M/4)][K][4], zero channels completing M).
-   Each output is bias + the taps' products in order with fused
-   multiply-adds: within float tolerance of conv2d_f32. */
+// @requires conv_slots_f32_impl
+/* Float convolution (one group, NCHW) on Helium, read as conv2d_f32_avx2
+   reads it (the driver: emlc_conv_slots_f32 of the scalar folder, slots of 4
+   pixels): a tile is 4 output channels x 4 pixels, per tap one vector load
+   and 4 VFMA by the channels' weights. Each output is bias + the taps'
+   products in order with fused multiply-adds: within float tolerance of
+   conv2d_f32. */
 static EMLC_NOINLINE void emlc_gemm4x4_f32_mve(const float *wk, int32_t K, const int32_t *taps, int32_t step,
                                                const float *s0, const float *b4, float *y, int32_t P, int32_t rows,
                                                int32_t cnt, float lo, float hi) {
@@ -108,50 +101,8 @@ static void emlc_conv2d_f32_mve(const float *x, const float *wp, const float *bi
                                 int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
                                 int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq, int32_t direct,
                                 const int32_t *taps, float lo, float hi) {
-  const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + 3) / 4);
-  const int32_t cs = Hp * sw * Wq, rowPitch = sh * sw * Wq;
-  int32_t n, c, mb, s, i, j, k;
-  for (n = 0; n < N; ++n) {
-    const float *xn = x + (int64_t)n * C * H * W, *base = xn;
-    float *yn = y + (int64_t)n * M * P;
-    int32_t r = 0, c4 = 0; /* the slot's row and first column */
-    if (!direct) {
-      for (c = 0; c < C; ++c)
-        emlc_pad_phase_f32_c(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
-      for (i = 0; i < 4; ++i) /* the room a last partial slot reads */
-        xp[C * cs + i] = 0.0f;
-      base = xp;
-    } else if (direct == 2) { /* strided 1x1: the sampled pixels, compact */
-      for (c = 0; c < C; ++c)
-        for (i = 0; i < OH; ++i)
-          for (j = 0; j < OW; ++j)
-            xp[(c * OH + i) * OW + j] = xn[c * H * W + i * sh * W + j * sw];
-      base = xp;
-    }
-    for (s = 0; s < slots; ++s) {
-      const float *src = base + r * rowPitch + c4;
-      const int32_t out = r * OW + c4, cnt = EMLC_MIN(4, cols - c4);
-      /* x itself ends inside this slot: its K rows of 4 pixels go through xp (zeros past the plane) */
-      const int32_t bounce = direct && cnt < 4;
-      float *bp = xp + (direct == 2 ? C * P : 0);
-      if ((c4 += 4) >= cols)
-        c4 = 0, ++r;
-      if (bounce) {
-        for (k = 0; k < K; ++k)
-          for (i = 0; i < 4; ++i)
-            bp[k * 4 + i] = i < cnt ? src[k * P + i] : 0.0f;
-        src = bp;
-      }
-      for (mb = 0; mb < M; mb += 4) {
-        const int32_t rows = EMLC_MIN(4, M - mb);
-        float b4[4];
-        for (i = 0; i < 4; ++i)
-          b4[i] = i < rows ? bias[mb + i] : 0.0f;
-        emlc_gemm4x4_f32_mve(wp + mb * K, K, direct ? NULL : taps, bounce ? 4 : P, src, b4, yn + mb * P + out, P,
-                             rows, cnt, lo, hi);
-      }
-    }
-  }
+  emlc_conv_slots_f32(emlc_gemm4x4_f32_mve, 4, x, wp, bias, xp, y, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq,
+                      direct, taps, lo, hi);
 }
 
 // @kernel dwconv_f32_mve

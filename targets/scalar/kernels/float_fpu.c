@@ -95,6 +95,75 @@ static void emlc_pad_phase_f32_c(const float *x, float *dst, int32_t H, int32_t 
   }
 }
 
+// @kernel conv_slots_f32_impl
+// @requires pad_phase_f32_c_impl
+/* The driver of the SSE4.1 and Helium float convolutions (conv2d_f32_sse41,
+   conv2d_f32_mve: one group, NCHW), which read the input as conv2d_f32_avx2
+   does, with its arguments: the output rows cut into slots of `slot` (8 or 4)
+   columns (the last of a row partial: its extra lanes read on into the next
+   row or the copy's room, and are not stored); taps through taps[k] in the
+   padded phase-split copy (pad_phase_f32_c: C planes of Hp*sw*Wq floats in
+   xp, + `slot` of room) or, when `direct` (1x1, no padding), in x itself seen
+   as one row of OH*OW pixels, tap k at k*OH*OW (1: stride 1; 2: strided, the
+   sampled pixels first copied compact into xp, C*OH*OW floats); there the
+   slot where the pixels end is first copied (K x slot floats, zeros past the
+   plane, in xp after the compact copy). Per slot, every block of 4 output
+   channels is one call of `tile` (wp: [ceil(M/4)][K][4], zero channels
+   completing M): it sums the K taps (at s0 + taps[k], or s0 + k*step when
+   taps is NULL) onto b4 and stores the first `rows` channels' first `cnt`
+   pixels, clamped, at y (channels P apart). */
+typedef void (*emlc_tile_f32_fn)(const float *wk, int32_t K, const int32_t *taps, int32_t step, const float *s0,
+                                 const float *b4, float *y, int32_t P, int32_t rows, int32_t cnt, float lo, float hi);
+static void emlc_conv_slots_f32(emlc_tile_f32_fn tile, int32_t slot, const float *x, const float *wp,
+                                const float *bias, float *xp, float *y, int32_t N, int32_t C, int32_t H, int32_t W,
+                                int32_t M, int32_t K, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
+                                int32_t pl, int32_t Hp, int32_t Wq, int32_t direct, const int32_t *taps, float lo,
+                                float hi) {
+  const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + slot - 1) / slot);
+  const int32_t cs = Hp * sw * Wq, rowPitch = sh * sw * Wq;
+  float *const bp = xp + (direct == 2 ? C * P : 0); /* a bounced slot */
+  int32_t n, c, mb, s, i, j, k;
+  for (n = 0; n < N; ++n) {
+    const float *xn = x + (int64_t)n * C * H * W, *base = xn;
+    float *yn = y + (int64_t)n * M * P;
+    int32_t r = 0, c0 = 0; /* the slot's row and first column */
+    if (!direct) {
+      for (c = 0; c < C; ++c)
+        emlc_pad_phase_f32_c(xn + c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
+      for (i = 0; i < slot; ++i) /* the room a last partial slot reads */
+        xp[C * cs + i] = 0.0f;
+      base = xp;
+    } else if (direct == 2) { /* strided 1x1: the sampled pixels, compact */
+      for (c = 0; c < C; ++c)
+        for (i = 0; i < OH; ++i)
+          for (j = 0; j < OW; ++j)
+            xp[(c * OH + i) * OW + j] = xn[c * H * W + i * sh * W + j * sw];
+      base = xp;
+    }
+    for (s = 0; s < slots; ++s) {
+      const float *src = base + r * rowPitch + c0;
+      const int32_t out = r * OW + c0, cnt = EMLC_MIN(slot, cols - c0);
+      /* x itself ends inside this slot: its K rows of `slot` pixels go through bp (zeros past the plane) */
+      const int32_t bounce = direct && cnt < slot;
+      if ((c0 += slot) >= cols)
+        c0 = 0, ++r;
+      if (bounce) {
+        for (k = 0; k < K; ++k)
+          for (i = 0; i < slot; ++i)
+            bp[k * slot + i] = i < cnt ? src[k * P + i] : 0.0f;
+        src = bp;
+      }
+      for (mb = 0; mb < M; mb += 4) {
+        const int32_t rows = EMLC_MIN(4, M - mb);
+        float b4[4];
+        for (i = 0; i < 4; ++i)
+          b4[i] = i < rows ? bias[mb + i] : 0.0f;
+        tile(wp + mb * K, K, direct ? NULL : taps, bounce ? slot : P, src, b4, yn + mb * P + out, P, rows, cnt, lo, hi);
+      }
+    }
+  }
+}
+
 // @kernel conv2d_f32_fpu
 // @requires im2col_f32_impl
 /* Float convolution (one group, NCHW, any kernel/stride/dilation/padding)

@@ -28,22 +28,14 @@ static inline void emlc_store4x2(float *p, __m128 v0, __m128 v1, int32_t n) {
 
 // @kernel conv2d_f32_sse41
 // @requires sse41_clamp_impl
-// @requires pad_phase_f32_c_impl
+// @requires conv_slots_f32_impl
 /* Float convolution (one group, NCHW) as conv2d_f32_avx2 reads it, on 4
-   lanes without FMA: 4 output channels x 8 output pixels per tile (two
-   vectors, 8 accumulators), per tap 2 loads, 4 broadcasts of the channels'
-   weights (wp: [ceil(M/4)][K][4], zero channels completing M, packed by the
-   compiler) and 8 multiplies + 8 adds; results clamped and stored from the
-   registers. The output rows are cut into slots of 8 columns (the last of a
-   row partial: its extra lanes read on into the next row or the copy's room,
-   and are not stored). Taps are read through taps[k] in the padded
-   phase-split copy (pad_phase_f32_c of the scalar folder: C planes of Hp*sw*Wq floats in xp,
-   + 8 of room) or, when `direct` (1x1, no padding), in x itself seen as one
-   row of OH*OW pixels, tap k at k*OH*OW (1: stride 1; 2: strided, the sampled
-   pixels first copied compact into xp, C*OH*OW floats); there the slot where
-   the pixels end is first copied (K x 8 floats, zeros past the plane, in xp
-   after the compact copy). Each output is bias + the taps' products in order
-   (no FMA): within float tolerance of conv2d_f32. */
+   lanes without FMA (the driver: emlc_conv_slots_f32 of the scalar folder,
+   slots of 8 pixels): a tile is 4 output channels x 8 pixels (two vectors,
+   8 accumulators), per tap 2 loads, 4 broadcasts of the channels' weights and
+   8 multiplies + 8 adds; results clamped and stored from the registers. Each
+   output is bias + the taps' products in order (no FMA): within float
+   tolerance of conv2d_f32. */
 #define EMLC_SSE_ROW(r)                                                                                           \
   w = _mm_set1_ps(wk[r]), a##r##0 = _mm_add_ps(a##r##0, _mm_mul_ps(w, c0)), a##r##1 = _mm_add_ps(a##r##1, _mm_mul_ps(w, c1))
 #define EMLC_SSE_STEP(TAP)                                                                                        \
@@ -81,51 +73,8 @@ static void emlc_conv2d_f32_sse41(const float *x, const float *wp, const float *
                                   int32_t C, int32_t H, int32_t W, int32_t M, int32_t K, int32_t OH, int32_t OW,
                                   int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t Hp, int32_t Wq,
                                   int32_t direct, const int32_t *taps, float lo, float hi) {
-  const int32_t P = OH * OW, cols = direct ? P : OW, slots = (direct ? 1 : OH) * ((cols + 7) / 8);
-  const int64_t cs = (int64_t)Hp * sw * Wq, rowPitch = (int64_t)sh * sw * Wq;
-  int32_t n, c, mb, s, i, j, k;
-  for (n = 0; n < N; ++n) {
-    const float *xn = x + (int64_t)n * C * H * W, *base = xn;
-    float *yn = y + (int64_t)n * M * P;
-    int32_t r = 0, c8 = 0; /* the slot's row and first column */
-    if (!direct) {
-      for (c = 0; c < C; ++c)
-        emlc_pad_phase_f32_c(xn + (int64_t)c * H * W, xp + c * cs, H, W, Hp, sw, Wq, pt, pl);
-      for (i = 0; i < 8; ++i) /* the room a last partial slot reads */
-        xp[C * cs + i] = 0.0f;
-      base = xp;
-    } else if (direct == 2) { /* strided 1x1: the sampled pixels, compact */
-      for (c = 0; c < C; ++c)
-        for (i = 0; i < OH; ++i)
-          for (j = 0; j < OW; ++j)
-            xp[((int64_t)c * OH + i) * OW + j] = xn[(int64_t)c * H * W + (int64_t)i * sh * W + (int64_t)j * sw];
-      base = xp;
-    }
-    for (s = 0; s < slots; ++s) {
-      const float *src = base + r * rowPitch + c8;
-      const int64_t out = (int64_t)r * OW + c8;
-      const int32_t cnt = EMLC_MIN(8, cols - c8);
-      /* x itself ends inside this slot: its K rows of 8 pixels go through xp (zeros past the plane) */
-      const int32_t bounce = direct && cnt < 8;
-      float *bp = xp + (direct == 2 ? (int64_t)C * P : 0);
-      if ((c8 += 8) >= cols)
-        c8 = 0, ++r;
-      if (bounce) {
-        for (k = 0; k < K; ++k)
-          for (i = 0; i < 8; ++i)
-            bp[k * 8 + i] = i < cnt ? src[(int64_t)k * P + i] : 0.0f;
-        src = bp;
-      }
-      for (mb = 0; mb < M; mb += 4) {
-        const int32_t rows = EMLC_MIN(4, M - mb);
-        float b4[4];
-        for (i = 0; i < 4; ++i)
-          b4[i] = i < rows ? bias[mb + i] : 0.0f;
-        emlc_gemm4x8_f32(wp + (int64_t)mb * K, K, direct ? NULL : taps, bounce ? 8 : P, src, b4,
-                         yn + (int64_t)mb * P + out, P, rows, cnt, lo, hi);
-      }
-    }
-  }
+  emlc_conv_slots_f32(emlc_gemm4x8_f32, 8, x, wp, bias, xp, y, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq,
+                      direct, taps, lo, hi);
 }
 
 // @kernel dwconv_f32_sse41
