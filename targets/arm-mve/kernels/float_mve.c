@@ -2,9 +2,6 @@
 /* Cortex-M55 Helium (MVE) float building blocks: a vector of 4 floats and
    VFMA.F32 of a vector by a scalar (4 multiply-adds in one instruction). A
    plain-C equivalent keeps the kernels buildable and testable anywhere. */
-#ifndef EMLC_NOINLINE
-#define EMLC_NOINLINE __attribute__((noinline)) /* a GEMM tile keeps its registers */
-#endif
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
 #include <arm_mve.h>
 typedef float32x4_t emlc_f32x4;

@@ -8,3 +8,8 @@
 /* NaN passes through (comparisons with NaN are false), as in the reference. */
 #define EMLC_CLAMP(x, lo, hi) ((x) < (lo) ? (lo) : (x) > (hi) ? (hi) : (x))
 #define EMLC_RANK 6 /* strided kernels take shapes padded to 6 axes */
+/* For the target kernels (GCC and Clang): a GEMM tile in its own function keeps its accumulators in
+   registers (inlined into a bigger loop nest, GCC spilled them); an empty asm on a short loop's counter keeps
+   GCC from turning the loop into a memset/memcpy call, which costs more than a few elements. */
+#define EMLC_NOINLINE __attribute__((noinline))
+#define EMLC_OPAQUE(v) __asm__("" : "+r"(v))

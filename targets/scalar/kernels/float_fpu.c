@@ -1,17 +1,16 @@
 // @kernel im2col_f32_impl
-/* The float im2col of the register-blocked convolution (conv2d_f32_fpu: 4
-   pixels): col[k][np] for the np output pixels from p
-   (past the cnt real ones, the last again), over x's NCHW planes; windows
-   inside the input read through taps[k] (c*H*W + ky*dh*W + kx*dw), others
-   test each tap (zero outside). Four pixels of one output row, all inside
-   (most of them): a tap's four inputs are sw apart, copied as one run of
-   four per tap. */
-static inline void emlc_im2col_f32(const float *xn, float *col, int32_t np, int32_t p, int32_t cnt, int32_t C,
-                                   int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OW, int32_t sh, int32_t sw,
-                                   int32_t dh, int32_t dw, int32_t pt, int32_t pl, const int32_t *taps) {
+/* The float im2col of conv2d_f32_fpu: col[k][4] for the 4 output pixels from
+   p (past the cnt real ones, the last again), over x's NCHW planes. Four
+   pixels of one output row, all inside the input (most of them): a tap's
+   four inputs are sw apart, one run per tap. Else pixel by pixel: windows
+   inside read through taps[k] (c*H*W + ky*dh*W + kx*dw), others test each
+   tap (zero outside). */
+static inline void emlc_im2col_f32(const float *xn, float *col, int32_t p, int32_t cnt, int32_t C, int32_t H,
+                                   int32_t W, int32_t KH, int32_t KW, int32_t OW, int32_t sh, int32_t sw, int32_t dh,
+                                   int32_t dw, int32_t pt, int32_t pl, const int32_t *taps) {
   const int32_t K = C * KH * KW;
   int32_t i, k;
-  if (np == 4 && cnt == 4) {
+  if (cnt == 4) {
     const int32_t oh = p / OW, ow = p - oh * OW, ih0 = oh * sh - pt, iw0 = ow * sw - pl;
     if (ow + 3 < OW && ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + 3 * sw + (KW - 1) * dw < W) {
       const float *base = xn + (int64_t)ih0 * W + iw0;
@@ -23,19 +22,19 @@ static inline void emlc_im2col_f32(const float *xn, float *col, int32_t np, int3
       return;
     }
   }
-  for (i = 0; i < np; ++i) {
+  for (i = 0; i < 4; ++i) {
     const int32_t q = p + EMLC_MIN(i, cnt - 1), oh = q / OW, ow = q - oh * OW;
     const int32_t ih0 = oh * sh - pt, iw0 = ow * sw - pl;
     float *cp = col + i;
     if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
       const float *base = xn + (int64_t)ih0 * W + iw0;
-      for (k = 0; k < K; ++k, cp += np)
+      for (k = 0; k < K; ++k, cp += 4)
         *cp = base[taps[k]];
     } else {
       int32_t c, ky, kx;
       for (c = 0; c < C; ++c)
         for (ky = 0; ky < KH; ++ky)
-          for (kx = 0; kx < KW; ++kx, cp += np) {
+          for (kx = 0; kx < KW; ++kx, cp += 4) {
             const int32_t ih = ih0 + ky * dh, iw = iw0 + kx * dw;
             *cp = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : 0.0f;
           }
@@ -51,9 +50,6 @@ static inline void emlc_im2col_f32(const float *xn, float *col, int32_t np, int3
    for a tap are contiguous. Row by row: runs of zeros and of columns, by
    memset/memcpy when long, else by loops whose counter an empty asm hides
    (GCC would make them library calls, which cost more than a few floats). */
-#ifndef EMLC_OPAQUE
-#define EMLC_OPAQUE(v) __asm__("" : "+r"(v))
-#endif
 static inline __attribute__((always_inline)) void emlc_fill_f32(float *d, const float *s, int32_t n, int32_t stride) { /* s NULL: zeros */
   int32_t i;
   if (n >= 32 && (!s || stride == 1)) {
@@ -173,8 +169,8 @@ static void emlc_conv_slots_f32(emlc_tile_f32_fn tile, int32_t slot, const float
    column, 4 of the channels' weights (wp: [ceil(M/4)][K][4], zero channels
    completing M, packed by the compiler) and 16 fmaf (one VFMA.F32 or
    FMADD.S each). The column of 4 pixels (col: K*4 floats, emlc_im2col_f32)
-   is built once per pixel group and serves every channel block. Each output is bias + the taps in order, fused: within float
-   tolerance of conv2d_f32. */
+   is built once per pixel group and serves every channel block. Each output
+   is bias + the taps in order, fused: within float tolerance of conv2d_f32. */
 #define EMLC_FPU_ROW(r)                                                                                           \
   a##r##0 = fmaf(w##r, x0, a##r##0), a##r##1 = fmaf(w##r, x1, a##r##1), a##r##2 = fmaf(w##r, x2, a##r##2),      \
   a##r##3 = fmaf(w##r, x3, a##r##3)
@@ -189,7 +185,7 @@ static void emlc_conv2d_f32_fpu(const float *x, const float *wp, const float *bi
     float *yn = y + (int64_t)n * M * P;
     for (p = 0; p < P; p += 4) {
       const int32_t cnt = EMLC_MIN(4, P - p);
-      emlc_im2col_f32(xn, col, 4, p, cnt, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, taps);
+      emlc_im2col_f32(xn, col, p, cnt, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, taps);
       for (mb = 0; mb < M; mb += 4) {
         const int32_t rows = EMLC_MIN(4, M - mb);
         const float *wk = wp + (int64_t)mb * K, *cp = col;

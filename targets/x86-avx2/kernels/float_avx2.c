@@ -8,14 +8,7 @@
 #if !defined(__AVX2__) || !defined(__FMA__)
 #error "this module was compiled for the x86-64-avx2 target: build it with -mavx2 -mfma (or compile for --target x86-64)"
 #endif
-#include <immintrin.h>
-/* An empty asm on a short loop's counter: GCC would turn the loops that zero
-   or copy a few vectors into memset/memcpy calls, which cost far more than
-   the stores at these sizes. */
-#define EMLC_OPAQUE(v) __asm__("" : "+r"(v))
-/* For the GEMM tiles: inlined into a bigger loop nest, their 16 live vectors
-   got spilled (the kernel ran up to 1.5x slower). */
-#define EMLC_NOINLINE __attribute__((noinline))
+#include <immintrin.h> /* EMLC_NOINLINE and EMLC_OPAQUE: prelude.h */
 
 // @kernel avx2_mask_impl
 // @requires avx2_f32_impl

@@ -8,8 +8,6 @@
 #error "this module was compiled for the x86-64-avx2 target: build it with -mavx2 -mfma (or compile for --target x86-64)"
 #endif
 #include <immintrin.h>
-#define EMLC_NOINLINE __attribute__((noinline)) /* as in avx2_f32_impl: a GEMM tile keeps its registers */
-#define EMLC_OPAQUE(v) __asm__("" : "+r"(v)) /* as in avx2_f32_impl */
 
 // @kernel requant8_s8_impl
 // @requires avx2_s8_impl

@@ -5,9 +5,6 @@
 #error "this module was compiled for an x86-64 target with SSE4.1 kernels: build it with -msse4.1"
 #endif
 #include <immintrin.h>
-#ifndef EMLC_NOINLINE
-#define EMLC_NOINLINE __attribute__((noinline)) /* a GEMM tile keeps its registers */
-#endif
 
 // @kernel sse41_clamp_impl
 // @requires sse41_f32_impl

@@ -9,12 +9,6 @@
 #endif
 #include <immintrin.h> /* SSE4.1, and AVX2 when the target has it (pad_phase_s8) */
 #include <string.h>
-#ifndef EMLC_NOINLINE
-#define EMLC_NOINLINE __attribute__((noinline)) /* a GEMM tile keeps its registers */
-#endif
-#ifndef EMLC_OPAQUE
-#define EMLC_OPAQUE(v) __asm__("" : "+r"(v)) /* no memset/memcpy calls made of short loops */
-#endif
 
 // @kernel requant4_s8_impl
 // @requires sse41_s8_impl
@@ -32,6 +26,12 @@ static inline __attribute__((always_inline)) __m128i emlc_requant4(__m128i x, in
   const __m128i rem = _mm_and_si128(r, _mm_set1_epi32(mask));
   const __m128i thr = _mm_sub_epi32(_mm_set1_epi32(mask >> 1), _mm_srai_epi32(r, 31));
   return _mm_sub_epi32(_mm_sra_epi32(r, _mm_cvtsi32_si128(right)), _mm_cmpgt_epi32(rem, thr));
+}
+/* An output vector: requantized, plus the output zero point, clamped to the
+   activation range [vlo, vhi] (within int8). */
+static inline __attribute__((always_inline)) __m128i emlc_requant4_out(__m128i x, int32_t mult, int32_t shift,
+                                                                       __m128i voff, __m128i vlo, __m128i vhi) {
+  return _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(x, mult, shift), voff)));
 }
 /* The first n (1..8) of lanes v0, v1 (int32 already within int8) to p as
    bytes: the saturating packs keep the values. */
@@ -208,8 +208,8 @@ static void emlc_conv_s8_sse41(const int8_t *x, const int32_t *wpk, int8_t *xp, 
           const int32_t q = mb + i;
           __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)(t + 8 * i)),
                   v1 = _mm_loadu_si128((const __m128i *)(const void *)(t + 8 * i + 4));
-          v0 = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(v0, mult[q], shift[q]), voff)));
-          v1 = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(v1, mult[q], shift[q]), voff)));
+          v0 = emlc_requant4_out(v0, mult[q], shift[q], voff, vlo, vhi);
+          v1 = emlc_requant4_out(v1, mult[q], shift[q], voff, vlo, vhi);
           emlc_store_s8x4x2(yn + (int64_t)q * P + out, v0, v1, cnt);
         }
       }
@@ -262,8 +262,8 @@ static void emlc_dwconv3x3_s8_sse41(const int8_t *x, const int8_t *w, int8_t *xp
             a0 = _mm_add_epi32(a0, _mm_madd_epi16(_mm_cvtepi8_epi16(u), wp[t]));
             a1 = _mm_add_epi32(a1, _mm_madd_epi16(_mm_cvtepi8_epi16(_mm_srli_si128(u, 8)), wp[t]));
           }
-          a0 = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(a0, mult[c], shift[c]), voff)));
-          a1 = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(a1, mult[c], shift[c]), voff)));
+          a0 = emlc_requant4_out(a0, mult[c], shift[c], voff, vlo, vhi);
+          a1 = emlc_requant4_out(a1, mult[c], shift[c], voff, vlo, vhi);
           emlc_store_s8x4x2(yc + (int64_t)oh * OW + ow, a0, a1, EMLC_MIN(8, OW - ow));
         }
       }
@@ -291,7 +291,7 @@ static void emlc_add_s8_sse41(const int8_t *a, const int8_t *b, int8_t *y, int32
       const __m128i va = _mm_sll_epi32(_mm_add_epi32(_mm_cvtepi8_epi32(h ? _mm_srli_si128(a8, 4) : a8), va_off), ls);
       const __m128i vb = _mm_sll_epi32(_mm_add_epi32(_mm_cvtepi8_epi32(h ? _mm_srli_si128(b8, 4) : b8), vb_off), ls);
       const __m128i sum = _mm_add_epi32(emlc_requant4(va, a_mult, a_shift), emlc_requant4(vb, b_mult, b_shift));
-      r[h] = _mm_min_epi32(vhi, _mm_max_epi32(vlo, _mm_add_epi32(emlc_requant4(sum, out_mult, out_shift), voff)));
+      r[h] = emlc_requant4_out(sum, out_mult, out_shift, voff, vlo, vhi);
     }
     emlc_store_s8x4x2(y + i, r[0], r[1], 8);
   }
