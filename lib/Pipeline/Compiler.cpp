@@ -237,9 +237,9 @@ CompileResult compileModel(const CompileOptions &opts) {
   OwningOpRef<ModuleOp> spare;
   if ((opts.flashLimit >= 0 || opts.ramLimit >= 0) && opts.optimize == "speed" && opts.emit == "c")
     spare = module.clone();
-  bool over = false;
-  if (!finishCompile(module, opts, opts.optimize, diags, start, r) &&
-      !(spare && (over = r.flashExceeded || r.ramExceeded)))
+  bool ok = finishCompile(module, opts, opts.optimize, diags, start, r);
+  bool over = !ok && spare && (r.flashExceeded || r.ramExceeded);
+  if (!ok && !over)
     return r;
   if (over) {
     CompileResult small = r;

@@ -837,8 +837,8 @@ LogicalResult Lowering::lower(Operation *op) {
         }
         if (fast == "dwconv_f32_sse41" || fast == "dwconv_f32_mve") {
           // One channel's zero-padded, column-phase-split plane + the 8 floats a row's last step reads.
-          int64_t Hp = (y[2] - 1) * st[0] + (w[2] - 1) * dl[0] + 1, Wq = y[3] + (w[3] - 1) * dl[1] / st[1];
-          call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {scratch(loc, Hp * st[1] * Wq + 8, e), out},
+          PhaseSplit g = phaseSplit(1, w[2], w[3], y[2], y[3], st, dl);
+          call(loc, fast, {get(c.getInput()), get(c.getWeight()), get(bias)}, {scratch(loc, g.Hp * st[1] * g.Wq + 8, e), out},
                {i32(x[0]), i32(x[1]), i32(x[2]), i32(x[3]), i32(w[2]), i32(w[3]), i32(y[2]), i32(y[3]), i32(st[0]),
                 i32(st[1]), i32(dl[0]), i32(dl[1]), i32(pads[0]), i32(pads[1]), lo, hi});
           return success();
