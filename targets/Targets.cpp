@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "targets/Target.h"
-#include "emlc/Emit/EmbeddedKernels.h"
+#include "targets/EmbeddedKernels.h"
 #include "llvm/Support/JSON.h"
 #include <algorithm>
 

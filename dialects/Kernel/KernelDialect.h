@@ -12,10 +12,24 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include "dialects/Kernel/KernelDialect.h.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Kernel/KernelAttrs.h.inc"
 #define GET_OP_CLASSES
 #include "dialects/Kernel/KernelOps.h.inc"
 
+namespace emlc {
+struct TargetInfo;
+}
+
 namespace emlc::kernel {
+/// The module attribute holding the target (#kernel.target), set once by emlc-set-target.
+constexpr llvm::StringLiteral kTargetAttrName = "emlc.target";
+/// The attribute for `target`: its name and ISA facts.
+TargetAttr makeTargetAttr(mlir::MLIRContext *ctx, const TargetInfo &target);
+/// The target of the module enclosing `op` (or of `op` if it is the module);
+/// null when the module has no target attribute.
+const TargetInfo *getTarget(mlir::Operation *op);
+
 /// Bytes of one element in a buffer (booleans take a byte).
 inline int64_t elementBytes(mlir::Type t) {
   unsigned w = t.getIntOrFloatBitWidth();

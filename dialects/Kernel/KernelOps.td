@@ -11,6 +11,7 @@
 #ifndef EMLC_KERNEL_OPS
 #define EMLC_KERNEL_OPS
 
+include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ViewLikeInterface.td"
@@ -21,6 +22,24 @@ def Kernel_Dialect : Dialect {
   let summary = "C kernel calls over planned buffers";
   let description = [{ See dialects/Kernel/README.md. }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let useDefaultAttributePrinterParser = 1;
+}
+
+def Kernel_TargetAttr : AttrDef<Kernel_Dialect, "Target"> {
+  let mnemonic = "target";
+  let summary = "the target a module is compiled for";
+  let description = [{
+    Attached once to the module (`emlc.target`) by `emlc-set-target`; every
+    pass that depends on the target reads it from there. `name` is a folder
+    under targets/ (its target.json); `features` repeats the description's
+    ISA facts and arena alignment for readers of the IR.
+    ```mlir
+    module attributes {emlc.target = #kernel.target<"cortex-m4", {alignment = 16 : i64, dsp = true, fpu = "single"}>} {}
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"target name">:$name, "::mlir::DictionaryAttr":$features);
+  let assemblyFormat = "`<` $name `,` $features `>`";
+  let genVerifyDecl = 1;
 }
 
 class Kernel_Op<string mnemonic, list<Trait> traits = []>
@@ -37,6 +56,7 @@ def Kernel_AllocOp : Kernel_Op<"alloc"> {
   let arguments = (ins OptionalAttr<I64Attr>:$offset);
   let results = (outs AnyStaticShapeMemRef:$buffer);
   let assemblyFormat = "attr-dict `:` type($buffer)";
+  let hasVerifier = 1;
 }
 
 def Kernel_ViewOp : Kernel_Op<"view", [Pure, DeclareOpInterfaceMethods<ViewLikeOpInterface>]> {
@@ -63,6 +83,11 @@ def Kernel_CallOp : Kernel_Op<"call", [AttrSizedOperandSegments]> {
     `args` are the scalar parameters after the buffer pointers, in C order:
     integers print as `int32_t`/`int64_t` literals, floats as `float`, and
     dense integer arrays as `static const int32_t[]` tables.
+    The verifier checks the call against the kernel's C prototype (its ABI,
+    targets/KernelSources.h) in the folders of the module's target: the
+    argument count, each buffer's element type (`const void *` takes any),
+    outputs and scratch writable and never weight constants, and each scalar
+    or table of the parameter's C type.
     ```mlir
     kernel.call "relu_f32" ins(%x : memref<64xf32>) outs(%y : memref<64xf32>) {args = [64 : i32]}
     ```
@@ -72,6 +97,7 @@ def Kernel_CallOp : Kernel_Op<"call", [AttrSizedOperandSegments]> {
   let assemblyFormat = [{
     $callee (`ins` `(` $ins^ `:` type($ins) `)`)? `outs` `(` $outs `:` type($outs) `)` attr-dict
   }];
+  let hasVerifier = 1;
 }
 
 #endif // EMLC_KERNEL_OPS

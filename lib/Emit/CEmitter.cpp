@@ -9,7 +9,7 @@
 
 #include "emlc/Emit/CEmitter.h"
 #include "dialects/Kernel/KernelDialect.h"
-#include "emlc/Emit/EmbeddedKernels.h"
+#include "targets/KernelSources.h"
 #include "targets/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -55,56 +55,6 @@ std::string intLiteral(const APInt &v, IntegerType t) {
   if (w == 32 && x == INT32_MIN) return "INT32_MIN";
   std::string s = std::to_string(x);
   return w == 64 ? "INT64_C(" + s + ")" : s;
-}
-
-/// A kernel source section: `// @kernel NAME` up to the next marker.
-struct Section {
-  std::string file;
-  size_t order; ///< position in the file, so helpers print before users
-  std::string text;
-  std::vector<std::string> requires_;
-};
-
-/// All sections of the embedded kernel files in `dirs` (first dir wins).
-std::map<std::string, Section> loadSections(const std::vector<std::string> &dirs, std::string &prelude) {
-  std::map<std::string, Section> out;
-  for (const std::string &dir : dirs)
-    for (unsigned i = 0; i < kNumEmbeddedKernels; ++i) {
-      llvm::StringRef path = kEmbeddedKernels[i].path;
-      if (!path.starts_with(dir + "/kernels/"))
-        continue;
-      if (path.ends_with("prelude.h")) {
-        if (prelude.empty())
-          prelude = kEmbeddedKernels[i].text;
-        continue;
-      }
-      llvm::SmallVector<llvm::StringRef> lines;
-      llvm::StringRef(kEmbeddedKernels[i].text).split(lines, '\n');
-      Section *cur = nullptr;
-      std::string curName;
-      size_t idx = 0;
-      for (llvm::StringRef line : lines) {
-        if (line.starts_with("// @kernel ")) {
-          curName = line.drop_front(11).trim().str();
-          if (out.count(curName)) { // a more specific target already provides it
-            cur = nullptr;
-            continue;
-          }
-          cur = &out[curName];
-          cur->file = path.str();
-          cur->order = idx++;
-          continue;
-        }
-        if (!cur)
-          continue;
-        if (line.starts_with("// @requires ")) {
-          cur->requires_.push_back(line.drop_front(13).trim().str());
-          continue;
-        }
-        cur->text += line.str() + "\n";
-      }
-    }
-  return out;
 }
 
 /// A C identifier from an ONNX tensor name ("input_1:0" -> "input_1_0").
@@ -178,14 +128,11 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
     error = "no @main function to emit";
     return false;
   }
-  std::string targetName = "generic";
-  if (auto t = module->getAttrOfType<StringAttr>("emlc.target"))
-    targetName = t.getValue().str();
-  const TargetInfo *target = lookupTarget(targetName);
-  if (!target) {
-    error = "unknown target '" + targetName + "'";
-    return false;
-  }
+  // Without a target attribute (IR lowered by hand), the portable kernels.
+  const TargetInfo *target = kernel::getTarget(module);
+  if (!target)
+    target = lookupTarget("generic");
+  const std::string &targetName = target->name;
   int64_t arena = 0;
   if (auto a = module->getAttrOfType<IntegerAttr>("emlc.arena_size"))
     arena = a.getInt();
@@ -264,18 +211,22 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
       std::string callee = c.getCallee().str();
       if (usedSet.insert(callee).second)
         used.push_back(callee);
+      // The call as the kernel's C prototype takes it (checked by the kernel.call verifier).
+      const KernelSignature *sig = kernelSignature(callee, target->kernelDirs);
+      if (!sig) {
+        c.emitOpError("has no kernel in the folders of target '") << targetName << "'";
+        ok = false;
+        return;
+      }
       body << "  emlc_" << callee << "(";
-      bool first = true;
-      auto arg = [&](const std::string &s) {
-        body << (first ? "" : ", ") << s;
-        first = false;
-      };
+      size_t param = 0;
+      auto arg = [&](const std::string &s) { body << (param++ ? ", " : "") << s; };
       for (Value v : c.getIns())
         arg(exprs[v]);
       for (Value v : c.getOuts())
         arg(exprs[v]);
       for (Attribute a : c.getArgs())
-        arg(scalar(a));
+        arg(sig->params[param].pointer ? table(a) : scalar(a));
       body << ");\n";
     } else if (!llvm::isa<func::FuncOp, func::ReturnOp>(op)) {
       op->emitError("cannot be emitted as C");
@@ -289,7 +240,7 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
 
   // Kernel sources, with their helpers, in file order.
   std::string prelude;
-  auto sections = loadSections(target->kernelDirs, prelude);
+  auto sections = kernelSections(target->kernelDirs, prelude);
   std::vector<std::string> needed;
   std::set<std::string> seen;
   std::function<bool(const std::string &)> need = [&](const std::string &k) {

@@ -114,7 +114,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
 
   llvm::json::Array layers, inputs, outputs;
   int64_t macs = 0, intermediates = 0, instructionsEstimate = 0;
-  const TargetInfo *target = lookupTarget(in.target); // cost model and code size ISA
+  const TargetInfo *target = kernel::getTarget(module); // cost model and code size ISA
   for (size_t a = 0; a < g.allocs.size(); ++a)
     if (g.first[a] >= 0)
       intermediates += g.bytes(a);
@@ -212,7 +212,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       {"schema", "emlc-report"},
       {"version", 1},
       {"model", in.model},
-      {"target", in.target},
+      {"target", target ? target->name : std::string("generic")},
       {"name", in.name},
       {"compile_seconds", in.compileSeconds},
       {"totals", llvm::json::Object{{"arena_bytes", arena},

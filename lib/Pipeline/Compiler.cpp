@@ -289,7 +289,7 @@ static bool finishCompile(ModuleOp module, const CompileOptions &opts, const std
     r.error = "error: " + err + "\n";
     return false;
   }
-  ReportInputs ri{opts.modelPath, opts.target, opts.name,
+  ReportInputs ri{opts.modelPath, opts.name,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
   llvm::json::Value report = buildReport(module, ri);
   if (opts.quantize == "int8") {

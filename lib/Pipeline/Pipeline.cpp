@@ -6,7 +6,6 @@
 #include "dialects/ONNX/ONNXDialect.h"
 #include "emlc/Conversion/Passes.h"
 #include "emlc/Transforms/Passes.h"
-#include "targets/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -27,15 +26,10 @@ void buildONNXToNNPipeline(OpPassManager &pm) {
 }
 
 void buildNNToKernelPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addPass(createSetTarget({options.target}));
   pm.addNestedPass<func::FuncOp>(createScheduleForMemory());
-  ConvertNNToKernelOptions k;
-  k.target = options.target;
-  k.optimize = options.optimize;
-  pm.addPass(createConvertNNToKernel(k));
-  PlanMemoryOptions plan;
-  if (const TargetInfo *t = lookupTarget(options.target))
-    plan.alignment = t->alignment;
-  pm.addPass(createPlanMemory(plan));
+  pm.addPass(createConvertNNToKernel({options.optimize}));
+  pm.addPass(createPlanMemory());
 }
 
 void buildEmlcPipeline(OpPassManager &pm, const PipelineOptions &options) {

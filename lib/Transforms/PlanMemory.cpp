@@ -13,6 +13,7 @@
 
 #include "emlc/Transforms/ArenaLiveness.h"
 #include "emlc/Transforms/Passes.h"
+#include "targets/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 
@@ -65,10 +66,15 @@ struct PlanMemoryPass : emlc::impl::PlanMemoryBase<PlanMemoryPass> {
   using PlanMemoryBase::PlanMemoryBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // The option, else the arena alignment of the module's target.
+    const TargetInfo *target = kernel::getTarget(module);
+    align = alignment > 0 ? alignment : target ? target->alignment : 16;
     int64_t arena = 0;
     module.walk([&](func::FuncOp fn) { arena = std::max(arena, planFunction(fn)); });
     module->setAttr("emlc.arena_size", IntegerAttr::get(IntegerType::get(&getContext(), 64), arena));
   }
+
+  int64_t align = 16;
 
   int64_t planFunction(func::FuncOp fn) {
     ArenaLiveness live(fn);
@@ -129,7 +135,7 @@ struct PlanMemoryPass : emlc::impl::PlanMemoryBase<PlanMemoryPass> {
     std::stable_sort(byFirst.begin(), byFirst.end(),
                      [&](size_t a, size_t b) { return groups[a].first < groups[b].first; });
     std::vector<Group> alt = groups;
-    int64_t sizeA = place(groups, bySize, alignment), sizeB = place(alt, byFirst, alignment);
+    int64_t sizeA = place(groups, bySize, align), sizeB = place(alt, byFirst, align);
     if (sizeB < sizeA)
       groups.swap(alt);
     for (Group &g : groups)

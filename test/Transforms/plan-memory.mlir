@@ -11,10 +11,10 @@ module {
     %a = kernel.alloc : memref<10xf32>
     %b = kernel.alloc : memref<8xf32>
     %c = kernel.alloc : memref<10xf32>
-    kernel.call "k" ins(%x : memref<10xf32>) outs(%a : memref<10xf32>) {args = []}
-    kernel.call "k" ins(%a : memref<10xf32>) outs(%b : memref<8xf32>) {args = []}
-    kernel.call "k" ins(%b : memref<8xf32>) outs(%c : memref<10xf32>) {args = []}
-    kernel.call "k" ins(%c : memref<10xf32>) outs(%y : memref<10xf32>) {args = []}
+    kernel.call "copy" ins(%x : memref<10xf32>) outs(%a : memref<10xf32>) {args = [40 : i32]}
+    kernel.call "copy" ins(%a : memref<10xf32>) outs(%b : memref<8xf32>) {args = [32 : i32]}
+    kernel.call "copy" ins(%b : memref<8xf32>) outs(%c : memref<10xf32>) {args = [32 : i32]}
+    kernel.call "copy" ins(%c : memref<10xf32>) outs(%y : memref<10xf32>) {args = [40 : i32]}
     return
   }
 }
@@ -35,11 +35,11 @@ module {
     %b = kernel.alloc : memref<10xf32>
     %c = kernel.alloc : memref<10xf32>
     %d = kernel.alloc : memref<10xf32>
-    kernel.call "k" ins(%x : memref<10xf32>) outs(%a : memref<10xf32>) {args = []}
-    kernel.call "relu_f32" ins(%a : memref<10xf32>) outs(%b : memref<10xf32>) {args = [], emlc.layer = "nn.unary"}
-    kernel.call "k" ins(%b : memref<10xf32>) outs(%c : memref<10xf32>) {args = []}
-    kernel.call "add_f32" ins(%c, %b : memref<10xf32>, memref<10xf32>) outs(%d : memref<10xf32>) {args = [], emlc.layer = "nn.binary"}
-    kernel.call "k" ins(%d, %c : memref<10xf32>, memref<10xf32>) outs(%y : memref<10xf32>) {args = []}
+    kernel.call "copy" ins(%x : memref<10xf32>) outs(%a : memref<10xf32>) {args = [40 : i32]}
+    kernel.call "relu_f32" ins(%a : memref<10xf32>) outs(%b : memref<10xf32>) {args = [10 : i32, 0.0 : f32, 0.0 : f32], emlc.layer = "nn.unary"}
+    kernel.call "copy" ins(%b : memref<10xf32>) outs(%c : memref<10xf32>) {args = [40 : i32]}
+    kernel.call "add_f32" ins(%c, %b : memref<10xf32>, memref<10xf32>) outs(%d : memref<10xf32>) {args = [array<i32: 1, 1, 1, 1, 1, 10>, array<i32: 0, 0, 0, 0, 0, 1>, array<i32: 0, 0, 0, 0, 0, 1>, 0xFF800000 : f32, 0x7F800000 : f32], emlc.layer = "nn.binary"}
+    kernel.call "add_f32" ins(%d, %c : memref<10xf32>, memref<10xf32>) outs(%y : memref<10xf32>) {args = [array<i32: 1, 1, 1, 1, 1, 10>, array<i32: 0, 0, 0, 0, 0, 1>, array<i32: 0, 0, 0, 0, 0, 1>, 0xFF800000 : f32, 0x7F800000 : f32]}
     return
   }
 }

@@ -9,7 +9,7 @@
 namespace emlc {
 
 struct ReportInputs {
-  std::string model, target, name;
+  std::string model, name;
   double compileSeconds = 0;
 };
 

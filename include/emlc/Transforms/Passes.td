@@ -45,7 +45,8 @@ def PlanMemory : Pass<"emlc-plan-memory", "mlir::ModuleOp"> {
     Sets `offset` on each kernel.alloc and `emlc.arena_size` on the module.
   }];
   let options = [
-    Option<"alignment", "alignment", "int64_t", /*default=*/"16", "byte alignment of every buffer">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"0",
+           "byte alignment of every buffer (0: the target's, from emlc.target; 16 without one)">,
   ];
 }
 

@@ -1,6 +1,6 @@
 //===- EmbeddedKernels.h - kernel sources compiled into emlc ----*- C++ -*-===//
-#ifndef EMLC_EMIT_EMBEDDEDKERNELS_H
-#define EMLC_EMIT_EMBEDDEDKERNELS_H
+#ifndef EMLC_TARGETS_EMBEDDEDKERNELS_H
+#define EMLC_TARGETS_EMBEDDEDKERNELS_H
 
 namespace emlc {
 struct EmbeddedFile {

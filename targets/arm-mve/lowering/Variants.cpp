@@ -1,0 +1,104 @@
+//===- Variants.cpp - Helium (MVE) kernels, Cortex-M55 ----------------------===//
+//
+// kernels/int8_mve.c: VMLADAVA over 16 int8 a step, the DSP requantization
+// (the layer must fit it); kernels/float_mve.c: VFMA tiles over the padded
+// phase-split copy of the scalar folder.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emlc/Conversion/NNToKernel/KernelVariant.h"
+#include "targets/arm-dsp/lowering/Im2colConv.h"
+#include "targets/scalar/lowering/PaddedInput.h"
+
+using namespace mlir;
+using namespace emlc;
+
+namespace {
+
+/// The MVE kernels' weight layout: rows of K int8 padded to a multiple of 16
+/// with zeros, as little-endian words.
+SmallVector<int32_t> packWeightsMVE(ArrayRef<int64_t> w, int64_t M, int64_t K) {
+  const int64_t Kp = (K + 15) / 16 * 16;
+  SmallVector<int32_t> out;
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t g = 0; g < Kp; g += 4) {
+      uint32_t word = 0;
+      for (int i = 0; i < 4; ++i)
+        word |= (uint32_t)(uint8_t)(int8_t)(g + i < K ? w[m * K + g + i] : 0) << (8 * i);
+      out.push_back((int32_t)word);
+    }
+  return out;
+}
+
+/// An int8 im2col column of two pixels by 4-tap gathers, K padded to 16.
+LogicalResult lowerConvMVE(Layer &l) {
+  const QuantConvFacts &f = l.facts<QuantConvFacts>();
+  int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3], Kp = (K + 15) / 16 * 16;
+  return lowerIm2colConvS8(l, "conv_s8_mve", packWeightsMVE(f.wv, f.s.w[0], K), Kp, Kp / 2);
+}
+
+/// The kernel gathers a window with byte offsets: rows of its padded plane
+/// must stay short (2*Wp + 2 < 256); wider layers take the next variant.
+bool depthwiseFitsMVE(Layer &l) {
+  const QuantConvFacts &f = l.facts<QuantConvFacts>();
+  return f.valid && fitsDSP(f) && 2 * ((f.s.y[3] - 1) * f.s.st[1] + 3) + 2 < 256;
+}
+
+/// Each channel copied into a padded plane (the zero point as padding).
+LogicalResult lowerDepthwiseMVE(Layer &l) {
+  const QuantConvFacts &f = l.facts<QuantConvFacts>();
+  const DSPRequant &dsp = *f.dsp();
+  const ConvShape &s = f.s;
+  KernelLowering &k = l.k;
+  Value out = k.result(f.op.getOutput(), l.loc);
+  Value plane = k.scratch(l.loc, ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3),
+                          k.builder().getIntegerType(8));
+  SmallVector<Attribute> args = k.i32s({s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0],
+                                        s.pads[1], -f.inOff, f.outOff});
+  args.push_back(k.table(dsp.bias));
+  k.call(l.loc, "dwconv3x3_s8_mve", {k.get(f.op.getInput()), k.get(f.op.getWeight())}, {plane, out},
+         f.withRequant(k, args, dsp.mult, dsp.shift));
+  return success();
+}
+
+/// Rows padded to 16, the input row copied into scratch.
+LogicalResult lowerFullyConnectedMVE(Layer &l) {
+  const QuantFCFacts &f = l.facts<QuantFCFacts>();
+  const DSPRequant &dsp = *f.dsp();
+  KernelLowering &k = l.k;
+  int64_t N = f.w[0], K = f.w[1];
+  Value out = k.result(f.op.getOutput(), l.loc);
+  Value weights = k.global(l.loc, packWeightsMVE(f.wv, N, K));
+  Value row = k.scratch(l.loc, (K + 15) / 16 * 4, k.builder().getIntegerType(32));
+  SmallVector<Attribute> args = k.i32s({f.x[0], K, N});
+  args.append({k.table(dsp.bias), k.i32(f.outOff), k.table(dsp.mult), k.table(dsp.shift), k.i32(f.lo), k.i32(f.hi)});
+  k.call(l.loc, "fully_connected_s8_mve", {k.get(f.op.getInput()), weights}, {row, out}, args);
+  return success();
+}
+
+} // namespace
+
+EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
+  r.addVariant(
+      "conv_s8_mve", "conv_s8",
+      [](Layer &l) {
+        const QuantConvFacts &f = l.facts<QuantConvFacts>();
+        return f.valid && fitsDSP(f);
+      },
+      lowerConvMVE);
+  r.addVariant("dwconv3x3_s8_mve", "dwconv3x3_s8", depthwiseFitsMVE, lowerDepthwiseMVE);
+  r.addVariant(
+      "fully_connected_s8_mve", "fully_connected_s8",
+      [](Layer &l) {
+        const QuantFCFacts &f = l.facts<QuantFCFacts>();
+        return f.valid && f.constant() && f.dsp().has_value();
+      },
+      lowerFullyConnectedMVE);
+  // Float: 4x4 VFMA tiles in slots of 4 pixels; the depthwise of any shape.
+  r.addVariant(
+      "conv2d_f32_mve", "conv_f32", [](Layer &l) { return bool(l.facts<FloatConvFacts>().weights); },
+      [](Layer &l) { return lowerPhaseSplitConvF32(l, "conv2d_f32_mve", 8); });
+  r.addVariant(
+      "dwconv_f32_mve", "dwconv_f32", [](Layer &) { return true; },
+      [](Layer &l) { return lowerPhaseSplitDepthwiseF32(l, "dwconv_f32_mve"); });
+}

@@ -1,0 +1,31 @@
+//===- SharedLowerings.h - lowerings a portable kernel shares with variants -*- C++ -*-===//
+//
+// Some target kernels take exactly the arguments of a portable one (an
+// optimized fully connected, Add, or row reduction): the portable lowering
+// and those variants call the same function with their kernel's name.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EMLC_TARGETS_GENERIC_SHAREDLOWERINGS_H
+#define EMLC_TARGETS_GENERIC_SHAREDLOWERINGS_H
+
+#include "emlc/Conversion/NNToKernel/KernelLowering.h"
+#include "mlir/Support/LogicalResult.h"
+
+namespace emlc {
+
+/// Float fully connected: (x, w, bias) -> y; M K N lo hi.
+mlir::LogicalResult lowerFullyConnectedF32(Layer &l, llvm::StringRef kernel);
+/// int8 Add of equal shapes with TFLite's requantization (QuantAddFacts).
+mlir::LogicalResult lowerAddS8(Layer &l, llvm::StringRef kernel);
+/// Float binary op of operands shaped like the output: n lo hi.
+mlir::LogicalResult lowerSameShapeBinaryF32(Layer &l, llvm::StringRef kernel);
+/// Float reduction of contiguous runs: rows, run length, kind.
+mlir::LogicalResult lowerReduceRowsF32(Layer &l, llvm::StringRef kernel);
+/// out[i] = in[base + sum(i_d * strides_d)] over `outShape` (transpose,
+/// slice, copy), by element size.
+mlir::LogicalResult lowerStridedCopy(Layer &l, mlir::Value in, mlir::Value out, llvm::ArrayRef<int64_t> outShape,
+                                     llvm::ArrayRef<int64_t> strides, int64_t base);
+
+} // namespace emlc
+
+#endif
