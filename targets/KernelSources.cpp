@@ -5,20 +5,32 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include <cctype>
+#include <memory>
+#include <mutex>
 #include <set>
 
 namespace emlc {
 
-std::map<std::string, KernelSection> kernelSections(llvm::ArrayRef<std::string> dirs, std::string &prelude) {
-  std::map<std::string, KernelSection> out;
-  for (const std::string &dir : dirs)
+namespace {
+
+/// Every folder's sections and prelude, read once from the embedded files.
+struct SectionIndex {
+  std::map<std::string, std::map<std::string, KernelSection>> byFolder;
+  std::map<std::string, std::string> prelude;
+};
+
+const SectionIndex &sectionIndex() {
+  static const SectionIndex index = [] {
+    SectionIndex ix;
     for (unsigned i = 0; i < kNumEmbeddedKernels; ++i) {
       llvm::StringRef path = kEmbeddedKernels[i].path;
-      if (!path.starts_with(dir + "/kernels/"))
+      size_t at = path.find("/kernels/");
+      if (at == llvm::StringRef::npos)
         continue;
+      std::string folder = path.take_front(at).str();
+      auto &sections = ix.byFolder[folder];
       if (path.ends_with("prelude.h")) {
-        if (prelude.empty())
-          prelude = kEmbeddedKernels[i].text;
+        ix.prelude[folder] = kEmbeddedKernels[i].text;
         continue;
       }
       llvm::SmallVector<llvm::StringRef> lines;
@@ -27,13 +39,10 @@ std::map<std::string, KernelSection> kernelSections(llvm::ArrayRef<std::string> 
       for (llvm::StringRef line : lines) {
         if (line.starts_with("// @kernel ")) {
           std::string name = line.drop_front(11).trim().str();
-          if (out.count(name)) { // a more specific folder already provides it
-            cur = nullptr;
-            continue;
-          }
-          cur = &out[name];
-          cur->folder = dir;
-          cur->file = path.str();
+          // A name defined twice in one folder: the first definition counts.
+          cur = sections.count(name) ? nullptr : &sections[name];
+          if (cur)
+            cur->folder = folder, cur->file = path.str();
           continue;
         }
         if (!cur)
@@ -45,18 +54,34 @@ std::map<std::string, KernelSection> kernelSections(llvm::ArrayRef<std::string> 
         cur->text += line.str() + "\n";
       }
     }
+    return ix;
+  }();
+  return index;
+}
+
+} // namespace
+
+std::map<std::string, KernelSection> kernelSections(llvm::ArrayRef<std::string> dirs, std::string &prelude) {
+  const SectionIndex &ix = sectionIndex();
+  std::map<std::string, KernelSection> out;
+  for (const std::string &dir : dirs) {
+    if (prelude.empty())
+      if (auto it = ix.prelude.find(dir); it != ix.prelude.end())
+        prelude = it->second;
+    auto folder = ix.byFolder.find(dir);
+    if (folder == ix.byFolder.end())
+      continue;
+    for (const auto &[name, section] : folder->second) // a more specific folder's section wins
+      out.emplace(name, section);
+  }
   return out;
 }
 
 std::vector<std::string> kernelFolders() {
-  std::set<std::string> folders;
-  for (unsigned i = 0; i < kNumEmbeddedKernels; ++i) {
-    llvm::StringRef path = kEmbeddedKernels[i].path;
-    size_t at = path.find("/kernels/");
-    if (at != llvm::StringRef::npos)
-      folders.insert(path.take_front(at).str());
-  }
-  return {folders.begin(), folders.end()};
+  std::vector<std::string> out;
+  for (const auto &[folder, sections] : sectionIndex().byFolder)
+    out.push_back(folder);
+  return out;
 }
 
 namespace {
@@ -225,10 +250,22 @@ bool findDefinition(llvm::StringRef code, llvm::StringRef name, std::string &par
   return false;
 }
 
+/// A helper section a kernel of `folder` requires: its own folder's, else
+/// any other folder's (a target lists the folders it takes helpers from).
+const KernelSection *findSection(const std::string &name, const std::string &folder) {
+  const SectionIndex &ix = sectionIndex();
+  if (auto f = ix.byFolder.find(folder); f != ix.byFolder.end())
+    if (auto s = f->second.find(name); s != f->second.end())
+      return &s->second;
+  for (const auto &[other, sections] : ix.byFolder)
+    if (auto s = sections.find(name); s != sections.end())
+      return &s->second;
+  return nullptr;
+}
+
 /// Parses one kernel's prototype: in its section, or from the macro its
 /// section invokes (defined in a section it requires).
-std::string parseSignature(const std::string &name, const KernelSection &s,
-                           const std::map<std::string, KernelSection> &all, KernelSignature &sig) {
+std::string parseSignature(const std::string &name, const KernelSection &s, KernelSignature &sig) {
   std::string paramText;
   if (!findDefinition(s.text, name, paramText)) {
     // The first line (after comments) that invokes a macro: `EMLC_X(args)`.
@@ -259,11 +296,11 @@ std::string parseSignature(const std::string &name, const KernelSection &s,
     while (!todo.empty() && !found) {
       std::string r = todo.back();
       todo.pop_back();
-      auto it = all.find(r);
-      if (it == all.end() || !seen.insert(r).second)
+      const KernelSection *helper = findSection(r, s.folder);
+      if (!helper || !seen.insert(r).second)
         continue;
-      found = findMacro(it->second.text, macro, params, body);
-      todo.insert(todo.end(), it->second.requires_.begin(), it->second.requires_.end());
+      found = findMacro(helper->text, macro, params, body);
+      todo.insert(todo.end(), helper->requires_.begin(), helper->requires_.end());
     }
     if (!found)
       return "macro " + macro.str() + " is not defined in a required section";
@@ -281,55 +318,63 @@ std::string parseSignature(const std::string &name, const KernelSection &s,
   return "";
 }
 
-struct ABITable {
-  /// name -> one signature per folder defining it, in folder order.
-  llvm::StringMap<std::vector<KernelSignature>> byName;
-  std::vector<std::string> problems;
+/// Parsed signatures, by folder and kernel name; null where a section is no kernel or does not parse.
+struct ABICache {
+  std::mutex mutex; // the verifier may run on several functions at once
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<KernelSignature>> parsed;
+  std::map<std::pair<std::string, std::string>, std::string> problems;
 };
 
-const ABITable &abiTable() {
-  static const ABITable table = [] {
-    ABITable t;
-    for (const std::string &folder : kernelFolders()) {
-      std::string prelude;
-      // A folder's kernels may require helpers of the folders every target lists after it.
-      std::vector<std::string> dirs{folder};
-      for (const std::string &f : kernelFolders())
-        if (f != folder)
-          dirs.push_back(f);
-      std::map<std::string, KernelSection> all = kernelSections(dirs, prelude);
-      for (const auto &[name, s] : all) {
-        if (s.folder != folder || llvm::StringRef(name).ends_with("_impl"))
-          continue;
-        KernelSignature sig;
-        sig.folder = folder;
-        std::string why = parseSignature(name, s, all, sig);
-        if (!why.empty())
-          t.problems.push_back(folder + "/" + name + ": " + why);
-        else
-          t.byName[name].push_back(std::move(sig));
-      }
+ABICache &abiCache() {
+  static ABICache cache;
+  return cache;
+}
+
+/// The signature of `name` as folder `folder` defines it (parsed on first use).
+const KernelSignature *folderSignature(const std::string &folder, const std::string &name) {
+  const SectionIndex &ix = sectionIndex();
+  auto f = ix.byFolder.find(folder);
+  if (f == ix.byFolder.end() || llvm::StringRef(name).ends_with("_impl"))
+    return nullptr;
+  auto s = f->second.find(name);
+  if (s == f->second.end())
+    return nullptr;
+  ABICache &cache = abiCache();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  auto key = std::make_pair(folder, name);
+  auto it = cache.parsed.find(key);
+  if (it == cache.parsed.end()) {
+    auto sig = std::make_unique<KernelSignature>();
+    sig->folder = folder;
+    std::string why = parseSignature(name, s->second, *sig);
+    if (!why.empty()) {
+      cache.problems[key] = why;
+      sig.reset();
     }
-    return t;
-  }();
-  return table;
+    it = cache.parsed.emplace(key, std::move(sig)).first;
+  }
+  return it->second.get();
 }
 
 } // namespace
 
 const KernelSignature *kernelSignature(llvm::StringRef name, llvm::ArrayRef<std::string> dirs) {
-  auto it = abiTable().byName.find(name);
-  if (it == abiTable().byName.end())
-    return nullptr;
+  std::vector<std::string> all;
   if (dirs.empty())
-    return &it->second.front();
-  for (const std::string &d : dirs)
-    for (const KernelSignature &s : it->second)
-      if (s.folder == d)
-        return &s;
+    dirs = all = kernelFolders();
+  for (const std::string &d : dirs) // the first folder defining it, as the printer takes its section
+    if (sectionIndex().byFolder.count(d) && sectionIndex().byFolder.at(d).count(name.str()))
+      return folderSignature(d, name.str());
   return nullptr;
 }
 
-std::vector<std::string> kernelABIProblems() { return abiTable().problems; }
+std::vector<std::string> kernelABIProblems() {
+  std::vector<std::string> out;
+  for (const auto &[folder, sections] : sectionIndex().byFolder)
+    for (const auto &[name, section] : sections)
+      if (!llvm::StringRef(name).ends_with("_impl") && !folderSignature(folder, name))
+        out.push_back(folder + "/" + name + ": " + abiCache().problems.at({folder, name}));
+  return out;
+}
 
 } // namespace emlc
