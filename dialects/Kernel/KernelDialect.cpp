@@ -60,17 +60,18 @@ const TargetInfo *getTarget(Operation *op) {
 } // namespace emlc::kernel
 
 LogicalResult AllocOp::verify() {
-  if (getOffset() && *getOffset() < 0)
-    return emitOpError("offset ") << *getOffset() << " is negative";
+  if (getOffsetAttr() && getOffsetAttr().getInt() < 0) // (the accessor reads it unsigned)
+    return emitOpError("offset ") << getOffsetAttr().getInt() << " is negative";
   return success();
 }
 
 LogicalResult ViewOp::verify() {
   auto s = getSource().getType(), r = getResult().getType();
-  if (getOffset()) {
-    if (*getOffset() < 0 || *getOffset() + bufferBytes(r) > bufferBytes(s))
-      return emitOpError("slice [") << *getOffset() << ", " << *getOffset() + bufferBytes(r)
-                                    << ") is outside the source's " << bufferBytes(s) << " bytes";
+  if (getOffsetAttr()) {
+    int64_t at = getOffsetAttr().getInt(); // (the accessor reads it unsigned)
+    if (at < 0 || at + bufferBytes(r) > bufferBytes(s))
+      return emitOpError("slice [") << at << ", " << at + bufferBytes(r) << ") is outside the source's "
+                                    << bufferBytes(s) << " bytes";
     return success();
   }
   if (s.getNumElements() != r.getNumElements() || s.getElementType() != r.getElementType())
