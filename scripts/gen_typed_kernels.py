@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """Writes targets/generic/kernels/typed.c: the per-element-type instances of
 the generic elementwise, clip, pad, max-pool, pow and cast kernels (the macros live
-in elementwise.c / data_movement.c / reduce.c). Re-run after editing."""
+in elementwise.c / data_movement.c / reduce.c). Re-run after editing.
+With --check, writes nothing and exits 1 if typed.c is not what this script
+writes (CTest typed-kernels-current)."""
 import os
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TYPES = {"i8": "int8_t", "u8": "uint8_t", "i16": "int16_t", "u16": "uint16_t", "i32": "int32_t",
@@ -31,5 +34,12 @@ for a, at in ALL.items():
     for b, bt in ALL.items():
         if a != b:
             out += [f"// @kernel cast_{a}_{b}", "// @requires cast_impl", f"EMLC_CAST(cast_{a}_{b}, {at}, {bt})"]
-with open(os.path.join(ROOT, "targets", "generic", "kernels", "typed.c"), "w") as f:
-    f.write("\n".join(out) + "\n")
+path = os.path.join(ROOT, "targets", "generic", "kernels", "typed.c")
+text = "\n".join(out) + "\n"
+if "--check" in sys.argv[1:]:
+    with open(path) as f:
+        current = f.read() == text
+    print("typed.c is current" if current else "typed.c differs from scripts/gen_typed_kernels.py: re-run it")
+    sys.exit(0 if current else 1)
+with open(path, "w") as f:
+    f.write(text)
