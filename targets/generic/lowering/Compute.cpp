@@ -84,7 +84,7 @@ LogicalResult lowerConvTranspose(Layer &l) {
   Value out = k.result(c.getOutput(), l.loc);
   k.call(l.loc, "conv_transpose2d_f32", {k.get(c.getInput()), k.get(c.getWeight()), k.get(bias)}, {out},
          k.i32s({x[0], x[1], x[2], x[3], y[1], w[2], w[3], y[2], y[3], c.getStrides()[0], c.getStrides()[1],
-                 c.getDilations()[0], c.getDilations()[1], c.getPads()[0], c.getPads()[1], c.getGroups()}));
+                 c.getDilations()[0], c.getDilations()[1], c.getPads()[0], c.getPads()[1], (int64_t)c.getGroups()}));
   return success();
 }
 
