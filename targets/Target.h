@@ -43,7 +43,8 @@ struct TargetInfo {
   std::map<std::string, std::string> isa;
   int64_t alignment = 16; ///< byte alignment of arena buffers
   /// The instruction set whose measured kernel sizes estimate the code size
-  /// (targets/generic/kernel_sizes.inc): "thumbv7em" or "rv32".
+  /// (targets/generic/kernel_sizes.inc, one row per kernel and ISA): "thumbv7em" or "rv32"; a new one is a line
+  /// in scripts/gen_kernel_sizes.py.
   std::string codeIsa = "thumbv7em";
   /// C compiler, size tool, Debian packages that provide them, flags.
   std::string cc, sizeTool;

@@ -93,15 +93,15 @@ const std::vector<TargetInfo> &allTargets() {
 
 long kernelCodeBytes(const std::string &kernel, const std::string &isa) {
   struct Entry {
-    const char *name;
-    long thumbv7em, rv32;
+    const char *name, *isa;
+    long bytes;
   };
   static const Entry table[] = {
 #include "targets/generic/kernel_sizes.inc"
   };
   for (const Entry &e : table)
-    if (kernel == e.name)
-      return isa == "rv32" ? e.rv32 : e.thumbv7em;
+    if (kernel == e.name && isa == e.isa)
+      return e.bytes;
   return -1;
 }
 
