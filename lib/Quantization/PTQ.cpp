@@ -17,7 +17,7 @@
 
 #include "emlc/Quantization/PTQ.h"
 #include "dialects/NN/NNDialect.h"
-#include "emlc/Importer/Importer.h"
+#include "emlc/Support/TensorFiles.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
@@ -25,7 +25,6 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <algorithm>
 #include <cmath>
@@ -41,96 +40,6 @@ int64_t numel(const std::vector<int64_t> &s) {
   for (int64_t d : s)
     n *= d;
   return n;
-}
-
-//===--- Calibration files ---------------------------------------------------===//
-
-/// A NumPy .npy file (C order; float32/64, int8/uint8): values as float and
-/// the shape. Enough of the format (v1-v3 header) for data sets.
-bool readNpy(const std::string &path, std::vector<float> &values, std::vector<int64_t> &shape, std::string &err) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
-  if (!buf) {
-    err = "cannot read '" + path + "'";
-    return false;
-  }
-  StringRef data = (*buf)->getBuffer();
-  if (data.size() < 10 || !data.starts_with("\x93NUMPY")) {
-    err = "'" + path + "' is not a .npy file";
-    return false;
-  }
-  unsigned major = (unsigned char)data[6];
-  size_t hlen, start;
-  if (major == 1) {
-    hlen = (unsigned char)data[8] | ((unsigned char)data[9] << 8), start = 10;
-  } else {
-    if (data.size() < 12) {
-      err = "'" + path + "' is truncated";
-      return false;
-    }
-    hlen = 0;
-    for (int i = 0; i < 4; ++i)
-      hlen |= (size_t)(unsigned char)data[8 + i] << (8 * i);
-    start = 12;
-  }
-  if (data.size() < start + hlen) {
-    err = "'" + path + "' is truncated";
-    return false;
-  }
-  StringRef header = data.substr(start, hlen);
-  auto field = [&](StringRef key) {
-    size_t at = header.find(key);
-    return at == StringRef::npos ? StringRef() : header.drop_front(at + key.size()).ltrim(" :");
-  };
-  StringRef descr = field("'descr'");
-  descr = descr.drop_front(1).take_until([](char c) { return c == '\''; });
-  if (field("'fortran_order'").starts_with("True")) {
-    err = "'" + path + "' is in Fortran order; save it in C order";
-    return false;
-  }
-  StringRef dims = field("'shape'").drop_front(1).take_until([](char c) { return c == ')'; });
-  shape.clear();
-  SmallVector<StringRef> parts;
-  dims.split(parts, ',', -1, false);
-  for (StringRef p : parts) {
-    int64_t d;
-    if (p.trim().getAsInteger(10, d)) {
-      err = "'" + path + "': bad shape in the header";
-      return false;
-    }
-    shape.push_back(d);
-  }
-  StringRef body = data.drop_front(start + hlen);
-  int64_t n = numel(shape);
-  auto need = [&](size_t bytes) {
-    if (body.size() < (size_t)n * bytes) {
-      err = "'" + path + "' is truncated";
-      return false;
-    }
-    return true;
-  };
-  values.resize(n);
-  if (descr == "<f4") {
-    if (!need(4))
-      return false;
-    memcpy(values.data(), body.data(), 4 * n);
-  } else if (descr == "<f8") {
-    if (!need(8))
-      return false;
-    for (int64_t i = 0; i < n; ++i) {
-      double d;
-      memcpy(&d, body.data() + 8 * i, 8);
-      values[i] = (float)d;
-    }
-  } else if (descr == "|u1" || descr == "|i1") {
-    if (!need(1))
-      return false;
-    for (int64_t i = 0; i < n; ++i)
-      values[i] = descr == "|u1" ? (float)(unsigned char)body[i] : (float)(signed char)body[i];
-  } else {
-    err = "'" + path + "' holds " + descr.str() + " values (float32, float64, int8 and uint8 are read)";
-    return false;
-  }
-  return true;
 }
 
 //===--- Ranges ----------------------------------------------------------------===//

@@ -9,6 +9,7 @@
 
 #include "emlc/Verify/Verify.h"
 #include "emlc/Importer/Importer.h"
+#include "emlc/Support/TensorFiles.h"
 #include "emlc/Pipeline/Compiler.h"
 #include "targets/Target.h"
 #include "llvm/ADT/ScopeExit.h"
