@@ -71,13 +71,6 @@ struct InspectResult {
 
 InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes);
 
-/// Parses a byte count with an optional K or M suffix (1024-based): "64K".
-bool parseBytes(const std::string &text, int64_t &bytes);
-/// Parses "1x3x32x32" into dims; false on malformed text.
-bool parseShape(const std::string &text, std::vector<int64_t> &dims);
-/// True for a valid C identifier.
-bool isCIdentifier(const std::string &s);
-
 } // namespace emlc
 
 #endif
