@@ -11,18 +11,16 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 #include <onnx/onnx_pb.h>
 #include <chrono>
-#include <cmath>
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <sstream>
 
 using namespace mlir;
 

@@ -34,6 +34,7 @@ struct CompileOptions {
   /// Post-training quantization ("int8" or empty) and its calibration (see PTQ.h).
   std::string quantize, calibrationPath, calibrationMethod = "minmax";
   bool int8IO = false;
+  /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
 
