@@ -15,6 +15,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallSet.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cmath>
+#include <optional>
 
 using namespace mlir;
 
@@ -98,6 +100,28 @@ int64_t arenaLowerBound(ModuleOp module) {
 /// Fitted on emitted models compiled with clang -Os for Cortex-M4 and RV32:
 /// the run function's frame, and the argument set-up of one kernel call.
 constexpr int64_t kRunFunctionBytes = 64, kBytesPerCall = 40;
+
+/// The post-training quantization summary emlc-quantize records on the module
+/// (`emlc.quantization`), SQNR rounded to 0.01 dB.
+static std::optional<llvm::json::Object> quantizationSummary(ModuleOp module) {
+  auto q = module->getAttrOfType<DictionaryAttr>("emlc.quantization");
+  if (!q)
+    return std::nullopt;
+  auto text = [&](StringRef key) {
+    auto s = q.getAs<StringAttr>(key);
+    return s ? s.getValue().str() : std::string();
+  };
+  llvm::json::Array sqnr;
+  if (auto a = q.getAs<ArrayAttr>("output_sqnr_db"))
+    for (auto d : a.getAsRange<FloatAttr>())
+      sqnr.push_back(std::round(d.getValueAsDouble() * 100) / 100);
+  auto runs = q.getAs<IntegerAttr>("calibration_runs");
+  return llvm::json::Object{{"mode", text("mode")},
+                            {"calibration_method", text("calibration_method")},
+                            {"calibration_runs", runs ? runs.getInt() : 0},
+                            {"io", text("io")},
+                            {"output_sqnr_db", std::move(sqnr)}};
+}
 
 llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
@@ -208,7 +232,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     for (Attribute a : c.getArgs())
       if (llvm::isa<DenseI32ArrayAttr, DenseF32ArrayAttr>(a) && tables.insert(a).second)
         code += 4 * std::max<int64_t>(llvm::cast<DenseArrayAttr>(a).size(), 1);
-  return llvm::json::Object{
+  llvm::json::Object report{
       {"schema", "emlc-report"},
       {"version", 1},
       {"model", in.model},
@@ -229,6 +253,9 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       {"outputs", std::move(outputs)},
       {"layers", std::move(layers)},
   };
+  if (auto q = quantizationSummary(module))
+    report["quantization"] = std::move(*q);
+  return report;
 }
 
 std::string renderArenaSVG(const llvm::json::Value &report) {

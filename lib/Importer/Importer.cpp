@@ -10,13 +10,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "emlc/Importer/Importer.h"
+#include "emlc/Support/TensorFiles.h"
 #include "dialects/ONNX/ONNXAttrUtils.h"
 #include "dialects/ONNX/ONNXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
 #include <onnx/onnx_pb.h>
@@ -42,7 +42,9 @@ public:
       : ctx(ctx), opts(opts), modelDir(std::move(modelDir)), builder(&ctx) {}
 
   ImportResult run(const ::onnx::ModelProto &model);
-  bool readTensor(const ::onnx::TensorProto &t, DenseElementsAttr &out, std::string &err);
+  bool readTensor(const ::onnx::TensorProto &t, DenseElementsAttr &out, std::string &err) {
+    return tensorFromProto(t, ctx, modelDir, out, err);
+  }
 
 private:
   MLIRContext &ctx;
@@ -87,151 +89,6 @@ private:
                 unsigned numResults, Location l, const std::string &who,
                 SmallVectorImpl<Value> &results);
 };
-
-bool Importer::readTensor(const ::onnx::TensorProto &t, DenseElementsAttr &out, std::string &err) {
-  Type elem = onnx::elementTypeFromONNX(&ctx, t.data_type());
-  if (!elem) {
-    err = "tensor '" + t.name() + "' has unsupported data type " + std::to_string(t.data_type());
-    return false;
-  }
-  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
-  for (int64_t d : shape)
-    if (d < 0) {
-      err = "tensor '" + t.name() + "' has a negative dimension";
-      return false;
-    }
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  // Store narrow integers signless so arith.constant accepts them; the
-  // unsigned meaning is kept in the tensor element type elsewhere.
-  Type storage = elem;
-  if (auto it = llvm::dyn_cast<IntegerType>(elem))
-    storage = IntegerType::get(&ctx, it.getWidth(), it.isUnsigned() ? IntegerType::Unsigned : IntegerType::Signless);
-  auto type = RankedTensorType::get(shape, storage);
-  unsigned bits = elem.getIntOrFloatBitWidth();
-  unsigned bytesPer = bits == 1 ? 1 : bits / 8;
-
-  std::string raw;
-  bool hasRaw = t.has_raw_data();
-  if (t.data_location() == ::onnx::TensorProto::EXTERNAL) {
-    std::string location;
-    int64_t offset = 0, length = -1;
-    for (const auto &kv : t.external_data()) {
-      if (kv.key() == "location") location = kv.value();
-      else if (kv.key() == "offset") offset = std::stoll(kv.value());
-      else if (kv.key() == "length") length = std::stoll(kv.value());
-    }
-    if (modelDir.empty()) {
-      err = "tensor '" + t.name() + "' uses external data, which needs the model file's folder";
-      return false;
-    }
-    // External data must stay inside the model's folder: no absolute paths, no '..'.
-    llvm::SmallString<256> p(location);
-    if (location.empty() || llvm::sys::path::is_absolute(p) ||
-        llvm::any_of(llvm::make_range(llvm::sys::path::begin(p), llvm::sys::path::end(p)),
-                     [](StringRef c) { return c == ".."; })) {
-      err = "tensor '" + t.name() + "': external data path '" + location +
-            "' escapes the model folder; external files must be inside " + modelDir;
-      return false;
-    }
-    llvm::SmallString<256> full(modelDir);
-    llvm::sys::path::append(full, location);
-    std::ifstream f(full.str().str(), std::ios::binary);
-    if (!f) {
-      err = "tensor '" + t.name() + "': cannot open external data file " + full.str().str();
-      return false;
-    }
-    f.seekg(0, std::ios::end);
-    int64_t fsize = f.tellg();
-    if (length < 0)
-      length = fsize - offset;
-    if (offset < 0 || offset + length > fsize) {
-      err = "tensor '" + t.name() + "': external data range is outside " + full.str().str();
-      return false;
-    }
-    raw.resize(length);
-    f.seekg(offset);
-    f.read(raw.data(), length);
-    hasRaw = true;
-  } else if (hasRaw) {
-    raw = t.raw_data();
-  }
-
-  if (hasRaw) {
-    if ((int64_t)raw.size() != n * (int64_t)bytesPer) {
-      err = "tensor '" + t.name() + "' has " + std::to_string(raw.size()) + " bytes of data, expected " +
-            std::to_string(n * bytesPer) + " (file truncated or corrupt?)";
-      return false;
-    }
-    if (bits == 1) {
-      SmallVector<bool> v;
-      for (char c : raw)
-        v.push_back(c != 0);
-      out = DenseElementsAttr::get(type, ArrayRef<bool>(v));
-      return true;
-    }
-    bool detectedSplat = false;
-    if (!DenseElementsAttr::isValidRawBuffer(type, ArrayRef<char>(raw.data(), raw.size()), detectedSplat)) {
-      err = "tensor '" + t.name() + "' has an invalid data buffer";
-      return false;
-    }
-    out = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(raw.data(), raw.size()));
-    return true;
-  }
-  auto check = [&](int64_t have) {
-    if (have != n) {
-      err = "tensor '" + t.name() + "' has " + std::to_string(have) + " values, its shape " +
-            fmtShape(shape) + " needs " + std::to_string(n);
-      return false;
-    }
-    return true;
-  };
-  switch (t.data_type()) {
-  case ::onnx::TensorProto::FLOAT: {
-    if (!check(t.float_data_size())) return false;
-    out = DenseElementsAttr::get(type, ArrayRef<float>(t.float_data().data(), n));
-    return true;
-  }
-  case ::onnx::TensorProto::DOUBLE: {
-    if (!check(t.double_data_size())) return false;
-    out = DenseElementsAttr::get(type, ArrayRef<double>(t.double_data().data(), n));
-    return true;
-  }
-  case ::onnx::TensorProto::INT64: {
-    if (!check(t.int64_data_size())) return false;
-    out = DenseElementsAttr::get(type, ArrayRef<int64_t>(t.int64_data().data(), n));
-    return true;
-  }
-  case ::onnx::TensorProto::UINT64: {
-    if (!check(t.uint64_data_size())) return false;
-    out = DenseElementsAttr::get(type, ArrayRef<uint64_t>(t.uint64_data().data(), n));
-    return true;
-  }
-  case ::onnx::TensorProto::UINT32: {
-    if (!check(t.uint64_data_size())) return false;
-    SmallVector<uint32_t> v(t.uint64_data().begin(), t.uint64_data().end());
-    out = DenseElementsAttr::get(type, ArrayRef<uint32_t>(v));
-    return true;
-  }
-  case ::onnx::TensorProto::FLOAT16: {
-    if (!check(t.int32_data_size())) return false;
-    SmallVector<APFloat> v;
-    for (int32_t bitsv : t.int32_data())
-      v.push_back(APFloat(APFloat::IEEEhalf(), APInt(16, (uint64_t)bitsv)));
-    out = DenseElementsAttr::get(type, v);
-    return true;
-  }
-  default: { // int32 storage for all narrower integers and bool
-    if (!check(t.int32_data_size())) return false;
-    SmallVector<APInt> v;
-    for (int32_t x : t.int32_data())
-      v.push_back(APInt(std::max(bits, 1u), (uint64_t)(int64_t)x, /*isSigned=*/true));
-    out = DenseElementsAttr::get(type, v);
-    return true;
-  }
-  }
-}
 
 bool Importer::convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute &out, std::string &err) {
   Attribute v;
@@ -615,18 +472,6 @@ ImportResult importONNXBytes(const std::string &bytes, const std::string &modelD
   }
   Importer imp(ctx, options, modelDir);
   return imp.run(model);
-}
-
-bool readTensorFile(const std::string &path, MLIRContext &ctx, DenseElementsAttr &out, std::string &err) {
-  std::ifstream f(path, std::ios::binary);
-  ::onnx::TensorProto t;
-  if (!f || !t.ParseFromIstream(&f)) {
-    err = "cannot read '" + path + "' as an ONNX TensorProto (.pb)";
-    return false;
-  }
-  ImportOptions none;
-  Importer imp(ctx, none, "");
-  return imp.readTensor(t, out, err);
 }
 
 ImportResult importONNXFile(const std::string &path, MLIRContext &ctx, const ImportOptions &options) {

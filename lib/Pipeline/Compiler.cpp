@@ -1,7 +1,6 @@
 //===- Compiler.cpp - one compile, from a model file to C ---------------------===//
 
 #include "emlc/Pipeline/Compiler.h"
-#include "emlc/Quantization/PTQ.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "dialects/NN/NNDialect.h"
 #include "dialects/ONNX/ONNXDialect.h"
@@ -10,96 +9,90 @@
 #include "emlc/Pipeline/Pipeline.h"
 #include "targets/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 #include <onnx/onnx_pb.h>
 #include <chrono>
-#include <cmath>
 #include <fstream>
+#include <mutex>
 #include <set>
-#include <sstream>
 
 using namespace mlir;
 
 namespace emlc {
 
-bool parseShape(const std::string &text, std::vector<int64_t> &dims) {
-  dims.clear();
-  std::stringstream ss(text);
-  std::string part;
-  while (std::getline(ss, part, 'x')) {
-    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 9)
-      return false;
-    dims.push_back(std::stoll(part));
-    if (dims.back() <= 0)
-      return false;
-  }
-  return !dims.empty();
-}
-
-bool parseBytes(const std::string &text, int64_t &bytes) {
-  if (text.empty())
-    return false;
-  int64_t mul = 1;
-  std::string digits = text;
-  char last = (char)std::toupper((unsigned char)text.back());
-  if (last == 'K' || last == 'M') {
-    mul = last == 'K' ? 1024 : 1024 * 1024;
-    digits.pop_back();
-  }
-  if (digits.empty() || digits.size() > 12 || digits.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  bytes = std::stoll(digits) * mul;
-  return true;
-}
-
-bool isCIdentifier(const std::string &s) {
-  if (s.empty() || std::isdigit((unsigned char)s[0]))
-    return false;
-  for (char c : s)
-    if (!std::isalnum((unsigned char)c) && c != '_')
-      return false;
-  return true;
-}
-
 namespace {
-/// Collects diagnostics as "node 'NAME' (op): message" lines.
+/// Collects the diagnostics of a compile for the CLI: errors become
+/// "error: node 'NAME': message" lines, warnings plain messages.
 struct DiagnosticCollector {
-  std::string text;
+  std::vector<std::string> errors; ///< "node 'NAME': message", or the message
+  std::vector<std::string> warnings;
   ScopedDiagnosticHandler handler;
+
   explicit DiagnosticCollector(MLIRContext &ctx)
       : handler(&ctx, [this](Diagnostic &d) {
-          if (d.getSeverity() != DiagnosticSeverity::Error)
-            return success();
-          std::string where;
-          if (auto n = llvm::dyn_cast<NameLoc>(d.getLocation()))
-            where = "node '" + n.getName().str() + "'";
-          std::string msg;
-          llvm::raw_string_ostream os(msg);
-          os << d;
-          for (auto &note : d.getNotes()) { // MLIR's "see current operation" dump is noise for users
-            std::string n;
-            llvm::raw_string_ostream ns(n);
-            ns << note;
-            if (ns.str().find("see current operation") == std::string::npos)
-              os << " (" << ns.str() << ")";
-          }
-          // Messages from the ONNX lowering start with "(OpType, opset N): ".
-          std::string body = os.str();
-          bool hasOp = !body.empty() && body[0] == '(';
-          text += "error: " + where + (where.empty() ? "" : hasOp ? " " : ": ") + body + "\n";
+          collect(d);
           return success();
         }) {}
+
+  void collect(Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Warning) {
+      warnings.push_back(d.str());
+      return;
+    }
+    if (d.getSeverity() != DiagnosticSeverity::Error)
+      return;
+    std::string where;
+    if (auto n = llvm::dyn_cast<NameLoc>(d.getLocation()))
+      where = "node '" + n.getName().str() + "'";
+    std::string msg;
+    llvm::raw_string_ostream os(msg);
+    os << d;
+    for (auto &note : d.getNotes()) { // MLIR's "see current operation" dump is noise for users
+      std::string n;
+      llvm::raw_string_ostream ns(n);
+      ns << note;
+      if (ns.str().find("see current operation") == std::string::npos)
+        os << " (" << ns.str() << ")";
+    }
+    // Messages from the ONNX lowering start with "(OpType, opset N): ".
+    std::string body = os.str();
+    bool hasOp = !body.empty() && body[0] == '(';
+    errors.push_back(where + (where.empty() ? "" : hasOp ? " " : ": ") + body);
+  }
+
+  /// The errors as "error: " lines, each message after `prefix`.
+  std::string text(const std::string &prefix = "") const {
+    std::string t;
+    for (const std::string &e : errors)
+      t += "error: " + prefix + e + "\n";
+    return t;
+  }
 };
 
-std::string printIR(Operation *op) {
+/// Records the arguments of the passes that failed (innermost first), to say
+/// which step of the compile failed.
+struct FailedPasses : PassInstrumentation {
+  std::vector<std::string> &names;
+  std::mutex mutex; // nested function passes may fail on several threads
+  explicit FailedPasses(std::vector<std::string> &names) : names(names) {}
+  void runAfterPassFailed(Pass *pass, Operation *) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    names.push_back(pass->getArgument().str());
+  }
+};
+
+/// IR text with its locations: the ONNX node names they carry (layer names in
+/// the C and the report) survive a round trip through emlc-opt.
+std::string printIR(ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  op->print(os);
+  module->print(os, OpPrintingFlags().enableDebugInfo(/*enable=*/true, /*prettyForm=*/false));
   return os.str();
 }
 
@@ -159,150 +152,104 @@ static void setupContext(MLIRContext &ctx) {
   ctx.loadAllAvailableDialects();
 }
 
-static bool finishCompile(ModuleOp module, const CompileOptions &opts, const std::string &optimize,
-                          DiagnosticCollector &diags, std::chrono::steady_clock::time_point start, CompileResult &r);
+static bool knownTarget(const std::string &target, CompileResult &r) {
+  if (lookupTarget(target))
+    return true;
+  std::string names;
+  for (const auto &t : allTargets())
+    names += (names.empty() ? "" : ", ") + t.name;
+  r.error = "error: unknown target '" + target + "' (known: " + names + ")\n";
+  return false;
+}
 
-CompileResult compileModel(const CompileOptions &opts) {
-  auto start = std::chrono::steady_clock::now();
-  CompileResult r;
-  if (!lookupTarget(opts.target)) {
-    std::string names;
-    for (const auto &t : allTargets())
-      names += (names.empty() ? "" : ", ") + t.name;
-    r.error = "error: unknown target '" + opts.target + "' (known: " + names + ")\n";
-    return r;
-  }
-  MLIRContext ctx;
-  setupContext(ctx);
-  DiagnosticCollector diags(ctx);
+static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions &opts, CompileResult &r) {
   ImportOptions io;
   io.inputShapes = opts.inputShapes;
   io.inputValues = opts.inputValues;
   ImportResult imp = importONNXFile(opts.modelPath, ctx, io);
   r.warnings = imp.warnings;
-  if (!imp.module) {
+  if (!imp.module)
     r.error = "error: " + imp.error + "\n";
-    return r;
-  }
-  ModuleOp module = *imp.module;
-  if (opts.emit == "onnx") {
-    r.irText = printIR(module);
-    r.ok = true;
-    return r;
-  }
-  PassManager pm(&ctx);
-  buildONNXToNNPipeline(pm);
-  if (failed(pm.run(module))) {
-    r.error = diags.text.empty() ? "error: lowering to the nn dialect failed\n" : diags.text;
-    return r;
-  }
-  // A quantized model whose ops leave the integers somewhere (no int8 kernel
-  // for them) still works, but slower and with float code: say which ops.
-  auto floatIslands = [&] {
-    std::map<std::string, int> ops;
-    module.walk([&](quant::QuantizeCastOp q) {
-      if (Operation *def = q.getArg().getDefiningOp())
-        ops[def->getName().getStringRef().str()]++;
-    });
-    if (ops.empty())
-      return;
-    std::string list;
-    for (const auto &[name, n] : ops)
-      list += (list.empty() ? "" : ", ") + name + " x" + std::to_string(n);
-    r.warnings.push_back("these ops run in float between int8 ones (no int8 kernel for them yet): " + list);
-  };
-  if (opts.quantize == "int8") {
-    PTQOptions q;
-    q.calibrationPath = opts.calibrationPath;
-    q.method = opts.calibrationMethod;
-    q.int8IO = opts.int8IO;
-    q.progress = opts.progress;
-    PTQResult qr;
-    if (!quantizeModule(module, q, qr)) {
-      r.error = "error: --quantize=int8: " + qr.error + "\n";
-      return r;
-    }
-    r.calibrationRuns = qr.samples;
-    r.outputSQNR = qr.outputSQNR;
-  }
-  floatIslands();
-  if (opts.emit == "nn") {
-    r.irText = printIR(module);
-    r.ok = true;
-    return r;
-  }
-  // With a budget, keep the nn module: if the fastest kernels' weight layout
-  // (flash) or scratch buffers (RAM) do not fit, the smallest kernels are
-  // tried before giving up.
-  OwningOpRef<ModuleOp> spare;
-  if ((opts.flashLimit >= 0 || opts.ramLimit >= 0) && opts.optimize == "speed" && opts.emit == "c")
-    spare = module.clone();
-  bool ok = finishCompile(module, opts, opts.optimize, diags, start, r);
-  bool over = !ok && spare && (r.flashExceeded || r.ramExceeded);
-  if (!ok && !over)
-    return r;
-  if (over) {
-    CompileResult small = r;
-    small.error.clear(), small.kernels.clear(), small.flashExceeded = small.ramExceeded = false;
-    bool flash = r.flashExceeded;
-    int64_t speedBytes = flash ? r.weightBytes : r.arenaBytes;
-    finishCompile(*spare, opts, "size", diags, start, small);
-    r = std::move(small);
-    if (r.ok)
-      r.warnings.push_back("the fastest kernels need " + std::to_string(speedBytes) +
-                           (flash ? " bytes of weights, over --flash-limit" : " bytes of arena, over --ram-limit") +
-                           ": used the smallest kernels (" + std::to_string(flash ? r.weightBytes : r.arenaBytes) +
-                           " bytes) instead");
-  }
-  return r;
+  return std::move(imp.module);
 }
 
-/// nn -> kernel -> C, report and budgets, for kernels chosen by `optimize`.
-static bool finishCompile(ModuleOp module, const CompileOptions &opts, const std::string &optimize,
-                          DiagnosticCollector &diags, std::chrono::steady_clock::time_point start, CompileResult &r) {
-  PassManager pm2(module.getContext());
-  PipelineOptions po;
+/// The CLI's options as emlc-compile-pipeline's.
+static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptions &po) {
   po.target = opts.target;
-  po.optimize = optimize;
-  r.optimize = optimize;
-  buildNNToKernelPipeline(pm2, po);
-  if (failed(pm2.run(module))) {
-    r.error = diags.text.empty() ? "error: lowering to kernels failed\n" : diags.text;
-    return false;
-  }
+  po.optimize = opts.optimize;
+  po.quantize = opts.quantize;
+  po.calibration = opts.calibrationPath;
+  po.calibrationMethod = opts.calibrationMethod;
+  po.io = opts.int8IO ? "int8" : "float";
+  po.ramLimit = opts.ramLimit;
+  po.flashLimit = opts.flashLimit;
+}
+
+/// What the passes recorded on the module: arena, kernels and their choice, PTQ results.
+static void readPipelineResults(ModuleOp module, CompileResult &r) {
   if (auto a = module->getAttrOfType<IntegerAttr>("emlc.arena_size"))
     r.arenaBytes = a.getInt();
+  if (auto o = module->getAttrOfType<StringAttr>("emlc.optimize"))
+    r.optimize = o.str();
+  if (auto q = module->getAttrOfType<DictionaryAttr>("emlc.quantization")) {
+    if (auto runs = q.getAs<IntegerAttr>("calibration_runs"))
+      r.calibrationRuns = runs.getInt();
+    if (auto sqnr = q.getAs<ArrayAttr>("output_sqnr_db"))
+      for (auto d : sqnr.getAsRange<FloatAttr>())
+        r.outputSQNR.push_back(d.getValueAsDouble());
+  }
   module.walk([&](kernel::CallOp c) {
     if (!llvm::is_contained(r.kernels, c.getCallee().str()))
       r.kernels.push_back(c.getCallee().str());
   });
-  if (opts.emit == "kernel") {
-    r.irText = printIR(module);
-    r.ok = true;
+}
+
+/// Runs emlc-compile-pipeline on the imported module (its nn part for --emit=nn).
+static bool runCompilePipeline(ModuleOp module, const CompileOptions &opts, DiagnosticCollector &diags,
+                               CompileResult &r) {
+  CompilePipelineOptions po;
+  fillPipelineOptions(opts, po);
+  PipelineHooks hooks;
+  hooks.progress = opts.progress;
+  PassManager pm(module.getContext());
+  if (opts.emit == "nn")
+    buildCompileToNNPipeline(pm, po, hooks);
+  else
+    buildCompilePipeline(pm, po, hooks);
+  std::vector<std::string> failed;
+  pm.addInstrumentation(std::make_unique<FailedPasses>(failed));
+  bool ok = succeeded(pm.run(module));
+  r.warnings.insert(r.warnings.end(), diags.warnings.begin(), diags.warnings.end());
+  if (ok) {
+    readPipelineResults(module, r);
     return true;
   }
+  // Pass diagnostics speak of pass options: name the flag behind the pass.
+  if (llvm::is_contained(failed, "emlc-quantize"))
+    r.error = diags.text("--quantize=" + opts.quantize + ": ");
+  else if (!diags.errors.empty())
+    r.error = diags.text();
+  else if (llvm::is_contained(failed, "emlc-lower-to-kernel"))
+    r.error = "error: lowering to kernels failed\n";
+  else
+    r.error = "error: lowering to the nn dialect failed\n";
+  return false;
+}
+
+/// The C files and the report of a lowered module; refuses it over a budget.
+static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chrono::steady_clock::time_point start,
+                          CompileResult &r) {
   EmitOptions eo;
   eo.name = opts.name;
   eo.sourceName = opts.modelPath.substr(opts.modelPath.find_last_of('/') + 1);
   std::string err;
   if (!emitC(module, eo, r.files, err)) {
     r.error = "error: " + err + "\n";
-    return false;
+    return;
   }
   ReportInputs ri{opts.modelPath, opts.name,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
   llvm::json::Value report = buildReport(module, ri);
-  if (opts.quantize == "int8") {
-    llvm::json::Array sq;
-    for (double d : r.outputSQNR)
-      sq.push_back(std::round(d * 100) / 100);
-    (*report.getAsObject())["quantization"] =
-        llvm::json::Object{{"mode", "int8 post-training"},
-                           {"calibration_method", opts.calibrationMethod},
-                           {"calibration_runs", r.calibrationRuns},
-                           {"io", opts.int8IO ? "int8" : "float"},
-                           {"output_sqnr_db", std::move(sq)}};
-  }
   const llvm::json::Object *totals = report.getAsObject()->getObject("totals");
   r.weightBytes = *totals->getInteger("weight_bytes");
   r.arenaLowerBound = *totals->getInteger("arena_lower_bound_bytes");
@@ -312,18 +259,38 @@ static bool finishCompile(ModuleOp module, const CompileOptions &opts, const std
   os << llvm::formatv("{0:2}", report) << "\n";
   os.flush();
   r.arenaSVG = renderArenaSVG(report);
+  // emlc-lower-to-kernel already fell back to the smallest kernels where that fits.
   if (opts.ramLimit >= 0 && r.arenaBytes > opts.ramLimit) {
     r.error = budgetError(report, "RAM", "arena", r.arenaBytes, opts.ramLimit, "--ram-limit");
     r.ramExceeded = true;
-    return false;
+    return;
   }
   if (opts.flashLimit >= 0 && r.weightBytes > opts.flashLimit) {
     r.error = budgetError(report, "flash", "weights", r.weightBytes, opts.flashLimit, "--flash-limit");
     r.flashExceeded = true;
-    return false;
+    return;
   }
   r.ok = true;
-  return true;
+}
+
+CompileResult compileModel(const CompileOptions &opts) {
+  auto start = std::chrono::steady_clock::now();
+  CompileResult r;
+  if (!knownTarget(opts.target, r))
+    return r;
+  MLIRContext ctx;
+  setupContext(ctx);
+  DiagnosticCollector diags(ctx);
+  OwningOpRef<ModuleOp> module = importModel(ctx, opts, r);
+  if (!module || (opts.emit != "onnx" && !runCompilePipeline(*module, opts, diags, r)))
+    return r;
+  if (opts.emit != "c") {
+    r.irText = printIR(*module);
+    r.ok = true;
+    return r;
+  }
+  emitAndReport(*module, opts, start, r);
+  return r;
 }
 
 /// How a model is quantized, from its op types: QOperator, QDQ, float with
@@ -406,7 +373,7 @@ InspectResult inspectModel(const std::string &path, const std::map<std::string, 
   PassManager pm(&ctx);
   buildONNXToNNPipeline(pm);
   if (failed(pm.run(module))) {
-    r.error = diags.text;
+    r.error = diags.text();
     return r;
   }
   module.walk([&](Operation *op) {

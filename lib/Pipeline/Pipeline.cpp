@@ -5,6 +5,8 @@
 #include "dialects/NN/NNDialect.h"
 #include "dialects/ONNX/ONNXDialect.h"
 #include "emlc/Conversion/Passes.h"
+#include "emlc/Pipeline/Passes.h"
+#include "emlc/Quantization/Passes.h"
 #include "emlc/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -37,6 +39,29 @@ void buildEmlcPipeline(OpPassManager &pm, const PipelineOptions &options) {
   buildNNToKernelPipeline(pm, options);
 }
 
+void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &options, const PipelineHooks &hooks) {
+  buildONNXToNNPipeline(pm);
+  if (!options.quantize.empty()) {
+    QuantizeOptions q;
+    q.mode = options.quantize;
+    q.calibration = options.calibration;
+    q.method = options.calibrationMethod;
+    q.io = options.io;
+    pm.addPass(createQuantize(q, hooks.progress));
+  }
+  pm.addPass(createWarnFloatIslands());
+}
+
+void buildCompilePipeline(OpPassManager &pm, const CompilePipelineOptions &options, const PipelineHooks &hooks) {
+  buildCompileToNNPipeline(pm, options, hooks);
+  LowerToKernelOptions k;
+  k.target = options.target;
+  k.optimize = options.optimize;
+  k.ramLimit = options.ramLimit;
+  k.flashLimit = options.flashLimit;
+  pm.addPass(createLowerToKernel(k));
+}
+
 void registerEmlcDialects(DialectRegistry &registry) {
   registry.insert<onnx::ONNXDialect, nn::NNDialect, kernel::KernelDialect, arith::ArithDialect,
                   func::FuncDialect, memref::MemRefDialect, quant::QuantizationDialect>();
@@ -45,11 +70,16 @@ void registerEmlcDialects(DialectRegistry &registry) {
 void registerEmlcPassesAndPipelines() {
   registerConversionPasses();
   registerTransformsPasses();
+  registerQuantizationPasses();
+  registerPipelinePasses();
   PassPipelineRegistration<>("emlc-onnx-to-nn-pipeline", "onnx -> optimized nn", buildONNXToNNPipeline);
   PassPipelineRegistration<PipelineOptions>("emlc-nn-to-kernel-pipeline", "nn -> kernel with a planned arena",
                                             buildNNToKernelPipeline);
   PassPipelineRegistration<PipelineOptions>("emlc-pipeline", "onnx -> kernel: everything before C emission",
                                             buildEmlcPipeline);
+  PassPipelineRegistration<CompilePipelineOptions>(
+      "emlc-compile-pipeline", "what `emlc compile` runs: onnx -> nn -> [quantize] -> kernel within the budgets",
+      [](OpPassManager &pm, const CompilePipelineOptions &o) { buildCompilePipeline(pm, o); });
 }
 
 } // namespace emlc

@@ -16,8 +16,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "emlc/Quantization/PTQ.h"
+#include "emlc/Quantization/Passes.h"
 #include "dialects/NN/NNDialect.h"
-#include "emlc/Importer/Importer.h"
+#include "emlc/Support/TensorFiles.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
@@ -25,7 +26,6 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <algorithm>
 #include <cmath>
@@ -41,96 +41,6 @@ int64_t numel(const std::vector<int64_t> &s) {
   for (int64_t d : s)
     n *= d;
   return n;
-}
-
-//===--- Calibration files ---------------------------------------------------===//
-
-/// A NumPy .npy file (C order; float32/64, int8/uint8): values as float and
-/// the shape. Enough of the format (v1-v3 header) for data sets.
-bool readNpy(const std::string &path, std::vector<float> &values, std::vector<int64_t> &shape, std::string &err) {
-  auto buf = llvm::MemoryBuffer::getFile(path);
-  if (!buf) {
-    err = "cannot read '" + path + "'";
-    return false;
-  }
-  StringRef data = (*buf)->getBuffer();
-  if (data.size() < 10 || !data.starts_with("\x93NUMPY")) {
-    err = "'" + path + "' is not a .npy file";
-    return false;
-  }
-  unsigned major = (unsigned char)data[6];
-  size_t hlen, start;
-  if (major == 1) {
-    hlen = (unsigned char)data[8] | ((unsigned char)data[9] << 8), start = 10;
-  } else {
-    if (data.size() < 12) {
-      err = "'" + path + "' is truncated";
-      return false;
-    }
-    hlen = 0;
-    for (int i = 0; i < 4; ++i)
-      hlen |= (size_t)(unsigned char)data[8 + i] << (8 * i);
-    start = 12;
-  }
-  if (data.size() < start + hlen) {
-    err = "'" + path + "' is truncated";
-    return false;
-  }
-  StringRef header = data.substr(start, hlen);
-  auto field = [&](StringRef key) {
-    size_t at = header.find(key);
-    return at == StringRef::npos ? StringRef() : header.drop_front(at + key.size()).ltrim(" :");
-  };
-  StringRef descr = field("'descr'");
-  descr = descr.drop_front(1).take_until([](char c) { return c == '\''; });
-  if (field("'fortran_order'").starts_with("True")) {
-    err = "'" + path + "' is in Fortran order; save it in C order";
-    return false;
-  }
-  StringRef dims = field("'shape'").drop_front(1).take_until([](char c) { return c == ')'; });
-  shape.clear();
-  SmallVector<StringRef> parts;
-  dims.split(parts, ',', -1, false);
-  for (StringRef p : parts) {
-    int64_t d;
-    if (p.trim().getAsInteger(10, d)) {
-      err = "'" + path + "': bad shape in the header";
-      return false;
-    }
-    shape.push_back(d);
-  }
-  StringRef body = data.drop_front(start + hlen);
-  int64_t n = numel(shape);
-  auto need = [&](size_t bytes) {
-    if (body.size() < (size_t)n * bytes) {
-      err = "'" + path + "' is truncated";
-      return false;
-    }
-    return true;
-  };
-  values.resize(n);
-  if (descr == "<f4") {
-    if (!need(4))
-      return false;
-    memcpy(values.data(), body.data(), 4 * n);
-  } else if (descr == "<f8") {
-    if (!need(8))
-      return false;
-    for (int64_t i = 0; i < n; ++i) {
-      double d;
-      memcpy(&d, body.data() + 8 * i, 8);
-      values[i] = (float)d;
-    }
-  } else if (descr == "|u1" || descr == "|i1") {
-    if (!need(1))
-      return false;
-    for (int64_t i = 0; i < n; ++i)
-      values[i] = descr == "|u1" ? (float)(unsigned char)body[i] : (float)(signed char)body[i];
-  } else {
-    err = "'" + path + "' holds " + descr.str() + " values (float32, float64, int8 and uint8 are read)";
-    return false;
-  }
-  return true;
 }
 
 //===--- Ranges ----------------------------------------------------------------===//
@@ -539,31 +449,30 @@ bool loadCalibrationSet(const std::string &path, MLIRContext &ctx, const std::ve
   return true;
 }
 
-bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
+namespace {
+/// The function PTQ works on: `@main` of a float model with one float input.
+func::FuncOp quantizableMain(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
+  std::string why;
   if (!fn)
-    return fail(res, "no main function");
-  if (fn.getNumArguments() != 1 || !llvm::cast<ShapedType>(fn.getArgument(0).getType()).getElementType().isF32())
-    return fail(res, "--quantize=int8 needs a float model with one float32 input (this one has " +
-                         std::to_string(fn.getNumArguments()) + " inputs)");
-  if (opts.method != "minmax" && opts.method != "percentile")
-    return fail(res, "unknown calibration method '" + opts.method + "' (minmax or percentile)");
-  std::vector<Tensor> batches;
-  auto inShape = llvm::cast<ShapedType>(fn.getArgument(0).getType()).getShape();
-  if (!loadCalibrationSet(opts.calibrationPath, *module.getContext(),
-                          std::vector<int64_t>(inShape.begin(), inShape.end()), batches, res.error))
-    return false;
-  res.samples = (int64_t)batches.size();
-  int64_t id = 0;
-  fn.walk([&](Operation *op) {
-    if (op->getDialect() && op->getDialect()->getNamespace() == "nn")
-      op->setAttr("emlc.ptq_id", IntegerAttr::get(IntegerType::get(fn.getContext(), 64), id++));
-  });
+    why = "no main function";
+  else if (fn.getNumArguments() != 1 || !llvm::cast<ShapedType>(fn.getArgument(0).getType()).getElementType().isF32())
+    why = "--quantize=int8 needs a float model with one float32 input (this one has " +
+          std::to_string(fn.getNumArguments()) + " inputs)";
+  else if (opts.method != "minmax" && opts.method != "percentile")
+    why = "unknown calibration method '" + opts.method + "' (minmax or percentile)";
+  if (why.empty())
+    return fn;
+  fail(res, why);
+  return {};
+}
 
-  // 1. Ranges of the graph input and every op result (two passes for percentiles).
-  DenseMap<Value, Range> ranges;
+/// Step 1: the range of the graph input and of every op result over the
+/// samples (a second run builds histograms for percentiles).
+bool calibrate(func::FuncOp fn, const std::vector<Tensor> &batches, const PTQOptions &opts,
+               DenseMap<Value, Range> &ranges, PTQResult &res) {
   Interpreter interp(fn);
-  auto pass = [&](const std::string &what, bool histogram) {
+  auto observeAll = [&](const std::string &what, bool histogram) {
     for (size_t i = 0; i < batches.size(); ++i) {
       std::vector<Tensor> outs;
       Range &in = ranges[fn.getArgument(0)];
@@ -579,21 +488,27 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
     }
     return true;
   };
-  if (!pass("calibrating (min/max)", false))
+  if (!observeAll("calibrating (min/max)", false))
     return fail(res, "calibration: " + res.error);
   if (opts.method == "percentile") {
-    if (!pass("calibrating (histograms)", true))
+    if (!observeAll("calibrating (histograms)", true))
       return fail(res, "calibration: " + res.error);
     for (auto &kv : ranges)
       clipToPercentile(kv.second, opts.percentile);
   }
+  return true;
+}
 
-  // 2. The quantized graph (the float one kept aside for the comparison).
-  OwningOpRef<func::FuncOp> reference(fn.clone());
-  Quantizer(fn, ranges).run(opts.int8IO);
+double sqnrDB(double signal, double noise) {
+  return noise > 0 ? std::min(200.0, 10.0 * std::log10(signal / noise)) : 200.0;
+}
 
-  // 3. SQNR per layer and per output, against the float graph.
-  Interpreter ref(*reference), quantized(fn);
+/// Step 3: SQNR of every layer (tagged `emlc.ptq_id` in both graphs) and of
+/// every output of the quantized `fn` against the float `reference`, over the
+/// first 64 samples. Sets `emlc.sqnr` on the layers and drops the tags.
+bool measureSQNR(func::FuncOp fn, func::FuncOp reference, const std::vector<Tensor> &batches,
+                 const PTQOptions &opts, PTQResult &res) {
+  Interpreter ref(reference), quantized(fn);
   std::map<int64_t, std::pair<double, double>> layer; // id -> (signal, noise)
   std::vector<std::pair<double, double>> output;
   int64_t runs = std::min<int64_t>((int64_t)batches.size(), 64);
@@ -645,20 +560,95 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
     if (opts.progress)
       opts.progress("measuring SQNR", i + 1, runs);
   }
-  auto sqnr = [](double signal, double noise) {
-    return noise > 0 ? std::min(200.0, 10.0 * std::log10(signal / noise)) : 200.0;
-  };
   fn.walk([&](Operation *op) {
     if (auto a = op->getAttrOfType<IntegerAttr>("emlc.ptq_id")) {
       if (auto it = layer.find(a.getInt()); it != layer.end())
         op->setAttr("emlc.sqnr", FloatAttr::get(Float64Type::get(op->getContext()),
-                                                sqnr(it->second.first, it->second.second)));
+                                                sqnrDB(it->second.first, it->second.second)));
       op->removeAttr("emlc.ptq_id");
     }
   });
   for (auto &[signal, noise] : output)
-    res.outputSQNR.push_back(sqnr(signal, noise));
+    res.outputSQNR.push_back(sqnrDB(signal, noise));
   return true;
+}
+} // namespace
+
+bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
+  func::FuncOp fn = quantizableMain(module, opts, res);
+  if (!fn)
+    return false;
+  std::vector<Tensor> batches;
+  auto inShape = llvm::cast<ShapedType>(fn.getArgument(0).getType()).getShape();
+  if (!loadCalibrationSet(opts.calibrationPath, *module.getContext(),
+                          std::vector<int64_t>(inShape.begin(), inShape.end()), batches, res.error))
+    return false;
+  res.samples = (int64_t)batches.size();
+  // Layers are matched between the float and the quantized graph by a tag.
+  int64_t id = 0;
+  fn.walk([&](Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "nn")
+      op->setAttr("emlc.ptq_id", IntegerAttr::get(IntegerType::get(fn.getContext(), 64), id++));
+  });
+  DenseMap<Value, Range> ranges;
+  if (!calibrate(fn, batches, opts, ranges, res))
+    return false;
+  // Step 2: the quantized graph (the float one kept aside for the comparison).
+  OwningOpRef<func::FuncOp> reference(fn.clone());
+  Quantizer(fn, ranges).run(opts.int8IO);
+  return measureSQNR(fn, *reference, batches, opts, res);
+}
+
+//===--- The pass -------------------------------------------------------------===//
+
+#define GEN_PASS_DEF_QUANTIZE
+#include "emlc/Quantization/Passes.h.inc"
+
+namespace {
+struct QuantizePass : impl::QuantizeBase<QuantizePass> {
+  using Base::Base;
+  QuantizePass(const QuantizeOptions &options, ProgressFn progress) : Base(options), progress(std::move(progress)) {}
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto failWith = [&](const std::string &msg) {
+      emitError(module.getLoc()) << msg;
+      signalPassFailure();
+    };
+    if (mode != "int8")
+      return failWith("unknown quantization mode '" + mode + "' (int8)");
+    if (io != "float" && io != "int8")
+      return failWith("unknown io '" + io + "' (float or int8)");
+    if (calibration.empty())
+      return failWith("no calibration data (calibration=PATH: a .npy of samples, or a folder of .npy/.pb files)");
+    PTQOptions opts;
+    opts.calibrationPath = calibration;
+    opts.method = method;
+    opts.percentile = percentile;
+    opts.int8IO = io == "int8";
+    opts.progress = progress;
+    PTQResult res;
+    if (!quantizeModule(module, opts, res))
+      return failWith(res.error);
+    // What the report and the driver show, kept with the module they describe.
+    Builder b(module.getContext());
+    SmallVector<Attribute> sqnr;
+    for (double d : res.outputSQNR)
+      sqnr.push_back(b.getF64FloatAttr(d));
+    module->setAttr("emlc.quantization",
+                    b.getDictionaryAttr({b.getNamedAttr("mode", b.getStringAttr("int8 post-training")),
+                                         b.getNamedAttr("calibration_method", b.getStringAttr(method)),
+                                         b.getNamedAttr("calibration_runs", b.getI64IntegerAttr(res.samples)),
+                                         b.getNamedAttr("io", b.getStringAttr(io)),
+                                         b.getNamedAttr("output_sqnr_db", b.getArrayAttr(sqnr))}));
+  }
+
+  ProgressFn progress; ///< not an option: it observes, results do not depend on it
+};
+} // namespace
+
+std::unique_ptr<Pass> createQuantize(const QuantizeOptions &options, ProgressFn progress) {
+  return std::make_unique<QuantizePass>(options, std::move(progress));
 }
 
 } // namespace emlc

@@ -1,5 +1,6 @@
 // The library behind `emlc compile`: outputs, determinism, option parsing.
 #include "emlc/Pipeline/Compiler.h"
+#include "emlc/Support/CLIParsing.h"
 #include "targets/Target.h"
 #include <catch2/catch.hpp>
 #include <filesystem>

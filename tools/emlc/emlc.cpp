@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "emlc/Pipeline/Compiler.h"
+#include "emlc/Support/CLIParsing.h"
 #include "emlc/Verify/Verify.h"
 #include "llvm/Support/FileSystem.h"
 #include "targets/Target.h"

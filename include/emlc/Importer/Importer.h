@@ -43,10 +43,6 @@ ImportResult importONNXBytes(const std::string &bytes, const std::string &modelD
 /// the file does not parse: importONNXFile then says why).
 std::vector<std::string> graphInputNames(const std::string &path);
 
-/// Reads an ONNX TensorProto file (.pb, as in test_data_set_N folders).
-bool readTensorFile(const std::string &path, mlir::MLIRContext &ctx, mlir::DenseElementsAttr &out,
-                    std::string &err);
-
 } // namespace emlc
 
 #endif

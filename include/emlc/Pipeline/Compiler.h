@@ -34,6 +34,7 @@ struct CompileOptions {
   /// Post-training quantization ("int8" or empty) and its calibration (see PTQ.h).
   std::string quantize, calibrationPath, calibrationMethod = "minmax";
   bool int8IO = false;
+  /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
 
@@ -70,13 +71,6 @@ struct InspectResult {
 };
 
 InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes);
-
-/// Parses a byte count with an optional K or M suffix (1024-based): "64K".
-bool parseBytes(const std::string &text, int64_t &bytes);
-/// Parses "1x3x32x32" into dims; false on malformed text.
-bool parseShape(const std::string &text, std::vector<int64_t> &dims);
-/// True for a valid C identifier.
-bool isCIdentifier(const std::string &s);
 
 } // namespace emlc
 

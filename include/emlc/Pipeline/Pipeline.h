@@ -4,6 +4,7 @@
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
+#include <functional>
 
 namespace emlc {
 
@@ -14,12 +15,49 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
                                llvm::cl::init("speed")};
 };
 
+/// Everything `emlc compile` decides, as options of `emlc-compile-pipeline`
+/// (the CLI flags without their dashes).
+struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions> {
+  Option<std::string> target{*this, "target", llvm::cl::desc("target name"), llvm::cl::init("generic")};
+  Option<std::string> optimize{*this, "optimize",
+                               llvm::cl::desc("speed (fastest kernel variants) or size (smallest weights)"),
+                               llvm::cl::init("speed")};
+  Option<std::string> quantize{*this, "quantize",
+                               llvm::cl::desc("post-training quantization: int8, or empty for none")};
+  Option<std::string> calibration{*this, "calibration",
+                                  llvm::cl::desc("with quantize: a .npy of samples or a folder of .npy/.pb files")};
+  Option<std::string> calibrationMethod{*this, "calibration-method", llvm::cl::desc("minmax or percentile"),
+                                        llvm::cl::init("minmax")};
+  Option<std::string> io{*this, "io", llvm::cl::desc("with quantize: float or int8 inputs and outputs"),
+                         llvm::cl::init("float")};
+  Option<int64_t> ramLimit{*this, "ram-limit", llvm::cl::desc("arena budget in bytes (-1: none)"),
+                           llvm::cl::init(-1)};
+  Option<int64_t> flashLimit{*this, "flash-limit", llvm::cl::desc("weights budget in bytes (-1: none)"),
+                             llvm::cl::init(-1)};
+};
+
+/// What a C++ driver may attach to a pipeline. Hooks observe and never change
+/// the result, so they are not pipeline options (emlc-opt runs without them).
+struct PipelineHooks {
+  /// Progress of long steps (calibration): (what, done, total).
+  std::function<void(const std::string &, int64_t, int64_t)> progress;
+};
+
 /// onnx -> optimized nn (conversion, folding, BatchNorm folding, fusion).
 void buildONNXToNNPipeline(mlir::OpPassManager &pm);
 /// nn -> kernel with a planned arena.
 void buildNNToKernelPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
-/// Both, in order: what `emlc compile` runs before emitting C.
+/// Both, in order, without quantization or budgets.
 void buildEmlcPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
+
+/// onnx -> nn -> [emlc-quantize] -> emlc-warn-float-islands: `emlc compile --emit=nn`.
+void buildCompileToNNPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options,
+                              const PipelineHooks &hooks = {});
+/// The whole compile, onnx -> kernel with a planned arena within the budgets
+/// (emlc-lower-to-kernel): what `emlc compile` runs between import and C
+/// emission, registered as `emlc-compile-pipeline`.
+void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options,
+                          const PipelineHooks &hooks = {});
 
 /// Registers the dialects emlc uses and its passes and pipelines (for emlc-opt).
 void registerEmlcDialects(mlir::DialectRegistry &registry);

@@ -1,6 +1,7 @@
 //===- PTQ.h - post-training int8 quantization of nn-level models -*- C++ -*-===//
 //
-// `emlc compile MODEL --quantize=int8 --calibration PATH`: runs the float nn
+// What the pass emlc-quantize (Passes.td) does, as a library call: `emlc
+// compile MODEL --quantize=int8 --calibration PATH` adds the pass. Runs the float nn
 // graph in the reference interpreter over the calibration samples, chooses
 // activation ranges (min/max or percentile), quantizes weights symmetrically
 // per output channel to int8 and biases to int32, and rewrites the graph onto

@@ -1,0 +1,40 @@
+//===- Passes.td - emlc compression passes ---------------------------------===//
+#ifndef EMLC_QUANTIZATION_PASSES
+#define EMLC_QUANTIZATION_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
+  let summary = "Post-training quantization of a float nn module: calibrate, rewrite onto !quant.uniform, measure";
+  let description = [{
+    Runs the float `@main` in the reference interpreter over the calibration
+    samples (a `.npy` with samples on axis 0, or a folder of `.npy`/`.pb`
+    files), chooses activation ranges (min/max, or a histogram clipped at
+    `percentile`), quantizes weights per output channel and biases to int32,
+    and rewrites the graph onto `!quant.uniform` types with TFLite's rules
+    (lib/Quantization/PTQ.cpp). Ops without an int8 kernel stay float between
+    `quant.dcast`/`quant.qcast`. With `io=int8` the function takes and
+    returns int8 storage.
+
+    Results, for the report and the driver: every quantized layer gets
+    `emlc.sqnr` (dB, quantized vs float on the samples) and the module gets
+    `emlc.quantization = {mode, calibration_method, calibration_runs, io,
+    output_sqnr_db}`. Bad calibration data fails the pass with an error
+    saying what does not fit.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"int8\"", "quantization scheme (int8)">,
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "calibration samples: a .npy (samples on axis 0) or a folder of .npy/.pb files">,
+    Option<"method", "calibration-method", "std::string", /*default=*/"\"minmax\"",
+           "how activation ranges are chosen: minmax or percentile">,
+    Option<"io", "io", "std::string", /*default=*/"\"float\"",
+           "float: the function keeps float inputs and outputs; int8: it takes and returns int8">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "with calibration-method=percentile, the share of values kept at each end (%)">,
+  ];
+  let dependentDialects = ["::emlc::nn::NNDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantizationDialect"];
+}
+
+#endif
