@@ -81,12 +81,7 @@ struct LowerToKernelPass : impl::LowerToKernelBase<LowerToKernelPass> {
   }
 
 private:
-  void buildLowering(OpPassManager &pm, StringRef kernels) const {
-    PipelineOptions o;
-    o.target = target;
-    o.optimize = kernels.str();
-    buildNNToKernelPipeline(pm, o);
-  }
+  void buildLowering(OpPassManager &pm, StringRef kernels) const { buildKernelLoweringPipeline(pm, kernels); }
 
   LogicalResult lower(ModuleOp module, StringRef kernels) {
     OpPassManager pm(ModuleOp::getOperationName());

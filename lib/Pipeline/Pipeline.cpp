@@ -27,11 +27,15 @@ void buildONNXToNNPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
+void buildKernelLoweringPipeline(OpPassManager &pm, StringRef optimize) {
+  pm.addNestedPass<func::FuncOp>(createScheduleForMemory());
+  pm.addPass(createConvertNNToKernel({optimize.str()}));
+  pm.addPass(createPlanMemory());
+}
+
 void buildNNToKernelPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createSetTarget({options.target}));
-  pm.addNestedPass<func::FuncOp>(createScheduleForMemory());
-  pm.addPass(createConvertNNToKernel({options.optimize}));
-  pm.addPass(createPlanMemory());
+  buildKernelLoweringPipeline(pm, options.optimize);
 }
 
 void buildEmlcPipeline(OpPassManager &pm, const PipelineOptions &options) {
@@ -40,6 +44,7 @@ void buildEmlcPipeline(OpPassManager &pm, const PipelineOptions &options) {
 }
 
 void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &options, const PipelineHooks &hooks) {
+  pm.addPass(createSetTarget({options.target})); // once, for every pass of the compile
   buildONNXToNNPipeline(pm);
   if (!options.quantize.empty()) {
     QuantizeOptions q;
@@ -55,7 +60,6 @@ void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &o
 void buildCompilePipeline(OpPassManager &pm, const CompilePipelineOptions &options, const PipelineHooks &hooks) {
   buildCompileToNNPipeline(pm, options, hooks);
   LowerToKernelOptions k;
-  k.target = options.target;
   k.optimize = options.optimize;
   k.ramLimit = options.ramLimit;
   k.flashLimit = options.flashLimit;

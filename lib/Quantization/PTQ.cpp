@@ -291,7 +291,7 @@ Value Quantizer::quantize(Operation *op) {
       })
       .Case([&](nn::SoftmaxOp s) -> Value {
         int64_t rank = llvm::cast<RankedTensorType>(r.getType()).getRank();
-        if (s.getLog() || s.getAxis() != rank - 1)
+        if (s.getLog() || (int64_t)s.getAxis() != rank - 1)
           return {};
         Value x = quantOf(s.getInput());
         Type out = int8Grid(ctx(), 1.0 / 256, -128);

@@ -23,7 +23,8 @@ def WarnFloatIslands : Pass<"emlc-warn-float-islands", "mlir::ModuleOp"> {
 def LowerToKernel : Pass<"emlc-lower-to-kernel", "mlir::ModuleOp"> {
   let summary = "nn -> kernel with a planned arena, falling back to the smallest kernels to fit a budget";
   let description = [{
-    Runs `emlc-nn-to-kernel-pipeline{target optimize}` on the module. With
+    Lowers the module to kernels for its target (`emlc.target`, attached by
+    `emlc-set-target` at the start of the compile pipeline). With
     `optimize=speed` and a budget (`ram-limit`: arena bytes,
     `emlc.arena_size`; `flash-limit`: weight bytes, the sum of the
     `memref.global`s) that the fastest kernels exceed (a wider weight layout,
@@ -34,7 +35,6 @@ def LowerToKernel : Pass<"emlc-lower-to-kernel", "mlir::ModuleOp"> {
     Records the kernels' choice as `emlc.optimize` on the module.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"generic\"", "target name">,
     Option<"optimize", "optimize", "std::string", /*default=*/"\"speed\"",
            "speed: the target's fastest kernel variants; size: those with the smallest weights">,
     Option<"ramLimit", "ram-limit", "int64_t", /*default=*/"-1", "arena budget in bytes (-1: none)">,

@@ -45,12 +45,14 @@ struct PipelineHooks {
 
 /// onnx -> optimized nn (conversion, folding, BatchNorm folding, fusion).
 void buildONNXToNNPipeline(mlir::OpPassManager &pm);
-/// nn -> kernel with a planned arena.
+/// nn -> kernel with a planned arena for the module's target (emlc.target, set by emlc-set-target).
+void buildKernelLoweringPipeline(mlir::OpPassManager &pm, llvm::StringRef optimize);
+/// emlc-set-target, then the kernel lowering: nn -> kernel with a planned arena.
 void buildNNToKernelPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 /// Both, in order, without quantization or budgets.
 void buildEmlcPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 
-/// onnx -> nn -> [emlc-quantize] -> emlc-warn-float-islands: `emlc compile --emit=nn`.
+/// emlc-set-target -> onnx -> nn -> [emlc-quantize] -> emlc-warn-float-islands: `emlc compile --emit=nn`.
 void buildCompileToNNPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options,
                               const PipelineHooks &hooks = {});
 /// The whole compile, onnx -> kernel with a planned arena within the budgets
