@@ -97,6 +97,7 @@ def NN_ConvTranspose2DOp : NN_Op<"conv_transpose2d"> {
                        DenseI64ArrayAttr:$pads, I64Attr:$groups);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_FullyConnectedOp : NN_Op<"fully_connected"> {
@@ -126,6 +127,7 @@ def NN_MatMulOp : NN_Op<"matmul"> {
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_UnaryOp : NN_Op<"unary"> {
@@ -142,6 +144,7 @@ def NN_UnaryOp : NN_Op<"unary"> {
                        DefaultValuedAttr<F32Attr, "0.0f">:$beta);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$kind $input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_BinaryOp : NN_Op<"binary"> {
@@ -154,6 +157,7 @@ def NN_BinaryOp : NN_Op<"binary"> {
   let arguments = !con((ins NN_BinaryKind:$kind, AnyRankedTensor:$lhs, AnyRankedTensor:$rhs), NN_ClampAttrs);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_Pool2DOp : NN_Op<"pool2d"> {
@@ -172,6 +176,7 @@ def NN_Pool2DOp : NN_Op<"pool2d"> {
                        DenseI64ArrayAttr:$pads, BoolAttr:$count_include_pad);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$kind $input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_ReduceOp : NN_Op<"reduce"> {
@@ -184,6 +189,7 @@ def NN_ReduceOp : NN_Op<"reduce"> {
   let arguments = (ins NN_ReduceKind:$kind, AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$kind $input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_SoftmaxOp : NN_Op<"softmax"> {
@@ -196,6 +202,7 @@ def NN_SoftmaxOp : NN_Op<"softmax"> {
   let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis, BoolAttr:$log);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_NormalizeOp : NN_Op<"normalize"> {
@@ -212,6 +219,7 @@ def NN_NormalizeOp : NN_Op<"normalize"> {
   let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis, F32Attr:$epsilon);
   let results = (outs AnyRankedTensor:$output, AnyRankedTensor:$mean, AnyRankedTensor:$inv_std_dev);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_TransposeOp : NN_Op<"transpose"> {
@@ -252,6 +260,7 @@ def NN_ConcatOp : NN_Op<"concat"> {
   let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_SliceOp : NN_Op<"slice"> {
@@ -264,6 +273,7 @@ def NN_SliceOp : NN_Op<"slice"> {
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$steps);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_PadOp : NN_Op<"pad"> {
@@ -277,6 +287,7 @@ def NN_PadOp : NN_Op<"pad"> {
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 
 def NN_GatherOp : NN_Op<"gather"> {
@@ -289,6 +300,7 @@ def NN_GatherOp : NN_Op<"gather"> {
   let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices, I64Attr:$axis);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_CastOp : NN_Op<"cast"> {
@@ -301,6 +313,7 @@ def NN_CastOp : NN_Op<"cast"> {
   let arguments = (ins AnyRankedTensor:$input);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def NN_ResizeOp : NN_Op<"resize"> {
@@ -320,6 +333,7 @@ def NN_ResizeOp : NN_Op<"resize"> {
                        DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 #endif // EMLC_NN_OPS

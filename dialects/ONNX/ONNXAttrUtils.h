@@ -1,7 +1,8 @@
 //===- ONNXAttrUtils.h - reading ONNX attributes and constant operands -*- C++ -*-===//
 //
 // Shared by shape inference, folding and the ONNX -> nn conversion, so each
-// rule (defaults, negative axes, conv/pool geometry) is written once.
+// rule (absent optional inputs, negative axes, conv/pool geometry) is written
+// once. Attributes are read through the ops' typed accessors (ONNXOperators.td).
 //
 //===----------------------------------------------------------------------===//
 #ifndef EMLC_DIALECTS_ONNX_ONNXATTRUTILS_H
@@ -12,36 +13,11 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Value.h"
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <vector>
 
 namespace emlc::onnx {
-
-inline int64_t getIntAttr(mlir::DictionaryAttr attrs, llvm::StringRef name, int64_t dflt) {
-  if (auto a = attrs ? attrs.getAs<mlir::IntegerAttr>(name) : nullptr)
-    return a.getInt();
-  return dflt;
-}
-inline double getFloatAttr(mlir::DictionaryAttr attrs, llvm::StringRef name, double dflt) {
-  if (auto a = attrs ? attrs.getAs<mlir::FloatAttr>(name) : nullptr)
-    return a.getValueAsDouble();
-  return dflt;
-}
-inline std::string getStrAttr(mlir::DictionaryAttr attrs, llvm::StringRef name, llvm::StringRef dflt) {
-  if (auto a = attrs ? attrs.getAs<mlir::StringAttr>(name) : nullptr)
-    return a.getValue().str();
-  return dflt.str();
-}
-inline std::optional<std::vector<int64_t>> getIntsAttr(mlir::DictionaryAttr attrs, llvm::StringRef name) {
-  if (auto a = attrs ? attrs.getAs<mlir::DenseI64ArrayAttr>(name) : nullptr)
-    return std::vector<int64_t>(a.asArrayRef().begin(), a.asArrayRef().end());
-  return std::nullopt;
-}
-inline std::optional<std::vector<float>> getFloatsAttr(mlir::DictionaryAttr attrs, llvm::StringRef name) {
-  if (auto a = attrs ? attrs.getAs<mlir::DenseF32ArrayAttr>(name) : nullptr)
-    return std::vector<float>(a.asArrayRef().begin(), a.asArrayRef().end());
-  return std::nullopt;
-}
 
 /// True when `v` is absent: an `onnx.none` value or a null Value.
 inline bool isNone(mlir::Value v) { return !v || llvm::isa<mlir::NoneType>(v.getType()); }
@@ -78,6 +54,38 @@ inline std::optional<std::vector<double>> getConstFloats(mlir::Value v) {
 
 inline int64_t normalizeAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
+/// The window attributes of Conv, ConvTranspose and the pooling ops as the
+/// op declares them (absent lists are null; ONNX's defaults apply in
+/// resolveWindow).
+struct WindowAttrs {
+  std::optional<llvm::ArrayRef<int64_t>> strides, dilations, pads;
+  llvm::StringRef autoPad = "NOTSET";
+  bool ceilMode = false;
+};
+
+namespace detail {
+template <typename T, typename = void> struct HasDilations : std::false_type {};
+template <typename T>
+struct HasDilations<T, std::void_t<decltype(std::declval<T>().getDilations())>> : std::true_type {};
+template <typename T, typename = void> struct HasCeilMode : std::false_type {};
+template <typename T>
+struct HasCeilMode<T, std::void_t<decltype(std::declval<T>().getCeilMode())>> : std::true_type {};
+} // namespace detail
+
+/// The WindowAttrs of a conv or pooling op (or its adaptor); AveragePool has
+/// no dilations and Conv no ceil_mode at opset 17.
+template <typename OpOrAdaptor> WindowAttrs windowAttrs(OpOrAdaptor op) {
+  WindowAttrs w;
+  w.strides = op.getStrides();
+  w.pads = op.getPads();
+  w.autoPad = op.getAutoPad();
+  if constexpr (detail::HasDilations<OpOrAdaptor>::value)
+    w.dilations = op.getDilations();
+  if constexpr (detail::HasCeilMode<OpOrAdaptor>::value)
+    w.ceilMode = op.getCeilMode() != 0;
+  return w;
+}
+
 /// Geometry of a convolution or pooling window over the spatial axes.
 struct WindowGeometry {
   std::vector<int64_t> kernel, strides, dilations;
@@ -85,23 +93,26 @@ struct WindowGeometry {
   std::vector<int64_t> out;                ///< output spatial sizes
 };
 
-/// Resolves kernel_shape/strides/dilations/pads/auto_pad/ceil_mode of Conv and
-/// the pooling ops for input spatial sizes `in`. Returns an error message or "".
-inline std::string resolveWindow(mlir::DictionaryAttr attrs, llvm::ArrayRef<int64_t> in,
-                                 llvm::ArrayRef<int64_t> kernel, WindowGeometry &g,
-                                 bool allowCeil) {
+/// Resolves strides/dilations/pads/auto_pad/ceil_mode of Conv and the pooling
+/// ops for input spatial sizes `in` and window `kernel` (ceil_mode only when
+/// `allowCeil`). Returns an error message or "".
+inline std::string resolveWindow(const WindowAttrs &attrs, llvm::ArrayRef<int64_t> in,
+                                 llvm::ArrayRef<int64_t> kernel, WindowGeometry &g, bool allowCeil) {
   size_t n = in.size();
   g.kernel.assign(kernel.begin(), kernel.end());
   if (g.kernel.size() != n)
     return "kernel_shape has " + std::to_string(g.kernel.size()) + " dims, input has " +
            std::to_string(n) + " spatial dims";
-  g.strides = getIntsAttr(attrs, "strides").value_or(std::vector<int64_t>(n, 1));
-  g.dilations = getIntsAttr(attrs, "dilations").value_or(std::vector<int64_t>(n, 1));
-  auto pads = getIntsAttr(attrs, "pads").value_or(std::vector<int64_t>(2 * n, 0));
+  auto list = [](std::optional<llvm::ArrayRef<int64_t>> v, size_t count, int64_t fill) {
+    return v ? std::vector<int64_t>(v->begin(), v->end()) : std::vector<int64_t>(count, fill);
+  };
+  g.strides = list(attrs.strides, n, 1);
+  g.dilations = list(attrs.dilations, n, 1);
+  auto pads = list(attrs.pads, 2 * n, 0);
   if (g.strides.size() != n || g.dilations.size() != n || pads.size() != 2 * n)
     return "strides/dilations/pads do not match the spatial rank";
-  std::string autoPad = getStrAttr(attrs, "auto_pad", "NOTSET");
-  bool ceil = allowCeil && getIntAttr(attrs, "ceil_mode", 0) != 0;
+  llvm::StringRef autoPad = attrs.autoPad;
+  bool ceil = allowCeil && attrs.ceilMode;
   g.padsBegin.assign(n, 0);
   g.padsEnd.assign(n, 0);
   g.out.assign(n, 0);
@@ -135,7 +146,7 @@ inline std::string resolveWindow(mlir::DictionaryAttr attrs, llvm::ArrayRef<int6
       if (need > g.padsEnd[i])
         g.padsEnd[i] = need;
     } else {
-      return "auto_pad '" + autoPad + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID";
+      return "auto_pad '" + autoPad.str() + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID";
     }
     if (g.out[i] <= 0)
       return "the output would be empty";

@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::OpTrait {
@@ -35,20 +36,26 @@ template <int Min, int Max, int Results> struct ONNXArity {
 #include "dialects/ONNX/ONNXOps.h.inc"
 
 namespace emlc::onnx {
-/// Computes the static result types of the onnx op `opName` (without the
-/// dialect prefix) from its operands (constant operands are read through their
-/// defining constant op) and attributes. On failure returns false and sets
-/// `error` to a one-line reason naming the attribute or input at fault.
-bool inferResultTypes(llvm::StringRef opName, mlir::ValueRange operands,
-                      mlir::DictionaryAttr attrs, unsigned numResults,
-                      llvm::SmallVectorImpl<mlir::Type> &resultTypes,
-                      std::string &error);
+/// Attaches to `diag` the hint for errors that a compile-time constant would
+/// avoid (a value computed at run time where emlc needs it constant). Drivers
+/// print notes after the message, "message (note)".
+void noteNeedsConstant(mlir::InFlightDiagnostic &diag);
 
-/// Creates the onnx op `mnemonic` (registered) with result types from
-/// inferResultTypes; null with `error` set when they cannot be inferred.
-mlir::Operation *buildOp(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef mnemonic,
-                         mlir::ValueRange operands, mlir::DictionaryAttr attrs, unsigned numResults,
-                         std::string &error);
+/// Creates the onnx op `name` (registered) from `operands` and `attrs` (ONNX
+/// attributes, checked against the op's declared kinds). Its result types are
+/// the first `numResults` that its InferTypeOpInterface infers. On failure
+/// returns null and sets `error` to the one-line reason (with its notes in
+/// parentheses), without emitting a diagnostic.
+mlir::Operation *buildOp(mlir::OpBuilder &b, mlir::Location loc, mlir::OperationName name,
+                         mlir::ValueRange operands, llvm::ArrayRef<mlir::NamedAttribute> attrs,
+                         unsigned numResults, std::string &error);
+/// buildOp for a one-result op class.
+template <typename OpT>
+OpT buildOp(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange operands,
+            llvm::ArrayRef<mlir::NamedAttribute> attrs, std::string &error) {
+  mlir::OperationName name(OpT::getOperationName(), b.getContext());
+  return llvm::cast_or_null<OpT>(buildOp(b, loc, name, operands, attrs, 1, error));
+}
 
 /// The MLIR element type of an ONNX TensorProto data type, or null.
 mlir::Type elementTypeFromONNX(mlir::MLIRContext *ctx, int64_t onnxType);

@@ -2,7 +2,7 @@
 //
 // Walks the graph in order, turning initializers and Constant nodes into
 // arith.constant, and every other node into the onnx op of the same name with
-// static result types (ONNXShapeInference). Opset differences are normalized
+// static result types (the op's InferTypeOpInterface). Opset differences are normalized
 // here (see normalizeNode) so that the dialect has one meaning per op. Ops
 // whose operands are all constants fold on the spot, which is how PyTorch's
 // Shape -> Gather -> Concat -> Reshape subgraphs become constant shapes.
@@ -28,6 +28,18 @@ using namespace mlir;
 
 namespace emlc {
 namespace {
+
+/// Attributes of older opsets that the normalization reads before the op
+/// exists (Clip-6 min/max, Pad-2 value, Softmax-1 axis, legacy broadcast...):
+/// their defaults are those opsets', not the dialect's.
+int64_t legacyInt(DictionaryAttr attrs, StringRef name, int64_t dflt) {
+  auto a = attrs.getAs<IntegerAttr>(name);
+  return a ? a.getInt() : dflt;
+}
+float legacyFloat(DictionaryAttr attrs, StringRef name, float dflt) {
+  auto a = attrs.getAs<FloatAttr>(name);
+  return a ? (float)a.getValueAsDouble() : dflt;
+}
 
 std::string fmtShape(ArrayRef<int64_t> s) {
   std::string out;
@@ -208,25 +220,22 @@ bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block
 bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands, NamedAttrList attrs,
                         unsigned numResults, Location l, const std::string &who,
                         SmallVectorImpl<Value> &results) {
-  std::string fullName = "onnx." + mnemonic;
-  if (!RegisteredOperationName::lookup(fullName, &ctx))
+  auto name = RegisteredOperationName::lookup("onnx." + mnemonic, &ctx);
+  if (!name)
     return fail(who + ": operator is not supported by emlc (`emlc inspect MODEL` lists every unsupported node; "
                       "supported operators are listed in docs/OPERATORS.md)");
   // Trailing absent optional inputs are dropped so arity checks see ONNX's count.
   while (!operands.empty() && onnx::isNone(operands.back()))
     operands.pop_back();
   std::string err;
-  Operation *op = onnx::buildOp(builder, l, mnemonic, operands, attrs.getDictionary(&ctx), numResults, err);
-  if (!op) {
-    if (err.find("constant") != std::string::npos)
-      err += " (a graph input can be fixed at compile time with --input-value NAME=FILE.pb)";
+  Operation *op = onnx::buildOp(builder, l, *name, operands, attrs, numResults, err);
+  if (!op)
     return fail(who + ": " + err + unboundNote);
-  }
   if (failed(mlir::verify(op)))
     return fail(who + ": invalid operator (see the diagnostic above)");
   SmallVector<Value> folded;
   // DequantizeLinear stays: QDQ fusion needs the integer weights and scales.
-  if (mnemonic != "dequantize_linear" && succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
+  if (!llvm::isa<onnx::DequantizeLinearOp>(op) && succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
     op->erase();
     results.assign(folded.begin(), folded.end());
     return true;
@@ -296,16 +305,20 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
   std::string mnemonic = onnx::mnemonicFor(type);
   unsigned numResults = n.output_size();
   if (type == "Clip" && opset < 11) {
-    operandAt(1) = constF32({(float)onnx::getFloatAttr(dict, "min", -3.4028234663852886e38)}, l, true);
-    operandAt(2) = constF32({(float)onnx::getFloatAttr(dict, "max", 3.4028234663852886e38)}, l, true);
+    operandAt(1) = constF32({legacyFloat(dict, "min", -3.4028234663852886e38)}, l, true);
+    operandAt(2) = constF32({legacyFloat(dict, "max", 3.4028234663852886e38)}, l, true);
     attrs.erase("min");
     attrs.erase("max");
   } else if (type == "Pad" && opset < 11) {
     attrToOperand("pads", 1);
-    operandAt(2) = constF32({(float)onnx::getFloatAttr(dict, "value", 0.0)}, l, true);
+    operandAt(2) = constF32({legacyFloat(dict, "value", 0.0f)}, l, true);
     attrs.erase("value");
-  } else if (type == "Split" && opset < 13) {
-    attrToOperand("split", 1);
+  } else if (type == "Split") {
+    if (opset < 13)
+      attrToOperand("split", 1);
+    // Equal parts: the node's output count, as opset 18's num_outputs says.
+    if (operands.size() < 2 || onnx::isNone(operands[1]))
+      attrs.set("num_outputs", builder.getI64IntegerAttr(numResults));
   } else if ((type == "Squeeze" || type == "Unsqueeze") && opset < 13) {
     attrToOperand("axes", 1);
   } else if (StringRef(type).starts_with("Reduce")) {
@@ -327,13 +340,13 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
     mnemonic = "resize";
     attrs.set("coordinate_transformation_mode", builder.getStringAttr("asymmetric"));
     attrs.set("nearest_mode", builder.getStringAttr("floor"));
-    std::string mode = onnx::getStrAttr(dict, "mode", "nearest");
-    if (mode == "bilinear")
+    auto mode = dict.getAs<StringAttr>("mode");
+    if (mode && mode.getValue() == "bilinear")
       attrs.set("mode", builder.getStringAttr("linear"));
   } else if ((type == "Softmax" || type == "LogSoftmax" || type == "Hardmax") && opset < 13) {
     // Before opset 13 the input was coerced to 2-D at `axis`.
     auto t = llvm::cast<RankedTensorType>(operands[0].getType());
-    int64_t axis = onnx::normalizeAxis(onnx::getIntAttr(dict, "axis", 1), t.getRank());
+    int64_t axis = onnx::normalizeAxis(legacyInt(dict, "axis", 1), t.getRank());
     if (axis != t.getRank() - 1) {
       int64_t a = 1, b = 1;
       for (int64_t i = 0; i < t.getRank(); ++i)
@@ -354,11 +367,11 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
     }
     attrs.set("axis", builder.getI64IntegerAttr(axis));
   } else if ((type == "Add" || type == "Sub" || type == "Mul" || type == "Div") && opset < 7 &&
-             onnx::getIntAttr(dict, "broadcast", 0)) {
+             legacyInt(dict, "broadcast", 0)) {
     // Legacy broadcast: B's dims align with A's starting at `axis`.
     auto ta = llvm::cast<RankedTensorType>(operands[0].getType());
     auto tb = llvm::cast<RankedTensorType>(operands[1].getType());
-    int64_t axis = onnx::getIntAttr(dict, "axis", ta.getRank() - tb.getRank());
+    int64_t axis = legacyInt(dict, "axis", ta.getRank() - tb.getRank());
     SmallVector<int64_t> shape(tb.getShape());
     while ((int64_t)shape.size() < ta.getRank() - axis)
       shape.push_back(1);

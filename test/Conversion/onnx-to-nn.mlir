@@ -82,9 +82,11 @@ func.func @depth_to_space(%x: tensor<1x4x1x1xf32>) -> tensor<1x1x2x2xf32> {
 
 // -----
 
-// A value computed at run time where a constant is needed is an error.
+// A value computed at run time where a constant is needed is an error, with
+// the way to make it one.
 func.func @runtime_clip(%x: tensor<4xf32>, %lo: tensor<f32>) -> tensor<4xf32> {
-  // expected-error @+1 {{Clip min/max must be constants}}
+  // expected-error @+2 {{(Clip, opset 0): Clip min/max must be constants}}
+  // expected-note @+1 {{a graph input can be fixed at compile time with --input-value NAME=FILE.pb}}
   %0 = onnx.clip %x, %lo : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }

@@ -24,10 +24,10 @@ using namespace mlir;
 
 namespace emlc {
 
-Value buildONNX(IRRewriter &rw, Location loc, StringRef mnemonic, ValueRange operands,
+Value buildONNX(IRRewriter &rw, Location loc, OperationName name, ValueRange operands,
                 ArrayRef<NamedAttribute> attrs, const Twine &what, bool &ok) {
   std::string err;
-  Operation *o = onnx::buildOp(rw, loc, mnemonic, operands, rw.getDictionaryAttr(attrs), 1, err);
+  Operation *o = onnx::buildOp(rw, loc, name, operands, attrs, 1, err);
   if (!o) {
     emitError(loc) << what << ": " << err;
     ok = false;
@@ -37,9 +37,9 @@ Value buildONNX(IRRewriter &rw, Location loc, StringRef mnemonic, ValueRange ope
 }
 
 bool isReshapeLike(Operation *op) {
-  static const char *names[] = {"onnx.transpose", "onnx.reshape", "onnx.flatten", "onnx.squeeze", "onnx.unsqueeze",
-                                "onnx.identity"};
-  return llvm::is_contained(names, op->getName().getStringRef()) && op->getNumResults() == 1;
+  return llvm::isa<onnx::TransposeOp, onnx::ReshapeOp, onnx::FlattenOp, onnx::SqueezeOp, onnx::UnsqueezeOp,
+                   onnx::IdentityOp>(op) &&
+         op->getNumResults() == 1;
 }
 
 std::optional<QParams> qparams(Operation *op) {
@@ -56,7 +56,10 @@ std::optional<QParams> qparams(Operation *op) {
   } else {
     p.zeroPoints.assign(p.scales.size(), 0);
   }
-  p.axis = onnx::getIntAttr(op->getAttrDictionary(), "axis", 1);
+  if (auto q = llvm::dyn_cast<onnx::QuantizeLinearOp>(op))
+    p.axis = q.getAxis();
+  else
+    p.axis = llvm::cast<onnx::DequantizeLinearOp>(op).getAxis();
   return p;
 }
 
@@ -106,8 +109,8 @@ struct Dequantized {
   QParams params;
 };
 std::optional<Dequantized> dequantized(Value v) {
-  Operation *dq = v.getDefiningOp();
-  if (!dq || dq->getName().getStringRef() != "onnx.dequantize_linear")
+  auto dq = v.getDefiningOp<onnx::DequantizeLinearOp>();
+  if (!dq)
     return std::nullopt;
   auto p = qparams(dq);
   if (!p)
@@ -141,15 +144,17 @@ std::optional<DenseElementsAttr> symmetricWeights(DenseElementsAttr w, QParams &
   return DenseElementsAttr::get(w.getType(), vals);
 }
 
-/// Q(Relu?(Gemm(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.fully_connected.
+/// Q(Relu?(Gemm|MatMul(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.fully_connected.
 LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu) {
   auto x = dequantized(gemm->getOperand(0)), w = dequantized(gemm->getOperand(1));
   if (!x || !w || !onnx::getConstant(w->storage))
     return failure();
-  DictionaryAttr attrs = gemm->getAttrDictionary();
-  if (onnx::getIntAttr(attrs, "transA", 0) || onnx::getFloatAttr(attrs, "alpha", 1.0) != 1.0 ||
-      onnx::getFloatAttr(attrs, "beta", 1.0) != 1.0)
-    return failure();
+  bool transB = false; // MatMul: x[M, K] * w[K, N]
+  if (auto g = llvm::dyn_cast<onnx::GemmOp>(gemm)) {
+    if (g.getTransA() || g.getAlpha() != 1.0f || g.getBeta() != 1.0f)
+      return failure();
+    transB = g.getTransB() != 0;
+  }
   std::optional<Dequantized> b;
   if (gemm->getNumOperands() > 2 && !onnx::isNone(gemm->getOperand(2))) {
     b = dequantized(gemm->getOperand(2));
@@ -163,7 +168,6 @@ LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu)
   rw.setInsertionPoint(q);
   // Weight [N, K] (one row per output), as a quantized constant.
   DenseElementsAttr wc = onnx::getConstant(w->storage);
-  bool transB = onnx::getIntAttr(attrs, "transB", 0);
   QParams wp = w->params;
   auto sym = symmetricWeights(wc, wp, transB ? 0 : 1);
   if (!sym)
@@ -190,7 +194,7 @@ LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu)
   return success();
 }
 /// Q(Relu?(Conv(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.conv2d (2-D only).
-LogicalResult fuseConv(IRRewriter &rw, Operation *q, Operation *conv, bool relu) {
+LogicalResult fuseConv(IRRewriter &rw, Operation *q, onnx::ConvOp conv, bool relu) {
   auto x = dequantized(conv->getOperand(0)), w = dequantized(conv->getOperand(1));
   if (!x || !w || !onnx::getConstant(w->storage) || x->params.scales.size() != 1)
     return failure();
@@ -207,9 +211,8 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, Operation *conv, bool relu)
   auto out = qparams(q);
   if (!out || out->scales.size() != 1)
     return failure();
-  DictionaryAttr attrs = conv->getAttrDictionary();
   onnx::WindowGeometry g;
-  if (!onnx::resolveWindow(attrs, xs.drop_front(2), wt.getShape().drop_front(2), g, false).empty())
+  if (!onnx::resolveWindow(onnx::windowAttrs(conv), xs.drop_front(2), wt.getShape().drop_front(2), g, false).empty())
     return failure();
   Location loc = conv->getLoc();
   rw.setInsertionPoint(q);
@@ -232,7 +235,7 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, Operation *conv, bool relu)
       loc, RankedTensorType::get(qt.getShape(), outQ), xq, wq, bias, rw.getDenseI64ArrayAttr(g.strides),
       rw.getDenseI64ArrayAttr(g.dilations),
       rw.getDenseI64ArrayAttr({g.padsBegin[0], g.padsBegin[1], g.padsEnd[0], g.padsEnd[1]}),
-      rw.getI64IntegerAttr(onnx::getIntAttr(attrs, "group", 1)), lo, hi);
+      rw.getI64IntegerAttr(conv.getGroup()), lo, hi);
   replaceQuantize(rw, q, c);
   return success();
 }
@@ -262,11 +265,11 @@ LogicalResult fuseBinary(IRRewriter &rw, Operation *q, Operation *add, bool relu
 
 /// Q(Softmax(DQ(x))) over the last axis -> quantized nn.softmax (TFLite's int8
 /// softmax: output scale 1/256, zero point -128).
-LogicalResult fuseSoftmax(IRRewriter &rw, Operation *q, Operation *sm) {
+LogicalResult fuseSoftmax(IRRewriter &rw, Operation *q, onnx::SoftmaxOp sm) {
   auto x = dequantized(sm->getOperand(0));
   auto out = qparams(q);
   auto xt = llvm::cast<RankedTensorType>(sm->getOperand(0).getType());
-  int64_t axis = onnx::normalizeAxis(onnx::getIntAttr(sm->getAttrDictionary(), "axis", -1), xt.getRank());
+  int64_t axis = onnx::normalizeAxis(sm.getAxis(), xt.getRank());
   if (!x || !out || x->params.scales.size() != 1 || out->scales.size() != 1 || axis != xt.getRank() - 1 ||
       (float)out->scales[0] != 1.0f / 256 || out->zeroPoints[0] != -128)
     return failure();
@@ -332,13 +335,13 @@ LogicalResult fuseConcat(IRRewriter &rw, Operation *q, Operation *concat) {
 /// quantization are the same: data movement, max pooling, and (with TFLite's
 /// rounding) average pooling.
 bool isPassThrough(Operation *op) {
-  static const char *pools[] = {"onnx.max_pool", "onnx.average_pool", "onnx.global_average_pool",
-                                "onnx.global_max_pool"};
-  if (op->getName().getStringRef() == "onnx.pad") { // PyTorch's AvgPool export: Pad(0) + AveragePool
+  if (llvm::isa<onnx::PadOp>(op)) { // PyTorch's AvgPool export: Pad(0) + AveragePool
     auto pads = onnx::getConstInts(op->getOperand(1));
     return pads && llvm::all_of(*pads, [](int64_t p) { return p == 0; });
   }
-  return isReshapeLike(op) || (llvm::is_contained(pools, op->getName().getStringRef()) && op->getNumResults() == 1);
+  return isReshapeLike(op) || (llvm::isa<onnx::MaxPoolOp, onnx::AveragePoolOp, onnx::GlobalAveragePoolOp,
+                                         onnx::GlobalMaxPoolOp>(op) &&
+                               op->getNumResults() == 1);
 }
 
 /// Q(T1(T2(...DQ(x)))) with pass-through ops and equal parameters: the ops are
@@ -394,14 +397,11 @@ LogicalResult fuseRelu(IRRewriter &rw, Operation *q, Operation *relu) {
 
 LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
   SmallVector<Operation *> quantizes;
-  module.walk([&](Operation *op) {
-    if (op->getName().getStringRef() == "onnx.quantize_linear")
-      quantizes.push_back(op);
-  });
+  module.walk([&](onnx::QuantizeLinearOp op) { quantizes.push_back(op); });
   for (Operation *q : quantizes) {
     Operation *src = q->getOperand(0).getDefiningOp();
     bool relu = false;
-    if (src && src->getName().getStringRef() == "onnx.relu" && src->getResult(0).hasOneUse()) {
+    if (llvm::isa_and_nonnull<onnx::ReluOp>(src) && src->getResult(0).hasOneUse()) {
       relu = true;
       src = src->getOperand(0).getDefiningOp();
     }
@@ -409,7 +409,7 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
       q->erase();
       continue;
     }
-    if (relu && src && src->getName().getStringRef() == "onnx.dequantize_linear") {
+    if (relu && llvm::isa_and_nonnull<onnx::DequantizeLinearOp>(src)) {
       Operation *r = q->getOperand(0).getDefiningOp();
       if (succeeded(fuseRelu(rw, q, r))) {
         q->erase();
@@ -419,22 +419,24 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
     }
     if (!src || !src->getResult(0).hasOneUse())
       continue;
-    StringRef name = src->getName().getStringRef();
     auto rank2 = [](Value v) { return llvm::cast<RankedTensorType>(v.getType()).getRank() == 2; };
-    if (name == "onnx.concat" && !relu) { // retyped in place: the concat stays
+    if (llvm::isa<onnx::ConcatOp>(src) && !relu) { // retyped in place: the concat stays
       if (succeeded(fuseConcat(rw, q, src)))
         q->erase();
       continue;
     }
-    if ((name == "onnx.gemm" && succeeded(fuseGemm(rw, q, src, relu))) ||
-        (name == "onnx.mat_mul" && rank2(src->getOperand(0)) && rank2(src->getOperand(1)) &&
+    auto conv = llvm::dyn_cast<onnx::ConvOp>(src);
+    auto softmax = llvm::dyn_cast<onnx::SoftmaxOp>(src);
+    if ((llvm::isa<onnx::GemmOp>(src) && succeeded(fuseGemm(rw, q, src, relu))) ||
+        (llvm::isa<onnx::MatMulOp>(src) && rank2(src->getOperand(0)) && rank2(src->getOperand(1)) &&
          succeeded(fuseGemm(rw, q, src, relu))) ||
-        (name == "onnx.conv" && succeeded(fuseConv(rw, q, src, relu))) ||
-        (name == "onnx.add" && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::add))) ||
-        (name == "onnx.mul" && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::mul))) ||
-        (name == "onnx.sigmoid" && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::sigmoid))) ||
-        (name == "onnx.tanh" && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::tanh))) ||
-        (name == "onnx.softmax" && !relu && succeeded(fuseSoftmax(rw, q, src)))) {
+        (conv && succeeded(fuseConv(rw, q, conv, relu))) ||
+        (llvm::isa<onnx::AddOp>(src) && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::add))) ||
+        (llvm::isa<onnx::MulOp>(src) && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::mul))) ||
+        (llvm::isa<onnx::SigmoidOp>(src) && !relu &&
+         succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::sigmoid))) ||
+        (llvm::isa<onnx::TanhOp>(src) && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::tanh))) ||
+        (softmax && !relu && succeeded(fuseSoftmax(rw, q, softmax)))) {
       Operation *r = relu ? q->getOperand(0).getDefiningOp() : nullptr;
       q->erase();
       if (r)
@@ -446,8 +448,8 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
   // now an integer value produced by a fused op stays for its float users.
   // Dead DequantizeLinear ops go away.
   SmallVector<Operation *> dead;
-  module.walk([&](Operation *op) {
-    if (op->getName().getStringRef() == "onnx.dequantize_linear" && op->use_empty())
+  module.walk([&](onnx::DequantizeLinearOp op) {
+    if (op->use_empty())
       dead.push_back(op);
   });
   for (Operation *op : dead)

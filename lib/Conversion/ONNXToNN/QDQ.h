@@ -27,10 +27,15 @@ mlir::LogicalResult fuseQDQ(mlir::ModuleOp module, mlir::IRRewriter &rw);
 /// Ops that only move values (transpose, reshape, flatten, squeeze,
 /// unsqueeze, identity): every quantization flow may look through them.
 bool isReshapeLike(mlir::Operation *op);
-/// Builds onnx op `mnemonic` (one result) at the rewriter's insertion point;
+/// Builds onnx op `name` (one result) at the rewriter's insertion point;
 /// on failure reports `what: reason` at `loc`, clears `ok` and returns null.
-mlir::Value buildONNX(mlir::IRRewriter &rw, mlir::Location loc, llvm::StringRef mnemonic, mlir::ValueRange operands,
+mlir::Value buildONNX(mlir::IRRewriter &rw, mlir::Location loc, mlir::OperationName name, mlir::ValueRange operands,
                       llvm::ArrayRef<mlir::NamedAttribute> attrs, const llvm::Twine &what, bool &ok);
+template <typename OpT>
+mlir::Value buildONNX(mlir::IRRewriter &rw, mlir::Location loc, mlir::ValueRange operands,
+                      llvm::ArrayRef<mlir::NamedAttribute> attrs, const llvm::Twine &what, bool &ok) {
+  return buildONNX(rw, loc, mlir::OperationName(OpT::getOperationName(), rw.getContext()), operands, attrs, what, ok);
+}
 /// Rewrites uint8 quantized tensors as int8 ones with zero point - 128 (see Uint8.cpp).
 mlir::LogicalResult convertUint8ToInt8(mlir::ModuleOp module, mlir::IRRewriter &rw);
 /// Rewrites QOperator ops (QLinearConv, QLinearMatMul, tf2onnx's MatMulInteger

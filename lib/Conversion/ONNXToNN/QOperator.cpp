@@ -25,15 +25,15 @@ struct Builder {
   Operation *anchor; ///< the op being expanded: location and error reports
   bool ok = true;
 
-  Value op(StringRef mnemonic, ValueRange operands, ArrayRef<NamedAttribute> attrs = {}) {
-    return buildONNX(rw, anchor->getLoc(), mnemonic, operands, attrs,
-                     "cannot expand into " + onnx::onnxOpTypeFor(mnemonic), ok);
+  template <typename OpT> Value op(ValueRange operands, ArrayRef<NamedAttribute> attrs = {}) {
+    return buildONNX<OpT>(rw, anchor->getLoc(), operands, attrs,
+                          "cannot expand into " + onnx::onnxOpTypeFor(OpT::getOperationName().drop_front(5)), ok);
   }
   Value dequantize(Value x, Value scale, Value zp, int64_t axis) {
     SmallVector<Value> in{x, scale};
     if (!onnx::isNone(zp))
       in.push_back(zp);
-    return op("dequantize_linear", in, {rw.getNamedAttr("axis", rw.getI64IntegerAttr(axis))});
+    return op<onnx::DequantizeLinearOp>(in, {rw.getNamedAttr("axis", rw.getI64IntegerAttr(axis))});
   }
   Value constant(Type elem, ArrayRef<int64_t> shape, ArrayRef<double> values) {
     auto t = RankedTensorType::get(shape, elem);
@@ -52,8 +52,7 @@ int64_t numElements(Value v) { return llvm::cast<RankedTensorType>(v.getType()).
 /// produced it (through data-movement ops), if there is one.
 std::optional<float> producerScale(Value v) {
   while (Operation *def = v.getDefiningOp()) {
-    StringRef name = def->getName().getStringRef();
-    if (name == "onnx.quantize_linear") {
+    if (llvm::isa<onnx::QuantizeLinearOp>(def)) {
       auto s = onnx::getConstFloats(def->getOperand(1));
       return s && s->size() == 1 ? std::optional<float>((float)(*s)[0]) : std::nullopt;
     }
@@ -88,8 +87,8 @@ void expandQLinearConv(Builder &b, Operation *op) {
     conv.push_back(b.dequantize(in(8), scale, zp, 0));
   }
   SmallVector<NamedAttribute> attrs(op->getAttrs());
-  Value y = b.ok ? b.op("conv", conv, attrs) : Value();
-  Value q = b.ok ? b.op("quantize_linear", {y, in(6), in(7)}) : Value();
+  Value y = b.ok ? b.op<onnx::ConvOp>(conv, attrs) : Value();
+  Value q = b.ok ? b.op<onnx::QuantizeLinearOp>({y, in(6), in(7)}) : Value();
   if (b.ok)
     op->getResult(0).replaceAllUsesWith(q);
 }
@@ -100,18 +99,15 @@ void expandQLinearMatMul(Builder &b, Operation *op) {
   auto in = [&](unsigned i) { return op->getOperand(i); };
   Value a = b.dequantize(in(0), in(1), in(2), std::max<int64_t>(rankOf(in(0)) - 2, 0));
   Value m = b.dequantize(in(3), in(4), in(5), rankOf(in(3)) - 1);
-  Value y = b.ok ? b.op("mat_mul", {a, m}) : Value();
-  Value q = b.ok ? b.op("quantize_linear", {y, in(6), in(7)}) : Value();
+  Value y = b.ok ? b.op<onnx::MatMulOp>({a, m}) : Value();
+  Value q = b.ok ? b.op<onnx::QuantizeLinearOp>({y, in(6), in(7)}) : Value();
   if (b.ok)
     op->getResult(0).replaceAllUsesWith(q);
 }
 
-/// The single user of `v` if it is the onnx op `name`.
-Operation *soleUser(Value v, StringRef name) {
-  if (!v.hasOneUse())
-    return nullptr;
-  Operation *u = *v.getUsers().begin();
-  return u->getName().getStringRef() == ("onnx." + name).str() ? u : nullptr;
+/// The single user of `v` if it is an OpT.
+template <typename OpT> OpT soleUser(Value v) {
+  return v.hasOneUse() ? llvm::dyn_cast<OpT>(*v.getUsers().begin()) : OpT();
 }
 
 /// tf2onnx's TFLite FullyConnected:
@@ -125,7 +121,7 @@ void expandFullyConnected(Builder &b, Operation *mm) {
     return;
   int64_t n = llvm::cast<RankedTensorType>(w.getType()).getDimSize(1);
   Value acc = mm->getResult(0), bias;
-  Operation *add = soleUser(acc, "add");
+  Operation *add = soleUser<onnx::AddOp>(acc);
   if (add) {
     bias = add->getOperand(0) == acc ? add->getOperand(1) : add->getOperand(0);
     auto bc = onnx::getConstant(bias);
@@ -133,10 +129,10 @@ void expandFullyConnected(Builder &b, Operation *mm) {
       return;
     acc = add->getResult(0);
   }
-  Operation *cast = soleUser(acc, "cast");
+  Operation *cast = soleUser<onnx::CastOp>(acc);
   if (!cast || !llvm::cast<RankedTensorType>(cast->getResult(0).getType()).getElementType().isF32())
     return;
-  Operation *mul = soleUser(cast->getResult(0), "mul");
+  Operation *mul = soleUser<onnx::MulOp>(cast->getResult(0));
   if (!mul)
     return;
   Value scaleV = mul->getOperand(0) == cast->getResult(0) ? mul->getOperand(1) : mul->getOperand(0);
@@ -164,7 +160,7 @@ void expandFullyConnected(Builder &b, Operation *mm) {
                                 b.constant(b.rw.getI32Type(), {ns}, std::vector<double>(ns, 0.0)), 0));
   if (!b.ok)
     return;
-  Value y = b.op("gemm", gemm);
+  Value y = b.op<onnx::GemmOp>(gemm);
   if (!b.ok)
     return;
   mul->getResult(0).replaceAllUsesWith(y);
@@ -179,17 +175,16 @@ void expandFullyConnected(Builder &b, Operation *mm) {
 LogicalResult expandQOperators(ModuleOp module, IRRewriter &rw) {
   SmallVector<Operation *> qlinear, integer;
   module.walk([&](Operation *op) {
-    StringRef name = op->getName().getStringRef();
-    if (name == "onnx.q_linear_conv" || name == "onnx.q_linear_mat_mul")
+    if (llvm::isa<onnx::QLinearConvOp, onnx::QLinearMatMulOp>(op))
       qlinear.push_back(op);
-    else if (name == "onnx.mat_mul_integer")
+    else if (llvm::isa<onnx::MatMulIntegerOp>(op))
       integer.push_back(op);
   });
   bool ok = true;
   for (Operation *op : qlinear) {
     Builder b{rw, op};
     rw.setInsertionPoint(op);
-    if (op->getName().getStringRef() == "onnx.q_linear_conv")
+    if (llvm::isa<onnx::QLinearConvOp>(op))
       expandQLinearConv(b, op);
     else
       expandQLinearMatMul(b, op);

@@ -32,9 +32,9 @@ bool isU8(Value v) {
 
 /// Ops that commute with q - 128 (value moves, order-preserving picks).
 bool isDataMovement(Operation *op) {
-  static const char *more[] = {"onnx.max_pool", "onnx.global_max_pool", "onnx.concat", "onnx.slice", "onnx.cast"};
   return op->getNumResults() == 1 && isU8(op->getResult(0)) &&
-         (isReshapeLike(op) || llvm::is_contained(more, op->getName().getStringRef()));
+         (isReshapeLike(op) ||
+          llvm::isa<onnx::MaxPoolOp, onnx::GlobalMaxPoolOp, onnx::ConcatOp, onnx::SliceOp, onnx::CastOp>(op));
 }
 
 struct Flipper {
@@ -43,17 +43,21 @@ struct Flipper {
   DenseMap<Value, Value> twin; ///< uint8 value -> its int8 twin
   bool ok = true;
 
-  Value build(Location loc, StringRef mnemonic, ValueRange in, ArrayRef<NamedAttribute> attrs = {}) {
-    return buildONNX(rw, loc, mnemonic, in, attrs, "uint8 -> int8 conversion", ok);
+  /// Another op like `name` (the same attributes) on new operands.
+  Value build(Location loc, OperationName name, ValueRange in, ArrayRef<NamedAttribute> attrs = {}) {
+    return buildONNX(rw, loc, name, in, attrs, "uint8 -> int8 conversion", ok);
+  }
+  template <typename OpT> Value build(Location loc, ValueRange in, ArrayRef<NamedAttribute> attrs = {}) {
+    return buildONNX<OpT>(rw, loc, in, attrs, "uint8 -> int8 conversion", ok);
   }
   /// q -/+ 128 at run time, through int16 (typed kernels exist for each step).
   Value shift(Location loc, Value v, bool toSigned) {
     auto i16 = IntegerType::get(rw.getContext(), 16);
-    Value wide = build(loc, "cast", {v}, {rw.getNamedAttr("to", rw.getI64IntegerAttr(5))});
+    Value wide = build<onnx::CastOp>(loc, {v}, {rw.getNamedAttr("to", rw.getI64IntegerAttr(5))});
     Value c = rw.create<arith::ConstantOp>(loc, DenseElementsAttr::get(RankedTensorType::get({}, i16),
                                                                       rw.getIntegerAttr(i16, 128)));
-    Value moved = ok ? build(loc, toSigned ? "sub" : "add", {wide, c}) : Value();
-    return ok ? build(loc, "cast", {moved}, {rw.getNamedAttr("to", rw.getI64IntegerAttr(toSigned ? 3 : 2))})
+    Value moved = ok ? (toSigned ? build<onnx::SubOp>(loc, {wide, c}) : build<onnx::AddOp>(loc, {wide, c})) : Value();
+    return ok ? build<onnx::CastOp>(loc, {moved}, {rw.getNamedAttr("to", rw.getI64IntegerAttr(toSigned ? 3 : 2))})
               : Value();
   }
   /// A uint8 constant (weights, zero points) as int8, each element - 128.
@@ -97,42 +101,40 @@ LogicalResult convertUint8ToInt8(ModuleOp module, IRRewriter &rw) {
   SmallVector<Operation *> ops, replaced;
   module.walk([&](Operation *op) { ops.push_back(op); }); // program order: producers first
   for (Operation *op : ops) {
-    StringRef name = op->getName().getStringRef();
     Location loc = op->getLoc();
     rw.setInsertionPoint(op);
     // Run-time zero points stay uint8: that path computes in float anyway.
     bool constantZp = op->getNumOperands() < 3 || onnx::isNone(op->getOperand(2)) ||
                       onnx::getConstant(op->getOperand(2));
-    if (name == "onnx.quantize_linear" && isU8(op->getResult(0)) && constantZp) {
+    if (llvm::isa<onnx::QuantizeLinearOp>(op) && isU8(op->getResult(0)) && constantZp) {
       auto scaleShape = llvm::cast<RankedTensorType>(op->getOperand(1).getType()).getShape();
       Value zp = f.zeroPointTwin(loc, op, op->getNumOperands() > 2 ? op->getOperand(2) : Value(), scaleShape);
       if (!f.ok)
         break;
-      Value q = f.build(loc, "quantize_linear", {op->getOperand(0), op->getOperand(1), zp}, op->getAttrs());
+      Value q = f.build<onnx::QuantizeLinearOp>(loc, {op->getOperand(0), op->getOperand(1), zp}, op->getAttrs());
       f.twin[op->getResult(0)] = q;
       replaced.push_back(op);
-    } else if (name == "onnx.dequantize_linear" && isU8(op->getOperand(0)) && constantZp) {
+    } else if (llvm::isa<onnx::DequantizeLinearOp>(op) && isU8(op->getOperand(0)) && constantZp) {
       auto scaleShape = llvm::cast<RankedTensorType>(op->getOperand(1).getType()).getShape();
       Value zp = f.zeroPointTwin(loc, op, op->getNumOperands() > 2 ? op->getOperand(2) : Value(), scaleShape);
       Value x = f.ok ? f.twinOf(op->getOperand(0), loc) : Value();
       if (!f.ok)
         break;
-      Value d = f.build(loc, "dequantize_linear", {x, op->getOperand(1), zp}, op->getAttrs());
+      Value d = f.build<onnx::DequantizeLinearOp>(loc, {x, op->getOperand(1), zp}, op->getAttrs());
       op->getResult(0).replaceAllUsesWith(d);
       replaced.push_back(op);
     } else if (isDataMovement(op) && f.twin.count(op->getOperand(0))) {
-      if (name == "onnx.cast" || name == "onnx.identity") { // uint8 -> uint8: the twin itself
+      if (llvm::isa<onnx::CastOp, onnx::IdentityOp>(op)) { // uint8 -> uint8: the twin itself
         f.twin[op->getResult(0)] = f.twin[op->getOperand(0)];
         replaced.push_back(op);
         continue;
       }
       SmallVector<Value> in;
       for (auto [i, v] : llvm::enumerate(op->getOperands()))
-        in.push_back(i == 0 || (name == "onnx.concat" && isU8(v)) ? f.twinOf(v, loc) : v);
+        in.push_back(i == 0 || (llvm::isa<onnx::ConcatOp>(op) && isU8(v)) ? f.twinOf(v, loc) : v);
       if (!f.ok)
         break;
-      f.twin[op->getResult(0)] =
-          f.build(loc, name.drop_front(5), in, op->getAttrs());
+      f.twin[op->getResult(0)] = f.build(loc, op->getName(), in, op->getAttrs());
       replaced.push_back(op);
     }
     if (!f.ok)

@@ -142,3 +142,26 @@ save("tiny_branches.onnx", helper.make_graph(
     "tiny_branches",
     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 16, 16])],
     [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 1, 1])]))
+
+# Values computed at run time where emlc needs constants: a Reshape target (shape
+# inference) and Clip bounds (the lowering), both graph inputs.
+save("reshape_runtime_shape.onnx", helper.make_graph(
+    [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape_in")],
+    "reshape_runtime_shape",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3]),
+     helper.make_tensor_value_info("shape", TensorProto.INT64, [2])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 2])]))
+save("clip_runtime_min.onnx", helper.make_graph(
+    [helper.make_node("Clip", ["x", "lo"], ["y"], name="clip_in")],
+    "clip_runtime_min",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4]),
+     helper.make_tensor_value_info("lo", TensorProto.FLOAT, [])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])]))
+
+# An attribute of the wrong kind (Conv's group as a float).
+save("attribute_kind.onnx", helper.make_graph(
+    [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_group", group=1.0)],
+    "attribute_kind",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 4, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 2, 2])],
+    [init("w", np.ones((1, 1, 3, 3), np.float32))]))

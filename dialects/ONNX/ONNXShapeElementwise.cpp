@@ -1,0 +1,131 @@
+//===- ONNXShapeElementwise.cpp - result types of elementwise onnx ops ----===//
+//
+// Unary ops keep their input type; binary and variadic ones broadcast (numpy
+// rules); Cast and the (de)quantization ops change the element type.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/ONNX/ONNXShapeInference.h"
+
+using namespace mlir;
+using namespace emlc::onnx;
+
+namespace {
+LogicalResult inferSame(Shapes &c) { return c.same(); }
+
+LogicalResult inferBroadcast(Shapes &c, Type elem) {
+  Shape out = c.shape(0);
+  for (unsigned i = 1; i < c.operands.size(); ++i) {
+    Shape next;
+    if (!broadcastShapes(out, c.shape(i), next))
+      return c.fail("inputs 0 and " + Twine(i) + " do not broadcast");
+    out = next;
+  }
+  c.add(out, elem);
+  return success();
+}
+LogicalResult inferBroadcastSame(Shapes &c) { return inferBroadcast(c, c.elem(0)); }
+
+LogicalResult inferPRelu(Shapes &c) {
+  Shape out;
+  if (!broadcastShapes(c.shape(0), preluSlopeShape(c.shape(0), c.shape(1)), out))
+    return c.fail("slope does not broadcast to the input");
+  c.add(out, c.elem(0));
+  return success();
+}
+
+LogicalResult inferEqual(Shapes &c) { return inferBroadcast(c, IntegerType::get(c.ctx(), 1)); }
+
+LogicalResult inferWhere(Shapes &c) {
+  Shape s, s2;
+  if (!broadcastShapes(c.shape(0), c.shape(1), s) || !broadcastShapes(s, c.shape(2), s2))
+    return c.fail("inputs do not broadcast");
+  c.add(s2, c.elem(1));
+  return success();
+}
+
+/// Output, and the mask (all true in inference).
+LogicalResult inferDropout(Shapes &c) {
+  c.add(c.shape(0), c.elem(0));
+  c.add(c.shape(0), IntegerType::get(c.ctx(), 1));
+  return success();
+}
+
+LogicalResult inferCast(Shapes &c, CastOp::Adaptor op) {
+  if (!op.getToAttr())
+    return c.fail("attribute 'to' is required");
+  Type e = elementTypeFromONNX(c.ctx(), op.getTo());
+  if (!e)
+    return c.fail("cast target type " + Twine(op.getTo()) + " is not supported");
+  c.add(c.shape(0), e);
+  return success();
+}
+
+LogicalResult inferDequantize(Shapes &c) {
+  c.add(c.shape(0), Float32Type::get(c.ctx()));
+  return success();
+}
+
+/// The zero point's type, uint8 without one.
+LogicalResult inferQuantize(Shapes &c) {
+  c.add(c.shape(0), c.has(2) ? c.elem(2) : IntegerType::get(c.ctx(), 8, IntegerType::Unsigned));
+  return success();
+}
+
+/// uint8 data, then the float scale and uint8 zero point (scalars).
+LogicalResult inferDynamicQuantize(Shapes &c) {
+  Type u8 = IntegerType::get(c.ctx(), 8, IntegerType::Unsigned);
+  c.add(c.shape(0), u8);
+  c.add({}, Float32Type::get(c.ctx()));
+  c.add({}, u8);
+  return success();
+}
+} // namespace
+
+namespace emlc::onnx {
+EMLC_ONNX_INFER(ReluOp, inferSame)
+EMLC_ONNX_INFER(LeakyReluOp, inferSame)
+EMLC_ONNX_INFER(ClipOp, inferSame)
+EMLC_ONNX_INFER(SigmoidOp, inferSame)
+EMLC_ONNX_INFER(HardSigmoidOp, inferSame)
+EMLC_ONNX_INFER(HardSwishOp, inferSame)
+EMLC_ONNX_INFER(TanhOp, inferSame)
+EMLC_ONNX_INFER(EluOp, inferSame)
+EMLC_ONNX_INFER(SeluOp, inferSame)
+EMLC_ONNX_INFER(SoftmaxOp, inferSame)
+EMLC_ONNX_INFER(LogSoftmaxOp, inferSame)
+EMLC_ONNX_INFER(ExpOp, inferSame)
+EMLC_ONNX_INFER(LogOp, inferSame)
+EMLC_ONNX_INFER(SqrtOp, inferSame)
+EMLC_ONNX_INFER(AbsOp, inferSame)
+EMLC_ONNX_INFER(NegOp, inferSame)
+EMLC_ONNX_INFER(ReciprocalOp, inferSame)
+EMLC_ONNX_INFER(FloorOp, inferSame)
+EMLC_ONNX_INFER(CeilOp, inferSame)
+EMLC_ONNX_INFER(RoundOp, inferSame)
+EMLC_ONNX_INFER(ErfOp, inferSame)
+EMLC_ONNX_INFER(SoftplusOp, inferSame)
+EMLC_ONNX_INFER(SoftsignOp, inferSame)
+EMLC_ONNX_INFER(SinOp, inferSame)
+EMLC_ONNX_INFER(CosOp, inferSame)
+EMLC_ONNX_INFER(IdentityOp, inferSame)
+EMLC_ONNX_INFER(PReluOp, inferPRelu)
+EMLC_ONNX_INFER(DropoutOp, inferDropout)
+EMLC_ONNX_INFER(CastOp, inferCast)
+
+EMLC_ONNX_INFER(AddOp, inferBroadcastSame)
+EMLC_ONNX_INFER(SubOp, inferBroadcastSame)
+EMLC_ONNX_INFER(MulOp, inferBroadcastSame)
+EMLC_ONNX_INFER(DivOp, inferBroadcastSame)
+EMLC_ONNX_INFER(PowOp, inferBroadcastSame)
+EMLC_ONNX_INFER(MinOp, inferBroadcastSame)
+EMLC_ONNX_INFER(MaxOp, inferBroadcastSame)
+EMLC_ONNX_INFER(SumOp, inferBroadcastSame)
+EMLC_ONNX_INFER(MeanOp, inferBroadcastSame)
+EMLC_ONNX_INFER(EqualOp, inferEqual)
+EMLC_ONNX_INFER(WhereOp, inferWhere)
+
+EMLC_ONNX_INFER(DequantizeLinearOp, inferDequantize)
+EMLC_ONNX_INFER(QuantizeLinearOp, inferQuantize)
+EMLC_ONNX_INFER(DynamicQuantizeLinearOp, inferDynamicQuantize)
+} // namespace emlc::onnx
