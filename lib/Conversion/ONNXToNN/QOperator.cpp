@@ -46,7 +46,6 @@ struct Builder {
 };
 
 int64_t rankOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getRank(); }
-int64_t numElements(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getNumElements(); }
 
 /// The float scale of integer value `v`, read from the QuantizeLinear that
 /// produced it (through data-movement ops), if there is one.
