@@ -49,13 +49,15 @@ Value depthPlane(Lowerer &L, Value x, int64_t d) {
 
 /// Stacks [N, M, OH, OW] planes along a new depth axis 2.
 Value stackDepth(Lowerer &L, ArrayRef<Value> planes) {
-  SmallVector<Value> ps;
-  for (Value p : planes) {
+  auto lift = [&](Value p) {
     Shape s = L.shape(p);
-    ps.push_back(L.reshape(p, {s[0], s[1], 1, s[2], s[3]}));
-  }
-  if (ps.size() == 1)
-    return ps[0];
+    return L.reshape(p, {s[0], s[1], 1, s[2], s[3]});
+  };
+  if (planes.size() == 1)
+    return lift(planes[0]);
+  SmallVector<Value> ps;
+  for (Value p : planes)
+    ps.push_back(lift(p));
   Shape s = L.shape(ps[0]);
   s[2] = ps.size();
   return L.rw.create<nn::ConcatOp>(L.loc, RankedTensorType::get(s, L.type(ps[0]).getElementType()), ps,
