@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "targets/Target.h"
 #include "targets/EmbeddedKernels.h"
+#include "targets/Target.h"
 #include "llvm/Support/JSON.h"
 #include <algorithm>
 

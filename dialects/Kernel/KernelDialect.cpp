@@ -1,11 +1,11 @@
 //===- KernelDialect.cpp - kernel dialect registration and verifiers ------===//
 
 #include "dialects/Kernel/KernelDialect.h"
-#include "targets/KernelSources.h"
-#include "targets/Target.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
+#include "targets/KernelSources.h"
+#include "targets/Target.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -41,7 +41,8 @@ TargetAttr makeTargetAttr(MLIRContext *ctx, const TargetInfo &target) {
   Builder b(ctx);
   SmallVector<NamedAttribute> features{b.getNamedAttr("alignment", b.getI64IntegerAttr(target.alignment))};
   for (const auto &[key, value] : target.isa) { // as target.json states them
-    Attribute v = value == "true" || value == "false" ? Attribute(b.getBoolAttr(value == "true")) : b.getStringAttr(value);
+    Attribute v =
+        value == "true" || value == "false" ? Attribute(b.getBoolAttr(value == "true")) : b.getStringAttr(value);
     if (!value.empty() && value.find_first_not_of("0123456789") == std::string::npos)
       v = b.getI64IntegerAttr(std::stoll(value));
     features.push_back(b.getNamedAttr(key, v));
@@ -135,15 +136,15 @@ LogicalResult CallOp::verify() {
                                   << (target ? " of target '" + target->name + "'" : std::string()) << " defines";
   size_t n = getIns().size() + getOuts().size() + getArgs().size();
   if (n != sig->params.size())
-    return emitOpError("passes ") << n << " arguments to '" << getCallee() << "', whose C prototype ("
-                                  << sig->folder << ") takes " << sig->params.size();
+    return emitOpError("passes ") << n << " arguments to '" << getCallee() << "', whose C prototype (" << sig->folder
+                                  << ") takes " << sig->params.size();
   size_t i = 0;
   for (Value v : getIns()) {
     const emlc::KernelParam &p = sig->params[i++];
     std::string e = cElementType(llvm::cast<MemRefType>(v.getType()).getElementType());
     if (!p.pointer || (p.type != "void" && p.type != e))
-      return emitOpError("input ") << i - 1 << " is a buffer of " << e << ", parameter '" << describe(p)
-                                   << "' of '" << getCallee() << "' is not";
+      return emitOpError("input ") << i - 1 << " is a buffer of " << e << ", parameter '" << describe(p) << "' of '"
+                                   << getCallee() << "' is not";
     if (!p.isConst && v.getDefiningOp<memref::GetGlobalOp>())
       return emitOpError("passes constant weights as parameter '") << describe(p) << "', which the kernel may write";
   }

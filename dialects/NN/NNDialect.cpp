@@ -21,8 +21,7 @@ void NNDialect::initialize() {
       >();
 }
 
-Operation *NNDialect::materializeConstant(OpBuilder &builder, Attribute value, Type type,
-                                          Location loc) {
+Operation *NNDialect::materializeConstant(OpBuilder &builder, Attribute value, Type type, Location loc) {
   if (auto dense = llvm::dyn_cast<DenseElementsAttr>(value))
     return builder.create<arith::ConstantOp>(loc, type, dense);
   return nullptr;

@@ -69,8 +69,8 @@ LogicalResult Conv2DOp::verify() {
     return failure();
   int64_t g = getGroups();
   if (g <= 0 || x.getDimSize(1) != w.getDimSize(1) * g || w.getDimSize(0) % g)
-    return emitOpError("input channels ") << x.getDimSize(1) << " do not match weight channels "
-                                          << w.getDimSize(1) << " x groups " << g;
+    return emitOpError("input channels ")
+           << x.getDimSize(1) << " do not match weight channels " << w.getDimSize(1) << " x groups " << g;
   if (y.getDimSize(0) != x.getDimSize(0))
     return emitOpError("output batch differs from the input's");
   if (y.getDimSize(1) != w.getDimSize(0))
@@ -167,8 +167,8 @@ LogicalResult Pool2DOp::verify() {
   if (y.getDimSize(0) != x.getDimSize(0) || y.getDimSize(1) != x.getDimSize(1))
     return emitOpError("changes the batch or channel count");
   for (int i = 0; i < 2; ++i) {
-    int64_t expect = windowOutput(x.getDimSize(2 + i), getKernel()[i], getStrides()[i], getDilations()[i],
-                                  getPads()[i], getPads()[i + 2]);
+    int64_t expect = windowOutput(x.getDimSize(2 + i), getKernel()[i], getStrides()[i], getDilations()[i], getPads()[i],
+                                  getPads()[i + 2]);
     if (y.getDimSize(2 + i) != expect)
       return emitOpError("output spatial size ") << y.getDimSize(2 + i) << " should be " << expect;
   }

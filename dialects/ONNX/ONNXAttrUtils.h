@@ -13,8 +13,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Value.h"
 #include <optional>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace emlc::onnx {
@@ -68,8 +68,7 @@ template <typename T, typename = void> struct HasDilations : std::false_type {};
 template <typename T>
 struct HasDilations<T, std::void_t<decltype(std::declval<T>().getDilations())>> : std::true_type {};
 template <typename T, typename = void> struct HasCeilMode : std::false_type {};
-template <typename T>
-struct HasCeilMode<T, std::void_t<decltype(std::declval<T>().getCeilMode())>> : std::true_type {};
+template <typename T> struct HasCeilMode<T, std::void_t<decltype(std::declval<T>().getCeilMode())>> : std::true_type {};
 } // namespace detail
 
 /// The WindowAttrs of a conv or pooling op (or its adaptor); AveragePool has
@@ -96,13 +95,13 @@ struct WindowGeometry {
 /// Resolves strides/dilations/pads/auto_pad/ceil_mode of Conv and the pooling
 /// ops for input spatial sizes `in` and window `kernel` (ceil_mode only when
 /// `allowCeil`). Returns an error message or "".
-inline std::string resolveWindow(const WindowAttrs &attrs, llvm::ArrayRef<int64_t> in,
-                                 llvm::ArrayRef<int64_t> kernel, WindowGeometry &g, bool allowCeil) {
+inline std::string resolveWindow(const WindowAttrs &attrs, llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> kernel,
+                                 WindowGeometry &g, bool allowCeil) {
   size_t n = in.size();
   g.kernel.assign(kernel.begin(), kernel.end());
   if (g.kernel.size() != n)
-    return "kernel_shape has " + std::to_string(g.kernel.size()) + " dims, input has " +
-           std::to_string(n) + " spatial dims";
+    return "kernel_shape has " + std::to_string(g.kernel.size()) + " dims, input has " + std::to_string(n) +
+           " spatial dims";
   auto list = [](std::optional<llvm::ArrayRef<int64_t>> v, size_t count, int64_t fill) {
     return v ? std::vector<int64_t>(v->begin(), v->end()) : std::vector<int64_t>(count, fill);
   };
@@ -155,8 +154,7 @@ inline std::string resolveWindow(const WindowAttrs &attrs, llvm::ArrayRef<int64_
 }
 
 /// numpy multidirectional broadcasting of two shapes; false if incompatible.
-inline bool broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b,
-                            llvm::SmallVectorImpl<int64_t> &out) {
+inline bool broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b, llvm::SmallVectorImpl<int64_t> &out) {
   size_t r = std::max(a.size(), b.size());
   out.assign(r, 1);
   for (size_t i = 0; i < r; ++i) {

@@ -24,8 +24,7 @@ void ONNXDialect::initialize() {
       >();
 }
 
-Operation *ONNXDialect::materializeConstant(OpBuilder &builder, Attribute value, Type type,
-                                            Location loc) {
+Operation *ONNXDialect::materializeConstant(OpBuilder &builder, Attribute value, Type type, Location loc) {
   if (auto dense = llvm::dyn_cast<DenseElementsAttr>(value))
     return builder.create<arith::ConstantOp>(loc, type, dense);
   return nullptr;
@@ -40,8 +39,8 @@ void noteNeedsConstant(InFlightDiagnostic &diag) {
   diag.attachNote() << "a graph input can be fixed at compile time with --input-value NAME=FILE.pb";
 }
 
-Operation *buildOp(OpBuilder &b, Location loc, OperationName name, ValueRange operands,
-                   ArrayRef<NamedAttribute> attrs, unsigned numResults, std::string &error) {
+Operation *buildOp(OpBuilder &b, Location loc, OperationName name, ValueRange operands, ArrayRef<NamedAttribute> attrs,
+                   unsigned numResults, std::string &error) {
   MLIRContext *ctx = b.getContext();
   std::optional<RegisteredOperationName> reg = name.getRegisteredInfo();
   auto *infer = reg ? reg->getInterface<InferTypeOpInterface>() : nullptr;
@@ -85,19 +84,32 @@ Operation *buildOp(OpBuilder &b, Location loc, OperationName name, ValueRange op
 
 Type elementTypeFromONNX(MLIRContext *ctx, int64_t onnxType) {
   switch (onnxType) {
-  case 1: return Float32Type::get(ctx);
-  case 2: return IntegerType::get(ctx, 8, IntegerType::Unsigned);
-  case 3: return IntegerType::get(ctx, 8);
-  case 4: return IntegerType::get(ctx, 16, IntegerType::Unsigned);
-  case 5: return IntegerType::get(ctx, 16);
-  case 6: return IntegerType::get(ctx, 32);
-  case 7: return IntegerType::get(ctx, 64);
-  case 9: return IntegerType::get(ctx, 1);
-  case 10: return Float16Type::get(ctx);
-  case 11: return Float64Type::get(ctx);
-  case 12: return IntegerType::get(ctx, 32, IntegerType::Unsigned);
-  case 13: return IntegerType::get(ctx, 64, IntegerType::Unsigned);
-  default: return {};
+  case 1:
+    return Float32Type::get(ctx);
+  case 2:
+    return IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  case 3:
+    return IntegerType::get(ctx, 8);
+  case 4:
+    return IntegerType::get(ctx, 16, IntegerType::Unsigned);
+  case 5:
+    return IntegerType::get(ctx, 16);
+  case 6:
+    return IntegerType::get(ctx, 32);
+  case 7:
+    return IntegerType::get(ctx, 64);
+  case 9:
+    return IntegerType::get(ctx, 1);
+  case 10:
+    return Float16Type::get(ctx);
+  case 11:
+    return Float64Type::get(ctx);
+  case 12:
+    return IntegerType::get(ctx, 32, IntegerType::Unsigned);
+  case 13:
+    return IntegerType::get(ctx, 64, IntegerType::Unsigned);
+  default:
+    return {};
   }
 }
 
@@ -121,9 +133,13 @@ std::string onnxOpTypeFor(StringRef mnemonic) {
 
 std::string mnemonicFor(StringRef onnxOpType) {
   // Special cases where the ONNX name has an acronym.
-  static const llvm::StringMap<std::string> special = {
-      {"LSTM", "lstm"}, {"GRU", "gru"}, {"RNN", "rnn"}, {"PRelu", "p_relu"},
-      {"MatMul", "mat_mul"}, {"QLinearConv", "q_linear_conv"}, {"QLinearMatMul", "q_linear_mat_mul"}};
+  static const llvm::StringMap<std::string> special = {{"LSTM", "lstm"},
+                                                       {"GRU", "gru"},
+                                                       {"RNN", "rnn"},
+                                                       {"PRelu", "p_relu"},
+                                                       {"MatMul", "mat_mul"},
+                                                       {"QLinearConv", "q_linear_conv"},
+                                                       {"QLinearMatMul", "q_linear_mat_mul"}};
   if (auto it = special.find(onnxOpType); it != special.end())
     return it->second;
   std::string out;

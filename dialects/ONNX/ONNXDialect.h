@@ -14,17 +14,14 @@
 namespace mlir::OpTrait {
 /// Operand/result counts of an ONNX operator (see ONNX_Arity in ONNXOps.td).
 template <int Min, int Max, int Results> struct ONNXArity {
-  template <typename ConcreteType>
-  class Impl : public TraitBase<ConcreteType, ONNXArity<Min, Max, Results>::Impl> {
+  template <typename ConcreteType> class Impl : public TraitBase<ConcreteType, ONNXArity<Min, Max, Results>::Impl> {
   public:
     static LogicalResult verifyTrait(Operation *op) {
       int n = op->getNumOperands();
       if (n < Min || n > Max)
-        return op->emitOpError() << "expects " << Min << " to " << Max
-                                 << " operands, got " << n;
+        return op->emitOpError() << "expects " << Min << " to " << Max << " operands, got " << n;
       if (Results >= 0 && (int)op->getNumResults() != Results)
-        return op->emitOpError() << "expects " << Results << " results, got "
-                                 << op->getNumResults();
+        return op->emitOpError() << "expects " << Results << " results, got " << op->getNumResults();
       return success();
     }
   };
@@ -46,9 +43,8 @@ void noteNeedsConstant(mlir::InFlightDiagnostic &diag);
 /// the first `numResults` that its InferTypeOpInterface infers. On failure
 /// returns null and sets `error` to the one-line reason (with its notes in
 /// parentheses), without emitting a diagnostic.
-mlir::Operation *buildOp(mlir::OpBuilder &b, mlir::Location loc, mlir::OperationName name,
-                         mlir::ValueRange operands, llvm::ArrayRef<mlir::NamedAttribute> attrs,
-                         unsigned numResults, std::string &error);
+mlir::Operation *buildOp(mlir::OpBuilder &b, mlir::Location loc, mlir::OperationName name, mlir::ValueRange operands,
+                         llvm::ArrayRef<mlir::NamedAttribute> attrs, unsigned numResults, std::string &error);
 /// buildOp for a one-result op class.
 template <typename OpT>
 OpT buildOp(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange operands,

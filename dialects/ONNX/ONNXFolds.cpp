@@ -85,13 +85,10 @@ int64_t broadcastOffset(int64_t k, ArrayRef<int64_t> out, ArrayRef<int64_t> src)
   return off;
 }
 
-ShapedType resultType(Operation *op, unsigned i = 0) {
-  return llvm::cast<ShapedType>(op->getResult(i).getType());
-}
+ShapedType resultType(Operation *op, unsigned i = 0) { return llvm::cast<ShapedType>(op->getResult(i).getType()); }
 
 /// Elementwise fold with broadcasting over all-constant operands.
-LogicalResult foldElementwise(Operation *op, ArrayRef<Attribute> operands,
-                              SmallVectorImpl<OpFoldResult> &results,
+LogicalResult foldElementwise(Operation *op, ArrayRef<Attribute> operands, SmallVectorImpl<OpFoldResult> &results,
                               function_ref<double(ArrayRef<double>)> f) {
   SmallVector<Lit> ins;
   for (Attribute a : operands) {
@@ -129,8 +126,7 @@ LogicalResult foldElementwise(Operation *op, ArrayRef<Attribute> operands,
 }
 
 /// Re-types constant data (Reshape/Flatten/Squeeze/Unsqueeze).
-LogicalResult foldReshapeLike(Operation *op, ArrayRef<Attribute> operands,
-                              SmallVectorImpl<OpFoldResult> &results) {
+LogicalResult foldReshapeLike(Operation *op, ArrayRef<Attribute> operands, SmallVectorImpl<OpFoldResult> &results) {
   auto d = llvm::dyn_cast_or_null<DenseElementsAttr>(operands.empty() ? Attribute() : operands[0]);
   if (!d)
     return failure();
@@ -140,10 +136,9 @@ LogicalResult foldReshapeLike(Operation *op, ArrayRef<Attribute> operands,
 } // namespace
 
 // Exact integer arithmetic matters for shape math; ints go through int64.
-#define EMLC_FOLD_BINARY(OP, EXPR)                                                       \
-  LogicalResult OP::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &results) {  \
-    return foldElementwise(*this, adaptor.getOperands(), results,                         \
-                           [](ArrayRef<double> v) { return EXPR; });                      \
+#define EMLC_FOLD_BINARY(OP, EXPR)                                                                                     \
+  LogicalResult OP::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &results) {                                \
+    return foldElementwise(*this, adaptor.getOperands(), results, [](ArrayRef<double> v) { return EXPR; });            \
   }
 EMLC_FOLD_BINARY(AddOp, v[0] + v[1])
 EMLC_FOLD_BINARY(SubOp, v[0] - v[1])
@@ -155,8 +150,7 @@ EMLC_FOLD_BINARY(CastOp, v[0])
 #undef EMLC_FOLD_BINARY
 
 LogicalResult ExpandOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &results) {
-  return foldElementwise(*this, adaptor.getOperands().take_front(1), results,
-                         [](ArrayRef<double> v) { return v[0]; });
+  return foldElementwise(*this, adaptor.getOperands().take_front(1), results, [](ArrayRef<double> v) { return v[0]; });
 }
 
 LogicalResult IdentityOp::fold(FoldAdaptor, SmallVectorImpl<OpFoldResult> &results) {
@@ -281,19 +275,22 @@ LogicalResult ConcatOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> 
     ins.push_back(*l);
   }
   int64_t axis = normalizeAxis(getAxis(), resultType(*this).getRank());
-  return foldIndexMap(*this, ins, [&](ArrayRef<int64_t> idx) {
-    SmallVector<int64_t> i(idx.begin(), idx.end());
-    int which = 0;
-    while (i[axis] >= ins[which].shape[axis]) {
-      i[axis] -= ins[which].shape[axis];
-      ++which;
-    }
-    auto st = rowMajorStrides(ins[which].shape);
-    int64_t off = 0;
-    for (size_t d = 0; d < i.size(); ++d)
-      off += i[d] * st[d];
-    return std::make_pair(which, off);
-  }, results);
+  return foldIndexMap(
+      *this, ins,
+      [&](ArrayRef<int64_t> idx) {
+        SmallVector<int64_t> i(idx.begin(), idx.end());
+        int which = 0;
+        while (i[axis] >= ins[which].shape[axis]) {
+          i[axis] -= ins[which].shape[axis];
+          ++which;
+        }
+        auto st = rowMajorStrides(ins[which].shape);
+        int64_t off = 0;
+        for (size_t d = 0; d < i.size(); ++d)
+          off += i[d] * st[d];
+        return std::make_pair(which, off);
+      },
+      results);
 }
 
 LogicalResult GatherOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &results) {
@@ -309,20 +306,23 @@ LogicalResult GatherOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> 
     if (v < -data->shape[axis] || v >= data->shape[axis])
       return failure();
   }
-  return foldIndexMap(*this, {*data}, [&](ArrayRef<int64_t> idx) {
-    int64_t ioff = 0;
-    for (int64_t d = 0; d < ir; ++d)
-      ioff += idx[axis + d] * ist[d];
-    int64_t g = ind->getI(ioff);
-    if (g < 0)
-      g += data->shape[axis];
-    int64_t off = 0;
-    for (int64_t d = 0; d < r; ++d) {
-      int64_t i = d < axis ? idx[d] : d == axis ? g : idx[d - 1 + ir];
-      off += i * st[d];
-    }
-    return std::make_pair(0, off);
-  }, results);
+  return foldIndexMap(
+      *this, {*data},
+      [&](ArrayRef<int64_t> idx) {
+        int64_t ioff = 0;
+        for (int64_t d = 0; d < ir; ++d)
+          ioff += idx[axis + d] * ist[d];
+        int64_t g = ind->getI(ioff);
+        if (g < 0)
+          g += data->shape[axis];
+        int64_t off = 0;
+        for (int64_t d = 0; d < r; ++d) {
+          int64_t i = d < axis ? idx[d] : d == axis ? g : idx[d - 1 + ir];
+          off += i * st[d];
+        }
+        return std::make_pair(0, off);
+      },
+      results);
 }
 
 LogicalResult SliceOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &results) {
@@ -349,12 +349,15 @@ LogicalResult SliceOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &
     step[a] = steps[i];
   }
   auto st = rowMajorStrides(data->shape);
-  return foldIndexMap(*this, {*data}, [&](ArrayRef<int64_t> idx) {
-    int64_t off = 0;
-    for (int64_t d = 0; d < r; ++d)
-      off += (begin[d] + idx[d] * step[d]) * st[d];
-    return std::make_pair(0, off);
-  }, results);
+  return foldIndexMap(
+      *this, {*data},
+      [&](ArrayRef<int64_t> idx) {
+        int64_t off = 0;
+        for (int64_t d = 0; d < r; ++d)
+          off += (begin[d] + idx[d] * step[d]) * st[d];
+        return std::make_pair(0, off);
+      },
+      results);
 }
 
 /// (De)quantization of constants, per tensor or per `axis`, with ONNX's

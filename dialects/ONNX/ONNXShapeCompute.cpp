@@ -20,8 +20,7 @@ LogicalResult convShape(Shapes &c, ArrayRef<int64_t> x, ArrayRef<int64_t> w, int
   if (kernelShape && !llvm::equal(*kernelShape, kernel))
     return c.fail("kernel_shape does not match the weight shape");
   if (group <= 0 || x[1] != w[1] * group)
-    return c.fail("input channels " + Twine(x[1]) + " != weight channels " + Twine(w[1]) + " x group " +
-                  Twine(group));
+    return c.fail("input channels " + Twine(x[1]) + " != weight channels " + Twine(w[1]) + " x group " + Twine(group));
   WindowGeometry g;
   std::string err = resolveWindow(win, x.drop_front(2), kernel, g, false);
   if (!err.empty())

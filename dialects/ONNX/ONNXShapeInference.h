@@ -84,12 +84,12 @@ mlir::LogicalResult inferWith(mlir::MLIRContext *ctx, std::optional<mlir::Locati
 } // namespace emlc::onnx
 
 /// Defines OP::inferReturnTypes as FN(Shapes &, OP::Adaptor) or FN(Shapes &).
-#define EMLC_ONNX_INFER(OP, FN)                                                                                  \
-  ::llvm::LogicalResult OP::inferReturnTypes(                                                                    \
-      ::mlir::MLIRContext *ctx, std::optional<::mlir::Location> loc, ::mlir::ValueRange operands,                \
-      ::mlir::DictionaryAttr attrs, ::mlir::OpaqueProperties props, ::mlir::RegionRange regions,                 \
-      ::llvm::SmallVectorImpl<::mlir::Type> &types) {                                                            \
-    return ::emlc::onnx::inferWith<OP>(ctx, loc, operands, attrs, props, regions, types, FN);                    \
+#define EMLC_ONNX_INFER(OP, FN)                                                                                        \
+  ::llvm::LogicalResult OP::inferReturnTypes(::mlir::MLIRContext *ctx, std::optional<::mlir::Location> loc,            \
+                                             ::mlir::ValueRange operands, ::mlir::DictionaryAttr attrs,                \
+                                             ::mlir::OpaqueProperties props, ::mlir::RegionRange regions,              \
+                                             ::llvm::SmallVectorImpl<::mlir::Type> &types) {                           \
+    return ::emlc::onnx::inferWith<OP>(ctx, loc, operands, attrs, props, regions, types, FN);                          \
   }
 
 #endif

@@ -1,8 +1,8 @@
 /* Classifies a synthetic "1" (a vertical bar) with the model emlc compiled
    at build time; prints the predicted digit. No file I/O, no malloc: what
    firmware would do with a camera frame. */
-#include <stdio.h>
 #include "mnist.h"
+#include <stdio.h>
 
 int main(void) {
   static float image[mnist_INPUT_0_COUNT];

@@ -8,9 +8,9 @@
 #include "emlc/Emit/Report.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "emlc/Transforms/ArenaLiveness.h"
-#include "targets/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "targets/Target.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallSet.h"
@@ -155,12 +155,13 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     llvm::json::Array outs;
     for (Value v : c.getOuts()) {
       auto t = llvm::cast<MemRefType>(v.getType());
-      llvm::json::Object o{{"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())},
-                           {"bytes", kernel::bufferBytes(t)}};
+      llvm::json::Object o{
+          {"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())}, {"bytes", kernel::bufferBytes(t)}};
       if (auto a = g.allocOf(v)) {
         o["buffer"] = "arena";
         int64_t inside = 0; // a slice view (a Concat input written in place) starts inside its alloc
-        for (auto view = v.getDefiningOp<kernel::ViewOp>(); view; view = view.getSource().getDefiningOp<kernel::ViewOp>())
+        for (auto view = v.getDefiningOp<kernel::ViewOp>(); view;
+             view = view.getSource().getDefiningOp<kernel::ViewOp>())
           inside += view.getOffset().value_or(0);
         o["offset"] = g.allocs[*a].getOffset().value_or(0) + inside;
         o["first"] = g.first[*a];
@@ -178,9 +179,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       layer = l.getValue().str();
     if (!llvm::is_contained(kernelNames, c.getCallee().str()))
       kernelNames.push_back(c.getCallee().str());
-    llvm::json::Object entry{{"index", (int64_t)i},      {"node", node},
-                             {"op", layer},              {"kernel", c.getCallee().str()},
-                             {"macs", m},                {"weight_bytes", wb},
+    llvm::json::Object entry{{"index", (int64_t)i},           {"node", node}, {"op", layer},
+                             {"kernel", c.getCallee().str()}, {"macs", m},    {"weight_bytes", wb},
                              {"outputs", std::move(outs)}};
     if (auto q = c->getAttrOfType<DictionaryAttr>("emlc.quant")) {
       llvm::json::Object quant;
@@ -211,8 +211,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     std::string name;
     if (auto s = fn.getArgAttrOfType<StringAttr>(i, "emlc.name"))
       name = s.getValue().str();
-    llvm::json::Object o{{"name", name}, {"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())},
-                         {"bytes", kernel::bufferBytes(t)}};
+    llvm::json::Object o{
+        {"name", name}, {"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())}, {"bytes", kernel::bufferBytes(t)}};
     (i < numInputs ? inputs : outputs).push_back(std::move(o));
   }
   int64_t arena = 0;
@@ -268,8 +268,8 @@ std::string renderArenaSVG(const llvm::json::Value &report) {
   double colW = width / n, scale = arena ? height / (double)arena : 0;
   std::string out;
   llvm::raw_string_ostream os(out);
-  os << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << left + width + 20 << "\" height=\""
-     << top + height + 60 << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
+  os << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << left + width + 20 << "\" height=\"" << top + height + 60
+     << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
   os << "<title>emlc arena: " << r.getString("model")->str() << "</title>\n";
   os << "<text x=\"" << left << "\" y=\"20\" font-size=\"14\">arena " << arena << " bytes (lower bound " << bound
      << "), " << layers.size() << " kernel calls: boxes are buffers at their offset over their lifetime</text>\n";
@@ -296,12 +296,11 @@ std::string renderArenaSVG(const llvm::json::Value &report) {
   // Axes: offsets on the left, call indices below.
   for (int i = 0; i <= 4; ++i) {
     double y = top + height - i * height / 4;
-    os << "<text x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << (arena * i / 4)
-       << "</text>\n";
+    os << "<text x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << (arena * i / 4) << "</text>\n";
   }
   for (size_t i = 0; i < n; i += std::max<size_t>(1, n / 10))
-    os << "<text x=\"" << left + (i + 0.5) * colW << "\" y=\"" << top + height + 16 << "\" text-anchor=\"middle\">"
-       << i << "</text>\n";
+    os << "<text x=\"" << left + (i + 0.5) * colW << "\" y=\"" << top + height + 16 << "\" text-anchor=\"middle\">" << i
+       << "</text>\n";
   os << "<text x=\"" << left + width / 2 << "\" y=\"" << top + height + 36
      << "\" text-anchor=\"middle\">kernel call (schedule order)</text>\n";
   os << "</svg>\n";

@@ -10,17 +10,17 @@
 //===----------------------------------------------------------------------===//
 
 #include "emlc/Importer/Importer.h"
-#include "emlc/Support/TensorFiles.h"
 #include "dialects/ONNX/ONNXAttrUtils.h"
 #include "dialects/ONNX/ONNXDialect.h"
+#include "emlc/Support/TensorFiles.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/Path.h"
 
-#include <onnx/onnx_pb.h>
 #include <fstream>
+#include <onnx/onnx_pb.h>
 #include <set>
 #include <sstream>
 
@@ -75,8 +75,8 @@ private:
     return false;
   }
   std::string where(const ::onnx::NodeProto &n) {
-    return "node '" + (n.name().empty() ? (n.output_size() ? n.output(0) : std::string("?")) : n.name()) +
-           "' (" + n.op_type() + ", opset " + std::to_string(opset) + ")";
+    return "node '" + (n.name().empty() ? (n.output_size() ? n.output(0) : std::string("?")) : n.name()) + "' (" +
+           n.op_type() + ", opset " + std::to_string(opset) + ")";
   }
 
   Location loc(const ::onnx::NodeProto &n) {
@@ -97,17 +97,22 @@ private:
   }
   Value none(Location l) { return builder.create<onnx::NoneOp>(l, builder.getNoneType()); }
   /// Creates an onnx op with inferred result types and folds it when it can.
-  bool createOp(const std::string &mnemonic, SmallVector<Value> operands, NamedAttrList attrs,
-                unsigned numResults, Location l, const std::string &who,
-                SmallVectorImpl<Value> &results);
+  bool createOp(const std::string &mnemonic, SmallVector<Value> operands, NamedAttrList attrs, unsigned numResults,
+                Location l, const std::string &who, SmallVectorImpl<Value> &results);
 };
 
 bool Importer::convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute &out, std::string &err) {
   Attribute v;
   switch (a.type()) {
-  case ::onnx::AttributeProto::INT: v = builder.getI64IntegerAttr(a.i()); break;
-  case ::onnx::AttributeProto::FLOAT: v = builder.getF32FloatAttr(a.f()); break;
-  case ::onnx::AttributeProto::STRING: v = builder.getStringAttr(a.s()); break;
+  case ::onnx::AttributeProto::INT:
+    v = builder.getI64IntegerAttr(a.i());
+    break;
+  case ::onnx::AttributeProto::FLOAT:
+    v = builder.getF32FloatAttr(a.f());
+    break;
+  case ::onnx::AttributeProto::STRING:
+    v = builder.getStringAttr(a.s());
+    break;
   case ::onnx::AttributeProto::INTS:
     v = builder.getDenseI64ArrayAttr(SmallVector<int64_t>(a.ints().begin(), a.ints().end()));
     break;
@@ -218,8 +223,7 @@ bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block
 }
 
 bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands, NamedAttrList attrs,
-                        unsigned numResults, Location l, const std::string &who,
-                        SmallVectorImpl<Value> &results) {
+                        unsigned numResults, Location l, const std::string &who, SmallVectorImpl<Value> &results) {
   auto name = RegisteredOperationName::lookup("onnx." + mnemonic, &ctx);
   if (!name)
     return fail(who + ": operator is not supported by emlc (`emlc inspect MODEL` lists every unsupported node; "

@@ -132,44 +132,76 @@ std::vector<float> biasOf(const Tensor *b, int64_t n, Value input, Value weight)
 float unaryFn(nn::UnaryKind k, float v, float alpha, float beta) {
   using K = nn::UnaryKind;
   switch (k) {
-  case K::relu: return v > 0.0f ? v : 0.0f;
-  case K::leaky_relu: return v >= 0.0f ? v : alpha * v;
-  case K::clip: return std::min(std::max(v, alpha), beta);
-  case K::sigmoid: return 1.0f / (1.0f + std::exp(-v));
-  case K::hard_sigmoid: return std::min(std::max(alpha * v + beta, 0.0f), 1.0f);
-  case K::hard_swish: return v * std::min(std::max(alpha * v + beta, 0.0f), 1.0f);
-  case K::tanh: return std::tanh(v);
-  case K::elu: return v >= 0.0f ? v : alpha * (std::exp(v) - 1.0f);
-  case K::selu: return v > 0.0f ? beta * v : beta * (alpha * std::exp(v) - alpha);
-  case K::exp: return std::exp(v);
-  case K::log: return std::log(v);
-  case K::sqrt: return std::sqrt(v);
-  case K::abs: return std::fabs(v);
-  case K::neg: return -v;
-  case K::reciprocal: return 1.0f / v;
-  case K::floor: return std::floor(v);
-  case K::ceil: return std::ceil(v);
-  case K::round: return std::nearbyint(v);
-  case K::erf: return std::erf(v);
-  case K::softplus: return v > 20.0f ? v : std::log1p(std::exp(v));
-  case K::softsign: return v / (1.0f + std::fabs(v));
-  case K::sin: return std::sin(v);
-  case K::cos: return std::cos(v);
-  case K::copy: return v;
+  case K::relu:
+    return v > 0.0f ? v : 0.0f;
+  case K::leaky_relu:
+    return v >= 0.0f ? v : alpha * v;
+  case K::clip:
+    return std::min(std::max(v, alpha), beta);
+  case K::sigmoid:
+    return 1.0f / (1.0f + std::exp(-v));
+  case K::hard_sigmoid:
+    return std::min(std::max(alpha * v + beta, 0.0f), 1.0f);
+  case K::hard_swish:
+    return v * std::min(std::max(alpha * v + beta, 0.0f), 1.0f);
+  case K::tanh:
+    return std::tanh(v);
+  case K::elu:
+    return v >= 0.0f ? v : alpha * (std::exp(v) - 1.0f);
+  case K::selu:
+    return v > 0.0f ? beta * v : beta * (alpha * std::exp(v) - alpha);
+  case K::exp:
+    return std::exp(v);
+  case K::log:
+    return std::log(v);
+  case K::sqrt:
+    return std::sqrt(v);
+  case K::abs:
+    return std::fabs(v);
+  case K::neg:
+    return -v;
+  case K::reciprocal:
+    return 1.0f / v;
+  case K::floor:
+    return std::floor(v);
+  case K::ceil:
+    return std::ceil(v);
+  case K::round:
+    return std::nearbyint(v);
+  case K::erf:
+    return std::erf(v);
+  case K::softplus:
+    return v > 20.0f ? v : std::log1p(std::exp(v));
+  case K::softsign:
+    return v / (1.0f + std::fabs(v));
+  case K::sin:
+    return std::sin(v);
+  case K::cos:
+    return std::cos(v);
+  case K::copy:
+    return v;
   }
   return v;
 }
 float binaryFn(nn::BinaryKind k, float a, float b) {
   using K = nn::BinaryKind;
   switch (k) {
-  case K::add: return a + b;
-  case K::sub: return a - b;
-  case K::mul: return a * b;
-  case K::div: return a / b;
-  case K::min: return std::min(a, b);
-  case K::max: return std::max(a, b);
-  case K::pow: return std::pow(a, b);
-  case K::prelu: return a < 0.0f ? a * b : a;
+  case K::add:
+    return a + b;
+  case K::sub:
+    return a - b;
+  case K::mul:
+    return a * b;
+  case K::div:
+    return a / b;
+  case K::min:
+    return std::min(a, b);
+  case K::max:
+    return std::max(a, b);
+  case K::pow:
+    return std::pow(a, b);
+  case K::prelu:
+    return a < 0.0f ? a * b : a;
   }
   return a;
 }

@@ -1,7 +1,7 @@
 //===- CompilePasses.cpp - the compile pipeline's own passes --------------===//
 
-#include "emlc/Pipeline/Passes.h"
 #include "dialects/Kernel/KernelDialect.h"
+#include "emlc/Pipeline/Passes.h"
 #include "emlc/Pipeline/Pipeline.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/QuantOps.h"

@@ -7,19 +7,19 @@
 #include "emlc/Emit/Report.h"
 #include "emlc/Importer/Importer.h"
 #include "emlc/Pipeline/Pipeline.h"
-#include "targets/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
+#include "targets/Target.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
-#include <onnx/onnx_pb.h>
 #include <chrono>
 #include <fstream>
 #include <mutex>
+#include <onnx/onnx_pb.h>
 #include <set>
 
 using namespace mlir;
@@ -131,9 +131,9 @@ static std::string budgetError(const llvm::json::Value &report, const char *what
   } else {
     for (const auto &l : layers)
       if (int64_t wb = *l.getAsObject()->getInteger("weight_bytes"))
-        items.push_back({l.getAsObject()->getString("node")->str() + "' (" + l.getAsObject()->getString("op")->str() +
-                             ") weights",
-                         wb});
+        items.push_back(
+            {l.getAsObject()->getString("node")->str() + "' (" + l.getAsObject()->getString("op")->str() + ") weights",
+             wb});
   }
   std::stable_sort(items.begin(), items.end(), [](const Item &a, const Item &b) { return a.bytes > b.bytes; });
   std::string msg = "error: the model needs " + std::to_string(need) + " bytes of " + what + " (" + part + "), " +

@@ -67,8 +67,8 @@ void buildCompilePipeline(OpPassManager &pm, const CompilePipelineOptions &optio
 }
 
 void registerEmlcDialects(DialectRegistry &registry) {
-  registry.insert<onnx::ONNXDialect, nn::NNDialect, kernel::KernelDialect, arith::ArithDialect,
-                  func::FuncDialect, memref::MemRefDialect, quant::QuantizationDialect>();
+  registry.insert<onnx::ONNXDialect, nn::NNDialect, kernel::KernelDialect, arith::ArithDialect, func::FuncDialect,
+                  memref::MemRefDialect, quant::QuantizationDialect>();
 }
 
 void registerEmlcPassesAndPipelines() {

@@ -16,8 +16,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "emlc/Quantization/PTQ.h"
-#include "emlc/Quantization/Passes.h"
 #include "dialects/NN/NNDialect.h"
+#include "emlc/Quantization/Passes.h"
 #include "emlc/Support/TensorFiles.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -253,8 +253,7 @@ Value Quantizer::quantize(Operation *op) {
       })
       .Case([&](nn::BinaryOp a) -> Value {
         if ((a.getKind() != nn::BinaryKind::add && a.getKind() != nn::BinaryKind::mul) ||
-            a.getLhs().getType() != r.getType() ||
-            a.getRhs().getType() != r.getType())
+            a.getLhs().getType() != r.getType() || a.getRhs().getType() != r.getType())
           return {};
         Value l = quantOf(a.getLhs()), rr = quantOf(a.getRhs());
         Type out = typeFor(r);
@@ -506,8 +505,8 @@ double sqnrDB(double signal, double noise) {
 /// Step 3: SQNR of every layer (tagged `emlc.ptq_id` in both graphs) and of
 /// every output of the quantized `fn` against the float `reference`, over the
 /// first 64 samples. Sets `emlc.sqnr` on the layers and drops the tags.
-bool measureSQNR(func::FuncOp fn, func::FuncOp reference, const std::vector<Tensor> &batches,
-                 const PTQOptions &opts, PTQResult &res) {
+bool measureSQNR(func::FuncOp fn, func::FuncOp reference, const std::vector<Tensor> &batches, const PTQOptions &opts,
+                 PTQResult &res) {
   Interpreter ref(reference), quantized(fn);
   std::map<int64_t, std::pair<double, double>> layer; // id -> (signal, noise)
   std::vector<std::pair<double, double>> output;
@@ -563,8 +562,8 @@ bool measureSQNR(func::FuncOp fn, func::FuncOp reference, const std::vector<Tens
   fn.walk([&](Operation *op) {
     if (auto a = op->getAttrOfType<IntegerAttr>("emlc.ptq_id")) {
       if (auto it = layer.find(a.getInt()); it != layer.end())
-        op->setAttr("emlc.sqnr", FloatAttr::get(Float64Type::get(op->getContext()),
-                                                sqnrDB(it->second.first, it->second.second)));
+        op->setAttr("emlc.sqnr",
+                    FloatAttr::get(Float64Type::get(op->getContext()), sqnrDB(it->second.first, it->second.second)));
       op->removeAttr("emlc.ptq_id");
     }
   });

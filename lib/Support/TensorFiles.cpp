@@ -4,8 +4,8 @@
 #include "dialects/ONNX/ONNXDialect.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include <onnx/onnx_pb.h>
 #include <fstream>
+#include <onnx/onnx_pb.h>
 
 using namespace mlir;
 
@@ -26,8 +26,8 @@ int64_t numel(ArrayRef<int64_t> s) {
 }
 } // namespace
 
-bool tensorFromProto(const ::onnx::TensorProto &t, MLIRContext &ctx, const std::string &modelDir, DenseElementsAttr &out,
-                     std::string &err) {
+bool tensorFromProto(const ::onnx::TensorProto &t, MLIRContext &ctx, const std::string &modelDir,
+                     DenseElementsAttr &out, std::string &err) {
   Type elem = onnx::elementTypeFromONNX(&ctx, t.data_type());
   if (!elem) {
     err = "tensor '" + t.name() + "' has unsupported data type " + std::to_string(t.data_type());
@@ -57,9 +57,12 @@ bool tensorFromProto(const ::onnx::TensorProto &t, MLIRContext &ctx, const std::
     std::string location;
     int64_t offset = 0, length = -1;
     for (const auto &kv : t.external_data()) {
-      if (kv.key() == "location") location = kv.value();
-      else if (kv.key() == "offset") offset = std::stoll(kv.value());
-      else if (kv.key() == "length") length = std::stoll(kv.value());
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset")
+        offset = std::stoll(kv.value());
+      else if (kv.key() == "length")
+        length = std::stoll(kv.value());
     }
     if (modelDir.empty()) {
       err = "tensor '" + t.name() + "' uses external data, which needs the model file's folder";
@@ -120,41 +123,47 @@ bool tensorFromProto(const ::onnx::TensorProto &t, MLIRContext &ctx, const std::
   }
   auto check = [&](int64_t have) {
     if (have != n) {
-      err = "tensor '" + t.name() + "' has " + std::to_string(have) + " values, its shape " +
-            fmtShape(shape) + " needs " + std::to_string(n);
+      err = "tensor '" + t.name() + "' has " + std::to_string(have) + " values, its shape " + fmtShape(shape) +
+            " needs " + std::to_string(n);
       return false;
     }
     return true;
   };
   switch (t.data_type()) {
   case ::onnx::TensorProto::FLOAT: {
-    if (!check(t.float_data_size())) return false;
+    if (!check(t.float_data_size()))
+      return false;
     out = DenseElementsAttr::get(type, ArrayRef<float>(t.float_data().data(), n));
     return true;
   }
   case ::onnx::TensorProto::DOUBLE: {
-    if (!check(t.double_data_size())) return false;
+    if (!check(t.double_data_size()))
+      return false;
     out = DenseElementsAttr::get(type, ArrayRef<double>(t.double_data().data(), n));
     return true;
   }
   case ::onnx::TensorProto::INT64: {
-    if (!check(t.int64_data_size())) return false;
+    if (!check(t.int64_data_size()))
+      return false;
     out = DenseElementsAttr::get(type, ArrayRef<int64_t>(t.int64_data().data(), n));
     return true;
   }
   case ::onnx::TensorProto::UINT64: {
-    if (!check(t.uint64_data_size())) return false;
+    if (!check(t.uint64_data_size()))
+      return false;
     out = DenseElementsAttr::get(type, ArrayRef<uint64_t>(t.uint64_data().data(), n));
     return true;
   }
   case ::onnx::TensorProto::UINT32: {
-    if (!check(t.uint64_data_size())) return false;
+    if (!check(t.uint64_data_size()))
+      return false;
     SmallVector<uint32_t> v(t.uint64_data().begin(), t.uint64_data().end());
     out = DenseElementsAttr::get(type, ArrayRef<uint32_t>(v));
     return true;
   }
   case ::onnx::TensorProto::FLOAT16: {
-    if (!check(t.int32_data_size())) return false;
+    if (!check(t.int32_data_size()))
+      return false;
     SmallVector<APFloat> v;
     for (int32_t bitsv : t.int32_data())
       v.push_back(APFloat(APFloat::IEEEhalf(), APInt(16, (uint64_t)bitsv)));
@@ -162,7 +171,8 @@ bool tensorFromProto(const ::onnx::TensorProto &t, MLIRContext &ctx, const std::
     return true;
   }
   default: { // int32 storage for all narrower integers and bool
-    if (!check(t.int32_data_size())) return false;
+    if (!check(t.int32_data_size()))
+      return false;
     SmallVector<APInt> v;
     for (int32_t x : t.int32_data())
       v.push_back(APInt(std::max(bits, 1u), (uint64_t)(int64_t)x, /*isSigned=*/true));

@@ -73,8 +73,7 @@ std::optional<std::vector<float>> channelConstant(Value v, int64_t channels) {
     if (shape[i] != 1)
       ++nonUnit;
   // Must be [C, 1, 1] aligned to the channel axis of an NCHW tensor.
-  if (c.getNumElements() != 1 &&
-      !(shape.size() >= 3 && shape[shape.size() - 3] == channels && nonUnit == 1))
+  if (c.getNumElements() != 1 && !(shape.size() >= 3 && shape[shape.size() - 3] == channels && nonUnit == 1))
     return std::nullopt;
   auto vals = floatValues(c);
   if (vals.size() == 1)
@@ -114,9 +113,9 @@ struct FoldScaleIntoConv : OpRewritePattern<nn::BinaryOp> {
     Location loc = conv.getLoc();
     Value nw = rw.create<arith::ConstantOp>(loc, f32Constant(rw.getContext(), w.getType().getShape(), wv));
     Value nb = rw.create<arith::ConstantOp>(loc, f32Constant(rw.getContext(), {m}, bv));
-    auto fused = rw.create<nn::Conv2DOp>(loc, conv.getType(), conv.getInput(), nw, nb, conv.getStridesAttr(),
-                                         conv.getDilationsAttr(), conv.getPadsAttr(), conv.getGroupsAttr(),
-                                         nullptr, nullptr);
+    auto fused =
+        rw.create<nn::Conv2DOp>(loc, conv.getType(), conv.getInput(), nw, nb, conv.getStridesAttr(),
+                                conv.getDilationsAttr(), conv.getPadsAttr(), conv.getGroupsAttr(), nullptr, nullptr);
     rw.replaceOp(op, fused.getResult());
     rw.eraseOp(conv);
     return success();

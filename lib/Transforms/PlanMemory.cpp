@@ -13,8 +13,8 @@
 
 #include "emlc/Transforms/ArenaLiveness.h"
 #include "emlc/Transforms/Passes.h"
-#include "targets/Target.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "targets/Target.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 
 namespace emlc {

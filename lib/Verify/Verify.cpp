@@ -9,12 +9,12 @@
 
 #include "emlc/Verify/Verify.h"
 #include "emlc/Importer/Importer.h"
-#include "emlc/Support/TensorFiles.h"
 #include "emlc/Pipeline/Compiler.h"
-#include "targets/Target.h"
-#include "llvm/ADT/ScopeExit.h"
+#include "emlc/Support/TensorFiles.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/MLIRContext.h"
+#include "targets/Target.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -206,7 +206,8 @@ bool readTestData(const VerifyOptions &o, MLIRContext &ctx, std::vector<DenseEle
   }
   expected = filesStartingWith(o.expected.empty() ? inputDir : o.expected, "output_");
   if (inputs.empty() || expected.empty()) {
-    error = "no " + std::string(inputs.empty() ? "input_K.pb" : "output_K.pb") + " files found (give --input and "
+    error = "no " + std::string(inputs.empty() ? "input_K.pb" : "output_K.pb") +
+            " files found (give --input and "
             "--expected folders of ONNX TensorProto files, as test_data_set_N holds them)";
     return false;
   }
@@ -239,8 +240,8 @@ std::string testProgram(const std::vector<DenseElementsAttr> &in, const std::vec
   main << "0};\n  int r, i, k;\n  for (r = 0; r < EMLC_RUNS; ++r)\n    if (model_run(inputs, outputs) != 0)\n"
        << "      return 1;\n";
   for (size_t i = 0; i < want.size(); ++i)
-    main << "  printf(\"OUT" << i << " \");\n  for (k = 0; k < (int)sizeof(out" << i << "); ++k)\n    printf(\"%02x\", out"
-         << i << "[k]);\n  printf(\"\\n\");\n";
+    main << "  printf(\"OUT" << i << " \");\n  for (k = 0; k < (int)sizeof(out" << i
+         << "); ++k)\n    printf(\"%02x\", out" << i << "[k]);\n  printf(\"\\n\");\n";
   main << "  (void)i;\n  return 0;\n}\n";
   return main.str();
 }
@@ -309,8 +310,10 @@ void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &
   };
   if (!compile(withStrict({"-c", d + "/model.c", "-o", objects[0]}), log) ||
       !compile(withStrict({"-c", d + "/model_weights.c", "-o", objects[1]}), log)) {
-    r.error = "building the emitted C with " + t.cc + " -Wall -Wextra -pedantic -Werror failed (a defect of emlc: "
-              "please report it with the model):\n" + log;
+    r.error = "building the emitted C with " + t.cc +
+              " -Wall -Wextra -pedantic -Werror failed (a defect of emlc: "
+              "please report it with the model):\n" +
+              log;
     return;
   }
   sizes(t, objects, d, r);
@@ -318,8 +321,8 @@ void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &
   int64_t counts[2] = {-1, -1};
   for (int runs = 1; runs <= (count ? 2 : 1); ++runs) {
     std::string prog = d + "/prog" + std::to_string(runs);
-    std::vector<std::string> link{"-DEMLC_RUNS=" + std::to_string(runs), d + "/main.c", objects[0], objects[1],
-                                  "-o", prog};
+    std::vector<std::string> link{
+        "-DEMLC_RUNS=" + std::to_string(runs), d + "/main.c", objects[0], objects[1], "-o", prog};
     link.insert(link.end(), t.ldflags.begin(), t.ldflags.end());
     link.push_back("-lm");
     if (!compile(link, log)) {

@@ -14,12 +14,18 @@ static void *read_file(const char *path) {
   FILE *f = fopen(path, "rb");
   long n;
   void *buf;
-  if (!f) { fprintf(stderr, "harness: cannot open %s\n", path); exit(3); }
+  if (!f) {
+    fprintf(stderr, "harness: cannot open %s\n", path);
+    exit(3);
+  }
   fseek(f, 0, SEEK_END);
   n = ftell(f);
   fseek(f, 0, SEEK_SET);
   buf = malloc(n > 0 ? (size_t)n : 1);
-  if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) { fprintf(stderr, "harness: short read\n"); exit(3); }
+  if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    fprintf(stderr, "harness: short read\n");
+    exit(3);
+  }
   fclose(f);
   return buf;
 }
@@ -34,25 +40,41 @@ int main(int argc, char **argv) {
   void *inputs[64], *outputs[64];
   char *outpath[64];
   size_t outbytes[64];
-  if (argc < 2) { fprintf(stderr, "usage: harness IN_COUNT inputs... out:bytes... [--repeat N]\n"); return 2; }
+  if (argc < 2) {
+    fprintf(stderr, "usage: harness IN_COUNT inputs... out:bytes... [--repeat N]\n");
+    return 2;
+  }
   nin = atoi(argv[1]);
-  for (i = 0; i < nin; ++i) inputs[i] = read_file(argv[2 + i]);
+  for (i = 0; i < nin; ++i)
+    inputs[i] = read_file(argv[2 + i]);
   nout = 0;
   for (i = 2 + nin; i < argc; ++i) {
     char *colon;
-    if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) { repeat = atoi(argv[++i]); continue; }
+    if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
+      repeat = atoi(argv[++i]);
+      continue;
+    }
     colon = strrchr(argv[i], ':');
-    if (!colon) { fprintf(stderr, "harness: output must be path:bytes\n"); return 2; }
+    if (!colon) {
+      fprintf(stderr, "harness: output must be path:bytes\n");
+      return 2;
+    }
     *colon = 0;
     outpath[nout] = argv[i];
     outbytes[nout] = (size_t)atol(colon + 1);
     outputs[nout] = calloc(outbytes[nout] ? outbytes[nout] : 1, 1);
     ++nout;
   }
-  if (EMLC_RUN((const void *const *)inputs, outputs) != 0) { fprintf(stderr, "harness: run failed\n"); return 4; }
+  if (EMLC_RUN((const void *const *)inputs, outputs) != 0) {
+    fprintf(stderr, "harness: run failed\n");
+    return 4;
+  }
   for (i = 0; i < nout; ++i) {
     FILE *f = fopen(outpath[i], "wb");
-    if (!f || fwrite(outputs[i], 1, outbytes[i], f) != outbytes[i]) { fprintf(stderr, "harness: cannot write\n"); return 3; }
+    if (!f || fwrite(outputs[i], 1, outbytes[i], f) != outbytes[i]) {
+      fprintf(stderr, "harness: cannot write\n");
+      return 3;
+    }
     fclose(f);
   }
   if (repeat > 0) {

@@ -103,10 +103,14 @@ int main(void) {
     const int32_t OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1, OW = (W + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
     const float lo = t % 2 ? -0.5f : -INFINITY, hi = t % 2 ? 0.7f : INFINITY;
     int32_t m, k, c, ky, kx;
-    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF || M * K > MAXF) continue;
-    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
-    for (i = 0; i < M * K; ++i) w[i] = frnd();
-    for (i = 0; i < M; ++i) bias[i] = frnd();
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF || M * K > MAXF)
+      continue;
+    for (i = 0; i < N * C * H * W; ++i)
+      x[i] = frnd();
+    for (i = 0; i < M * K; ++i)
+      w[i] = frnd();
+    for (i = 0; i < M; ++i)
+      bias[i] = frnd();
     emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, 1, lo, hi);
     for (m = 0; m < (M + 3) / 4 * 4; ++m) /* [ceil(M/4)][K][4], zero rows */
       for (k = 0; k < K; ++k)
@@ -124,10 +128,14 @@ int main(void) {
     const int32_t pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2), pr = rnd(0, 2);
     const int32_t OH = (H + pt + pb - 3) / sh + 1, OW = (W + pl + pr - 3) / sw + 1;
     const float lo = t % 2 ? -0.5f : -INFINITY, hi = t % 2 ? 0.7f : INFINITY;
-    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * C * OH * OW > MAXF) continue;
-    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
-    for (i = 0; i < C * 9; ++i) w[i] = frnd();
-    for (i = 0; i < C; ++i) bias[i] = frnd();
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * C * OH * OW > MAXF)
+      continue;
+    for (i = 0; i < N * C * H * W; ++i)
+      x[i] = frnd();
+    for (i = 0; i < C * 9; ++i)
+      w[i] = frnd();
+    for (i = 0; i < C; ++i)
+      bias[i] = frnd();
     emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, C, 3, 3, OH, OW, sh, sw, 1, 1, pt, pl, C, lo, hi);
     emlc_dwconv3x3_f32_fpu(x, w, bias, xp, y_opt, N, C, H, W, OH, OW, sh, sw, pt, pl, lo, hi);
     bad += compare(N * C * OH * OW, "dwconv fpu", t);
@@ -136,10 +144,14 @@ int main(void) {
   for (t = 0; t < 200; ++t) { /* the FPU fully connected */
     const int32_t B = rnd(1, 3), K = rnd(1, 300), N = rnd(1, 30);
     const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
-    if (B * K > MAXF || N * K > MAXF) continue;
-    for (i = 0; i < B * K; ++i) x[i] = frnd();
-    for (i = 0; i < N * K; ++i) w[i] = frnd();
-    for (i = 0; i < N; ++i) bias[i] = frnd();
+    if (B * K > MAXF || N * K > MAXF)
+      continue;
+    for (i = 0; i < B * K; ++i)
+      x[i] = frnd();
+    for (i = 0; i < N * K; ++i)
+      w[i] = frnd();
+    for (i = 0; i < N; ++i)
+      bias[i] = frnd();
     emlc_fully_connected_f32(x, w, bias, y_ref, B, K, N, lo, hi);
     emlc_fully_connected_f32_fpu(x, w, bias, y_opt, B, K, N, lo, hi);
     bad += compare(B * N, "fully connected fpu", t);
@@ -159,14 +171,20 @@ int main(void) {
     const float lo = t % 2 ? -0.5f : -INFINITY, hi = t % 2 ? 0.7f : INFINITY;
     float *const xe = x + MAXF - N * C * H * W;
     int32_t Hp, Wq, room;
-    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * C * OH * OW > MAXF) continue;
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * C * OH * OW > MAXF)
+      continue;
     geometry(1, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
     room = Hp * sw * Wq + 8; /* the documented work */
-    if (room + 64 > 8 * MAXF) continue;
-    for (i = 0; i < N * C * H * W; ++i) xe[i] = frnd();
-    for (i = 0; i < C * KH * KW; ++i) w[i] = frnd();
-    for (i = 0; i < C; ++i) bias[i] = frnd();
-    for (i = 0; i < 64; ++i) xp[room + i] = 12345.0f; /* past it: must stay untouched */
+    if (room + 64 > 8 * MAXF)
+      continue;
+    for (i = 0; i < N * C * H * W; ++i)
+      xe[i] = frnd();
+    for (i = 0; i < C * KH * KW; ++i)
+      w[i] = frnd();
+    for (i = 0; i < C; ++i)
+      bias[i] = frnd();
+    for (i = 0; i < 64; ++i)
+      xp[room + i] = 12345.0f; /* past it: must stay untouched */
     emlc_conv2d_f32(xe, w, bias, y_ref, N, C, H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, C, lo, hi);
     emlc_dwconv_f32_mve(xe, w, bias, xp, y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, lo, hi);
     bad += compare(N * C * OH * OW, "dwconv mve", t);
@@ -196,17 +214,23 @@ int main(void) {
     const float lo = t % 4 < 2 ? -0.5f : -INFINITY, hi = t % 4 < 2 ? 0.7f : INFINITY;
     float *const xe = x + MAXF - N * C * H * W;
     int32_t Hp, Wq, m, k, room;
-    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF || M * K > MAXF) continue;
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF || M * K > MAXF)
+      continue;
     geometry(C, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
     room = direct ? C * OH * OW + K * 8 : C * Hp * sw * Wq + 8; /* the scratch NNToKernel gives it */
-    if (room + 64 > 8 * MAXF) continue;
-    for (i = 0; i < N * C * H * W; ++i) xe[i] = frnd();
-    for (i = 0; i < M * K; ++i) w[i] = frnd();
-    for (i = 0; i < M; ++i) bias[i] = frnd();
+    if (room + 64 > 8 * MAXF)
+      continue;
+    for (i = 0; i < N * C * H * W; ++i)
+      xe[i] = frnd();
+    for (i = 0; i < M * K; ++i)
+      w[i] = frnd();
+    for (i = 0; i < M; ++i)
+      bias[i] = frnd();
     for (m = 0; m < (M + 3) / 4 * 4; ++m) /* [ceil(M/4)][K][4], zero rows */
       for (k = 0; k < K; ++k)
         wp[(m / 4 * K + k) * 4 + m % 4] = m < M ? w[m * K + k] : 0.0f;
-    for (i = 0; i < 64; ++i) xp[room + i] = 12345.0f;
+    for (i = 0; i < 64; ++i)
+      xp[room + i] = 12345.0f;
     emlc_conv2d_f32(xe, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, 1, lo, hi);
     emlc_conv2d_f32_mve(xe, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps, lo,
                         hi);
@@ -223,9 +247,12 @@ int main(void) {
   for (t = 0; t < 200; ++t) { /* add_same_f32_sse41 against add_f32 (operands shaped like the output) */
     int32_t shape[6], st[6], d, n = 1;
     const float lo = t % 3 ? -INFINITY : 0.0f, hi = INFINITY;
-    for (d = 0; d < 6; ++d) shape[d] = d < 3 ? 1 : rnd(1, 9);
-    for (d = 5; d >= 0; --d) st[d] = shape[d] > 1 ? n : 0, n *= shape[d];
-    for (i = 0; i < n; ++i) x[i] = frnd(), w[i] = frnd();
+    for (d = 0; d < 6; ++d)
+      shape[d] = d < 3 ? 1 : rnd(1, 9);
+    for (d = 5; d >= 0; --d)
+      st[d] = shape[d] > 1 ? n : 0, n *= shape[d];
+    for (i = 0; i < n; ++i)
+      x[i] = frnd(), w[i] = frnd();
     emlc_add_f32(x, w, y_ref, shape, st, st, lo, hi);
     emlc_add_same_f32_sse41(x, w, y_opt, n, lo, hi);
     bad += compare(n, "add sse41", t);
@@ -235,7 +262,10 @@ int main(void) {
 #if defined(__SSE4_1__) /* the x86 kernels that read the padded phase-split copy (and AVX2's depthwise) */
   for (t = 0; t < 3000; ++t) {
     const int32_t kind = t % 3; /* 0: general conv, 1: 1x1 (strides 1-2), 2: depthwise */
-    const int32_t N = rnd(1, 2), C = kind == 1 ? rnd(1, 40) : kind == 2 && t % 4 == 2 ? 8 * rnd(1, 2) : rnd(1, 9),
+    const int32_t N = rnd(1, 2),
+                  C = kind == 1                 ? rnd(1, 40)
+                      : kind == 2 && t % 4 == 2 ? 8 * rnd(1, 2)
+                                                : rnd(1, 9),
                   H = rnd(1, 19), W = rnd(1, 37);
     const int32_t KH = kind == 1 ? 1 : rnd(1, 4), KW = kind == 1 ? 1 : rnd(1, 4);
     const int32_t sh = kind == 1 ? rnd(1, 2) : rnd(1, 3), sw = kind == 1 ? rnd(1, 2) : rnd(1, 3);
@@ -250,16 +280,20 @@ int main(void) {
     int32_t Hp, Wq, m, k;
     if (OH < 1 || OW < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF || M * K > MAXF)
       continue;
-    for (i = 0; i < N * C * H * W; ++i) xe[i] = frnd();
-    for (i = 0; i < M * K; ++i) w[i] = frnd();
-    for (i = 0; i < M; ++i) bias[i] = frnd();
+    for (i = 0; i < N * C * H * W; ++i)
+      xe[i] = frnd();
+    for (i = 0; i < M * K; ++i)
+      w[i] = frnd();
+    for (i = 0; i < M; ++i)
+      bias[i] = frnd();
     emlc_conv2d_f32(xe, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups, lo, hi);
     memset(y_opt, 0, sizeof y_opt);
     geometry(C / groups, KH, KW, OH, OW, sh, sw, dh, dw, &Hp, &Wq);
     if (kind == 2) {
 #if defined(__AVX2__)
       const int32_t Hd = (OH - 1) * sh + (KH - 1) * dh + 1, Wd = (OW - 1) * sw + (KW - 1) * dw + 1;
-      if ((Hd * Wd + OH * OW + 7) * 8 > 8 * MAXF) continue;
+      if ((Hd * Wd + OH * OW + 7) * 8 > 8 * MAXF)
+        continue;
       for (m = 0; m < (C + 7) / 8 * 8; ++m) /* channel-interleaved: [ceil(C/8)][KH*KW][8] */
         for (k = 0; k < KH * KW; ++k)
           wp[(m / 8 * KH * KW + k) * 8 + m % 8] = m < C ? w[m * KH * KW + k] : 0.0f;
@@ -269,8 +303,8 @@ int main(void) {
         const int32_t il = t / 3 % 4;
         float *const xi = xc8 + MAXF - N * C * H * W;
         interleave(xe, xi, N, C, H * W, 0);
-        emlc_dwconv_f32_avx2(il & 1 ? xi : xe, wp, bias, xp, il & 2 ? yc8 : y_opt, N, C, H, W, KH, KW, OH, OW, sh,
-                             sw, dh, dw, pt, pl, il, lo, hi);
+        emlc_dwconv_f32_avx2(il & 1 ? xi : xe, wp, bias, xp, il & 2 ? yc8 : y_opt, N, C, H, W, KH, KW, OH, OW, sh, sw,
+                             dh, dw, pt, pl, il, lo, hi);
         if (il & 2)
           interleave(yc8, y_opt, N, C, OH * OW, 1);
       } else
@@ -285,15 +319,16 @@ int main(void) {
       continue; /* the SSE4.1 depthwise has its own sweep */
 #endif
     } else {
-      if (C * Hp * sw * Wq > 4 * MAXF) continue;
+      if (C * Hp * sw * Wq > 4 * MAXF)
+        continue;
       const int32_t direct = kind != 1 ? 0 : sh == 1 && sw == 1 ? 1 : 2; /* 1x1: x itself or its sampled pixels */
-      for (m = 0; m < (M + 3) / 4 * 4; ++m) /* [ceil(M/4)][K][4], zero rows */
+      for (m = 0; m < (M + 3) / 4 * 4; ++m)                              /* [ceil(M/4)][K][4], zero rows */
         for (k = 0; k < K; ++k)
           wp[(m / 4 * K + k) * 4 + m % 4] = m < M ? w[m * K + k] : 0.0f;
       for (i = 0; i < 64; ++i) /* past the copy and its 8 floats of room: must stay untouched */
         xp[C * Hp * sw * Wq + 8 + i] = 12345.0f;
-      emlc_conv2d_f32_sse41(xe, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
-                            lo, hi);
+      emlc_conv2d_f32_sse41(xe, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps, lo,
+                            hi);
       for (i = 0; i < 64; ++i)
         if (!direct && xp[C * Hp * sw * Wq + 8 + i] != 12345.0f) {
           printf("conv sse41 case %ld: wrote past its scratch\n", (long)t);
@@ -304,8 +339,8 @@ int main(void) {
       ++cases;
 #if defined(__AVX2__)
       memset(y_opt, 0, sizeof y_opt);
-      emlc_conv2d_f32_avx2(xe, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
-                           lo, hi);
+      emlc_conv2d_f32_avx2(xe, wp, bias, xp, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps, lo,
+                           hi);
       for (i = 0; i < 64; ++i)
         if (!direct && xp[C * Hp * sw * Wq + 8 + i] != 12345.0f) {
           printf("conv case %ld: wrote past its scratch\n", (long)t);
@@ -323,15 +358,20 @@ int main(void) {
 #if defined(__AVX2__)
   /* Winograd F(2x2,3x3): its shapes (OW/2 a multiple of 4, tile count a multiple of 8), any padding. */
   for (t = 0; t < 300; ++t) {
-    const int32_t N = rnd(1, 2), C = rnd(1, 13), M = rnd(1, 21), OW = 8 * rnd(1, 4), OH = 2 * rnd(1, 7) * (OW % 16 ? 2 : 1);
+    const int32_t N = rnd(1, 2), C = rnd(1, 13), M = rnd(1, 21), OW = 8 * rnd(1, 4),
+                  OH = 2 * rnd(1, 7) * (OW % 16 ? 2 : 1);
     const int32_t pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2), pr = rnd(0, 2);
     const int32_t H = OH + 2 - pt - pb, W = OW + 2 - pl - pr;
     const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
     static const double G[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
-    if (H < 1 || W < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF) continue;
-    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
-    for (i = 0; i < M * C * 9; ++i) w[i] = frnd();
-    for (i = 0; i < M; ++i) bias[i] = frnd();
+    if (H < 1 || W < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF)
+      continue;
+    for (i = 0; i < N * C * H * W; ++i)
+      x[i] = frnd();
+    for (i = 0; i < M * C * 9; ++i)
+      w[i] = frnd();
+    for (i = 0; i < M; ++i)
+      bias[i] = frnd();
     emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, 3, 3, OH, OW, 1, 1, 1, 1, pt, pl, 1, lo, hi);
     winograd_weights(4, G[0], M, C);
     emlc_conv3x3_f32_wino_avx2(x, wp, bias, xp, y_opt, N, C, H, W, M, OH, OW, pt, pl, lo, hi);
@@ -346,12 +386,20 @@ int main(void) {
                   pr = rnd(0, 2);
     const int32_t H = OH + 2 - pt - pb, W = OW + 2 - pl - pr;
     const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
-    static const double G[6][3] = {{0.25, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-                                   {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
-    if (H < 1 || W < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF) continue;
-    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
-    for (i = 0; i < M * C * 9; ++i) w[i] = frnd();
-    for (i = 0; i < M; ++i) bias[i] = frnd();
+    static const double G[6][3] = {{0.25, 0, 0},
+                                   {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                   {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                   {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                   {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                   {0, 0, 1}};
+    if (H < 1 || W < 1 || N * C * H * W > MAXF || N * M * OH * OW > MAXF)
+      continue;
+    for (i = 0; i < N * C * H * W; ++i)
+      x[i] = frnd();
+    for (i = 0; i < M * C * 9; ++i)
+      w[i] = frnd();
+    for (i = 0; i < M; ++i)
+      bias[i] = frnd();
     emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, 3, 3, OH, OW, 1, 1, 1, 1, pt, pl, 1, lo, hi);
     winograd_weights(6, G[0], M, C);
     memmove(x + MAXF - N * C * H * W, x, sizeof(float) * N * C * H * W); /* at the end: reads past it leave x */
@@ -362,10 +410,14 @@ int main(void) {
   for (t = 0; t < 500; ++t) {
     const int32_t B = rnd(1, 3), K = rnd(1, 700), N = rnd(1, 70);
     const float lo = t % 2 ? 0.0f : -INFINITY, hi = INFINITY;
-    if (B * K > MAXF || N * K > MAXF) continue;
-    for (i = 0; i < B * K; ++i) x[i] = frnd();
-    for (i = 0; i < N * K; ++i) w[i] = frnd();
-    for (i = 0; i < N; ++i) bias[i] = frnd();
+    if (B * K > MAXF || N * K > MAXF)
+      continue;
+    for (i = 0; i < B * K; ++i)
+      x[i] = frnd();
+    for (i = 0; i < N * K; ++i)
+      w[i] = frnd();
+    for (i = 0; i < N; ++i)
+      bias[i] = frnd();
     emlc_fully_connected_f32(x, w, bias, y_ref, B, K, N, lo, hi);
     emlc_fully_connected_f32_avx2(x, w, bias, y_opt, B, K, N, lo, hi);
     bad += compare(B * N, "fully connected", t);
@@ -380,15 +432,20 @@ int main(void) {
                   sw = direct ? 1 : rnd(1, 2);
     const int32_t pt = direct ? 0 : rnd(0, KH - 1), pl = direct ? 0 : rnd(0, KW - 1), pb = direct ? 0 : rnd(0, KH - 1),
                   pr = direct ? 0 : rnd(0, KW - 1);
-    const int32_t OH = (H + pt + pb - KH) / sh + 1, OW = (W + pl + pr - KW) / sw + 1, M = t % 4 == 1 ? 8 * rnd(1, 7) : rnd(1, 60),
-                  K = C * KH * KW, nb = t / 2 % 2 ? 16 : 24, Mp = (M + nb - 1) / nb * nb;
+    const int32_t OH = (H + pt + pb - KH) / sh + 1, OW = (W + pl + pr - KW) / sw + 1,
+                  M = t % 4 == 1 ? 8 * rnd(1, 7) : rnd(1, 60), K = C * KH * KW, nb = t / 2 % 2 ? 16 : 24,
+                  Mp = (M + nb - 1) / nb * nb;
     const int32_t Hp = (OH - 1) * sh + KH, Wq = (OW - 1) * sw + KW;
     const float lo = t % 3 ? 0.0f : -INFINITY, hi = t % 5 ? INFINITY : 0.8f;
     int32_t m, k, c, ky, kx;
-    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || M * K > MAXF || N * M * OH * OW > MAXF) continue;
-    for (i = 0; i < N * C * H * W; ++i) x[i] = frnd();
-    for (i = 0; i < M * K; ++i) w[i] = frnd();
-    for (i = 0; i < M; ++i) bias[i] = frnd();
+    if (OH < 1 || OW < 1 || N * C * H * W > MAXF || M * K > MAXF || N * M * OH * OW > MAXF)
+      continue;
+    for (i = 0; i < N * C * H * W; ++i)
+      x[i] = frnd();
+    for (i = 0; i < M * K; ++i)
+      w[i] = frnd();
+    for (i = 0; i < M; ++i)
+      bias[i] = frnd();
     emlc_conv2d_f32(x, w, bias, y_ref, N, C, H, W, M, KH, KW, OH, OW, sh, sw, 1, 1, pt, pl, 1, lo, hi);
     for (m = 0; m < Mp; ++m) /* [ceil(M/nb)][K][nb] */
       for (k = 0; k < K; ++k)
@@ -419,13 +476,17 @@ int main(void) {
   for (t = 0; t < 300; ++t) {
     int32_t shape[6], ostr[6], d, n = 1, nout = 1, count = 1, s2 = 1;
     const int32_t kind = t % 4, first = 3 + t % 3; /* axes first..5 reduced */
-    for (d = 0; d < 6; ++d) shape[d] = d < 2 ? 1 : rnd(1, 9), n *= shape[d];
+    for (d = 0; d < 6; ++d)
+      shape[d] = d < 2 ? 1 : rnd(1, 9), n *= shape[d];
     for (d = 5; d >= 0; --d) {
       ostr[d] = d >= first ? 0 : s2;
-      if (d >= first) count *= shape[d];
-      else s2 *= shape[d], nout *= shape[d];
+      if (d >= first)
+        count *= shape[d];
+      else
+        s2 *= shape[d], nout *= shape[d];
     }
-    for (i = 0; i < n; ++i) x[i] = frnd();
+    for (i = 0; i < n; ++i)
+      x[i] = frnd();
     emlc_reduce_f32(x, y_ref, shape, ostr, nout, kind, count);
     emlc_reduce_rows_f32_avx2(x, y_opt, nout, count, kind);
     bad += compare(nout, "reduce", t);
@@ -435,9 +496,12 @@ int main(void) {
   for (t = 0; t < 200; ++t) {
     int32_t shape[6], st[6], d, n = 1;
     const float lo = t % 3 ? -INFINITY : 0.0f, hi = INFINITY;
-    for (d = 0; d < 6; ++d) shape[d] = d < 3 ? 1 : rnd(1, 9);
-    for (d = 5; d >= 0; --d) st[d] = shape[d] > 1 ? n : 0, n *= shape[d];
-    for (i = 0; i < n; ++i) x[i] = frnd(), w[i] = frnd();
+    for (d = 0; d < 6; ++d)
+      shape[d] = d < 3 ? 1 : rnd(1, 9);
+    for (d = 5; d >= 0; --d)
+      st[d] = shape[d] > 1 ? n : 0, n *= shape[d];
+    for (i = 0; i < n; ++i)
+      x[i] = frnd(), w[i] = frnd();
     emlc_add_f32(x, w, y_ref, shape, st, st, lo, hi);
     emlc_add_same_f32_avx2(x, w, y_opt, n, lo, hi);
     bad += compare(n, "add", t);

@@ -36,7 +36,8 @@ static void pack_dsp_w16(const int8_t *wm, int32_t M, int32_t K) {
       for (r = 0; r < 2; ++r)
         for (i = 0; i < 4; i += 2) {
           const int32_t row = m + r, k = g + i;
-          const int32_t v0 = row < M && k < K ? wm[row * K + k] : 0, v1 = row < M && k + 1 < K ? wm[row * K + k + 1] : 0;
+          const int32_t v0 = row < M && k < K ? wm[row * K + k] : 0,
+                        v1 = row < M && k + 1 < K ? wm[row * K + k + 1] : 0;
           wpk[n++] = (int32_t)(((uint32_t)v0 & 0xffffu) | (uint32_t)v1 << 16);
         }
 }
@@ -75,7 +76,8 @@ static void pack_dsp(const int8_t *wm, int32_t M, int32_t K) {
       for (r = 0; r < 2; ++r)
         for (i = 0; i < 4; ++i) {
           const int32_t row = m + r, k = g + order[i];
-          ((uint8_t *)wpk)[(int64_t)m * Kp + 2 * g + 4 * r + i] = (uint8_t)(row < M && k < K ? wm[(int64_t)row * K + k] : 0);
+          ((uint8_t *)wpk)[(int64_t)m * Kp + 2 * g + 4 * r + i] =
+              (uint8_t)(row < M && k < K ? wm[(int64_t)row * K + k] : 0);
         }
 }
 static int32_t bias[64], bias_eff[64], mult[64], shift[64];
@@ -83,8 +85,8 @@ static int16_t w16[MAXB + 64], col16sc[4 * MAXB];
 
 /* conv_s8_scalar: weights as [ceil(M/4)][K][4] int16, taps c*H*W + ky*dh*W + kx*dw (stated here independently). */
 static void conv_scalar(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
-                    int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t in_off,
-                    int32_t out_off, int32_t lo, int32_t hi) {
+                        int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
+                        int32_t in_off, int32_t out_off, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW;
   int32_t c, i, j, k = 0, mb, r;
   for (c = 0; c < C; ++c)
@@ -95,8 +97,8 @@ static void conv_scalar(int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, i
     for (i = 0; i < K; ++i)
       for (r = 0; r < 4; ++r)
         w16[k++] = (int16_t)(mb + r < M ? w[(mb + r) * K + i] : 0);
-  emlc_conv_s8_scalar(x, w16, col16sc, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps, out_off,
-                  bias_eff, mult, shift, lo, hi);
+  emlc_conv_s8_scalar(x, w16, col16sc, y_opt, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
+                      out_off, bias_eff, mult, shift, lo, hi);
 }
 
 #if defined(__SSE4_1__)
@@ -108,14 +110,15 @@ static int16_t col16[4 * MAXB];
    of Wq bytes) and tap offsets (an even count, the extra one 0), or x itself
    for a 1x1 stride-1 unpadded layer; the weights as [ceil(M/4)][ceil(K/2)][4]
    int16 pairs. */
-static void conv_x86(int wide, int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
-                      int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t in_off,
-                      int32_t out_off, int32_t lo, int32_t hi) {
+static void conv_x86(int wide, int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW,
+                     int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
+                     int32_t in_off, int32_t out_off, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW, K2 = (K + 1) / 2, Hp = (OH - 1) * sh + (KH - 1) * dh + 1, Wq = OW + (KW - 1) * dw / sw;
   const int32_t direct = KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pt && !pl && OH == H && OW == W;
   int8_t *xe = xend + MAXB - N * C * H * W;
   int32_t c, i, j, k = 0, mb, r;
-  for (i = 0; i < N * C * H * W; ++i) xe[i] = x[i];
+  for (i = 0; i < N * C * H * W; ++i)
+    xe[i] = x[i];
   for (c = 0; c < C; ++c)
     for (i = 0; i < KH; ++i)
       for (j = 0; j < KW; ++j)
@@ -124,7 +127,8 @@ static void conv_x86(int wide, int32_t N, int32_t C, int32_t H, int32_t W, int32
   for (mb = 0, k = 0; mb < M; mb += 4)
     for (i = 0; i < K2; ++i)
       for (r = 0; r < 4; ++r) {
-        const int32_t m = mb + r, v0 = m < M ? w[m * K + 2 * i] : 0, v1 = m < M && 2 * i + 1 < K ? w[m * K + 2 * i + 1] : 0;
+        const int32_t m = mb + r, v0 = m < M ? w[m * K + 2 * i] : 0,
+                      v1 = m < M && 2 * i + 1 < K ? w[m * K + 2 * i + 1] : 0;
         wpk[k++] = (int32_t)(((uint32_t)v0 & 0xffffu) | (uint32_t)v1 << 16);
       }
 #if defined(__AVX2__)
@@ -167,19 +171,35 @@ int main(void) {
     int32_t C = rnd(1, 9), M, KH = rnd(1, 3), KW = rnd(1, 3), sh = rnd(1, 2), sw = rnd(1, 2), dh = rnd(1, 2),
             dw = rnd(1, 2), H = rnd(1, 9), Wd = rnd(1, 11), pt = rnd(0, 2), pl = rnd(0, 2), pb = rnd(0, 2),
             pr = rnd(0, 2), groups = 1, OH, OW, i, m, cg, in_off = rnd(-127, 128), out_off = rnd(-128, 127), lo, hi;
-    if (groups_kind == 1) { groups = C; M = C; KH = KW = 3; dh = dw = 1; }
-    else if (groups_kind == 2) { C = 2 * rnd(1, 4); groups = 2; M = 2 * rnd(1, 4); }
-    else { M = rnd(1, 9); }
-    if (pt >= KH) pt = KH - 1;
-    if (pb >= KH) pb = KH - 1;
-    if (pl >= KW) pl = KW - 1;
-    if (pr >= KW) pr = KW - 1;
+    if (groups_kind == 1) {
+      groups = C;
+      M = C;
+      KH = KW = 3;
+      dh = dw = 1;
+    } else if (groups_kind == 2) {
+      C = 2 * rnd(1, 4);
+      groups = 2;
+      M = 2 * rnd(1, 4);
+    } else {
+      M = rnd(1, 9);
+    }
+    if (pt >= KH)
+      pt = KH - 1;
+    if (pb >= KH)
+      pb = KH - 1;
+    if (pl >= KW)
+      pl = KW - 1;
+    if (pr >= KW)
+      pr = KW - 1;
     OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1;
     OW = (Wd + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
-    if (OH < 1 || OW < 1) continue;
+    if (OH < 1 || OW < 1)
+      continue;
     cg = C / groups;
-    for (i = 0; i < N * C * H * Wd; ++i) x[i] = (int8_t)rnd(-128, 127);
-    for (i = 0; i < M * cg * KH * KW; ++i) w[i] = (int8_t)rnd(-127, 127);
+    for (i = 0; i < N * C * H * Wd; ++i)
+      x[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < M * cg * KH * KW; ++i)
+      w[i] = (int8_t)rnd(-127, 127);
     lo = rnd(-128, 0), hi = rnd(lo, 127);
     if (t % 3 == 0) /* the whole int8 range (no activation; ReLU at zero point -128): the SSAT path */
       lo = -128, hi = 127;
@@ -188,7 +208,8 @@ int main(void) {
       bias[m] = rnd(-5000, 5000);
       mult[m] = rnd(1 << 30, 0x7fffffff);
       shift[m] = rnd(-12, t % 3 ? -1 : 1);
-      for (i = 0; i < cg * KH * KW; ++i) s += w[m * cg * KH * KW + i];
+      for (i = 0; i < cg * KH * KW; ++i)
+        s += w[m * cg * KH * KW + i];
       bias_eff[m] = bias[m] + in_off * s;
     }
     emlc_conv2d_s8(x, w, bias, y_ref, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups, in_off, out_off,
@@ -236,7 +257,7 @@ int main(void) {
                         lo, hi);
       bad += check("dwconv3x3_s8", N * M * OH * OW), ++cases;
       emlc_dwconv3x3_s8_scalar(x, w, (int8_t *)col16sc, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
-                           bias_eff, mult, shift, lo, hi);
+                               bias_eff, mult, shift, lo, hi);
       bad += check("dwconv3x3_s8_scalar", N * M * OH * OW), ++cases;
 #if defined(__SSE4_1__)
       for (i = 0; i < N * C * H * Wd; ++i) /* the input at the end of xend: reads past it leave the array */
@@ -251,13 +272,13 @@ int main(void) {
       bad += check("dwconv3x3_s8_avx2", N * M * OH * OW), ++cases;
 #endif
       if (dsp_domain(M))
-        emlc_dwconv3x3_s8_dsp(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off, bias_eff,
-                            mult, shift, lo, hi);
+        emlc_dwconv3x3_s8_dsp(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
+                              bias_eff, mult, shift, lo, hi);
       if (dsp_domain(M))
         bad += check("dwconv3x3_s8_dsp", N * M * OH * OW), ++cases;
       if (dsp_domain(M) && 2 * ((OW - 1) * sw + 3) + 2 < 256) { /* its plane rows are short enough for byte offsets */
-        emlc_dwconv3x3_s8_mve(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off, bias_eff,
-                              mult, shift, lo, hi);
+        emlc_dwconv3x3_s8_mve(x, w, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
+                              bias_eff, mult, shift, lo, hi);
         bad += check("dwconv3x3_s8_mve", N * M * OH * OW), ++cases;
       }
     }
@@ -267,12 +288,15 @@ int main(void) {
     const int32_t N = rnd(1, 2), C = rnd(1, 17), M = rnd(1, 9), P = rnd(1, 23), in_off = rnd(-127, 128),
                   out_off = rnd(-128, 127);
     int32_t i, m;
-    for (i = 0; i < N * C * P; ++i) x[i] = (int8_t)rnd(-128, 127);
-    for (i = 0; i < M * C; ++i) w[i] = (int8_t)rnd(-127, 127);
+    for (i = 0; i < N * C * P; ++i)
+      x[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < M * C; ++i)
+      w[i] = (int8_t)rnd(-127, 127);
     for (m = 0; m < M; ++m) {
       int32_t s = 0;
       bias[m] = rnd(-5000, 5000), mult[m] = rnd(1 << 30, 0x7fffffff), shift[m] = rnd(-12, t % 3 ? -1 : 1);
-      for (i = 0; i < C; ++i) s += w[m * C + i];
+      for (i = 0; i < C; ++i)
+        s += w[m * C + i];
       bias_eff[m] = bias[m] + in_off * s;
     }
     emlc_conv2d_s8(x, w, bias, y_ref, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, 1, in_off, out_off, mult, shift,
@@ -293,8 +317,8 @@ int main(void) {
       continue;
     pack_dsp(w, M, C);
     taps_dsp(C, 1, P, 1, 1, 1, 1);
-    emlc_conv_s8_dsp(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off,
-                     bias_eff, mult, shift, -128, 127);
+    emlc_conv_s8_dsp(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off, bias_eff,
+                     mult, shift, -128, 127);
     bad += check("conv_s8_dsp 1x1", N * M * P), ++cases;
     pack_dsp_w16(w, M, C);
     emlc_conv_s8_dsp_w16(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off,
@@ -310,12 +334,15 @@ int main(void) {
     const int32_t M = rnd(1, 3), K = rnd(1, 70), N = rnd(1, 13), in_off = rnd(-127, 128), out_off = rnd(-128, 127);
     const int32_t lo = t % 3 ? rnd(-128, 0) : -128, hi = t % 3 ? rnd(lo, 127) : 127, Kp = (K + 3) & ~3;
     int32_t i, m, n, g, c, np = 0;
-    for (i = 0; i < M * K; ++i) x[i] = (int8_t)rnd(-128, 127);
-    for (i = 0; i < N * K; ++i) w[i] = (int8_t)rnd(-127, 127);
+    for (i = 0; i < M * K; ++i)
+      x[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < N * K; ++i)
+      w[i] = (int8_t)rnd(-127, 127);
     for (n = 0; n < N; ++n) {
       int32_t s = 0;
       bias[n] = rnd(-5000, 5000), mult[n] = rnd(1 << 30, 0x7fffffff), shift[n] = rnd(-12, t % 3 ? -1 : 1);
-      for (i = 0; i < K; ++i) s += w[n * K + i];
+      for (i = 0; i < K; ++i)
+        s += w[n * K + i];
       bias_eff[n] = bias[n] + in_off * s;
     }
     emlc_fully_connected_s8(x, w, bias, y_ref, M, K, N, in_off, out_off, mult, shift, lo, hi);
@@ -352,9 +379,10 @@ int main(void) {
   }
   /* The fast requantization equals TFLite's on random and extreme values. */
   for (t = 0; t < 20000; ++t) {
-    static const int32_t extremes[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30,
-                                       -(1 << 30)};
-    const int32_t v = t < 11 * 11 ? extremes[t % 11] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (t & 1) * rnd(0, 1 << 30);
+    static const int32_t extremes[] = {
+        0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30, -(1 << 30)};
+    const int32_t v =
+        t < 11 * 11 ? extremes[t % 11] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (t & 1) * rnd(0, 1 << 30);
     const int32_t mlt = t < 11 * 11 ? (t / 11 < 6 ? (1 << 30) : 0x7fffffff) : rnd(1 << 30, 0x7fffffff);
     const int32_t sft = t < 11 * 11 ? (t / 11) % 6 * 6 - 31 + (t / 11 >= 6) : rnd(-31, 7);
     {
@@ -379,7 +407,8 @@ int main(void) {
                   ao = rnd(-127, 128), bo = rnd(-127, 128), oo = rnd(-128, 127), lo = rnd(-128, 0), hi = rnd(lo, 127);
     int8_t *a = xend + MAXB - n, *b = w;
     int32_t i;
-    for (i = 0; i < n; ++i) a[i] = (int8_t)rnd(-128, 127), b[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < n; ++i)
+      a[i] = (int8_t)rnd(-128, 127), b[i] = (int8_t)rnd(-128, 127);
     emlc_add_s8(a, b, y_ref, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
     emlc_add_s8_sse41(a, b, y_opt, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
     bad += check("add_s8_sse41", n), ++cases;
@@ -396,8 +425,10 @@ int main(void) {
     const int32_t mlt = t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30), sft = rnd(-31, 7);
     int32_t v[8], got[8], l;
     for (l = 0; l < 8; ++l)
-      v[l] = t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
-    _mm256_storeu_si256((__m256i *)(void *)got, emlc_requant8(_mm256_loadu_si256((const __m256i *)(const void *)v), mlt, sft));
+      v[l] =
+          t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
+    _mm256_storeu_si256((__m256i *)(void *)got,
+                        emlc_requant8(_mm256_loadu_si256((const __m256i *)(const void *)v), mlt, sft));
     for (l = 0; l < 8; ++l)
       if (got[l] != emlc_requantize(v[l], mlt, sft)) {
         printf("MISMATCH requant8(%ld, %ld, %ld): %ld vs %ld\n", (long)v[l], (long)mlt, (long)sft, (long)got[l],
@@ -415,8 +446,10 @@ int main(void) {
     const int32_t mlt = t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30), sft = rnd(-31, 7);
     int32_t v[4], got[4], l;
     for (l = 0; l < 4; ++l)
-      v[l] = t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
-    _mm_storeu_si128((__m128i *)(void *)got, emlc_requant4(_mm_loadu_si128((const __m128i *)(const void *)v), mlt, sft));
+      v[l] =
+          t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
+    _mm_storeu_si128((__m128i *)(void *)got,
+                     emlc_requant4(_mm_loadu_si128((const __m128i *)(const void *)v), mlt, sft));
     for (l = 0; l < 4; ++l)
       if (got[l] != emlc_requantize(v[l], mlt, sft)) {
         printf("MISMATCH requant4(%ld, %ld, %ld): %ld vs %ld\n", (long)v[l], (long)mlt, (long)sft, (long)got[l],

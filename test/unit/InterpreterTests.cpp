@@ -2,9 +2,9 @@
 // models' test_data_set outputs (computed by ONNX Runtime / the model authors),
 // and a hand-computed quantized layer.
 #include "emlc/Importer/Importer.h"
-#include "emlc/Support/TensorFiles.h"
 #include "emlc/Interpreter/Interpreter.h"
 #include "emlc/Pipeline/Pipeline.h"
+#include "emlc/Support/TensorFiles.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"

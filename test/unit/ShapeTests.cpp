@@ -37,7 +37,7 @@ TEST_CASE("ceil_mode adds a last window only if it starts inside the input") {
   a.ceilMode = true;
   a.strides = strides;
   REQUIRE(resolveWindow(a, {5}, {2}, g, true).empty());
-  CHECK(g.out[0] == 3);    // windows at 0, 2, 4
+  CHECK(g.out[0] == 3);     // windows at 0, 2, 4
   CHECK(g.padsEnd[0] == 1); // the last window reads one padded element
 }
 

@@ -42,8 +42,7 @@ static LogicalResult emitCFiles(Operation *op, llvm::raw_ostream &os) {
 
 int main(int argc, char **argv) {
   TranslateFromMLIRRegistration emitC("emit-c", "planned kernel-level module -> C files (split-file format)",
-                                      emitCFiles, [](DialectRegistry &registry) {
-                                        emlc::registerEmlcDialects(registry);
-                                      });
+                                      emitCFiles,
+                                      [](DialectRegistry &registry) { emlc::registerEmlcDialects(registry); });
   return failed(mlirTranslateMain(argc, argv, "emlc translation driver\n")) ? 1 : 0;
 }

@@ -8,12 +8,12 @@
 #include "emlc/Pipeline/Compiler.h"
 #include "emlc/Support/CLIParsing.h"
 #include "emlc/Verify/Verify.h"
-#include "llvm/Support/FileSystem.h"
 #include "targets/Target.h"
+#include "llvm/Support/FileSystem.h"
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -77,13 +77,15 @@ int runCompile(const CompileArgs &a) {
   o.emit = emit;
   o.optimize = a.optimize;
   if (!emlc::isCIdentifier(name)) {
-    fmt::print(stderr, "emlc: error: --name '{}' is not a C identifier (letters, digits, _; not starting with a digit)\n", name);
+    fmt::print(stderr,
+               "emlc: error: --name '{}' is not a C identifier (letters, digits, _; not starting with a digit)\n",
+               name);
     return kExitUsage;
   }
   if (!parseShapes(shapeSpecs, o.inputShapes))
     return kExitUsage;
-  for (auto [text, dest, flag] : {std::tuple{&ramLimit, &o.ramLimit, "--ram-limit"},
-                                  std::tuple{&flashLimit, &o.flashLimit, "--flash-limit"}})
+  for (auto [text, dest, flag] :
+       {std::tuple{&ramLimit, &o.ramLimit, "--ram-limit"}, std::tuple{&flashLimit, &o.flashLimit, "--flash-limit"}})
     if (!text->empty() && !emlc::parseBytes(*text, *dest)) {
       fmt::print(stderr, "emlc: error: {} '{}' is not a byte count (for example 65536, 64K or 1M)\n", flag, *text);
       return kExitUsage;
@@ -91,7 +93,8 @@ int runCompile(const CompileArgs &a) {
   for (const auto &v : valueSpecs) {
     auto eq = v.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
-      fmt::print(stderr, "emlc: error: --input-value '{}' is not NAME=FILE.pb (for example --input-value shape=shape.pb)\n", v);
+      fmt::print(stderr,
+                 "emlc: error: --input-value '{}' is not NAME=FILE.pb (for example --input-value shape=shape.pb)\n", v);
       return kExitUsage;
     }
     o.inputValues[v.substr(0, eq)] = v.substr(eq + 1);
@@ -240,11 +243,13 @@ int main(int argc, char **argv) {
               &ramLimit = c.ramLimit, &flashLimit = c.flashLimit, &svg = c.svg;
   std::vector<std::string> &shapes = c.shapes, &values = c.values;
 
-  auto *compile = app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
-                                                "  Example: emlc compile mnist.onnx -o out --target x86-64 --name mnist");
+  auto *compile =
+      app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
+                                    "  Example: emlc compile mnist.onnx -o out --target x86-64 --name mnist");
   compile->add_option("model", model, "ONNX model file (.onnx)")->required();
   compile->add_option("-o,--output", out, "output folder for the C files (created if missing); e.g. -o build/model");
-  compile->add_option("--target", target, "target core: " + targetList() + " (default generic), e.g. --target cortex-m4")
+  compile
+      ->add_option("--target", target, "target core: " + targetList() + " (default generic), e.g. --target cortex-m4")
       ->check(CLI::IsMember([] {
         std::vector<std::string> v;
         for (const auto &t : emlc::allTargets())
@@ -252,24 +257,29 @@ int main(int argc, char **argv) {
         return v;
       }()));
   compile->add_option("--name", name, "C prefix of the emitted API, e.g. --name kws gives kws_run() (default model)");
-  compile->add_option("--shape", shapes,
-                      "bind an input's shape, repeatable: --shape input=1x3x32x32 (dynamic dims default to 1)")
+  compile
+      ->add_option("--shape", shapes,
+                   "bind an input's shape, repeatable: --shape input=1x3x32x32 (dynamic dims default to 1)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  compile->add_option("--input-value", values,
-                      "fix a graph input to a value at compile time (it leaves the C API), repeatable:\n"
-                      "  --input-value shape=shape.pb  (an ONNX TensorProto; for parameter inputs such as a Reshape shape)")
+  compile
+      ->add_option(
+          "--input-value", values,
+          "fix a graph input to a value at compile time (it leaves the C API), repeatable:\n"
+          "  --input-value shape=shape.pb  (an ONNX TensorProto; for parameter inputs such as a Reshape shape)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   compile->add_option("--ram-limit", ramLimit,
                       "refuse the model if its arena needs more RAM than this (bytes, K or M), e.g. --ram-limit 64K");
-  compile->add_option("--flash-limit", flashLimit,
-                      "refuse the model if its weights need more flash than this (bytes, K or M), e.g. --flash-limit 1M");
-  compile->add_option("--optimize", c.optimize,
-                      "speed (default): the target's fastest kernels, which may store weights in a wider layout\n"
-                      "  (e.g. int16 on Cortex-M DSP) or use larger scratch buffers (e.g. a padded input copy on\n"
-                      "  Helium); size: the smallest kernels. With --flash-limit or --ram-limit, speed falls back to\n"
-                      "  size when the fast kernels do not fit. e.g. --optimize size")
+  compile->add_option(
+      "--flash-limit", flashLimit,
+      "refuse the model if its weights need more flash than this (bytes, K or M), e.g. --flash-limit 1M");
+  compile
+      ->add_option("--optimize", c.optimize,
+                   "speed (default): the target's fastest kernels, which may store weights in a wider layout\n"
+                   "  (e.g. int16 on Cortex-M DSP) or use larger scratch buffers (e.g. a padded input copy on\n"
+                   "  Helium); size: the smallest kernels. With --flash-limit or --ram-limit, speed falls back to\n"
+                   "  size when the fast kernels do not fit. e.g. --optimize size")
       ->check(CLI::IsMember({"speed", "size"}));
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
@@ -277,26 +287,33 @@ int main(int argc, char **argv) {
   compile->add_option("--report-svg", svg,
                       "draw the arena over time (buffers as boxes at their offset over their lifetime),\n"
                       "  e.g. --report-svg out/arena.svg");
-  compile->add_option("--quantize", c.quantize,
-                      "quantize a float model after training (post-training quantization): int8 weights per\n"
-                      "  channel, int8 activations from calibration; e.g. --quantize=int8 --calibration calib_x.npy")
+  compile
+      ->add_option("--quantize", c.quantize,
+                   "quantize a float model after training (post-training quantization): int8 weights per\n"
+                   "  channel, int8 activations from calibration; e.g. --quantize=int8 --calibration calib_x.npy")
       ->check(CLI::IsMember({"int8"}));
   compile->add_option("--calibration", c.calibration,
                       "calibration samples for --quantize: a .npy with samples along axis 0, or a folder of .npy\n"
                       "  or ONNX TensorProto .pb files (one input each), e.g. --calibration data/calib_x.npy");
-  compile->add_option("--calibration-method", c.calibrationMethod,
-                      "how activation ranges are chosen: minmax (default) or percentile (99.99%, ignores outliers),\n"
-                      "  e.g. --calibration-method percentile")
+  compile
+      ->add_option("--calibration-method", c.calibrationMethod,
+                   "how activation ranges are chosen: minmax (default) or percentile (99.99%, ignores outliers),\n"
+                   "  e.g. --calibration-method percentile")
       ->check(CLI::IsMember({"minmax", "percentile"}));
-  compile->add_option("--io", c.io,
-                      "with --quantize: float (default: the C API takes and returns float, converted at the edges)\n"
-                      "  or int8 (the API takes and returns int8; scales and zero points in NAME.h and the report), e.g. --io int8")
+  compile
+      ->add_option(
+          "--io", c.io,
+          "with --quantize: float (default: the C API takes and returns float, converted at the edges)\n"
+          "  or int8 (the API takes and returns int8; scales and zero points in NAME.h and the report), e.g. --io int8")
       ->check(CLI::IsMember({"float", "int8"}));
-  compile->add_option("--emit", emit, "stop at a level and print it: onnx, nn, kernel; or c (default: write C files), e.g. --emit=nn")
+  compile
+      ->add_option("--emit", emit,
+                   "stop at a level and print it: onnx, nn, kernel; or c (default: write C files), e.g. --emit=nn")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
 
-  auto *inspect = app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
-                                                "  Example: emlc inspect model.onnx");
+  auto *inspect =
+      app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
+                                    "  Example: emlc inspect model.onnx");
   inspect->add_option("model", model, "ONNX model file (.onnx)")->required();
   inspect->add_option("--shape", shapes, "bind an input's shape, repeatable: --shape input=1x3x32x32")
       ->allow_extra_args(false)
@@ -312,9 +329,12 @@ int main(int argc, char **argv) {
   verify->add_option("--input", vo.input,
                      "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model),\n"
                      "  e.g. --input data/input_0.pb");
-  verify->add_option("--expected", vo.expected, "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
-  verify->add_option("--rel-tol", vo.relTol, "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
-  verify->add_option("--keep", vo.workDir, "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
+  verify->add_option("--expected", vo.expected,
+                     "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
+  verify->add_option("--rel-tol", vo.relTol,
+                     "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
+  verify->add_option("--keep", vo.workDir,
+                     "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
 

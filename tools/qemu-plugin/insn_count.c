@@ -63,8 +63,8 @@ static void report_at_exit(qemu_plugin_id_t id, void *userdata) {
   }
 }
 
-__attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
-                                                                int argc, char **argv) {
+__attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
+                                                               char **argv) {
   int i;
   (void)info;
   for (i = 0; i < argc; ++i)

@@ -32,12 +32,11 @@ struct ImportResult {
 /// Reads an ONNX model file and builds `func.func @main` of onnx ops with
 /// static shapes. Never aborts on bad input: every problem is an error line
 /// naming the node, op type and opset.
-ImportResult importONNXFile(const std::string &path, mlir::MLIRContext &ctx,
-                            const ImportOptions &options);
+ImportResult importONNXFile(const std::string &path, mlir::MLIRContext &ctx, const ImportOptions &options);
 
 /// Same, from bytes in memory (external data is then refused).
-ImportResult importONNXBytes(const std::string &bytes, const std::string &modelDir,
-                             mlir::MLIRContext &ctx, const ImportOptions &options);
+ImportResult importONNXBytes(const std::string &bytes, const std::string &modelDir, mlir::MLIRContext &ctx,
+                             const ImportOptions &options);
 
 /// The model's graph inputs that are not initializers, in order (empty when
 /// the file does not parse: importONNXFile then says why).

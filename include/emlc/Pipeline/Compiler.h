@@ -40,18 +40,18 @@ struct CompileOptions {
 
 struct CompileResult {
   bool ok = false;
-  std::string error;                 ///< one or more "error: ..." lines
+  std::string error; ///< one or more "error: ..." lines
   std::vector<std::string> warnings;
-  std::string irText;                ///< the printed IR for --emit=onnx|nn|kernel
-  EmittedFiles files;                ///< for --emit=c
+  std::string irText; ///< the printed IR for --emit=onnx|nn|kernel
+  EmittedFiles files; ///< for --emit=c
   int64_t arenaBytes = 0, weightBytes = 0, arenaLowerBound = 0, macs = 0;
-  int64_t codeBytes = 0; ///< estimated machine code + tables (report: code_bytes_estimate)
-  std::string reportJson; ///< the compile report (docs/REPORT.md), for --emit=c
-  std::string arenaSVG;   ///< the arena over time, for --report-svg
-  std::vector<std::string> kernels;  ///< kernel variants called, in first-use order
-  std::string optimize;              ///< what the kernels were chosen for: "speed" or "size"
-  bool flashExceeded = false;        ///< refused for --flash-limit
-  bool ramExceeded = false;          ///< refused for --ram-limit
+  int64_t codeBytes = 0;            ///< estimated machine code + tables (report: code_bytes_estimate)
+  std::string reportJson;           ///< the compile report (docs/REPORT.md), for --emit=c
+  std::string arenaSVG;             ///< the arena over time, for --report-svg
+  std::vector<std::string> kernels; ///< kernel variants called, in first-use order
+  std::string optimize;             ///< what the kernels were chosen for: "speed" or "size"
+  bool flashExceeded = false;       ///< refused for --flash-limit
+  bool ramExceeded = false;         ///< refused for --ram-limit
   int64_t calibrationRuns = 0;      ///< with --quantize
   std::vector<double> outputSQNR;   ///< dB per output, quantized vs float, with --quantize
 };

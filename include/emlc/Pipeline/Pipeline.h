@@ -30,8 +30,7 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
                                         llvm::cl::init("minmax")};
   Option<std::string> io{*this, "io", llvm::cl::desc("with quantize: float or int8 inputs and outputs"),
                          llvm::cl::init("float")};
-  Option<int64_t> ramLimit{*this, "ram-limit", llvm::cl::desc("arena budget in bytes (-1: none)"),
-                           llvm::cl::init(-1)};
+  Option<int64_t> ramLimit{*this, "ram-limit", llvm::cl::desc("arena budget in bytes (-1: none)"), llvm::cl::init(-1)};
   Option<int64_t> flashLimit{*this, "flash-limit", llvm::cl::desc("weights budget in bytes (-1: none)"),
                              llvm::cl::init(-1)};
 };

@@ -23,7 +23,7 @@
 namespace emlc {
 
 struct PTQOptions {
-  std::string calibrationPath; ///< a .npy (samples on axis 0), or a folder of .npy / .pb files
+  std::string calibrationPath;   ///< a .npy (samples on axis 0), or a folder of .npy / .pb files
   std::string method = "minmax"; ///< "minmax" or "percentile"
   double percentile = 99.99;     ///< kept share of values per tail, for "percentile"
   bool int8IO = false;           ///< int8 inputs and outputs instead of float ones

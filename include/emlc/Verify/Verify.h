@@ -26,10 +26,10 @@ struct VerifyOptions {
 };
 
 struct VerifyResult {
-  bool ok = false;     ///< built, ran, and every output within tolerance
-  std::string error;   ///< why it could not run (missing tool: which package to install)
-  std::vector<std::string> report; ///< one line per output, then measurements
-  int64_t instructions = -1;      ///< per inference, under QEMU with the plugin
+  bool ok = false;                        ///< built, ran, and every output within tolerance
+  std::string error;                      ///< why it could not run (missing tool: which package to install)
+  std::vector<std::string> report;        ///< one line per output, then measurements
+  int64_t instructions = -1;              ///< per inference, under QEMU with the plugin
   int64_t text = -1, data = -1, bss = -1; ///< of the model's objects (model.c, model_weights.c)
   int64_t macs = 0, arena = 0;
 };

@@ -3,9 +3,9 @@
 #include "emlc/Conversion/NNToKernel/KernelLowering.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "emlc/Conversion/NNToKernel/LayerFacts.h"
-#include "targets/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "targets/Target.h"
 #include <cmath>
 
 using namespace mlir;
@@ -126,7 +126,9 @@ Attribute KernelLowering::typedScalar(Type t, double v) {
     return IntegerAttr::get(it, APInt(w, u));
   }
   double mn = -std::ldexp(1.0, w - 1), mx = std::ldexp(1.0, w - 1) - 1;
-  int64_t x = v <= mn ? (w == 64 ? INT64_MIN : (int64_t)mn) : v >= mx ? (w == 64 ? INT64_MAX : (int64_t)mx) : (int64_t)v;
+  int64_t x = v <= mn   ? (w == 64 ? INT64_MIN : (int64_t)mn)
+              : v >= mx ? (w == 64 ? INT64_MAX : (int64_t)mx)
+                        : (int64_t)v;
   return IntegerAttr::get(it, APInt(w, (uint64_t)x, /*isSigned=*/true));
 }
 

@@ -267,8 +267,8 @@ const std::optional<DSPRequant> &QuantConvFacts::dsp() const {
   return *dspCache;
 }
 
-SmallVector<Attribute> QuantConvFacts::withRequant(KernelLowering &k, SmallVector<Attribute> args,
-                                                   ArrayRef<int64_t> m, ArrayRef<int64_t> sh) const {
+SmallVector<Attribute> QuantConvFacts::withRequant(KernelLowering &k, SmallVector<Attribute> args, ArrayRef<int64_t> m,
+                                                   ArrayRef<int64_t> sh) const {
   args.append({k.table(m), k.table(sh), k.i32(lo), k.i32(hi)});
   return args;
 }

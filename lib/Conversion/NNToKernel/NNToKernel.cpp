@@ -16,11 +16,11 @@
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "emlc/Conversion/NNToKernel/LayerFacts.h"
 #include "emlc/Conversion/Passes.h"
-#include "targets/Target.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
+#include "targets/Target.h"
 
 namespace emlc {
 #define GEN_PASS_DEF_CONVERTNNTOKERNEL

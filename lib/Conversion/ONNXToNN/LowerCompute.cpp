@@ -209,8 +209,8 @@ LogicalResult lowerMatMul(Lowerer &L, Value a, Value b) {
       m *= as[i];
     Value x = L.reshape(a, {m, as.back()});
     Value w = L.transpose(b, {1, 0});
-    Value y = L.rw.create<nn::FullyConnectedOp>(
-        L.loc, RankedTensorType::get({m, bs[1]}, L.outType().getElementType()), x, w, Value(), nullptr, nullptr);
+    Value y = L.rw.create<nn::FullyConnectedOp>(L.loc, RankedTensorType::get({m, bs[1]}, L.outType().getElementType()),
+                                                x, w, Value(), nullptr, nullptr);
     L.replace({L.reshape(y, out)});
     return success();
   }
@@ -340,8 +340,8 @@ template <typename PoolT> LogicalResult lowerPool(Lowerer &L, PoolT op, nn::Pool
     if (op.getStorageOrder() != 0)
       return L.fail("storage_order=1 is not supported");
   onnx::WindowGeometry g;
-  std::string err = onnx::resolveWindow(onnx::windowAttrs(op), ArrayRef<int64_t>(xs).drop_front(2),
-                                        op.getKernelShape(), g, true);
+  std::string err =
+      onnx::resolveWindow(onnx::windowAttrs(op), ArrayRef<int64_t>(xs).drop_front(2), op.getKernelShape(), g, true);
   if (!err.empty())
     return L.fail(err);
   auto lift = [&](std::vector<int64_t> v, int64_t fill) { return liftTo2D(std::move(v), fill, n); };
@@ -352,11 +352,11 @@ template <typename PoolT> LogicalResult lowerPool(Lowerer &L, PoolT op, nn::Pool
     x = L.reshape(x, {xs[0], xs[1], 1, xs[2]});
     outShape.insert(outShape.begin() + 2, 1);
   }
-  Value y = L.rw.create<nn::Pool2DOp>(
-      L.loc, RankedTensorType::get(outShape, L.type(x).getElementType()),
-      nn::PoolKindAttr::get(L.rw.getContext(), kind), x, L.rw.getDenseI64ArrayAttr(k), L.rw.getDenseI64ArrayAttr(s),
-      L.rw.getDenseI64ArrayAttr(d), L.rw.getDenseI64ArrayAttr({pb[0], pb[1], pe[0], pe[1]}),
-      L.rw.getBoolAttr(includePad));
+  Value y =
+      L.rw.create<nn::Pool2DOp>(L.loc, RankedTensorType::get(outShape, L.type(x).getElementType()),
+                                nn::PoolKindAttr::get(L.rw.getContext(), kind), x, L.rw.getDenseI64ArrayAttr(k),
+                                L.rw.getDenseI64ArrayAttr(s), L.rw.getDenseI64ArrayAttr(d),
+                                L.rw.getDenseI64ArrayAttr({pb[0], pb[1], pe[0], pe[1]}), L.rw.getBoolAttr(includePad));
   if (n == 1)
     y = L.reshape(y, L.shape(L.op->getResult(0)));
   L.replace({y});
@@ -377,9 +377,9 @@ LogicalResult lowerReduce(Lowerer &L, nn::ReduceKind kind, Value x, std::vector<
     kept[a] = 1;
   }
   llvm::sort(norm);
-  Value y = L.rw.create<nn::ReduceOp>(L.loc, RankedTensorType::get(kept, L.type(x).getElementType()),
-                                      nn::ReduceKindAttr::get(L.rw.getContext(), kind), x,
-                                      L.rw.getDenseI64ArrayAttr(norm));
+  Value y =
+      L.rw.create<nn::ReduceOp>(L.loc, RankedTensorType::get(kept, L.type(x).getElementType()),
+                                nn::ReduceKindAttr::get(L.rw.getContext(), kind), x, L.rw.getDenseI64ArrayAttr(norm));
   if (!keep)
     y = L.reshape(y, L.shape(L.op->getResult(0)));
   L.replace({y});
@@ -449,8 +449,8 @@ LogicalResult lowerLayerNorm(Lowerer &L, onnx::LayerNormalizationOp op) {
 /// Softmax and LogSoftmax (opset-13 semantics: one axis).
 template <typename SoftmaxT> LogicalResult lowerSoftmax(Lowerer &L, SoftmaxT op, bool log) {
   int64_t axis = onnx::normalizeAxis(op.getAxis(), L.outType().getRank());
-  L.replace({L.rw.create<nn::SoftmaxOp>(L.loc, L.outType(), L.in(0), L.rw.getI64IntegerAttr(axis),
-                                        L.rw.getBoolAttr(log))});
+  L.replace(
+      {L.rw.create<nn::SoftmaxOp>(L.loc, L.outType(), L.in(0), L.rw.getI64IntegerAttr(axis), L.rw.getBoolAttr(log))});
   return success();
 }
 } // namespace
@@ -459,9 +459,8 @@ namespace emlc::lowering {
 void addComputeLowerings(LoweringTable &t) {
   using namespace onnx;
   t.add<ConvOp>([](Lowerer &L, ConvOp op) { return lowerConv(L, op, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value()); });
-  t.add<ConvTransposeOp>([](Lowerer &L, ConvTransposeOp op) {
-    return lowerConv(L, op, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value());
-  });
+  t.add<ConvTransposeOp>(
+      [](Lowerer &L, ConvTransposeOp op) { return lowerConv(L, op, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value()); });
   // ConvInteger / MatMulInteger: int32 products of (x - x_zp) and (w - w_zp).
   t.add<ConvIntegerOp>([](Lowerer &L, ConvIntegerOp op) {
     int64_t rank = L.shape(L.in(0)).size();
@@ -476,9 +475,8 @@ void addComputeLowerings(LoweringTable &t) {
   t.add<MatMulOp>([](Lowerer &L, MatMulOp) { return lowerMatMul(L, L.in(0), L.in(1)); });
 
   t.add<MaxPoolOp>([](Lowerer &L, MaxPoolOp op) { return lowerPool(L, op, nn::PoolKind::max, false); });
-  t.add<AveragePoolOp>([](Lowerer &L, AveragePoolOp op) {
-    return lowerPool(L, op, nn::PoolKind::avg, op.getCountIncludePad() != 0);
-  });
+  t.add<AveragePoolOp>(
+      [](Lowerer &L, AveragePoolOp op) { return lowerPool(L, op, nn::PoolKind::avg, op.getCountIncludePad() != 0); });
   t.add<GlobalAveragePoolOp>([](Lowerer &L, GlobalAveragePoolOp) { return lowerGlobalPool(L, nn::ReduceKind::mean); });
   t.add<GlobalMaxPoolOp>([](Lowerer &L, GlobalMaxPoolOp) { return lowerGlobalPool(L, nn::ReduceKind::max); });
   t.add<ReduceMeanOp>([](Lowerer &L, ReduceMeanOp op) { return lowerReduceOp(L, op, nn::ReduceKind::mean); });

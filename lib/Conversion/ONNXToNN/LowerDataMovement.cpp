@@ -161,9 +161,9 @@ void addDataMovementLowerings(LoweringTable &t) {
     return success();
   });
   t.add<ExpandOp>([](Lowerer &L, ExpandOp) {
-    Value zero = L.constant(DenseElementsAttr::get(
-        RankedTensorType::get(L.outType().getShape(), L.outType().getElementType()),
-        L.rw.getZeroAttr(L.outType().getElementType())));
+    Value zero =
+        L.constant(DenseElementsAttr::get(RankedTensorType::get(L.outType().getShape(), L.outType().getElementType()),
+                                          L.rw.getZeroAttr(L.outType().getElementType())));
     L.replace({L.binary(nn::BinaryKind::add, L.in(0), zero)});
     return success();
   });

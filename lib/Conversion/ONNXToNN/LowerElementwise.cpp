@@ -117,8 +117,7 @@ LogicalResult lowerQuantize(Lowerer &L, onnx::QuantizeLinearOp op) {
   auto p = qparams(op);
   auto ot = L.outType();
   if (!p) {
-    L.replace({quantizeInFloat(L, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value(), ot.getElementType(),
-                               op.getAxis())});
+    L.replace({quantizeInFloat(L, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value(), ot.getElementType(), op.getAxis())});
     return success();
   }
   Type q = quantType(ot.getElementType(), *p, ot.getRank());
@@ -136,19 +135,19 @@ LogicalResult lowerDynamicQuantize(Lowerer &L, onnx::DynamicQuantizeLinearOp) {
     Shape ones(L.shape(x).size(), 1);
     SmallVector<int64_t> axes(ones.size());
     std::iota(axes.begin(), axes.end(), 0);
-    Value r = L.rw.create<nn::ReduceOp>(L.loc, RankedTensorType::get(ones, f32),
-                                        nn::ReduceKindAttr::get(L.rw.getContext(), k), x,
-                                        L.rw.getDenseI64ArrayAttr(axes));
+    Value r =
+        L.rw.create<nn::ReduceOp>(L.loc, RankedTensorType::get(ones, f32),
+                                  nn::ReduceKindAttr::get(L.rw.getContext(), k), x, L.rw.getDenseI64ArrayAttr(axes));
     return L.reshape(r, {});
   };
   Value zero = L.f32({}, {0.0f});
   Value lo = L.binary(nn::BinaryKind::min, all(nn::ReduceKind::min), zero);
   Value hi = L.binary(nn::BinaryKind::max, all(nn::ReduceKind::max), zero);
   Value scale = L.binary(nn::BinaryKind::div, L.binary(nn::BinaryKind::sub, hi, lo), L.f32({}, {255.0f}));
-  Value zp = L.unary(nn::UnaryKind::clip,
-                     L.unary(nn::UnaryKind::round,
-                             L.binary(nn::BinaryKind::sub, zero, L.binary(nn::BinaryKind::div, lo, scale))),
-                     0.0f, 255.0f);
+  Value zp = L.unary(
+      nn::UnaryKind::clip,
+      L.unary(nn::UnaryKind::round, L.binary(nn::BinaryKind::sub, zero, L.binary(nn::BinaryKind::div, lo, scale))),
+      0.0f, 255.0f);
   L.replace({quantizeInFloat(L, x, scale, zp, u8, 1), scale, L.cast(zp, u8)});
   return success();
 }

@@ -20,7 +20,7 @@ enum class Cell { LSTM, GRU, RNN };
 /// The attributes of one recurrent op, read through its accessors.
 struct Recurrent {
   Cell cell;
-  StringRef name; ///< for messages
+  StringRef name;    ///< for messages
   int gates, perDir; ///< gates per cell; activations per direction
   std::optional<int64_t> hiddenSize;
   bool batchFirst = false, inputForget = false, linearBeforeReset = false;
@@ -65,7 +65,7 @@ struct Activations {
     Activations a;
     a.names = r.acts;
     if (a.names.empty()) {
-      std::vector<std::string> dflt = r.cell == Cell::LSTM ? std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"}
+      std::vector<std::string> dflt = r.cell == Cell::LSTM  ? std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"}
                                       : r.cell == Cell::GRU ? std::vector<std::string>{"Sigmoid", "Tanh"}
                                                             : std::vector<std::string>{"Tanh"};
       for (int64_t d = 0; d < dirs; ++d)
@@ -78,8 +78,10 @@ struct Activations {
       const std::string &n = a.names[i];
       if (n == "LeakyRelu" || n == "Elu" || n == "HardSigmoid" || n == "ThresholdedRelu" || n == "ScaledTanh" ||
           n == "Affine")
-        a.params[i].first =
-            ai < r.alphas.size() ? r.alphas[ai++] : (n == "LeakyRelu" ? 0.01f : n == "HardSigmoid" ? 0.2f : 1.0f);
+        a.params[i].first = ai < r.alphas.size() ? r.alphas[ai++]
+                                                 : (n == "LeakyRelu"     ? 0.01f
+                                                    : n == "HardSigmoid" ? 0.2f
+                                                                         : 1.0f);
       if (n == "HardSigmoid" || n == "ScaledTanh" || n == "Affine")
         a.params[i].second = bi < r.betas.size() ? r.betas[bi++] : (n == "HardSigmoid" ? 0.5f : 0.0f);
     }

@@ -24,8 +24,8 @@ using namespace mlir;
 
 namespace emlc {
 
-Value buildONNX(IRRewriter &rw, Location loc, OperationName name, ValueRange operands,
-                ArrayRef<NamedAttribute> attrs, const Twine &what, bool &ok) {
+Value buildONNX(IRRewriter &rw, Location loc, OperationName name, ValueRange operands, ArrayRef<NamedAttribute> attrs,
+                const Twine &what, bool &ok) {
   std::string err;
   Operation *o = onnx::buildOp(rw, loc, name, operands, attrs, 1, err);
   if (!o) {
@@ -98,8 +98,7 @@ std::pair<FloatAttr, FloatAttr> reluClamp(IRRewriter &rw, bool relu, const QPara
 
 /// Replaces the QuantizeLinear `q` by the integer storage of the quantized `v`.
 void replaceQuantize(IRRewriter &rw, Operation *q, Value v) {
-  q->getResult(0).replaceAllUsesWith(
-      rw.create<quant::StorageCastOp>(q->getLoc(), q->getResult(0).getType(), v));
+  q->getResult(0).replaceAllUsesWith(rw.create<quant::StorageCastOp>(q->getLoc(), q->getResult(0).getType(), v));
 }
 
 /// The integer operand behind a DequantizeLinear with constant parameters.
@@ -176,8 +175,8 @@ LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu)
   wp.axis = 0; // per output row after the transpose
   Value wv = rw.create<arith::ConstantOp>(loc, wc);
   Value wq = toQuant(rw, loc, wv, quantType(wc.getElementType(), wp, 2));
-  Value xq = toQuant(rw, loc, x->storage, quantType(llvm::cast<ShapedType>(x->storage.getType()).getElementType(),
-                                                    x->params, 2));
+  Value xq = toQuant(rw, loc, x->storage,
+                     quantType(llvm::cast<ShapedType>(x->storage.getType()).getElementType(), x->params, 2));
   Value bias;
   if (b) {
     DenseElementsAttr bc = onnx::getConstant(b->storage);
@@ -223,19 +222,19 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, onnx::ConvOp conv, bool rel
     return failure();
   Value wv = rw.create<arith::ConstantOp>(loc, *sym);
   Value wq = toQuant(rw, loc, wv, quantType(wt.getElementType(), wp, 4));
-  Value xq = toQuant(rw, loc, x->storage, quantType(llvm::cast<ShapedType>(x->storage.getType()).getElementType(),
-                                                    x->params, 4));
+  Value xq = toQuant(rw, loc, x->storage,
+                     quantType(llvm::cast<ShapedType>(x->storage.getType()).getElementType(), x->params, 4));
   Value bias;
   if (b)
     bias = rw.create<arith::ConstantOp>(loc, onnx::getConstant(b->storage));
   auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
   Type outQ = quantType(qt.getElementType(), *out, 4);
   auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
-  Value c = rw.create<nn::Conv2DOp>(
-      loc, RankedTensorType::get(qt.getShape(), outQ), xq, wq, bias, rw.getDenseI64ArrayAttr(g.strides),
-      rw.getDenseI64ArrayAttr(g.dilations),
-      rw.getDenseI64ArrayAttr({g.padsBegin[0], g.padsBegin[1], g.padsEnd[0], g.padsEnd[1]}),
-      rw.getI64IntegerAttr(conv.getGroup()), lo, hi);
+  Value c =
+      rw.create<nn::Conv2DOp>(loc, RankedTensorType::get(qt.getShape(), outQ), xq, wq, bias,
+                              rw.getDenseI64ArrayAttr(g.strides), rw.getDenseI64ArrayAttr(g.dilations),
+                              rw.getDenseI64ArrayAttr({g.padsBegin[0], g.padsBegin[1], g.padsEnd[0], g.padsEnd[1]}),
+                              rw.getI64IntegerAttr(conv.getGroup()), lo, hi);
   replaceQuantize(rw, q, c);
   return success();
 }
@@ -257,9 +256,9 @@ LogicalResult fuseBinary(IRRewriter &rw, Operation *q, Operation *add, bool relu
   Value bq = toQuant(rw, loc, b->storage, quantType(bt.getElementType(), b->params, rank));
   Type outQ = quantType(qt.getElementType(), *out, rank);
   auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
-  replaceQuantize(rw, q, rw.create<nn::BinaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
-                                                 nn::BinaryKindAttr::get(rw.getContext(), kind), aq,
-                                                 bq, lo, hi));
+  replaceQuantize(rw, q,
+                  rw.create<nn::BinaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
+                                          nn::BinaryKindAttr::get(rw.getContext(), kind), aq, bq, lo, hi));
   return success();
 }
 
@@ -279,8 +278,9 @@ LogicalResult fuseSoftmax(IRRewriter &rw, Operation *q, onnx::SoftmaxOp sm) {
   Value xq = toQuant(rw, loc, x->storage, quantType(st.getElementType(), x->params, st.getRank()));
   auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
   Type outQ = quantType(qt.getElementType(), *out, qt.getRank());
-  replaceQuantize(rw, q, rw.create<nn::SoftmaxOp>(loc, RankedTensorType::get(qt.getShape(), outQ), xq,
-                                                  rw.getI64IntegerAttr(axis), rw.getBoolAttr(false)));
+  replaceQuantize(rw, q,
+                  rw.create<nn::SoftmaxOp>(loc, RankedTensorType::get(qt.getShape(), outQ), xq,
+                                           rw.getI64IntegerAttr(axis), rw.getBoolAttr(false)));
   return success();
 }
 
@@ -301,9 +301,10 @@ LogicalResult fuseSigmoidTanh(IRRewriter &rw, Operation *q, Operation *op, nn::U
   rw.setInsertionPoint(q);
   Value xq = toQuant(rw, loc, x->storage, quantType(st.getElementType(), x->params, st.getRank()));
   Type outQ = quantType(qt.getElementType(), *out, qt.getRank());
-  replaceQuantize(rw, q, rw.create<nn::UnaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
-                                                nn::UnaryKindAttr::get(rw.getContext(), kind), xq,
-                                                rw.getF32FloatAttr(0), rw.getF32FloatAttr(0)));
+  replaceQuantize(rw, q,
+                  rw.create<nn::UnaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
+                                         nn::UnaryKindAttr::get(rw.getContext(), kind), xq, rw.getF32FloatAttr(0),
+                                         rw.getF32FloatAttr(0)));
   return success();
 }
 
@@ -339,9 +340,9 @@ bool isPassThrough(Operation *op) {
     auto pads = onnx::getConstInts(op->getOperand(1));
     return pads && llvm::all_of(*pads, [](int64_t p) { return p == 0; });
   }
-  return isReshapeLike(op) || (llvm::isa<onnx::MaxPoolOp, onnx::AveragePoolOp, onnx::GlobalAveragePoolOp,
-                                         onnx::GlobalMaxPoolOp>(op) &&
-                               op->getNumResults() == 1);
+  return isReshapeLike(op) ||
+         (llvm::isa<onnx::MaxPoolOp, onnx::AveragePoolOp, onnx::GlobalAveragePoolOp, onnx::GlobalMaxPoolOp>(op) &&
+          op->getNumResults() == 1);
 }
 
 /// Q(T1(T2(...DQ(x)))) with pass-through ops and equal parameters: the ops are
@@ -433,8 +434,7 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
         (conv && succeeded(fuseConv(rw, q, conv, relu))) ||
         (llvm::isa<onnx::AddOp>(src) && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::add))) ||
         (llvm::isa<onnx::MulOp>(src) && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::mul))) ||
-        (llvm::isa<onnx::SigmoidOp>(src) && !relu &&
-         succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::sigmoid))) ||
+        (llvm::isa<onnx::SigmoidOp>(src) && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::sigmoid))) ||
         (llvm::isa<onnx::TanhOp>(src) && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::tanh))) ||
         (softmax && !relu && succeeded(fuseSoftmax(rw, q, softmax)))) {
       Operation *r = relu ? q->getOperand(0).getDefiningOp() : nullptr;

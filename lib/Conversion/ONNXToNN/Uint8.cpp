@@ -54,8 +54,8 @@ struct Flipper {
   Value shift(Location loc, Value v, bool toSigned) {
     auto i16 = IntegerType::get(rw.getContext(), 16);
     Value wide = build<onnx::CastOp>(loc, {v}, {rw.getNamedAttr("to", rw.getI64IntegerAttr(5))});
-    Value c = rw.create<arith::ConstantOp>(loc, DenseElementsAttr::get(RankedTensorType::get({}, i16),
-                                                                      rw.getIntegerAttr(i16, 128)));
+    Value c = rw.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(RankedTensorType::get({}, i16), rw.getIntegerAttr(i16, 128)));
     Value moved = ok ? (toSigned ? build<onnx::SubOp>(loc, {wide, c}) : build<onnx::AddOp>(loc, {wide, c})) : Value();
     return ok ? build<onnx::CastOp>(loc, {moved}, {rw.getNamedAttr("to", rw.getI64IntegerAttr(toSigned ? 3 : 2))})
               : Value();
@@ -104,8 +104,8 @@ LogicalResult convertUint8ToInt8(ModuleOp module, IRRewriter &rw) {
     Location loc = op->getLoc();
     rw.setInsertionPoint(op);
     // Run-time zero points stay uint8: that path computes in float anyway.
-    bool constantZp = op->getNumOperands() < 3 || onnx::isNone(op->getOperand(2)) ||
-                      onnx::getConstant(op->getOperand(2));
+    bool constantZp =
+        op->getNumOperands() < 3 || onnx::isNone(op->getOperand(2)) || onnx::getConstant(op->getOperand(2));
     if (llvm::isa<onnx::QuantizeLinearOp>(op) && isU8(op->getResult(0)) && constantZp) {
       auto scaleShape = llvm::cast<RankedTensorType>(op->getOperand(1).getType()).getShape();
       Value zp = f.zeroPointTwin(loc, op, op->getNumOperands() > 2 ? op->getOperand(2) : Value(), scaleShape);

@@ -39,7 +39,9 @@ SmallVector<int32_t> packConvWeightsDSP(ArrayRef<int64_t> w, int64_t M, int64_t 
 /// pairs, per 4-tap group the pairs (w0,w1) (w2,w3) of channel m, then m+1's.
 SmallVector<int32_t> packConvWeightsDSP16(ArrayRef<int64_t> w, int64_t M, int64_t K) {
   const int64_t Kp = (K + 3) / 4 * 4;
-  auto at = [&](int64_t row, int64_t k) -> uint32_t { return row < M && k < K ? (uint16_t)(int16_t)w[row * K + k] : 0; };
+  auto at = [&](int64_t row, int64_t k) -> uint32_t {
+    return row < M && k < K ? (uint16_t)(int16_t)w[row * K + k] : 0;
+  };
   SmallVector<int32_t> out;
   for (int64_t m = 0; m < M; m += 2)
     for (int64_t g = 0; g < Kp; g += 4)
@@ -68,9 +70,8 @@ SmallVector<int32_t> packFCWeightsDSP16(ArrayRef<int64_t> w, int64_t N, int64_t 
 LogicalResult lowerConvDSP(Layer &l, StringRef kernel, bool w16) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
   int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3], Kp = (K + 3) / 4 * 4;
-  return lowerIm2colConvS8(l, kernel, w16 ? packConvWeightsDSP16(f.wv, f.s.w[0], K)
-                                          : packConvWeightsDSP(f.wv, f.s.w[0], K),
-                           Kp, Kp);
+  return lowerIm2colConvS8(
+      l, kernel, w16 ? packConvWeightsDSP16(f.wv, f.s.w[0], K) : packConvWeightsDSP(f.wv, f.s.w[0], K), Kp, Kp);
 }
 
 /// Three padded input rows that rotate as the window moves down (dw_rows_s8_impl), 4-byte aligned.
@@ -81,8 +82,8 @@ LogicalResult lowerDepthwiseDSP(Layer &l) {
   KernelLowering &k = l.k;
   Value out = k.result(f.op.getOutput(), l.loc);
   Value rows = k.scratch(l.loc, 3 * ((s.y[3] * s.st[1] + 6 + 3) / 4 * 4), k.builder().getIntegerType(8));
-  SmallVector<Attribute> args = k.i32s({s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0],
-                                        s.pads[1], -f.inOff, f.outOff});
+  SmallVector<Attribute> args = k.i32s(
+      {s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1], -f.inOff, f.outOff});
   args.push_back(k.table(dsp.bias));
   k.call(l.loc, "dwconv3x3_s8_dsp", {k.get(f.op.getInput()), k.get(f.op.getWeight())}, {rows, out},
          f.withRequant(k, args, dsp.mult, dsp.shift));

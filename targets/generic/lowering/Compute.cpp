@@ -39,12 +39,13 @@ LogicalResult lowerConvS8(Layer &l) {
            f.withRequant(k, args, f.mult, f.shift));
   } else if (f.pointwise) {
     k.call(l.loc, "conv1x1_s8", {k.get(c.getInput()), k.get(c.getWeight())}, {out},
-           f.withRequant(k, {k.i32(s.x[0]), k.i32(s.x[1]), k.i32(s.x[2] * s.x[3]), k.i32(s.w[0]), k.table(f.biasEff),
-                             k.i32(f.outOff)},
+           f.withRequant(k,
+                         {k.i32(s.x[0]), k.i32(s.x[1]), k.i32(s.x[2] * s.x[3]), k.i32(s.w[0]), k.table(f.biasEff),
+                          k.i32(f.outOff)},
                          f.mult, f.shift));
   } else if (f.depthwise3x3) {
-    SmallVector<Attribute> dw = k.i32s({s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0],
-                                        s.pads[1], f.inOff, f.outOff});
+    SmallVector<Attribute> dw = k.i32s(
+        {s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1], f.inOff, f.outOff});
     dw.push_back(k.table(f.biasEff));
     k.call(l.loc, "dwconv3x3_s8", {k.get(c.getInput()), k.get(c.getWeight()), k.get(bias)}, {out},
            f.withRequant(k, dw, f.mult, f.shift));

@@ -10,8 +10,8 @@
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "emlc/Conversion/NNToKernel/LayerFacts.h"
 #include "emlc/Support/ConstantUtils.h"
-#include "targets/generic/lowering/SharedLowerings.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
+#include "targets/generic/lowering/SharedLowerings.h"
 #include <cmath>
 
 using namespace mlir;

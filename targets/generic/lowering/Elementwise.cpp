@@ -8,8 +8,8 @@
 
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "emlc/Conversion/NNToKernel/LayerFacts.h"
-#include "targets/generic/lowering/SharedLowerings.h"
 #include "emlc/Support/ConstantUtils.h"
+#include "targets/generic/lowering/SharedLowerings.h"
 #include <cmath>
 
 using namespace mlir;
@@ -68,13 +68,12 @@ LogicalResult lowerUnary(Layer &l) {
     bool typed = isTypedSuffix(suffix) && (kind == nn::UnaryKind::relu || kind == nn::UnaryKind::clip ||
                                            kind == nn::UnaryKind::neg || kind == nn::UnaryKind::abs);
     if (!typed)
-      return l.op->emitError("element type ") << e << " is not supported for " << nn::stringifyUnaryKind(kind)
-                                              << " (float32 only)";
+      return l.op->emitError("element type ")
+             << e << " is not supported for " << nn::stringifyUnaryKind(kind) << " (float32 only)";
     Value out = k.result(u.getOutput(), l.loc);
     SmallVector<Attribute> args{k.i32(n)};
     if (kind == nn::UnaryKind::clip)
-      args.append(
-          {k.typedScalar(e, u.getAlpha().convertToDouble()), k.typedScalar(e, u.getBeta().convertToDouble())});
+      args.append({k.typedScalar(e, u.getAlpha().convertToDouble()), k.typedScalar(e, u.getBeta().convertToDouble())});
     k.call(l.loc, (nn::stringifyUnaryKind(kind) + "_" + suffix).str(), {k.get(u.getInput())}, {out}, args);
     return success();
   }
@@ -92,9 +91,9 @@ LogicalResult lowerMulS8(Layer &l, nn::BinaryOp bo) {
   quantizeMultiplier((double)s1 * (double)s2 / (double)so, m, sh);
   auto [lo, hi] = storageClamp(ye, bo.getActMin(), bo.getActMax());
   Value out = l.k.result(bo.getOutput(), l.loc);
-  l.k.call(l.loc, "mul_s8", {l.k.get(bo.getLhs()), l.k.get(bo.getRhs())}, {out},
-           l.k.i32s({product(shapeOf(bo.getOutput())), -zeroPointOf(e), -zeroPointOf(be), zeroPointOf(ye), m, sh, lo,
-                     hi}));
+  l.k.call(
+      l.loc, "mul_s8", {l.k.get(bo.getLhs()), l.k.get(bo.getRhs())}, {out},
+      l.k.i32s({product(shapeOf(bo.getOutput())), -zeroPointOf(e), -zeroPointOf(be), zeroPointOf(ye), m, sh, lo, hi}));
   return success();
 }
 
@@ -143,9 +142,9 @@ LogicalResult lowerSoftmax(Layer &l) {
     if ((int64_t)s.getAxis() != (int64_t)x.size() - 1 || s.getLog())
       return l.op->emitError("int8 softmax is supported over the last axis only");
     const int kScaledDiffIntegerBits = 5;
-    double real = std::min<double>(1.0 * (double)scalesOf(elemOf(s.getInput()))[0] *
-                                       (double)(1 << (31 - kScaledDiffIntegerBits)),
-                                   (double)((1ll << 31) - 1));
+    double real =
+        std::min<double>(1.0 * (double)scalesOf(elemOf(s.getInput()))[0] * (double)(1 << (31 - kScaledDiffIntegerBits)),
+                         (double)((1ll << 31) - 1));
     int32_t mult, leftShift;
     quantizeMultiplier(real, mult, leftShift);
     double radius = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) * (double)(1ll << (31 - kScaledDiffIntegerBits)) /
@@ -184,8 +183,8 @@ LogicalResult lowerPool(Layer &l) {
   Type xe = elemOf(p.getInput());
   auto x = shapeOf(p.getInput()), y = shapeOf(p.getOutput());
   auto kern = p.getKernel(), s = p.getStrides(), d = p.getDilations(), pads = p.getPads();
-  SmallVector<Attribute> args = k.i32s({x[0] * x[1], x[2], x[3], y[2], y[3], kern[0], kern[1], s[0], s[1], d[0], d[1],
-                                        pads[0], pads[1]});
+  SmallVector<Attribute> args =
+      k.i32s({x[0] * x[1], x[2], x[3], y[2], y[3], kern[0], kern[1], s[0], s[1], d[0], d[1], pads[0], pads[1]});
   if (p.getKind() == nn::PoolKind::avg && llvm::isa<quant::QuantizedType>(xe)) {
     // TFLite int8 average pooling (in and out share their quantization).
     auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(xe);

@@ -62,7 +62,8 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   });
   r.addRole("add_same_f32", [](Layer &l) {
     auto b = llvm::dyn_cast<nn::BinaryOp>(l.op);
-    if (!b || b.getKind() != nn::BinaryKind::add || !elemOf(b.getLhs()).isF32() || elemOf(b.getRhs()) != elemOf(b.getLhs()))
+    if (!b || b.getKind() != nn::BinaryKind::add || !elemOf(b.getLhs()).isF32() ||
+        elemOf(b.getRhs()) != elemOf(b.getLhs()))
       return false;
     auto y = shapeOf(b.getOutput());
     return shapeOf(b.getLhs()) == y && shapeOf(b.getRhs()) == y;

@@ -39,11 +39,12 @@ inline mlir::LogicalResult lowerPhaseSplitConvF32(Layer &l, llvm::StringRef kern
                              f.elem);
   llvm::SmallVector<mlir::Attribute> args = k.i32s({s.x[0], s.x[1], s.x[2], s.x[3], s.w[0], K, s.y[2], s.y[3], s.st[0],
                                                     s.st[1], s.pads[0], s.pads[1], g.Hp, g.Wq,
-                                                    direct ? 1 : strided1x1 ? 2 : 0});
+                                                    direct       ? 1
+                                                    : strided1x1 ? 2
+                                                                 : 0});
   args.append({k.table(g.taps), f.lo, f.hi});
-  k.call(l.loc, kernel,
-         {k.get(c.getInput()), k.global(l.loc, packRowBlocksF32(f.weights, s.w[0], K, 4)), k.get(bias)}, {xp, out},
-         args);
+  k.call(l.loc, kernel, {k.get(c.getInput()), k.global(l.loc, packRowBlocksF32(f.weights, s.w[0], K, 4)), k.get(bias)},
+         {xp, out}, args);
   return mlir::success();
 }
 
@@ -73,8 +74,8 @@ inline mlir::LogicalResult lowerPaddedPlaneDepthwiseS8(Layer &l, llvm::StringRef
   KernelLowering &k = l.k;
   mlir::Value out = k.result(f.op.getOutput(), l.loc);
   mlir::Value plane = k.scratch(l.loc, planeBytes, k.builder().getIntegerType(8));
-  llvm::SmallVector<mlir::Attribute> args = k.i32s({s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1],
-                                                    s.pads[0], s.pads[1], -f.inOff, f.outOff});
+  llvm::SmallVector<mlir::Attribute> args = k.i32s(
+      {s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1], -f.inOff, f.outOff});
   args.push_back(k.table(f.biasEff));
   k.call(l.loc, kernel, {k.get(f.op.getInput()), k.get(f.op.getWeight())}, {plane, out},
          f.withRequant(k, args, f.mult, f.shift));

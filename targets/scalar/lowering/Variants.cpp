@@ -38,9 +38,8 @@ LogicalResult lowerConvScalar(Layer &l) {
   Value col = k.scratch(l.loc, K * 3, k.builder().getIntegerType(16));
   SmallVector<Attribute> args = s.windowArgs(k);
   args.append({k.i32(-f.inOff), k.table(taps), k.i32(f.outOff), k.table(f.biasEff)});
-  k.call(l.loc, "conv_s8_scalar",
-         {k.get(f.op.getInput()), k.global(l.loc, packConvWeightsScalar(f.wv, s.w[0], K))}, {col, out},
-         f.withRequant(k, args, f.mult, f.shift));
+  k.call(l.loc, "conv_s8_scalar", {k.get(f.op.getInput()), k.global(l.loc, packConvWeightsScalar(f.wv, s.w[0], K))},
+         {col, out}, f.withRequant(k, args, f.mult, f.shift));
   return success();
 }
 
@@ -71,8 +70,8 @@ LogicalResult lowerDepthwiseFPU(Layer &l) {
   Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, s.w[0], f.elem);
   Value out = k.result(c.getOutput(), l.loc);
   Value plane = k.scratch(l.loc, ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3), f.elem);
-  SmallVector<Attribute> args = k.i32s(
-      {s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1]});
+  SmallVector<Attribute> args =
+      k.i32s({s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1]});
   args.append({f.lo, f.hi});
   k.call(l.loc, "dwconv3x3_f32_fpu", {k.get(c.getInput()), k.get(c.getWeight()), k.get(bias)}, {plane, out}, args);
   return success();

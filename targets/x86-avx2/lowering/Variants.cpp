@@ -164,8 +164,8 @@ LogicalResult lowerChannelVectorized(Layer &l) {
   int64_t Hp = (s.y[2] - 1) * s.st[0] + s.w[2], Wq = (s.y[3] - 1) * s.st[1] + s.w[3];
   // Taps in x itself (planar, or interleaved: channel k at (k/8)*8*H*W + k%8
   // from the pixel), or in the padded copy's Hp x Wq planes.
-  SmallVector<int64_t> taps = direct ? windowTaps(s.w[1], 1, 1, s.x[2], s.x[3], {1, 1})
-                                     : windowTaps(s.w[1], s.w[2], s.w[3], Hp, Wq, {1, 1});
+  SmallVector<int64_t> taps =
+      direct ? windowTaps(s.w[1], 1, 1, s.x[2], s.x[3], {1, 1}) : windowTaps(s.w[1], s.w[2], s.w[3], Hp, Wq, {1, 1});
   if (inC8)
     for (int64_t i = 0; i < K; ++i)
       taps[i] = i / 8 * 8 * s.x[2] * s.x[3] + i % 8;
@@ -209,8 +209,7 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   r.addPlanner(planInterleaved);
   // Float convolutions.
   r.addVariant(
-      "conv3x3_f32_wino4_avx2", "conv3x3_large_f32",
-      [](Layer &l) { return winograd4Fits(l.facts<FloatConvFacts>()); },
+      "conv3x3_f32_wino4_avx2", "conv3x3_large_f32", [](Layer &l) { return winograd4Fits(l.facts<FloatConvFacts>()); },
       [](Layer &l) { return lowerWinograd(l, "conv3x3_f32_wino4_avx2", 6); });
   r.addVariant(
       "conv3x3_f32_wino_avx2", "conv3x3_f32", [](Layer &l) { return winogradFits(l.facts<FloatConvFacts>()); },

@@ -113,10 +113,10 @@ const VariantRegistry &kernelVariants();
 
 /// Opens a folder's registration function (see the file comment); CMake
 /// defines EMLC_VARIANTS_FN per file.
-#define EMLC_KERNEL_VARIANTS(param)                                                                             \
-  namespace emlc {                                                                                             \
-  void EMLC_VARIANTS_FN(VariantRegistry &);                                                                    \
-  }                                                                                                            \
+#define EMLC_KERNEL_VARIANTS(param)                                                                                    \
+  namespace emlc {                                                                                                     \
+  void EMLC_VARIANTS_FN(VariantRegistry &);                                                                            \
+  }                                                                                                                    \
   void emlc::EMLC_VARIANTS_FN(param)
 
 #endif
