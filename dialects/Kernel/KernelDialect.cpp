@@ -82,14 +82,13 @@ LogicalResult ViewOp::verify() {
 
 Value ViewOp::getViewSource() { return getSource(); }
 
-/// The C type a buffer of `t` elements is passed as (the printer's mapping).
-static std::string cElementType(Type t) {
+std::string emlc::kernel::cElementType(Type t) {
   if (t.isF32())
     return "float";
   if (t.isF64())
     return "double";
   if (t.isF16() || t.isBF16())
-    return "uint16_t";
+    return "uint16_t"; // raw bits
   auto it = llvm::dyn_cast<IntegerType>(t);
   if (!it)
     return "?";

@@ -10,6 +10,7 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include <string>
 
 #include "dialects/Kernel/KernelDialect.h.inc"
 #define GET_ATTRDEF_CLASSES
@@ -30,6 +31,9 @@ TargetAttr makeTargetAttr(mlir::MLIRContext *ctx, const TargetInfo &target);
 /// null when the module has no target attribute.
 const TargetInfo *getTarget(mlir::Operation *op);
 
+/// The C type of a buffer's elements, as kernels take them and the printer
+/// declares them: float, int8_t, uint16_t (the bits of f16/bf16), ...
+std::string cElementType(mlir::Type t);
 /// Bytes of one element in a buffer (booleans take a byte).
 inline int64_t elementBytes(mlir::Type t) {
   unsigned w = t.getIntOrFloatBitWidth();

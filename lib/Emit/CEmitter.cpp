@@ -23,19 +23,6 @@ using namespace mlir;
 namespace emlc {
 namespace {
 
-std::string cType(Type t) {
-  if (t.isF32())
-    return "float";
-  if (t.isF64())
-    return "double";
-  if (t.isF16() || t.isBF16())
-    return "uint16_t";
-  auto it = llvm::cast<IntegerType>(t);
-  if (it.getWidth() == 1)
-    return "uint8_t";
-  return std::string(it.isUnsigned() ? "uint" : "int") + std::to_string(it.getWidth()) + "_t";
-}
-
 /// A C literal that round-trips `v`: float (9 digits, 'f') or double (17).
 std::string floatLiteral(double v, bool isDouble = false) {
   if (std::isnan(v))
@@ -190,7 +177,7 @@ std::string Printer::printWeights(int64_t &weightBytes) {
   for (auto g : module.getOps<memref::GlobalOp>()) {
     auto type = g.getType();
     auto init = llvm::cast<DenseElementsAttr>(*g.getInitialValue());
-    std::string ct = cType(type.getElementType()), name = prefix + g.getSymName().str();
+    std::string ct = kernel::cElementType(type.getElementType()), name = prefix + g.getSymName().str();
     int64_t n = type.getNumElements();
     weightBytes += kernel::bufferBytes(type);
     decls << "extern const " << ct << " " << name << "[" << std::max<int64_t>(n, 1) << "];\n";
@@ -226,8 +213,9 @@ bool Printer::printCalls(std::string &error) {
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     auto t = llvm::cast<MemRefType>(fn.getArgument(i).getType());
     exprs[fn.getArgument(i)] =
-        i < numInputs ? "((const " + cType(t.getElementType()) + " *)inputs[" + std::to_string(i) + "])"
-                      : "((" + cType(t.getElementType()) + " *)outputs[" + std::to_string(i - numInputs) + "])";
+        i < numInputs
+            ? "((const " + kernel::cElementType(t.getElementType()) + " *)inputs[" + std::to_string(i) + "])"
+            : "((" + kernel::cElementType(t.getElementType()) + " *)outputs[" + std::to_string(i - numInputs) + "])";
   }
   std::set<std::string> usedSet;
   bool ok = true;
@@ -235,12 +223,12 @@ bool Printer::printCalls(std::string &error) {
     if (auto g = llvm::dyn_cast<memref::GetGlobalOp>(op)) {
       exprs[g.getResult()] = prefix + g.getName().str();
     } else if (auto a = llvm::dyn_cast<kernel::AllocOp>(op)) {
-      exprs[a.getResult()] = "((" + cType(a.getType().getElementType()) + " *)(arena + " +
+      exprs[a.getResult()] = "((" + kernel::cElementType(a.getType().getElementType()) + " *)(arena + " +
                              std::to_string(a.getOffset().value_or(0)) + "))";
     } else if (auto v = llvm::dyn_cast<kernel::ViewOp>(op)) {
       std::string source = exprs.lookup(v.getSource()); // copy: inserting may rehash the map
       if (auto off = v.getOffset(); off && *off) {
-        std::string t = cType(v.getType().getElementType());
+        std::string t = kernel::cElementType(v.getType().getElementType());
         bool isConst = source.rfind("((const ", 0) == 0;
         source = "((" + std::string(isConst ? "const " : "") + t + " *)((" + (isConst ? "const " : "") + "uint8_t *)" +
                  source + " + " + std::to_string(*off) + "))";
@@ -347,7 +335,8 @@ std::string Printer::printWrapper() {
       onnxName = n.getValue().str();
     std::string id = cIdentifier(onnxName, taken);
     bool isIn = i < numInputs;
-    params += std::string(params.empty() ? "" : ", ") + (isIn ? "const " : "") + cType(t.getElementType()) + " *" + id;
+    params += std::string(params.empty() ? "" : ", ") + (isIn ? "const " : "") +
+              kernel::cElementType(t.getElementType()) + " *" + id;
     (isIn ? inNames : outNames) += std::string((isIn ? inNames : outNames).empty() ? "" : ", ") + id;
   }
   wrapperDecl = "int " + N + "_infer(" + (params.empty() ? "void" : params) + ")";
@@ -380,7 +369,7 @@ std::string Printer::printHeader(int64_t weightBytes) {
     for (int64_t d : t.getShape())
       dims += "[" + std::to_string(d) + "]";
     hdr << "/* " << (isIn ? "inputs" : "outputs") << "[" << k << "]: \"" << onnxName << "\", "
-        << cType(t.getElementType()) << dims << " */\n"
+        << kernel::cElementType(t.getElementType()) << dims << " */\n"
         << "#define " << N << (isIn ? "_INPUT_" : "_OUTPUT_") << k << "_COUNT " << t.getNumElements() << "\n";
     if (auto sc = fn.getArgAttrOfType<FloatAttr>(i, "emlc.scale")) {
       // real value = (q - ZERO_POINT) * SCALE

@@ -245,26 +245,32 @@ static DenseElementsAttr zeroBias(MLIRContext *ctx, int64_t n) {
   return DenseElementsAttr::get(RankedTensorType::get({n}, i32), IntegerAttr::get(i32, 0));
 }
 
-QuantConvFacts::QuantConvFacts(Layer &l) : op(llvm::cast<nn::Conv2DOp>(l.op)), s(op) {
-  Type xe = elemOf(op.getInput()), ye = elemOf(op.getOutput());
-  valid = llvm::isa<quant::UniformQuantizedType>(xe) && llvm::isa<quant::UniformQuantizedType>(ye);
-  if (!valid)
-    return;
-  requantTables(xe, elemOf(op.getWeight()), ye, s.w[0], mult, shift);
-  std::tie(lo, hi) = storageClamp(ye, op.getActMin(), op.getActMax());
+void QuantWeightsFacts::compute(Value input, Value weight, Value biasValue, Value output, std::optional<APFloat> actMin,
+                                std::optional<APFloat> actMax, int64_t channels) {
+  Type xe = elemOf(input), ye = elemOf(output);
+  requantTables(xe, elemOf(weight), ye, channels, mult, shift);
+  std::tie(lo, hi) = storageClamp(ye, actMin, actMax);
   inOff = -zeroPointOf(xe), outOff = zeroPointOf(ye);
-  weights = constantStorage(op.getWeight());
-  bias = op.getBias() ? constantStorage(op.getBias()) : zeroBias(op.getContext(), s.w[0]);
+  weights = constantStorage(weight);
+  bias = biasValue ? constantStorage(biasValue) : zeroBias(input.getContext(), channels);
   if (constant())
     foldInputOffset(weights, bias, inOff, wv, biasEff);
-  depthwise3x3 = s.depthwise() && s.w[2] == 3 && s.w[3] == 3 && s.dl[0] == 1 && s.dl[1] == 1;
-  pointwise = s.direct1x1() && s.groups == 1;
 }
 
-const std::optional<DSPRequant> &QuantConvFacts::dsp() const {
+const std::optional<DSPRequant> &QuantWeightsFacts::dsp() const {
   if (!dspCache)
     dspCache = constant() ? fitForDSPRequantization(mult, shift, biasEff, wv, outOff, lo, hi) : std::nullopt;
   return *dspCache;
+}
+
+QuantConvFacts::QuantConvFacts(Layer &l) : op(llvm::cast<nn::Conv2DOp>(l.op)), s(op) {
+  valid = llvm::isa<quant::UniformQuantizedType>(elemOf(op.getInput())) &&
+          llvm::isa<quant::UniformQuantizedType>(elemOf(op.getOutput()));
+  if (!valid)
+    return;
+  compute(op.getInput(), op.getWeight(), op.getBias(), op.getOutput(), op.getActMin(), op.getActMax(), s.w[0]);
+  depthwise3x3 = s.depthwise() && s.w[2] == 3 && s.w[3] == 3 && s.dl[0] == 1 && s.dl[1] == 1;
+  pointwise = s.direct1x1() && s.groups == 1;
 }
 
 SmallVector<Attribute> QuantConvFacts::withRequant(KernelLowering &k, SmallVector<Attribute> args, ArrayRef<int64_t> m,
@@ -281,26 +287,19 @@ FloatConvFacts::FloatConvFacts(Layer &l) : op(llvm::cast<nn::Conv2DOp>(l.op)), s
   hi = l.k.typedScalar(elem, op.getActMax() ? op.getActMax()->convertToDouble() : INFINITY);
 }
 
+std::pair<Value, Value> FloatConvFacts::biasAndOutput(Layer &l) const {
+  Value bias = op.getBias() ? op.getBias() : l.k.zeros(l.loc, s.w[0], elem);
+  return {bias, l.k.result(op.getOutput(), l.loc)};
+}
+
 QuantFCFacts::QuantFCFacts(Layer &l) : op(llvm::cast<nn::FullyConnectedOp>(l.op)) {
-  Type xe = elemOf(op.getInput()), ye = elemOf(op.getOutput()), we = elemOf(op.getWeight());
+  Type xe = elemOf(op.getInput()), ye = elemOf(op.getOutput());
   valid = llvm::isa<quant::UniformQuantizedType>(xe) && llvm::isa<quant::UniformQuantizedType>(ye) &&
           llvm::cast<quant::QuantizedType>(xe).isSigned() && llvm::cast<quant::QuantizedType>(ye).isSigned();
   if (!valid)
     return;
   x = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
-  requantTables(xe, we, ye, w[0], mult, shift);
-  std::tie(lo, hi) = storageClamp(ye, op.getActMin(), op.getActMax());
-  inOff = -zeroPointOf(xe), outOff = zeroPointOf(ye);
-  weights = constantStorage(op.getWeight());
-  bias = op.getBias() ? constantStorage(op.getBias()) : zeroBias(op.getContext(), w[0]);
-  if (constant())
-    foldInputOffset(weights, bias, inOff, wv, biasEff);
-}
-
-const std::optional<DSPRequant> &QuantFCFacts::dsp() const {
-  if (!dspCache)
-    dspCache = constant() ? fitForDSPRequantization(mult, shift, biasEff, wv, outOff, lo, hi) : std::nullopt;
-  return *dspCache;
+  compute(op.getInput(), op.getWeight(), op.getBias(), op.getOutput(), op.getActMin(), op.getActMax(), w[0]);
 }
 
 QuantAddFacts::QuantAddFacts(Layer &l) {

@@ -8,6 +8,7 @@
 
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "targets/arm-dsp/lowering/Im2colConv.h"
+#include "targets/scalar/lowering/PaddedInput.h"
 
 using namespace mlir;
 using namespace emlc;
@@ -76,18 +77,9 @@ LogicalResult lowerConvDSP(Layer &l, StringRef kernel, bool w16) {
 
 /// Three padded input rows that rotate as the window moves down (dw_rows_s8_impl), 4-byte aligned.
 LogicalResult lowerDepthwiseDSP(Layer &l) {
-  const QuantConvFacts &f = l.facts<QuantConvFacts>();
-  const DSPRequant &dsp = *f.dsp();
-  const ConvShape &s = f.s;
-  KernelLowering &k = l.k;
-  Value out = k.result(f.op.getOutput(), l.loc);
-  Value rows = k.scratch(l.loc, 3 * ((s.y[3] * s.st[1] + 6 + 3) / 4 * 4), k.builder().getIntegerType(8));
-  SmallVector<Attribute> args = k.i32s(
-      {s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1], -f.inOff, f.outOff});
-  args.push_back(k.table(dsp.bias));
-  k.call(l.loc, "dwconv3x3_s8_dsp", {k.get(f.op.getInput()), k.get(f.op.getWeight())}, {rows, out},
-         f.withRequant(k, args, dsp.mult, dsp.shift));
-  return success();
+  const ConvShape &s = l.facts<QuantConvFacts>().s;
+  return lowerPaddedPlaneDepthwiseS8(l, "dwconv3x3_s8_dsp", 3 * ((s.y[3] * s.st[1] + 6 + 3) / 4 * 4),
+                                     /*dspRequantization=*/true);
 }
 
 /// int8 weights as they are, or int16 quads with the input row widened into scratch.

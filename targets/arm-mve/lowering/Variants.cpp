@@ -46,19 +46,9 @@ bool depthwiseFitsMVE(Layer &l) {
 
 /// Each channel copied into a padded plane (the zero point as padding).
 LogicalResult lowerDepthwiseMVE(Layer &l) {
-  const QuantConvFacts &f = l.facts<QuantConvFacts>();
-  const DSPRequant &dsp = *f.dsp();
-  const ConvShape &s = f.s;
-  KernelLowering &k = l.k;
-  Value out = k.result(f.op.getOutput(), l.loc);
-  Value plane =
-      k.scratch(l.loc, ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3), k.builder().getIntegerType(8));
-  SmallVector<Attribute> args = k.i32s(
-      {s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1], -f.inOff, f.outOff});
-  args.push_back(k.table(dsp.bias));
-  k.call(l.loc, "dwconv3x3_s8_mve", {k.get(f.op.getInput()), k.get(f.op.getWeight())}, {plane, out},
-         f.withRequant(k, args, dsp.mult, dsp.shift));
-  return success();
+  const ConvShape &s = l.facts<QuantConvFacts>().s;
+  return lowerPaddedPlaneDepthwiseS8(l, "dwconv3x3_s8_mve", ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3),
+                                     /*dspRequantization=*/true);
 }
 
 /// Rows padded to 16, the input row copied into scratch.

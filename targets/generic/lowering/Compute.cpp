@@ -67,8 +67,7 @@ LogicalResult lowerConv(Layer &l) {
   if (!f.elem.isInteger(32) && failed(needF32(l, c.getInput())))
     return failure();
   KernelLowering &k = l.k;
-  Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, f.s.w[0], f.elem);
-  Value out = k.result(c.getOutput(), l.loc);
+  auto [bias, out] = f.biasAndOutput(l);
   SmallVector<Attribute> args = f.s.windowArgs(k);
   args.append({k.i32(f.s.groups), f.lo, f.hi});
   k.call(l.loc, "conv2d_" + typeSuffix(f.elem), {k.get(c.getInput()), k.get(c.getWeight()), k.get(bias)}, {out}, args);

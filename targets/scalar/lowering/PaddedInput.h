@@ -24,8 +24,7 @@ inline mlir::LogicalResult lowerPhaseSplitConvF32(Layer &l, llvm::StringRef kern
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   nn::Conv2DOp c = f.op;
-  mlir::Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, s.w[0], f.elem);
-  mlir::Value out = k.result(c.getOutput(), l.loc);
+  auto [bias, out] = f.biasAndOutput(l);
   int64_t K = s.w[1] * s.w[2] * s.w[3];
   bool direct = s.direct1x1();
   // 1x1 without padding: x itself (stride 1) or its sampled pixels (mode 2), no padded copy.
@@ -55,8 +54,7 @@ inline mlir::LogicalResult lowerPhaseSplitDepthwiseF32(Layer &l, llvm::StringRef
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   nn::Conv2DOp c = f.op;
-  mlir::Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, s.w[0], f.elem);
-  mlir::Value out = k.result(c.getOutput(), l.loc);
+  auto [bias, out] = f.biasAndOutput(l);
   PhaseSplit g = phaseSplit(1, s.w[2], s.w[3], s.y[2], s.y[3], s.st, s.dl);
   llvm::SmallVector<mlir::Attribute> args = k.i32s({s.x[0], s.x[1], s.x[2], s.x[3], s.w[2], s.w[3], s.y[2], s.y[3],
                                                     s.st[0], s.st[1], s.dl[0], s.dl[1], s.pads[0], s.pads[1]});
@@ -66,19 +64,23 @@ inline mlir::LogicalResult lowerPhaseSplitDepthwiseF32(Layer &l, llvm::StringRef
   return mlir::success();
 }
 
-/// An int8 depthwise 3x3 over one channel's padded plane of `planeBytes`
-/// (TFLite's requantization as is, the input offset folded into the bias).
-inline mlir::LogicalResult lowerPaddedPlaneDepthwiseS8(Layer &l, llvm::StringRef kernel, int64_t planeBytes) {
+/// An int8 depthwise 3x3 over padded input of `scratchBytes` (a channel's
+/// plane, or rows), the input offset folded into the bias; TFLite's
+/// requantization as is, or (`dspRequantization`, the Arm DSP/Helium
+/// kernels) the tables fitted for emlc_requantize_dsp.
+inline mlir::LogicalResult lowerPaddedPlaneDepthwiseS8(Layer &l, llvm::StringRef kernel, int64_t scratchBytes,
+                                                       bool dspRequantization = false) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   mlir::Value out = k.result(f.op.getOutput(), l.loc);
-  mlir::Value plane = k.scratch(l.loc, planeBytes, k.builder().getIntegerType(8));
+  mlir::Value plane = k.scratch(l.loc, scratchBytes, k.builder().getIntegerType(8));
   llvm::SmallVector<mlir::Attribute> args = k.i32s(
       {s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1], -f.inOff, f.outOff});
-  args.push_back(k.table(f.biasEff));
+  const DSPRequant *dsp = dspRequantization ? &*f.dsp() : nullptr;
+  args.push_back(k.table(dsp ? dsp->bias : f.biasEff));
   k.call(l.loc, kernel, {k.get(f.op.getInput()), k.get(f.op.getWeight())}, {plane, out},
-         f.withRequant(k, args, f.mult, f.shift));
+         f.withRequant(k, args, dsp ? dsp->mult : f.mult, dsp ? dsp->shift : f.shift));
   return mlir::success();
 }
 

@@ -49,8 +49,7 @@ LogicalResult lowerConvFPU(Layer &l) {
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   nn::Conv2DOp c = f.op;
-  Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, s.w[0], f.elem);
-  Value out = k.result(c.getOutput(), l.loc);
+  auto [bias, out] = f.biasAndOutput(l);
   int64_t K = s.w[1] * s.w[2] * s.w[3];
   SmallVector<int64_t> taps = windowTaps(s.w[1], s.w[2], s.w[3], s.x[2], s.x[3], s.dl);
   SmallVector<Attribute> args = s.windowArgs(k);
@@ -67,8 +66,7 @@ LogicalResult lowerDepthwiseFPU(Layer &l) {
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   nn::Conv2DOp c = f.op;
-  Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, s.w[0], f.elem);
-  Value out = k.result(c.getOutput(), l.loc);
+  auto [bias, out] = f.biasAndOutput(l);
   Value plane = k.scratch(l.loc, ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3), f.elem);
   SmallVector<Attribute> args =
       k.i32s({s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1]});

@@ -86,8 +86,7 @@ LogicalResult lowerWinograd(Layer &l, StringRef kernel, int n) {
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   nn::Conv2DOp c = f.op;
-  Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, s.w[0], f.elem);
-  Value out = k.result(c.getOutput(), l.loc);
+  auto [bias, out] = f.biasAndOutput(l);
   int64_t C = s.w[1], Mp = (s.w[0] + 3) / 4 * 4;
   int64_t work = n == 6 ? C * (s.y[2] + 2) * 4 * (s.y[3] / 4 + 1) + 8 + 36 * (64 * (C + Mp) + 32)
                         : C * (2 * (s.y[2] / 2) + 2) * (2 * (s.y[3] / 2) + 2) + 16 * (96 * (C + Mp) + 32);
@@ -157,8 +156,7 @@ LogicalResult lowerChannelVectorized(Layer &l) {
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   nn::Conv2DOp c = f.op;
-  Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, s.w[0], f.elem);
-  Value out = k.result(c.getOutput(), l.loc);
+  auto [bias, out] = f.biasAndOutput(l);
   int64_t K = s.w[1] * s.w[2] * s.w[3], nb = channelTile(l);
   bool direct = s.direct1x1(), inC8 = k.isInterleaved(c.getInput()), outC8 = k.isInterleaved(c.getOutput());
   int64_t Hp = (s.y[2] - 1) * s.st[0] + s.w[2], Wq = (s.y[3] - 1) * s.st[1] + s.w[3];
@@ -186,8 +184,7 @@ LogicalResult lowerDepthwise(Layer &l) {
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   nn::Conv2DOp c = f.op;
-  Value bias = c.getBias() ? c.getBias() : k.zeros(l.loc, s.w[0], f.elem);
-  Value out = k.result(c.getOutput(), l.loc);
+  auto [bias, out] = f.biasAndOutput(l);
   int64_t Hp = (s.y[2] - 1) * s.st[0] + (s.w[2] - 1) * s.dl[0] + 1;
   int64_t Wp = (s.y[3] - 1) * s.st[1] + (s.w[3] - 1) * s.dl[1] + 1;
   Value work = k.scratch(l.loc, (Hp * Wp + s.y[2] * s.y[3] + 7) * 8, f.elem);

@@ -113,29 +113,39 @@ llvm::SmallVector<int32_t> packTapPairsS16(llvm::ArrayRef<int64_t> w, int64_t M,
 
 // --- Facts of the layer families with several variants ------------------------------
 
-/// An int8 convolution.
-struct QuantConvFacts {
-  explicit QuantConvFacts(Layer &l);
-  mutable nn::Conv2DOp op; ///< a handle: its accessors are not const
-  ConvShape s;
-  bool valid; ///< per-tensor quantized input and output (else no int8 kernel)
+/// What the int8 layers with weights (convolution, fully connected) share:
+/// TFLite's per-channel requantization and output clamp, and with constant
+/// weights and bias (an absent bias as zeros) the input offset folded into
+/// biasEff[m] = bias[m] + in_off * sum(w[m]), as the fast kernels take it.
+struct QuantWeightsFacts {
+  bool valid = false; ///< the types have an int8 kernel (see each family)
   llvm::SmallVector<int64_t> mult, shift;
   int64_t lo = 0, hi = 0, inOff = 0, outOff = 0;
-  /// Constant weights and bias (an absent bias as zeros): the fast paths
-  /// fold the input offset into biasEff[m] = bias[m] + in_off * sum(w[m]).
   mlir::DenseElementsAttr weights, bias;
   std::vector<int64_t> wv;
   llvm::SmallVector<int64_t> biasEff;
   bool constant() const { return weights && bias; }
-  bool depthwise3x3 = false, pointwise = false;
   /// The tables for the DSP requantization, when the layer fits it.
   const std::optional<DSPRequant> &dsp() const;
-  /// The requantization tables and the output clamp, appended to `args`.
-  llvm::SmallVector<mlir::Attribute> withRequant(KernelLowering &k, llvm::SmallVector<mlir::Attribute> args,
-                                                 llvm::ArrayRef<int64_t> m, llvm::ArrayRef<int64_t> sh) const;
+
+protected:
+  /// Fills the members for a layer of `channels` outputs.
+  void compute(mlir::Value input, mlir::Value weight, mlir::Value bias, mlir::Value output,
+               std::optional<llvm::APFloat> actMin, std::optional<llvm::APFloat> actMax, int64_t channels);
 
 private:
   mutable std::optional<std::optional<DSPRequant>> dspCache;
+};
+
+/// An int8 convolution.
+struct QuantConvFacts : QuantWeightsFacts {
+  explicit QuantConvFacts(Layer &l);
+  mutable nn::Conv2DOp op; ///< a handle: its accessors are not const
+  ConvShape s;
+  bool depthwise3x3 = false, pointwise = false;
+  /// The requantization tables and the output clamp, appended to `args`.
+  llvm::SmallVector<mlir::Attribute> withRequant(KernelLowering &k, llvm::SmallVector<mlir::Attribute> args,
+                                                 llvm::ArrayRef<int64_t> m, llvm::ArrayRef<int64_t> sh) const;
 };
 
 /// A float (or int32) convolution.
@@ -147,24 +157,16 @@ struct FloatConvFacts {
   bool f32;                        ///< float32 data
   mlir::DenseElementsAttr weights; ///< null when not a constant
   mlir::Attribute lo, hi;          ///< the clamp as scalars of the element type
+  /// The bias tensor (zeros when absent) and the output's buffer, created in
+  /// that order as every float convolution kernel's lowering does.
+  std::pair<mlir::Value, mlir::Value> biasAndOutput(Layer &l) const;
 };
 
 /// An int8 fully connected layer.
-struct QuantFCFacts {
+struct QuantFCFacts : QuantWeightsFacts {
   explicit QuantFCFacts(Layer &l);
   mutable nn::FullyConnectedOp op;
-  bool valid; ///< per-tensor signed int8 input and output
   llvm::SmallVector<int64_t> x, w;
-  llvm::SmallVector<int64_t> mult, shift;
-  int64_t lo = 0, hi = 0, inOff = 0, outOff = 0;
-  mlir::DenseElementsAttr weights, bias;
-  std::vector<int64_t> wv;
-  llvm::SmallVector<int64_t> biasEff;
-  bool constant() const { return weights && bias; }
-  const std::optional<DSPRequant> &dsp() const;
-
-private:
-  mutable std::optional<std::optional<DSPRequant>> dspCache;
 };
 
 /// An int8 Add of equal shapes: TFLite's three requantizations. Every add
