@@ -72,8 +72,9 @@ TEST_CASE("a target.json naming a kernel that is no variant of the role is refus
   t.variants["conv_s8"] = {"conv_s8_dsp_w16", "fully_connected_s8_dsp"};
   t.variants["dwconv3x3_s8"] = {"conv_s8_avx2"};
   t.variants["no_such_role"] = {"conv_s8_dsp"};
+  t.costPerMac["conv_s8_avx2"] = 0.4;
   std::vector<std::string> problems = emlc::kernelVariants().check(t);
-  REQUIRE(problems.size() == 4);
+  REQUIRE(problems.size() == 5);
   auto has = [&](const std::string &text) {
     return std::any_of(problems.begin(), problems.end(),
                        [&](const std::string &p) { return p.find(text) != std::string::npos; });
@@ -82,4 +83,10 @@ TEST_CASE("a target.json naming a kernel that is no variant of the role is refus
   CHECK(has("'conv_s8_avx2' implements role conv_s8, not dwconv3x3_s8"));
   CHECK(has("role 'no_such_role' is not a known role"));
   CHECK(has("'conv_s8_dsp' implements role conv_s8, not no_such_role"));
+  CHECK(has("cost_per_mac names 'conv_s8_avx2', which none of the target's kernel folders has"));
+  // The cost a variant reads from the target's model.
+  const emlc::KernelVariant *dsp = emlc::kernelVariants().find("conv_s8_dsp_w16");
+  REQUIRE(dsp);
+  CHECK(dsp->costPerMac(*emlc::lookupTarget("cortex-m4")) == 1.25);
+  CHECK_FALSE(dsp->costPerMac(*emlc::lookupTarget("generic")));
 }

@@ -34,8 +34,16 @@ static bool isPortableKernel(StringRef name) {
   return s && s->folder == "generic";
 }
 
+std::optional<double> KernelVariant::costPerMac(const TargetInfo &target) const {
+  auto it = target.costPerMac.find(name);
+  return it == target.costPerMac.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
 std::vector<std::string> VariantRegistry::check(const TargetInfo &target) const {
   std::vector<std::string> problems;
+  for (const auto &[kernel, cost] : target.costPerMac)
+    if (!kernelSignature(kernel, target.kernelDirs))
+      problems.push_back("cost_per_mac names '" + kernel + "', which none of the target's kernel folders has");
   for (const auto &[role, names] : target.variants) {
     if (!llvm::any_of(roles, [&](const KernelRole &r) { return r.name == role; }))
       problems.push_back("role '" + role + "' is not a known role");

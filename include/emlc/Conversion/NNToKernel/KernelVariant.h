@@ -34,6 +34,7 @@
 #include "emlc/Conversion/NNToKernel/KernelLowering.h"
 #include "llvm/ADT/StringMap.h"
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ struct KernelVariant {
   std::function<bool(Layer &)> matches;
   /// Emits the layer's kernel.call: packed weights, scratch, arguments.
   std::function<mlir::LogicalResult(Layer &)> lower;
+  /// Executed instructions per MAC on `target`, from its cost model
+  /// (target.json "cost_per_mac", measured with bench/mcu.py), if measured.
+  std::optional<double> costPerMac(const TargetInfo &target) const;
 };
 
 using PortableLowering = std::function<mlir::LogicalResult(Layer &)>;
@@ -79,10 +83,10 @@ public:
   void setCopy(CopyLowering copy) { copyLowering = std::move(copy); }
 
   const KernelVariant *find(llvm::StringRef name) const;
-  const std::vector<KernelRole> &allRoles() const { return roles; }
   /// Problems of a target's description against the registered entries:
   /// unknown roles, kernels that are no variant of their role, variants
-  /// from folders the target does not list. Empty when consistent.
+  /// from folders the target does not list, costs of kernels the target does
+  /// not have. Empty when consistent.
   std::vector<std::string> check(const TargetInfo &target) const;
 
   /// Runs the layout planners of the target's kernel folders.
@@ -90,7 +94,7 @@ public:
   /// Lowers one layer: the first matching variant of the target, else the
   /// portable lowering; an error on the op when there is none.
   mlir::LogicalResult lower(Layer &layer) const;
-  /// The variant `lower` would choose, or null for the portable lowering.
+  /// The variant `lower` chooses, or null for the portable lowering.
   const KernelVariant *choose(Layer &layer) const;
   void copy(KernelLowering &k, mlir::Location loc, mlir::Value from, mlir::Value to, int64_t bytes) const {
     copyLowering(k, loc, from, to, bytes);
