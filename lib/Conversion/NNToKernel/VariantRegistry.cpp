@@ -44,7 +44,9 @@ std::vector<std::string> VariantRegistry::check(const TargetInfo &target) const 
   for (const auto &[kernel, cost] : target.costPerMac)
     if (!kernelSignature(kernel, target.kernelDirs))
       problems.push_back("cost_per_mac names '" + kernel + "', which none of the target's kernel folders has");
-  for (const auto &[role, names] : target.variants) {
+  for (const auto &entry : target.variants) {
+    const std::string &role = entry.first; // (a lambda may not capture a structured binding in C++17)
+    const std::vector<std::string> &names = entry.second;
     if (!llvm::any_of(roles, [&](const KernelRole &r) { return r.name == role; }))
       problems.push_back("role '" + role + "' is not a known role");
     for (const std::string &name : names) {
