@@ -134,3 +134,17 @@ def perturbed_calibration(x, path, copies=31, seed=7):
     batch = [x] + [x * rng.uniform(0.8, 1.2) + rng.normal(0, 0.1 * spread, x.shape).astype(np.float32)
                    for _ in range(copies)]
     np.save(path, np.concatenate(batch, axis=0).astype(np.float32))
+
+
+def run_samples(exe, x, output_template, workdir):
+    """Runs a model built with the harness once per sample of x (axis 0; the
+    model bound to batch 1) in one process (the harness's --samples); returns
+    the outputs stacked on axis 0, each shaped like output_template."""
+    p = os.path.join(workdir, "samples.bin")
+    np.ascontiguousarray(x).tofile(p)
+    out = os.path.join(workdir, "outputs.bin")
+    r = subprocess.run([exe, "1", p, f"{out}:{output_template.nbytes}", "--samples", str(len(x))],
+                       capture_output=True, text=True, timeout=3600)
+    if r.returncode != 0:
+        raise Failure("run", f"exit {r.returncode}: {r.stderr.strip()[:300]}")
+    return np.fromfile(out, dtype=output_template.dtype).reshape((len(x),) + output_template.shape)

@@ -5,6 +5,8 @@ set -euo pipefail
 PKGS=(cmake ninja-build ccache g++ clang-19 llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
       libonnx-dev protobuf-compiler libprotobuf-dev libonnx-testdata libcli11-dev libfmt-dev catch2
       clang-format-19 clang-tidy-19 python3-numpy python3-onnx python3-jsonschema
+      # accuracy of the emitted C on Fashion-MNIST's 10,000 test images (IDX files)
+      dataset-fashion-mnist
       # emlc verify / bench/mcu.py: cross toolchains with picolibc, and QEMU for Cortex-M and RISC-V
       gcc-arm-none-eabi picolibc-arm-none-eabi gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
       qemu-system-arm qemu-system-misc)

@@ -1,8 +1,11 @@
 /* Host test harness for an emitted model (not part of the emitted code).
    Build: cc -std=c99 -I OUT -DEMLC_MODEL_HEADER='"NAME.h"' -DEMLC_RUN=NAME_run harness.c (the OUT .c files) -lm
-   Run:   ./a.out IN_COUNT in0.bin ... out0.bin:BYTES ... [--repeat N]
+   Run:   ./a.out IN_COUNT in0.bin ... out0.bin:BYTES ... [--repeat N] [--samples N]
    Inputs are raw dense buffers; outputs are written raw. With --repeat N it
-   times N inferences and prints the median microseconds per inference. */
+   times N inferences and prints the median microseconds per inference. With
+   --samples N each input file holds N samples one after the other, the model
+   runs once per sample, and each output file gets N outputs of BYTES each
+   (a data set in one process instead of one process per sample). */
 #define _POSIX_C_SOURCE 199309L
 #include EMLC_MODEL_HEADER
 #include <stdio.h>
@@ -10,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-static void *read_file(const char *path) {
+static void *read_file(const char *path, long *size) {
   FILE *f = fopen(path, "rb");
   long n;
   void *buf;
@@ -27,6 +30,7 @@ static void *read_file(const char *path) {
     exit(3);
   }
   fclose(f);
+  *size = n;
   return buf;
 }
 
@@ -36,8 +40,9 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  int nin, i, repeat = 0, nout;
-  void *inputs[64], *outputs[64];
+  int nin, i, repeat = 0, nout, samples = 1, s;
+  void *inputs[64], *outputs[64], *sample_in[64], *all_out[64];
+  long insize[64];
   char *outpath[64];
   size_t outbytes[64];
   if (argc < 2) {
@@ -45,13 +50,25 @@ int main(int argc, char **argv) {
     return 2;
   }
   nin = atoi(argv[1]);
+  if (nin < 0 || nin > 64 || argc < 2 + nin) {
+    fprintf(stderr, "harness: bad input count\n");
+    return 2;
+  }
   for (i = 0; i < nin; ++i)
-    inputs[i] = read_file(argv[2 + i]);
+    inputs[i] = read_file(argv[2 + i], &insize[i]);
   nout = 0;
   for (i = 2 + nin; i < argc; ++i) {
     char *colon;
     if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
       repeat = atoi(argv[++i]);
+      continue;
+    }
+    if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc) {
+      samples = atoi(argv[++i]);
+      if (samples < 1) {
+        fprintf(stderr, "harness: --samples must be positive\n");
+        return 2;
+      }
       continue;
     }
     colon = strrchr(argv[i], ':');
@@ -65,13 +82,22 @@ int main(int argc, char **argv) {
     outputs[nout] = calloc(outbytes[nout] ? outbytes[nout] : 1, 1);
     ++nout;
   }
-  if (EMLC_RUN((const void *const *)inputs, outputs) != 0) {
-    fprintf(stderr, "harness: run failed\n");
-    return 4;
+  for (i = 0; i < nout; ++i)
+    all_out[i] = malloc(outbytes[i] * (size_t)samples + 1);
+  for (s = 0; s < samples; ++s) {
+    for (i = 0; i < nin; ++i)
+      sample_in[i] = (char *)inputs[i] + (size_t)(insize[i] / samples) * (size_t)s;
+    if (EMLC_RUN((const void *const *)sample_in, outputs) != 0) {
+      fprintf(stderr, "harness: run failed\n");
+      return 4;
+    }
+    for (i = 0; i < nout; ++i)
+      memcpy((char *)all_out[i] + outbytes[i] * (size_t)s, outputs[i], outbytes[i]);
   }
   for (i = 0; i < nout; ++i) {
     FILE *f = fopen(outpath[i], "wb");
-    if (!f || fwrite(outputs[i], 1, outbytes[i], f) != outbytes[i]) {
+    size_t total = outbytes[i] * (size_t)samples;
+    if (!f || fwrite(all_out[i], 1, total, f) != total) {
       fprintf(stderr, "harness: cannot write\n");
       return 3;
     }
