@@ -3,6 +3,8 @@
 #include "dialects/NN/NNDialect.h"
 #include "emlc/Support/ConstantUtils.h"
 #include "emlc/Transforms/Passes.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -53,10 +55,46 @@ struct FuseClamp : OpRewritePattern<nn::UnaryOp> {
   }
 };
 
+/// clip(scast(producer(x))) on int8 storage (a quantized activation the QDQ
+/// import turned into an integer clamp) -> the producer's output clamp
+/// narrowed to it: clamping twice is clamping once to the intersection.
+struct FuseStorageClamp : OpRewritePattern<nn::UnaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::UnaryOp u, PatternRewriter &rw) const override {
+    if (u.getKind() != nn::UnaryKind::clip || !u.getType().getElementType().isInteger(8))
+      return rw.notifyMatchFailure(u, "not an int8 storage clamp");
+    auto cast = u.getInput().getDefiningOp<quant::StorageCastOp>();
+    if (!cast || !u.getInput().hasOneUse())
+      return rw.notifyMatchFailure(u, "not the only reader of a quantized value's storage");
+    Operation *p = cast.getArg().getDefiningOp();
+    auto q = llvm::dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(cast.getArg().getType()));
+    if (!p || !q || !cast.getArg().hasOneUse())
+      return rw.notifyMatchFailure(u, "the quantized value has other readers");
+    auto b = llvm::dyn_cast<nn::BinaryOp>(p);
+    if (!llvm::isa<nn::Conv2DOp, nn::FullyConnectedOp>(p) &&
+        !(b && (b.getKind() == nn::BinaryKind::add || b.getKind() == nn::BinaryKind::mul)))
+      return rw.notifyMatchFailure(u, "producer has no integer output clamp");
+    auto bound = [&](StringRef name, int64_t none) {
+      auto a = p->getAttrOfType<FloatAttr>(name);
+      return a ? (int64_t)a.getValueAsDouble() : none;
+    };
+    int64_t lo = std::max(bound("act_min", q.getStorageTypeMin()), (int64_t)u.getAlpha().convertToDouble());
+    int64_t hi = std::min(bound("act_max", q.getStorageTypeMax()), (int64_t)u.getBeta().convertToDouble());
+    if (lo > hi)
+      return rw.notifyMatchFailure(u, "the two clamps do not overlap");
+    rw.modifyOpInPlace(p, [&] {
+      p->setAttr("act_min", rw.getF32FloatAttr((float)lo));
+      p->setAttr("act_max", rw.getF32FloatAttr((float)hi));
+    });
+    rw.replaceOp(u, cast.getResult());
+    return success();
+  }
+};
+
 struct FuseActivationsPass : emlc::impl::FuseActivationsBase<FuseActivationsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseClamp>(&getContext());
+    patterns.add<FuseClamp, FuseStorageClamp>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -9,7 +9,10 @@ def FuseActivations : Pass<"emlc-fuse-activations", "mlir::func::FuncOp"> {
   let description = [{
     `nn.unary relu|clip` whose input is the only use of an `nn.conv2d`,
     `nn.fully_connected` or float `nn.binary add/sub/mul` result becomes the
-    producer's `act_min`/`act_max`, saving one pass over the tensor.
+    producer's `act_min`/`act_max`, saving one pass over the tensor. An int8
+    storage clamp (`nn.unary clip` of the `quant.scast` of a quantized conv,
+    fully connected, add or mul result, as the QDQ import makes of a
+    Q -> DQ -> Relu|Clip -> Q pair) narrows the producer's integer clamp.
   }];
   let dependentDialects = ["::emlc::nn::NNDialect"];
 }

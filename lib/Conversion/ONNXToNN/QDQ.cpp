@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include <cmath>
 
 using namespace mlir;
 
@@ -88,12 +89,51 @@ Value toQuant(IRRewriter &rw, Location loc, Value v, Type q) {
   return rw.create<quant::StorageCastOp>(loc, RankedTensorType::get(t.getShape(), q), v);
 }
 
-/// TFLite's quantized ReLU range [output zero point, storage max], or no clamp.
-std::pair<FloatAttr, FloatAttr> reluClamp(IRRewriter &rw, bool relu, const QParams &out, Type outQ) {
-  if (!relu)
+/// A Relu, or a Clip with constant bounds, between a float op and its
+/// QuantizeLinear: the real range it clamps the output to.
+struct Activation {
+  Operation *op;
+  double lo, hi;
+};
+std::optional<Activation> activationOf(Operation *op) {
+  if (!op || !op->getResult(0).hasOneUse())
+    return std::nullopt;
+  if (llvm::isa<onnx::ReluOp>(op))
+    return Activation{op, 0.0, INFINITY};
+  if (!llvm::isa<onnx::ClipOp>(op))
+    return std::nullopt;
+  Activation a{op, -INFINITY, INFINITY};
+  for (unsigned i = 1; i < 3 && i < op->getNumOperands(); ++i) {
+    if (onnx::isNone(op->getOperand(i)))
+      continue;
+    auto v = onnx::getConstFloats(op->getOperand(i));
+    if (!v || v->size() != 1)
+      return std::nullopt; // a bound computed at run time: not a clamp of the integers
+    (i == 1 ? a.lo : a.hi) = (*v)[0];
+  }
+  return a;
+}
+
+/// TFLite's quantized activation range (CalculateActivationRangeQuantized):
+/// the real bounds on the output grid, zero point + round(bound / scale),
+/// within the storage range [qmin, qmax]. ReLU: [zero point, qmax].
+std::pair<int64_t, int64_t> activationRange(const Activation &act, float scale, int64_t zeroPoint, int64_t qmin,
+                                            int64_t qmax) {
+  auto onGrid = [&](double f, int64_t none) {
+    return std::isinf(f) ? none : zeroPoint + (int64_t)std::round((float)f / scale);
+  };
+  return {std::max(qmin, onGrid(act.lo, qmin)), std::min(qmax, onGrid(act.hi, qmax))};
+}
+
+/// The output clamp of a fused op: its activation's range, or no clamp.
+std::pair<FloatAttr, FloatAttr> activationClamp(IRRewriter &rw, const std::optional<Activation> &act,
+                                                const QParams &out, Type outQ) {
+  if (!act)
     return {};
-  return {rw.getF32FloatAttr((float)out.zeroPoints[0]),
-          rw.getF32FloatAttr((float)llvm::cast<quant::QuantizedType>(outQ).getStorageTypeMax())};
+  auto q = llvm::cast<quant::QuantizedType>(outQ);
+  auto [lo, hi] =
+      activationRange(*act, (float)out.scales[0], out.zeroPoints[0], q.getStorageTypeMin(), q.getStorageTypeMax());
+  return {rw.getF32FloatAttr((float)lo), rw.getF32FloatAttr((float)hi)};
 }
 
 /// Replaces the QuantizeLinear `q` by the integer storage of the quantized `v`.
@@ -143,8 +183,8 @@ std::optional<DenseElementsAttr> symmetricWeights(DenseElementsAttr w, QParams &
   return DenseElementsAttr::get(w.getType(), vals);
 }
 
-/// Q(Relu?(Gemm|MatMul(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.fully_connected.
-LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu) {
+/// Q(Relu|Clip?(Gemm|MatMul(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.fully_connected.
+LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, const std::optional<Activation> &act) {
   auto x = dequantized(gemm->getOperand(0)), w = dequantized(gemm->getOperand(1));
   if (!x || !w || !onnx::getConstant(w->storage))
     return failure();
@@ -188,12 +228,12 @@ LogicalResult fuseGemm(IRRewriter &rw, Operation *q, Operation *gemm, bool relu)
   auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
   Type outQ = quantType(qt.getElementType(), *out, 2);
   auto resultType = RankedTensorType::get(qt.getShape(), outQ);
-  auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
+  auto [lo, hi] = activationClamp(rw, act, *out, outQ);
   replaceQuantize(rw, q, rw.create<nn::FullyConnectedOp>(loc, resultType, xq, wq, bias, lo, hi));
   return success();
 }
-/// Q(Relu?(Conv(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.conv2d (2-D only).
-LogicalResult fuseConv(IRRewriter &rw, Operation *q, onnx::ConvOp conv, bool relu) {
+/// Q(Relu|Clip?(Conv(DQ(x), DQ(w), DQ(b)?))) -> quantized nn.conv2d (2-D only).
+LogicalResult fuseConv(IRRewriter &rw, Operation *q, onnx::ConvOp conv, const std::optional<Activation> &act) {
   auto x = dequantized(conv->getOperand(0)), w = dequantized(conv->getOperand(1));
   if (!x || !w || !onnx::getConstant(w->storage) || x->params.scales.size() != 1)
     return failure();
@@ -229,7 +269,7 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, onnx::ConvOp conv, bool rel
     bias = rw.create<arith::ConstantOp>(loc, onnx::getConstant(b->storage));
   auto qt = llvm::cast<RankedTensorType>(q->getResult(0).getType());
   Type outQ = quantType(qt.getElementType(), *out, 4);
-  auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
+  auto [lo, hi] = activationClamp(rw, act, *out, outQ);
   Value c =
       rw.create<nn::Conv2DOp>(loc, RankedTensorType::get(qt.getShape(), outQ), xq, wq, bias,
                               rw.getDenseI64ArrayAttr(g.strides), rw.getDenseI64ArrayAttr(g.dilations),
@@ -239,8 +279,9 @@ LogicalResult fuseConv(IRRewriter &rw, Operation *q, onnx::ConvOp conv, bool rel
   return success();
 }
 
-/// Q(Relu?(Add|Mul(DQ(a), DQ(b)))) of equal shapes -> quantized nn.binary add|mul.
-LogicalResult fuseBinary(IRRewriter &rw, Operation *q, Operation *add, bool relu, nn::BinaryKind kind) {
+/// Q(Relu|Clip?(Add|Mul(DQ(a), DQ(b)))) of equal shapes -> quantized nn.binary add|mul.
+LogicalResult fuseBinary(IRRewriter &rw, Operation *q, Operation *add, const std::optional<Activation> &act,
+                         nn::BinaryKind kind) {
   auto a = dequantized(add->getOperand(0)), b = dequantized(add->getOperand(1));
   auto out = qparams(q);
   if (!a || !b || !out || a->params.scales.size() != 1 || b->params.scales.size() != 1 || out->scales.size() != 1)
@@ -255,7 +296,7 @@ LogicalResult fuseBinary(IRRewriter &rw, Operation *q, Operation *add, bool relu
   Value aq = toQuant(rw, loc, a->storage, quantType(at.getElementType(), a->params, rank));
   Value bq = toQuant(rw, loc, b->storage, quantType(bt.getElementType(), b->params, rank));
   Type outQ = quantType(qt.getElementType(), *out, rank);
-  auto [lo, hi] = reluClamp(rw, relu, *out, outQ);
+  auto [lo, hi] = activationClamp(rw, act, *out, outQ);
   replaceQuantize(rw, q,
                   rw.create<nn::BinaryOp>(loc, RankedTensorType::get(qt.getShape(), outQ),
                                           nn::BinaryKindAttr::get(rw.getContext(), kind), aq, bq, lo, hi));
@@ -376,10 +417,12 @@ LogicalResult retypeChain(IRRewriter &rw, Operation *q) {
   replaceQuantize(rw, q, chain.front()->getResult(0));
   return success();
 }
-/// Q(Relu(DQ(x))) with equal parameters: ReLU on the integers is a clamp to
-/// [zero point, storage max].
-LogicalResult fuseRelu(IRRewriter &rw, Operation *q, Operation *relu) {
-  auto x = dequantized(relu->getOperand(0));
+/// Q(Relu|Clip(DQ(x))) with equal parameters: the activation on the integers
+/// is a clamp (ReLU: to [zero point, 127]; PyTorch puts Clip(0, 6) between
+/// Q/DQ pairs like this around every ReLU6), which emlc-fuse-activations then
+/// folds into the producer's output clamp.
+LogicalResult fuseActivation(IRRewriter &rw, Operation *q, const Activation &act) {
+  auto x = dequantized(act.op->getOperand(0));
   auto out = qparams(q);
   if (!x || !out || out->scales.size() != 1 || x->params.scales != out->scales ||
       x->params.zeroPoints != out->zeroPoints || x->storage.getType() != q->getResult(0).getType())
@@ -387,10 +430,11 @@ LogicalResult fuseRelu(IRRewriter &rw, Operation *q, Operation *relu) {
   auto st = llvm::cast<IntegerType>(llvm::cast<RankedTensorType>(x->storage.getType()).getElementType());
   if (st.getWidth() != 8 || st.isUnsigned())
     return failure();
+  auto [lo, hi] = activationRange(act, (float)out->scales[0], out->zeroPoints[0], -128, 127);
   rw.setInsertionPoint(q);
   Value y = rw.create<nn::UnaryOp>(q->getLoc(), x->storage.getType(),
                                    nn::UnaryKindAttr::get(rw.getContext(), nn::UnaryKind::clip), x->storage,
-                                   rw.getF32FloatAttr((float)out->zeroPoints[0]), rw.getF32FloatAttr(127.0f));
+                                   rw.getF32FloatAttr((float)lo), rw.getF32FloatAttr((float)hi));
   q->getResult(0).replaceAllUsesWith(y);
   return success();
 }
@@ -401,46 +445,42 @@ LogicalResult fuseQDQ(ModuleOp module, IRRewriter &rw) {
   module.walk([&](onnx::QuantizeLinearOp op) { quantizes.push_back(op); });
   for (Operation *q : quantizes) {
     Operation *src = q->getOperand(0).getDefiningOp();
-    bool relu = false;
-    if (llvm::isa_and_nonnull<onnx::ReluOp>(src) && src->getResult(0).hasOneUse()) {
-      relu = true;
+    std::optional<Activation> act = activationOf(src);
+    if (act)
       src = src->getOperand(0).getDefiningOp();
-    }
-    if (!relu && succeeded(retypeChain(rw, q))) {
+    if (!act && succeeded(retypeChain(rw, q))) {
       q->erase();
       continue;
     }
-    if (relu && llvm::isa_and_nonnull<onnx::DequantizeLinearOp>(src)) {
-      Operation *r = q->getOperand(0).getDefiningOp();
-      if (succeeded(fuseRelu(rw, q, r))) {
+    if (act && llvm::isa_and_nonnull<onnx::DequantizeLinearOp>(src)) {
+      if (succeeded(fuseActivation(rw, q, *act))) {
         q->erase();
-        r->erase();
+        act->op->erase();
       }
       continue;
     }
     if (!src || !src->getResult(0).hasOneUse())
       continue;
     auto rank2 = [](Value v) { return llvm::cast<RankedTensorType>(v.getType()).getRank() == 2; };
-    if (llvm::isa<onnx::ConcatOp>(src) && !relu) { // retyped in place: the concat stays
+    if (llvm::isa<onnx::ConcatOp>(src) && !act) { // retyped in place: the concat stays
       if (succeeded(fuseConcat(rw, q, src)))
         q->erase();
       continue;
     }
     auto conv = llvm::dyn_cast<onnx::ConvOp>(src);
     auto softmax = llvm::dyn_cast<onnx::SoftmaxOp>(src);
-    if ((llvm::isa<onnx::GemmOp>(src) && succeeded(fuseGemm(rw, q, src, relu))) ||
+    if ((llvm::isa<onnx::GemmOp>(src) && succeeded(fuseGemm(rw, q, src, act))) ||
         (llvm::isa<onnx::MatMulOp>(src) && rank2(src->getOperand(0)) && rank2(src->getOperand(1)) &&
-         succeeded(fuseGemm(rw, q, src, relu))) ||
-        (conv && succeeded(fuseConv(rw, q, conv, relu))) ||
-        (llvm::isa<onnx::AddOp>(src) && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::add))) ||
-        (llvm::isa<onnx::MulOp>(src) && succeeded(fuseBinary(rw, q, src, relu, nn::BinaryKind::mul))) ||
-        (llvm::isa<onnx::SigmoidOp>(src) && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::sigmoid))) ||
-        (llvm::isa<onnx::TanhOp>(src) && !relu && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::tanh))) ||
-        (softmax && !relu && succeeded(fuseSoftmax(rw, q, softmax)))) {
-      Operation *r = relu ? q->getOperand(0).getDefiningOp() : nullptr;
+         succeeded(fuseGemm(rw, q, src, act))) ||
+        (conv && succeeded(fuseConv(rw, q, conv, act))) ||
+        (llvm::isa<onnx::AddOp>(src) && succeeded(fuseBinary(rw, q, src, act, nn::BinaryKind::add))) ||
+        (llvm::isa<onnx::MulOp>(src) && succeeded(fuseBinary(rw, q, src, act, nn::BinaryKind::mul))) ||
+        (llvm::isa<onnx::SigmoidOp>(src) && !act && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::sigmoid))) ||
+        (llvm::isa<onnx::TanhOp>(src) && !act && succeeded(fuseSigmoidTanh(rw, q, src, nn::UnaryKind::tanh))) ||
+        (softmax && !act && succeeded(fuseSoftmax(rw, q, softmax)))) {
       q->erase();
-      if (r)
-        r->erase();
+      if (act)
+        act->op->erase();
       src->erase();
     }
   }
