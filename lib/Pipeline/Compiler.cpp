@@ -8,6 +8,7 @@
 #include "emlc/Importer/Importer.h"
 #include "emlc/Pipeline/Pipeline.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/Pass.h"
@@ -237,8 +238,29 @@ static bool runCompilePipeline(ModuleOp module, const CompileOptions &opts, Diag
 }
 
 /// The C files and the report of a lowered module; refuses it over a budget.
+/// Per graph output, the step of the int8 grid a dequantization (quant.dcast)
+/// writing it reads, from the calls' report annotations; 0 where none does.
+static std::vector<double> outputGrids(ModuleOp module) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  unsigned numInputs = fn->getAttrOfType<IntegerAttr>("emlc.num_inputs").getInt();
+  std::vector<double> grids(fn.getNumArguments() - numInputs, 0.0);
+  fn.walk([&](kernel::CallOp c) {
+    auto layer = c->getAttrOfType<StringAttr>("emlc.layer");
+    auto quant = c->getAttrOfType<DictionaryAttr>("emlc.quant");
+    auto input = quant ? quant.getAs<DictionaryAttr>("input") : DictionaryAttr();
+    auto scale = input ? input.getAs<DenseF32ArrayAttr>("scale") : DenseF32ArrayAttr();
+    if (!layer || layer.getValue() != quant::DequantizeCastOp::getOperationName() || !scale || scale.size() != 1)
+      return;
+    for (Value v : c.getOuts())
+      if (auto arg = llvm::dyn_cast<BlockArgument>(v); arg && arg.getArgNumber() >= numInputs)
+        grids[arg.getArgNumber() - numInputs] = scale[0];
+  });
+  return grids;
+}
+
 static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chrono::steady_clock::time_point start,
                           CompileResult &r) {
+  r.outputGrids = outputGrids(module);
   EmitOptions eo;
   eo.name = opts.name;
   eo.sourceName = opts.modelPath.substr(opts.modelPath.find_last_of('/') + 1);

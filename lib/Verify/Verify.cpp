@@ -247,8 +247,10 @@ std::string testProgram(const std::vector<DenseElementsAttr> &in, const std::vec
 }
 
 /// Compares what the program printed with the expected outputs: floats within
-/// relTol of max|expected|, integers exactly. One report line per output.
-void compareOutputs(const Run &run, const std::vector<DenseElementsAttr> &want, double relTol, VerifyResult &r) {
+/// relTol of max|expected| (or, dequantized from an int8 grid, `lsb` steps of
+/// it), integers exactly. One report line per output.
+void compareOutputs(const Run &run, const std::vector<DenseElementsAttr> &want, double relTol,
+                    const std::vector<double> &grids, double lsb, VerifyResult &r) {
   r.ok = true;
   for (size_t i = 0; i < want.size(); ++i) {
     // QEMU's semihosting console may land on stderr: search both.
@@ -273,13 +275,19 @@ void compareOutputs(const Run &run, const std::vector<DenseElementsAttr> &want, 
       differ += g != w;
     }
     bool isFloat = llvm::isa<FloatType>(e);
-    bool good = isFloat ? maxErr <= relTol * std::max(maxRef, 1e-30) : differ == 0;
+    double grid = i < grids.size() ? grids[i] : 0.0;
+    double limit = std::max(relTol * std::max(maxRef, 1e-30), lsb * grid);
+    bool good = isFloat ? maxErr <= limit : differ == 0;
     r.ok &= good;
     std::ostringstream line;
     line << (good ? "ok   " : "FAIL ") << "output " << i << ": ";
     if (isFloat)
       line << "max error " << maxErr << " (" << maxErr / std::max(maxRef, 1e-30) << " of max|ref| " << maxRef
-           << "; limit " << relTol << ")";
+           << "; limit " << relTol
+           << (grid > 0 ? " of it, or " + std::to_string(lsb).substr(0, 4) + " LSB of the int8 output grid " +
+                              std::to_string(grid)
+                        : std::string())
+           << ")";
     else
       line << differ << " of " << want[i].getNumElements() << " values differ (exact match required)";
     r.report.push_back(line.str());
@@ -289,7 +297,8 @@ void compareOutputs(const Run &run, const std::vector<DenseElementsAttr> &want, 
 /// Builds the model's objects (measured) and the test program in `dir`, runs
 /// it once (compared) and, counting instructions under QEMU, twice.
 void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &emulator, const std::string &plugin,
-                 const std::string &d, const std::vector<DenseElementsAttr> &want, double relTol, VerifyResult &r) {
+                 const std::string &d, const std::vector<DenseElementsAttr> &want, double relTol,
+                 const std::vector<double> &grids, double lsb, VerifyResult &r) {
   auto compile = [&](const std::vector<std::string> &extra, std::string &log) {
     std::vector<std::string> argv{cc};
     argv.insert(argv.end(), t.cflags.begin(), t.cflags.end());
@@ -348,7 +357,7 @@ void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &
     if (auto at = run.err.find("emlc-insns "); at != std::string::npos)
       counts[runs - 1] = std::stoll(run.err.substr(at + 11));
     if (runs == 1)
-      compareOutputs(run, want, relTol, r);
+      compareOutputs(run, want, relTol, grids, lsb, r);
   }
   if (counts[0] >= 0 && counts[1] >= 0)
     r.instructions = counts[1] - counts[0];
@@ -399,7 +408,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   for (const auto &[name, text] : cr.files)
     writeFile(d + "/" + name, text);
   writeFile(d + "/main.c", testProgram(in, want));
-  buildAndRun(*t, cc, emulator, o.plugin, d, want, o.relTol, r);
+  buildAndRun(*t, cc, emulator, o.plugin, d, want, o.relTol, cr.outputGrids, o.lsb, r);
   return r;
 }
 

@@ -333,6 +333,9 @@ int main(int argc, char **argv) {
                      "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
   verify->add_option("--rel-tol", vo.relTol,
                      "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
+  verify->add_option("--lsb", vo.lsb,
+                     "int8 models with float outputs: also accept errors of up to N steps of the output's int8 grid "
+                     "(default 1: a rounding difference), e.g. --lsb 2");
   verify->add_option("--keep", vo.workDir,
                      "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
 

@@ -54,6 +54,9 @@ struct CompileResult {
   bool ramExceeded = false;         ///< refused for --ram-limit
   int64_t calibrationRuns = 0;      ///< with --quantize
   std::vector<double> outputSQNR;   ///< dB per output, quantized vs float, with --quantize
+  /// Per graph output: the step (scale) of the int8 grid it is dequantized
+  /// from, for judging results in LSBs; 0 for an output computed otherwise.
+  std::vector<double> outputGrids;
 };
 
 CompileResult compileModel(const CompileOptions &options);

@@ -23,6 +23,9 @@ struct VerifyOptions {
   std::string plugin;   ///< the instruction-counting QEMU plugin (.so); empty: no count
   std::string workDir;  ///< where to build (default: a fresh temporary folder)
   double relTol = 1e-4; ///< float outputs: max |got - want| <= relTol * max |want|
+  /// Float outputs dequantized from int8 (int8 models): errors of up to this
+  /// many steps of the output's grid pass too (a rounding difference is 1 LSB).
+  double lsb = 1.0;
 };
 
 struct VerifyResult {
