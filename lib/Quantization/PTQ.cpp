@@ -456,8 +456,8 @@ func::FuncOp quantizableMain(ModuleOp module, const PTQOptions &opts, PTQResult 
   if (!fn)
     why = "no main function";
   else if (fn.getNumArguments() != 1 || !llvm::cast<ShapedType>(fn.getArgument(0).getType()).getElementType().isF32())
-    why = "--quantize=int8 needs a float model with one float32 input (this one has " +
-          std::to_string(fn.getNumArguments()) + " inputs)";
+    why = "needs a float model with one float32 input (this one has " + std::to_string(fn.getNumArguments()) +
+          " inputs: fix the others with --input-value NAME=FILE.pb)";
   else if (opts.method != "minmax" && opts.method != "percentile")
     why = "unknown calibration method '" + opts.method + "' (minmax or percentile)";
   if (why.empty())
