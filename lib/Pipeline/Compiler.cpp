@@ -182,6 +182,9 @@ static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptio
   po.calibration = opts.calibrationPath;
   po.calibrationMethod = opts.calibrationMethod;
   po.io = opts.int8IO ? "int8" : "float";
+  po.precision = opts.precision;
+  po.layerPrecision = opts.layerPrecision;
+  po.search = opts.search;
   po.ramLimit = opts.ramLimit;
   po.flashLimit = opts.flashLimit;
 }
@@ -199,10 +202,19 @@ static void readPipelineResults(ModuleOp module, CompileResult &r) {
       for (auto d : sqnr.getAsRange<FloatAttr>())
         r.outputSQNR.push_back(d.getValueAsDouble());
   }
+  std::map<std::string, int> precisions; // layers per weight precision (on each layer's first call)
   module.walk([&](kernel::CallOp c) {
     if (!llvm::is_contained(r.kernels, c.getCallee().str()))
       r.kernels.push_back(c.getCallee().str());
+    if (auto p = c->getAttrOfType<StringAttr>("emlc.weight_precision"))
+      ++precisions[p.str()];
   });
+  for (const char *p : {"int4", "int2", "ternary"})
+    if (precisions.count(p))
+      r.weightPrecisions +=
+          std::string(r.weightPrecisions.empty() ? "" : ", ") + p + " x" + std::to_string(precisions[p]);
+  if (!r.weightPrecisions.empty())
+    r.weightPrecisions += ", int8 for the rest";
 }
 
 /// Runs emlc-compile-pipeline on the imported module (its nn part for --emit=nn).

@@ -52,6 +52,11 @@ void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &o
     q.calibration = options.calibration;
     q.method = options.calibrationMethod;
     q.io = options.io;
+    q.precision = options.precision;
+    std::vector<std::string> pins(options.layerPrecision.begin(), options.layerPrecision.end());
+    q.layerPrecision = pins; // copied by createQuantize
+    q.flashLimit = options.flashLimit;
+    q.search = options.search;
     pm.addPass(createQuantize(q, hooks.progress));
   }
   pm.addPass(createWarnFloatIslands());

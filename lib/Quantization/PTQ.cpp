@@ -18,6 +18,7 @@
 #include "emlc/Quantization/PTQ.h"
 #include "dialects/NN/NNDialect.h"
 #include "emlc/Quantization/Passes.h"
+#include "emlc/Quantization/Precision.h"
 #include "emlc/Support/TensorFiles.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -102,38 +103,11 @@ quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo, double h
   return int8Grid(ctx, scale, std::min<int64_t>(std::max<int64_t>(zp, -128), 127));
 }
 
-/// Per-output-channel symmetric int8 weights (axis 0), TFLite's [-127, 127].
-struct QuantizedWeights {
-  DenseElementsAttr values;
-  std::vector<double> scales;
-};
-QuantizedWeights quantizeWeights(DenseElementsAttr w) {
-  auto shape = w.getType().getShape();
-  int64_t n = shape[0], inner = w.getNumElements() / n;
-  std::vector<float> v;
-  for (const APFloat &x : w.getValues<APFloat>())
-    v.push_back((float)x.convertToDouble());
-  QuantizedWeights q;
-  SmallVector<APInt> out;
-  for (int64_t c = 0; c < n; ++c) {
-    float amax = 0;
-    for (int64_t i = 0; i < inner; ++i)
-      amax = std::max(amax, std::fabs(v[c * inner + i]));
-    double s = amax > 0 ? (double)(float)(amax / 127.0f) : 1.0;
-    q.scales.push_back(s);
-    for (int64_t i = 0; i < inner; ++i) {
-      double r = std::round(v[c * inner + i] / s);
-      out.push_back(APInt(8, (uint64_t)(int64_t)std::min(127.0, std::max(-127.0, r)), /*isSigned=*/true));
-    }
-  }
-  auto i8 = IntegerType::get(w.getContext(), 8);
-  q.values = DenseElementsAttr::get(RankedTensorType::get(shape, i8), out);
-  return q;
-}
-
 class Quantizer {
 public:
-  Quantizer(func::FuncOp fn, DenseMap<Value, Range> &ranges) : fn(fn), b(fn.getContext()), ranges(ranges) {}
+  /// `precisions`: weight precision per layer tag (emlc.ptq_id); int8 when absent.
+  Quantizer(func::FuncOp fn, DenseMap<Value, Range> &ranges, const std::map<int64_t, WeightPrecision> &precisions)
+      : fn(fn), b(fn.getContext()), ranges(ranges), precisions(precisions) {}
 
   void run(bool int8IO);
 
@@ -141,7 +115,9 @@ private:
   func::FuncOp fn;
   OpBuilder b;
   DenseMap<Value, Range> &ranges;
-  DenseMap<Value, Value> quantized; ///< float value -> its quantized twin
+  const std::map<int64_t, WeightPrecision> &precisions;
+  WeightPrecision current = WeightPrecision::Int8; ///< of the layer being quantized
+  DenseMap<Value, Value> quantized;                ///< float value -> its quantized twin
   DenseMap<Value, Value> dequantized;
   llvm::SmallPtrSet<Operation *, 32> replaced;
 
@@ -191,12 +167,14 @@ private:
   /// Weights and bias of a conv/fully connected layer as integer constants.
   std::pair<Value, Value> layerConstants(Location loc, Value weight, Value bias, Type inType) {
     auto wc = llvm::cast<DenseElementsAttr>(weight.getDefiningOp<arith::ConstantOp>().getValue());
-    QuantizedWeights q = quantizeWeights(wc);
-    std::vector<int64_t> zps(q.scales.size(), 0);
-    Type wt = quant::UniformQuantizedPerAxisType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx(), 8),
-                                                      Float32Type::get(ctx()), q.scales, zps, 0, -128, 127);
-    Value w = b.create<arith::ConstantOp>(loc, q.values);
-    w = b.create<quant::StorageCastOp>(loc, llvm::cast<RankedTensorType>(q.values.getType()).clone(wt), w);
+    ChannelQuantized q = quantizePerChannel(wc, current);
+    unsigned bits = storageBits(current);
+    SmallVector<APInt> ints;
+    for (int64_t v : q.values)
+      ints.push_back(APInt(bits, (uint64_t)v, /*isSigned=*/true));
+    auto storage = RankedTensorType::get(wc.getType().getShape(), IntegerType::get(ctx(), bits));
+    Value w = b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(storage, ints));
+    w = b.create<quant::StorageCastOp>(loc, storage.clone(weightType(ctx(), current, q.scales)), w);
     if (!bias)
       return {w, Value()};
     double sIn = llvm::cast<quant::UniformQuantizedType>(inType).getScale();
@@ -223,6 +201,10 @@ Value Quantizer::quantize(Operation *op) {
     return {};
   Value r = op->getResult(0);
   Location loc = op->getLoc();
+  current = WeightPrecision::Int8;
+  if (auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id"))
+    if (auto it = precisions.find(id.getInt()); it != precisions.end())
+      current = it->second;
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](nn::Conv2DOp c) -> Value {
         if (!isConstantF32(c.getWeight()) || (c.getBias() && !isConstantF32(c.getBias())))
@@ -592,9 +574,18 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   DenseMap<Value, Range> ranges;
   if (!calibrate(fn, batches, opts, ranges, res))
     return false;
+  // The weights' precision per layer (uniform, pinned or searched).
+  if (!choosePrecisions(fn, batches, opts.precision, opts.progress, res.precision, res.error))
+    return false;
   // Step 2: the quantized graph (the float one kept aside for the comparison).
   OwningOpRef<func::FuncOp> reference(fn.clone());
-  Quantizer(fn, ranges).run(opts.int8IO);
+  Quantizer(fn, ranges, res.precision.byId).run(opts.int8IO);
+  Builder b(fn.getContext());
+  fn.walk([&](Operation *op) {
+    if (auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id"))
+      if (auto it = res.precision.layerSQNR.find(id.getInt()); it != res.precision.layerSQNR.end())
+        op->setAttr("emlc.predicted_sqnr", b.getF64FloatAttr(it->second));
+  });
   return measureSQNR(fn, *reference, batches, opts, res);
 }
 
@@ -626,6 +617,19 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
     opts.percentile = percentile;
     opts.int8IO = io == "int8";
     opts.progress = progress;
+    opts.precision.precision = precision;
+    opts.precision.flashLimit = flashLimit;
+    opts.precision.search = search;
+    opts.precision.samples = sensitivitySamples;
+    for (const std::string &pin : layerPrecision) {
+      size_t eq = pin.rfind('=');
+      std::string why;
+      std::optional<LayerPrecision> lp =
+          eq == std::string::npos ? std::nullopt : parseLayerPrecision(pin.substr(eq + 1), why);
+      if (!lp)
+        return failWith("layer-precision '" + pin + "': " + (why.empty() ? "write NAME=w4a8" : why));
+      opts.precision.pinned[pin.substr(0, eq)] = lp->weights;
+    }
     PTQResult res;
     if (!quantizeModule(module, opts, res))
       return failWith(res.error);
@@ -639,7 +643,8 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
                                          b.getNamedAttr("calibration_method", b.getStringAttr(method)),
                                          b.getNamedAttr("calibration_runs", b.getI64IntegerAttr(res.samples)),
                                          b.getNamedAttr("io", b.getStringAttr(io)),
-                                         b.getNamedAttr("output_sqnr_db", b.getArrayAttr(sqnr))}));
+                                         b.getNamedAttr("output_sqnr_db", b.getArrayAttr(sqnr)),
+                                         b.getNamedAttr("precision", b.getStringAttr(precision))}));
   }
 
   ProgressFn progress; ///< not an option: it observes, results do not depend on it

@@ -63,6 +63,8 @@ struct CompileArgs {
   std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit, svg;
   std::vector<std::string> shapes, values;
   std::string quantize, calibration, calibrationMethod = "minmax", io = "float";
+  std::string precision, search = "exact";
+  std::vector<std::string> layerPrecision;
   std::string optimize = "speed";
 };
 
@@ -99,13 +101,19 @@ int runCompile(const CompileArgs &a) {
     }
     o.inputValues[v.substr(0, eq)] = v.substr(eq + 1);
   }
-  if (!a.quantize.empty()) {
+  // A weight precision asks for quantization (activations int8).
+  bool quantize = !a.quantize.empty() || !a.precision.empty() || !a.layerPrecision.empty();
+  if (quantize) {
     if (a.calibration.empty()) {
-      fmt::print(stderr, "emlc: error: --quantize=int8 needs --calibration PATH (a .npy of samples, or a folder of "
-                         ".npy/.pb files)\n");
+      fmt::print(stderr,
+                 "emlc: error: {} needs --calibration PATH (a .npy of samples, or a folder of .npy/.pb files)\n",
+                 a.quantize.empty() ? "--precision/--layer-precision" : "--quantize=int8");
       return kExitUsage;
     }
-    o.quantize = a.quantize;
+    o.quantize = "int8";
+    o.precision = a.precision.empty() ? "int8" : a.precision;
+    o.layerPrecision = a.layerPrecision;
+    o.search = a.search;
     o.calibrationPath = a.calibration;
     o.calibrationMethod = a.calibrationMethod;
     o.int8IO = a.io == "int8";
@@ -114,7 +122,7 @@ int runCompile(const CompileArgs &a) {
         fmt::print(stderr, "emlc: {}: {}/{}{}", what, done, total, done == total ? "\n" : "\r");
     };
   } else if (!a.calibration.empty() || a.io != "float") {
-    fmt::print(stderr, "emlc: error: --calibration and --io apply with --quantize=int8\n");
+    fmt::print(stderr, "emlc: error: --calibration and --io apply with --quantize=int8 (or --precision)\n");
     return kExitUsage;
   }
   if (emit == "c" && out.empty()) {
@@ -160,9 +168,9 @@ int runCompile(const CompileArgs &a) {
   fmt::print("  weights (flash):  {:>9} bytes\n  code (flash):     {:>9} bytes (estimate at -Os)\n"
              "  MACs:             {:>9}\n  kernels:          {:>9} ({})\n",
              r.weightBytes, r.codeBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
-  if (!a.quantize.empty()) {
-    fmt::print("  quantized:        int8, {} calibration runs ({}), output SQNR vs float:", r.calibrationRuns,
-               a.calibrationMethod);
+  if (quantize) {
+    fmt::print("  quantized:        int8 activations, weights {}, {} calibration runs ({}), output SQNR vs float:",
+               r.weightPrecisions.empty() ? "int8" : r.weightPrecisions, r.calibrationRuns, a.calibrationMethod);
     for (double d : r.outputSQNR)
       fmt::print(" {:.1f} dB", d);
     fmt::print("\n");
@@ -300,6 +308,23 @@ int main(int argc, char **argv) {
                    "how activation ranges are chosen: minmax (default) or percentile (99.99%, ignores outliers),\n"
                    "  e.g. --calibration-method percentile")
       ->check(CLI::IsMember({"minmax", "percentile"}));
+  compile
+      ->add_option("--precision", c.precision,
+                   "weight precision of conv/fully connected layers (implies --quantize=int8, activations int8):\n"
+                   "  int8 (default), int4 (two per byte), int2 ({-2..1}), ternary ({-1,0,1}), or auto: chosen per\n"
+                   "  layer by measured sensitivity so all weights fit --flash-limit,\n"
+                   "  e.g. --precision=auto --flash-limit 120K --calibration calib_x.npy")
+      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary", "auto"}));
+  compile
+      ->add_option("--layer-precision", c.layerPrecision,
+                   "pin one layer's weights, repeatable: ONNX node NAME=wNa8 with N = 8, 4, 2 or t (ternary),\n"
+                   "  e.g. --layer-precision fc1=w8a8 --layer-precision conv3=w2a8")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  compile
+      ->add_option("--search", c.search,
+                   "with --precision=auto: exact (default; dynamic programming over bytes) or greedy (least\n"
+                   "  noise per byte saved, step by step), e.g. --search greedy")
+      ->check(CLI::IsMember({"exact", "greedy"}));
   compile
       ->add_option(
           "--io", c.io,

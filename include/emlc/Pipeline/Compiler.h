@@ -34,6 +34,10 @@ struct CompileOptions {
   /// Post-training quantization ("int8" or empty) and its calibration (see PTQ.h).
   std::string quantize, calibrationPath, calibrationMethod = "minmax";
   bool int8IO = false;
+  /// With quantize: the weights' precision (int8|int4|int2|ternary|auto, see
+  /// MixedPrecision.h), layers pinned as NAME=wNa8, and auto's search.
+  std::string precision = "int8", search = "exact";
+  std::vector<std::string> layerPrecision;
   /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
@@ -54,6 +58,7 @@ struct CompileResult {
   bool ramExceeded = false;         ///< refused for --ram-limit
   int64_t calibrationRuns = 0;      ///< with --quantize
   std::vector<double> outputSQNR;   ///< dB per output, quantized vs float, with --quantize
+  std::string weightPrecisions;     ///< layers narrower than int8, e.g. "int4 x3, int8 for the rest"
   /// Per graph output: the step (scale) of the int8 grid it is dequantized
   /// from, for judging results in LSBs; 0 for an output computed otherwise.
   std::vector<double> outputGrids;

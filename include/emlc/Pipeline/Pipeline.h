@@ -30,6 +30,13 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
                                         llvm::cl::init("minmax")};
   Option<std::string> io{*this, "io", llvm::cl::desc("with quantize: float or int8 inputs and outputs"),
                          llvm::cl::init("float")};
+  Option<std::string> precision{*this, "precision",
+                                llvm::cl::desc("with quantize: weight precision int8|int4|int2|ternary|auto"),
+                                llvm::cl::init("int8")};
+  ListOption<std::string> layerPrecision{*this, "layer-precision",
+                                         llvm::cl::desc("with quantize: NAME=wNa8 pins a layer's weights")};
+  Option<std::string> search{*this, "search", llvm::cl::desc("with precision=auto: exact or greedy"),
+                             llvm::cl::init("exact")};
   Option<int64_t> ramLimit{*this, "ram-limit", llvm::cl::desc("arena budget in bytes (-1: none)"), llvm::cl::init(-1)};
   Option<int64_t> flashLimit{*this, "flash-limit", llvm::cl::desc("weights budget in bytes (-1: none)"),
                              llvm::cl::init(-1)};

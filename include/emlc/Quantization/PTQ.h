@@ -15,6 +15,7 @@
 #define EMLC_QUANTIZATION_PTQ_H
 
 #include "emlc/Interpreter/Interpreter.h"
+#include "emlc/Quantization/MixedPrecision.h"
 #include "mlir/IR/BuiltinOps.h"
 #include <functional>
 #include <string>
@@ -27,6 +28,7 @@ struct PTQOptions {
   std::string method = "minmax"; ///< "minmax" or "percentile"
   double percentile = 99.99;     ///< kept share of values per tail, for "percentile"
   bool int8IO = false;           ///< int8 inputs and outputs instead of float ones
+  PrecisionRequest precision;    ///< weight precision per layer (MixedPrecision.h)
   /// Progress of the long steps: (what, done, total).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
@@ -35,6 +37,7 @@ struct PTQResult {
   std::string error;
   int64_t samples = 0;
   std::vector<double> outputSQNR; ///< dB per graph output, over the calibration samples
+  PrecisionChoice precision;      ///< the weight precisions chosen
 };
 
 /// Loads calibration samples for an input of shape `shape`: whole model

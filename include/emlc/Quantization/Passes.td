@@ -16,10 +16,18 @@ def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
     `quant.dcast`/`quant.qcast`. With `io=int8` the function takes and
     returns int8 storage.
 
+    Weights are int8 unless `precision` says otherwise: a uniform int4, int2
+    or ternary, or `auto`: the per-layer precisions with the least predicted
+    output noise whose weights fit `flash-limit`
+    (lib/Quantization/MixedPrecision.cpp: sensitivity per layer and
+    precision in the interpreter, then an exact or greedy search);
+    `layer-precision` pins layers by ONNX node name.
+
     Results, for the report and the driver: every quantized layer gets
-    `emlc.sqnr` (dB, quantized vs float on the samples) and the module gets
+    `emlc.sqnr` (dB, quantized vs float on the samples), with auto also
+    `emlc.predicted_sqnr` (the search's estimate), and the module gets
     `emlc.quantization = {mode, calibration_method, calibration_runs, io,
-    output_sqnr_db}`. Bad calibration data fails the pass with an error
+    output_sqnr_db, precision}`. Bad calibration data fails the pass with an error
     saying what does not fit.
   }];
   let options = [
@@ -32,6 +40,17 @@ def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
            "float: the function keeps float inputs and outputs; int8: it takes and returns int8">,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
            "with calibration-method=percentile, the share of values kept at each end (%)">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"int8\"",
+           "weights of conv/fully connected layers: int8, int4, int2, ternary, or auto (searched per layer "
+           "within flash-limit)">,
+    ListOption<"layerPrecision", "layer-precision", "std::string",
+               "NAME=wNa8 pins a layer's weights (N = 8, 4, 2, t)">,
+    Option<"flashLimit", "flash-limit", "int64_t", /*default=*/"-1",
+           "with precision=auto: the bytes all weights may take">,
+    Option<"search", "search", "std::string", /*default=*/"\"exact\"",
+           "with precision=auto: exact (dynamic programming) or greedy (noise per byte saved)">,
+    Option<"sensitivitySamples", "sensitivity-samples", "int64_t", /*default=*/"32",
+           "with precision=auto: calibration samples the per-layer sensitivity is measured on">,
   ];
   let dependentDialects = ["::emlc::nn::NNDialect", "::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantizationDialect"];

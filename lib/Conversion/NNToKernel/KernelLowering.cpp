@@ -53,6 +53,10 @@ Value KernelLowering::global(Location loc, ArrayRef<int16_t> values) {
   auto type = MemRefType::get({(int64_t)values.size()}, b.getIntegerType(16));
   return makeGlobal(loc, type, flat(type, values));
 }
+Value KernelLowering::global(Location loc, ArrayRef<uint8_t> values) {
+  auto type = MemRefType::get({(int64_t)values.size()}, b.getIntegerType(8, /*isSigned=*/false));
+  return makeGlobal(loc, type, flat(type, values));
+}
 Value KernelLowering::global(Location loc, ArrayRef<float> values) {
   auto type = MemRefType::get({(int64_t)values.size()}, b.getF32Type());
   return makeGlobal(loc, type, flat(type, values));

@@ -219,6 +219,17 @@ PhaseSplit phaseSplit(int64_t C, int64_t KH, int64_t KW, int64_t OH, int64_t OW,
   return g;
 }
 
+std::vector<uint8_t> packLowBit(ArrayRef<int64_t> w, int64_t rows, int64_t perRow, int bits) {
+  int64_t per = 8 / bits, rowBytes = (perRow + per - 1) / per;
+  std::vector<uint8_t> out(rows * rowBytes, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t i = 0; i < perRow; ++i) {
+      uint8_t v = (uint8_t)(w[r * perRow + i] & ((1 << bits) - 1));
+      out[r * rowBytes + i / per] |= (uint8_t)(v << ((i % per) * bits));
+    }
+  return out;
+}
+
 std::vector<float> packRowBlocksF32(DenseElementsAttr w, int64_t M, int64_t K, int64_t block) {
   std::vector<float> src(w.getValues<float>().begin(), w.getValues<float>().end());
   std::vector<float> out((M + block - 1) / block * block * K, 0.0f);
@@ -251,6 +262,8 @@ void QuantWeightsFacts::compute(Value input, Value weight, Value biasValue, Valu
   requantTables(xe, elemOf(weight), ye, channels, mult, shift);
   std::tie(lo, hi) = storageClamp(ye, actMin, actMax);
   inOff = -zeroPointOf(xe), outOff = zeroPointOf(ye);
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(elemOf(weight)))
+    weightBits = (int)q.getStorageTypeIntegralWidth();
   weights = constantStorage(weight);
   bias = biasValue ? constantStorage(biasValue) : zeroBias(input.getContext(), channels);
   if (constant())

@@ -16,6 +16,7 @@
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "emlc/Conversion/NNToKernel/LayerFacts.h"
 #include "emlc/Conversion/Passes.h"
+#include "emlc/Quantization/Precision.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -164,6 +165,10 @@ LogicalResult FunctionLowering::lowerOp(Operation *op) {
 void FunctionLowering::annotate(Operation *op, Operation *firstCall) {
   int64_t macs = nn::countMACs(op);
   DictionaryAttr quantInfo = quantizationOf(op);
+  StringRef narrow; // weights narrower than int8: their precision, on the layer's first call
+  if (llvm::isa<nn::Conv2DOp, nn::FullyConnectedOp>(op))
+    if (auto p = precisionOf(llvm::cast<ShapedType>(op->getOperand(1).getType()).getElementType()))
+      narrow = *p == WeightPrecision::Int8 ? "" : precisionName(*p);
   for (Operation *k = firstCall; k; k = k->getNextNode())
     if (llvm::isa<kernel::CallOp>(k)) {
       k->setAttr("emlc.layer", b.getStringAttr(op->getName().getStringRef()));
@@ -171,8 +176,12 @@ void FunctionLowering::annotate(Operation *op, Operation *firstCall) {
         k->setAttr("emlc.macs", b.getI64IntegerAttr(macs));
       if (quantInfo)
         k->setAttr("emlc.quant", quantInfo);
-      if (auto sq = op->getAttr("emlc.sqnr"))
-        k->setAttr("emlc.sqnr", sq);
+      for (StringRef a : {"emlc.sqnr", "emlc.predicted_sqnr"})
+        if (Attribute v = op->getAttr(a))
+          k->setAttr(a, v);
+      if (!narrow.empty())
+        k->setAttr("emlc.weight_precision", b.getStringAttr(narrow));
+      narrow = "";
       macs = 0; // counted once per layer
     }
 }

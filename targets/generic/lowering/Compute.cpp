@@ -27,6 +27,8 @@ LogicalResult lowerConvS8(Layer &l) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
   if (!f.valid)
     return l.op->emitError("int8 convolution needs per-tensor quantized input and output");
+  if (f.weightBits < 8)
+    return lowerConvLowBit(l, f.weightBits == 4 ? "conv2d_s8_w4" : "conv2d_s8_w2");
   KernelLowering &k = l.k;
   nn::Conv2DOp c = f.op;
   const ConvShape &s = f.s;
@@ -100,6 +102,8 @@ LogicalResult lowerFullyConnected(Layer &l) {
   const QuantFCFacts &f = l.facts<QuantFCFacts>();
   if (!f.valid)
     return l.op->emitError("int8 fully connected needs per-tensor signed int8 input and output");
+  if (f.weightBits < 8)
+    return lowerFullyConnectedLowBit(l, f.weightBits == 4 ? "fully_connected_s8_w4" : "fully_connected_s8_w2");
   KernelLowering &k = l.k;
   Value bias = fc.getBias() ? fc.getBias() : k.zeros(l.loc, f.w[0], k.builder().getIntegerType(32));
   Value out = k.result(fc.getOutput(), l.loc);

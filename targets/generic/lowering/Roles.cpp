@@ -23,10 +23,17 @@ bool floatConv(Layer &l, llvm::function_ref<bool(const ConvShape &)> shape = nul
   return c && elemOf(c.getInput()).isF32() && (!shape || shape(l.facts<FloatConvFacts>().s));
 }
 
-/// An int8 convolution matching `what`.
-bool quantConv(Layer &l, llvm::function_ref<bool(const QuantConvFacts &)> what) {
+/// An int8 convolution with `bits`-bit weights matching `what`.
+bool quantConv(Layer &l, llvm::function_ref<bool(const QuantConvFacts &)> what, int bits = 8) {
   auto c = llvm::dyn_cast<nn::Conv2DOp>(l.op);
-  return c && isQuantized(c.getInput()) && what(l.facts<QuantConvFacts>());
+  return c && isQuantized(c.getInput()) && l.facts<QuantConvFacts>().weightBits == bits &&
+         what(l.facts<QuantConvFacts>());
+}
+
+/// An int8 fully connected layer with `bits`-bit weights.
+bool quantFC(Layer &l, int bits) {
+  auto f = llvm::dyn_cast<nn::FullyConnectedOp>(l.op);
+  return f && isQuantized(f.getInput()) && l.facts<QuantFCFacts>().weightBits == bits;
 }
 
 } // namespace
@@ -47,10 +54,13 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   r.addRole("dwconv3x3_s8", [](Layer &l) {
     return quantConv(l, [](const QuantConvFacts &f) { return f.s.groups != 1 && f.depthwise3x3; });
   });
-  r.addRole("fully_connected_s8", [](Layer &l) {
-    auto f = llvm::dyn_cast<nn::FullyConnectedOp>(l.op);
-    return f && isQuantized(f.getInput());
-  });
+  r.addRole("fully_connected_s8", [](Layer &l) { return quantFC(l, 8); });
+  // int8 activations, weights packed below 8 bits (mixed precision): int4;
+  // int2 and ternary share the 2-bit kernels.
+  r.addRole("conv_s8_w4", [](Layer &l) { return quantConv(l, [](const QuantConvFacts &) { return true; }, 4); });
+  r.addRole("conv_s8_w2", [](Layer &l) { return quantConv(l, [](const QuantConvFacts &) { return true; }, 2); });
+  r.addRole("fully_connected_s8_w4", [](Layer &l) { return quantFC(l, 4); });
+  r.addRole("fully_connected_s8_w2", [](Layer &l) { return quantFC(l, 2); });
   r.addRole("fully_connected_f32", [](Layer &l) {
     auto f = llvm::dyn_cast<nn::FullyConnectedOp>(l.op);
     return f && elemOf(f.getInput()).isF32();

@@ -15,6 +15,13 @@ namespace emlc {
 
 /// Float fully connected: (x, w, bias) -> y; M K N lo hi.
 mlir::LogicalResult lowerFullyConnectedF32(Layer &l, llvm::StringRef kernel);
+/// int8 convolution with constant weights packed below 8 bits (LowBit.cpp):
+/// (x, packed w, bias) -> (row scratch, y); window args, groups, offsets,
+/// bias_eff, requantization.
+mlir::LogicalResult lowerConvLowBit(Layer &l, llvm::StringRef kernel);
+/// int8 fully connected with packed weights: (x, packed w) -> y; M K N
+/// out_off bias_eff requantization lo hi.
+mlir::LogicalResult lowerFullyConnectedLowBit(Layer &l, llvm::StringRef kernel);
 /// int8 Add of equal shapes with TFLite's requantization (QuantAddFacts).
 mlir::LogicalResult lowerAddS8(Layer &l, llvm::StringRef kernel);
 /// Float binary op of operands shaped like the output: n lo hi.

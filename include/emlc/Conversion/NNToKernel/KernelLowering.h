@@ -55,6 +55,8 @@ public:
   mlir::Value global(mlir::Location loc, llvm::ArrayRef<int32_t> values);
   mlir::Value global(mlir::Location loc, llvm::ArrayRef<int16_t> values);
   mlir::Value global(mlir::Location loc, llvm::ArrayRef<float> values);
+  /// Bytes (`const uint8_t *`): weights packed below 8 bits.
+  mlir::Value global(mlir::Location loc, llvm::ArrayRef<uint8_t> values);
   /// An arena buffer a kernel uses as scratch during its call only.
   mlir::Value scratch(mlir::Location loc, int64_t n, mlir::Type elem);
   /// A constant zero tensor of `n` elements (an absent bias), in the nn function.

@@ -106,6 +106,11 @@ PhaseSplit phaseSplit(int64_t C, int64_t KH, int64_t KW, int64_t OH, int64_t OW,
 /// Float weights [M][K] regrouped in blocks of `block` rows, K-major inside,
 /// [ceil(M/block)][K][block], zero rows completing M (the blocked GEMM tiles).
 std::vector<float> packRowBlocksF32(mlir::DenseElementsAttr w, int64_t M, int64_t K, int64_t block);
+/// Weights of `bits` < 8 bits (4: int4; 2: int2, ternary) packed 8 / bits
+/// per byte, each of the `rows` rows of `perRow` starting on a byte, the
+/// lowest bits first (targets/generic/kernels/lowbit.c, unpack_lowbit_impl).
+std::vector<uint8_t> packLowBit(llvm::ArrayRef<int64_t> w, int64_t rows, int64_t perRow, int bits);
+
 /// int8 weights as int16 tap pairs in blocks of 4 output channels (the x86
 /// int8 convolutions' PMADDWD layout): per pair of taps (2k, 2k+1; K padded
 /// to even with 0) a word of the two int16 values, [ceil(M/4)][ceil(K/2)][4].
@@ -119,6 +124,7 @@ llvm::SmallVector<int32_t> packTapPairsS16(llvm::ArrayRef<int64_t> w, int64_t M,
 /// biasEff[m] = bias[m] + in_off * sum(w[m]), as the fast kernels take it.
 struct QuantWeightsFacts {
   bool valid = false; ///< the types have an int8 kernel (see each family)
+  int weightBits = 8; ///< storage bits of the weights: 8, or 4 / 2 (packed, lowbit kernels)
   llvm::SmallVector<int64_t> mult, shift;
   int64_t lo = 0, hi = 0, inOff = 0, outOff = 0;
   mlir::DenseElementsAttr weights, bias;

@@ -1,0 +1,106 @@
+//===- MixedPrecision.h - choosing weight precisions per layer ---*- C++ -*-===//
+//
+// `--precision=auto` (issue 15): spend the flash budget's bits where they
+// matter. Three steps, each usable alone:
+//
+// 1. Sensitivity (`measureSensitivity`): for every layer with weights and
+//    every candidate precision, the noise power that quantizing only that
+//    layer's weights adds to the model outputs, measured in the reference
+//    interpreter on calibration samples against the float outputs. Noise of
+//    independent layers adds (HAWQ's assumption), so a plan's predicted
+//    output noise is the sum of its layers' entries.
+// 2. Search: choose one option per layer minimizing the summed noise with the
+//    summed bytes within the budget. `searchExact` solves this multiple-choice
+//    knapsack by dynamic programming over bytes (rounded up to at most 20,000
+//    budget units, so a plan it returns always fits); `searchGreedy` starts
+//    from the widest option and repeatedly takes the step down with the least
+//    noise added per byte saved (the classic heuristic, kept to measure
+//    against).
+// 3. The plan goes to the quantizer as a precision per layer.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EMLC_QUANTIZATION_MIXEDPRECISION_H
+#define EMLC_QUANTIZATION_MIXEDPRECISION_H
+
+#include "emlc/Interpreter/Interpreter.h"
+#include "emlc/Quantization/Precision.h"
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emlc {
+
+/// One choice for one layer: its flash bytes and the output noise it adds.
+struct PrecisionOption {
+  WeightPrecision precision;
+  int64_t bytes;
+  double noise;
+};
+
+/// A layer's options, widest first.
+using LayerOptions = std::vector<PrecisionOption>;
+
+struct PrecisionPlan {
+  std::vector<size_t> choice; ///< index into each layer's options
+  int64_t bytes = 0;
+  double noise = 0;
+};
+
+/// Least summed noise with summed bytes <= budget; none when even the
+/// smallest options exceed it.
+std::optional<PrecisionPlan> searchExact(const std::vector<LayerOptions> &layers, int64_t budget);
+/// Greedy by noise added per byte saved, from the widest options.
+std::optional<PrecisionPlan> searchGreedy(const std::vector<LayerOptions> &layers, int64_t budget);
+
+/// A convolution or fully connected layer with constant float weights: what
+/// the quantizer may give a narrower precision. `id` is its emlc.ptq_id tag.
+struct WeightedLayer {
+  int64_t id;
+  std::string name; ///< the ONNX node (its location)
+  mlir::Operation *op;
+  int64_t rows, perRow; ///< output channels, weights per channel
+};
+std::vector<WeightedLayer> weightedLayers(mlir::func::FuncOp fn);
+
+/// Output noise power of each layer at each precision in `candidates`
+/// (noise[layer][candidate]), summed over outputs and samples, and the
+/// outputs' signal power. Progress as ("measuring sensitivity", done, total).
+struct SensitivityTable {
+  std::vector<std::vector<double>> noise;
+  double signal = 0;
+};
+bool measureSensitivity(mlir::func::FuncOp fn, const std::vector<WeightedLayer> &layers,
+                        const std::vector<WeightPrecision> &candidates, const std::vector<Tensor> &samples,
+                        const std::function<void(const std::string &, int64_t, int64_t)> &progress,
+                        SensitivityTable &table, std::string &error);
+
+/// What the user asked for (`--precision`, `--layer-precision`, `--flash-limit`).
+struct PrecisionRequest {
+  std::string precision = "int8";                ///< int8, int4, int2, ternary (uniform) or auto (searched)
+  std::map<std::string, WeightPrecision> pinned; ///< by ONNX node name: these layers are fixed
+  int64_t flashLimit = -1;                       ///< bytes of all weights (auto: required)
+  std::string search = "exact";                  ///< exact or greedy
+  int64_t samples = 32;                          ///< calibration samples the sensitivity runs on
+};
+
+/// The plan: a precision per layer tag, and what the search predicted.
+struct PrecisionChoice {
+  std::map<int64_t, WeightPrecision> byId;
+  std::map<int64_t, double> layerSQNR; ///< dB: outputs with only this layer's weights quantized
+  double outputSQNR = 0;               ///< dB: weights only, the plan's summed noise (auto)
+  int64_t layerBytes = 0, otherBytes = 0;
+};
+
+/// Uniform, pinned, or (auto) searched precisions for the weighted layers
+/// of the float `fn` (tagged with emlc.ptq_id). False with `error` when a
+/// request cannot be met (an unknown layer name, no budget for auto, a
+/// budget the narrowest weights exceed: by how much).
+bool choosePrecisions(mlir::func::FuncOp fn, const std::vector<Tensor> &samples, const PrecisionRequest &request,
+                      const std::function<void(const std::string &, int64_t, int64_t)> &progress,
+                      PrecisionChoice &choice, std::string &error);
+
+} // namespace emlc
+
+#endif

@@ -1,0 +1,286 @@
+//===- MixedPrecision.cpp - choosing weight precisions per layer -----------===//
+//
+// See MixedPrecision.h. The search works on numbers only (bytes, noise), so
+// it is tested without models; the sensitivity runs the float graph with one
+// layer's weights replaced by their quantized values.
+//
+//===----------------------------------------------------------------------===//
+
+#include "emlc/Quantization/MixedPrecision.h"
+#include "dialects/NN/NNDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace emlc {
+
+std::optional<PrecisionPlan> searchExact(const std::vector<LayerOptions> &layers, int64_t budget) {
+  if (budget < 0)
+    return std::nullopt;
+  // Bytes in units of `unit` (rounded up per option: a plan that fits in
+  // units fits in bytes).
+  const int64_t maxUnits = 20000;
+  int64_t unit = std::max<int64_t>(1, (budget + maxUnits - 1) / maxUnits), cap = budget / unit;
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> best(cap + 1, 0.0), next(cap + 1);
+  std::vector<std::vector<uint8_t>> pick(layers.size(), std::vector<uint8_t>(cap + 1, 0));
+  for (size_t l = 0; l < layers.size(); ++l) {
+    std::fill(next.begin(), next.end(), inf);
+    for (size_t o = 0; o < layers[l].size(); ++o) {
+      int64_t u = (layers[l][o].bytes + unit - 1) / unit;
+      for (int64_t b = u; b <= cap; ++b)
+        if (best[b - u] + layers[l][o].noise < next[b])
+          next[b] = best[b - u] + layers[l][o].noise, pick[l][b] = (uint8_t)o;
+    }
+    best.swap(next);
+  }
+  if (best[cap] == inf)
+    return std::nullopt;
+  PrecisionPlan plan;
+  plan.choice.resize(layers.size());
+  for (int64_t l = (int64_t)layers.size() - 1, b = cap; l >= 0; --l) {
+    size_t o = pick[l][b];
+    plan.choice[l] = o;
+    b -= (layers[l][o].bytes + unit - 1) / unit;
+  }
+  for (size_t l = 0; l < layers.size(); ++l)
+    plan.bytes += layers[l][plan.choice[l]].bytes, plan.noise += layers[l][plan.choice[l]].noise;
+  return plan;
+}
+
+std::optional<PrecisionPlan> searchGreedy(const std::vector<LayerOptions> &layers, int64_t budget) {
+  PrecisionPlan plan;
+  plan.choice.assign(layers.size(), 0);
+  for (const LayerOptions &l : layers)
+    plan.bytes += l[0].bytes, plan.noise += l[0].noise;
+  while (plan.bytes > budget) {
+    // The step to a layer's next narrower option adding the least noise per byte saved.
+    size_t bestLayer = layers.size();
+    double bestRate = std::numeric_limits<double>::infinity();
+    for (size_t l = 0; l < layers.size(); ++l) {
+      size_t o = plan.choice[l];
+      if (o + 1 >= layers[l].size())
+        continue;
+      int64_t saved = layers[l][o].bytes - layers[l][o + 1].bytes;
+      double rate = (layers[l][o + 1].noise - layers[l][o].noise) / (double)std::max<int64_t>(saved, 1);
+      if (rate < bestRate)
+        bestRate = rate, bestLayer = l;
+    }
+    if (bestLayer == layers.size())
+      return std::nullopt;
+    size_t &o = plan.choice[bestLayer];
+    plan.bytes += layers[bestLayer][o + 1].bytes - layers[bestLayer][o].bytes;
+    plan.noise += layers[bestLayer][o + 1].noise - layers[bestLayer][o].noise;
+    ++o;
+  }
+  return plan;
+}
+
+namespace {
+std::string nameOf(Location loc) {
+  if (auto n = llvm::dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  if (auto f = llvm::dyn_cast<FusedLoc>(loc))
+    for (Location inner : f.getLocations())
+      if (std::string s = nameOf(inner); !s.empty())
+        return s;
+  return "";
+}
+
+DenseElementsAttr constantOf(Value v) {
+  auto c = v ? v.getDefiningOp<arith::ConstantOp>() : nullptr;
+  auto a = c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : nullptr;
+  return a && a.getElementType().isF32() ? a : nullptr;
+}
+} // namespace
+
+std::vector<WeightedLayer> weightedLayers(func::FuncOp fn) {
+  std::vector<WeightedLayer> out;
+  fn.walk([&](Operation *op) {
+    Value w, bias;
+    if (auto c = llvm::dyn_cast<nn::Conv2DOp>(op))
+      w = c.getWeight(), bias = c.getBias();
+    else if (auto f = llvm::dyn_cast<nn::FullyConnectedOp>(op))
+      w = f.getWeight(), bias = f.getBias();
+    auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id");
+    DenseElementsAttr wc = constantOf(w);
+    if (!wc || !id || (bias && !constantOf(bias)) ||
+        !llvm::cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32())
+      return;
+    int64_t rows = wc.getType().getShape()[0];
+    out.push_back({id.getInt(), nameOf(op->getLoc()), op, rows, rows ? wc.getNumElements() / rows : 0});
+  });
+  return out;
+}
+
+bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layers,
+                        const std::vector<WeightPrecision> &candidates, const std::vector<Tensor> &samples,
+                        const std::function<void(const std::string &, int64_t, int64_t)> &progress,
+                        SensitivityTable &table, std::string &error) {
+  std::vector<std::vector<Tensor>> reference(samples.size());
+  {
+    Interpreter interp(fn);
+    for (size_t i = 0; i < samples.size(); ++i)
+      if (!interp.run({samples[i]}, reference[i], error))
+        return false;
+  }
+  table.signal = 0;
+  for (const auto &outs : reference)
+    for (const Tensor &t : outs)
+      for (float f : t.data)
+        table.signal += (double)f * f;
+  table.noise.assign(layers.size(), std::vector<double>(candidates.size(), 0.0));
+  int64_t done = 0, total = (int64_t)(layers.size() * candidates.size());
+  OpBuilder b(fn.getContext());
+  for (size_t l = 0; l < layers.size(); ++l) {
+    Operation *op = layers[l].op;
+    Value original = op->getOperand(1);
+    auto wc = llvm::cast<DenseElementsAttr>(original.getDefiningOp<arith::ConstantOp>().getValue());
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      // The layer's weights as the quantized kernel sees them (dequantized).
+      ChannelQuantized q = quantizePerChannel(wc, candidates[c]);
+      std::vector<float> real(q.values.size());
+      int64_t inner = layers[l].perRow;
+      for (size_t i = 0; i < real.size(); ++i)
+        real[i] = (float)((double)q.values[i] * q.scales[i / inner]);
+      b.setInsertionPoint(op);
+      auto fake = b.create<arith::ConstantOp>(op->getLoc(), DenseElementsAttr::get(wc.getType(), llvm::ArrayRef(real)));
+      op->setOperand(1, fake);
+      Interpreter interp(fn);
+      double noise = 0;
+      bool ok = true;
+      for (size_t i = 0; i < samples.size() && ok; ++i) {
+        std::vector<Tensor> outs;
+        ok = interp.run({samples[i]}, outs, error);
+        for (size_t o = 0; ok && o < outs.size(); ++o)
+          for (int64_t k = 0; k < outs[o].size(); ++k) {
+            double d = (double)outs[o].data[k] - reference[i][o].data[k];
+            noise += d * d;
+          }
+      }
+      op->setOperand(1, original);
+      fake.erase();
+      if (!ok)
+        return false;
+      table.noise[l][c] = noise;
+      if (progress)
+        progress("measuring sensitivity", ++done, total);
+    }
+  }
+  return true;
+}
+
+namespace {
+double sqnrOf(double signal, double noise) {
+  return noise > 0 ? std::min(200.0, 10.0 * std::log10(signal / noise)) : 200.0;
+}
+
+/// Bytes of the constants the plan does not change (everything but the
+/// layers' weights and biases), at their current width.
+int64_t otherConstantBytes(func::FuncOp fn, const std::vector<WeightedLayer> &layers) {
+  llvm::DenseSet<Value> mine;
+  for (const WeightedLayer &l : layers)
+    for (unsigned i = 1; i < l.op->getNumOperands(); ++i)
+      mine.insert(l.op->getOperand(i));
+  int64_t bytes = 0;
+  fn.walk([&](arith::ConstantOp c) {
+    auto t = llvm::dyn_cast<ShapedType>(c.getType());
+    if (t && !mine.contains(c.getResult()) && t.getElementType().isIntOrFloat())
+      bytes += t.getNumElements() * ((t.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+  });
+  return bytes;
+}
+
+/// A layer's flash at `p` as the smallest kernels store it: the packed
+/// weights, and the int32 bias where the kernel reads it from flash (every
+/// int8 kernel; of the packed ones only convolutions, for windows over the
+/// padding). Biases with the input offset folded in are tables in the code.
+int64_t layerBytes(const WeightedLayer &l, WeightPrecision p) {
+  bool biasInFlash = p == WeightPrecision::Int8 || llvm::isa<nn::Conv2DOp>(l.op);
+  return packedBytes(p, l.rows, l.perRow) + (biasInFlash ? 4 * l.rows : 0);
+}
+} // namespace
+
+bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const PrecisionRequest &request,
+                      const std::function<void(const std::string &, int64_t, int64_t)> &progress,
+                      PrecisionChoice &choice, std::string &error) {
+  std::vector<WeightedLayer> layers = weightedLayers(fn);
+  for (const auto &[name, p] : request.pinned)
+    if (llvm::none_of(layers, [&](const WeightedLayer &l) { return l.name == name; })) {
+      error = "--layer-precision: no layer with weights is named '" + name + "' (the layers:";
+      for (const WeightedLayer &l : layers)
+        error += " " + l.name;
+      error += ")";
+      return false;
+    }
+  auto pinnedOf = [&](const WeightedLayer &l) -> std::optional<WeightPrecision> {
+    auto it = request.pinned.find(l.name);
+    return it == request.pinned.end() ? std::nullopt : std::optional<WeightPrecision>(it->second);
+  };
+  choice.otherBytes = otherConstantBytes(fn, layers);
+  if (request.precision != "auto") {
+    std::optional<WeightPrecision> uniform = parsePrecision(request.precision);
+    if (!uniform) {
+      error = "unknown precision '" + request.precision + "' (int8, int4, int2, ternary or auto)";
+      return false;
+    }
+    for (const WeightedLayer &l : layers) {
+      choice.byId[l.id] = pinnedOf(l).value_or(*uniform);
+      choice.layerBytes += layerBytes(l, choice.byId[l.id]);
+    }
+    return true;
+  }
+  if (request.flashLimit < 0) {
+    error = "--precision=auto needs --flash-limit BYTES: the budget it spends bits in (or choose a uniform "
+            "--precision=int8|int4|int2|ternary)";
+    return false;
+  }
+  if (request.search != "exact" && request.search != "greedy") {
+    error = "unknown search '" + request.search + "' (exact or greedy)";
+    return false;
+  }
+  std::vector<WeightPrecision> candidates(std::begin(kWeightPrecisions), std::end(kWeightPrecisions));
+  std::vector<Tensor> subset(samples.begin(), samples.begin() + std::min<size_t>(samples.size(), request.samples));
+  SensitivityTable table;
+  if (!measureSensitivity(fn, layers, candidates, subset, progress, table, error))
+    return false;
+  // Each layer's options: its pinned precision, or every candidate but those
+  // another candidate beats on both bytes and noise.
+  std::vector<LayerOptions> options(layers.size());
+  for (size_t l = 0; l < layers.size(); ++l)
+    for (size_t c = 0; c < candidates.size(); ++c) {
+      PrecisionOption o{candidates[c], layerBytes(layers[l], candidates[c]), table.noise[l][c]};
+      if (auto p = pinnedOf(layers[l]); p && *p != o.precision)
+        continue;
+      bool dominated =
+          llvm::any_of(options[l], [&](const PrecisionOption &q) { return q.bytes <= o.bytes && q.noise <= o.noise; });
+      llvm::erase_if(options[l], [&](const PrecisionOption &q) { return o.bytes <= q.bytes && o.noise < q.noise; });
+      if (!dominated)
+        options[l].push_back(o);
+    }
+  int64_t budget = request.flashLimit - choice.otherBytes;
+  std::optional<PrecisionPlan> plan =
+      request.search == "greedy" ? searchGreedy(options, budget) : searchExact(options, budget);
+  if (!plan) {
+    int64_t smallest = choice.otherBytes;
+    for (const LayerOptions &o : options)
+      smallest += llvm::min_element(o, [](auto &a, auto &b) { return a.bytes < b.bytes; })->bytes;
+    error = "--flash-limit " + std::to_string(request.flashLimit) + ": even the narrowest weights need " +
+            std::to_string(smallest) + " bytes (" + std::to_string(choice.otherBytes) + " of them other constants), " +
+            std::to_string(smallest - request.flashLimit) + " bytes over; raise the limit or prune the model";
+    return false;
+  }
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const PrecisionOption &o = options[l][plan->choice[l]];
+    choice.byId[layers[l].id] = o.precision;
+    choice.layerSQNR[layers[l].id] = sqnrOf(table.signal, o.noise);
+    choice.layerBytes += o.bytes;
+  }
+  choice.outputSQNR = sqnrOf(table.signal, plan->noise);
+  return true;
+}
+
+} // namespace emlc
