@@ -120,6 +120,7 @@ static std::optional<llvm::json::Object> quantizationSummary(ModuleOp module) {
                             {"calibration_method", text("calibration_method")},
                             {"calibration_runs", runs ? runs.getInt() : 0},
                             {"io", text("io")},
+                            {"weight_precision", text("precision")},
                             {"output_sqnr_db", std::move(sqnr)}};
 }
 
@@ -197,6 +198,11 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     }
     if (auto sq = c->getAttrOfType<FloatAttr>("emlc.sqnr"))
       entry["sqnr_db"] = std::round(sq.getValueAsDouble() * 100) / 100;
+    // Mixed precision: weights narrower than int8, and the search's estimate.
+    if (auto p = c->getAttrOfType<StringAttr>("emlc.weight_precision"))
+      entry["weight_precision"] = p.str();
+    if (auto sq = c->getAttrOfType<FloatAttr>("emlc.predicted_sqnr"))
+      entry["predicted_sqnr_db"] = std::round(sq.getValueAsDouble() * 100) / 100;
     // The target's cost model: executed instructions per MAC of this kernel.
     if (target && m > 0)
       if (auto it = target->costPerMac.find(c.getCallee().str()); it != target->costPerMac.end()) {

@@ -239,7 +239,8 @@ static bool runCompilePipeline(ModuleOp module, const CompileOptions &opts, Diag
   }
   // Pass diagnostics speak of pass options: name the flag behind the pass.
   if (llvm::is_contained(failed, "emlc-quantize"))
-    r.error = diags.text("--quantize=" + opts.quantize + ": ");
+    r.error = diags.text(opts.precision == "int8" ? "--quantize=" + opts.quantize + ": "
+                                                  : "--precision=" + opts.precision + ": ");
   else if (!diags.errors.empty())
     r.error = diags.text();
   else if (llvm::is_contained(failed, "emlc-lower-to-kernel"))

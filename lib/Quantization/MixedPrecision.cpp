@@ -234,7 +234,7 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     return true;
   }
   if (request.flashLimit < 0) {
-    error = "--precision=auto needs --flash-limit BYTES: the budget it spends bits in (or choose a uniform "
+    error = "needs --flash-limit BYTES, the budget it spends bits in (or choose a uniform "
             "--precision=int8|int4|int2|ternary)";
     return false;
   }

@@ -16,6 +16,7 @@
 #include <fmt/ranges.h>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -117,8 +118,9 @@ int runCompile(const CompileArgs &a) {
     o.calibrationPath = a.calibration;
     o.calibrationMethod = a.calibrationMethod;
     o.int8IO = a.io == "int8";
-    o.progress = [](const std::string &what, int64_t done, int64_t total) {
-      if (done == total || done % std::max<int64_t>(1, total / 10) == 0)
+    // On a terminal one line counts up (\r); in a log (CI) only the step's last count is printed.
+    o.progress = [tty = isatty(fileno(stderr)) != 0](const std::string &what, int64_t done, int64_t total) {
+      if (done == total || (tty && done % std::max<int64_t>(1, total / 10) == 0))
         fmt::print(stderr, "emlc: {}: {}/{}{}", what, done, total, done == total ? "\n" : "\r");
     };
   } else if (!a.calibration.empty() || a.io != "float") {

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Mixed precision under a flash budget (issue 15): for each labelled model, the
+accuracy of the emitted C (built and run on the host over the whole test set)
+at flash limits of 100/75/60/50/40/30% of its int8 weight bytes, for
+--precision=auto with the exact search and with the greedy one, against
+uniform int4 (which fits or not), and the weight precision auto chose per
+layer. The int8 weight bytes are what `--quantize=int8 --optimize size`
+stores (weights and int32 biases: the report's totals.weight_bytes); every
+compile uses --optimize size, so the limit is on the smallest kernels.
+
+usage: mixed_precision.py EMLC [--models a,b] [--budgets 100,75,...] [--json OUT]
+Prints one markdown table per model."""
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
+import datasets  # noqa: E402
+from check_accuracy import accuracy  # noqa: E402
+from emlc_testlib import Failure  # noqa: E402
+
+SHARED = os.path.join(ROOT, "..", "shared")
+MODELS = {  # model -> (test set, calibration samples)
+    "fashion-mlp-fp32": ("fashion-mnist-test", "data/fashion/calib_x.npy"),
+    "fashion-cnn-fp32": ("fashion-mnist-test", "data/fashion/calib_x.npy"),
+    "fashion-dscnn-fp32": ("fashion-mnist-test", "data/fashion/calib_x.npy"),
+    "digits-cnn-fp32-op13": ("digits", "data/digits/calib_x.npy"),
+}
+SHORT = {"int8": "8", "int4": "4", "int2": "2", "ternary": "t"}
+
+
+def run(emlc, model, x, y, extra):
+    """Accuracy of the C compiled with `extra`, its weight bytes and per-layer weight precisions; None if refused."""
+    with tempfile.TemporaryDirectory() as d:
+        report = os.path.join(d, "report.json")
+        try:
+            acc = accuracy(emlc, model, x, y, os.path.join(d, "w"), [*extra, "--report", report])
+        except Failure as f:
+            return {"error": f.message.strip().splitlines()[-1] if f.message.strip() else f.stage}
+        r = json.load(open(report))
+    bits = [SHORT.get(layer.get("weight_precision", "int8")) for layer in r["layers"]
+            if layer["op"] in ("nn.conv2d", "nn.fully_connected") and layer["weight_bytes"] > 0]
+    return {"accuracy": acc, "weight_bytes": r["totals"]["weight_bytes"], "bits": "/".join(bits)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("emlc")
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--budgets", default="100,75,60,50,40,30")
+    ap.add_argument("--json", help="write every measurement here")
+    args = ap.parse_args()
+    results = {}
+    for name in args.models.split(","):
+        data, calib = MODELS[name]
+        model = os.path.join(SHARED, "models", name, "model.onnx")
+        data = data if data != "digits" else ",".join(os.path.join(SHARED, "data/digits", f) for f in
+                                                      ("test_x.npy", "test_y.npy"))
+        if not os.path.exists(model) or not datasets.available(data):
+            print(f"SKIP {name}: model or data missing")
+            continue
+        x, y = datasets.load_set(data)
+        q = ["--calibration", os.path.join(SHARED, calib), "--optimize", "size"]
+        base = {"float": run(args.emlc, model, x, y, ["--optimize", "size"]),
+                "int8": run(args.emlc, model, x, y, ["--quantize=int8", *q]),
+                "int4": run(args.emlc, model, x, y, ["--precision", "int4", *q])}
+        int8_bytes = base["int8"]["weight_bytes"]
+        rows = []
+        for pct in (int(p) for p in args.budgets.split(",")):
+            limit = int8_bytes * pct // 100
+            row = {"budget_pct": pct, "limit": limit}
+            for search in ("exact", "greedy"):
+                row[search] = run(args.emlc, model, x, y,
+                                  ["--precision", "auto", "--search", search, "--flash-limit", str(limit), *q])
+            row["int4_fits"] = base["int4"]["weight_bytes"] <= limit
+            rows.append(row)
+            print(f"  {name} {pct}%: done", file=sys.stderr)
+        results[name] = {"base": base, "rows": rows}
+        print(f"\n### {name}: float {100 * base['float']['accuracy']:.2f}%, int8 {100 * base['int8']['accuracy']:.2f}% "
+              f"({int8_bytes} B), uniform int4 {100 * base['int4']['accuracy']:.2f}% ({base['int4']['weight_bytes']} B)"
+              f" on {len(x)} test samples\n")
+        print("| budget | limit (B) | auto exact | bytes | bits per layer (exact) | auto greedy | bits (greedy) "
+              "| uniform int4 |")
+        print("|---|---|---|---|---|---|---|---|")
+
+        def acc(r):
+            return f"{100 * r['accuracy']:.2f}%" if "accuracy" in r else "does not fit"
+        for row in rows:
+            e, g = row["exact"], row["greedy"]
+            print(f"| {row['budget_pct']}% | {row['limit']} | {acc(e)} | {e.get('weight_bytes', '-')} | "
+                  f"{e.get('bits', '-')} | {acc(g)} | {g.get('bits', '-')} | "
+                  f"{100 * base['int4']['accuracy']:.2f}%{'' if row['int4_fits'] else ' (over)'} |")
+    if args.json:
+        json.dump(results, open(args.json, "w"), indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

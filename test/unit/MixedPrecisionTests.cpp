@@ -1,0 +1,137 @@
+// Mixed precision (issue 15): the searches against brute-force enumeration,
+// the precision parsers, and per-channel weight quantization against its
+// definition (TFLite's int8 rule; narrower grids no worse than max-scaling).
+#include "emlc/Quantization/MixedPrecision.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/MLIRContext.h"
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+
+using namespace emlc;
+
+namespace {
+/// The best plan by enumerating every combination.
+std::optional<PrecisionPlan> bruteForce(const std::vector<LayerOptions> &layers, int64_t budget) {
+  std::optional<PrecisionPlan> best;
+  std::vector<size_t> idx(layers.size(), 0);
+  while (true) {
+    PrecisionPlan p;
+    p.choice = idx;
+    for (size_t l = 0; l < layers.size(); ++l)
+      p.bytes += layers[l][idx[l]].bytes, p.noise += layers[l][idx[l]].noise;
+    if (p.bytes <= budget && (!best || p.noise < best->noise))
+      best = p;
+    size_t l = 0;
+    while (l < layers.size() && ++idx[l] == layers[l].size())
+      idx[l++] = 0;
+    if (l == layers.size())
+      return best;
+  }
+}
+
+std::vector<LayerOptions> randomLayers(std::mt19937 &rng, size_t n) {
+  std::uniform_int_distribution<int64_t> size(10, 5000);
+  std::uniform_real_distribution<double> noise(0.0, 1.0);
+  std::vector<LayerOptions> layers(n);
+  for (LayerOptions &l : layers) {
+    int64_t bytes = size(rng);
+    double e = noise(rng) * 1e-3;
+    for (WeightPrecision p : kWeightPrecisions) { // narrower: fewer bytes, more noise
+      l.push_back({p, bytes, e});
+      bytes = bytes / 2 + 1, e = e * 4 + noise(rng) * 1e-2;
+    }
+  }
+  return layers;
+}
+} // namespace
+
+TEST_CASE("the exact search finds the least noise within the budget (brute force agrees)") {
+  std::mt19937 rng(7);
+  int feasible = 0;
+  for (int t = 0; t < 200; ++t) {
+    auto layers = randomLayers(rng, 1 + t % 5);
+    int64_t widest = 0;
+    for (auto &l : layers)
+      widest += l[0].bytes;
+    int64_t budget = (int64_t)(widest * (0.2 + 0.8 * (t % 10) / 10.0));
+    auto want = bruteForce(layers, budget);
+    auto got = searchExact(layers, budget);
+    REQUIRE(want.has_value() == got.has_value());
+    if (!want)
+      continue;
+    ++feasible;
+    CHECK(got->bytes <= budget);
+    // The DP rounds bytes up to budget units (1 byte here: budgets < 20,000): exact.
+    CHECK(got->noise == Approx(want->noise).epsilon(1e-12));
+    auto greedy = searchGreedy(layers, budget);
+    REQUIRE(greedy.has_value());
+    CHECK(greedy->bytes <= budget);
+    CHECK(greedy->noise >= want->noise - 1e-12);
+  }
+  CHECK(feasible > 100);
+}
+
+TEST_CASE("a budget below the narrowest weights has no plan") {
+  std::vector<LayerOptions> layers = {{{WeightPrecision::Int8, 100, 0.0}, {WeightPrecision::Int4, 50, 1.0}}};
+  CHECK_FALSE(searchExact(layers, 49).has_value());
+  CHECK_FALSE(searchGreedy(layers, 49).has_value());
+  CHECK(searchExact(layers, 50)->choice[0] == 1);
+  CHECK(searchExact(layers, 100)->choice[0] == 0);
+}
+
+TEST_CASE("precisions parse in their long and short forms") {
+  CHECK(parsePrecision("int4") == WeightPrecision::Int4);
+  CHECK(parsePrecision("t") == WeightPrecision::Ternary);
+  CHECK(parsePrecision("2") == WeightPrecision::Int2);
+  CHECK_FALSE(parsePrecision("int3").has_value());
+  std::string err;
+  auto lp = parseLayerPrecision("w4a8", err);
+  REQUIRE(lp.has_value());
+  CHECK(lp->weights == WeightPrecision::Int4);
+  CHECK(parseLayerPrecision("wta8", err)->weights == WeightPrecision::Ternary);
+  CHECK_FALSE(parseLayerPrecision("w4a16", err).has_value());
+  CHECK(err.find("int8 only") != std::string::npos);
+  CHECK_FALSE(parseLayerPrecision("x4", err).has_value());
+  CHECK(packedBytes(WeightPrecision::Int4, 3, 5) == 9); // rows byte-aligned: 3 x ceil(5/2)
+  CHECK(packedBytes(WeightPrecision::Ternary, 2, 9) == 6);
+}
+
+TEST_CASE("per-channel weight quantization: TFLite's int8 rule; narrower grids in range, no worse than max-scaling") {
+  mlir::MLIRContext ctx;
+  std::mt19937 rng(3);
+  std::normal_distribution<float> g(0.0f, 0.1f);
+  const int64_t M = 6, K = 50;
+  std::vector<float> w(M * K);
+  for (float &v : w)
+    v = g(rng);
+  w[7] = 0.9f; // an outlier: clipping it helps the narrow grids
+  auto type = mlir::RankedTensorType::get({M, K}, mlir::Float32Type::get(&ctx));
+  auto attr = mlir::DenseElementsAttr::get(type, llvm::ArrayRef<float>(w));
+  ChannelQuantized q8 = quantizePerChannel(attr, WeightPrecision::Int8);
+  for (int64_t m = 0; m < M; ++m) {
+    float amax = 0;
+    for (int64_t k = 0; k < K; ++k)
+      amax = std::max(amax, std::fabs(w[m * K + k]));
+    CHECK(q8.scales[m] == (double)(float)(amax / 127.0f));
+    for (int64_t k = 0; k < K; ++k)
+      CHECK(q8.values[m * K + k] == (int64_t)std::round(w[m * K + k] / q8.scales[m]));
+  }
+  for (WeightPrecision p : {WeightPrecision::Int4, WeightPrecision::Int2, WeightPrecision::Ternary}) {
+    ChannelQuantized q = quantizePerChannel(attr, p);
+    for (int64_t m = 0; m < M; ++m) {
+      float amax = 0;
+      for (int64_t k = 0; k < K; ++k)
+        amax = std::max(amax, std::fabs(w[m * K + k]));
+      double s0 = amax / valueMax(p), errQ = 0, err0 = 0;
+      for (int64_t k = 0; k < K; ++k) {
+        int64_t v = q.values[m * K + k];
+        CHECK(v >= valueMin(p));
+        CHECK(v <= valueMax(p));
+        double r0 = std::clamp<double>(std::round(w[m * K + k] / s0), (double)valueMin(p), (double)valueMax(p));
+        errQ += std::pow(w[m * K + k] - v * q.scales[m], 2), err0 += std::pow(w[m * K + k] - r0 * s0, 2);
+      }
+      CHECK(errQ <= err0 * (1 + 1e-6));
+    }
+  }
+}
