@@ -185,6 +185,7 @@ static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptio
   po.precision = opts.precision;
   po.layerPrecision = opts.layerPrecision;
   po.search = opts.search;
+  po.weightRounding = opts.weightRounding;
   po.ramLimit = opts.ramLimit;
   po.flashLimit = opts.flashLimit;
 }

@@ -57,6 +57,7 @@ void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &o
     q.layerPrecision = pins; // copied by createQuantize
     q.flashLimit = options.flashLimit;
     q.search = options.search;
+    q.weightRounding = options.weightRounding;
     pm.addPass(createQuantize(q, hooks.progress));
   }
   pm.addPass(createWarnFloatIslands());

@@ -8,6 +8,7 @@
 
 #include "emlc/Quantization/MixedPrecision.h"
 #include "dialects/NN/NNDialect.h"
+#include "emlc/Quantization/ErrorFeedback.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include <algorithm>
 #include <cmath>
@@ -118,6 +119,7 @@ std::vector<WeightedLayer> weightedLayers(func::FuncOp fn) {
 
 bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layers,
                         const std::vector<WeightPrecision> &candidates, const std::vector<Tensor> &samples,
+                        WeightQuantizer &weights,
                         const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                         SensitivityTable &table, std::string &error) {
   std::vector<std::vector<Tensor>> reference(samples.size());
@@ -141,7 +143,7 @@ bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layer
     auto wc = llvm::cast<DenseElementsAttr>(original.getDefiningOp<arith::ConstantOp>().getValue());
     for (size_t c = 0; c < candidates.size(); ++c) {
       // The layer's weights as the quantized kernel sees them (dequantized).
-      ChannelQuantized q = quantizePerChannel(wc, candidates[c]);
+      const ChannelQuantized &q = weights.get(layers[l].id, wc, candidates[c]);
       std::vector<float> real(q.values.size());
       int64_t inner = layers[l].perRow;
       for (size_t i = 0; i < real.size(); ++i)
@@ -204,7 +206,13 @@ int64_t layerBytes(const WeightedLayer &l, WeightPrecision p) {
 }
 } // namespace
 
+bool mayNarrow(const PrecisionRequest &request) {
+  return request.precision != "int8" ||
+         llvm::any_of(request.pinned, [](const auto &kv) { return kv.second != WeightPrecision::Int8; });
+}
+
 bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const PrecisionRequest &request,
+                      WeightQuantizer &weights,
                       const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                       PrecisionChoice &choice, std::string &error) {
   std::vector<WeightedLayer> layers = weightedLayers(fn);
@@ -245,7 +253,7 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
   std::vector<WeightPrecision> candidates(std::begin(kWeightPrecisions), std::end(kWeightPrecisions));
   std::vector<Tensor> subset(samples.begin(), samples.begin() + std::min<size_t>(samples.size(), request.samples));
   SensitivityTable table;
-  if (!measureSensitivity(fn, layers, candidates, subset, progress, table, error))
+  if (!measureSensitivity(fn, layers, candidates, subset, weights, progress, table, error))
     return false;
   // Each layer's options: its pinned precision, or every candidate but those
   // another candidate beats on both bytes and noise.

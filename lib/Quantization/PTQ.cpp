@@ -17,6 +17,7 @@
 
 #include "emlc/Quantization/PTQ.h"
 #include "dialects/NN/NNDialect.h"
+#include "emlc/Quantization/ErrorFeedback.h"
 #include "emlc/Quantization/Passes.h"
 #include "emlc/Quantization/Precision.h"
 #include "emlc/Support/TensorFiles.h"
@@ -106,8 +107,9 @@ quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo, double h
 class Quantizer {
 public:
   /// `precisions`: weight precision per layer tag (emlc.ptq_id); int8 when absent.
-  Quantizer(func::FuncOp fn, DenseMap<Value, Range> &ranges, const std::map<int64_t, WeightPrecision> &precisions)
-      : fn(fn), b(fn.getContext()), ranges(ranges), precisions(precisions) {}
+  Quantizer(func::FuncOp fn, DenseMap<Value, Range> &ranges, const std::map<int64_t, WeightPrecision> &precisions,
+            WeightQuantizer &weights)
+      : fn(fn), b(fn.getContext()), ranges(ranges), precisions(precisions), weights(weights) {}
 
   void run(bool int8IO);
 
@@ -116,8 +118,10 @@ private:
   OpBuilder b;
   DenseMap<Value, Range> &ranges;
   const std::map<int64_t, WeightPrecision> &precisions;
+  WeightQuantizer &weights;
   WeightPrecision current = WeightPrecision::Int8; ///< of the layer being quantized
-  DenseMap<Value, Value> quantized;                ///< float value -> its quantized twin
+  int64_t currentId = -1;
+  DenseMap<Value, Value> quantized; ///< float value -> its quantized twin
   DenseMap<Value, Value> dequantized;
   llvm::SmallPtrSet<Operation *, 32> replaced;
 
@@ -167,7 +171,7 @@ private:
   /// Weights and bias of a conv/fully connected layer as integer constants.
   std::pair<Value, Value> layerConstants(Location loc, Value weight, Value bias, Type inType) {
     auto wc = llvm::cast<DenseElementsAttr>(weight.getDefiningOp<arith::ConstantOp>().getValue());
-    ChannelQuantized q = quantizePerChannel(wc, current);
+    const ChannelQuantized &q = weights.get(currentId, wc, current);
     unsigned bits = storageBits(current);
     SmallVector<APInt> ints;
     for (int64_t v : q.values)
@@ -201,10 +205,12 @@ Value Quantizer::quantize(Operation *op) {
     return {};
   Value r = op->getResult(0);
   Location loc = op->getLoc();
-  current = WeightPrecision::Int8;
-  if (auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id"))
-    if (auto it = precisions.find(id.getInt()); it != precisions.end())
+  current = WeightPrecision::Int8, currentId = -1;
+  if (auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id")) {
+    currentId = id.getInt();
+    if (auto it = precisions.find(currentId); it != precisions.end())
       current = it->second;
+  }
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](nn::Conv2DOp c) -> Value {
         if (!isConstantF32(c.getWeight()) || (c.getBias() && !isConstantF32(c.getBias())))
@@ -574,12 +580,25 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   DenseMap<Value, Range> ranges;
   if (!calibrate(fn, batches, opts, ranges, res))
     return false;
-  // The weights' precision per layer (uniform, pinned or searched).
-  if (!choosePrecisions(fn, batches, opts.precision, opts.progress, res.precision, res.error))
+  // The weights' precision per layer (uniform, pinned or searched); below
+  // int8 they are rounded with error feedback through their inputs' moments.
+  LayerMoments moments;
+  if (mayNarrow(opts.precision) && opts.precision.feedback) {
+    // Every sample: a fully connected layer sees one input row per sample, and
+    // its K x K moments need many (their rank is at most the rows seen).
+    if (opts.progress)
+      opts.progress("collecting layer inputs", 0, 1);
+    if (!collectInputMoments(fn, weightedLayers(fn), batches, 64, moments, res.error))
+      return fail(res, "collecting layer inputs: " + res.error);
+    if (opts.progress)
+      opts.progress("collecting layer inputs", 1, 1);
+  }
+  WeightQuantizer weights(&moments);
+  if (!choosePrecisions(fn, batches, opts.precision, weights, opts.progress, res.precision, res.error))
     return false;
   // Step 2: the quantized graph (the float one kept aside for the comparison).
   OwningOpRef<func::FuncOp> reference(fn.clone());
-  Quantizer(fn, ranges, res.precision.byId).run(opts.int8IO);
+  Quantizer(fn, ranges, res.precision.byId, weights).run(opts.int8IO);
   Builder b(fn.getContext());
   fn.walk([&](Operation *op) {
     if (auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id"))
@@ -621,6 +640,9 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
     opts.precision.flashLimit = flashLimit;
     opts.precision.search = search;
     opts.precision.samples = sensitivitySamples;
+    if (weightRounding != "feedback" && weightRounding != "nearest")
+      return failWith("unknown weight-rounding '" + weightRounding + "' (feedback or nearest)");
+    opts.precision.feedback = weightRounding == "feedback";
     for (const std::string &pin : layerPrecision) {
       size_t eq = pin.rfind('=');
       std::string why;

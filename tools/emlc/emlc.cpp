@@ -64,7 +64,7 @@ struct CompileArgs {
   std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit, svg;
   std::vector<std::string> shapes, values;
   std::string quantize, calibration, calibrationMethod = "minmax", io = "float";
-  std::string precision, search = "exact";
+  std::string precision, search = "exact", weightRounding = "feedback";
   std::vector<std::string> layerPrecision;
   std::string optimize = "speed";
 };
@@ -115,6 +115,7 @@ int runCompile(const CompileArgs &a) {
     o.precision = a.precision.empty() ? "int8" : a.precision;
     o.layerPrecision = a.layerPrecision;
     o.search = a.search;
+    o.weightRounding = a.weightRounding;
     o.calibrationPath = a.calibration;
     o.calibrationMethod = a.calibrationMethod;
     o.int8IO = a.io == "int8";
@@ -327,6 +328,12 @@ int main(int argc, char **argv) {
                    "with --precision=auto: exact (default; dynamic programming over bytes) or greedy (least\n"
                    "  noise per byte saved, step by step), e.g. --search greedy")
       ->check(CLI::IsMember({"exact", "greedy"}));
+  compile
+      ->add_option("--weight-rounding", c.weightRounding,
+                   "below int8: feedback (default: each input column's rounding error is pushed onto the\n"
+                   "  columns not yet rounded, through the calibration inputs' correlations, as GPTQ does) or\n"
+                   "  nearest (round each weight alone), e.g. --weight-rounding nearest")
+      ->check(CLI::IsMember({"feedback", "nearest"}));
   compile
       ->add_option(
           "--io", c.io,

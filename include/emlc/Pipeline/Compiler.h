@@ -36,7 +36,7 @@ struct CompileOptions {
   bool int8IO = false;
   /// With quantize: the weights' precision (int8|int4|int2|ternary|auto, see
   /// MixedPrecision.h), layers pinned as NAME=wNa8, and auto's search.
-  std::string precision = "int8", search = "exact";
+  std::string precision = "int8", search = "exact", weightRounding = "feedback";
   std::vector<std::string> layerPrecision;
   /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;

@@ -37,6 +37,9 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
                                          llvm::cl::desc("with quantize: NAME=wNa8 pins a layer's weights")};
   Option<std::string> search{*this, "search", llvm::cl::desc("with precision=auto: exact or greedy"),
                              llvm::cl::init("exact")};
+  Option<std::string> weightRounding{*this, "weight-rounding",
+                                     llvm::cl::desc("below int8: feedback (default) or nearest"),
+                                     llvm::cl::init("feedback")};
   Option<int64_t> ramLimit{*this, "ram-limit", llvm::cl::desc("arena budget in bytes (-1: none)"), llvm::cl::init(-1)};
   Option<int64_t> flashLimit{*this, "flash-limit", llvm::cl::desc("weights budget in bytes (-1: none)"),
                              llvm::cl::init(-1)};

@@ -32,6 +32,8 @@
 
 namespace emlc {
 
+class WeightQuantizer; // ErrorFeedback.h
+
 /// One choice for one layer: its flash bytes and the output noise it adds.
 struct PrecisionOption {
   WeightPrecision precision;
@@ -66,13 +68,14 @@ std::vector<WeightedLayer> weightedLayers(mlir::func::FuncOp fn);
 
 /// Output noise power of each layer at each precision in `candidates`
 /// (noise[layer][candidate]), summed over outputs and samples, and the
-/// outputs' signal power. Progress as ("measuring sensitivity", done, total).
+/// outputs' signal power; the weights as `weights` quantizes them. Progress as ("measuring sensitivity", done, total).
 struct SensitivityTable {
   std::vector<std::vector<double>> noise;
   double signal = 0;
 };
 bool measureSensitivity(mlir::func::FuncOp fn, const std::vector<WeightedLayer> &layers,
                         const std::vector<WeightPrecision> &candidates, const std::vector<Tensor> &samples,
+                        WeightQuantizer &weights,
                         const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                         SensitivityTable &table, std::string &error);
 
@@ -83,6 +86,7 @@ struct PrecisionRequest {
   int64_t flashLimit = -1;                       ///< bytes of all weights (auto: required)
   std::string search = "exact";                  ///< exact or greedy
   int64_t samples = 32;                          ///< calibration samples the sensitivity runs on
+  bool feedback = true; ///< below int8: round with error feedback (ErrorFeedback.h), else nearest
 };
 
 /// The plan: a precision per layer tag, and what the search predicted.
@@ -93,11 +97,15 @@ struct PrecisionChoice {
   int64_t layerBytes = 0, otherBytes = 0;
 };
 
+/// Whether the request may give any layer weights narrower than int8.
+bool mayNarrow(const PrecisionRequest &request);
+
 /// Uniform, pinned, or (auto) searched precisions for the weighted layers
 /// of the float `fn` (tagged with emlc.ptq_id). False with `error` when a
 /// request cannot be met (an unknown layer name, no budget for auto, a
 /// budget the narrowest weights exceed: by how much).
 bool choosePrecisions(mlir::func::FuncOp fn, const std::vector<Tensor> &samples, const PrecisionRequest &request,
+                      WeightQuantizer &weights,
                       const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                       PrecisionChoice &choice, std::string &error);
 

@@ -49,6 +49,9 @@ def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
            "with precision=auto: the bytes all weights may take">,
     Option<"search", "search", "std::string", /*default=*/"\"exact\"",
            "with precision=auto: exact (dynamic programming) or greedy (noise per byte saved)">,
+    Option<"weightRounding", "weight-rounding", "std::string", /*default=*/"\"feedback\"",
+           "below int8: feedback (each column's rounding error pushed onto the next through the inputs' "
+           "moments) or nearest">,
     Option<"sensitivitySamples", "sensitivity-samples", "int64_t", /*default=*/"32",
            "with precision=auto: calibration samples the per-layer sensitivity is measured on">,
   ];
