@@ -186,6 +186,8 @@ static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptio
   po.layerPrecision = opts.layerPrecision;
   po.search = opts.search;
   po.weightRounding = opts.weightRounding;
+  po.calibrationLabels = opts.calibrationLabels;
+  po.maxAccuracyDrop = opts.maxAccuracyDrop;
   po.ramLimit = opts.ramLimit;
   po.flashLimit = opts.flashLimit;
 }
@@ -202,6 +204,10 @@ static void readPipelineResults(ModuleOp module, CompileResult &r) {
     if (auto sqnr = q.getAs<ArrayAttr>("output_sqnr_db"))
       for (auto d : sqnr.getAsRange<FloatAttr>())
         r.outputSQNR.push_back(d.getValueAsDouble());
+    if (auto a = q.getAs<FloatAttr>("calibration_top1"))
+      r.calibrationTop1 = a.getValueAsDouble();
+    if (auto a = q.getAs<FloatAttr>("float_calibration_top1"))
+      r.floatCalibrationTop1 = a.getValueAsDouble();
   }
   std::map<std::string, int> precisions; // layers per weight precision (on each layer's first call)
   module.walk([&](kernel::CallOp c) {
@@ -210,12 +216,10 @@ static void readPipelineResults(ModuleOp module, CompileResult &r) {
     if (auto p = c->getAttrOfType<StringAttr>("emlc.weight_precision"))
       ++precisions[p.str()];
   });
-  for (const char *p : {"int4", "int2", "ternary"})
+  for (const char *p : {"int8", "int4", "int2", "ternary"})
     if (precisions.count(p))
       r.weightPrecisions +=
           std::string(r.weightPrecisions.empty() ? "" : ", ") + p + " x" + std::to_string(precisions[p]);
-  if (!r.weightPrecisions.empty())
-    r.weightPrecisions += ", int8 for the rest";
 }
 
 /// Runs emlc-compile-pipeline on the imported module (its nn part for --emit=nn).

@@ -58,6 +58,8 @@ void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &o
     q.flashLimit = options.flashLimit;
     q.search = options.search;
     q.weightRounding = options.weightRounding;
+    q.labels = options.calibrationLabels;
+    q.maxAccuracyDrop = options.maxAccuracyDrop;
     pm.addPass(createQuantize(q, hooks.progress));
   }
   pm.addPass(createWarnFloatIslands());

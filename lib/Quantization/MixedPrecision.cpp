@@ -10,6 +10,7 @@
 #include "dialects/NN/NNDialect.h"
 #include "emlc/Quantization/ErrorFeedback.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -211,8 +212,22 @@ bool mayNarrow(const PrecisionRequest &request) {
          llvm::any_of(request.pinned, [](const auto &kv) { return kv.second != WeightPrecision::Int8; });
 }
 
+double topOneAccuracy(func::FuncOp fn, const std::vector<Tensor> &samples, const std::vector<int64_t> &labels,
+                      std::string &error) {
+  Interpreter interp(fn);
+  int64_t right = 0;
+  for (size_t i = 0; i < samples.size() && i < labels.size(); ++i) {
+    std::vector<Tensor> outs;
+    if (!interp.run({samples[i]}, outs, error))
+      return -1;
+    const std::vector<float> &o = outs[0].data;
+    right += std::max_element(o.begin(), o.end()) - o.begin() == labels[i];
+  }
+  return samples.empty() ? 0 : (double)right / (double)std::min(samples.size(), labels.size());
+}
+
 bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const PrecisionRequest &request,
-                      WeightQuantizer &weights,
+                      WeightQuantizer &weights, const PlanAccuracy &accuracy,
                       const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                       PrecisionChoice &choice, std::string &error) {
   std::vector<WeightedLayer> layers = weightedLayers(fn);
@@ -241,9 +256,13 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     }
     return true;
   }
-  if (request.flashLimit < 0) {
-    error = "needs --flash-limit BYTES, the budget it spends bits in (or choose a uniform "
-            "--precision=int8|int4|int2|ternary)";
+  if (request.flashLimit < 0 && request.maxAccuracyDrop < 0) {
+    error = "needs --flash-limit BYTES, the budget it spends bits in, or --max-accuracy-drop PP with "
+            "--calibration-labels (or choose a uniform --precision=int8|int4|int2|ternary)";
+    return false;
+  }
+  if (request.maxAccuracyDrop >= 0 && !accuracy.of) {
+    error = "--max-accuracy-drop needs --calibration-labels Y.npy (the calibration samples' classes)";
     return false;
   }
   if (request.search != "exact" && request.search != "greedy") {
@@ -269,9 +288,33 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
       if (!dominated)
         options[l].push_back(o);
     }
+  auto search = [&](int64_t budget) {
+    return request.search == "greedy" ? searchGreedy(options, budget) : searchExact(options, budget);
+  };
+  auto precisionsOf = [&](const PrecisionPlan &p) {
+    std::map<int64_t, WeightPrecision> m;
+    for (size_t l = 0; l < layers.size(); ++l)
+      m[layers[l].id] = options[l][p.choice[l]].precision;
+    return m;
+  };
   int64_t budget = request.flashLimit - choice.otherBytes;
-  std::optional<PrecisionPlan> plan =
-      request.search == "greedy" ? searchGreedy(options, budget) : searchExact(options, budget);
+  if (request.flashLimit < 0) { // the smallest budget that keeps the accuracy: bisection over bytes
+    int64_t lo = 0, hi = 0;
+    for (const LayerOptions &o : options)
+      hi += o.front().bytes;
+    if (accuracy.floatAccuracy - accuracy.of(precisionsOf(*search(hi))) > request.maxAccuracyDrop / 100)
+      lo = hi; // even the widest weights lose more: keep them, the check below says so
+    for (int step = 0; lo < hi && step < 14; ++step) {
+      int64_t mid = lo + (hi - lo) / 2;
+      std::optional<PrecisionPlan> p = search(mid);
+      bool keeps = p && accuracy.floatAccuracy - accuracy.of(precisionsOf(*p)) <= request.maxAccuracyDrop / 100;
+      (keeps ? hi : lo) = keeps ? mid : mid + 1;
+      if (progress)
+        progress("searching the smallest budget", step + 1, 14);
+    }
+    budget = hi;
+  }
+  std::optional<PrecisionPlan> plan = search(budget);
   if (!plan) {
     int64_t smallest = choice.otherBytes;
     for (const LayerOptions &o : options)
@@ -288,6 +331,20 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     choice.layerBytes += o.bytes;
   }
   choice.outputSQNR = sqnrOf(table.signal, plan->noise);
+  if (accuracy.of) {
+    choice.floatAccuracy = accuracy.floatAccuracy;
+    choice.accuracy = accuracy.of(choice.byId);
+    double drop = 100 * (choice.floatAccuracy - choice.accuracy);
+    if (request.maxAccuracyDrop >= 0 && drop > request.maxAccuracyDrop + 1e-9) {
+      error = llvm::formatv("the best plan within {0} bytes of weights loses {1:F2} points of top-1 on the "
+                            "calibration set ({2:F2}% vs float {3:F2}%), more than --max-accuracy-drop {4}; "
+                            "raise --flash-limit or the allowed drop",
+                            choice.layerBytes + choice.otherBytes, drop, 100 * choice.accuracy,
+                            100 * choice.floatAccuracy, request.maxAccuracyDrop)
+                  .str();
+      return false;
+    }
+  }
   return true;
 }
 

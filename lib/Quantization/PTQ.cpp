@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FileSystem.h"
@@ -437,6 +438,22 @@ bool loadCalibrationSet(const std::string &path, MLIRContext &ctx, const std::ve
 }
 
 namespace {
+/// Class labels of the calibration samples, one per sample.
+bool loadLabels(const std::string &path, size_t samples, std::vector<int64_t> &labels, std::string &error) {
+  std::vector<float> values;
+  std::vector<int64_t> shape;
+  if (!readNpy(path, values, shape, error))
+    return false;
+  if (values.size() != samples) {
+    error = "calibration labels '" + path + "' hold " + std::to_string(values.size()) + " values for " +
+            std::to_string(samples) + " calibration samples (one class per sample)";
+    return false;
+  }
+  for (float v : values)
+    labels.push_back((int64_t)v);
+  return true;
+}
+
 /// The function PTQ works on: `@main` of a float model with one float input.
 func::FuncOp quantizableMain(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
@@ -594,7 +611,25 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
       opts.progress("collecting layer inputs", 1, 1);
   }
   WeightQuantizer weights(&moments);
-  if (!choosePrecisions(fn, batches, opts.precision, weights, opts.progress, res.precision, res.error))
+  // With labels: the top-1 of a plan is the whole model quantized with it, in the interpreter.
+  PlanAccuracy accuracy;
+  std::vector<int64_t> labels;
+  if (!opts.labelsPath.empty()) {
+    if (!loadLabels(opts.labelsPath, batches.size(), labels, res.error))
+      return false;
+    accuracy.floatAccuracy = topOneAccuracy(fn, batches, labels, res.error);
+    accuracy.of = [&](const std::map<int64_t, WeightPrecision> &plan) {
+      IRMapping map;
+      OwningOpRef<func::FuncOp> copy(fn.clone(map));
+      DenseMap<Value, Range> copied;
+      for (auto &[v, r] : ranges)
+        copied[map.lookupOrDefault(v)] = r;
+      Quantizer(*copy, copied, plan, weights).run(false);
+      std::string ignored;
+      return topOneAccuracy(*copy, batches, labels, ignored);
+    };
+  }
+  if (!choosePrecisions(fn, batches, opts.precision, weights, accuracy, opts.progress, res.precision, res.error))
     return false;
   // Step 2: the quantized graph (the float one kept aside for the comparison).
   OwningOpRef<func::FuncOp> reference(fn.clone());
@@ -640,6 +675,8 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
     opts.precision.flashLimit = flashLimit;
     opts.precision.search = search;
     opts.precision.samples = sensitivitySamples;
+    opts.precision.maxAccuracyDrop = maxAccuracyDrop;
+    opts.labelsPath = labels;
     if (weightRounding != "feedback" && weightRounding != "nearest")
       return failWith("unknown weight-rounding '" + weightRounding + "' (feedback or nearest)");
     opts.precision.feedback = weightRounding == "feedback";
@@ -667,6 +704,13 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
                                          b.getNamedAttr("io", b.getStringAttr(io)),
                                          b.getNamedAttr("output_sqnr_db", b.getArrayAttr(sqnr)),
                                          b.getNamedAttr("precision", b.getStringAttr(precision))}));
+    if (res.precision.accuracy >= 0) { // auto with labels: top-1 on the calibration set
+      auto q = module->getAttrOfType<DictionaryAttr>("emlc.quantization");
+      NamedAttrList all(q);
+      all.set("calibration_top1", b.getF64FloatAttr(res.precision.accuracy));
+      all.set("float_calibration_top1", b.getF64FloatAttr(res.precision.floatAccuracy));
+      module->setAttr("emlc.quantization", all.getDictionary(module.getContext()));
+    }
   }
 
   ProgressFn progress; ///< not an option: it observes, results do not depend on it

@@ -266,13 +266,28 @@ bool readNpy(const std::string &path, std::vector<float> &values, std::vector<in
       memcpy(&d, body.data() + 8 * i, 8);
       values[i] = (float)d;
     }
+  } else if (descr == "<i8" || descr == "<i4") { // labels
+    int64_t bytes = descr == "<i8" ? 8 : 4;
+    if (!need(bytes))
+      return false;
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t v = 0;
+      if (bytes == 8) {
+        memcpy(&v, body.data() + 8 * i, 8);
+      } else {
+        int32_t w;
+        memcpy(&w, body.data() + 4 * i, 4);
+        v = w;
+      }
+      values[i] = (float)v;
+    }
   } else if (descr == "|u1" || descr == "|i1") {
     if (!need(1))
       return false;
     for (int64_t i = 0; i < n; ++i)
       values[i] = descr == "|u1" ? (float)(unsigned char)body[i] : (float)(signed char)body[i];
   } else {
-    err = "'" + path + "' holds " + descr.str() + " values (float32, float64, int8 and uint8 are read)";
+    err = "'" + path + "' holds " + descr.str() + " values (float32, float64, int64, int32, int8 and uint8 are read)";
     return false;
   }
   return true;

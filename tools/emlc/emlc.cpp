@@ -64,7 +64,8 @@ struct CompileArgs {
   std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit, svg;
   std::vector<std::string> shapes, values;
   std::string quantize, calibration, calibrationMethod = "minmax", io = "float";
-  std::string precision, search = "exact", weightRounding = "feedback";
+  std::string precision, search = "exact", weightRounding = "feedback", labels;
+  double maxAccuracyDrop = -1;
   std::vector<std::string> layerPrecision;
   std::string optimize = "speed";
 };
@@ -116,6 +117,8 @@ int runCompile(const CompileArgs &a) {
     o.layerPrecision = a.layerPrecision;
     o.search = a.search;
     o.weightRounding = a.weightRounding;
+    o.calibrationLabels = a.labels;
+    o.maxAccuracyDrop = a.maxAccuracyDrop;
     o.calibrationPath = a.calibration;
     o.calibrationMethod = a.calibrationMethod;
     o.int8IO = a.io == "int8";
@@ -177,6 +180,9 @@ int runCompile(const CompileArgs &a) {
     for (double d : r.outputSQNR)
       fmt::print(" {:.1f} dB", d);
     fmt::print("\n");
+    if (r.calibrationTop1 >= 0)
+      fmt::print("  top-1 (calibration set, interpreter): {:.2f}% (float {:.2f}%)\n", 100 * r.calibrationTop1,
+                 100 * r.floatCalibrationTop1);
   }
   if (!reportPath.empty())
     fmt::print("  report:           {}\n", reportPath);
@@ -328,6 +334,15 @@ int main(int argc, char **argv) {
                    "with --precision=auto: exact (default; dynamic programming over bytes) or greedy (least\n"
                    "  noise per byte saved, step by step), e.g. --search greedy")
       ->check(CLI::IsMember({"exact", "greedy"}));
+  compile->add_option("--calibration-labels", c.labels,
+                      "with --precision=auto: a .npy of the calibration samples' classes (integers); the\n"
+                      "  summary then gives the plan's top-1 on them, e.g. --calibration-labels calib_y.npy");
+  compile
+      ->add_option("--max-accuracy-drop", c.maxAccuracyDrop,
+                   "with --precision=auto and --calibration-labels: top-1 points the plan may lose against\n"
+                   "  float on the calibration set; without --flash-limit auto finds the smallest weights that\n"
+                   "  keep it, e.g. --max-accuracy-drop 1.0")
+      ->check(CLI::Range(0.0, 100.0));
   compile
       ->add_option("--weight-rounding", c.weightRounding,
                    "below int8: feedback (default: each input column's rounding error is pushed onto the\n"

@@ -38,6 +38,8 @@ struct CompileOptions {
   /// MixedPrecision.h), layers pinned as NAME=wNa8, and auto's search.
   std::string precision = "int8", search = "exact", weightRounding = "feedback";
   std::vector<std::string> layerPrecision;
+  std::string calibrationLabels; ///< .npy of the calibration samples' classes
+  double maxAccuracyDrop = -1;   ///< auto: top-1 points it may lose on them (-1: no bound)
   /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
@@ -58,7 +60,8 @@ struct CompileResult {
   bool ramExceeded = false;         ///< refused for --ram-limit
   int64_t calibrationRuns = 0;      ///< with --quantize
   std::vector<double> outputSQNR;   ///< dB per output, quantized vs float, with --quantize
-  std::string weightPrecisions;     ///< layers narrower than int8, e.g. "int4 x3, int8 for the rest"
+  double calibrationTop1 = -1, floatCalibrationTop1 = -1; ///< auto with labels
+  std::string weightPrecisions;                           ///< layers per weight precision, e.g. "int8 x1, int4 x3"
   /// Per graph output: the step (scale) of the int8 grid it is dequantized
   /// from, for judging results in LSBs; 0 for an output computed otherwise.
   std::vector<double> outputGrids;

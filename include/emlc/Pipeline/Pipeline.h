@@ -37,6 +37,11 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
                                          llvm::cl::desc("with quantize: NAME=wNa8 pins a layer's weights")};
   Option<std::string> search{*this, "search", llvm::cl::desc("with precision=auto: exact or greedy"),
                              llvm::cl::init("exact")};
+  Option<std::string> calibrationLabels{*this, "calibration-labels",
+                                        llvm::cl::desc("with precision=auto: a .npy of the samples' classes")};
+  Option<double> maxAccuracyDrop{*this, "max-accuracy-drop",
+                                 llvm::cl::desc("with precision=auto and labels: top-1 points it may lose"),
+                                 llvm::cl::init(-1.0)};
   Option<std::string> weightRounding{*this, "weight-rounding",
                                      llvm::cl::desc("below int8: feedback (default) or nearest"),
                                      llvm::cl::init("feedback")};

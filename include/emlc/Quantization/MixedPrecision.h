@@ -50,6 +50,10 @@ struct PrecisionPlan {
   double noise = 0;
 };
 
+/// Top-1 accuracy of `fn` (first output's argmax) on samples with labels.
+double topOneAccuracy(mlir::func::FuncOp fn, const std::vector<Tensor> &samples, const std::vector<int64_t> &labels,
+                      std::string &error);
+
 /// Least summed noise with summed bytes <= budget; none when even the
 /// smallest options exceed it.
 std::optional<PrecisionPlan> searchExact(const std::vector<LayerOptions> &layers, int64_t budget);
@@ -86,7 +90,8 @@ struct PrecisionRequest {
   int64_t flashLimit = -1;                       ///< bytes of all weights (auto: required)
   std::string search = "exact";                  ///< exact or greedy
   int64_t samples = 32;                          ///< calibration samples the sensitivity runs on
-  bool feedback = true; ///< below int8: round with error feedback (ErrorFeedback.h), else nearest
+  bool feedback = true;        ///< below int8: round with error feedback (ErrorFeedback.h), else nearest
+  double maxAccuracyDrop = -1; ///< auto: top-1 points the plan may lose on the labelled calibration set (-1: none)
 };
 
 /// The plan: a precision per layer tag, and what the search predicted.
@@ -95,6 +100,14 @@ struct PrecisionChoice {
   std::map<int64_t, double> layerSQNR; ///< dB: outputs with only this layer's weights quantized
   double outputSQNR = 0;               ///< dB: weights only, the plan's summed noise (auto)
   int64_t layerBytes = 0, otherBytes = 0;
+  double accuracy = -1, floatAccuracy = -1; ///< top-1 on the labelled calibration set (auto with labels)
+};
+
+/// With labelled calibration data: the float model's top-1 and a plan's
+/// (the whole model quantized with those weight precisions, in the interpreter).
+struct PlanAccuracy {
+  double floatAccuracy = -1;
+  std::function<double(const std::map<int64_t, WeightPrecision> &)> of;
 };
 
 /// Whether the request may give any layer weights narrower than int8.
@@ -103,9 +116,12 @@ bool mayNarrow(const PrecisionRequest &request);
 /// Uniform, pinned, or (auto) searched precisions for the weighted layers
 /// of the float `fn` (tagged with emlc.ptq_id). False with `error` when a
 /// request cannot be met (an unknown layer name, no budget for auto, a
-/// budget the narrowest weights exceed: by how much).
+/// budget the narrowest weights exceed: by how much). With
+/// `maxAccuracyDrop` (needs `accuracy`): under a flash limit the plan must
+/// keep the accuracy, else the smallest budget whose plan keeps it is found
+/// by bisection.
 bool choosePrecisions(mlir::func::FuncOp fn, const std::vector<Tensor> &samples, const PrecisionRequest &request,
-                      WeightQuantizer &weights,
+                      WeightQuantizer &weights, const PlanAccuracy &accuracy,
                       const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                       PrecisionChoice &choice, std::string &error);
 

@@ -29,6 +29,7 @@ struct PTQOptions {
   double percentile = 99.99;     ///< kept share of values per tail, for "percentile"
   bool int8IO = false;           ///< int8 inputs and outputs instead of float ones
   PrecisionRequest precision;    ///< weight precision per layer (MixedPrecision.h)
+  std::string labelsPath;        ///< optional .npy of the samples' classes (accuracy of auto's plans)
   /// Progress of the long steps: (what, done, total).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };

@@ -49,6 +49,11 @@ def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
            "with precision=auto: the bytes all weights may take">,
     Option<"search", "search", "std::string", /*default=*/"\"exact\"",
            "with precision=auto: exact (dynamic programming) or greedy (noise per byte saved)">,
+    Option<"labels", "calibration-labels", "std::string", /*default=*/"\"\"",
+           "a .npy of the calibration samples' classes (int): auto then reports and can bound top-1">,
+    Option<"maxAccuracyDrop", "max-accuracy-drop", "double", /*default=*/"-1.0",
+           "with precision=auto and labels: top-1 points the plan may lose (without flash-limit: the smallest "
+           "weights that keep it)">,
     Option<"weightRounding", "weight-rounding", "std::string", /*default=*/"\"feedback\"",
            "below int8: feedback (each column's rounding error pushed onto the next through the inputs' "
            "moments) or nearest">,

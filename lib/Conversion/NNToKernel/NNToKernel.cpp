@@ -165,10 +165,10 @@ LogicalResult FunctionLowering::lowerOp(Operation *op) {
 void FunctionLowering::annotate(Operation *op, Operation *firstCall) {
   int64_t macs = nn::countMACs(op);
   DictionaryAttr quantInfo = quantizationOf(op);
-  StringRef narrow; // weights narrower than int8: their precision, on the layer's first call
+  StringRef weights; // quantized weights: their precision, on the layer's first call
   if (llvm::isa<nn::Conv2DOp, nn::FullyConnectedOp>(op))
     if (auto p = precisionOf(llvm::cast<ShapedType>(op->getOperand(1).getType()).getElementType()))
-      narrow = *p == WeightPrecision::Int8 ? "" : precisionName(*p);
+      weights = precisionName(*p);
   for (Operation *k = firstCall; k; k = k->getNextNode())
     if (llvm::isa<kernel::CallOp>(k)) {
       k->setAttr("emlc.layer", b.getStringAttr(op->getName().getStringRef()));
@@ -179,9 +179,9 @@ void FunctionLowering::annotate(Operation *op, Operation *firstCall) {
       for (StringRef a : {"emlc.sqnr", "emlc.predicted_sqnr"})
         if (Attribute v = op->getAttr(a))
           k->setAttr(a, v);
-      if (!narrow.empty())
-        k->setAttr("emlc.weight_precision", b.getStringAttr(narrow));
-      narrow = "";
+      if (!weights.empty())
+        k->setAttr("emlc.weight_precision", b.getStringAttr(weights));
+      weights = "";
       macs = 0; // counted once per layer
     }
 }
