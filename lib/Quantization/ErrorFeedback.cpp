@@ -163,6 +163,18 @@ bool collectInputMoments(func::FuncOp fn, const std::vector<WeightedLayer> &laye
   return true;
 }
 
+void addMoments(LayerMoments &to, const LayerMoments &from) {
+  for (const auto &[id, groups] : from) {
+    std::vector<std::vector<double>> &dst = to[id];
+    dst.resize(groups.size());
+    for (size_t g = 0; g < groups.size(); ++g) {
+      dst[g].resize(groups[g].size(), 0.0);
+      for (size_t i = 0; i < groups[g].size(); ++i)
+        dst[g][i] += groups[g][i];
+    }
+  }
+}
+
 ChannelQuantized quantizeWithFeedback(DenseElementsAttr weights, WeightPrecision p,
                                       const std::vector<std::vector<double>> &moments) {
   ChannelQuantized q = quantizePerChannel(weights, p); // the scales, and each weight rounded alone

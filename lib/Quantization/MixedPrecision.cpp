@@ -207,6 +207,10 @@ int64_t layerBytes(const WeightedLayer &l, WeightPrecision p) {
 }
 } // namespace
 
+size_t heldOut(const PrecisionRequest &request, size_t samples) {
+  return request.precision == "auto" && samples >= 2 * (size_t)request.samples ? (size_t)request.samples : 0;
+}
+
 bool mayNarrow(const PrecisionRequest &request) {
   return request.precision != "int8" ||
          llvm::any_of(request.pinned, [](const auto &kv) { return kv.second != WeightPrecision::Int8; });
@@ -270,7 +274,9 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     return false;
   }
   std::vector<WeightPrecision> candidates(std::begin(kWeightPrecisions), std::end(kWeightPrecisions));
-  std::vector<Tensor> subset(samples.begin(), samples.begin() + std::min<size_t>(samples.size(), request.samples));
+  // The last samples, which the error feedback did not fit the weights to (heldOut).
+  size_t n = std::min<size_t>(samples.size(), request.samples);
+  std::vector<Tensor> subset(samples.end() - n, samples.end());
   SensitivityTable table;
   if (!measureSensitivity(fn, layers, candidates, subset, weights, progress, table, error))
     return false;

@@ -598,19 +598,26 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   if (!calibrate(fn, batches, opts, ranges, res))
     return false;
   // The weights' precision per layer (uniform, pinned or searched); below
-  // int8 they are rounded with error feedback through their inputs' moments.
-  LayerMoments moments;
+  // int8 they are rounded with error feedback through their inputs' moments,
+  // from every sample (a fully connected layer sees one input row per sample,
+  // and its K x K moments need many: their rank is at most the rows seen).
+  // The search's estimates use weights fitted without the samples it
+  // measures on (heldOut), so the feedback cannot flatter them.
+  LayerMoments fitted, all;
   if (mayNarrow(opts.precision) && opts.precision.feedback) {
-    // Every sample: a fully connected layer sees one input row per sample, and
-    // its K x K moments need many (their rank is at most the rows seen).
+    size_t held = heldOut(opts.precision, batches.size());
+    std::vector<Tensor> fit(batches.begin(), batches.end() - held), rest(batches.end() - held, batches.end());
     if (opts.progress)
       opts.progress("collecting layer inputs", 0, 1);
-    if (!collectInputMoments(fn, weightedLayers(fn), batches, 64, moments, res.error))
+    std::vector<WeightedLayer> layers = weightedLayers(fn);
+    if (!collectInputMoments(fn, layers, fit, 64, fitted, res.error) ||
+        !collectInputMoments(fn, layers, rest, 64, all, res.error))
       return fail(res, "collecting layer inputs: " + res.error);
+    addMoments(all, fitted);
     if (opts.progress)
       opts.progress("collecting layer inputs", 1, 1);
   }
-  WeightQuantizer weights(&moments);
+  WeightQuantizer weights(&all), estimates(&fitted);
   // With labels: the top-1 of a plan is the whole model quantized with it, in the interpreter.
   PlanAccuracy accuracy;
   std::vector<int64_t> labels;
@@ -629,7 +636,7 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
       return topOneAccuracy(*copy, batches, labels, ignored);
     };
   }
-  if (!choosePrecisions(fn, batches, opts.precision, weights, accuracy, opts.progress, res.precision, res.error))
+  if (!choosePrecisions(fn, batches, opts.precision, estimates, accuracy, opts.progress, res.precision, res.error))
     return false;
   // Step 2: the quantized graph (the float one kept aside for the comparison).
   OwningOpRef<func::FuncOp> reference(fn.clone());

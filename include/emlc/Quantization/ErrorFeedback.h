@@ -32,6 +32,9 @@ bool collectInputMoments(mlir::func::FuncOp fn, const std::vector<WeightedLayer>
                          const std::vector<Tensor> &samples, int64_t positions, LayerMoments &moments,
                          std::string &error);
 
+/// Adds `from` into `to` (moments over the union of two sample sets).
+void addMoments(LayerMoments &to, const LayerMoments &from);
+
 /// Per-channel symmetric weights at `p` (scales as quantizePerChannel
 /// chooses them) rounded with error feedback through `moments` (one per
 /// group of rows). Weights are [rows][K] per group.

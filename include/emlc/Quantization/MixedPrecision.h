@@ -89,7 +89,7 @@ struct PrecisionRequest {
   std::map<std::string, WeightPrecision> pinned; ///< by ONNX node name: these layers are fixed
   int64_t flashLimit = -1;                       ///< bytes of all weights (auto: required)
   std::string search = "exact";                  ///< exact or greedy
-  int64_t samples = 32;                          ///< calibration samples the sensitivity runs on
+  int64_t samples = 128;                         ///< calibration samples the sensitivity runs on
   bool feedback = true;        ///< below int8: round with error feedback (ErrorFeedback.h), else nearest
   double maxAccuracyDrop = -1; ///< auto: top-1 points the plan may lose on the labelled calibration set (-1: none)
 };
@@ -109,6 +109,11 @@ struct PlanAccuracy {
   double floatAccuracy = -1;
   std::function<double(const std::map<int64_t, WeightPrecision> &)> of;
 };
+
+/// How many of the last calibration samples the sensitivity is measured on
+/// and the error feedback does not see (so it cannot flatter the narrow
+/// precisions): `samples` when there are twice as many, else none (all are used for both).
+size_t heldOut(const PrecisionRequest &request, size_t samples);
 
 /// Whether the request may give any layer weights narrower than int8.
 bool mayNarrow(const PrecisionRequest &request);
