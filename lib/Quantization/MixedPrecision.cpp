@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 using namespace mlir;
 
@@ -235,7 +236,10 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
                       const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                       PrecisionChoice &choice, std::string &error) {
   std::vector<WeightedLayer> layers = weightedLayers(fn);
+  std::set<std::string> names(request.floatLayers);
   for (const auto &[name, p] : request.pinned)
+    names.insert(name);
+  for (const std::string &name : names)
     if (llvm::none_of(layers, [&](const WeightedLayer &l) { return l.name == name; })) {
       error = "--layer-precision: no layer with weights is named '" + name + "' (the layers:";
       for (const WeightedLayer &l : layers)
@@ -243,6 +247,11 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
       error += ")";
       return false;
     }
+  // Layers kept float are not planned: their weights count as other constants.
+  for (const WeightedLayer &l : layers)
+    if (request.floatLayers.count(l.name))
+      choice.floatIds.insert(l.id);
+  llvm::erase_if(layers, [&](const WeightedLayer &l) { return choice.floatIds.count(l.id) != 0; });
   auto pinnedOf = [&](const WeightedLayer &l) -> std::optional<WeightPrecision> {
     auto it = request.pinned.find(l.name);
     return it == request.pinned.end() ? std::nullopt : std::optional<WeightPrecision>(it->second);

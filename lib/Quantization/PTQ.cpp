@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 using namespace mlir;
 
@@ -109,8 +110,9 @@ class Quantizer {
 public:
   /// `precisions`: weight precision per layer tag (emlc.ptq_id); int8 when absent.
   Quantizer(func::FuncOp fn, DenseMap<Value, Range> &ranges, const std::map<int64_t, WeightPrecision> &precisions,
-            WeightQuantizer &weights)
-      : fn(fn), b(fn.getContext()), ranges(ranges), precisions(precisions), weights(weights) {}
+            WeightQuantizer &weights, std::set<int64_t> keepFloat = {})
+      : fn(fn), b(fn.getContext()), ranges(ranges), precisions(precisions), weights(weights),
+        keepFloat(std::move(keepFloat)) {}
 
   void run(bool int8IO);
 
@@ -120,6 +122,7 @@ private:
   DenseMap<Value, Range> &ranges;
   const std::map<int64_t, WeightPrecision> &precisions;
   WeightQuantizer &weights;
+  std::set<int64_t> keepFloat;                     ///< layer tags that stay float
   WeightPrecision current = WeightPrecision::Int8; ///< of the layer being quantized
   int64_t currentId = -1;
   DenseMap<Value, Value> quantized; ///< float value -> its quantized twin
@@ -209,6 +212,8 @@ Value Quantizer::quantize(Operation *op) {
   current = WeightPrecision::Int8, currentId = -1;
   if (auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id")) {
     currentId = id.getInt();
+    if (keepFloat.count(currentId))
+      return {};
     if (auto it = precisions.find(currentId); it != precisions.end())
       current = it->second;
   }
@@ -631,7 +636,7 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
       DenseMap<Value, Range> copied;
       for (auto &[v, r] : ranges)
         copied[map.lookupOrDefault(v)] = r;
-      Quantizer(*copy, copied, plan, weights).run(false);
+      Quantizer(*copy, copied, plan, weights, res.precision.floatIds).run(false);
       std::string ignored;
       return topOneAccuracy(*copy, batches, labels, ignored);
     };
@@ -640,7 +645,7 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
     return false;
   // Step 2: the quantized graph (the float one kept aside for the comparison).
   OwningOpRef<func::FuncOp> reference(fn.clone());
-  Quantizer(fn, ranges, res.precision.byId, weights).run(opts.int8IO);
+  Quantizer(fn, ranges, res.precision.byId, weights, res.precision.floatIds).run(opts.int8IO);
   Builder b(fn.getContext());
   fn.walk([&](Operation *op) {
     if (auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id"))
@@ -694,7 +699,10 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
           eq == std::string::npos ? std::nullopt : parseLayerPrecision(pin.substr(eq + 1), why);
       if (!lp)
         return failWith("layer-precision '" + pin + "': " + (why.empty() ? "write NAME=w4a8" : why));
-      opts.precision.pinned[pin.substr(0, eq)] = lp->weights;
+      if (lp->keepFloat)
+        opts.precision.floatLayers.insert(pin.substr(0, eq));
+      else
+        opts.precision.pinned[pin.substr(0, eq)] = lp->weights;
     }
     PTQResult res;
     if (!quantizeModule(module, opts, res))

@@ -90,13 +90,15 @@ std::optional<WeightPrecision> precisionOf(Type t) {
 }
 
 std::optional<LayerPrecision> parseLayerPrecision(const std::string &s, std::string &error) {
+  if (s == "float")
+    return LayerPrecision{WeightPrecision::Int8, 32, true};
   size_t a = s.find('a');
   std::optional<WeightPrecision> w;
   if (s.size() > 1 && s[0] == 'w' && a != std::string::npos)
     w = parsePrecision(s.substr(1, a - 1));
   std::string act = a == std::string::npos ? "" : s.substr(a + 1);
   if (!w || act != "8") {
-    error = "'" + s + "' is not a layer precision: write wNa8 with N = 8, 4, 2 or t (ternary), e.g. w4a8" +
+    error = "'" + s + "' is not a layer precision: write wNa8 with N = 8, 4, 2 or t (ternary), e.g. w4a8, or float" +
             std::string(w && !act.empty() && act != "8" ? " (activations are int8 only so far)" : "");
     return std::nullopt;
   }

@@ -327,7 +327,8 @@ int main(int argc, char **argv) {
   compile
       ->add_option("--layer-precision", c.layerPrecision,
                    "pin one layer's weights, repeatable: ONNX node NAME=wNa8 with N = 8, 4, 2 or t (ternary),\n"
-                   "  e.g. --layer-precision fc1=w8a8 --layer-precision conv3=w2a8")
+                   "  or NAME=float to keep the layer float (float kernels: for targets with an FPU),\n"
+                   "  e.g. --layer-precision fc1=w8a8 --layer-precision conv3=w2a8 --layer-precision head=float")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   compile
       ->add_option("--search", c.search,

@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,7 @@ bool measureSensitivity(mlir::func::FuncOp fn, const std::vector<WeightedLayer> 
 struct PrecisionRequest {
   std::string precision = "int8";                ///< int8, int4, int2, ternary (uniform) or auto (searched)
   std::map<std::string, WeightPrecision> pinned; ///< by ONNX node name: these layers are fixed
+  std::set<std::string> floatLayers;             ///< by ONNX node name: these layers stay float
   int64_t flashLimit = -1;                       ///< bytes of all weights (auto: required)
   std::string search = "exact";                  ///< exact or greedy
   int64_t samples = 128;                         ///< calibration samples the sensitivity runs on
@@ -97,6 +99,7 @@ struct PrecisionRequest {
 /// The plan: a precision per layer tag, and what the search predicted.
 struct PrecisionChoice {
   std::map<int64_t, WeightPrecision> byId;
+  std::set<int64_t> floatIds;          ///< layers kept float (--layer-precision NAME=float)
   std::map<int64_t, double> layerSQNR; ///< dB: outputs with only this layer's weights quantized
   double outputSQNR = 0;               ///< dB: weights only, the plan's summed noise (auto)
   int64_t layerBytes = 0, otherBytes = 0;

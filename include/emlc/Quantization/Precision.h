@@ -52,8 +52,9 @@ int64_t packedBytes(WeightPrecision p, int64_t rows, int64_t perRow);
 struct LayerPrecision {
   WeightPrecision weights = WeightPrecision::Int8;
   int activationBits = 8;
+  bool keepFloat = false; ///< "float": the layer is not quantized (float kernels; the target's FPU)
 };
-/// Parses "w8a8", "w4a8", "w2a8", "wta8" (ternary); an error message otherwise.
+/// Parses "w8a8", "w4a8", "w2a8", "wta8" (ternary) and "float"; an error message otherwise.
 std::optional<LayerPrecision> parseLayerPrecision(const std::string &s, std::string &error);
 
 /// Per-output-channel (axis 0) symmetric weights at precision `p`: the
