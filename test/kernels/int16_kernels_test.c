@@ -1,12 +1,15 @@
-/* int16-activation kernels (TFLite's 16x8 mode): the portable kernels
+/* int16-activation kernels (TFLite's 16x8 mode). The portable kernels
    (targets/generic/kernels/int16.c) against a straightforward reference
    written here from TFLite's formulas (reference_integer_ops::ConvPerChannel
    and FullyConnected for int16 input / int8 filter / int64 bias with the
    int64 MultiplyByQuantizedMultiplier of common.cc; reference_ops::
    AddElementwise with left shift 15 and gemmlowp's rounding;
-   reference_ops::Requantize; AveragePool). Random shapes (odd channel
-   counts, strides, dilations, padding, groups, depthwise, long windows),
-   random data including the extremes
+   reference_ops::Requantize; AveragePool), and the Arm DSP kernels
+   (targets/arm-dsp/kernels/int16_dsp.c: plain-C stand-ins on hosts without
+   the DSP extension) against the portable ones, with their weight layouts
+   stated here independently of the compiler. Random shapes (odd channel
+   counts, strides, dilations, padding, groups, depthwise, windows longer
+   than the DSP kernels' 508-tap chunks), random data including the extremes
    -32768 and -128, random requantization. Built and run on the host and, by
    run_kernel_tests.py TARGET int16, under QEMU. Prints one line and returns
    the number of mismatching cases. */
@@ -15,6 +18,8 @@
 #include "../../targets/generic/kernels/int8.c"
 #include "../../targets/generic/kernels/int16.c"
 #include "../../targets/generic/kernels/quantize.c"
+#include "../../targets/arm-dsp/kernels/int8_dsp.c"
+#include "../../targets/arm-dsp/kernels/int16_dsp.c"
 
 static uint32_t seed = 16016u;
 static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
@@ -30,6 +35,7 @@ static int64_t rnd64(int64_t lo, int64_t hi) { /* inclusive, hi - lo < 2^46 */
 #define MAXB 12000
 static int16_t x[MAXB], x2[MAXB], y_ref[MAXB], y_opt[MAXB];
 static int8_t w[MAXB], x8[MAXB], y8_ref[MAXB], y8_opt[MAXB];
+static int32_t wpk[2 * MAXB], col[2 * MAXB], taps[MAXB];
 static int64_t bias[64];
 static int32_t mult[64], shift[64];
 
@@ -104,6 +110,63 @@ static void ref_fc(int32_t M, int32_t K, int32_t N, int32_t lo, int32_t hi) {
     }
 }
 
+/* --- The DSP kernels' weight layouts --------------------------------------- */
+
+/* conv_s16_dsp_w16 (conv_s8_dsp_w16's): channel pairs, per 4-tap group the
+   int16 pairs (w0,w1) (w2,w3) of channel m, then those of m+1. */
+static void pack_conv_w16(int32_t M, int32_t K) {
+  const int32_t Kp = (K + 3) & ~3;
+  int32_t m, g, r, i, n = 0;
+  for (m = 0; m < M; m += 2)
+    for (g = 0; g < Kp; g += 4)
+      for (r = 0; r < 2; ++r)
+        for (i = 0; i < 4; i += 2) {
+          const int32_t row = m + r, k = g + i;
+          const int32_t v0 = row < M && k < K ? w[row * K + k] : 0, v1 = row < M && k + 1 < K ? w[row * K + k + 1] : 0;
+          wpk[n++] = (int32_t)(((uint32_t)v0 & 0xffffu) | (uint32_t)v1 << 16);
+        }
+}
+/* conv_s16_dsp (conv_s8_dsp's): channel pairs, per 4-tap group one word per
+   channel, bytes w0 w2 w1 w3. */
+static void pack_conv_w8(int32_t M, int32_t K) {
+  const int32_t Kp = (K + 3) & ~3;
+  static const int32_t order[4] = {0, 2, 1, 3};
+  int32_t m, g, r, i, n = 0;
+  for (m = 0; m < M; m += 2)
+    for (g = 0; g < Kp; g += 4)
+      for (r = 0; r < 2; ++r) {
+        uint32_t word = 0;
+        for (i = 0; i < 4; ++i) {
+          const int32_t row = m + r, k = g + order[i];
+          word |= (uint32_t)(uint8_t)(row < M && k < K ? w[row * K + k] : 0) << (8 * i);
+        }
+        wpk[n++] = (int32_t)word;
+      }
+}
+/* fully_connected_s16_dsp_w16: channel quads, per 4-tap group and channel the
+   int16 pairs (w0,w1) (w2,w3). */
+static void pack_fc_w16(int32_t N, int32_t K) {
+  const int32_t Kp = (K + 3) & ~3;
+  int32_t n0, g, c, i, n = 0;
+  for (n0 = 0; n0 < N; n0 += 4)
+    for (g = 0; g < Kp; g += 4)
+      for (c = n0; c < n0 + 4; ++c)
+        for (i = 0; i < 4; i += 2) {
+          const int32_t v0 = c < N && g + i < K ? w[c * K + g + i] : 0,
+                        v1 = c < N && g + i + 1 < K ? w[c * K + g + i + 1] : 0;
+          wpk[n++] = (int32_t)(((uint32_t)v0 & 0xffffu) | (uint32_t)v1 << 16);
+        }
+}
+static void window_taps(int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t dh, int32_t dw) {
+  int32_t c, i, j, k = 0;
+  for (c = 0; c < C; ++c)
+    for (i = 0; i < KH; ++i)
+      for (j = 0; j < KW; ++j)
+        taps[k++] = c * H * W + i * dh * W + j * dw;
+  while (k & 3)
+    taps[k++] = 0;
+}
+
 /* --- Random data --------------------------------------------------------- */
 
 /* kind 0: uniform; 1: the extremes (-32768 / -128 and the maxima); 2: small. */
@@ -163,6 +226,18 @@ static int conv_cases(int *cases) {
     emlc_conv2d_s16(x, w, bias, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups, mult, shift, lo,
                     hi);
     bad += check("conv2d_s16 vs reference", y_ref, y_opt, N * M * OH * OW, t), ++*cases;
+    if (groups != 1)
+      continue;
+    /* the DSP kernels against the portable one */
+    window_taps(C, H, Wd, KH, KW, dh, dw);
+    pack_conv_w16(M, K);
+    emlc_conv_s16_dsp_w16(x, wpk, bias, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, taps, mult,
+                          shift, lo, hi);
+    bad += check("conv_s16_dsp_w16", y_ref, y_opt, N * M * OH * OW, t), ++*cases;
+    pack_conv_w8(M, K);
+    emlc_conv_s16_dsp(x, wpk, bias, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, taps, mult,
+                      shift, lo, hi);
+    bad += check("conv_s16_dsp", y_ref, y_opt, N * M * OH * OW, t), ++*cases;
   }
   return bad;
 }
@@ -182,6 +257,11 @@ static int fc_cases(int *cases) {
     ref_fc(M, K, N, lo, hi);
     emlc_fully_connected_s16(x, w, bias, y_opt, M, K, N, mult, shift, lo, hi);
     bad += check("fully_connected_s16 vs reference", y_ref, y_opt, M * N, t), ++*cases;
+    pack_fc_w16(N, K);
+    emlc_fully_connected_s16_dsp_w16(x, wpk, bias, col, y_opt, M, K, N, mult, shift, lo, hi);
+    bad += check("fully_connected_s16_dsp_w16", y_ref, y_opt, M * N, t), ++*cases;
+    emlc_fully_connected_s16_dsp(x, w, bias, col, y_opt, M, K, N, mult, shift, lo, hi);
+    bad += check("fully_connected_s16_dsp", y_ref, y_opt, M * N, t), ++*cases;
   }
   return bad;
 }

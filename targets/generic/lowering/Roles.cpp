@@ -15,8 +15,10 @@ using namespace emlc;
 
 namespace {
 
-/// int8 activations (int16 layers take the portable 16x8 kernels).
+/// int8 activations (int16 ones have roles of their own).
 bool isInt8(Value v) { return quantizedBits(elemOf(v)) == 8; }
+/// int16 activations (TFLite's 16x8 mode).
+bool isInt16(Value v) { return quantizedBits(elemOf(v)) == 16; }
 
 /// A float32 convolution matching `shape`.
 bool floatConv(Layer &l, llvm::function_ref<bool(const ConvShape &)> shape = nullptr) {
@@ -61,6 +63,15 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   r.addRole("conv_s8_w2", [](Layer &l) { return quantConv(l, [](const QuantConvFacts &) { return true; }, 2); });
   r.addRole("fully_connected_s8_w4", [](Layer &l) { return quantFC(l, 4); });
   r.addRole("fully_connected_s8_w2", [](Layer &l) { return quantFC(l, 2); });
+  // int16 activations with int8 weights (TFLite's 16x8 mode): one group; fully connected.
+  r.addRole("conv_s16", [](Layer &l) {
+    auto c = llvm::dyn_cast<nn::Conv2DOp>(l.op);
+    return c && isInt16(c.getInput()) && l.facts<Int16ConvFacts>().s.groups == 1;
+  });
+  r.addRole("fully_connected_s16", [](Layer &l) {
+    auto f = llvm::dyn_cast<nn::FullyConnectedOp>(l.op);
+    return f && isInt16(f.getInput());
+  });
   r.addRole("fully_connected_f32", [](Layer &l) {
     auto f = llvm::dyn_cast<nn::FullyConnectedOp>(l.op);
     return f && elemOf(f.getInput()).isF32();
