@@ -142,3 +142,19 @@ func.func @main(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %1 = "quant.dcast"(%0) : (tensor<1x16x!quant.uniform<i16:f32, 0.0001>>) -> tensor<1x16xf32>
   return %1 : tensor<1x16xf32>
 }
+
+// -----
+
+// A standalone ReLU of int16 onto the input's grid (zero point 0): max(x, 0)
+// on the integers, TFLite's ReLU with equal scales.
+// GEN-LABEL: func.func @main
+// GEN: kernel.call "relu_i16" ins({{.*}} : memref<1x16xi16>) outs({{.*}} : memref<1x16xi16>) {args = [16 : i32]
+// M4-LABEL: func.func @main
+// M4S-LABEL: func.func @main
+// M55-LABEL: func.func @main
+// RV-LABEL: func.func @main
+// AVX-LABEL: func.func @main
+func.func @main(%x: tensor<1x16x!quant.uniform<i16:f32, 0.0001>>) -> tensor<1x16x!quant.uniform<i16:f32, 0.0001>> {
+  %0 = nn.unary relu %x : (tensor<1x16x!quant.uniform<i16:f32, 0.0001>>) -> tensor<1x16x!quant.uniform<i16:f32, 0.0001>>
+  return %0 : tensor<1x16x!quant.uniform<i16:f32, 0.0001>>
+}

@@ -58,9 +58,12 @@ LogicalResult lowerUnary(Layer &l) {
       qe && (kind == nn::UnaryKind::sigmoid || kind == nn::UnaryKind::tanh))
     return lowerLogisticTanhS8(l, u, qe);
   if (auto qe = llvm::dyn_cast<quant::QuantizedType>(e)) {
-    // Other unary ops on quantized values: only a clamp on the integers.
-    if (kind != nn::UnaryKind::clip)
-      return l.op->emitError("int8 ") << nn::stringifyUnaryKind(kind) << " has no integer kernel yet";
+    // Other unary ops on quantized values: only a clamp on the integers, and
+    // ReLU of int16 (zero point 0) onto the input's own grid: max(x, 0).
+    bool relu16 = kind == nn::UnaryKind::relu && isInt16Symmetric(e) && e == elemOf(u.getOutput());
+    if (kind != nn::UnaryKind::clip && !relu16)
+      return l.op->emitError(quantizedBits(e) == 16 ? "int16 " : "int8 ")
+             << nn::stringifyUnaryKind(kind) << " has no integer kernel yet";
     e = qe.getStorageType();
   }
   int64_t n = product(shapeOf(u.getInput()));
