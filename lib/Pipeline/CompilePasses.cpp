@@ -5,6 +5,8 @@
 #include "emlc/Pipeline/Pipeline.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 #include <map>
 
 using namespace mlir;
@@ -20,6 +22,9 @@ struct WarnFloatIslandsPass : impl::WarnFloatIslandsBase<WarnFloatIslandsPass> {
   void runOnOperation() override {
     std::map<std::string, int> ops; // sorted: the message is deterministic
     getOperation().walk([&](quant::QuantizeCastOp q) {
+      // A qcast of a quantized value is a requantization (int8 <-> int16), no float.
+      if (llvm::isa<quant::QuantizedType>(getElementTypeOrSelf(q.getArg().getType())))
+        return;
       if (Operation *def = q.getArg().getDefiningOp())
         ops[def->getName().getStringRef().str()]++;
     });

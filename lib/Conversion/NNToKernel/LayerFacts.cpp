@@ -76,6 +76,11 @@ std::vector<float> scalesOf(Type t) {
 
 int64_t zeroPointOf(Type t) { return llvm::cast<quant::UniformQuantizedType>(t).getZeroPoint(); }
 
+unsigned quantizedBits(Type t) {
+  auto q = llvm::dyn_cast<quant::QuantizedType>(t);
+  return q ? q.getStorageTypeIntegralWidth() : 0;
+}
+
 SmallVector<int64_t> zeroPointsOf(Type t) {
   if (auto a = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(t))
     return SmallVector<int64_t>(a.getZeroPoints().begin(), a.getZeroPoints().end());
@@ -326,7 +331,7 @@ QuantAddFacts::QuantAddFacts(Layer &l) {
   // Both inputs rescaled to twice the larger input scale with 20 bits of
   // headroom, summed, requantized to the output (TFLite's int8 Add).
   float s1 = scalesOf(e)[0], s2 = scalesOf(be)[0], so = scalesOf(ye)[0];
-  const int leftShift = 20;
+  const int leftShift = quantizedBits(e) == 16 ? 15 : 20; // TFLite: 65535 << 15 still fits the int32 sum
   double twiceMax = 2 * (double)std::max(s1, s2);
   int32_t m1, sh1, m2, sh2, mo, sho;
   quantizeMultiplier((double)s1 / twiceMax, m1, sh1);
@@ -335,6 +340,50 @@ QuantAddFacts::QuantAddFacts(Layer &l) {
   auto [lo, hi] = storageClamp(ye, bo.getActMin(), bo.getActMax());
   args = l.k.i32s({product(shapeOf(bo.getOutput())), -zeroPointOf(e), -zeroPointOf(be), zeroPointOf(ye), leftShift, m1,
                    sh1, m2, sh2, mo, sho, lo, hi});
+}
+
+bool isInt16Symmetric(Type t) {
+  auto u = llvm::dyn_cast<quant::UniformQuantizedType>(t);
+  return u && u.isSigned() && u.getStorageTypeIntegralWidth() == 16 && u.getZeroPoint() == 0;
+}
+
+void Int16WeightsFacts::compute(Value input, Value weight, Value biasValue, Value output, std::optional<APFloat> actMin,
+                                std::optional<APFloat> actMax, int64_t channels) {
+  Type xe = elemOf(input), we = elemOf(weight), ye = elemOf(output);
+  auto wq = llvm::dyn_cast<quant::QuantizedType>(we);
+  if (!isInt16Symmetric(xe) || !isInt16Symmetric(ye)) {
+    error = "int16 layers need per-tensor int16 input and output with zero point 0 (TFLite 16x8)";
+    return;
+  }
+  if (!wq || !wq.isSigned() || wq.getStorageTypeIntegralWidth() != 8 ||
+      llvm::any_of(zeroPointsOf(we), [](int64_t z) { return z != 0; })) {
+    error = "int16 layers need symmetric int8 weights (zero points 0)";
+    return;
+  }
+  if (biasValue && !storageOf(elemOf(biasValue)).isSignlessInteger(64)) {
+    error = "int16 layers need an int64 bias (TFLite 16x8)";
+    return;
+  }
+  requantTables(xe, we, ye, channels, mult, shift);
+  if (llvm::any_of(shift, [](int64_t s) { return s >= 8; })) {
+    error = "the requantization multiplier of an int16 layer is 128 or more (TFLite's int64 requantization "
+            "takes shifts below 8)";
+    return;
+  }
+  std::tie(lo, hi) = storageClamp(ye, actMin, actMax);
+  weights = constantStorage(weight);
+  if (weights)
+    for (const APInt &v : weights.getValues<APInt>())
+      wv.push_back(v.getSExtValue());
+}
+
+Int16ConvFacts::Int16ConvFacts(Layer &l) : op(llvm::cast<nn::Conv2DOp>(l.op)), s(op) {
+  compute(op.getInput(), op.getWeight(), op.getBias(), op.getOutput(), op.getActMin(), op.getActMax(), s.w[0]);
+}
+
+Int16FCFacts::Int16FCFacts(Layer &l) : op(llvm::cast<nn::FullyConnectedOp>(l.op)) {
+  x = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
+  compute(op.getInput(), op.getWeight(), op.getBias(), op.getOutput(), op.getActMin(), op.getActMax(), w[0]);
 }
 
 } // namespace emlc

@@ -15,43 +15,6 @@ using namespace emlc;
 
 namespace {
 
-/// conv_s8_dsp's weight layout: output channels in pairs (a zero channel
-/// completing an odd count), K padded to a multiple of 4, per 4-tap group
-/// one little-endian word of channel m then one of m+1, bytes ordered w0 w2 w1 w3.
-SmallVector<int32_t> packConvWeightsDSP(ArrayRef<int64_t> w, int64_t M, int64_t K) {
-  const int64_t Kp = (K + 3) / 4 * 4;
-  static const int order[4] = {0, 2, 1, 3};
-  SmallVector<int32_t> out;
-  for (int64_t m = 0; m < M; m += 2)
-    for (int64_t g = 0; g < Kp; g += 4)
-      for (int64_t r = 0; r < 2; ++r) {
-        uint32_t word = 0;
-        for (int i = 0; i < 4; ++i) {
-          int64_t row = m + r, k = g + order[i];
-          uint8_t byte = row < M && k < K ? (uint8_t)(int8_t)w[row * K + k] : 0;
-          word |= (uint32_t)byte << (8 * i);
-        }
-        out.push_back((int32_t)word);
-      }
-  return out;
-}
-
-/// conv_s8_dsp_w16's layout: the weights sign-extended to int16, channels in
-/// pairs, per 4-tap group the pairs (w0,w1) (w2,w3) of channel m, then m+1's.
-SmallVector<int32_t> packConvWeightsDSP16(ArrayRef<int64_t> w, int64_t M, int64_t K) {
-  const int64_t Kp = (K + 3) / 4 * 4;
-  auto at = [&](int64_t row, int64_t k) -> uint32_t {
-    return row < M && k < K ? (uint16_t)(int16_t)w[row * K + k] : 0;
-  };
-  SmallVector<int32_t> out;
-  for (int64_t m = 0; m < M; m += 2)
-    for (int64_t g = 0; g < Kp; g += 4)
-      for (int64_t r = 0; r < 2; ++r)
-        for (int64_t i = 0; i < 4; i += 2)
-          out.push_back((int32_t)(at(m + r, g + i) | at(m + r, g + i + 1) << 16));
-  return out;
-}
-
 /// fully_connected_s8_dsp_w16's layout: output channels in quads (zero
 /// channels completing the last), K padded to 4, per 4-tap group and channel
 /// the int16 pairs (w0,w2) and (w1,w3).

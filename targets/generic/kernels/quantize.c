@@ -23,6 +23,9 @@ EMLC_QUANTIZE(quantize_f32_i8, int8_t, -128, 127)
 // @kernel quantize_f32_u8
 // @requires quantize_impl
 EMLC_QUANTIZE(quantize_f32_u8, uint8_t, 0, 255)
+// @kernel quantize_f32_i16
+// @requires quantize_impl
+EMLC_QUANTIZE(quantize_f32_i16, int16_t, -32768, 32767)
 
 // @kernel dequantize_impl
 /* ONNX DequantizeLinear: y = (x - zp) * scale, per tensor or per channel (as above). */
@@ -43,6 +46,9 @@ EMLC_DEQUANTIZE(dequantize_i8_f32, int8_t)
 // @kernel dequantize_u8_f32
 // @requires dequantize_impl
 EMLC_DEQUANTIZE(dequantize_u8_f32, uint8_t)
+// @kernel dequantize_i16_f32
+// @requires dequantize_impl
+EMLC_DEQUANTIZE(dequantize_i16_f32, int16_t)
 // @kernel dequantize_i32_f32
 // @requires dequantize_impl
 EMLC_DEQUANTIZE(dequantize_i32_f32, int32_t)

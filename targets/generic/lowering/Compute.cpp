@@ -63,6 +63,8 @@ LogicalResult lowerConvS8(Layer &l) {
 /// Float (or int32: ConvInteger) NCHW convolution with groups.
 LogicalResult lowerConv(Layer &l) {
   auto c = llvm::cast<nn::Conv2DOp>(l.op);
+  if (quantizedBits(elemOf(c.getInput())) == 16)
+    return lowerConvS16(l);
   if (llvm::isa<quant::QuantizedType>(elemOf(c.getInput())))
     return lowerConvS8(l);
   const FloatConvFacts &f = l.facts<FloatConvFacts>();
@@ -99,6 +101,8 @@ LogicalResult lowerFullyConnected(Layer &l) {
       return failure();
     return lowerFullyConnectedF32(l, "fully_connected_f32");
   }
+  if (quantizedBits(elemOf(fc.getInput())) == 16)
+    return lowerFullyConnectedS16(l);
   const QuantFCFacts &f = l.facts<QuantFCFacts>();
   if (!f.valid)
     return l.op->emitError("int8 fully connected needs per-tensor signed int8 input and output");

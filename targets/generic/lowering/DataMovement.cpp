@@ -200,6 +200,8 @@ LogicalResult lowerResize(Layer &l) {
 LogicalResult lowerQuantizeCast(Layer &l) {
   bool quantize = llvm::isa<quant::QuantizeCastOp>(l.op);
   Value x = l.op->getOperand(0), y = l.op->getResult(0);
+  if (quantize && llvm::isa<quant::QuantizedType>(elemOf(x)))
+    return lowerRequantize(l); // between integer types: no float
   Type qt = elemOf(quantize ? y : x);
   auto shape = shapeOf(x);
   int64_t outer = product(shape), channels = 1, inner = 1;
@@ -209,9 +211,9 @@ LogicalResult lowerQuantizeCast(Layer &l) {
   }
   std::string st = typeSuffix(qt);
   std::string name = quantize ? "quantize_f32_" + st : "dequantize_" + st + "_f32";
-  if (st != "i8" && st != "u8" && !(st == "i32" && !quantize))
+  if (st != "i8" && st != "u8" && st != "i16" && !(st == "i32" && !quantize))
     return l.op->emitError("no kernel for ") << (quantize ? "quantizing to " : "dequantizing ") << storageOf(qt)
-                                             << " (int8 and uint8 only, int32 for DequantizeLinear)";
+                                             << " (int8, uint8 and int16 only, int32 for DequantizeLinear)";
   if (!elemOf(quantize ? x : y).isF32())
     return l.op->emitError("quantization to or from ") << elemOf(quantize ? x : y) << " (float32 only)";
   Value out = l.k.result(y, l.loc);

@@ -58,9 +58,12 @@ LogicalResult lowerUnary(Layer &l) {
       qe && (kind == nn::UnaryKind::sigmoid || kind == nn::UnaryKind::tanh))
     return lowerLogisticTanhS8(l, u, qe);
   if (auto qe = llvm::dyn_cast<quant::QuantizedType>(e)) {
-    // Other unary ops on quantized values: only a clamp on the integers.
-    if (kind != nn::UnaryKind::clip)
-      return l.op->emitError("int8 ") << nn::stringifyUnaryKind(kind) << " has no integer kernel yet";
+    // Other unary ops on quantized values: only a clamp on the integers, and
+    // ReLU of int16 (zero point 0) onto the input's own grid: max(x, 0).
+    bool relu16 = kind == nn::UnaryKind::relu && isInt16Symmetric(e) && e == elemOf(u.getOutput());
+    if (kind != nn::UnaryKind::clip && !relu16)
+      return l.op->emitError(quantizedBits(e) == 16 ? "int16 " : "int8 ")
+             << nn::stringifyUnaryKind(kind) << " has no integer kernel yet";
     e = qe.getStorageType();
   }
   int64_t n = product(shapeOf(u.getInput()));
@@ -102,6 +105,8 @@ LogicalResult lowerBinary(Layer &l) {
   auto bo = llvm::cast<nn::BinaryOp>(l.op);
   KernelLowering &k = l.k;
   Type e = elemOf(bo.getLhs());
+  if (quantizedBits(e) == 16 || quantizedBits(elemOf(bo.getOutput())) == 16)
+    return lowerBinaryS16(l);
   if (llvm::isa<quant::QuantizedType>(e)) {
     Type be = elemOf(bo.getRhs()), ye = elemOf(bo.getOutput());
     bool isMul = bo.getKind() == nn::BinaryKind::mul;
@@ -139,6 +144,8 @@ LogicalResult lowerSoftmax(Layer &l) {
   KernelLowering &k = l.k;
   auto x = shapeOf(s.getInput());
   if (llvm::isa<quant::QuantizedType>(elemOf(s.getInput()))) {
+    if (quantizedBits(elemOf(s.getInput())) != 8)
+      return l.op->emitError("softmax of ") << elemOf(s.getInput()) << " has no integer kernel (int8 only)";
     if ((int64_t)s.getAxis() != (int64_t)x.size() - 1 || s.getLog())
       return l.op->emitError("int8 softmax is supported over the last axis only");
     const int kScaledDiffIntegerBits = 5;
@@ -185,6 +192,8 @@ LogicalResult lowerPool(Layer &l) {
   auto kern = p.getKernel(), s = p.getStrides(), d = p.getDilations(), pads = p.getPads();
   SmallVector<Attribute> args =
       k.i32s({x[0] * x[1], x[2], x[3], y[2], y[3], kern[0], kern[1], s[0], s[1], d[0], d[1], pads[0], pads[1]});
+  if (p.getKind() == nn::PoolKind::avg && quantizedBits(xe) == 16)
+    return lowerAvgPoolS16(l);
   if (p.getKind() == nn::PoolKind::avg && llvm::isa<quant::QuantizedType>(xe)) {
     // TFLite int8 average pooling (in and out share their quantization).
     auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(xe);
@@ -218,6 +227,8 @@ LogicalResult lowerReduce(Layer &l) {
   Type xe = elemOf(r.getInput());
   auto x = shapeOf(r.getInput());
   if (llvm::isa<quant::QuantizedType>(xe)) {
+    if (quantizedBits(xe) != 8)
+      return l.op->emitError("reductions of ") << xe << " have no integer kernel (int8 only)";
     // Integer average over trailing axes with equal in/out parameters:
     // TFLite's average pooling (rounded division of the int32 sum).
     auto axes = r.getAxes();

@@ -15,7 +15,10 @@ using namespace emlc;
 
 namespace {
 
-bool isQuantized(Value v) { return llvm::isa<quant::QuantizedType>(elemOf(v)); }
+/// int8 activations (int16 ones have roles of their own).
+bool isInt8(Value v) { return quantizedBits(elemOf(v)) == 8; }
+/// int16 activations (TFLite's 16x8 mode).
+bool isInt16(Value v) { return quantizedBits(elemOf(v)) == 16; }
 
 /// A float32 convolution matching `shape`.
 bool floatConv(Layer &l, llvm::function_ref<bool(const ConvShape &)> shape = nullptr) {
@@ -26,14 +29,13 @@ bool floatConv(Layer &l, llvm::function_ref<bool(const ConvShape &)> shape = nul
 /// An int8 convolution with `bits`-bit weights matching `what`.
 bool quantConv(Layer &l, llvm::function_ref<bool(const QuantConvFacts &)> what, int bits = 8) {
   auto c = llvm::dyn_cast<nn::Conv2DOp>(l.op);
-  return c && isQuantized(c.getInput()) && l.facts<QuantConvFacts>().weightBits == bits &&
-         what(l.facts<QuantConvFacts>());
+  return c && isInt8(c.getInput()) && l.facts<QuantConvFacts>().weightBits == bits && what(l.facts<QuantConvFacts>());
 }
 
 /// An int8 fully connected layer with `bits`-bit weights.
 bool quantFC(Layer &l, int bits) {
   auto f = llvm::dyn_cast<nn::FullyConnectedOp>(l.op);
-  return f && isQuantized(f.getInput()) && l.facts<QuantFCFacts>().weightBits == bits;
+  return f && isInt8(f.getInput()) && l.facts<QuantFCFacts>().weightBits == bits;
 }
 
 } // namespace
@@ -61,6 +63,15 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   r.addRole("conv_s8_w2", [](Layer &l) { return quantConv(l, [](const QuantConvFacts &) { return true; }, 2); });
   r.addRole("fully_connected_s8_w4", [](Layer &l) { return quantFC(l, 4); });
   r.addRole("fully_connected_s8_w2", [](Layer &l) { return quantFC(l, 2); });
+  // int16 activations with int8 weights (TFLite's 16x8 mode): one group; fully connected.
+  r.addRole("conv_s16", [](Layer &l) {
+    auto c = llvm::dyn_cast<nn::Conv2DOp>(l.op);
+    return c && isInt16(c.getInput()) && l.facts<Int16ConvFacts>().s.groups == 1;
+  });
+  r.addRole("fully_connected_s16", [](Layer &l) {
+    auto f = llvm::dyn_cast<nn::FullyConnectedOp>(l.op);
+    return f && isInt16(f.getInput());
+  });
   r.addRole("fully_connected_f32", [](Layer &l) {
     auto f = llvm::dyn_cast<nn::FullyConnectedOp>(l.op);
     return f && elemOf(f.getInput()).isF32();
@@ -68,7 +79,7 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   // Elementwise: an int8 Add; a float Add of operands shaped like its output (residual adds).
   r.addRole("add_s8", [](Layer &l) {
     auto b = llvm::dyn_cast<nn::BinaryOp>(l.op);
-    return b && b.getKind() == nn::BinaryKind::add && isQuantized(b.getLhs());
+    return b && b.getKind() == nn::BinaryKind::add && isInt8(b.getLhs());
   });
   r.addRole("add_same_f32", [](Layer &l) {
     auto b = llvm::dyn_cast<nn::BinaryOp>(l.op);

@@ -22,8 +22,16 @@ mlir::LogicalResult lowerConvLowBit(Layer &l, llvm::StringRef kernel);
 /// int8 fully connected with packed weights: (x, packed w) -> y; M K N
 /// out_off bias_eff requantization lo hi.
 mlir::LogicalResult lowerFullyConnectedLowBit(Layer &l, llvm::StringRef kernel);
-/// int8 Add of equal shapes with TFLite's requantization (QuantAddFacts).
+/// int8 (or int16) Add of equal shapes with TFLite's requantization (QuantAddFacts).
 mlir::LogicalResult lowerAddS8(Layer &l, llvm::StringRef kernel);
+/// int16 activations, int8 weights (TFLite's 16x8 mode; Int16.cpp): the
+/// portable lowerings of conv2d, fully_connected, binary (Add), average
+/// pooling, and of quant.qcast between quantized types (Requantize).
+mlir::LogicalResult lowerConvS16(Layer &l);
+mlir::LogicalResult lowerFullyConnectedS16(Layer &l);
+mlir::LogicalResult lowerBinaryS16(Layer &l);
+mlir::LogicalResult lowerAvgPoolS16(Layer &l);
+mlir::LogicalResult lowerRequantize(Layer &l);
 /// Float binary op of operands shaped like the output: n lo hi.
 mlir::LogicalResult lowerSameShapeBinaryF32(Layer &l, llvm::StringRef kernel);
 /// Float reduction of contiguous runs: rows, run length, kind.

@@ -14,6 +14,7 @@
 #include "emlc/Conversion/NNToKernel/KernelLowering.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace emlc {
@@ -43,6 +44,11 @@ int64_t product(llvm::ArrayRef<int64_t> s, size_t from = 0, size_t to = ~size_t(
 /// Per-tensor or per-channel scales of a quantized type, as TFLite's float32.
 std::vector<float> scalesOf(mlir::Type t);
 int64_t zeroPointOf(mlir::Type t);
+/// Storage bits of a quantized element type (8: int8, 16: int16 activations);
+/// 0 when `t` is not quantized.
+unsigned quantizedBits(mlir::Type t);
+/// A signed int16 per-tensor type with zero point 0 (TFLite's 16x8 activations).
+bool isInt16Symmetric(mlir::Type t);
 llvm::SmallVector<int64_t> zeroPointsOf(mlir::Type t);
 /// TFLite's QuantizeMultiplier: m = q * 2^shift with q in [2^30, 2^31) as int32.
 void quantizeMultiplier(double m, int32_t &q, int32_t &shift);
@@ -175,12 +181,46 @@ struct QuantFCFacts : QuantWeightsFacts {
   llvm::SmallVector<int64_t> x, w;
 };
 
-/// An int8 Add of equal shapes: TFLite's three requantizations. Every add
-/// kernel takes these arguments.
+/// An int8 (or int16) Add of equal shapes: TFLite's three requantizations
+/// (left shift 20 for int8, 15 for int16). Every add kernel takes these arguments.
 struct QuantAddFacts {
   explicit QuantAddFacts(Layer &l);
-  bool valid; ///< int8 Add of per-tensor quantized operands of equal shapes
+  bool valid; ///< Add of per-tensor quantized operands of equal shapes
   llvm::SmallVector<mlir::Attribute> args;
+};
+
+/// A layer with int16 activations and int8 weights (TFLite's 16x8 mode:
+/// reference_integer_ops::ConvPerChannel / FullyConnected for int16 input,
+/// int8 filter, int64 bias): TFLite's per-channel multipliers and shifts for
+/// the int64 requantization, the output clamp, and the constant weights.
+/// `error` says why a layer does not fit these kernels (empty when it does):
+/// zero points other than 0, weights other than int8, a bias other than
+/// int64, a requantization multiplier of 128 or more (TFLite's limit).
+struct Int16WeightsFacts {
+  std::string error;
+  bool valid() const { return error.empty(); }
+  llvm::SmallVector<int64_t> mult, shift;
+  int64_t lo = 0, hi = 0;
+  mlir::DenseElementsAttr weights; ///< null when not a constant
+  std::vector<int64_t> wv;         ///< the constant weights' integers
+
+protected:
+  void compute(mlir::Value input, mlir::Value weight, mlir::Value bias, mlir::Value output,
+               std::optional<llvm::APFloat> actMin, std::optional<llvm::APFloat> actMax, int64_t channels);
+};
+
+/// An int16 convolution.
+struct Int16ConvFacts : Int16WeightsFacts {
+  explicit Int16ConvFacts(Layer &l);
+  mutable nn::Conv2DOp op;
+  ConvShape s;
+};
+
+/// An int16 fully connected layer.
+struct Int16FCFacts : Int16WeightsFacts {
+  explicit Int16FCFacts(Layer &l);
+  mutable nn::FullyConnectedOp op;
+  llvm::SmallVector<int64_t> x, w;
 };
 
 } // namespace emlc
