@@ -1,8 +1,8 @@
 //===- Eval.h - the reference interpreter's op evaluation (internal) -*- C++ -*-===//
 //
 // What the run loop (Interpreter.cpp) shares with the op families:
-// EvalCompute.cpp (convolution, fully connected, matmul, elementwise,
-// pooling, reductions, softmax) and EvalDataMovement.cpp (layout changes,
+// EvalCompute.cpp (convolutions, fully connected, matmul, elementwise,
+// pooling, reductions, softmax, normalize) and EvalDataMovement.cpp (layout changes,
 // pad, cast, quantization casts). Each family
 // evaluates an op with the formulas and in the loop order of its portable C
 // kernel (targets/generic/kernels), in float or double.

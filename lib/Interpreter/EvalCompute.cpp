@@ -1,7 +1,8 @@
 //===- EvalCompute.cpp - the interpreter's arithmetic ops -----------------===//
 //
-// Convolution, fully connected, matmul, elementwise ops, pooling,
-// reductions and softmax: straight loops with the formulas of
+// Convolutions (conv_transpose2d scatters each input pixel, as its kernel
+// does), fully connected, matmul, elementwise ops, pooling, reductions,
+// softmax and normalize: straight loops with the formulas of
 // targets/generic/kernels, accumulating in double.
 //
 //===----------------------------------------------------------------------===//
@@ -140,6 +141,45 @@ Tensor conv2d(nn::Conv2DOp c, const Tensor &x, const Tensor &w, const Tensor *b)
   return y;
 }
 
+/// Scatters each input pixel through the kernel (w is [C][M/groups][KH][KW]);
+/// pads (top, left) crop the full output at its start.
+Tensor convTranspose2d(nn::ConvTranspose2DOp c, const Tensor &x, const Tensor &w, const Tensor *b) {
+  int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
+  int64_t KH = w.shape[2], KW = w.shape[3];
+  Shape ys = shapeOf(c.getOutput());
+  int64_t M = ys[1], OH = ys[2], OW = ys[3], cg = C / c.getGroups(), mg = M / c.getGroups();
+  auto st = c.getStrides(), dl = c.getDilations(), pd = c.getPads();
+  std::vector<float> bias = biasOf(b, M, c.getInput(), c.getWeight());
+  std::vector<double> acc(numel(ys));
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t m = 0; m < M; ++m)
+      std::fill_n(acc.begin() + (n * M + m) * OH * OW, OH * OW, (double)bias[m]);
+    for (int64_t ci = 0; ci < C; ++ci) {
+      int64_t g = ci / cg;
+      for (int64_t m = 0; m < mg; ++m) {
+        double *ym = acc.data() + (n * M + g * mg + m) * OH * OW;
+        for (int64_t ih = 0; ih < H; ++ih)
+          for (int64_t iw = 0; iw < W; ++iw) {
+            double v = x.data[((n * C + ci) * H + ih) * W + iw];
+            for (int64_t kh = 0; kh < KH; ++kh) {
+              int64_t oh = ih * st[0] + kh * dl[0] - pd[0];
+              if (oh < 0 || oh >= OH)
+                continue;
+              for (int64_t kw = 0; kw < KW; ++kw) {
+                int64_t ow = iw * st[1] + kw * dl[1] - pd[1];
+                if (ow >= 0 && ow < OW)
+                  ym[oh * OW + ow] += v * w.data[((ci * mg + m) * KH + kh) * KW + kw];
+              }
+            }
+          }
+      }
+    }
+  }
+  Tensor y = zeros(ys);
+  std::copy(acc.begin(), acc.end(), y.data.begin());
+  return y;
+}
+
 Tensor fullyConnected(nn::FullyConnectedOp f, const Tensor &x, const Tensor &w, const Tensor *b) {
   int64_t M = x.shape[0], K = x.shape[1], N = w.shape[0];
   std::vector<float> bias = biasOf(b, N, f.getInput(), f.getWeight());
@@ -255,6 +295,32 @@ Tensor softmax(nn::SoftmaxOp s, const Tensor &x) {
   return y;
 }
 
+/// (x - mean) / sqrt(var + epsilon) over each block of the axes from `axis`
+/// on (population variance), with each block's mean and 1 / sqrt(var + eps).
+std::vector<Tensor> normalize(nn::NormalizeOp n, const Tensor &x) {
+  int64_t axis = n.getAxis(), block = 1;
+  for (size_t d = axis; d < x.shape.size(); ++d)
+    block *= x.shape[d];
+  int64_t outer = block ? x.size() / block : 0;
+  double eps = n.getEpsilon().convertToDouble();
+  Tensor y = zeros(x.shape), mean = zeros(shapeOf(n.getMean())), inv = zeros(shapeOf(n.getInvStdDev()));
+  for (int64_t o = 0; o < outer; ++o) {
+    const float *xp = x.data.data() + o * block;
+    double m = 0, var = 0;
+    for (int64_t i = 0; i < block; ++i)
+      m += xp[i];
+    m /= (double)block;
+    for (int64_t i = 0; i < block; ++i)
+      var += (xp[i] - m) * (xp[i] - m);
+    var /= (double)block;
+    double r = 1.0 / std::sqrt(var + eps);
+    mean.data[o] = (float)m, inv.data[o] = (float)r;
+    for (int64_t i = 0; i < block; ++i)
+      y.data[o * block + i] = (float)((xp[i] - m) * r);
+  }
+  return {std::move(y), std::move(mean), std::move(inv)};
+}
+
 /// An optional operand's value, or null.
 const Tensor *optional(Operands get, Value v) { return v ? &get(v) : nullptr; }
 
@@ -272,6 +338,9 @@ Eval evalCompute(Operation *op, Operands get, std::vector<Tensor> &ys, std::stri
       .Case([&](nn::Conv2DOp c) {
         return one(conv2d(c, get(c.getInput()), get(c.getWeight()), optional(get, c.getBias())), c.getActMin(),
                    c.getActMax());
+      })
+      .Case([&](nn::ConvTranspose2DOp c) {
+        return one(convTranspose2d(c, get(c.getInput()), get(c.getWeight()), optional(get, c.getBias())));
       })
       .Case([&](nn::FullyConnectedOp f) {
         return one(fullyConnected(f, get(f.getInput()), get(f.getWeight()), optional(get, f.getBias())), f.getActMin(),
@@ -293,6 +362,12 @@ Eval evalCompute(Operation *op, Operands get, std::vector<Tensor> &ys, std::stri
       .Case([&](nn::Pool2DOp p) { return one(pool2d(p, get(p.getInput()))); })
       .Case([&](nn::ReduceOp r) { return one(reduce(r, get(r.getInput()))); })
       .Case([&](nn::SoftmaxOp s) { return one(softmax(s, get(s.getInput()))); })
+      .Case([&](nn::NormalizeOp n) {
+        ys = normalize(n, get(n.getInput()));
+        for (auto [y, r] : llvm::zip(ys, n->getResults()))
+          finish(y, r);
+        return Eval::done;
+      })
       .Default([](Operation *) { return Eval::notMine; });
 }
 

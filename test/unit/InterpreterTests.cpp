@@ -1,6 +1,8 @@
 // The reference interpreter against independent references: the float shared
 // models' test_data_set outputs (computed by ONNX Runtime / the model authors),
-// and a hand-computed quantized layer.
+// the ONNX backend node tests' reference outputs (the ONNX reference
+// implementation) for the ops the float models do not use, and a
+// hand-computed quantized layer.
 #include "emlc/Importer/Importer.h"
 #include "emlc/Interpreter/Interpreter.h"
 #include "emlc/Pipeline/Pipeline.h"
@@ -62,6 +64,145 @@ TEST_CASE("the interpreter reproduces the float models' reference outputs") {
       CHECK(maxErr <= 1e-4 * maxRef);
     }
   }
+}
+
+namespace {
+/// A registered context, as emlc compile has it.
+struct Context {
+  MLIRContext ctx;
+  Context() {
+    DialectRegistry reg;
+    emlc::registerEmlcDialects(reg);
+    ctx.appendDialectRegistry(reg);
+    ctx.loadAllAvailableDialects();
+  }
+};
+
+/// Any tensor file's values as the interpreter holds them (floats; integers
+/// and booleans by value).
+emlc::Tensor anyTensorFromFile(const std::string &path, MLIRContext &ctx, bool &integer) {
+  DenseElementsAttr a;
+  std::string err;
+  INFO(path);
+  REQUIRE(emlc::readTensorFile(path, ctx, a, err));
+  emlc::Tensor t;
+  t.shape.assign(a.getType().getShape().begin(), a.getType().getShape().end());
+  Type e = a.getElementType();
+  integer = !llvm::isa<FloatType>(e);
+  if (!integer) {
+    for (const APFloat &x : a.getValues<APFloat>())
+      t.data.push_back((float)x.convertToDouble());
+  } else {
+    bool isUnsigned = e.isUnsignedInteger() || e.isInteger(1);
+    for (const APInt &x : a.getValues<APInt>())
+      t.data.push_back((float)(isUnsigned ? (double)x.getZExtValue() : (double)x.getSExtValue()));
+  }
+  return t;
+}
+
+/// The ONNX backend tests' data (python3-onnx's copy; Debian's libonnx-testdata
+/// holds the same files).
+std::string backendTestDir(const std::string &test) {
+  for (const char *base :
+       {"/usr/lib/python3/dist-packages/onnx/backend/test/data/", "/usr/share/libonnx-testdata/data/"})
+    if (std::filesystem::exists(std::string(base) + test + "/model.onnx"))
+      return base + test;
+  return "";
+}
+
+/// Runs ONNX backend test `test` (suite/name) through the importer, the nn
+/// lowering and the interpreter: its first `fed` inputs from test_data_set_0
+/// are the function's arguments, the others (Resize's scales, Pad's pads: the
+/// parameters a compile needs as constants) are bound as --input-value binds
+/// them. Every output must match the reference within 1e-4 x its largest
+/// magnitude (+1e-6), integer outputs exactly.
+void checkBackendTest(const std::string &test, size_t fed) {
+  std::string dir = backendTestDir(test);
+  if (dir.empty()) {
+    WARN("ONNX backend test data absent: " << test << " not checked");
+    return;
+  }
+  INFO(test);
+  Context c;
+  std::string model = dir + "/model.onnx", data = dir + "/test_data_set_0/";
+  std::vector<std::string> names = emlc::graphInputNames(model);
+  REQUIRE(names.size() >= fed);
+  emlc::ImportOptions opts;
+  for (size_t k = fed; k < names.size(); ++k)
+    opts.inputValues[names[k]] = data + "input_" + std::to_string(k) + ".pb";
+  auto imp = emlc::importONNXFile(model, c.ctx, opts);
+  INFO(imp.error);
+  REQUIRE(imp.module);
+  PassManager pm(&c.ctx);
+  emlc::buildONNXToNNPipeline(pm);
+  REQUIRE(succeeded(pm.run(*imp.module)));
+  std::vector<emlc::Tensor> ins, out;
+  bool integer;
+  for (size_t k = 0; k < fed; ++k)
+    ins.push_back(anyTensorFromFile(data + "input_" + std::to_string(k) + ".pb", c.ctx, integer));
+  std::string err;
+  emlc::Interpreter interp(imp.module->lookupSymbol<func::FuncOp>("main"));
+  bool ran = interp.run(ins, out, err);
+  INFO(err);
+  REQUIRE(ran);
+  for (size_t o = 0; std::filesystem::exists(data + "output_" + std::to_string(o) + ".pb"); ++o) {
+    INFO("output " << o);
+    REQUIRE(o < out.size());
+    emlc::Tensor want = anyTensorFromFile(data + "output_" + std::to_string(o) + ".pb", c.ctx, integer);
+    REQUIRE(out[o].size() == want.size());
+    double maxErr = 0, maxRef = 0;
+    for (int64_t i = 0; i < want.size(); ++i) {
+      maxErr = std::max(maxErr, (double)std::fabs(out[o].data[i] - want.data[i]));
+      maxRef = std::max(maxRef, (double)std::fabs(want.data[i]));
+    }
+    CHECK(maxErr <= (integer ? 0.0 : 1e-6 + 1e-4 * maxRef));
+  }
+}
+} // namespace
+
+// Each op the float shared models do not use, on the backend tests of its
+// ONNX operators (the number is how many leading inputs are fed at run time).
+TEST_CASE("the interpreter reproduces the ONNX backend tests' reference outputs") {
+  std::vector<std::pair<const char *, size_t>> tests = {
+      // nn.conv_transpose2d
+      {"node/test_convtranspose", 2},
+      {"node/test_convtranspose_1d", 2},
+      {"node/test_convtranspose_autopad_same", 2},
+      {"node/test_convtranspose_dilations", 2},
+      {"node/test_convtranspose_kernel_shape", 2},
+      {"node/test_convtranspose_output_shape", 2},
+      {"node/test_convtranspose_pad", 2},
+      {"node/test_convtranspose_pads", 2},
+      {"node/test_convtranspose_with_kernel", 2},
+      {"pytorch-converted/test_ConvTranspose2d", 1},
+      {"pytorch-converted/test_ConvTranspose2d_no_bias", 1},
+      {"pytorch-operator/test_operator_convtranspose", 1},
+      // nn.normalize (LayerNormalization with its Mean and InvStdDev outputs; InstanceNormalization)
+      {"node/test_layer_normalization_2d_axis0", 3},
+      {"node/test_layer_normalization_2d_axis1", 3},
+      {"node/test_layer_normalization_2d_axis_negative_1", 3},
+      {"node/test_layer_normalization_2d_axis_negative_2", 3},
+      {"node/test_layer_normalization_3d_axis0_epsilon", 3},
+      {"node/test_layer_normalization_3d_axis1_epsilon", 3},
+      {"node/test_layer_normalization_3d_axis2_epsilon", 3},
+      {"node/test_layer_normalization_3d_axis_negative_1_epsilon", 3},
+      {"node/test_layer_normalization_3d_axis_negative_2_epsilon", 3},
+      {"node/test_layer_normalization_3d_axis_negative_3_epsilon", 3},
+      {"node/test_layer_normalization_4d_axis0", 3},
+      {"node/test_layer_normalization_4d_axis1", 3},
+      {"node/test_layer_normalization_4d_axis2", 3},
+      {"node/test_layer_normalization_4d_axis3", 3},
+      {"node/test_layer_normalization_4d_axis_negative_1", 3},
+      {"node/test_layer_normalization_4d_axis_negative_2", 3},
+      {"node/test_layer_normalization_4d_axis_negative_3", 3},
+      {"node/test_layer_normalization_4d_axis_negative_4", 3},
+      {"node/test_layer_normalization_default_axis", 3},
+      {"node/test_instancenorm_epsilon", 3},
+      {"node/test_instancenorm_example", 3},
+      {"pytorch-operator/test_operator_symbolic_override", 1},
+  };
+  for (auto [test, fed] : tests)
+    DYNAMIC_SECTION(test) { checkBackendTest(test, fed); }
 }
 
 TEST_CASE("the interpreter rounds quantized results onto their grid") {
