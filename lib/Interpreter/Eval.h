@@ -2,8 +2,8 @@
 //
 // What the run loop (Interpreter.cpp) shares with the op families:
 // EvalCompute.cpp (convolutions, fully connected, matmul, elementwise,
-// pooling, reductions, softmax, normalize) and EvalDataMovement.cpp (layout changes,
-// pad, cast, quantization casts). Each family
+// pooling, reductions, softmax, normalize) and EvalDataMovement.cpp (layout
+// changes, pad, gather, cast, resize, quantization casts). Each family
 // evaluates an op with the formulas and in the loop order of its portable C
 // kernel (targets/generic/kernels), in float or double.
 //

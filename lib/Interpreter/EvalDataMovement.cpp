@@ -1,7 +1,8 @@
 //===- EvalDataMovement.cpp - the interpreter's layout and type ops -------===//
 //
-// Transpose, reshape, concat, slice, constant pad, casts between float types
-// and the quantization casts. Quantized values pass through unchanged: these
+// Transpose, reshape, concat, slice, pad (constant, reflect, edge), gather,
+// casts between float types, resize (the taps of nn::resizeAxisTaps, as the C
+// kernel gets them) and the quantization casts. Quantized values pass through unchanged: these
 // ops keep their input's grid.
 //
 //===----------------------------------------------------------------------===//
@@ -9,6 +10,7 @@
 #include "Eval.h"
 #include "dialects/NN/NNDialect.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include <algorithm>
 #include <cmath>
@@ -65,17 +67,95 @@ Tensor slice(nn::SliceOp s, const Tensor &x) {
   return y;
 }
 
-Tensor constantPad(nn::PadOp p, const Tensor &x) {
-  Shape ys = shapeOf(p.getOutput()), xst = stridesOf(x.shape), yst = stridesOf(ys);
+/// The pad kernel's index rule per axis: outside the input, constant mode
+/// writes the value, edge repeats the border, reflect mirrors without
+/// repeating it (periodically, for pads wider than the input).
+Tensor pad(nn::PadOp p, const Tensor &x) {
+  Shape ys = shapeOf(p.getOutput()), yst = stridesOf(ys), xst = stridesOf(x.shape);
+  StringRef mode = p.getMode();
+  auto pads = p.getPads();
+  double value = p.getValue().convertToDouble();
+  if (auto g = gridOf(elemOf(p.getInput()))) // the value is in storage units
+    value = (value - g->zeroPoint(0)) * g->scale(0);
   Tensor y = zeros(ys);
-  std::fill(y.data.begin(), y.data.end(), p.getValue().convertToFloat());
-  for (int64_t i = 0; i < x.size(); ++i) {
-    int64_t rem = i, dst = 0;
+  for (int64_t k = 0; k < y.size(); ++k) {
+    int64_t rem = k, off = 0;
+    bool inside = true;
     for (size_t d = 0; d < ys.size(); ++d) {
-      dst += (rem / xst[d] + p.getPads()[d]) * yst[d];
-      rem %= xst[d];
+      int64_t s = rem / yst[d] - pads[d], n = x.shape[d];
+      rem %= yst[d];
+      if (s < 0 || s >= n) {
+        if (mode == "constant") {
+          inside = false;
+        } else if (mode == "edge") {
+          s = s < 0 ? 0 : n - 1;
+        } else { // reflect
+          int64_t period = n > 1 ? 2 * (n - 1) : 1;
+          s %= period;
+          if (s < 0)
+            s += period;
+          if (s >= n)
+            s = period - s;
+        }
+      }
+      off += s * xst[d];
     }
-    y.data[dst] = x.data[i];
+    y.data[k] = inside ? x.data[off] : (float)value;
+  }
+  return y;
+}
+
+/// y[o][j][i] = x[o][idx[j]][i]; negative indices count from the end, and an
+/// index outside the axis reads row 0 (the kernel's defined fallback).
+Tensor gather(nn::GatherOp g, const Tensor &x, const Tensor &idx) {
+  int64_t axis = g.getAxis(), n = x.shape[axis], inner = 1;
+  for (size_t d = axis + 1; d < x.shape.size(); ++d)
+    inner *= x.shape[d];
+  int64_t outer = n * inner != 0 ? x.size() / (n * inner) : 0, count = idx.size();
+  Tensor y = zeros(shapeOf(g.getOutput()));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j = 0; j < count; ++j) {
+      auto at = (int64_t)idx.data[j];
+      if (at < 0)
+        at += n;
+      if (at < 0 || at >= n)
+        at = 0;
+      std::copy_n(x.data.begin() + (o * n + at) * inner, inner, y.data.begin() + (o * count + j) * inner);
+    }
+  return y;
+}
+
+/// Separable resize: per axis, the taps of each output index (source index
+/// and weight); every output sums the products of its taps' weights over all
+/// combinations of one tap per axis.
+Tensor resize(nn::ResizeOp r, const Tensor &x) {
+  Shape ys = shapeOf(r.getOutput());
+  size_t rank = ys.size();
+  SmallVector<int64_t> nt, at, idx;
+  SmallVector<float> w;
+  for (size_t d = 0; d < rank; ++d) {
+    at.push_back(idx.size());
+    nt.push_back(nn::resizeAxisTaps(r, x.shape[d], ys[d], r.getScales()[d], idx, w));
+  }
+  int64_t combos = 1;
+  for (int64_t n : nt)
+    combos *= n;
+  Shape xst = stridesOf(x.shape), yst = stridesOf(ys);
+  Tensor y = zeros(ys);
+  for (int64_t k = 0; k < y.size(); ++k) {
+    double acc = 0;
+    for (int64_t c = 0; c < combos; ++c) {
+      int64_t rem = c, off = 0;
+      double wt = 1;
+      for (int64_t d = (int64_t)rank - 1; d >= 0; --d) {
+        int64_t t = at[d] + (k / yst[d]) % ys[d] * nt[d] + rem % nt[d];
+        rem /= nt[d];
+        wt *= w[t];
+        off += idx[t] * xst[d];
+      }
+      acc += wt * x.data[off];
+    }
+    y.data[k] = (float)acc;
   }
   return y;
 }
@@ -118,18 +198,29 @@ Eval evalDataMovement(Operation *op, Operands get, std::vector<Tensor> &ys, std:
       })
       .Case([&](nn::SliceOp s) { return one(slice(s, get(s.getInput()))); })
       .Case([&](nn::PadOp p) {
-        if (p.getMode() != "constant") {
+        if (p.getMode() != "constant" && p.getMode() != "reflect" && p.getMode() != "edge") {
           why = "pad mode '" + p.getMode().str() + "'";
           return Eval::unsupported;
         }
-        return one(constantPad(p, get(p.getInput())));
+        return one(pad(p, get(p.getInput())));
       })
+      .Case([&](nn::GatherOp g) { return one(gather(g, get(g.getInput()), get(g.getIndices()))); })
       .Case([&](nn::CastOp c) {
         if (!llvm::isa<FloatType>(elemOf(c.getInput())) || !llvm::isa<FloatType>(elemOf(r0))) {
           why = "cast to or from an integer type";
           return Eval::unsupported;
         }
         return one(get(c.getInput()));
+      })
+      .Case([&](nn::ResizeOp r) {
+        StringRef mode = r.getMode();
+        if (mode != "nearest" && mode != "linear" && mode != "cubic") {
+          why = "resize mode '" + mode.str() + "'";
+          return Eval::unsupported;
+        }
+        Tensor y = resize(r, get(r.getInput()));
+        finish(y, r0);
+        return one(std::move(y));
       })
       .Case([&](quant::QuantizeCastOp q) {
         Tensor y = get(q.getArg());
