@@ -7,6 +7,10 @@
 // evaluates an op with the formulas and in the loop order of its portable C
 // kernel (targets/generic/kernels), in float or double.
 //
+// Values are `Tensor`s of floats whatever their element type: integers are
+// exact up to 2^24, and an integer result is wrapped to its type's width as
+// the C kernel's arithmetic wraps (`finish`).
+//
 //===----------------------------------------------------------------------===//
 #ifndef EMLC_LIB_INTERPRETER_EVAL_H
 #define EMLC_LIB_INTERPRETER_EVAL_H
@@ -41,8 +45,16 @@ std::optional<Grid> gridOf(mlir::Type t);
 /// The channel of flat index i along `axis` of shape s.
 int64_t channelOf(const Shape &s, int64_t axis, int64_t i);
 
-/// The result's clamp: a float clamp, or (quantized results) the storage
-/// clamp after rounding onto the result grid.
+/// A real value converted to element type `t` as C's cast `(T)v` does:
+/// float types round (float16/bfloat16 to nearest even), integer types
+/// truncate toward zero and wrap to their width, bool is `v != 0`. (A float
+/// outside the integer range is undefined behaviour in C; here it saturates to
+/// int64 before wrapping.)
+double convertTo(double v, mlir::Type t);
+
+/// The result's clamp and type: a float clamp, or (quantized results) the
+/// storage clamp after rounding onto the result grid; integer results wrap to
+/// their width.
 void finish(Tensor &y, mlir::Value result, std::optional<llvm::APFloat> actMin = std::nullopt,
             std::optional<llvm::APFloat> actMax = std::nullopt);
 

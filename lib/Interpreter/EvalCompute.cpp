@@ -1,9 +1,9 @@
 //===- EvalCompute.cpp - the interpreter's arithmetic ops -----------------===//
 //
 // Convolutions (conv_transpose2d scatters each input pixel, as its kernel
-// does), fully connected, matmul, elementwise ops, pooling, reductions,
-// softmax and normalize: straight loops with the formulas of
-// targets/generic/kernels, accumulating in double.
+// does), fully connected, matmul, elementwise ops (integer ones with C's
+// truncating division), pooling, reductions, softmax and normalize: straight
+// loops with the formulas of targets/generic/kernels, accumulating in double.
 //
 //===----------------------------------------------------------------------===//
 
@@ -106,6 +106,27 @@ float binaryFn(nn::BinaryKind k, float a, float b) {
     return a < 0.0f ? a * b : a;
   }
   return a;
+}
+
+/// The typed integer kernels (typed.c): exact sums and products (wrapped to
+/// the type by `finish`), division truncating toward zero with x / 0 = 0,
+/// `(T)pow((double)a, (double)b)`.
+double integerBinaryFn(nn::BinaryKind k, double a, double b) {
+  using K = nn::BinaryKind;
+  switch (k) {
+  case K::add:
+    return a + b;
+  case K::sub:
+    return a - b;
+  case K::mul:
+    return a * b;
+  case K::div:
+    return b != 0 ? std::trunc(a / b) : 0.0;
+  case K::pow:
+    return std::trunc(std::pow(a, b));
+  default:
+    return binaryFn(k, (float)a, (float)b);
+  }
 }
 
 Tensor conv2d(nn::Conv2DOp c, const Tensor &x, const Tensor &w, const Tensor *b) {
@@ -214,9 +235,11 @@ Tensor matmul(nn::MatMulOp mm, const Tensor &a, const Tensor &b) {
 Tensor binary(nn::BinaryOp b, const Tensor &l, const Tensor &r) {
   Shape ys = shapeOf(b.getOutput());
   Broadcast bl(l.shape, ys), br(r.shape, ys);
+  bool integer = llvm::isa<IntegerType>(elemOf(b.getOutput()));
   Tensor y = zeros(ys);
   for (int64_t i = 0; i < y.size(); ++i)
-    y.data[i] = binaryFn(b.getKind(), l.data[bl(i)], r.data[br(i)]);
+    y.data[i] = integer ? (float)integerBinaryFn(b.getKind(), l.data[bl(i)], r.data[br(i)])
+                        : binaryFn(b.getKind(), l.data[bl(i)], r.data[br(i)]);
   return y;
 }
 

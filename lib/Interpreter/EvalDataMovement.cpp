@@ -1,8 +1,8 @@
 //===- EvalDataMovement.cpp - the interpreter's layout and type ops -------===//
 //
 // Transpose, reshape, concat, slice, pad (constant, reflect, edge), gather,
-// casts between float types, resize (the taps of nn::resizeAxisTaps, as the C
-// kernel gets them) and the quantization casts. Quantized values pass through unchanged: these
+// cast, resize (the taps of nn::resizeAxisTaps, as the C kernel gets them)
+// and the quantization casts. Quantized values pass through unchanged: these
 // ops keep their input's grid.
 //
 //===----------------------------------------------------------------------===//
@@ -77,6 +77,8 @@ Tensor pad(nn::PadOp p, const Tensor &x) {
   double value = p.getValue().convertToDouble();
   if (auto g = gridOf(elemOf(p.getInput()))) // the value is in storage units
     value = (value - g->zeroPoint(0)) * g->scale(0);
+  else
+    value = convertTo(value, elemOf(p.getInput()));
   Tensor y = zeros(ys);
   for (int64_t k = 0; k < y.size(); ++k) {
     int64_t rem = k, off = 0;
@@ -206,11 +208,11 @@ Eval evalDataMovement(Operation *op, Operands get, std::vector<Tensor> &ys, std:
       })
       .Case([&](nn::GatherOp g) { return one(gather(g, get(g.getInput()), get(g.getIndices()))); })
       .Case([&](nn::CastOp c) {
-        if (!llvm::isa<FloatType>(elemOf(c.getInput())) || !llvm::isa<FloatType>(elemOf(r0))) {
-          why = "cast to or from an integer type";
-          return Eval::unsupported;
-        }
-        return one(get(c.getInput()));
+        Tensor y = get(c.getInput());
+        Type to = elemOf(r0);
+        for (float &v : y.data)
+          v = (float)convertTo(v, to);
+        return one(std::move(y));
       })
       .Case([&](nn::ResizeOp r) {
         StringRef mode = r.getMode();

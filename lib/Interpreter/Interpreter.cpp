@@ -1,7 +1,7 @@
 //===- Interpreter.cpp - reference evaluation of nn-level functions -------===//
 //
 // The run loop, constants, and what every op family shares (shapes,
-// quantized grids, the result's clamp). The ops themselves are in
+// quantized grids, the result's clamp and type). The ops themselves are in
 // EvalCompute.cpp and EvalDataMovement.cpp (see Eval.h); the header says how
 // quantized tensors are simulated.
 //
@@ -78,6 +78,22 @@ void fakeQuant(Tensor &t, const Grid &g, double lo, double hi) {
   }
 }
 
+/// An integer value wrapped to the width of `t` (two's complement); values
+/// beyond int64 (and NaN) saturate first.
+double wrapInteger(double v, IntegerType t) {
+  unsigned w = t.getWidth();
+  if (w == 1)
+    return v != 0.0 ? 1.0 : 0.0;
+  double lim = std::ldexp(1.0, 63);
+  v = std::isnan(v) ? 0.0 : std::min(std::max(v, -lim), std::nextafter(lim, 0.0));
+  if (w >= 64)
+    return t.isUnsigned() && v < 0 ? v + 2 * lim : v;
+  uint64_t bits = (uint64_t)(int64_t)v & ((uint64_t(1) << w) - 1);
+  if (t.isUnsigned() || !(bits >> (w - 1)))
+    return (double)bits;
+  return (double)((int64_t)bits - (int64_t(1) << w));
+}
+
 Tensor fromAttr(DenseElementsAttr a) {
   Tensor t;
   t.shape = Shape(a.getType().getShape().begin(), a.getType().getShape().end());
@@ -94,15 +110,34 @@ Tensor fromAttr(DenseElementsAttr a) {
 }
 } // namespace
 
+double convertTo(double v, Type t) {
+  if (auto ft = llvm::dyn_cast<FloatType>(t)) {
+    if (ft.getWidth() >= 32)
+      return ft.getWidth() == 32 ? (double)(float)v : v;
+    APFloat a(v);
+    bool lost;
+    a.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    return a.convertToDouble();
+  }
+  auto it = llvm::dyn_cast<IntegerType>(t);
+  if (!it)
+    return v;
+  return wrapInteger(it.getWidth() == 1 ? v : std::trunc(v), it);
+}
+
 void finish(Tensor &y, Value result, std::optional<APFloat> actMin, std::optional<APFloat> actMax) {
   double lo = actMin ? actMin->convertToDouble() : -INFINITY, hi = actMax ? actMax->convertToDouble() : INFINITY;
-  if (auto g = gridOf(elemOf(result))) {
+  Type e = elemOf(result);
+  if (auto g = gridOf(e)) {
     fakeQuant(y, *g, lo, hi);
     return;
   }
   if (actMin || actMax)
     for (float &v : y.data)
       v = (float)std::min(std::max((double)v, lo), hi);
+  if (auto it = llvm::dyn_cast<IntegerType>(e))
+    for (float &v : y.data)
+      v = (float)wrapInteger(v, it);
 }
 
 } // namespace interp

@@ -1,8 +1,8 @@
 // The reference interpreter against independent references: the float shared
 // models' test_data_set outputs (computed by ONNX Runtime / the model authors),
 // the ONNX backend node tests' reference outputs (the ONNX reference
-// implementation) for the ops the float models do not use, and a
-// hand-computed quantized layer.
+// implementation) for the ops the float models do not use, a hand-computed
+// quantized layer, and casts between integer types computed with numpy.
 #include "emlc/Importer/Importer.h"
 #include "emlc/Interpreter/Interpreter.h"
 #include "emlc/Pipeline/Pipeline.h"
@@ -238,9 +238,68 @@ TEST_CASE("the interpreter reproduces the ONNX backend tests' reference outputs"
       {"pytorch-converted/test_ReplicationPad2d", 1},
       {"pytorch-converted/test_ConstantPad2d", 1},
       {"pytorch-operator/test_operator_pad", 1},
+      // nn.cast: float16 and double rounding, float -> uint8 (DynamicQuantizeLinear), int -> float
+      {"node/test_cast_FLOAT_to_FLOAT16", 1},
+      {"node/test_cast_FLOAT16_to_FLOAT", 1},
+      {"node/test_cast_FLOAT_to_DOUBLE", 1},
+      {"node/test_cast_DOUBLE_to_FLOAT", 1},
+      {"node/test_cast_DOUBLE_to_FLOAT16", 1},
+      {"node/test_cast_FLOAT16_to_DOUBLE", 1},
+      {"node/test_dynamicquantizelinear", 1},
+      {"node/test_dynamicquantizelinear_max_adjusted", 1},
+      {"node/test_dynamicquantizelinear_min_adjusted", 1},
+      {"node/test_dynamicquantizelinear_expanded", 1},
+      {"node/test_pow_types_float32_int32", 2},
+      {"node/test_pow_types_float32_int64", 2},
+      {"node/test_pow_types_int32_float32", 2},
+      {"node/test_pow_types_int64_float32", 2},
+      // integer arithmetic: uint8 wraps, integer division truncates, integer pow, int8 clip
+      {"node/test_add_uint8", 2},
+      {"node/test_sub_uint8", 2},
+      {"node/test_mul_uint8", 2},
+      {"node/test_div_uint8", 2},
+      {"node/test_pow_types_int32_int32", 2},
+      {"node/test_pow_types_int64_int64", 2},
+      {"node/test_clip_default_int8_min", 1},
+      {"node/test_clip_default_int8_max", 1},
+      {"node/test_clip_default_int8_inbounds", 1},
   };
   for (auto [test, fed] : tests)
     DYNAMIC_SECTION(test) { checkBackendTest(test, fed); }
+}
+
+TEST_CASE("the interpreter casts between integer, float and bool types as C does") {
+  // Expected values: numpy's astype (two's complement wrap between integer
+  // types, truncation toward zero from float, nonzero -> True), which is
+  // ONNX Cast's and the C kernels' (D)x for these values (float -> int32 in
+  // range); the integer kernels' x / 0 is 0 (typed.c).
+  Context c;
+  const char *ir = R"mlir(
+func.func @main(%x: tensor<6xf32>) -> (tensor<6xi8>, tensor<6xui8>, tensor<6xi1>, tensor<6xf32>, tensor<6xi16>,
+                                       tensor<6xi32>) {
+  %i = nn.cast %x : (tensor<6xf32>) -> tensor<6xi32>
+  %a = nn.cast %i : (tensor<6xi32>) -> tensor<6xi8>
+  %b = nn.cast %i : (tensor<6xi32>) -> tensor<6xui8>
+  %t = nn.cast %i : (tensor<6xi32>) -> tensor<6xi1>
+  %f = nn.cast %t : (tensor<6xi1>) -> tensor<6xf32>
+  %d = nn.binary div %i, %i : (tensor<6xi32>, tensor<6xi32>) -> tensor<6xi32>
+  %w = nn.binary mul %i, %i : (tensor<6xi32>, tensor<6xi32>) -> tensor<6xi32>
+  %s = nn.cast %w : (tensor<6xi32>) -> tensor<6xi16>
+  return %a, %b, %t, %f, %s, %d : tensor<6xi8>, tensor<6xui8>, tensor<6xi1>, tensor<6xf32>, tensor<6xi16>, tensor<6xi32>
+})mlir";
+  auto module = parseSourceString<ModuleOp>(ir, &c.ctx);
+  REQUIRE(module);
+  emlc::Interpreter interp(module->lookupSymbol<func::FuncOp>("main"));
+  std::vector<emlc::Tensor> out;
+  std::string err;
+  REQUIRE(interp.run({emlc::Tensor{{6}, {-300.9f, -129.5f, -0.7f, 0.9f, 200.2f, 1000.0f}}}, out, err));
+  // int32: -300, -129, 0, 0, 200, 1000
+  CHECK(out[0].data == std::vector<float>{-44, 127, 0, 0, -56, -24});          // int8
+  CHECK(out[1].data == std::vector<float>{212, 127, 0, 0, 200, 232});          // uint8
+  CHECK(out[2].data == std::vector<float>{1, 1, 0, 0, 1, 1});                  // bool
+  CHECK(out[3].data == std::vector<float>{1, 1, 0, 0, 1, 1});                  // bool -> float
+  CHECK(out[4].data == std::vector<float>{24464, 16641, 0, 0, -25536, 16960}); // x*x in int32, then int16
+  CHECK(out[5].data == std::vector<float>{1, 1, 0, 0, 1, 1});                  // x / x, the kernels' x / 0 = 0
 }
 
 TEST_CASE("the interpreter rounds quantized results onto their grid") {
