@@ -243,6 +243,9 @@ Tensor binary(nn::BinaryOp b, const Tensor &l, const Tensor &r) {
   return y;
 }
 
+/// Max pooling ignores padded positions (an all-padding window gives 0, as
+/// the kernel's); average pooling divides by the positions inside, plus the
+/// explicit pads with count_include_pad.
 Tensor pool2d(nn::Pool2DOp p, const Tensor &x) {
   Shape ys = shapeOf(p.getOutput());
   int64_t NC = x.shape[0] * x.shape[1], H = x.shape[2], W = x.shape[3], OH = ys[2], OW = ys[3];
@@ -272,7 +275,7 @@ Tensor pool2d(nn::Pool2DOp p, const Tensor &x) {
             }
           }
         }
-        y.data[(c * OH + oh) * OW + ow] = (float)(avg ? (cnt ? acc / cnt : 0.0) : acc);
+        y.data[(c * OH + oh) * OW + ow] = (float)(!cnt ? 0.0 : avg ? acc / cnt : acc);
       }
   return y;
 }
