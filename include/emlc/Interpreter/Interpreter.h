@@ -12,6 +12,11 @@
 // rounding (TFLite's fixed-point requantization differs by at most one step
 // per layer), which is what SQNR measurements need.
 //
+// Every nn op is evaluated, with the formulas of its portable C kernel
+// (lib/Interpreter/Eval*.cpp). Integer tensors (indices, casts, the int32
+// arithmetic of ConvInteger) are held as floats, exact up to 2^24, and wrap
+// to their width as the kernels' C arithmetic does.
+//
 //===----------------------------------------------------------------------===//
 #ifndef EMLC_INTERPRETER_INTERPRETER_H
 #define EMLC_INTERPRETER_INTERPRETER_H
@@ -34,7 +39,7 @@ class Interpreter {
 public:
   explicit Interpreter(mlir::func::FuncOp fn) : fn(fn) {}
 
-  /// Called with every op result as it is computed.
+  /// Called with every op result as it is computed (each of an op's results).
   using Observer = std::function<void(mlir::Operation *op, unsigned result, const Tensor &value)>;
 
   /// Evaluates the function on `inputs` (one per argument, real values).

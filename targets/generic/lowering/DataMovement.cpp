@@ -2,7 +2,7 @@
 //
 // targets/generic/kernels: data_movement.c, typed.c, quantize.c. Shapes are
 // padded to 6 axes and turned into stride tables at compile time; Resize's
-// taps and weights are precomputed per axis.
+// taps and weights are precomputed per axis (nn::resizeAxisTaps).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +12,6 @@
 #include "emlc/Support/ConstantUtils.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "targets/generic/lowering/SharedLowerings.h"
-#include <cmath>
 
 using namespace mlir;
 using namespace emlc;
@@ -109,64 +108,6 @@ LogicalResult lowerCast(Layer &l) {
   return success();
 }
 
-/// One axis of a resize: for each output index, `n` source indices and weights.
-void resizeAxis(nn::ResizeOp r, int64_t in, int64_t out, float scale, int64_t n, SmallVectorImpl<int64_t> &idx,
-                SmallVectorImpl<float> &w) {
-  StringRef cm = r.getCoordinateMode(), nm = r.getNearestMode();
-  double A = r.getCubicCoeffA().convertToDouble();
-  bool excludeOutside = r->hasAttr("exclude_outside");
-  for (int64_t o = 0; o < out; ++o) {
-    double s = scale, xo;
-    if (n == 1 && in == out && scale == 1.0f) { // an identity axis
-      idx.push_back(o), w.push_back(1.0f);
-      continue;
-    }
-    if (cm == "half_pixel")
-      xo = (o + 0.5) / s - 0.5;
-    else if (cm == "pytorch_half_pixel")
-      xo = out > 1 ? (o + 0.5) / s - 0.5 : 0.0;
-    else if (cm == "align_corners") { // ONNX uses the unrounded resized length
-      double lr = in * s;
-      xo = lr > 1 ? o * double(in - 1) / (lr - 1) : 0.0;
-    } else if (cm == "tf_half_pixel_for_nn")
-      xo = (o + 0.5) / s;
-    else
-      xo = o / s; // asymmetric
-    auto clampIdx = [&](int64_t i) { return std::clamp<int64_t>(i, 0, in - 1); };
-    double f = std::floor(xo), t = xo - f;
-    if (n == 1) {
-      int64_t i;
-      if (nm == "floor")
-        i = (int64_t)f;
-      else if (nm == "ceil")
-        i = (int64_t)std::ceil(xo);
-      else if (nm == "round_prefer_ceil")
-        i = (int64_t)(t >= 0.5 ? f + 1 : f);
-      else
-        i = (int64_t)(t > 0.5 ? f + 1 : f); // round_prefer_floor
-      idx.push_back(clampIdx(i)), w.push_back(1.0f);
-    } else if (n == 2) {
-      idx.push_back(clampIdx((int64_t)f)), w.push_back((float)(1.0 - t));
-      idx.push_back(clampIdx((int64_t)f + 1)), w.push_back((float)t);
-    } else { // cubic convolution (Keys), ONNX's coefficient layout
-      double c[4] = {((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A, ((A + 2) * t - (A + 3)) * t * t + 1,
-                     ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1,
-                     ((A * (2 - t) - 5 * A) * (2 - t) + 8 * A) * (2 - t) - 4 * A};
-      double sum = 0;
-      for (int j = 0; j < 4; ++j) {
-        int64_t i = (int64_t)f - 1 + j;
-        if (excludeOutside && (i < 0 || i >= in))
-          c[j] = 0;
-        sum += c[j];
-      }
-      for (int j = 0; j < 4; ++j) {
-        idx.push_back(clampIdx((int64_t)f - 1 + j));
-        w.push_back((float)(excludeOutside && sum != 0 ? c[j] / sum : c[j]));
-      }
-    }
-  }
-}
-
 /// Separable resize: per axis, the taps (1 nearest, 2 linear, 4 cubic) of
 /// every output index, their source indices and weights.
 LogicalResult lowerResize(Layer &l) {
@@ -178,16 +119,11 @@ LogicalResult lowerResize(Layer &l) {
   auto x = pad6(shapeOf(r.getInput())), y = pad6(shapeOf(r.getOutput()));
   SmallVector<float> scales(kMaxRank - r.getScales().size(), 1.0f);
   scales.append(r.getScales().begin(), r.getScales().end());
-  StringRef mode = r.getMode();
-  int64_t taps = mode == "nearest" ? 1 : mode == "linear" ? 2 : 4;
   SmallVector<int64_t> nt, at, idx;
   SmallVector<float> w;
   for (int d = 0; d < kMaxRank; ++d) {
-    bool identity = x[d] == y[d] && scales[d] == 1.0f;
-    int64_t n = identity ? 1 : taps;
-    nt.push_back(n);
     at.push_back(idx.size());
-    resizeAxis(r, x[d], y[d], scales[d], n, idx, w);
+    nt.push_back(nn::resizeAxisTaps(r, x[d], y[d], scales[d], idx, w));
   }
   Value out = k.result(r.getOutput(), l.loc);
   k.call(l.loc, "resize_f32", {k.get(r.getInput())}, {out},
