@@ -465,9 +465,15 @@ func::FuncOp quantizableMain(ModuleOp module, const PTQOptions &opts, PTQResult 
   std::string why;
   if (!fn)
     why = "no main function";
-  else if (fn.getNumArguments() != 1 || !llvm::cast<ShapedType>(fn.getArgument(0).getType()).getElementType().isF32())
+  else if (fn.getNumArguments() != 1)
     why = "needs a float model with one float32 input (this one has " + std::to_string(fn.getNumArguments()) +
           " inputs: fix the others with --input-value NAME=FILE.pb)";
+  else if (Type e = llvm::cast<ShapedType>(fn.getArgument(0).getType()).getElementType(); !e.isF32()) {
+    std::string t;
+    llvm::raw_string_ostream os(t);
+    os << e;
+    why = "needs a float32 model input (this one's is " + t + ": export the model in float32)";
+  }
   else if (opts.method != "minmax" && opts.method != "percentile")
     why = "unknown calibration method '" + opts.method + "' (minmax or percentile)";
   if (why.empty())
