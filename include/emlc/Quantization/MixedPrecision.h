@@ -91,7 +91,7 @@ struct PrecisionRequest {
   std::set<std::string> floatLayers;             ///< by ONNX node name: these layers stay float
   int64_t flashLimit = -1;                       ///< bytes of all weights (auto: required)
   std::string search = "exact";                  ///< exact or greedy
-  int64_t samples = 128;                         ///< calibration samples the sensitivity runs on
+  int64_t samples = 64;                          ///< calibration samples the sensitivity runs on
   bool feedback = true;        ///< below int8: round with error feedback (ErrorFeedback.h), else nearest
   double maxAccuracyDrop = -1; ///< auto: top-1 points the plan may lose on the labelled calibration set (-1: none)
 };

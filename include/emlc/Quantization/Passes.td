@@ -57,7 +57,7 @@ def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
     Option<"weightRounding", "weight-rounding", "std::string", /*default=*/"\"feedback\"",
            "below int8: feedback (each column's rounding error pushed onto the next through the inputs' "
            "moments) or nearest">,
-    Option<"sensitivitySamples", "sensitivity-samples", "int64_t", /*default=*/"128",
+    Option<"sensitivitySamples", "sensitivity-samples", "int64_t", /*default=*/"64",
            "with precision=auto: the last calibration samples, on which the per-layer sensitivity is measured "
            "(held out of the error feedback when there are twice as many)">,
   ];
