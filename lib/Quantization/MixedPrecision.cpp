@@ -237,6 +237,7 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
                       PrecisionChoice &choice, std::string &error) {
   std::vector<WeightedLayer> layers = weightedLayers(fn);
   std::set<std::string> names(request.floatLayers);
+  names.insert(request.int16Layers.begin(), request.int16Layers.end());
   for (const auto &[name, p] : request.pinned)
     names.insert(name);
   for (const std::string &name : names)
@@ -248,9 +249,12 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
       return false;
     }
   // Layers kept float are not planned: their weights count as other constants.
-  for (const WeightedLayer &l : layers)
+  for (const WeightedLayer &l : layers) {
     if (request.floatLayers.count(l.name))
       choice.floatIds.insert(l.id);
+    if (request.int16Layers.count(l.name))
+      choice.int16Ids.insert(l.id);
+  }
   llvm::erase_if(layers, [&](const WeightedLayer &l) { return choice.floatIds.count(l.id) != 0; });
   auto pinnedOf = [&](const WeightedLayer &l) -> std::optional<WeightPrecision> {
     auto it = request.pinned.find(l.name);

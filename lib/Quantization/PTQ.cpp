@@ -97,6 +97,13 @@ quant::UniformQuantizedType int8Grid(MLIRContext *ctx, double scale, int64_t zp)
                                           Float32Type::get(ctx), scale, zp, -128, 127);
 }
 
+/// int16 activations, TFLite's 16x8: symmetric (zero point 0) over the range.
+quant::UniformQuantizedType int16Type(MLIRContext *ctx, double lo, double hi) {
+  double amax = std::max({std::fabs(lo), std::fabs(hi), 1e-6});
+  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, IntegerType::get(ctx, 16),
+                                          Float32Type::get(ctx), (double)(float)(amax / 32767.0), 0, -32768, 32767);
+}
+
 quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo, double hi) {
   lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
   if (!(hi - lo > 1e-12)) // an all-zero tensor: any positive scale
@@ -110,9 +117,9 @@ class Quantizer {
 public:
   /// `precisions`: weight precision per layer tag (emlc.ptq_id); int8 when absent.
   Quantizer(func::FuncOp fn, DenseMap<Value, Range> &ranges, const std::map<int64_t, WeightPrecision> &precisions,
-            WeightQuantizer &weights, std::set<int64_t> keepFloat = {})
+            WeightQuantizer &weights, std::set<int64_t> keepFloat = {}, std::set<int64_t> int16 = {})
       : fn(fn), b(fn.getContext()), ranges(ranges), precisions(precisions), weights(weights),
-        keepFloat(std::move(keepFloat)) {}
+        keepFloat(std::move(keepFloat)), int16(std::move(int16)) {}
 
   void run(bool int8IO);
 
@@ -123,9 +130,11 @@ private:
   const std::map<int64_t, WeightPrecision> &precisions;
   WeightQuantizer &weights;
   std::set<int64_t> keepFloat;                     ///< layer tags that stay float
+  std::set<int64_t> int16;                         ///< layer tags with int16 activations (16x8)
   WeightPrecision current = WeightPrecision::Int8; ///< of the layer being quantized
   int64_t currentId = -1;
-  DenseMap<Value, Value> quantized; ///< float value -> its quantized twin
+  DenseMap<Value, Value> quantized;   ///< float value -> its quantized twin (int8, or int16 from a 16x8 layer)
+  DenseMap<Value, Value> requantized; ///< float value -> its twin requantized to the other width
   DenseMap<Value, Value> dequantized;
   llvm::SmallPtrSet<Operation *, 32> replaced;
 
@@ -142,7 +151,33 @@ private:
   static RankedTensorType withElem(Value v, Type e) { return llvm::cast<RankedTensorType>(v.getType()).clone(e); }
   static Type elemOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getElementType(); }
 
-  Value quantOf(Value v) {
+  static bool isInt16(Value q) {
+    return llvm::cast<quant::QuantizedType>(elemOf(q)).getStorageTypeIntegralWidth() == 16;
+  }
+  /// The quantized twin of `v` at `bits` (8 or 16): a requantize of the twin
+  /// at the other width where the producer made that one.
+  Value quantOf(Value v, unsigned bits = 8) {
+    if (bits == 16 && !quantized.count(v)) { // a float value: straight onto the int16 grid
+      OpBuilder::InsertionGuard g(b);
+      if (Operation *def = v.getDefiningOp())
+        b.setInsertionPointAfter(def);
+      else
+        b.setInsertionPointToStart(&fn.front());
+      Range &r = ranges[v];
+      return quantized[v] = b.create<quant::QuantizeCastOp>(v.getLoc(), withElem(v, int16Type(ctx(), r.lo, r.hi)), v);
+    }
+    Value q = quantOf8or16(v);
+    if (isInt16(q) == (bits == 16))
+      return q;
+    if (auto it = requantized.find(v); it != requantized.end())
+      return it->second;
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointAfterValue(q);
+    Range &r = ranges[v];
+    Type t = bits == 16 ? Type(int16Type(ctx(), r.lo, r.hi)) : typeFor(v);
+    return requantized[v] = b.create<quant::QuantizeCastOp>(v.getLoc(), withElem(v, t), q);
+  }
+  Value quantOf8or16(Value v) {
     if (auto it = quantized.find(v); it != quantized.end())
       return it->second;
     OpBuilder::InsertionGuard g(b);
@@ -164,11 +199,12 @@ private:
   /// A fused activation's float bounds as storage units of `t`.
   std::pair<FloatAttr, FloatAttr> storageClamp(std::optional<APFloat> lo, std::optional<APFloat> hi, Type t) {
     auto q = llvm::cast<quant::UniformQuantizedType>(t);
+    double qmin = (double)q.getStorageTypeMin(), qmax = (double)q.getStorageTypeMax();
     auto conv = [&](std::optional<APFloat> v) -> FloatAttr {
       if (!v)
         return {};
       double s = v->convertToDouble() / q.getScale() + (double)q.getZeroPoint(); // may be +-inf
-      return b.getF32FloatAttr((float)std::round(std::min(127.0, std::max(-128.0, s))));
+      return b.getF32FloatAttr((float)std::round(std::min(qmax, std::max(qmin, s))));
     };
     return {conv(lo), conv(hi)};
   }
@@ -187,15 +223,26 @@ private:
       return {w, Value()};
     double sIn = llvm::cast<quant::UniformQuantizedType>(inType).getScale();
     auto bc = llvm::cast<DenseElementsAttr>(bias.getDefiningOp<arith::ConstantOp>().getValue());
+    unsigned biasBits = isInt16Type(inType) ? 64 : 32; // TFLite's 16x8 layers take int64 biases
+    double bmax = std::ldexp(1.0, biasBits - 1);
     SmallVector<APInt> vals;
     int64_t c = 0;
     for (const APFloat &x : bc.getValues<APFloat>()) {
       double r = std::round(x.convertToDouble() / (sIn * q.scales[c++]));
-      vals.push_back(APInt(32, (uint64_t)(int64_t)std::min(2147483647.0, std::max(-2147483648.0, r)), true));
+      vals.push_back(APInt(biasBits, (uint64_t)(int64_t)std::min(bmax - 1, std::max(-bmax, r)), true));
     }
-    auto bt = RankedTensorType::get(bc.getType().getShape(), IntegerType::get(ctx(), 32));
+    auto bt = RankedTensorType::get(bc.getType().getShape(), IntegerType::get(ctx(), biasBits));
     return {w, b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(bt, vals))};
   }
+  static bool isInt16Type(Type t) { return llvm::cast<quant::QuantizedType>(t).getStorageTypeIntegralWidth() == 16; }
+  /// The output type of a layer: int8, or int16 for a 16x8 layer.
+  Type outputType(Value r) {
+    if (!int16.count(currentId))
+      return typeFor(r);
+    Range &rg = ranges[r];
+    return int16Type(ctx(), rg.lo, rg.hi);
+  }
+  unsigned inputBits() const { return int16.count(currentId) ? 16 : 8; }
   static bool isConstantF32(Value v) {
     auto c = v ? v.getDefiningOp<arith::ConstantOp>() : nullptr;
     return c && llvm::isa<DenseElementsAttr>(c.getValue()) && elemOf(v).isF32();
@@ -221,9 +268,9 @@ Value Quantizer::quantize(Operation *op) {
       .Case([&](nn::Conv2DOp c) -> Value {
         if (!isConstantF32(c.getWeight()) || (c.getBias() && !isConstantF32(c.getBias())))
           return {};
-        Value x = quantOf(c.getInput());
+        Value x = quantOf(c.getInput(), inputBits());
         auto [w, bias] = layerConstants(loc, c.getWeight(), c.getBias(), elemOf(x));
-        Type out = typeFor(r);
+        Type out = outputType(r);
         auto [lo, hi] = storageClamp(c.getActMin(), c.getActMax(), out);
         return b.create<nn::Conv2DOp>(loc, withElem(r, out), x, w, bias, c.getStridesAttr(), c.getDilationsAttr(),
                                       c.getPadsAttr(), c.getGroupsAttr(), lo, hi);
@@ -231,9 +278,9 @@ Value Quantizer::quantize(Operation *op) {
       .Case([&](nn::FullyConnectedOp f) -> Value {
         if (!isConstantF32(f.getWeight()) || (f.getBias() && !isConstantF32(f.getBias())))
           return {};
-        Value x = quantOf(f.getInput());
+        Value x = quantOf(f.getInput(), inputBits());
         auto [w, bias] = layerConstants(loc, f.getWeight(), f.getBias(), elemOf(x));
-        Type out = typeFor(r);
+        Type out = outputType(r);
         auto [lo, hi] = storageClamp(f.getActMin(), f.getActMax(), out);
         return b.create<nn::FullyConnectedOp>(loc, withElem(r, out), x, w, bias, lo, hi);
       })
@@ -473,8 +520,7 @@ func::FuncOp quantizableMain(ModuleOp module, const PTQOptions &opts, PTQResult 
     llvm::raw_string_ostream os(t);
     os << e;
     why = "needs a float32 model input (this one's is " + t + ": export the model in float32)";
-  }
-  else if (opts.method != "minmax" && opts.method != "percentile")
+  } else if (opts.method != "minmax" && opts.method != "percentile")
     why = "unknown calibration method '" + opts.method + "' (minmax or percentile)";
   if (why.empty())
     return fn;
@@ -642,7 +688,7 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
       DenseMap<Value, Range> copied;
       for (auto &[v, r] : ranges)
         copied[map.lookupOrDefault(v)] = r;
-      Quantizer(*copy, copied, plan, weights, res.precision.floatIds).run(false);
+      Quantizer(*copy, copied, plan, weights, res.precision.floatIds, res.precision.int16Ids).run(false);
       std::string ignored;
       return topOneAccuracy(*copy, batches, labels, ignored);
     };
@@ -651,7 +697,7 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
     return false;
   // Step 2: the quantized graph (the float one kept aside for the comparison).
   OwningOpRef<func::FuncOp> reference(fn.clone());
-  Quantizer(fn, ranges, res.precision.byId, weights, res.precision.floatIds).run(opts.int8IO);
+  Quantizer(fn, ranges, res.precision.byId, weights, res.precision.floatIds, res.precision.int16Ids).run(opts.int8IO);
   Builder b(fn.getContext());
   fn.walk([&](Operation *op) {
     if (auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id"))
@@ -705,10 +751,13 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
           eq == std::string::npos ? std::nullopt : parseLayerPrecision(pin.substr(eq + 1), why);
       if (!lp)
         return failWith("layer-precision '" + pin + "': " + (why.empty() ? "write NAME=w4a8" : why));
-      if (lp->keepFloat)
+      if (lp->keepFloat) {
         opts.precision.floatLayers.insert(pin.substr(0, eq));
-      else
-        opts.precision.pinned[pin.substr(0, eq)] = lp->weights;
+        continue;
+      }
+      opts.precision.pinned[pin.substr(0, eq)] = lp->weights;
+      if (lp->activationBits == 16)
+        opts.precision.int16Layers.insert(pin.substr(0, eq));
     }
     PTQResult res;
     if (!quantizeModule(module, opts, res))

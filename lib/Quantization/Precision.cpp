@@ -97,12 +97,16 @@ std::optional<LayerPrecision> parseLayerPrecision(const std::string &s, std::str
   if (s.size() > 1 && s[0] == 'w' && a != std::string::npos)
     w = parsePrecision(s.substr(1, a - 1));
   std::string act = a == std::string::npos ? "" : s.substr(a + 1);
-  if (!w || act != "8") {
-    error = "'" + s + "' is not a layer precision: write wNa8 with N = 8, 4, 2 or t (ternary), e.g. w4a8, or float" +
-            std::string(w && !act.empty() && act != "8" ? " (activations are int8 only so far)" : "");
+  if (w && act == "16" && *w != WeightPrecision::Int8) {
+    error = "'" + s + "': int16 activations take int8 weights (TFLite's 16x8 kernels): write w8a16";
     return std::nullopt;
   }
-  return LayerPrecision{*w, 8};
+  if (!w || (act != "8" && act != "16")) {
+    error = "'" + s + "' is not a layer precision: write wNa8 with N = 8, 4, 2 or t (ternary), e.g. w4a8, or " +
+            "w8a16 (int16 activations), or float";
+    return std::nullopt;
+  }
+  return LayerPrecision{*w, act == "16" ? 16 : 8};
 }
 
 namespace {

@@ -327,6 +327,7 @@ int main(int argc, char **argv) {
   compile
       ->add_option("--layer-precision", c.layerPrecision,
                    "pin one layer's weights, repeatable: ONNX node NAME=wNa8 with N = 8, 4, 2 or t (ternary),\n"
+                   "  or NAME=w8a16 for int16 activations (TFLite's 16x8: int8 weights, int16 input and output),\n"
                    "  or NAME=float to keep the layer float (float kernels: for targets with an FPU),\n"
                    "  e.g. --layer-precision fc1=w8a8 --layer-precision conv3=w2a8 --layer-precision head=float")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

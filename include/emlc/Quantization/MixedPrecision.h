@@ -89,6 +89,7 @@ struct PrecisionRequest {
   std::string precision = "int8";                ///< int8, int4, int2, ternary (uniform) or auto (searched)
   std::map<std::string, WeightPrecision> pinned; ///< by ONNX node name: these layers are fixed
   std::set<std::string> floatLayers;             ///< by ONNX node name: these layers stay float
+  std::set<std::string> int16Layers;             ///< by ONNX node name: int16 activations (w8a16)
   int64_t flashLimit = -1;                       ///< bytes of all weights (auto: required)
   std::string search = "exact";                  ///< exact or greedy
   int64_t samples = 64;                          ///< calibration samples the sensitivity runs on
@@ -100,6 +101,7 @@ struct PrecisionRequest {
 struct PrecisionChoice {
   std::map<int64_t, WeightPrecision> byId;
   std::set<int64_t> floatIds;          ///< layers kept float (--layer-precision NAME=float)
+  std::set<int64_t> int16Ids;          ///< layers with int16 input and output (NAME=w8a16)
   std::map<int64_t, double> layerSQNR; ///< dB: outputs with only this layer's weights quantized
   double outputSQNR = 0;               ///< dB: weights only, the plan's summed noise (auto)
   int64_t layerBytes = 0, otherBytes = 0;

@@ -54,7 +54,8 @@ struct LayerPrecision {
   int activationBits = 8;
   bool keepFloat = false; ///< "float": the layer is not quantized (float kernels; the target's FPU)
 };
-/// Parses "w8a8", "w4a8", "w2a8", "wta8" (ternary) and "float"; an error message otherwise.
+/// Parses "w8a8", "w4a8", "w2a8", "wta8" (ternary), "w8a16" (int16
+/// activations: TFLite's 16x8) and "float"; an error message otherwise.
 std::optional<LayerPrecision> parseLayerPrecision(const std::string &s, std::string &error);
 
 /// Per-output-channel (axis 0) symmetric weights at precision `p`: the
