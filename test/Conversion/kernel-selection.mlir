@@ -306,16 +306,17 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 
 // -----
 
-// int4 depthwise 3x3: the int8 DSP / Helium kernel per channel, the nine
-// weights of each channel 4 bits each with no alignment (4 x 9 / 2 = 18 bytes).
+// int4 depthwise 3x3: the weights 4 bits each with no alignment between
+// channels (4 x 9 / 2 = 18 bytes), unpacked into scratch (36 bytes) for the
+// int8 DSP / Helium kernel.
 // GEN-LABEL: func.func @main
 // GEN: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<20xui8>, memref<4xi32>) outs({{.*}} : memref<9xi8>, memref<1x4x8x8xi8>)
 // M4-LABEL: func.func @main
-// M4: kernel.call "dwconv3x3_s8_w4_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<48xi8>, memref<1x4x8x8xi8>)
+// M4: kernel.call "dwconv3x3_s8_w4_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<48xi8>, memref<1x4x8x8xi8>)
 // M4S-LABEL: func.func @main
-// M4S: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<100xi8>, memref<1x4x8x8xi8>)
+// M4S: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 // M55-LABEL: func.func @main
-// M55: kernel.call "dwconv3x3_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<100xi8>, memref<1x4x8x8xi8>)
+// M55: kernel.call "dwconv3x3_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 // RV-LABEL: func.func @main
 func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>> {
   %w = arith.constant dense<-2> : tensor<4x1x3x3xi4>
@@ -328,11 +329,11 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // -----
 
 // int4 depthwise 3x3 whose requantization multiplier is 0.75 (shift 0, outside
-// the DSP form): the scalar kernel per channel (TFLite's requantization).
+// the DSP form): the scalar kernel (TFLite's requantization).
 // M4-LABEL: func.func @main
-// M4: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<100xi8>, memref<1x4x8x8xi8>)
+// M4: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 // M55-LABEL: func.func @main
-// M55: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<100xi8>, memref<1x4x8x8xi8>)
+// M55: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 // GEN-LABEL: func.func @main
 // M4S-LABEL: func.func @main
 // RV-LABEL: func.func @main

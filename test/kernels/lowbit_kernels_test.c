@@ -297,26 +297,26 @@ int main(void) {
       pack_dw(C, bits);
       poison(N * M * OH * OW);
       if (bits == 4)
-        emlc_dwconv3x3_s8_w4_scalar(x, packed, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+        emlc_dwconv3x3_s8_w4_scalar(x, packed, wrow, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
                                     out_off, bias_eff, mult, shift, lo, hi);
       else
-        emlc_dwconv3x3_s8_w2_scalar(x, packed, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+        emlc_dwconv3x3_s8_w2_scalar(x, packed, wrow, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
                                     out_off, bias_eff, mult, shift, lo, hi);
       bad += check(bits == 4 ? "dwconv3x3_s8_w4_scalar" : "dwconv3x3_s8_w2_scalar", N * M * OH * OW, t), ++cases;
     }
     if (groups_kind == 1 && KH == 3 && KW == 3 && dh == 1 && dw == 1 && dsp_domain(M)) {
       poison(N * M * OH * OW);
       if (bits == 4)
-        emlc_dwconv3x3_s8_w4_dsp(x, packed, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
-                                 bias_eff, mult, shift, lo, hi);
+        emlc_dwconv3x3_s8_w4_dsp(x, packed, wrow, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+                                 out_off, bias_eff, mult, shift, lo, hi);
       else
-        emlc_dwconv3x3_s8_w2_dsp(x, packed, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
-                                 bias_eff, mult, shift, lo, hi);
+        emlc_dwconv3x3_s8_w2_dsp(x, packed, wrow, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+                                 out_off, bias_eff, mult, shift, lo, hi);
       bad += check(bits == 4 ? "dwconv3x3_s8_w4_dsp" : "dwconv3x3_s8_w2_dsp", N * M * OH * OW, t), ++cases;
       if (bits == 4 && 2 * ((OW - 1) * sw + 3) + 2 < 256) {
         poison(N * M * OH * OW);
-        emlc_dwconv3x3_s8_w4_mve(x, packed, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off, out_off,
-                                 bias_eff, mult, shift, lo, hi);
+        emlc_dwconv3x3_s8_w4_mve(x, packed, wrow, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+                                 out_off, bias_eff, mult, shift, lo, hi);
         bad += check("dwconv3x3_s8_w4_mve", N * M * OH * OW, t), ++cases;
       }
     }

@@ -111,9 +111,26 @@ static void emlc_im2col_s16_sum(const int8_t *xn, int32_t *col, int32_t q0, int3
    0x000F000F, one instruction with the shifted operand) yields the int16
    pair (u[2j], u[2j+1]) that meets the im2col's natural pair: per 8 taps 1
    LDRD of weights, 4 of columns, 8 AND, 16 SMLAD for 32 MACs (hand-scheduled
-   on Arm: 13 registers, 31 instructions). sum(x * w) = sum(x * u) - 8 sum(x),
-   the column sums coming with the im2col. bias_eff folds the input offset;
-   padded taps hold the input zero point `pad`. Sums identical to conv2d_s8. */
+   on Arm: 13 registers; 16 taps a loop iteration, 60 instructions for 64
+   MACs). sum(x * w) = sum(x * u) - 8 sum(x), the column sums coming with the
+   im2col. bias_eff folds the input offset; padded taps hold the input zero
+   point `pad`. The DSP requantization, or with `exact` TFLite's
+   (store_conv_lowbit_impl). Sums identical to conv2d_s8. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+/* 8 taps of a channel pair x two pixels: 1 LDRD of weights, 4 of columns, 8
+   AND, 16 SMLAD; 13 registers. */
+#define EMLC_W4_DSP_PAIR(shift)                                                                                        \
+  "ldrd %[xa], %[xb], [%[cp]], #8\n\t"                                                                               \
+  "and %[t], %[mask], %[w0]" shift "\n\t"                                                                            \
+  "smlad %[a00], %[t], %[xa], %[a00]\n\t"                                                                            \
+  "smlad %[a01], %[t], %[xb], %[a01]\n\t"                                                                            \
+  "and %[t], %[mask], %[w1]" shift "\n\t"                                                                            \
+  "smlad %[a10], %[t], %[xa], %[a10]\n\t"                                                                            \
+  "smlad %[a11], %[t], %[xb], %[a11]\n\t"
+#define EMLC_W4_DSP_STEP8                                                                                              \
+  "ldrd %[w0], %[w1], [%[wp]], #8\n\t" EMLC_W4_DSP_PAIR("") EMLC_W4_DSP_PAIR(", lsr #4")                            \
+      EMLC_W4_DSP_PAIR(", lsr #8") EMLC_W4_DSP_PAIR(", lsr #12")
+#endif
 static void emlc_conv_s8_w4_dsp(const int8_t *x, const int32_t *wpk, int32_t *col, int8_t *y, int32_t N, int32_t C,
                                 int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
                                 int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
@@ -136,36 +153,11 @@ static void emlc_conv_s8_w4_dsp(const int8_t *x, const int32_t *wpk, int32_t *co
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
         int32_t w0, w1, t, xa, xb;
         const int32_t mask = 0x000F000F;
-        __asm__ volatile("1:\n\t"
-                         "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
-                         "ldrd %[xa], %[xb], [%[cp]], #8\n\t"
-                         "and %[t], %[w0], %[mask]\n\t"
-                         "smlad %[a00], %[t], %[xa], %[a00]\n\t"
-                         "smlad %[a01], %[t], %[xb], %[a01]\n\t"
-                         "and %[t], %[w1], %[mask]\n\t"
-                         "smlad %[a10], %[t], %[xa], %[a10]\n\t"
-                         "smlad %[a11], %[t], %[xb], %[a11]\n\t"
-                         "ldrd %[xa], %[xb], [%[cp]], #8\n\t"
-                         "and %[t], %[mask], %[w0], lsr #4\n\t"
-                         "smlad %[a00], %[t], %[xa], %[a00]\n\t"
-                         "smlad %[a01], %[t], %[xb], %[a01]\n\t"
-                         "and %[t], %[mask], %[w1], lsr #4\n\t"
-                         "smlad %[a10], %[t], %[xa], %[a10]\n\t"
-                         "smlad %[a11], %[t], %[xb], %[a11]\n\t"
-                         "ldrd %[xa], %[xb], [%[cp]], #8\n\t"
-                         "and %[t], %[mask], %[w0], lsr #8\n\t"
-                         "smlad %[a00], %[t], %[xa], %[a00]\n\t"
-                         "smlad %[a01], %[t], %[xb], %[a01]\n\t"
-                         "and %[t], %[mask], %[w1], lsr #8\n\t"
-                         "smlad %[a10], %[t], %[xa], %[a10]\n\t"
-                         "smlad %[a11], %[t], %[xb], %[a11]\n\t"
-                         "ldrd %[xa], %[xb], [%[cp]], #8\n\t"
-                         "and %[t], %[mask], %[w0], lsr #12\n\t"
-                         "smlad %[a00], %[t], %[xa], %[a00]\n\t"
-                         "smlad %[a01], %[t], %[xb], %[a01]\n\t"
-                         "and %[t], %[mask], %[w1], lsr #12\n\t"
-                         "smlad %[a10], %[t], %[xa], %[a10]\n\t"
-                         "smlad %[a11], %[t], %[xb], %[a11]\n\t"
+        /* 16 taps a loop iteration, entered at its second half when the 8-tap groups are odd */
+        __asm__ volatile("sub %[t], %[wend], %[wp]\n\t"
+                         "tst %[t], #8\n\t"
+                         "bne 2f\n\t"
+                         "1:\n\t" EMLC_W4_DSP_STEP8 "2:\n\t" EMLC_W4_DSP_STEP8
                          "cmp %[wp], %[wend]\n\t"
                          "bne 1b"
                          : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [wp] "+r"(wp),
@@ -271,9 +263,24 @@ static int32_t emlc_widen_row_s16(const int8_t *xr, int32_t *xs, int32_t K) {
    0x00F000F0, 0x0F000F00 (one AND each, no shift) give the four channels'
    sums, w3's as the difference. Per 8 taps of four channels: 2 LDRD of
    input, 2 of weights, 12 AND, 16 SMLA(L)D for 32 MACs (hand-scheduled on
-   Arm). The input row is widened into `xs` (Kp/2 words, SXTB16 pairs) once,
+   Arm, 16 taps a loop iteration). The input row is widened into `xs` (Kp/2 words, SXTB16 pairs) once,
    its sum taken for the offset. NNToKernel gives it layers with K <= 4096
    (the 256 u2 sums stay below 2^31). Sums identical to fully_connected_s8. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+/* One word of a quad against one input word: SMLALD of it, three SMLAD of it masked. */
+#define EMLC_W4_FC_WORD(w, x)                                                                                          \
+  "smlald %[rlo], %[rhi], %[" w "], %[" x "]\n\t"                                                                    \
+  "and %[t], %[" w "], #0x000F000F\n\t"                                                                              \
+  "smlad %[d0], %[t], %[" x "], %[d0]\n\t"                                                                           \
+  "and %[t], %[" w "], #0x00F000F0\n\t"                                                                              \
+  "smlad %[d1], %[t], %[" x "], %[d1]\n\t"                                                                           \
+  "and %[t], %[" w "], #0x0F000F00\n\t"                                                                              \
+  "smlad %[d2], %[t], %[" x "], %[d2]\n\t"
+/* 4 taps of a quad: 1 LDRD of input, 1 of weights, 2 SMLALD, 6 AND, 6 SMLAD; 12 registers. */
+#define EMLC_W4_FC_STEP4                                                                                               \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t"                                                                               \
+  "ldrd %[w0], %[w1], [%[wp]], #8\n\t" EMLC_W4_FC_WORD("w0", "xe") EMLC_W4_FC_WORD("w1", "xo")
+#endif
 static void emlc_fully_connected_s8_w4_dsp(const int8_t *x, const int32_t *wpk, int32_t *xs, int8_t *y, int32_t M,
                                            int32_t K, int32_t N, const int32_t *bias_eff, int32_t out_off,
                                            const int32_t *mult, const int32_t *shift, int32_t exact, int32_t lo,
@@ -292,44 +299,15 @@ static void emlc_fully_connected_s8_w4_dsp(const int8_t *x, const int32_t *wpk, 
       int32_t d0 = 0, d1 = 0, d2 = 0, s3;
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
       int32_t rlo = 0, rhi = 0, xe, xo, w0, w1, t;
-      __asm__ volatile("1:\n\t"
-                       "ldrd %[xe], %[xo], [%[xp]], #8\n\t"
-                       "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
-                       "smlald %[rlo], %[rhi], %[w0], %[xe]\n\t"
-                       "and %[t], %[w0], #0x000F000F\n\t"
-                       "smlad %[d0], %[t], %[xe], %[d0]\n\t"
-                       "and %[t], %[w0], #0x00F000F0\n\t"
-                       "smlad %[d1], %[t], %[xe], %[d1]\n\t"
-                       "and %[t], %[w0], #0x0F000F00\n\t"
-                       "smlad %[d2], %[t], %[xe], %[d2]\n\t"
-                       "smlald %[rlo], %[rhi], %[w1], %[xo]\n\t"
-                       "and %[t], %[w1], #0x000F000F\n\t"
-                       "smlad %[d0], %[t], %[xo], %[d0]\n\t"
-                       "and %[t], %[w1], #0x00F000F0\n\t"
-                       "smlad %[d1], %[t], %[xo], %[d1]\n\t"
-                       "and %[t], %[w1], #0x0F000F00\n\t"
-                       "smlad %[d2], %[t], %[xo], %[d2]\n\t"
-                       "ldrd %[xe], %[xo], [%[xp]], #8\n\t"
-                       "ldrd %[w0], %[w1], [%[wp]], #8\n\t"
-                       "smlald %[rlo], %[rhi], %[w0], %[xe]\n\t"
-                       "and %[t], %[w0], #0x000F000F\n\t"
-                       "smlad %[d0], %[t], %[xe], %[d0]\n\t"
-                       "and %[t], %[w0], #0x00F000F0\n\t"
-                       "smlad %[d1], %[t], %[xe], %[d1]\n\t"
-                       "and %[t], %[w0], #0x0F000F00\n\t"
-                       "smlad %[d2], %[t], %[xe], %[d2]\n\t"
-                       "smlald %[rlo], %[rhi], %[w1], %[xo]\n\t"
-                       "and %[t], %[w1], #0x000F000F\n\t"
-                       "smlad %[d0], %[t], %[xo], %[d0]\n\t"
-                       "and %[t], %[w1], #0x00F000F0\n\t"
-                       "smlad %[d1], %[t], %[xo], %[d1]\n\t"
-                       "and %[t], %[w1], #0x0F000F00\n\t"
-                       "smlad %[d2], %[t], %[xo], %[d2]\n\t"
+      /* 16 taps a loop iteration, entered at its second half when the 8-tap groups are odd */
+      __asm__ volatile("sub %[t], %[xend], %[xp]\n\t"
+                       "tst %[t], #16\n\t"
+                       "bne 2f\n\t"
+                       "1:\n\t" EMLC_W4_FC_STEP4 EMLC_W4_FC_STEP4 "2:\n\t" EMLC_W4_FC_STEP4 EMLC_W4_FC_STEP4
                        "cmp %[xp], %[xend]\n\t"
                        "bne 1b"
-                       : [rlo] "+r"(rlo), [rhi] "+r"(rhi), [d0] "+r"(d0), [d1] "+r"(d1), [d2] "+r"(d2),
-                         [xp] "+r"(xp), [wp] "+r"(wp), [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0),
-                         [w1] "=&r"(w1), [t] "=&r"(t)
+                       : [rlo] "+r"(rlo), [rhi] "+r"(rhi), [d0] "+r"(d0), [d1] "+r"(d1), [d2] "+r"(d2), [xp] "+r"(xp),
+                         [wp] "+r"(wp), [xe] "=&r"(xe), [xo] "=&r"(xo), [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t)
                        : [xend] "r"(xend)
                        : "cc", "memory");
       r = (int64_t)((uint64_t)(uint32_t)rhi << 32 | (uint32_t)rlo);
@@ -393,37 +371,29 @@ static void emlc_fully_connected_s8_w2_dsp(const int8_t *x, const int32_t *wpk, 
 // @requires dwconv3x3_s8_dsp
 // @requires dw_lowbit_taps_impl
 /* Depthwise 3x3 int8 convolution with int4 weights (dw_lowbit_taps_impl's
-   layout) on the DSP extension: each channel's nine weights are unpacked
-   (once per channel) and the channel computed by dwconv3x3_s8_dsp, so the
-   speed, the scratch and the sums are the int8 kernel's. */
-static void emlc_dwconv3x3_s8_w4_dsp(const int8_t *x, const uint8_t *w, int8_t *rows, int8_t *y, int32_t N,
-                                     int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw,
-                                     int32_t pt, int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
-                                     const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
-  int32_t n, c;
-  int8_t k[9];
-  for (n = 0; n < N; ++n)
-    for (c = 0; c < C; ++c) {
-      emlc_dw_lowbit_taps(w, c, 4, k);
-      emlc_dwconv3x3_s8_dsp(x + ((int64_t)n * C + c) * H * W, k, rows, y + ((int64_t)n * C + c) * OH * OW, 1, 1, H,
-                            W, OH, OW, sh, sw, pt, pl, pad, out_off, bias_eff + c, mult + c, shift + c, lo, hi);
-    }
+   layout) on the DSP extension: the weights unpacked once into `kw` (9 C
+   bytes of scratch), then dwconv3x3_s8_dsp, so the speed, the rows and the
+   sums are the int8 kernel's. */
+static void emlc_dwconv3x3_s8_w4_dsp(const int8_t *x, const uint8_t *w, int8_t *kw, int8_t *rows, int8_t *y,
+                                     int32_t N, int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh,
+                                     int32_t sw, int32_t pt, int32_t pl, int32_t pad, int32_t out_off,
+                                     const int32_t *bias_eff, const int32_t *mult, const int32_t *shift, int32_t lo,
+                                     int32_t hi) {
+  emlc_dw_lowbit_taps(w, C, 4, kw);
+  emlc_dwconv3x3_s8_dsp(x, kw, rows, y, N, C, H, W, OH, OW, sh, sw, pt, pl, pad, out_off, bias_eff, mult, shift, lo,
+                        hi);
 }
 
 // @kernel dwconv3x3_s8_w2_dsp
 // @requires dwconv3x3_s8_dsp
 // @requires dw_lowbit_taps_impl
 /* dwconv3x3_s8_w4_dsp with 2-bit weights (int2 or ternary). */
-static void emlc_dwconv3x3_s8_w2_dsp(const int8_t *x, const uint8_t *w, int8_t *rows, int8_t *y, int32_t N,
-                                     int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw,
-                                     int32_t pt, int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
-                                     const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
-  int32_t n, c;
-  int8_t k[9];
-  for (n = 0; n < N; ++n)
-    for (c = 0; c < C; ++c) {
-      emlc_dw_lowbit_taps(w, c, 2, k);
-      emlc_dwconv3x3_s8_dsp(x + ((int64_t)n * C + c) * H * W, k, rows, y + ((int64_t)n * C + c) * OH * OW, 1, 1, H,
-                            W, OH, OW, sh, sw, pt, pl, pad, out_off, bias_eff + c, mult + c, shift + c, lo, hi);
-    }
+static void emlc_dwconv3x3_s8_w2_dsp(const int8_t *x, const uint8_t *w, int8_t *kw, int8_t *rows, int8_t *y,
+                                     int32_t N, int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh,
+                                     int32_t sw, int32_t pt, int32_t pl, int32_t pad, int32_t out_off,
+                                     const int32_t *bias_eff, const int32_t *mult, const int32_t *shift, int32_t lo,
+                                     int32_t hi) {
+  emlc_dw_lowbit_taps(w, C, 2, kw);
+  emlc_dwconv3x3_s8_dsp(x, kw, rows, y, N, C, H, W, OH, OW, sh, sw, pt, pl, pad, out_off, bias_eff, mult, shift, lo,
+                        hi);
 }

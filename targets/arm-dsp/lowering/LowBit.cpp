@@ -125,7 +125,7 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
         return lowerLowBitFullyConnected(l, "fully_connected_s8_w2_dsp", packFCW2DSP(f.wv, f.w[0], f.w[1]),
                                          (f.w[1] + 15) / 16 * 8);
       });
-  // Depthwise 3x3: the int8 kernel per channel (three padded rows that rotate).
+  // Depthwise 3x3: the weights unpacked into scratch, then the int8 kernel (three padded rows that rotate).
   for (int bits : {4, 2}) {
     std::string name = "dwconv3x3_s8_w" + std::to_string(bits) + "_dsp";
     r.addVariant(

@@ -36,6 +36,18 @@ static int32_t emlc_dot16_w4lo_c(int32_t acc, const int8_t *w, const int8_t *x) 
   } while (0)
 /* Channel A's sum from the bytes' accumulator h and the shifted one l. */
 #define EMLC_W4_SUM_A(h, l) (((h) - ((l) >> 4)) >> 4)
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* Four accumulators requantized at once by the DSP form (the kernels' domain
+   without `exact`), as dwconv3x3_s8_mve does: VQRDMULH equals SMMULR of 2x
+   there, and adding the sign before VRSHL's round-half-up rounds half away
+   from zero; then the offset and the clamp. mult/shift: the lanes' tables. */
+static int32x4_t emlc_requant4_dsp_mve(int32x4_t v, int32x4_t mult, int32x4_t shift, int32_t out_off, int32x4_t lo,
+                                       int32x4_t hi) {
+  v = vqrdmulhq_s32(v, mult);
+  v = vrshlq_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
+  return vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), lo), hi);
+}
+#endif
 
 // @kernel conv_s8_w4_mve
 // @requires mve_w4_impl
@@ -59,6 +71,11 @@ static void emlc_conv_s8_w4_mve(const int8_t *x, const int32_t *wpk, int32_t *co
   const int8_t *wb = (const int8_t *)wpk;
   int8_t *col = (int8_t *)colw;
   int32_t n, p, m, k;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+  /* the 2x2 block's lanes (m, p) (m, p+1) (m+1, p) (m+1, p+1): channel and output offsets */
+  const uint32x4_t lane_ch = {0, 0, 1, 1}, lane_y = {0, 1, (uint32_t)P, (uint32_t)P + 1};
+  const int32x4_t vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+#endif
   for (n = 0; n < N; ++n) {
     const int8_t *xn = x + (int64_t)n * C * H * W;
     int8_t *yn = y + (int64_t)n * M * P;
@@ -69,11 +86,24 @@ static void emlc_conv_s8_w4_mve(const int8_t *x, const int32_t *wpk, int32_t *co
       for (m = 0; m < M; m += 2) {
         const int32_t pair = m + 1 < M, b0 = bias_eff[m], b1 = pair ? bias_eff[m + 1] : 0;
         const int8_t *wq = wb + (int64_t)(m >> 1) * Kp;
-        int32_t h0 = 0, h1 = 0, l0 = 0, l1 = 0;
+        int32_t h0 = 0, h1 = 0, l0 = 0, l1 = 0, a00, a01, a10, a11;
         for (k = 0; k < Kp; k += 16)
           EMLC_W4_STEP(wq + k, col + k, col + Kp + k, h0, h1, l0, l1);
-        emlc_store_2x2_lowbit(yn + (int64_t)m * P + p, P, b0 + EMLC_W4_SUM_A(h0, l0), b0 + EMLC_W4_SUM_A(h1, l1),
-                              b1 + (l0 >> 4), b1 + (l1 >> 4), pair, two, mult + m, shift + m, exact, out_off, lo, hi);
+        a00 = b0 + EMLC_W4_SUM_A(h0, l0), a01 = b0 + EMLC_W4_SUM_A(h1, l1), a10 = b1 + (l0 >> 4), a11 = b1 + (l1 >> 4);
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+        if (!exact) {
+          const mve_pred16_t lanes = (mve_pred16_t)(pair ? (two ? 0xFFFF : 0x0F0F) : (two ? 0x00FF : 0x000F));
+          const int32x4_t v = {a00, a01, a10, a11};
+          vstrbq_scatter_offset_p_s32(yn + (int64_t)m * P + p, lane_y,
+                                      emlc_requant4_dsp_mve(v, vldrwq_gather_shifted_offset_z_s32(mult + m, lane_ch, lanes),
+                                                            vldrwq_gather_shifted_offset_z_s32(shift + m, lane_ch, lanes),
+                                                            out_off, vlo, vhi),
+                                      lanes);
+          continue;
+        }
+#endif
+        emlc_store_2x2_lowbit(yn + (int64_t)m * P + p, P, a00, a01, a10, a11, pair, two, mult + m, shift + m, exact,
+                              out_off, lo, hi);
       }
     }
   }
@@ -97,6 +127,9 @@ static void emlc_fully_connected_s8_w4_mve(const int8_t *x, const int32_t *wpk, 
   const int8_t *wb = (const int8_t *)wpk;
   int8_t *xs = (int8_t *)xsw;
   int32_t m, n, k;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+  const int32x4_t vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+#endif
   for (m = 0; m < M; ++m) {
     int8_t *yr = y + (int64_t)m * N;
     memcpy(xs, x + (int64_t)m * K, (size_t)K);
@@ -104,14 +137,25 @@ static void emlc_fully_connected_s8_w4_mve(const int8_t *x, const int32_t *wpk, 
     for (n = 0; n < N; n += 4) {
       const int32_t cnt = EMLC_MIN(4, N - n);
       const int8_t *w0 = wb + (int64_t)(n >> 1) * Kp, *w1 = cnt > 2 ? w0 + Kp : w0;
-      int32_t h0 = 0, h1 = 0, l0 = 0, l1 = 0;
+      int32_t h0 = 0, h1 = 0, l0 = 0, l1 = 0, a0, a1, a2, a3;
       for (k = 0; k < Kp; k += 16) {
         EMLC_W4_DOT(w0 + k, xs + k, h0, l0);
         EMLC_W4_DOT(w1 + k, xs + k, h1, l1);
       }
-      emlc_store_4_lowbit(yr + n, cnt, bias_eff[n] + EMLC_W4_SUM_A(h0, l0),
-                          cnt > 1 ? bias_eff[n + 1] + (l0 >> 4) : 0, cnt > 2 ? bias_eff[n + 2] + EMLC_W4_SUM_A(h1, l1) : 0,
-                          cnt > 3 ? bias_eff[n + 3] + (l1 >> 4) : 0, mult + n, shift + n, exact, out_off, lo, hi);
+      a0 = bias_eff[n] + EMLC_W4_SUM_A(h0, l0), a1 = cnt > 1 ? bias_eff[n + 1] + (l0 >> 4) : 0;
+      a2 = cnt > 2 ? bias_eff[n + 2] + EMLC_W4_SUM_A(h1, l1) : 0, a3 = cnt > 3 ? bias_eff[n + 3] + (l1 >> 4) : 0;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+      if (!exact) { /* the four outputs are consecutive */
+        const mve_pred16_t lanes = vctp32q((uint32_t)cnt);
+        const int32x4_t v = {a0, a1, a2, a3};
+        vstrbq_p_s32(yr + n,
+                     emlc_requant4_dsp_mve(v, vldrwq_z_s32(mult + n, lanes), vldrwq_z_s32(shift + n, lanes), out_off,
+                                           vlo, vhi),
+                     lanes);
+        continue;
+      }
+#endif
+      emlc_store_4_lowbit(yr + n, cnt, a0, a1, a2, a3, mult + n, shift + n, exact, out_off, lo, hi);
     }
   }
 }
@@ -120,18 +164,14 @@ static void emlc_fully_connected_s8_w4_mve(const int8_t *x, const int32_t *wpk, 
 // @requires dwconv3x3_s8_mve
 // @requires dw_lowbit_taps_impl
 /* Depthwise 3x3 int8 convolution with int4 weights (dw_lowbit_taps_impl's
-   layout) on Helium: each channel's nine weights unpacked once, the channel
-   computed by dwconv3x3_s8_mve (same plane, domain and sums). */
-static void emlc_dwconv3x3_s8_w4_mve(const int8_t *x, const uint8_t *w, int8_t *plane, int8_t *y, int32_t N,
-                                     int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw,
-                                     int32_t pt, int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
-                                     const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
-  int32_t n, c;
-  int8_t k[9];
-  for (n = 0; n < N; ++n)
-    for (c = 0; c < C; ++c) {
-      emlc_dw_lowbit_taps(w, c, 4, k);
-      emlc_dwconv3x3_s8_mve(x + ((int64_t)n * C + c) * H * W, k, plane, y + ((int64_t)n * C + c) * OH * OW, 1, 1, H,
-                            W, OH, OW, sh, sw, pt, pl, pad, out_off, bias_eff + c, mult + c, shift + c, lo, hi);
-    }
+   layout) on Helium: the weights unpacked once into `kw` (9 C bytes of
+   scratch), then dwconv3x3_s8_mve (same plane, domain, speed and sums). */
+static void emlc_dwconv3x3_s8_w4_mve(const int8_t *x, const uint8_t *w, int8_t *kw, int8_t *plane, int8_t *y,
+                                     int32_t N, int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh,
+                                     int32_t sw, int32_t pt, int32_t pl, int32_t pad, int32_t out_off,
+                                     const int32_t *bias_eff, const int32_t *mult, const int32_t *shift, int32_t lo,
+                                     int32_t hi) {
+  emlc_dw_lowbit_taps(w, C, 4, kw);
+  emlc_dwconv3x3_s8_mve(x, kw, plane, y, N, C, H, W, OH, OW, sh, sw, pt, pl, pad, out_off, bias_eff, mult, shift, lo,
+                        hi);
 }

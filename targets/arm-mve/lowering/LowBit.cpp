@@ -71,7 +71,7 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
         return f.valid && w4Fits(f, f.w[1]);
       },
       lowerFullyConnectedW4MVE);
-  // Depthwise 3x3: the int8 kernel per channel (its padded plane; rows short
+  // Depthwise 3x3: the weights unpacked into scratch, then the int8 kernel (its padded plane; rows short
   // enough for byte gathers, else the DSP kernel).
   r.addVariant(
       "dwconv3x3_s8_w4_mve", "dwconv3x3_s8_w4",

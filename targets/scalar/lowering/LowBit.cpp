@@ -1,7 +1,7 @@
 //===- LowBit.cpp - plain-C kernels for weights below 8 bits ----------------===//
 //
 // kernels/lowbit_scalar.c: the depthwise 3x3 with int4 or 2-bit weights as
-// dwconv3x3_s8_scalar per channel (TFLite's requantization: any layer with
+// dwconv3x3_s8_scalar on the unpacked weights (TFLite's requantization: any layer with
 // constant weights), for the cores without SIMD and for the layers outside
 // the Arm DSP requantization's domain.
 //

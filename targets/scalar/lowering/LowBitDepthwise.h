@@ -1,10 +1,10 @@
-//===- LowBitDepthwise.h - depthwise 3x3 with packed weights, per channel -*- C++ -*-===//
+//===- LowBitDepthwise.h - depthwise 3x3 with packed weights -*- C++ -*-===//
 //
 // The depthwise 3x3 kernels with int4 or 2-bit weights (dwconv3x3_s8_w4_dsp,
 // dwconv3x3_s8_w4_mve, dwconv3x3_s8_w4_scalar and their 2-bit forms) unpack
-// a channel's nine weights and run an int8 kernel on it: they take the int8
-// kernels' arguments, with the weights packed `bits` bits each, one channel
-// after the other with no alignment (exactly `bits` a weight).
+// the weights into 9 C bytes of scratch and run an int8 kernel: they take the
+// int8 kernels' arguments, with the weights packed `bits` bits each, one
+// channel after the other with no alignment (exactly `bits` a weight).
 //
 //===----------------------------------------------------------------------===//
 #ifndef EMLC_TARGETS_SCALAR_LOWBITDEPTHWISE_H
@@ -23,8 +23,8 @@ inline std::vector<uint8_t> packDepthwiseLowBit(llvm::ArrayRef<int64_t> w, int b
   return out;
 }
 
-/// lowerPaddedPlaneDepthwiseS8 with the packed weights: `scratchBytes` of
-/// padded rows or plane, the input offset folded into the bias, TFLite's
+/// lowerPaddedPlaneDepthwiseS8 with the packed weights: the unpacked weights
+/// and `scratchBytes` of padded rows or plane as scratch, the input offset folded into the bias, TFLite's
 /// requantization or (`dspRequantization`) the DSP tables.
 inline mlir::LogicalResult lowerLowBitDepthwise(Layer &l, llvm::StringRef kernel, int64_t scratchBytes,
                                                 bool dspRequantization) {
@@ -33,12 +33,13 @@ inline mlir::LogicalResult lowerLowBitDepthwise(Layer &l, llvm::StringRef kernel
   KernelLowering &k = l.k;
   mlir::Value out = k.result(f.op.getOutput(), l.loc);
   mlir::Value weights = k.global(l.loc, packDepthwiseLowBit(f.wv, f.weightBits));
+  mlir::Value unpacked = k.scratch(l.loc, (int64_t)f.wv.size(), k.builder().getIntegerType(8));
   mlir::Value plane = k.scratch(l.loc, scratchBytes, k.builder().getIntegerType(8));
   llvm::SmallVector<mlir::Attribute> args = k.i32s(
       {s.x[0], s.x[1], s.x[2], s.x[3], s.y[2], s.y[3], s.st[0], s.st[1], s.pads[0], s.pads[1], -f.inOff, f.outOff});
   const DSPRequant *dsp = dspRequantization ? &*f.dsp() : nullptr;
   args.push_back(k.table(dsp ? dsp->bias : f.biasEff));
-  k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {plane, out},
+  k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {unpacked, plane, out},
          f.withRequant(k, args, dsp ? dsp->mult : f.mult, dsp ? dsp->shift : f.shift));
   return mlir::success();
 }
