@@ -395,8 +395,8 @@ func.func @main(%x: tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>) -> (tensor<1x6
 
 // -----
 
-// 2-bit (here ternary values) fully connected: a word per channel and 16 taps
-// (6 x 2 = 12 words), the widened row padded to 16 taps (16 words).
+// 2-bit (here ternary values) fully connected: channel pairs, a word per channel and 16 taps
+// (3 pairs x 2 groups x 2 = 12 words), the widened row padded to 16 taps (16 words).
 // M4-LABEL: func.func @main
 // M4: kernel.call "fully_connected_s8_w2_dsp" ins({{.*}} : memref<1x20xi8>, memref<12xi32>) outs({{.*}} : memref<16xi32>, memref<1x6xi8>)
 // M55-LABEL: func.func @main

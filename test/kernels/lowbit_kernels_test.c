@@ -72,9 +72,10 @@ static void pack_conv_dsp(int32_t M, int32_t K, int32_t bits) {
    (4(i/2) + i%2, that + 2) (SXTB16 pairs). fully_connected_s8_w4_dsp:
    channel quads, word i of a quad holds nibble j = channel n+j at the low
    tap, nibble 4+j at the high one; channels 0-2 as w + 8, channel 3 as its
-   two's complement nibble; K padded to 8. fully_connected_s8_w2_dsp: per
-   channel and 16-tap group (K padded to 16) a word, bits 2j the low tap of
-   input word 8g+j, bits 16+2j its high tap, each w + 2. */
+   two's complement nibble; K padded to 8. fully_connected_s8_w2_dsp:
+   channel pairs, per 16-tap group (K padded to 16) a word of channel n then
+   n+1, bits 2j the low tap of input word 8g+j, bits 16+2j its high tap, each
+   w + 2. */
 static int32_t low_tap(int32_t i) { return 4 * (i / 2) + i % 2; }
 static void pack_fc_w4_dsp(int32_t N, int32_t K) {
   const int32_t Kp = (K + 7) & ~7;
@@ -91,17 +92,18 @@ static void pack_fc_w4_dsp(int32_t N, int32_t K) {
 }
 static void pack_fc_w2_dsp(int32_t N, int32_t K) {
   const int32_t Kp = (K + 15) & ~15;
-  int32_t n, g, j, c = 0;
-  for (n = 0; n < N; ++n)
-    for (g = 0; g < Kp / 16; ++g) {
-      uint32_t word = 0;
-      for (j = 0; j < 8; ++j) {
-        const int32_t i = 8 * g + j;
-        word |= (uint32_t)(wat(n, low_tap(i), N, K) + 2) << (2 * j) | (uint32_t)(wat(n, low_tap(i) + 2, N, K) + 2)
-                                                                          << (16 + 2 * j);
+  int32_t n, g, r, j, c = 0;
+  for (n = 0; n < N; n += 2)
+    for (g = 0; g < Kp / 16; ++g)
+      for (r = 0; r < 2; ++r) {
+        uint32_t word = 0;
+        for (j = 0; j < 8; ++j) {
+          const int32_t i = 8 * g + j;
+          word |= (uint32_t)(wat(n + r, low_tap(i), N, K) + 2) << (2 * j) |
+                  (uint32_t)(wat(n + r, low_tap(i) + 2, N, K) + 2) << (16 + 2 * j);
+        }
+        wpk[c++] = (int32_t)word;
       }
-      wpk[c++] = (int32_t)word;
-    }
 }
 
 /* The Helium int4 kernels: channel pairs, [M/2][Kp] bytes 16 w[m] + w[m+1],

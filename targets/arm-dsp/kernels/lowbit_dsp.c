@@ -97,8 +97,32 @@ static void emlc_im2col_s16_sum(const int8_t *xn, int32_t *col, int32_t q0, int3
   sums[0] = s0, sums[1] = s1;
 }
 
+// @kernel lowbit_dsp_asm_impl
+/* The low-bit DSP convolutions' inner steps (inline assembly text): a tap
+   pair of a channel pair x two pixels, one AND (the weight word shifted, a
+   mask in a register) and 4 SMLAD after one LDRD of the column; 8 taps of
+   int4 weights (a word per channel), 16 of 2-bit ones. 13 registers. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#define EMLC_LOWBIT_DSP_PAIR(shift)                                                                                    \
+  "ldrd %[xa], %[xb], [%[cp]], #8\n\t"                                                                               \
+  "and %[t], %[mask], %[w0]" shift "\n\t"                                                                            \
+  "smlad %[a00], %[t], %[xa], %[a00]\n\t"                                                                            \
+  "smlad %[a01], %[t], %[xb], %[a01]\n\t"                                                                            \
+  "and %[t], %[mask], %[w1]" shift "\n\t"                                                                            \
+  "smlad %[a10], %[t], %[xa], %[a10]\n\t"                                                                            \
+  "smlad %[a11], %[t], %[xb], %[a11]\n\t"
+#define EMLC_W4_DSP_STEP8                                                                                              \
+  "ldrd %[w0], %[w1], [%[wp]], #8\n\t" EMLC_LOWBIT_DSP_PAIR("") EMLC_LOWBIT_DSP_PAIR(", lsr #4")                    \
+      EMLC_LOWBIT_DSP_PAIR(", lsr #8") EMLC_LOWBIT_DSP_PAIR(", lsr #12")
+#define EMLC_W2_DSP_STEP16                                                                                             \
+  "ldrd %[w0], %[w1], [%[wp]], #8\n\t" EMLC_LOWBIT_DSP_PAIR("") EMLC_LOWBIT_DSP_PAIR(", lsr #2")                    \
+      EMLC_LOWBIT_DSP_PAIR(", lsr #4") EMLC_LOWBIT_DSP_PAIR(", lsr #6") EMLC_LOWBIT_DSP_PAIR(", lsr #8")              \
+          EMLC_LOWBIT_DSP_PAIR(", lsr #10") EMLC_LOWBIT_DSP_PAIR(", lsr #12") EMLC_LOWBIT_DSP_PAIR(", lsr #14")
+#endif
+
 // @kernel conv_s8_w4_dsp
 // @requires dsp_impl
+// @requires lowbit_dsp_asm_impl
 // @requires im2col_s16_sum_impl
 // @requires store_conv_lowbit_impl
 /* int8 convolution (one group, NCHW, any kernel/stride/dilation/padding)
@@ -116,21 +140,6 @@ static void emlc_im2col_s16_sum(const int8_t *xn, int32_t *col, int32_t q0, int3
    im2col. bias_eff folds the input offset; padded taps hold the input zero
    point `pad`. The DSP requantization, or with `exact` TFLite's
    (store_conv_lowbit_impl). Sums identical to conv2d_s8. */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
-/* 8 taps of a channel pair x two pixels: 1 LDRD of weights, 4 of columns, 8
-   AND, 16 SMLAD; 13 registers. */
-#define EMLC_W4_DSP_PAIR(shift)                                                                                        \
-  "ldrd %[xa], %[xb], [%[cp]], #8\n\t"                                                                               \
-  "and %[t], %[mask], %[w0]" shift "\n\t"                                                                            \
-  "smlad %[a00], %[t], %[xa], %[a00]\n\t"                                                                            \
-  "smlad %[a01], %[t], %[xb], %[a01]\n\t"                                                                            \
-  "and %[t], %[mask], %[w1]" shift "\n\t"                                                                            \
-  "smlad %[a10], %[t], %[xa], %[a10]\n\t"                                                                            \
-  "smlad %[a11], %[t], %[xb], %[a11]\n\t"
-#define EMLC_W4_DSP_STEP8                                                                                              \
-  "ldrd %[w0], %[w1], [%[wp]], #8\n\t" EMLC_W4_DSP_PAIR("") EMLC_W4_DSP_PAIR(", lsr #4")                            \
-      EMLC_W4_DSP_PAIR(", lsr #8") EMLC_W4_DSP_PAIR(", lsr #12")
-#endif
 static void emlc_conv_s8_w4_dsp(const int8_t *x, const int32_t *wpk, int32_t *col, int8_t *y, int32_t N, int32_t C,
                                 int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
                                 int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
@@ -185,6 +194,7 @@ static void emlc_conv_s8_w4_dsp(const int8_t *x, const int32_t *wpk, int32_t *co
 
 // @kernel conv_s8_w2_dsp
 // @requires dsp_impl
+// @requires lowbit_dsp_asm_impl
 // @requires im2col_s16_sum_impl
 // @requires store_conv_lowbit_impl
 /* conv_s8_w4_dsp with 2-bit weights (int2 or ternary) offset to unsigned
@@ -192,7 +202,7 @@ static void emlc_conv_s8_w4_dsp(const int8_t *x, const int32_t *wpk, int32_t *co
    one of m+1, bits 2j and 16 + 2j of a word taps 2j and 2j + 1 (mask
    0x00030003); K padded to a multiple of 16; sum(x * w) = sum(x * u) -
    2 sum(x). Per 16 taps 1 LDRD of weights, 8 of columns, 16 AND, 32 SMLAD for
-   64 MACs. Same arguments and sums as conv_s8_w4_dsp. */
+   64 MACs (hand-scheduled on Arm). Same arguments and sums as conv_s8_w4_dsp. */
 static void emlc_conv_s8_w2_dsp(const int8_t *x, const int32_t *wpk, int32_t *col, int8_t *y, int32_t N, int32_t C,
                                 int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
                                 int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
@@ -212,6 +222,18 @@ static void emlc_conv_s8_w2_dsp(const int8_t *x, const int32_t *wpk, int32_t *co
         const int32_t pair = m + 1 < M, b0 = bias_eff[m], b1 = pair ? bias_eff[m + 1] : 0;
         const int32_t *wp = wpk + (int64_t)(m >> 1) * (Kp >> 3), *cp = col, *const wend = wp + (Kp >> 3);
         int32_t a00 = b0 + c0, a01 = b0 + c1, a10 = b1 + c0, a11 = b1 + c1;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+        int32_t w0, w1, t, xa, xb;
+        const int32_t mask = 0x00030003;
+        __asm__ volatile("1:\n\t" EMLC_W2_DSP_STEP16
+                         "cmp %[wp], %[wend]\n\t"
+                         "bne 1b"
+                         : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [wp] "+r"(wp),
+                           [cp] "+r"(cp), [w0] "=&r"(w0), [w1] "=&r"(w1), [t] "=&r"(t), [xa] "=&r"(xa),
+                           [xb] "=&r"(xb)
+                         : [wend] "r"(wend), [mask] "r"(mask)
+                         : "cc", "memory");
+#else
         for (; wp != wend; wp += 2, cp += 16) {
           const uint32_t w0 = (uint32_t)wp[0], w1 = (uint32_t)wp[1];
           int32_t j;
@@ -221,6 +243,7 @@ static void emlc_conv_s8_w2_dsp(const int8_t *x, const int32_t *wpk, int32_t *co
             a10 = EMLC_SMLAD(t1, cp[2 * j], a10), a11 = EMLC_SMLAD(t1, cp[2 * j + 1], a11);
           }
         }
+#endif
         emlc_store_2x2_lowbit(yn + (int64_t)m * P + p, P, a00, a01, a10, a11, pair, two, mult + m, shift + m, exact,
                               out_off, lo, hi);
       }
@@ -333,18 +356,31 @@ static void emlc_fully_connected_s8_w4_dsp(const int8_t *x, const int32_t *wpk, 
 // @requires widen_row_s16_impl
 // @requires store_fc_lowbit_impl
 /* TFLite int8 fully connected with 2-bit weights (int2 or ternary) on the
-   DSP extension: rows of K (padded to 16) weights offset to unsigned (u =
-   w + 2), per 16-tap group one word per channel, bits 2j and 16 + 2j of it
-   meeting the widened input's word j (fully_connected_s8_w4_dsp's `xs`:
-   pairs (0,2) and (1,3) of every 4 taps), so one AND (mask 0x00030003) of
-   the word shifted by 2j gives the int16 pair; two channels per pass.
-   sum(x * w) = sum(x * u) - 2 sum(x). Sums identical to fully_connected_s8. */
+   DSP extension: weights offset to unsigned (u = w + 2), output channels in
+   pairs (a zero channel completing an odd count), K padded to 16, per
+   16-tap group a word of channel n then one of n+1, bits 2j and 16 + 2j of
+   a word meeting the widened input's word j of the group
+   (fully_connected_s8_w4_dsp's `xs`: pairs (0,2) and (1,3) of every 4 taps),
+   so one AND (mask 0x00030003) of the word shifted by 2j gives the int16
+   pair. Per 16 taps of a pair: 1 LDRD of weights, 4 of input, 16 AND, 16
+   SMLAD for 32 MACs (hand-scheduled on Arm). sum(x * w) = sum(x * u) -
+   2 sum(x). Sums identical to fully_connected_s8. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+#define EMLC_W2_FC_PAIR(xr, shift)                                                                                     \
+  "and %[t], %[mask], %[w0]" shift "\n\t"                                                                            \
+  "smlad %[a0], %[t], %[" xr "], %[a0]\n\t"                                                                          \
+  "and %[t], %[mask], %[w1]" shift "\n\t"                                                                            \
+  "smlad %[a1], %[t], %[" xr "], %[a1]\n\t"
+#define EMLC_W2_FC_QUAD(s0, s1, s2, s3)                                                                                \
+  "ldrd %[xe], %[xo], [%[xp]], #8\n\t" EMLC_W2_FC_PAIR("xe", s0) EMLC_W2_FC_PAIR("xo", s1)                           \
+      "ldrd %[xe], %[xo], [%[xp]], #8\n\t" EMLC_W2_FC_PAIR("xe", s2) EMLC_W2_FC_PAIR("xo", s3)
+#endif
 static void emlc_fully_connected_s8_w2_dsp(const int8_t *x, const int32_t *wpk, int32_t *xs, int8_t *y, int32_t M,
                                            int32_t K, int32_t N, const int32_t *bias_eff, int32_t out_off,
                                            const int32_t *mult, const int32_t *shift, int32_t exact, int32_t lo,
                                            int32_t hi) {
-  const int32_t Kp = (K + 15) & ~15, G = Kp >> 4;
-  int32_t m, n, g, j, k;
+  const int32_t Kp = (K + 15) & ~15;
+  int32_t m, n, k;
   for (m = 0; m < M; ++m) {
     const int32_t corr = -2 * emlc_widen_row_s16(x + (int64_t)m * K, xs, K);
     int8_t *yr = y + (int64_t)m * N;
@@ -352,16 +388,30 @@ static void emlc_fully_connected_s8_w2_dsp(const int8_t *x, const int32_t *wpk, 
       xs[k] = 0;
     for (n = 0; n < N; n += 2) {
       const int32_t two = n + 1 < N;
-      const int32_t *w0 = wpk + (int64_t)n * G, *w1 = two ? w0 + G : w0;
+      const int32_t *wp = wpk + (int64_t)(n >> 1) * (Kp >> 3), *xp = xs, *const xend = xs + (Kp >> 1);
       int32_t a0 = bias_eff[n] + corr, a1 = two ? bias_eff[n + 1] + corr : 0;
-      for (g = 0; g < G; ++g) {
-        const uint32_t v0 = (uint32_t)w0[g], v1 = (uint32_t)w1[g];
-        const int32_t *xp = xs + g * 8;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+      int32_t w0, w1, t, xe, xo;
+      const int32_t mask = 0x00030003;
+      __asm__ volatile("1:\n\t"
+                       "ldrd %[w0], %[w1], [%[wp]], #8\n\t" EMLC_W2_FC_QUAD("", ", lsr #2", ", lsr #4", ", lsr #6")
+                           EMLC_W2_FC_QUAD(", lsr #8", ", lsr #10", ", lsr #12", ", lsr #14")
+                       "cmp %[xp], %[xend]\n\t"
+                       "bne 1b"
+                       : [a0] "+r"(a0), [a1] "+r"(a1), [xp] "+r"(xp), [wp] "+r"(wp), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                         [t] "=&r"(t), [xe] "=&r"(xe), [xo] "=&r"(xo)
+                       : [xend] "r"(xend), [mask] "r"(mask)
+                       : "cc", "memory");
+#else
+      for (; xp != xend; xp += 8, wp += 2) {
+        const uint32_t v0 = (uint32_t)wp[0], v1 = (uint32_t)wp[1];
+        int32_t j;
         for (j = 0; j < 8; ++j) {
           a0 = EMLC_SMLAD((int32_t)((v0 >> (2 * j)) & 0x00030003u), xp[j], a0);
           a1 = EMLC_SMLAD((int32_t)((v1 >> (2 * j)) & 0x00030003u), xp[j], a1);
         }
       }
+#endif
       emlc_store_4_lowbit(yr + n, 1 + two, a0, a1, 0, 0, mult + n, shift + n, exact, out_off, lo, hi);
     }
   }

@@ -69,22 +69,24 @@ SmallVector<int32_t> packFCW4DSP(ArrayRef<int64_t> w, int64_t N, int64_t K) {
   return out;
 }
 
-/// fully_connected_s8_w2_dsp: per channel and 16-tap group (K padded to 16)
-/// a word, bits 2j the weight at lowTap(8g + j), bits 16 + 2j the one two
-/// taps on, each w + 2.
+/// fully_connected_s8_w2_dsp: channel pairs (a zero channel completing an
+/// odd count), K padded to 16, per 16-tap group a word of channel n then one
+/// of n+1; bits 2j of a word the weight at lowTap(8g + j), bits 16 + 2j the
+/// one two taps on, each w + 2.
 SmallVector<int32_t> packFCW2DSP(ArrayRef<int64_t> w, int64_t N, int64_t K) {
   const int64_t Kp = (K + 15) / 16 * 16;
   SmallVector<int32_t> out;
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t g = 0; g < Kp / 16; ++g) {
-      uint32_t word = 0;
-      for (int64_t j = 0; j < 8; ++j) {
-        int64_t i = 8 * g + j;
-        word |= (uint32_t)(at(w, n, lowTap(i), N, K) + 2) << (2 * j) | (uint32_t)(at(w, n, lowTap(i) + 2, N, K) + 2)
-                                                                           << (16 + 2 * j);
+  for (int64_t n = 0; n < N; n += 2)
+    for (int64_t g = 0; g < Kp / 16; ++g)
+      for (int64_t r = 0; r < 2; ++r) {
+        uint32_t word = 0;
+        for (int64_t j = 0; j < 8; ++j) {
+          int64_t i = 8 * g + j;
+          word |= (uint32_t)(at(w, n + r, lowTap(i), N, K) + 2) << (2 * j) |
+                  (uint32_t)(at(w, n + r, lowTap(i) + 2, N, K) + 2) << (16 + 2 * j);
+        }
+        out.push_back((int32_t)word);
       }
-      out.push_back((int32_t)word);
-    }
   return out;
 }
 
