@@ -308,7 +308,7 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 
 // int4 depthwise 3x3: the weights 4 bits each with no alignment between
 // channels (4 x 9 / 2 = 18 bytes), unpacked into scratch (36 bytes) for the
-// int8 DSP / Helium kernel.
+// int8 DSP / Helium / scalar kernel.
 // GEN-LABEL: func.func @main
 // GEN: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<20xui8>, memref<4xi32>) outs({{.*}} : memref<9xi8>, memref<1x4x8x8xi8>)
 // M4-LABEL: func.func @main
@@ -318,6 +318,7 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // M55-LABEL: func.func @main
 // M55: kernel.call "dwconv3x3_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 // RV-LABEL: func.func @main
+// RV: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>> {
   %w = arith.constant dense<-2> : tensor<4x1x3x3xi4>
   %1 = "quant.scast"(%w) : (tensor<4x1x3x3xi4>) -> tensor<4x1x3x3x!quant.uniform<i4:f32, 0.01>>
