@@ -345,6 +345,45 @@ int main(void) {
     bad += check(bits == 4 ? "conv2d_s8_w4 long" : "conv2d_s8_w2 long", M * H * Wd, t), ++cases;
     conv_arm(bits, kind, t, 1, C, H, Wd, M, k3, k3, H, Wd, 1, 1, 1, 1, pad, pad, in_off, out_off, lo, hi);
   }
+  for (t = 0; t < 80; ++t) { /* depthwise 3x3 on wider planes and more channels */
+    const int32_t C = rnd(1, 24), H = rnd(3, 18), Wd = rnd(3, 20), sh = rnd(1, 2), sw = rnd(1, 2), pt = rnd(0, 1),
+                  pl = rnd(0, 1), pb = rnd(0, 1), pr = rnd(0, 1), kind = t % 3, in_off = rnd(-127, 128),
+                  out_off = rnd(-128, 127), OH = (H + pt + pb - 3) / sh + 1, OW = (Wd + pl + pr - 3) / sw + 1;
+    int32_t i, bits, lo = rnd(-128, 0), hi = rnd(lo, 127);
+    if (C * H * Wd > MAXB || C * OH * OW > MAXB)
+      continue;
+    for (i = 0; i < C * H * Wd; ++i)
+      x[i] = (int8_t)rnd(-128, 127);
+    bits = random_weights(9 * C, kind);
+    random_requant(C, 9, in_off, t / 3); /* not t: its kind and the DSP domain would go together */
+    emlc_conv2d_s8(x, w, bias, y_ref, 1, C, H, Wd, C, 3, 3, OH, OW, sh, sw, 1, 1, pt, pl, C, in_off, out_off, mult,
+                   shift, lo, hi);
+    pack_dw(C, bits);
+    poison(C * OH * OW);
+    if (bits == 4)
+      emlc_dwconv3x3_s8_w4_scalar(x, packed, wrow, (int8_t *)col, y_opt, 1, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+                                  out_off, bias_eff, mult, shift, lo, hi);
+    else
+      emlc_dwconv3x3_s8_w2_scalar(x, packed, wrow, (int8_t *)col, y_opt, 1, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+                                  out_off, bias_eff, mult, shift, lo, hi);
+    bad += check(bits == 4 ? "dwconv3x3_s8_w4_scalar wide" : "dwconv3x3_s8_w2_scalar wide", C * OH * OW, t), ++cases;
+    if (!dsp_domain(C))
+      continue;
+    poison(C * OH * OW);
+    if (bits == 4)
+      emlc_dwconv3x3_s8_w4_dsp(x, packed, wrow, (int8_t *)col, y_opt, 1, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+                               out_off, bias_eff, mult, shift, lo, hi);
+    else
+      emlc_dwconv3x3_s8_w2_dsp(x, packed, wrow, (int8_t *)col, y_opt, 1, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+                               out_off, bias_eff, mult, shift, lo, hi);
+    bad += check(bits == 4 ? "dwconv3x3_s8_w4_dsp wide" : "dwconv3x3_s8_w2_dsp wide", C * OH * OW, t), ++cases;
+    if (bits == 4) {
+      poison(C * OH * OW);
+      emlc_dwconv3x3_s8_w4_mve(x, packed, wrow, (int8_t *)col, y_opt, 1, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
+                               out_off, bias_eff, mult, shift, lo, hi);
+      bad += check("dwconv3x3_s8_w4_mve wide", C * OH * OW, t), ++cases;
+    }
+  }
   for (t = 0; t < 200; ++t) { /* fully connected: odd K exercises the last partial byte */
     const int32_t M = rnd(1, 3), K = rnd(1, 70), N = rnd(1, 40); /* one call each: a defined order */
     fc_case(t, M, K, N);
