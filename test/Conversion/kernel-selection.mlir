@@ -279,3 +279,136 @@ func.func @main(%x: tensor<1x32xf32>, %r: tensor<1x10xf32>) -> tensor<1x10xf32> 
   %1 = nn.binary add %0, %r : (tensor<1x10xf32>, tensor<1x10xf32>) -> tensor<1x10xf32>
   return %1 : tensor<1x10xf32>
 }
+
+// -----
+
+// int4 3x3 convolution, one group: the Arm DSP kernel's words (channel pairs,
+// 8 taps a word: 8 x 40 taps / 8 = 40 words), its int16 column (40 words), the
+// DSP requantization (`exact` 0, before lo hi); Helium's bytes 16a + b (4 pairs
+// x 48 bytes) and int8 column; elsewhere the portable kernel (rows of 18 bytes).
+// GEN-LABEL: func.func @main
+// GEN: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<144xui8>, memref<8xi32>) outs({{.*}} : memref<36xi8>, memref<1x8x8x8xi8>)
+// M4-LABEL: func.func @main
+// M4: kernel.call "conv_s8_w4_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<40xi32>) outs({{.*}} : memref<40xi32>, memref<1x8x8x8xi8>) {args = [{{.*}}, array<i32: -7, -7, -7, -7, -7, -7, -7, -7>, 0 : i32, -128 : i32, 127 : i32]
+// M4S-LABEL: func.func @main
+// M4S: kernel.call "conv_s8_w4_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<40xi32>) outs({{.*}} : memref<40xi32>, memref<1x8x8x8xi8>)
+// M55-LABEL: func.func @main
+// M55: kernel.call "conv_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<48xi32>) outs({{.*}} : memref<24xi32>, memref<1x8x8x8xi8>)
+// RV-LABEL: func.func @main
+// RV: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<144xui8>, memref<8xi32>) outs({{.*}} : memref<36xi8>, memref<1x8x8x8xi8>)
+func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>> {
+  %w = arith.constant dense<3> : tensor<8x4x3x3xi4>
+  %1 = "quant.scast"(%w) : (tensor<8x4x3x3xi4>) -> tensor<8x4x3x3x!quant.uniform<i4:f32, 0.01>>
+  %b = arith.constant dense<100> : tensor<8xi32>
+  %2 = nn.conv2d %x, %1, %b {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>, tensor<8x4x3x3x!quant.uniform<i4:f32, 0.01>>, tensor<8xi32>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>>
+  return %2 : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>>
+}
+
+// -----
+
+// int4 depthwise 3x3: the weights 4 bits each with no alignment between
+// channels (4 x 9 / 2 = 18 bytes), unpacked into scratch (36 bytes) for the
+// int8 DSP / Helium / scalar kernel.
+// GEN-LABEL: func.func @main
+// GEN: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<20xui8>, memref<4xi32>) outs({{.*}} : memref<9xi8>, memref<1x4x8x8xi8>)
+// M4-LABEL: func.func @main
+// M4: kernel.call "dwconv3x3_s8_w4_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<48xi8>, memref<1x4x8x8xi8>)
+// M4S-LABEL: func.func @main
+// M4S: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
+// M55-LABEL: func.func @main
+// M55: kernel.call "dwconv3x3_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
+// RV-LABEL: func.func @main
+// RV: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
+func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>> {
+  %w = arith.constant dense<-2> : tensor<4x1x3x3xi4>
+  %1 = "quant.scast"(%w) : (tensor<4x1x3x3xi4>) -> tensor<4x1x3x3x!quant.uniform<i4:f32, 0.01>>
+  %b = arith.constant dense<100> : tensor<4xi32>
+  %2 = nn.conv2d %x, %1, %b {dilations = array<i64: 1, 1>, groups = 4 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>, tensor<4x1x3x3x!quant.uniform<i4:f32, 0.01>>, tensor<4xi32>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>>
+  return %2 : tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>>
+}
+
+// -----
+
+// int4 depthwise 3x3 whose requantization multiplier is 0.75 (shift 0, outside
+// the DSP form): the scalar kernel (TFLite's requantization).
+// M4-LABEL: func.func @main
+// M4: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
+// M55-LABEL: func.func @main
+// M55: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
+// GEN-LABEL: func.func @main
+// M4S-LABEL: func.func @main
+// RV-LABEL: func.func @main
+func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>> {
+  %w = arith.constant dense<-2> : tensor<4x1x3x3xi4>
+  %1 = "quant.scast"(%w) : (tensor<4x1x3x3xi4>) -> tensor<4x1x3x3x!quant.uniform<i4:f32, 1.5>>
+  %b = arith.constant dense<100> : tensor<4xi32>
+  %2 = nn.conv2d %x, %1, %b {dilations = array<i64: 1, 1>, groups = 4 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>, tensor<4x1x3x3x!quant.uniform<i4:f32, 1.5>>, tensor<4xi32>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>>
+  return %2 : tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>>
+}
+
+// -----
+
+// int2 3x3 convolution: the DSP kernel's words of 16 taps (4 pairs x 48 taps /
+// 16 x 2 = 24 words) on the Cortex-M4 and, Helium having no 2-bit kernel, on
+// the Cortex-M55.
+// GEN-LABEL: func.func @main
+// GEN: kernel.call "conv2d_s8_w2" ins({{.*}} : memref<1x4x8x8xi8>, memref<72xui8>, memref<8xi32>) outs({{.*}} : memref<36xi8>, memref<1x8x8x8xi8>)
+// M4-LABEL: func.func @main
+// M4: kernel.call "conv_s8_w2_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<24xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>)
+// M55-LABEL: func.func @main
+// M55: kernel.call "conv_s8_w2_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<24xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>)
+// M4S-LABEL: func.func @main
+// RV-LABEL: func.func @main
+func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>> {
+  %w = arith.constant dense<1> : tensor<8x4x3x3xi2>
+  %1 = "quant.scast"(%w) : (tensor<8x4x3x3xi2>) -> tensor<8x4x3x3x!quant.uniform<i2:f32, 0.01>>
+  %b = arith.constant dense<100> : tensor<8xi32>
+  %2 = nn.conv2d %x, %1, %b {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>, tensor<8x4x3x3x!quant.uniform<i2:f32, 0.01>>, tensor<8xi32>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>>
+  return %2 : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>>
+}
+
+// -----
+
+// int4 fully connected: channel quads (2 quads x 24 taps / 2 = 24 words) and
+// the widened input row (12 words) on the DSP; channel pairs (3 x 32 bytes) and
+// the copied row (8 words) on Helium; a multiplier of 0.75 (weight scale 1.5)
+// takes TFLite's requantization (`exact` 1).
+// GEN-LABEL: func.func @main
+// GEN: kernel.call "fully_connected_s8_w4" ins({{.*}} : memref<1x20xi8>, memref<60xui8>) outs({{.*}} : memref<1x6xi8>)
+// M4-LABEL: func.func @main
+// M4: kernel.call "fully_connected_s8_w4_dsp" ins({{.*}} : memref<1x20xi8>, memref<24xi32>) outs({{.*}} : memref<12xi32>, memref<1x6xi8>) {args = [1 : i32, 20 : i32, 6 : i32, array<i32: 310, 310, 310, 310, 310, 310>, 5 : i32, array<i32: 1374389504, {{.*}}>, array<i32: -7, {{.*}}>, 0 : i32, -128 : i32, 127 : i32]
+// M4: kernel.call "fully_connected_s8_w4_dsp" ins({{.*}} : memref<1x20xi8>, memref<24xi32>) outs({{.*}} : memref<12xi32>, memref<1x6xi8>) {args = [1 : i32, 20 : i32, 6 : i32, array<i32: 310, 310, 310, 310, 310, 310>, 5 : i32, array<i32: 1610612736, {{.*}}>, array<i32: 0, {{.*}}>, 1 : i32, -128 : i32, 127 : i32]
+// M55-LABEL: func.func @main
+// M55: kernel.call "fully_connected_s8_w4_mve" ins({{.*}} : memref<1x20xi8>, memref<24xi32>) outs({{.*}} : memref<8xi32>, memref<1x6xi8>)
+// M55: kernel.call "fully_connected_s8_w4_mve" ins({{.*}} : memref<1x20xi8>, memref<24xi32>) outs({{.*}} : memref<8xi32>, memref<1x6xi8>)
+// RV-LABEL: func.func @main
+// RV: kernel.call "fully_connected_s8_w4" ins({{.*}} : memref<1x20xi8>, memref<60xui8>) outs({{.*}} : memref<1x6xi8>)
+// M4S-LABEL: func.func @main
+func.func @main(%x: tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>) -> (tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>, tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>) {
+  %w = arith.constant dense<5> : tensor<6x20xi4>
+  %1 = "quant.scast"(%w) : (tensor<6x20xi4>) -> tensor<6x20x!quant.uniform<i4:f32, 0.01>>
+  %b = arith.constant dense<10> : tensor<6xi32>
+  %2 = nn.fully_connected %x, %1, %b : (tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>, tensor<6x20x!quant.uniform<i4:f32, 0.01>>, tensor<6xi32>) -> tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>
+  %3 = "quant.scast"(%w) : (tensor<6x20xi4>) -> tensor<6x20x!quant.uniform<i4:f32, 1.5>>
+  %4 = nn.fully_connected %x, %3, %b : (tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>, tensor<6x20x!quant.uniform<i4:f32, 1.5>>, tensor<6xi32>) -> tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>
+  return %2, %4 : tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>, tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>
+}
+
+// -----
+
+// 2-bit (here ternary values) fully connected: channel pairs, a word per channel and 16 taps
+// (3 pairs x 2 groups x 2 = 12 words), the widened row padded to 16 taps (16 words).
+// M4-LABEL: func.func @main
+// M4: kernel.call "fully_connected_s8_w2_dsp" ins({{.*}} : memref<1x20xi8>, memref<12xi32>) outs({{.*}} : memref<16xi32>, memref<1x6xi8>)
+// M55-LABEL: func.func @main
+// M55: kernel.call "fully_connected_s8_w2_dsp" ins({{.*}} : memref<1x20xi8>, memref<12xi32>) outs({{.*}} : memref<16xi32>, memref<1x6xi8>)
+// GEN-LABEL: func.func @main
+// M4S-LABEL: func.func @main
+// RV-LABEL: func.func @main
+func.func @main(%x: tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x6x!quant.uniform<i8:f32, 0.1:5>> {
+  %w = arith.constant dense<-1> : tensor<6x20xi2>
+  %1 = "quant.scast"(%w) : (tensor<6x20xi2>) -> tensor<6x20x!quant.uniform<i2:f32, 0.01>>
+  %b = arith.constant dense<10> : tensor<6xi32>
+  %2 = nn.fully_connected %x, %1, %b : (tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>, tensor<6x20x!quant.uniform<i2:f32, 0.01>>, tensor<6xi32>) -> tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>
+  return %2 : tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>
+}

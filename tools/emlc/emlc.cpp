@@ -192,6 +192,15 @@ int runCompile(const CompileArgs &a) {
 }
 
 int runVerify(emlc::VerifyOptions o, const char *argv0) {
+  if ((!o.quantize.empty() || !o.precision.empty()) && o.calibration.empty()) {
+    fmt::print(stderr, "emlc: error: verify --quantize/--precision needs --calibration PATH (a .npy of samples, or a "
+                       "folder of .npy/.pb files)\n");
+    return kExitUsage;
+  }
+  if (o.quantize.empty() && o.precision.empty() && !o.calibration.empty()) {
+    fmt::print(stderr, "emlc: error: verify --calibration applies with --quantize=int8 (or --precision)\n");
+    return kExitUsage;
+  }
   if (o.plugin.empty()) { // built next to emlc: BUILD/bin/emlc, BUILD/lib/libemlc-qemu-insn-count.so
     std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&runVerify);
     o.plugin = (fs::path(exe).parent_path().parent_path() / "lib" / "libemlc-qemu-insn-count.so").string();
@@ -204,6 +213,7 @@ int runVerify(emlc::VerifyOptions o, const char *argv0) {
   fmt::print("emlc verify {} on {}:\n", o.model, o.target);
   for (const auto &line : r.report)
     fmt::print("  {}\n", line);
+  fmt::print("  weights: {} bytes; kernels: {}\n", r.weightBytes, fmt::join(r.kernels, ", "));
   if (r.instructions >= 0)
     fmt::print("  instructions per inference: {} ({:.2f} per MAC, {} MACs)\n", r.instructions,
                r.macs ? (double)r.instructions / r.macs : 0.0, r.macs);
@@ -389,6 +399,19 @@ int main(int argc, char **argv) {
                      "(default 1: a rounding difference), e.g. --lsb 2");
   verify->add_option("--keep", vo.workDir,
                      "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
+  verify
+      ->add_option("--quantize", vo.quantize,
+                   "quantize a float model first, as emlc compile --quantize does; its outputs are compared with\n"
+                   "  the float model's and the error (quantization's) is reported, not judged, e.g. --quantize=int8")
+      ->check(CLI::IsMember({"int8"}));
+  verify
+      ->add_option("--precision", vo.precision,
+                   "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
+                   "  --precision, e.g. --precision int4")
+      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+  verify->add_option("--calibration", vo.calibration,
+                     "calibration samples for --quantize/--precision (a .npy, or a folder of .npy/.pb files),\n"
+                     "  e.g. --calibration kws/test_data_set_0/input_0.pb");
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
 

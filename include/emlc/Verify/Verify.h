@@ -26,6 +26,12 @@ struct VerifyOptions {
   /// Float outputs dequantized from int8 (int8 models): errors of up to this
   /// many steps of the output's grid pass too (a rounding difference is 1 LSB).
   double lsb = 1.0;
+  /// Post-training quantization of a float model before the run, passed to
+  /// the compile (as `emlc compile --quantize/--precision/--calibration`):
+  /// empty quantize and precision compile the model as it is. The expected
+  /// outputs are then the float model's: the error is quantization's, so it
+  /// is reported (in output LSBs) and not judged.
+  std::string quantize, precision, calibration;
 };
 
 struct VerifyResult {
@@ -35,6 +41,8 @@ struct VerifyResult {
   int64_t instructions = -1;              ///< per inference, under QEMU with the plugin
   int64_t text = -1, data = -1, bss = -1; ///< of the model's objects (model.c, model_weights.c)
   int64_t macs = 0, arena = 0;
+  int64_t weightBytes = 0;          ///< the compile's weights (flash)
+  std::vector<std::string> kernels; ///< kernel variants called
 };
 
 VerifyResult verifyModel(const VerifyOptions &options);

@@ -58,7 +58,14 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   });
   r.addRole("fully_connected_s8", [](Layer &l) { return quantFC(l, 8); });
   // int8 activations, weights packed below 8 bits (mixed precision): int4;
-  // int2 and ternary share the 2-bit kernels.
+  // int2 and ternary share the 2-bit kernels. Depthwise 3x3 first (a
+  // convolution role covers every group count).
+  r.addRole("dwconv3x3_s8_w4", [](Layer &l) {
+    return quantConv(l, [](const QuantConvFacts &f) { return f.s.groups != 1 && f.depthwise3x3; }, 4);
+  });
+  r.addRole("dwconv3x3_s8_w2", [](Layer &l) {
+    return quantConv(l, [](const QuantConvFacts &f) { return f.s.groups != 1 && f.depthwise3x3; }, 2);
+  });
   r.addRole("conv_s8_w4", [](Layer &l) { return quantConv(l, [](const QuantConvFacts &) { return true; }, 4); });
   r.addRole("conv_s8_w2", [](Layer &l) { return quantConv(l, [](const QuantConvFacts &) { return true; }, 2); });
   r.addRole("fully_connected_s8_w4", [](Layer &l) { return quantFC(l, 4); });
