@@ -201,6 +201,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     // Mixed precision: weights narrower than int8, and the search's estimate.
     if (auto p = c->getAttrOfType<StringAttr>("emlc.weight_precision"))
       entry["weight_precision"] = p.str();
+    if (auto a = c->getAttrOfType<IntegerAttr>("emlc.activation_bits"))
+      entry["activation_bits"] = a.getInt();
     if (auto sq = c->getAttrOfType<FloatAttr>("emlc.predicted_sqnr"))
       entry["predicted_sqnr_db"] = std::round(sq.getValueAsDouble() * 100) / 100;
     // The target's cost model: executed instructions per MAC of this kernel.

@@ -215,6 +215,8 @@ static void readPipelineResults(ModuleOp module, CompileResult &r) {
       r.kernels.push_back(c.getCallee().str());
     if (auto p = c->getAttrOfType<StringAttr>("emlc.weight_precision"))
       ++precisions[p.str()];
+    if (auto a = c->getAttrOfType<IntegerAttr>("emlc.activation_bits"); a && a.getInt() == 16)
+      ++r.int16Layers;
   });
   for (const char *p : {"int8", "int4", "int2", "ternary"})
     if (precisions.count(p))

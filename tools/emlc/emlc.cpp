@@ -175,7 +175,8 @@ int runCompile(const CompileArgs &a) {
              "  MACs:             {:>9}\n  kernels:          {:>9} ({})\n",
              r.weightBytes, r.codeBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
   if (quantize) {
-    fmt::print("  quantized:        int8 activations, weights {}, {} calibration runs ({}), output SQNR vs float:",
+    fmt::print("  quantized:        int8 activations{}, weights {}, {} calibration runs ({}), output SQNR vs float:",
+               r.int16Layers ? fmt::format(" (int16 in {} layers)", r.int16Layers) : std::string(),
                r.weightPrecisions.empty() ? "int8" : r.weightPrecisions, r.calibrationRuns, a.calibrationMethod);
     for (double d : r.outputSQNR)
       fmt::print(" {:.1f} dB", d);

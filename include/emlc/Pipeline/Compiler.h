@@ -61,6 +61,7 @@ struct CompileResult {
   int64_t calibrationRuns = 0;      ///< with --quantize
   std::vector<double> outputSQNR;   ///< dB per output, quantized vs float, with --quantize
   double calibrationTop1 = -1, floatCalibrationTop1 = -1; ///< auto with labels
+  int64_t int16Layers = 0;                                ///< layers with int16 activations (w8a16)
   std::string weightPrecisions;                           ///< layers per weight precision, e.g. "int8 x1, int4 x3"
   /// Per graph output: the step (scale) of the int8 grid it is dequantized
   /// from, for judging results in LSBs; 0 for an output computed otherwise.

@@ -166,9 +166,14 @@ void FunctionLowering::annotate(Operation *op, Operation *firstCall) {
   int64_t macs = nn::countMACs(op);
   DictionaryAttr quantInfo = quantizationOf(op);
   StringRef weights; // quantized weights: their precision, on the layer's first call
-  if (llvm::isa<nn::Conv2DOp, nn::FullyConnectedOp>(op))
+  int64_t activationBits = 0;
+  if (llvm::isa<nn::Conv2DOp, nn::FullyConnectedOp>(op)) {
     if (auto p = precisionOf(llvm::cast<ShapedType>(op->getOperand(1).getType()).getElementType()))
       weights = precisionName(*p);
+    if (auto q =
+            llvm::dyn_cast<quant::QuantizedType>(llvm::cast<ShapedType>(op->getOperand(0).getType()).getElementType()))
+      activationBits = q.getStorageTypeIntegralWidth();
+  }
   for (Operation *k = firstCall; k; k = k->getNextNode())
     if (llvm::isa<kernel::CallOp>(k)) {
       k->setAttr("emlc.layer", b.getStringAttr(op->getName().getStringRef()));
@@ -181,7 +186,9 @@ void FunctionLowering::annotate(Operation *op, Operation *firstCall) {
           k->setAttr(a, v);
       if (!weights.empty())
         k->setAttr("emlc.weight_precision", b.getStringAttr(weights));
-      weights = "";
+      if (activationBits)
+        k->setAttr("emlc.activation_bits", b.getI64IntegerAttr(activationBits));
+      weights = "", activationBits = 0;
       macs = 0; // counted once per layer
     }
 }
