@@ -20,6 +20,10 @@ using namespace mlir;
 
 namespace emlc {
 
+double sqnrDB(double signal, double noise) {
+  return noise > 0 ? std::min(200.0, 10.0 * std::log10(signal / noise)) : 200.0;
+}
+
 std::optional<PrecisionPlan> searchExact(const std::vector<LayerOptions> &layers, int64_t budget) {
   if (budget < 0)
     return std::nullopt;
@@ -178,9 +182,6 @@ bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layer
 }
 
 namespace {
-double sqnrOf(double signal, double noise) {
-  return noise > 0 ? std::min(200.0, 10.0 * std::log10(signal / noise)) : 200.0;
-}
 
 /// Bytes of the constants the plan does not change (everything but the
 /// layers' weights and biases), at their current width.
@@ -346,10 +347,10 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
   for (size_t l = 0; l < layers.size(); ++l) {
     const PrecisionOption &o = options[l][plan->choice[l]];
     choice.byId[layers[l].id] = o.precision;
-    choice.layerSQNR[layers[l].id] = sqnrOf(table.signal, o.noise);
+    choice.layerSQNR[layers[l].id] = sqnrDB(table.signal, o.noise);
     choice.layerBytes += o.bytes;
   }
-  choice.outputSQNR = sqnrOf(table.signal, plan->noise);
+  choice.outputSQNR = sqnrDB(table.signal, plan->noise);
   if (accuracy.of) {
     choice.floatAccuracy = accuracy.floatAccuracy;
     choice.accuracy = accuracy.of(choice.byId);

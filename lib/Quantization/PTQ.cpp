@@ -151,33 +151,22 @@ private:
   static RankedTensorType withElem(Value v, Type e) { return llvm::cast<RankedTensorType>(v.getType()).clone(e); }
   static Type elemOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getElementType(); }
 
-  static bool isInt16(Value q) {
-    return llvm::cast<quant::QuantizedType>(elemOf(q)).getStorageTypeIntegralWidth() == 16;
-  }
   /// The quantized twin of `v` at `bits` (8 or 16): a requantize of the twin
   /// at the other width where the producer made that one.
   Value quantOf(Value v, unsigned bits = 8) {
-    if (bits == 16 && !quantized.count(v)) { // a float value: straight onto the int16 grid
-      OpBuilder::InsertionGuard g(b);
-      if (Operation *def = v.getDefiningOp())
-        b.setInsertionPointAfter(def);
-      else
-        b.setInsertionPointToStart(&fn.front());
-      Range &r = ranges[v];
-      return quantized[v] = b.create<quant::QuantizeCastOp>(v.getLoc(), withElem(v, int16Type(ctx(), r.lo, r.hi)), v);
-    }
-    Value q = quantOf8or16(v);
-    if (isInt16(q) == (bits == 16))
+    // A float value nobody quantized yet goes straight onto the grid asked for.
+    Value q = twinOf(v, [&] { return bits == 16 ? int16For(v) : typeFor(v); });
+    if (isInt16Type(elemOf(q)) == (bits == 16))
       return q;
     if (auto it = requantized.find(v); it != requantized.end())
       return it->second;
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointAfterValue(q);
-    Range &r = ranges[v];
-    Type t = bits == 16 ? Type(int16Type(ctx(), r.lo, r.hi)) : typeFor(v);
+    Type t = bits == 16 ? int16For(v) : typeFor(v);
     return requantized[v] = b.create<quant::QuantizeCastOp>(v.getLoc(), withElem(v, t), q);
   }
-  Value quantOf8or16(Value v) {
+  /// The quantized twin of `v`, created on `type()` after v's definition when there is none.
+  Value twinOf(Value v, llvm::function_ref<Type()> type) {
     if (auto it = quantized.find(v); it != quantized.end())
       return it->second;
     OpBuilder::InsertionGuard g(b);
@@ -185,8 +174,9 @@ private:
       b.setInsertionPointAfter(def);
     else
       b.setInsertionPointToStart(&fn.front());
-    return quantized[v] = b.create<quant::QuantizeCastOp>(v.getLoc(), withElem(v, typeFor(v)), v);
+    return quantized[v] = b.create<quant::QuantizeCastOp>(v.getLoc(), withElem(v, type()), v);
   }
+  Type int16For(Value v) { return int16Type(ctx(), ranges[v].lo, ranges[v].hi); }
   Value floatOf(Value v) {
     if (!v.getDefiningOp() || !replaced.contains(v.getDefiningOp()))
       return v;
@@ -236,12 +226,7 @@ private:
   }
   static bool isInt16Type(Type t) { return llvm::cast<quant::QuantizedType>(t).getStorageTypeIntegralWidth() == 16; }
   /// The output type of a layer: int8, or int16 for a 16x8 layer.
-  Type outputType(Value r) {
-    if (!int16.count(currentId))
-      return typeFor(r);
-    Range &rg = ranges[r];
-    return int16Type(ctx(), rg.lo, rg.hi);
-  }
+  Type outputType(Value r) { return int16.count(currentId) ? int16For(r) : typeFor(r); }
   unsigned inputBits() const { return int16.count(currentId) ? 16 : 8; }
   static bool isConstantF32(Value v) {
     auto c = v ? v.getDefiningOp<arith::ConstantOp>() : nullptr;
@@ -558,10 +543,6 @@ bool calibrate(func::FuncOp fn, const std::vector<Tensor> &batches, const PTQOpt
       clipToPercentile(kv.second, opts.percentile);
   }
   return true;
-}
-
-double sqnrDB(double signal, double noise) {
-  return noise > 0 ? std::min(200.0, 10.0 * std::log10(signal / noise)) : 200.0;
 }
 
 /// Step 3: SQNR of every layer (tagged `emlc.ptq_id` in both graphs) and of

@@ -51,6 +51,9 @@ struct PrecisionPlan {
   double noise = 0;
 };
 
+/// Signal-to-noise ratio in dB (200 when there is no noise: identical).
+double sqnrDB(double signal, double noise);
+
 /// Top-1 accuracy of `fn` (first output's argmax) on samples with labels.
 double topOneAccuracy(mlir::func::FuncOp fn, const std::vector<Tensor> &samples, const std::vector<int64_t> &labels,
                       std::string &error);
