@@ -124,6 +124,35 @@ static std::optional<llvm::json::Object> quantizationSummary(ModuleOp module) {
                             {"output_sqnr_db", std::move(sqnr)}};
 }
 
+/// What emlc-prune recorded on the module (`emlc.pruning`): MACs and
+/// parameters before and after, and each group's kept channels.
+static std::optional<llvm::json::Object> pruningSummary(ModuleOp module) {
+  auto p = module->getAttrOfType<DictionaryAttr>("emlc.pruning");
+  if (!p)
+    return std::nullopt;
+  llvm::json::Object out;
+  for (NamedAttribute a : p) {
+    if (auto b = llvm::dyn_cast<BoolAttr>(a.getValue()))
+      out[a.getName().str()] = b.getValue();
+    else if (auto i = llvm::dyn_cast<IntegerAttr>(a.getValue()))
+      out[a.getName().str()] = i.getInt();
+    else if (auto f = llvm::dyn_cast<FloatAttr>(a.getValue()))
+      out[a.getName().str()] = std::round(f.getValueAsDouble() * 100) / 100;
+    else if (auto s = llvm::dyn_cast<StringAttr>(a.getValue()))
+      out[a.getName().str()] = s.str();
+  }
+  llvm::json::Array groups, frozen;
+  for (auto g : p.getAs<ArrayAttr>("groups").getAsRange<DictionaryAttr>())
+    groups.push_back(llvm::json::Object{{"name", g.getAs<StringAttr>("name").str()},
+                                        {"channels", g.getAs<IntegerAttr>("channels").getInt()},
+                                        {"kept", g.getAs<IntegerAttr>("kept").getInt()}});
+  for (auto f : p.getAs<ArrayAttr>("frozen").getAsRange<StringAttr>())
+    frozen.push_back(f.str());
+  out["groups"] = std::move(groups);
+  out["frozen"] = std::move(frozen);
+  return out;
+}
+
 llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
   ArenaLiveness g(fn);
@@ -263,6 +292,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   };
   if (auto q = quantizationSummary(module))
     report["quantization"] = std::move(*q);
+  if (auto p = pruningSummary(module))
+    report["pruning"] = std::move(*p);
   return report;
 }
 

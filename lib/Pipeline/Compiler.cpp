@@ -190,6 +190,46 @@ static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptio
   po.maxAccuracyDrop = opts.maxAccuracyDrop;
   po.ramLimit = opts.ramLimit;
   po.flashLimit = opts.flashLimit;
+  po.prune = opts.prune;
+  po.pruneImportance = opts.pruneImportance;
+  po.pruneSchedule = opts.pruneSchedule;
+  po.pruneCorrection = opts.pruneCorrection;
+  po.pruneMultiple = opts.pruneMultiple;
+}
+
+/// One line for the summary from what emlc-prune recorded (`emlc.pruning`), or "".
+static std::string pruningSummary(ModuleOp module) {
+  auto p = module->getAttrOfType<DictionaryAttr>("emlc.pruning");
+  if (!p)
+    return "";
+  auto num = [&](StringRef k) {
+    auto a = p.getAs<IntegerAttr>(k);
+    return a ? a.getInt() : 0;
+  };
+  auto text = [&](StringRef k) {
+    auto a = p.getAs<StringAttr>(k);
+    return a ? a.str() : std::string();
+  };
+  int64_t before = num("macs_before"), after = num("macs_after");
+  std::string s = llvm::formatv("{0:F1}% fewer conv/fully connected MACs ({1} -> {2}), parameters {3} -> {4}; "
+                                "channels (multiple of {5}):",
+                                before ? 100.0 * (double)(before - after) / (double)before : 0.0, before, after,
+                                num("params_before"), num("params_after"), num("channel_multiple"));
+  if (auto groups = p.getAs<ArrayAttr>("groups"))
+    for (auto g : groups.getAsRange<DictionaryAttr>()) {
+      int64_t c = g.getAs<IntegerAttr>("channels").getInt(), k = g.getAs<IntegerAttr>("kept").getInt();
+      if (k < c)
+        s += llvm::formatv(" {0} {1}->{2}", g.getAs<StringAttr>("name").getValue(), c, k).str();
+    }
+  s += "; importance " + text("importance") + ", " + text("schedule") + " schedule";
+  if (auto sq = p.getAs<FloatAttr>("output_sqnr_db")) {
+    auto plain = p.getAs<FloatAttr>("uncorrected_output_sqnr_db");
+    bool kept = p.getAs<BoolAttr>("corrected").getValue();
+    s += llvm::formatv(", least-squares correction {0} (output SQNR vs unpruned {1:F1} dB with, {2:F1} dB without)",
+                       kept ? "kept" : "not kept", sq.getValueAsDouble(), plain.getValueAsDouble())
+             .str();
+  }
+  return s;
 }
 
 /// What the passes recorded on the module: arena, kernels and their choice, PTQ results.
@@ -198,6 +238,7 @@ static void readPipelineResults(ModuleOp module, CompileResult &r) {
     r.arenaBytes = a.getInt();
   if (auto o = module->getAttrOfType<StringAttr>("emlc.optimize"))
     r.optimize = o.str();
+  r.pruning = pruningSummary(module);
   if (auto q = module->getAttrOfType<DictionaryAttr>("emlc.quantization")) {
     if (auto runs = q.getAs<IntegerAttr>("calibration_runs"))
       r.calibrationRuns = runs.getInt();
@@ -245,7 +286,9 @@ static bool runCompilePipeline(ModuleOp module, const CompileOptions &opts, Diag
     return true;
   }
   // Pass diagnostics speak of pass options: name the flag behind the pass.
-  if (llvm::is_contained(failed, "emlc-quantize"))
+  if (llvm::is_contained(failed, "emlc-prune"))
+    r.error = diags.text("--prune=" + opts.prune + ": ");
+  else if (llvm::is_contained(failed, "emlc-quantize"))
     r.error = diags.text(opts.precision == "int8" ? "--quantize=" + opts.quantize + ": "
                                                   : "--precision=" + opts.precision + ": ");
   else if (!diags.errors.empty())

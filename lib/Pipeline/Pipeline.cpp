@@ -6,6 +6,7 @@
 #include "dialects/ONNX/ONNXDialect.h"
 #include "emlc/Conversion/Passes.h"
 #include "emlc/Pipeline/Passes.h"
+#include "emlc/Pruning/Passes.h"
 #include "emlc/Quantization/Passes.h"
 #include "emlc/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -46,6 +47,18 @@ void buildEmlcPipeline(OpPassManager &pm, const PipelineOptions &options) {
 void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &options, const PipelineHooks &hooks) {
   pm.addPass(createSetTarget({options.target})); // once, for every pass of the compile
   buildONNXToNNPipeline(pm);
+  if (!options.prune.empty()) { // prune first, then quantize the smaller model
+    PruneOptions p;
+    p.prune = options.prune;
+    p.calibration = options.calibration;
+    p.importance = options.pruneImportance;
+    p.schedule = options.pruneSchedule;
+    p.correction = options.pruneCorrection;
+    p.channelMultiple = options.pruneMultiple;
+    p.flashLimit = options.flashLimit;
+    p.weightBytes = options.quantize.empty() ? 4 : 1;
+    pm.addPass(createPrune(p, hooks.progress));
+  }
   if (!options.quantize.empty()) {
     QuantizeOptions q;
     q.mode = options.quantize;
@@ -83,6 +96,7 @@ void registerEmlcPassesAndPipelines() {
   registerConversionPasses();
   registerTransformsPasses();
   registerQuantizationPasses();
+  registerPruningPasses();
   registerPipelinePasses();
   PassPipelineRegistration<>("emlc-onnx-to-nn-pipeline", "onnx -> optimized nn", buildONNXToNNPipeline);
   PassPipelineRegistration<PipelineOptions>("emlc-nn-to-kernel-pipeline", "nn -> kernel with a planned arena",

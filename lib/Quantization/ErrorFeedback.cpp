@@ -7,6 +7,7 @@
 
 #include "emlc/Quantization/ErrorFeedback.h"
 #include "dialects/NN/NNDialect.h"
+#include "emlc/Interpreter/LayerInputs.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include <algorithm>
 #include <cmath>
@@ -27,74 +28,6 @@ void addOuter(std::vector<double> &h, const std::vector<double> &v) {
     for (size_t j = i; j < K; ++j)
       row[j] += v[i] * v[j];
   }
-}
-
-/// The inputs one layer multiplies with each output's weights.
-struct InputRows {
-  explicit InputRows(Operation *op) : op(op) {
-    if (auto c = llvm::dyn_cast<nn::Conv2DOp>(op)) {
-      auto w = llvm::cast<ShapedType>(c.getWeight().getType()).getShape();
-      groups = c.getGroups(), cg = w[1], kh = w[2], kw = w[3];
-      K = cg * kh * kw;
-    } else {
-      K = llvm::cast<ShapedType>(op->getOperand(1).getType()).getShape()[1];
-    }
-  }
-  /// Accumulates x's rows (fully connected) or up to `positions` im2col patches (convolution).
-  void accumulate(const Tensor &x, int64_t positions, std::vector<std::vector<double>> &h) const {
-    h.resize(groups, std::vector<double>(K * K, 0.0));
-    std::vector<double> v(K);
-    auto c = llvm::dyn_cast<nn::Conv2DOp>(op);
-    if (!c) {
-      for (int64_t r = 0; r + K <= x.size(); r += K) {
-        std::copy(x.data.begin() + r, x.data.begin() + r + K, v.begin());
-        addOuter(h[0], v);
-      }
-      return;
-    }
-    auto y = llvm::cast<ShapedType>(c.getOutput().getType()).getShape();
-    int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3], OH = y[2], OW = y[3];
-    auto st = c.getStrides(), dl = c.getDilations(), pads = c.getPads();
-    int64_t total = N * OH * OW, step = std::max<int64_t>(1, total / std::max<int64_t>(1, positions));
-    for (int64_t p = 0; p < total; p += step) {
-      int64_t n = p / (OH * OW), oh = p / OW % OH, ow = p % OW;
-      for (int64_t g = 0; g < groups; ++g) {
-        int64_t k = 0;
-        for (int64_t ci = 0; ci < cg; ++ci)
-          for (int64_t i = 0; i < kh; ++i)
-            for (int64_t j = 0; j < kw; ++j, ++k) {
-              int64_t ih = oh * st[0] - pads[0] + i * dl[0], iw = ow * st[1] - pads[1] + j * dl[1];
-              bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
-              v[k] = inside ? x.data[((n * C + g * cg + ci) * H + ih) * W + iw] : 0.0;
-            }
-        addOuter(h[g], v);
-      }
-    }
-  }
-  Operation *op;
-  int64_t groups = 1, cg = 0, kh = 1, kw = 1, K = 0;
-};
-
-/// Lower Cholesky factor of the symmetric positive definite a (in place); false if not.
-bool cholesky(std::vector<double> &a, int64_t K) {
-  for (int64_t j = 0; j < K; ++j) {
-    double d = a[j * K + j];
-    for (int64_t k = 0; k < j; ++k)
-      d -= a[j * K + k] * a[j * K + k];
-    if (!(d > 0))
-      return false;
-    d = std::sqrt(d);
-    a[j * K + j] = d;
-    for (int64_t i = j + 1; i < K; ++i) {
-      double s = a[i * K + j];
-      for (int64_t k = 0; k < j; ++k)
-        s -= a[i * K + k] * a[j * K + k];
-      a[i * K + j] = s / d;
-    }
-    for (int64_t i = 0; i < j; ++i)
-      a[i * K + j] = 0;
-  }
-  return true;
 }
 
 /// U with H^-1 = U^T U (upper triangular), from the full symmetric H; empty if H is singular.
@@ -131,24 +64,51 @@ std::vector<double> inverseUpperFactor(std::vector<double> h, int64_t K) {
 
 } // namespace
 
+/// Lower Cholesky factor of the symmetric positive definite a (in place); false if not.
+bool cholesky(std::vector<double> &a, int64_t K) {
+  for (int64_t j = 0; j < K; ++j) {
+    double d = a[j * K + j];
+    for (int64_t k = 0; k < j; ++k)
+      d -= a[j * K + k] * a[j * K + k];
+    if (!(d > 0))
+      return false;
+    d = std::sqrt(d);
+    a[j * K + j] = d;
+    for (int64_t i = j + 1; i < K; ++i) {
+      double s = a[i * K + j];
+      for (int64_t k = 0; k < j; ++k)
+        s -= a[i * K + k] * a[j * K + k];
+      a[i * K + j] = s / d;
+    }
+    for (int64_t i = 0; i < j; ++i)
+      a[i * K + j] = 0;
+  }
+  return true;
+}
+
 bool collectInputMoments(func::FuncOp fn, const std::vector<WeightedLayer> &layers, const std::vector<Tensor> &samples,
                          int64_t positions, LayerMoments &moments, std::string &error) {
   DenseMap<Value, std::vector<size_t>> readers; // a layer input -> the layers reading it
-  std::vector<InputRows> rows;
+  std::vector<LayerInputRows> rows;
   for (size_t l = 0; l < layers.size(); ++l) {
     readers[layers[l].op->getOperand(0)].push_back(l);
     rows.emplace_back(layers[l].op);
   }
   Interpreter interp(fn);
+  auto accumulate = [&](size_t l, const Tensor &x) {
+    std::vector<std::vector<double>> &h = moments[layers[l].id];
+    h.resize(rows[l].groups, std::vector<double>(rows[l].K * rows[l].K, 0.0));
+    rows[l].forEach(x, positions, [&](int64_t g, const std::vector<double> &v) { addOuter(h[g], v); });
+  };
   for (const Tensor &s : samples) {
     for (size_t l : readers.lookup(fn.getArgument(0)))
-      rows[l].accumulate(s, positions, moments[layers[l].id]);
+      accumulate(l, s);
     std::vector<Tensor> outs;
     bool ok = interp.run({s}, outs, error, [&](Operation *op, unsigned r, const Tensor &t) {
       auto it = readers.find(op->getResult(r));
       if (it != readers.end())
         for (size_t l : it->second)
-          rows[l].accumulate(t, positions, moments[layers[l].id]);
+          accumulate(l, t);
     });
     if (!ok)
       return false;

@@ -9,6 +9,7 @@
 #include "emlc/Quantization/MixedPrecision.h"
 #include "dialects/NN/NNDialect.h"
 #include "emlc/Quantization/ErrorFeedback.h"
+#include "emlc/Support/ConstantUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/Support/FormatVariadic.h"
 #include <algorithm>
@@ -86,24 +87,6 @@ std::optional<PrecisionPlan> searchGreedy(const std::vector<LayerOptions> &layer
   return plan;
 }
 
-namespace {
-std::string nameOf(Location loc) {
-  if (auto n = llvm::dyn_cast<NameLoc>(loc))
-    return n.getName().str();
-  if (auto f = llvm::dyn_cast<FusedLoc>(loc))
-    for (Location inner : f.getLocations())
-      if (std::string s = nameOf(inner); !s.empty())
-        return s;
-  return "";
-}
-
-DenseElementsAttr constantOf(Value v) {
-  auto c = v ? v.getDefiningOp<arith::ConstantOp>() : nullptr;
-  auto a = c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : nullptr;
-  return a && a.getElementType().isF32() ? a : nullptr;
-}
-} // namespace
-
 std::vector<WeightedLayer> weightedLayers(func::FuncOp fn) {
   std::vector<WeightedLayer> out;
   fn.walk([&](Operation *op) {
@@ -113,12 +96,12 @@ std::vector<WeightedLayer> weightedLayers(func::FuncOp fn) {
     else if (auto f = llvm::dyn_cast<nn::FullyConnectedOp>(op))
       w = f.getWeight(), bias = f.getBias();
     auto id = op->getAttrOfType<IntegerAttr>("emlc.ptq_id");
-    DenseElementsAttr wc = constantOf(w);
-    if (!wc || !id || (bias && !constantOf(bias)) ||
+    DenseElementsAttr wc = f32ConstantOf(w);
+    if (!wc || !id || (bias && !f32ConstantOf(bias)) ||
         !llvm::cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32())
       return;
     int64_t rows = wc.getType().getShape()[0];
-    out.push_back({id.getInt(), nameOf(op->getLoc()), op, rows, rows ? wc.getNumElements() / rows : 0});
+    out.push_back({id.getInt(), nodeName(op->getLoc()), op, rows, rows ? wc.getNumElements() / rows : 0});
   });
   return out;
 }

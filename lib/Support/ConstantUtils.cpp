@@ -1,6 +1,7 @@
 //===- ConstantUtils.cpp - building and reshaping constant tensors --------===//
 
 #include "emlc/Support/ConstantUtils.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
 
@@ -43,6 +44,40 @@ std::vector<float> floatValues(DenseElementsAttr attr) {
 
 DenseElementsAttr f32Constant(MLIRContext *ctx, ArrayRef<int64_t> shape, ArrayRef<float> values) {
   return DenseElementsAttr::get(RankedTensorType::get(shape, Float32Type::get(ctx)), values);
+}
+
+DenseElementsAttr f32ConstantOf(Value v) {
+  auto c = v ? v.getDefiningOp<arith::ConstantOp>() : nullptr;
+  auto a = c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : nullptr;
+  return a && a.getElementType().isF32() ? a : nullptr;
+}
+
+DenseElementsAttr selectAlong(DenseElementsAttr attr, int64_t dim, ArrayRef<int64_t> kept) {
+  ArrayRef<int64_t> shape = attr.getType().getShape();
+  std::vector<float> in = floatValues(attr);
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < dim; ++d)
+    outer *= shape[d];
+  for (int64_t d = dim + 1; d < (int64_t)shape.size(); ++d)
+    inner *= shape[d];
+  std::vector<float> out;
+  out.reserve(outer * kept.size() * inner);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k : kept)
+      out.insert(out.end(), in.begin() + (o * shape[dim] + k) * inner, in.begin() + (o * shape[dim] + k + 1) * inner);
+  SmallVector<int64_t> outShape(shape);
+  outShape[dim] = (int64_t)kept.size();
+  return f32Constant(attr.getContext(), outShape, out);
+}
+
+std::string nodeName(Location loc) {
+  if (auto n = llvm::dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  if (auto f = llvm::dyn_cast<FusedLoc>(loc))
+    for (Location inner : f.getLocations())
+      if (std::string s = nodeName(inner); !s.empty())
+        return s;
+  return "";
 }
 
 } // namespace emlc

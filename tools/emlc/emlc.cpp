@@ -68,7 +68,35 @@ struct CompileArgs {
   double maxAccuracyDrop = -1;
   std::vector<std::string> layerPrecision;
   std::string optimize = "speed";
+  std::string prune, pruneImportance, pruneSchedule, pruneCorrection = "auto";
+  int64_t pruneMultiple = 0;
 };
+
+/// The pruning flags, shared by `compile` and `prune`.
+void addPruneOptions(CLI::App *cmd, CompileArgs &c) {
+  cmd->add_option("--prune", c.prune,
+                  "structured pruning (before --quantize): remove whole channels of conv/fully connected layers\n"
+                  "  (coupled ones together: residual adds, depthwise, flatten) until the MACs drop by this share,\n"
+                  "  kept counts a multiple the target's kernels run fast on; or auto: until the weights fit\n"
+                  "  --flash-limit. With --calibration the counts are chosen by measured sensitivity and the next\n"
+                  "  layers re-fitted by least squares, e.g. --prune=0.25 --calibration calib_x.npy");
+  cmd->add_option("--prune-importance", c.pruneImportance,
+                  "which channels go: l1 or l2 (weight norms), reconstruction (the next layers' output energy\n"
+                  "  on the calibration set; the default with --calibration, else l2), e.g. --prune-importance l1")
+      ->check(CLI::IsMember({"l1", "l2", "reconstruction"}));
+  cmd->add_option("--prune-schedule", c.pruneSchedule,
+                  "how many per layer: uniform (the same share everywhere) or sensitivity (measured output\n"
+                  "  noise per MAC saved; the default with --calibration), e.g. --prune-schedule uniform")
+      ->check(CLI::IsMember({"uniform", "sensitivity"}));
+  cmd->add_option("--prune-correction", c.pruneCorrection,
+                  "least-squares re-fit of the layers that lost inputs: auto (default: kept where it lowers\n"
+                  "  the output error on held-out calibration samples), on, off, e.g. --prune-correction off")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
+  cmd->add_option("--prune-multiple", c.pruneMultiple,
+                  "kept channel counts are multiples of this (default: the target's, 8 with Helium or AVX2,\n"
+                  "  else 4), e.g. --prune-multiple 8")
+      ->check(CLI::Range(1, 1024));
+}
 
 int runCompile(const CompileArgs &a) {
   const std::string &model = a.model, &out = a.out, &target = a.target, &name = a.name, &emit = a.emit;
@@ -103,6 +131,20 @@ int runCompile(const CompileArgs &a) {
     }
     o.inputValues[v.substr(0, eq)] = v.substr(eq + 1);
   }
+  o.prune = a.prune;
+  o.pruneImportance = a.pruneImportance;
+  o.pruneSchedule = a.pruneSchedule;
+  o.pruneCorrection = a.pruneCorrection;
+  o.pruneMultiple = a.pruneMultiple;
+  // On a terminal one line counts up (\r); in a log (CI) only the step's last count is printed.
+  auto progress = [tty = isatty(fileno(stderr)) != 0](const std::string &what, int64_t done, int64_t total) {
+    if (done == total || (tty && done % std::max<int64_t>(1, total / 10) == 0))
+      fmt::print(stderr, "emlc: {}: {}/{}{}", what, done, total, done == total ? "\n" : "\r");
+  };
+  if (!a.prune.empty()) {
+    o.calibrationPath = a.calibration;
+    o.progress = progress;
+  }
   // A weight precision asks for quantization (activations int8).
   bool quantize = !a.quantize.empty() || !a.precision.empty() || !a.layerPrecision.empty();
   if (quantize) {
@@ -122,13 +164,10 @@ int runCompile(const CompileArgs &a) {
     o.calibrationPath = a.calibration;
     o.calibrationMethod = a.calibrationMethod;
     o.int8IO = a.io == "int8";
-    // On a terminal one line counts up (\r); in a log (CI) only the step's last count is printed.
-    o.progress = [tty = isatty(fileno(stderr)) != 0](const std::string &what, int64_t done, int64_t total) {
-      if (done == total || (tty && done % std::max<int64_t>(1, total / 10) == 0))
-        fmt::print(stderr, "emlc: {}: {}/{}{}", what, done, total, done == total ? "\n" : "\r");
-    };
-  } else if (!a.calibration.empty() || a.io != "float") {
-    fmt::print(stderr, "emlc: error: --calibration and --io apply with --quantize=int8 (or --precision)\n");
+    o.progress = progress;
+  } else if ((!a.calibration.empty() && a.prune.empty()) || a.io != "float") {
+    fmt::print(stderr, "emlc: error: --calibration and --io apply with --quantize=int8 (or --precision); "
+                       "--calibration also with --prune\n");
     return kExitUsage;
   }
   if (emit == "c" && out.empty()) {
@@ -185,6 +224,8 @@ int runCompile(const CompileArgs &a) {
       fmt::print("  top-1 (calibration set, interpreter): {:.2f}% (float {:.2f}%)\n", 100 * r.calibrationTop1,
                  100 * r.floatCalibrationTop1);
   }
+  if (!r.pruning.empty())
+    fmt::print("  pruned:           {}\n", r.pruning);
   if (!reportPath.empty())
     fmt::print("  report:           {}\n", reportPath);
   if (!svgPath.empty())
@@ -368,6 +409,7 @@ int main(int argc, char **argv) {
           "with --quantize: float (default: the C API takes and returns float, converted at the edges)\n"
           "  or int8 (the API takes and returns int8; scales and zero points in NAME.h and the report), e.g. --io int8")
       ->check(CLI::IsMember({"float", "int8"}));
+  addPruneOptions(compile, c);
   compile
       ->add_option("--emit", emit,
                    "stop at a level and print it: onnx, nn, kernel; or c (default: write C files), e.g. --emit=nn")

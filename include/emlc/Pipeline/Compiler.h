@@ -40,6 +40,10 @@ struct CompileOptions {
   std::vector<std::string> layerPrecision;
   std::string calibrationLabels; ///< .npy of the calibration samples' classes
   double maxAccuracyDrop = -1;   ///< auto: top-1 points it may lose on them (-1: no bound)
+  /// Structured pruning before quantization (see Pruning/Passes.td): the share
+  /// of MACs to remove ("0.25") or "auto" (within flashLimit); empty: none.
+  std::string prune, pruneImportance, pruneSchedule, pruneCorrection = "auto";
+  int64_t pruneMultiple = 0; ///< kept channel counts' multiple (0: the target's)
   /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
@@ -63,6 +67,7 @@ struct CompileResult {
   double calibrationTop1 = -1, floatCalibrationTop1 = -1; ///< auto with labels
   int64_t int16Layers = 0;                                ///< layers with int16 activations (w8a16)
   std::string weightPrecisions;                           ///< layers per weight precision, e.g. "int8 x1, int4 x3"
+  std::string pruning; ///< with --prune: one line saying what was removed (for the summary)
   /// Per graph output: the step (scale) of the int8 grid it is dequantized
   /// from, for judging results in LSBs; 0 for an output computed otherwise.
   std::vector<double> outputGrids;

@@ -45,6 +45,16 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
   Option<std::string> weightRounding{*this, "weight-rounding",
                                      llvm::cl::desc("below int8: feedback (default) or nearest"),
                                      llvm::cl::init("feedback")};
+  Option<std::string> prune{*this, "prune",
+                            llvm::cl::desc("structured pruning before quantization: the share of MACs to remove "
+                                           "(0.25), or auto (weights within flash-limit); empty for none")};
+  Option<std::string> pruneImportance{*this, "prune-importance", llvm::cl::desc("l1, l2 or reconstruction")};
+  Option<std::string> pruneSchedule{*this, "prune-schedule", llvm::cl::desc("uniform or sensitivity")};
+  Option<std::string> pruneCorrection{
+      *this, "prune-correction", llvm::cl::desc("least-squares correction: auto, on or off"), llvm::cl::init("auto")};
+  Option<int64_t> pruneMultiple{*this, "prune-multiple",
+                                llvm::cl::desc("kept channel counts are multiples of this (0: the target's)"),
+                                llvm::cl::init(0)};
   Option<int64_t> ramLimit{*this, "ram-limit", llvm::cl::desc("arena budget in bytes (-1: none)"), llvm::cl::init(-1)};
   Option<int64_t> flashLimit{*this, "flash-limit", llvm::cl::desc("weights budget in bytes (-1: none)"),
                              llvm::cl::init(-1)};

@@ -32,6 +32,10 @@ bool collectInputMoments(mlir::func::FuncOp fn, const std::vector<WeightedLayer>
                          const std::vector<Tensor> &samples, int64_t positions, LayerMoments &moments,
                          std::string &error);
 
+/// Lower Cholesky factor of the symmetric positive definite K x K matrix a
+/// (row-major, in place; the upper triangle zeroed); false if it is not.
+bool cholesky(std::vector<double> &a, int64_t K);
+
 /// Adds `from` into `to` (moments over the union of two sample sets).
 void addMoments(LayerMoments &to, const LayerMoments &from);
 

@@ -4,6 +4,9 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/Value.h"
+#include <string>
 #include <vector>
 
 namespace emlc {
@@ -21,6 +24,12 @@ std::vector<float> floatValues(mlir::DenseElementsAttr attr);
 /// A float32 constant of `shape` from values.
 mlir::DenseElementsAttr f32Constant(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> shape,
                                     llvm::ArrayRef<float> values);
+/// The f32 constant `v` is (an arith.constant), or null.
+mlir::DenseElementsAttr f32ConstantOf(mlir::Value v);
+/// `attr` (float32) with only the positions `kept` (sorted) along `dim`.
+mlir::DenseElementsAttr selectAlong(mlir::DenseElementsAttr attr, int64_t dim, llvm::ArrayRef<int64_t> kept);
+/// The ONNX node name a location carries (a NameLoc, possibly fused), or "".
+std::string nodeName(mlir::Location loc);
 } // namespace emlc
 
 #endif

@@ -1,0 +1,126 @@
+//===- PrunePass.cpp - the emlc-prune pass ---------------------------------===//
+
+#include "dialects/Kernel/KernelDialect.h"
+#include "dialects/NN/NNDialect.h"
+#include "emlc/Pruning/Passes.h"
+#include "emlc/Pruning/Prune.h"
+#include "emlc/Quantization/PTQ.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "targets/Target.h"
+#include <cstdlib>
+
+using namespace mlir;
+
+namespace emlc {
+#define GEN_PASS_DEF_PRUNE
+#include "emlc/Pruning/Passes.h.inc"
+
+int64_t targetChannelMultiple(ModuleOp module) {
+  const TargetInfo *t = kernel::getTarget(module);
+  if (!t)
+    return 4;
+  auto fact = [&](const char *k) {
+    auto it = t->isa.find(k);
+    return it == t->isa.end() ? std::string() : it->second;
+  };
+  // Helium conv/fully connected kernels take 16 taps a VMLADAVA and requantize 4 outputs a vector; AVX2's
+  // int8 tiles are 16 channels wide and its float ones 8: 8 keeps most of the lanes busy and the
+  // choice fine-grained. The DSP, scalar and portable kernels work on 4 channels (or 2 x 2) at a time.
+  if (fact("mve") == "true" || std::atoi(fact("simd_bits").c_str()) >= 256)
+    return 8;
+  return 4;
+}
+
+namespace {
+struct PrunePass : impl::PruneBase<PrunePass> {
+  using Base::Base;
+  PrunePass(const PruneOptions &options, ProgressFn progress) : Base(options), progress(std::move(progress)) {}
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto failWith = [&](const std::string &msg) {
+      emitError(module.getLoc()) << msg;
+      signalPassFailure();
+    };
+    auto fn = module.lookupSymbol<func::FuncOp>("main");
+    if (!fn)
+      return failWith("no @main function to prune");
+    PruneRequest req;
+    if (prune == "auto") {
+      if (flashLimit < 0)
+        return failWith("prune=auto needs a flash limit (--flash-limit BYTES), or give the share of MACs to "
+                        "remove: --prune=0.25");
+      req.flashLimit = flashLimit;
+    } else {
+      char *end = nullptr;
+      req.macReduction = std::strtod(prune.c_str(), &end);
+      if (prune.empty() || *end || !(req.macReduction > 0 && req.macReduction < 1))
+        return failWith("prune '" + prune + "': give the share of MACs to remove, 0 < R < 1 (e.g. 0.25), or auto");
+    }
+    if (!importance.empty() && importance != "l1" && importance != "l2" && importance != "reconstruction")
+      return failWith("unknown pruning importance '" + importance + "' (l1, l2 or reconstruction)");
+    if (!schedule.empty() && schedule != "uniform" && schedule != "sensitivity")
+      return failWith("unknown pruning schedule '" + schedule + "' (uniform or sensitivity)");
+    if (correction != "auto" && correction != "on" && correction != "off")
+      return failWith("unknown pruning correction '" + correction + "' (auto, on or off)");
+    if (weightBytes != 1 && weightBytes != 4)
+      return failWith("weight-bytes must be 1 or 4");
+    for (Type t : fn.getArgumentTypes())
+      if (!llvm::cast<ShapedType>(t).getElementType().isF32())
+        return failWith("pruning takes a float model; quantize after pruning (--quantize=int8)");
+    req.importance = importance, req.schedule = schedule, req.correction = correction;
+    req.multiple = channelMultiple > 0 ? channelMultiple : targetChannelMultiple(module);
+    req.bytesPerWeight = weightBytes;
+    std::vector<Tensor> samples;
+    std::string error;
+    if (!calibration.empty()) {
+      if (fn.getNumArguments() != 1)
+        return failWith("pruning with calibration data takes a model with one input");
+      auto shape = llvm::cast<ShapedType>(fn.getArgument(0).getType()).getShape();
+      if (!loadCalibrationSet(calibration, getContext(), std::vector<int64_t>(shape.begin(), shape.end()), samples,
+                              error))
+        return failWith(error);
+    }
+    PruneResult res;
+    if (!pruneFunction(fn, req, samples, progress, res, error))
+      return failWith(error);
+    record(module, req, res);
+  }
+
+  /// What the report and the driver show, kept with the module they describe.
+  void record(ModuleOp module, const PruneRequest &req, const PruneResult &res) {
+    Builder b(module.getContext());
+    SmallVector<Attribute> groups, frozen;
+    for (const PrunedGroup &g : res.groups)
+      groups.push_back(b.getDictionaryAttr({b.getNamedAttr("name", b.getStringAttr(g.name)),
+                                            b.getNamedAttr("channels", b.getI64IntegerAttr(g.channels)),
+                                            b.getNamedAttr("kept", b.getI64IntegerAttr(g.kept))}));
+    for (const std::string &f : res.frozen)
+      frozen.push_back(b.getStringAttr(f));
+    SmallVector<NamedAttribute> attrs{b.getNamedAttr("macs_before", b.getI64IntegerAttr(res.before.macs)),
+                                      b.getNamedAttr("macs_after", b.getI64IntegerAttr(res.after.macs)),
+                                      b.getNamedAttr("params_before", b.getI64IntegerAttr(res.before.params)),
+                                      b.getNamedAttr("params_after", b.getI64IntegerAttr(res.after.params)),
+                                      b.getNamedAttr("importance", b.getStringAttr(res.importance)),
+                                      b.getNamedAttr("schedule", b.getStringAttr(res.schedule)),
+                                      b.getNamedAttr("corrected", b.getBoolAttr(res.corrected)),
+                                      b.getNamedAttr("channel_multiple", b.getI64IntegerAttr(req.multiple)),
+                                      b.getNamedAttr("groups", b.getArrayAttr(groups)),
+                                      b.getNamedAttr("frozen", b.getArrayAttr(frozen))};
+    if (res.sqnrUncorrected != 0) {
+      attrs.push_back(b.getNamedAttr("output_sqnr_db", b.getF64FloatAttr(res.sqnrCorrected)));
+      attrs.push_back(b.getNamedAttr("uncorrected_output_sqnr_db", b.getF64FloatAttr(res.sqnrUncorrected)));
+    }
+    module->setAttr("emlc.pruning", b.getDictionaryAttr(attrs));
+  }
+
+  ProgressFn progress; ///< observes only
+};
+} // namespace
+
+std::unique_ptr<Pass> createPrune(const PruneOptions &options, ProgressFn progress) {
+  return std::make_unique<PrunePass>(options, std::move(progress));
+}
+
+} // namespace emlc
