@@ -273,7 +273,7 @@ int64_t ChannelGraph::keptCount(Value v, const ChannelPlan &plan) const {
   return a ? (int64_t)keptSlots(v, plan).size() : 0;
 }
 
-ChannelGraph::Cost ChannelGraph::cost(const ChannelPlan &plan) const {
+ChannelGraph::Cost ChannelGraph::cost(const ChannelPlan &plan, const LayerCostModel &model) const {
   Cost c;
   for (Operation &op : fn.getBody().front()) {
     if (!llvm::isa<nn::Conv2DOp, nn::FullyConnectedOp>(&op))
@@ -288,6 +288,10 @@ ChannelGraph::Cost ChannelGraph::cost(const ChannelPlan &plan) const {
     int64_t positions = conv ? y[0] * y[2] * y[3] : product(y, 0, y.size() - 1);
     c.macs += m * perRow * positions;
     c.params += m * perRow + (op.getNumOperands() > 2 ? m : 0);
+    bool depthwise = conv && conv.getGroups() > 1;
+    double perMac = !conv ? model.fullyConnectedPerMac : depthwise ? model.depthwisePerMac : model.convPerMac;
+    c.instructions += perMac * (double)(m * perRow * positions) + model.perOutput * (double)(m * positions) +
+                      (conv && !depthwise ? model.perPatchElement * (double)(perRow * positions) : 0.0);
   }
   return c;
 }

@@ -297,6 +297,7 @@ struct Search {
   bool flash;
   int64_t bytesPerWeight;
   double goal;
+  LayerCostModel model;
 
   ChannelPlan planOf(const std::vector<size_t> &at) {
     ChannelPlan plan;
@@ -305,8 +306,8 @@ struct Search {
         plan[groups[i]] = topChannels(scores[groups[i]], levels[i][at[i]]);
     return plan;
   }
-  double metric(const std::vector<size_t> &at) {
-    ChannelGraph::Cost c = graph.cost(planOf(at));
+  double metric(const std::vector<size_t> &at) { return metricOf(graph.cost(planOf(at), model)); }
+  double metricOf(const ChannelGraph::Cost &c) const {
     return flash ? (double)c.params * bytesPerWeight : (double)c.macs;
   }
 
@@ -328,8 +329,12 @@ struct Search {
   }
 
   /// noise[i][l]: output noise on `check` with only group i pruned to level l.
+  /// With `fit` samples each candidate is measured after its own least-squares
+  /// correction (the error that remains, not the raw one, which overstates
+  /// the early layers' share: their consumers recover most of it).
   bool sensitivity(func::FuncOp fn, const std::vector<Tensor> &check, const std::vector<std::vector<Tensor>> &ref,
-                   const PruneProgress &progress, std::vector<std::vector<double>> &noise, std::string &error) {
+                   const std::vector<Tensor> &fit, int64_t positions, const PruneProgress &progress,
+                   std::vector<std::vector<double>> &noise, std::string &error) {
     int64_t total = 0, done = 0;
     for (const auto &l : levels)
       total += (int64_t)l.size() - 1;
@@ -340,7 +345,9 @@ struct Search {
           progress("pruning: measuring sensitivity", done++, total);
         FuncCopy copy(fn);
         ChannelGraph g(copy.fn);
-        if (!g.apply({{groups[i], topChannels(scores[groups[i]], levels[i][l])}}, error))
+        ChannelPlan plan{{groups[i], topChannels(scores[groups[i]], levels[i][l])}};
+        if (!g.apply(plan, error) ||
+            (!fit.empty() && !correctLayers(fn, copy.fn, graph, plan, fit, positions, nullptr, error)))
           return false;
         double n = outputNoise(copy.fn, check, ref, error);
         if (n < 0)
@@ -353,32 +360,54 @@ struct Search {
     return true;
   }
 
-  /// From all channels, the step with the least noise added per unit of the metric saved, until the goal.
+  /// From all channels, the step with the least noise added per instruction saved, until the goal.
   bool greedy(const std::vector<std::vector<double>> &noise, std::vector<size_t> &at) {
-    double current = metric(at);
-    while (current > goal) {
-      double best = INFINITY, bestMetric = current;
+    ChannelGraph::Cost current = graph.cost(planOf(at), model);
+    while (metricOf(current) > goal) {
+      double best = INFINITY;
+      ChannelGraph::Cost bestCost;
       size_t bestGroup = groups.size();
       for (size_t i = 0; i < groups.size(); ++i) {
         if (at[i] + 1 >= levels[i].size())
           continue;
         ++at[i];
-        double m = metric(at);
+        ChannelGraph::Cost c = graph.cost(planOf(at), model);
         --at[i];
-        if (m >= current)
+        if (metricOf(c) >= metricOf(current) || c.instructions >= current.instructions)
           continue;
-        double rate = (noise[i][at[i] + 1] - noise[i][at[i]]) / (current - m);
+        double rate = (noise[i][at[i] + 1] - noise[i][at[i]]) / (current.instructions - c.instructions);
         if (rate < best)
-          best = rate, bestGroup = i, bestMetric = m;
+          best = rate, bestGroup = i, bestCost = c;
       }
       if (bestGroup == groups.size())
         return false;
       ++at[bestGroup];
-      current = bestMetric;
+      current = bestCost;
     }
     return true;
   }
 };
+
+/// Gives channels back, a step at a time, while the goal still holds: the
+/// schedules stop at the first plan under the goal, often well under it.
+/// `gain(i)` ranks the candidates (largest first).
+void fillBack(Search &search, std::vector<size_t> &at, const std::function<double(size_t)> &gain) {
+  for (;;) {
+    size_t best = at.size();
+    for (size_t i = 0; i < at.size(); ++i) {
+      if (at[i] == 0)
+        continue;
+      --at[i];
+      bool fits = search.metric(at) <= search.goal;
+      ++at[i];
+      if (fits && (best == at.size() || gain(i) > gain(best)))
+        best = i;
+    }
+    if (best == at.size())
+      return;
+    --at[best];
+  }
+}
 
 std::string describeGoal(const PruneRequest &req, double before) {
   char buf[160];
@@ -413,7 +442,7 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
     return false;
   }
   result.before = result.after = graph.cost({});
-  Search search{graph, graph.prunable(), {}, {}, req.flashLimit >= 0, req.bytesPerWeight, 0};
+  Search search{graph, graph.prunable(), {}, {}, req.flashLimit >= 0, req.bytesPerWeight, 0, req.costModel};
   search.goal = req.flashLimit >= 0 ? (double)req.flashLimit : (1.0 - req.macReduction) * (double)result.before.macs;
   for (int g : graph.frozen())
     result.frozen.push_back(graph.group(g).name + ": " + graph.group(g).frozenBy);
@@ -422,6 +451,7 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
   for (int g : search.groups)
     search.levels.push_back(levelsOf(graph.group(g).channels, req.multiple));
   std::vector<size_t> at(search.groups.size(), 0);
+  std::vector<Tensor> sensitivityFit(fit.begin(), fit.begin() + std::min(fit.size(), (size_t)req.sensitivityFitSamples));
   std::vector<std::vector<Tensor>> reference;
   if (!check.empty() && !runAll(fn, check, reference, error))
     return false;
@@ -429,9 +459,14 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
     std::vector<std::vector<double>> noise;
     bool found = result.schedule == "uniform"
                      ? search.uniform(at)
-                     : search.sensitivity(fn, check, reference, progress, noise, error) && search.greedy(noise, at);
+                     : search.sensitivity(fn, check, reference, correct ? sensitivityFit : std::vector<Tensor>(),
+                                      req.sensitivityPositions, progress, noise, error) && search.greedy(noise, at);
     if (!error.empty())
       return false;
+    if (found && result.schedule == "uniform") // back first where the most was removed
+      fillBack(search, at, [&](size_t i) { return 1.0 - (double)search.levels[i][at[i]] / search.levels[i][0]; });
+    else if (found) // back first where it removes the most noise
+      fillBack(search, at, [&](size_t i) { return noise[i][at[i]] - noise[i][at[i] - 1]; });
     if (!found) {
       std::vector<size_t> most(search.groups.size());
       for (size_t i = 0; i < most.size(); ++i)

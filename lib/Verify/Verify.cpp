@@ -288,7 +288,7 @@ void compareOutputs(const Run &run, const std::vector<DenseElementsAttr> &want, 
            << (grid > 0 ? "; " + std::to_string(maxErr / grid).substr(0, 6) + " LSB of the int8 output grid " +
                               std::to_string(grid)
                         : std::string())
-           << "; quantized by this compile against the float reference: reported, not judged)";
+           << "; quantized or pruned by this compile, against the original model: reported, not judged)";
     else if (isFloat)
       line << "max error " << maxErr << " (" << maxErr / std::max(maxRef, 1e-30) << " of max|ref| " << maxRef
            << "; limit " << relTol
@@ -401,6 +401,11 @@ VerifyResult verifyModel(const VerifyOptions &o) {
     co.precision = o.precision.empty() ? "int8" : o.precision;
     co.calibrationPath = o.calibration;
   }
+  co.prune = o.prune;
+  co.pruneMultiple = o.pruneMultiple;
+  if (!o.prune.empty())
+    co.calibrationPath = o.calibration;
+  bool judge = !quantize && o.prune.empty(); // else the error is the compression's: reported
   CompileResult cr = compileModel(co);
   if (!cr.ok) {
     r.error = "compile: " + cr.error;
@@ -422,7 +427,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   for (const auto &[name, text] : cr.files)
     writeFile(d + "/" + name, text);
   writeFile(d + "/main.c", testProgram(in, want));
-  buildAndRun(*t, cc, emulator, o.plugin, d, want, o.relTol, cr.outputGrids, o.lsb, /*judge=*/!quantize, r);
+  buildAndRun(*t, cc, emulator, o.plugin, d, want, o.relTol, cr.outputGrids, o.lsb, judge, r);
   return r;
 }
 

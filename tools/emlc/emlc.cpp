@@ -452,8 +452,14 @@ int main(int argc, char **argv) {
                    "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
                    "  --precision, e.g. --precision int4")
       ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+  verify->add_option("--prune", vo.prune,
+                     "prune a float model first, as emlc compile --prune does (the error against the unpruned\n"
+                     "  model's outputs is reported, not judged), e.g. --prune=0.25");
+  verify->add_option("--prune-multiple", vo.pruneMultiple,
+                     "with --prune: kept channel counts are multiples of this (default: the target's)")
+      ->check(CLI::Range(1, 1024));
   verify->add_option("--calibration", vo.calibration,
-                     "calibration samples for --quantize/--precision (a .npy, or a folder of .npy/.pb files),\n"
+                     "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
                      "  e.g. --calibration kws/test_data_set_0/input_0.pb");
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");

@@ -14,8 +14,9 @@
 //    channel multiple (the width its kernels run fastest on). `uniform`
 //    prunes every group by the same share; `sensitivity` measures in the
 //    interpreter the output noise of each group pruned alone to each count,
-//    then takes steps with the least noise per MAC (or weight byte) saved
-//    until the target is met.
+//    then takes steps with the least noise per instruction saved (the
+//    target's cost model: a channel of an early, wide layer saves more than
+//    its MACs) until the goal (MACs or weight bytes) is met.
 // 3. The channels are removed (ChannelGraph::apply).
 // 4. Least-squares correction (He et al. 2017): each layer that lost input
 //    channels gets the weights and bias that best reproduce its original
@@ -46,6 +47,10 @@ struct PruneRequest {
   int64_t heldOut = 32;            ///< the last calibration samples: sensitivity and the correction check
   int64_t fitSamples = 256;        ///< at most this many of the others fit the correction
   int64_t positions = 64;          ///< convolution output positions per sample the correction fits
+  int64_t sensitivityFitSamples = 64, sensitivityPositions = 16; ///< the same, for each candidate the schedule measures
+  /// The target's instructions per layer: the sensitivity schedule saves
+  /// the most instructions per unit of output noise on the way to the goal.
+  LayerCostModel costModel;
 };
 
 struct PrunedGroup {

@@ -32,6 +32,10 @@ struct VerifyOptions {
   /// outputs are then the float model's: the error is quantization's, so it
   /// is reported (in output LSBs) and not judged.
   std::string quantize, precision, calibration;
+  /// Structured pruning before the run (as `emlc compile --prune`, with its
+  /// default importance, schedule and correction): like quantization, its error is reported, not judged.
+  std::string prune;
+  int64_t pruneMultiple = 0; ///< kept channel counts' multiple (0: the target's)
 };
 
 struct VerifyResult {
