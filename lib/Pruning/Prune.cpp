@@ -83,6 +83,23 @@ bool channelScores(ChannelGraph &graph, func::FuncOp fn, const std::string &crit
                    const std::vector<Tensor> &samples, std::map<int, std::vector<double>> &scores, std::string &error) {
   for (int g : graph.prunable())
     scores[g].assign(graph.group(g).channels, 0.0);
+  if (criterion == "bn") { // |gamma| of the BatchNorm after each producer (folded into it, or the mul that follows)
+    for (auto &[g, score] : scores)
+      for (Operation *p : graph.group(g).producers) {
+        auto gamma = p->getAttrOfType<DenseF32ArrayAttr>("emlc.bn_gamma");
+        Value out = p->getResult(0);
+        if (!gamma && out.hasOneUse())
+          gamma = (*out.getUsers().begin())->getAttrOfType<DenseF32ArrayAttr>("emlc.bn_gamma");
+        if (!gamma || gamma.size() != (int64_t)score.size()) {
+          error = "--prune-importance=bn: no BatchNormalization follows '" + nodeName(p->getLoc()) +
+                  "' (use l1, l2 or reconstruction)";
+          return false;
+        }
+        for (size_t c = 0; c < score.size(); ++c)
+          score[c] += std::fabs(gamma[c]);
+      }
+    return true;
+  }
   if (criterion == "l1" || criterion == "l2") {
     for (auto &[g, score] : scores)
       for (Operation *p : graph.group(g).producers) {
@@ -451,7 +468,8 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
   for (int g : search.groups)
     search.levels.push_back(levelsOf(graph.group(g).channels, req.multiple));
   std::vector<size_t> at(search.groups.size(), 0);
-  std::vector<Tensor> sensitivityFit(fit.begin(), fit.begin() + std::min(fit.size(), (size_t)req.sensitivityFitSamples));
+  std::vector<Tensor> sensitivityFit(fit.begin(),
+                                     fit.begin() + std::min(fit.size(), (size_t)req.sensitivityFitSamples));
   std::vector<std::vector<Tensor>> reference;
   if (!check.empty() && !runAll(fn, check, reference, error))
     return false;
@@ -460,7 +478,8 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
     bool found = result.schedule == "uniform"
                      ? search.uniform(at)
                      : search.sensitivity(fn, check, reference, correct ? sensitivityFit : std::vector<Tensor>(),
-                                      req.sensitivityPositions, progress, noise, error) && search.greedy(noise, at);
+                                          req.sensitivityPositions, progress, noise, error) &&
+                           search.greedy(noise, at);
     if (!error.empty())
       return false;
     if (found && result.schedule == "uniform") // back first where the most was removed
@@ -472,10 +491,17 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
       for (size_t i = 0; i < most.size(); ++i)
         most[i] = search.levels[i].size() - 1;
       ChannelGraph::Cost c = graph.cost(search.planOf(most));
-      error = "pruning cannot reach " + describeGoal(req, (double)result.before.macs) + ": keeping " +
-              std::to_string(req.multiple) + " channels of every prunable group (" +
-              std::to_string(search.groups.size()) + ") leaves " + std::to_string(c.macs) + " MACs and " +
-              std::to_string(c.params * req.bytesPerWeight) + " weight bytes";
+      error = "pruning cannot reach " + describeGoal(req, (double)result.before.macs) + ": ";
+      if (search.groups.empty())
+        error += "no channel group can be pruned";
+      else
+        error += "the " + std::to_string(search.groups.size()) +
+                 " prunable channel group(s) at their fewest channels " + "(multiples of " +
+                 std::to_string(req.multiple) + ") leave " + std::to_string(c.macs) + " MACs and " +
+                 std::to_string(c.params * req.bytesPerWeight) + " weight bytes";
+      for (size_t i = 0; i < result.frozen.size() && i < 3; ++i)
+        error += std::string(i ? "; " : " (kept whole: ") + result.frozen[i];
+      error += result.frozen.empty() ? "" : ")";
       return false;
     }
   }

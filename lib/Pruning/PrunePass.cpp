@@ -89,8 +89,9 @@ struct PrunePass : impl::PruneBase<PrunePass> {
       if (prune.empty() || *end || !(req.macReduction > 0 && req.macReduction < 1))
         return failWith("prune '" + prune + "': give the share of MACs to remove, 0 < R < 1 (e.g. 0.25), or auto");
     }
-    if (!importance.empty() && importance != "l1" && importance != "l2" && importance != "reconstruction")
-      return failWith("unknown pruning importance '" + importance + "' (l1, l2 or reconstruction)");
+    if (!importance.empty() && importance != "l1" && importance != "l2" && importance != "bn" &&
+        importance != "reconstruction")
+      return failWith("unknown pruning importance '" + importance + "' (l1, l2, bn or reconstruction)");
     if (!schedule.empty() && schedule != "uniform" && schedule != "sensitivity")
       return failWith("unknown pruning schedule '" + schedule + "' (uniform or sensitivity)");
     if (correction != "auto" && correction != "on" && correction != "off")

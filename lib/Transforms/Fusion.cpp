@@ -154,6 +154,9 @@ struct FoldScaleIntoConv : OpRewritePattern<nn::BinaryOp> {
     auto fused =
         rw.create<nn::Conv2DOp>(loc, conv.getType(), conv.getInput(), nw, nb, conv.getStridesAttr(),
                                 conv.getDilationsAttr(), conv.getPadsAttr(), conv.getGroupsAttr(), nullptr, nullptr);
+    // A folded BatchNorm's gamma stays with the conv (pruning's BatchNorm importance).
+    if (Attribute gamma = op->getAttr("emlc.bn_gamma") ? op->getAttr("emlc.bn_gamma") : conv->getAttr("emlc.bn_gamma"))
+      fused->setAttr("emlc.bn_gamma", gamma);
     rw.replaceOp(op, fused.getResult());
     rw.eraseOp(conv);
     return success();

@@ -81,9 +81,10 @@ void addPruneOptions(CLI::App *cmd, CompileArgs &c) {
                   "  --flash-limit. With --calibration the counts are chosen by measured sensitivity and the next\n"
                   "  layers re-fitted by least squares, e.g. --prune=0.25 --calibration calib_x.npy");
   cmd->add_option("--prune-importance", c.pruneImportance,
-                  "which channels go: l1 or l2 (weight norms), reconstruction (the next layers' output energy\n"
+                  "which channels go: l1 or l2 (weight norms), bn (|gamma| of the BatchNormalization after the "
+                  "layer),\n  reconstruction (the next layers' output energy\n"
                   "  on the calibration set; the default with --calibration, else l2), e.g. --prune-importance l1")
-      ->check(CLI::IsMember({"l1", "l2", "reconstruction"}));
+      ->check(CLI::IsMember({"l1", "l2", "bn", "reconstruction"}));
   cmd->add_option("--prune-schedule", c.pruneSchedule,
                   "how many per layer: uniform (the same share everywhere) or sensitivity (measured output\n"
                   "  noise per MAC saved; the default with --calibration), e.g. --prune-schedule uniform")
@@ -455,8 +456,9 @@ int main(int argc, char **argv) {
   verify->add_option("--prune", vo.prune,
                      "prune a float model first, as emlc compile --prune does (the error against the unpruned\n"
                      "  model's outputs is reported, not judged), e.g. --prune=0.25");
-  verify->add_option("--prune-multiple", vo.pruneMultiple,
-                     "with --prune: kept channel counts are multiples of this (default: the target's)")
+  verify
+      ->add_option("--prune-multiple", vo.pruneMultiple,
+                   "with --prune: kept channel counts are multiples of this (default: the target's)")
       ->check(CLI::Range(1, 1024));
   verify->add_option("--calibration", vo.calibration,
                      "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"

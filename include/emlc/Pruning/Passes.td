@@ -32,7 +32,7 @@ def Prune : Pass<"emlc-prune", "mlir::ModuleOp"> {
            "calibration samples (.npy, samples on axis 0, or a folder): reconstruction importance, the "
            "sensitivity schedule and the correction need them">,
     Option<"importance", "importance", "std::string", /*default=*/"\"\"",
-           "l1, l2 (weight norms) or reconstruction (the consumers' output energy); default reconstruction "
+           "l1, l2 (weight norms), bn (|gamma| of the BatchNormalization after the layer) or reconstruction (the consumers' output energy); default reconstruction "
            "with calibration, else l2">,
     Option<"schedule", "schedule", "std::string", /*default=*/"\"\"",
            "uniform (the same share of every group) or sensitivity (measured per group); default sensitivity "

@@ -6,7 +6,9 @@
 //
 // 1. Importance of each channel of each group: the L1 or L2 norm of its
 //    producers' weight rows (each producer's norms divided by their mean, so
-//    the producers of a residual group count alike), or `reconstruction`:
+//    the producers of a residual group count alike), BatchNorm |gamma| (`bn`:
+//    the network-slimming criterion, on models with BatchNormalization), or
+//    `reconstruction`:
 //    the output energy the consumer layers lose without it,
 //    E[x_c^2] * ||W[:, c]||^2 over the calibration activations (ThiNet's
 //    criterion without the correlations between channels).
@@ -40,7 +42,7 @@ struct PruneRequest {
   double macReduction = 0;         ///< share of the conv/fully connected MACs to remove (0.25: 25%)
   int64_t flashLimit = -1;         ///< instead: the bytes the conv/fully connected weights may take
   int64_t bytesPerWeight = 4;      ///< 1 when int8 quantization follows
-  std::string importance;          ///< l1, l2 or reconstruction ("": reconstruction with samples, else l2)
+  std::string importance;          ///< l1, l2, bn or reconstruction ("": reconstruction with samples, else l2)
   std::string schedule;            ///< uniform or sensitivity ("": sensitivity with samples, else uniform)
   std::string correction = "auto"; ///< auto (kept where it helps), on, off
   int64_t multiple = 4;            ///< kept channel counts are multiples of this

@@ -419,6 +419,8 @@ LogicalResult lowerBatchNorm(Lowerer &L, onnx::BatchNormalizationOp op) {
   }
   Shape cs = channelShape(s.size(), L.outType().getRank());
   Value y = L.binary(nn::BinaryKind::mul, L.in(0), L.f32(cs, a));
+  // gamma goes with the scale (into the conv it folds into): pruning's BatchNorm importance reads it.
+  y.getDefiningOp()->setAttr("emlc.bn_gamma", DenseF32ArrayAttr::get(op.getContext(), s));
   y = L.binary(nn::BinaryKind::add, y, L.f32(cs, c));
   L.replace({y});
   return success();
