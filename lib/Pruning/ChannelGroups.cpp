@@ -268,10 +268,7 @@ std::vector<int64_t> ChannelGraph::keptSlots(Value v, const ChannelPlan &plan) c
   return kept;
 }
 
-int64_t ChannelGraph::keptCount(Value v, const ChannelPlan &plan) const {
-  const ChannelAxis *a = channelsOf(v);
-  return a ? (int64_t)keptSlots(v, plan).size() : 0;
-}
+int64_t ChannelGraph::keptCount(Value v, const ChannelPlan &plan) const { return (int64_t)keptSlots(v, plan).size(); }
 
 ChannelGraph::Cost ChannelGraph::cost(const ChannelPlan &plan, const LayerCostModel &model) const {
   Cost c;

@@ -10,6 +10,7 @@
 #include "dialects/NN/NNDialect.h"
 #include "emlc/Interpreter/LayerInputs.h"
 #include "emlc/Quantization/ErrorFeedback.h"
+#include "emlc/Quantization/MixedPrecision.h"
 #include "emlc/Support/ConstantUtils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
@@ -75,8 +76,6 @@ double signalOf(const std::vector<std::vector<Tensor>> &reference) {
         s += (double)v * v;
   return s;
 }
-
-double sqnr(double signal, double noise) { return noise <= 0 ? 200.0 : 10.0 * std::log10(signal / noise); }
 
 /// Importance of every channel of every prunable group (index: group root).
 bool channelScores(ChannelGraph &graph, func::FuncOp fn, const std::string &criterion,
@@ -521,7 +520,7 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
   double plain = outputNoise(fn, check, reference, error);
   if (plain < 0)
     return false;
-  result.sqnrUncorrected = result.sqnrCorrected = sqnr(signal, plain);
+  result.sqnrUncorrected = result.sqnrCorrected = sqnrDB(signal, plain);
   if (!correct)
     return true;
   FuncCopy uncorrected(fn);
@@ -530,7 +529,7 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
   double fixed = outputNoise(fn, check, reference, error);
   if (fixed < 0)
     return false;
-  result.sqnrCorrected = sqnr(signal, fixed);
+  result.sqnrCorrected = sqnrDB(signal, fixed);
   result.corrected = req.correction == "on" || fixed < plain;
   if (!result.corrected) // it did not help on the held-out samples: back to the plain pruned weights
     fn.getBody().takeBody(uncorrected.fn.getBody());

@@ -457,8 +457,9 @@ int main(int argc, char **argv) {
                      "prune a float model first, as emlc compile --prune does (the error against the unpruned\n"
                      "  model's outputs is reported, not judged), e.g. --prune=0.25");
   verify
-      ->add_option("--prune-multiple", vo.pruneMultiple,
-                   "with --prune: kept channel counts are multiples of this (default: the target's)")
+      ->add_option(
+          "--prune-multiple", vo.pruneMultiple,
+          "with --prune: kept channel counts are multiples of this (default: the target's), e.g. --prune-multiple 8")
       ->check(CLI::Range(1, 1024));
   verify->add_option("--calibration", vo.calibration,
                      "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
