@@ -1,6 +1,7 @@
 //===- Compiler.cpp - one compile, from a model file to C ---------------------===//
 
 #include "emlc/Pipeline/Compiler.h"
+#include "Diagnostics.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "dialects/NN/NNDialect.h"
 #include "dialects/ONNX/ONNXDialect.h"
@@ -28,54 +29,6 @@ using namespace mlir;
 namespace emlc {
 
 namespace {
-/// Collects the diagnostics of a compile for the CLI: errors become
-/// "error: node 'NAME': message" lines, warnings plain messages.
-struct DiagnosticCollector {
-  std::vector<std::string> errors; ///< "node 'NAME': message", or the message
-  std::vector<std::string> warnings;
-  ScopedDiagnosticHandler handler;
-
-  explicit DiagnosticCollector(MLIRContext &ctx)
-      : handler(&ctx, [this](Diagnostic &d) {
-          collect(d);
-          return success();
-        }) {}
-
-  void collect(Diagnostic &d) {
-    if (d.getSeverity() == DiagnosticSeverity::Warning) {
-      warnings.push_back(d.str());
-      return;
-    }
-    if (d.getSeverity() != DiagnosticSeverity::Error)
-      return;
-    std::string where;
-    if (auto n = llvm::dyn_cast<NameLoc>(d.getLocation()))
-      where = "node '" + n.getName().str() + "'";
-    std::string msg;
-    llvm::raw_string_ostream os(msg);
-    os << d;
-    for (auto &note : d.getNotes()) { // MLIR's "see current operation" dump is noise for users
-      std::string n;
-      llvm::raw_string_ostream ns(n);
-      ns << note;
-      if (ns.str().find("see current operation") == std::string::npos)
-        os << " (" << ns.str() << ")";
-    }
-    // Messages from the ONNX lowering start with "(OpType, opset N): ".
-    std::string body = os.str();
-    bool hasOp = !body.empty() && body[0] == '(';
-    errors.push_back(where + (where.empty() ? "" : hasOp ? " " : ": ") + body);
-  }
-
-  /// The errors as "error: " lines, each message after `prefix`.
-  std::string text(const std::string &prefix = "") const {
-    std::string t;
-    for (const std::string &e : errors)
-      t += "error: " + prefix + e + "\n";
-    return t;
-  }
-};
-
 /// Records the arguments of the passes that failed (innermost first), to say
 /// which step of the compile failed.
 struct FailedPasses : PassInstrumentation {
@@ -144,13 +97,6 @@ static std::string budgetError(const llvm::json::Value &report, const char *what
     msg += "error:   layer '" + items[i].layer + ": " + std::to_string(items[i].bytes) + " bytes\n";
   msg += std::string("error: a smaller input shape, fewer channels or int8 weights would reduce it\n");
   return msg;
-}
-
-static void setupContext(MLIRContext &ctx) {
-  DialectRegistry registry;
-  registerEmlcDialects(registry);
-  ctx.appendDialectRegistry(registry);
-  ctx.loadAllAvailableDialects();
 }
 
 static bool knownTarget(const std::string &target, CompileResult &r) {

@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Options.h"
+#include "PruneCommand.h"
 #include "emlc/Pipeline/Compiler.h"
 #include "emlc/Support/CLIParsing.h"
 #include "emlc/Verify/Verify.h"
@@ -25,32 +27,9 @@ namespace {
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 
-void printWarnings(const std::vector<std::string> &ws) {
-  for (const auto &w : ws)
-    fmt::print(stderr, "emlc: warning: {}\n", w);
-}
-
-void printErrors(const std::string &text) {
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line))
-    if (!line.empty())
-      fmt::print(stderr, "emlc: {}\n", line);
-}
-
-/// Parses repeated --shape NAME=1x3x32x32 options.
-bool parseShapes(const std::vector<std::string> &specs, std::map<std::string, std::vector<int64_t>> &out) {
-  for (const auto &s : specs) {
-    auto eq = s.rfind('=');
-    std::vector<int64_t> dims;
-    if (eq == std::string::npos || eq == 0 || !emlc::parseShape(s.substr(eq + 1), dims)) {
-      fmt::print(stderr, "emlc: error: --shape '{}' is not NAME=DIMS (for example --shape input=1x3x32x32)\n", s);
-      return false;
-    }
-    out[s.substr(0, eq)] = dims;
-  }
-  return true;
-}
+using emlc::cli::parseShapes;
+using emlc::cli::printErrors;
+using emlc::cli::printWarnings;
 
 std::string targetList() {
   std::string s;
@@ -94,15 +73,8 @@ int runCompile(const CompileArgs &a) {
       fmt::print(stderr, "emlc: error: {} '{}' is not a byte count (for example 65536, 64K or 1M)\n", flag, *text);
       return kExitUsage;
     }
-  for (const auto &v : valueSpecs) {
-    auto eq = v.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
-      fmt::print(stderr,
-                 "emlc: error: --input-value '{}' is not NAME=FILE.pb (for example --input-value shape=shape.pb)\n", v);
-      return kExitUsage;
-    }
-    o.inputValues[v.substr(0, eq)] = v.substr(eq + 1);
-  }
+  if (!emlc::cli::parseInputValues(valueSpecs, o.inputValues))
+    return kExitUsage;
   // A weight precision asks for quantization (activations int8).
   bool quantize = !a.quantize.empty() || !a.precision.empty() || !a.layerPrecision.empty();
   if (quantize) {
@@ -261,6 +233,7 @@ int main(int argc, char **argv) {
                "  emlc compile model.onnx -o out --target cortex-m4 --name net\n"
                "  emlc compile model.onnx --emit=nn            # print the nn-dialect IR\n"
                "  emlc inspect model.onnx --shape input=1x3x32x32\n"
+               "  emlc prune model.onnx -o pruned.onnx            # the pruning front end (ONNX out)\n"
                "Exit codes: 0 ok, 1 model/compile error, 2 usage error.",
                "emlc"};
   app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
@@ -414,6 +387,9 @@ int main(int argc, char **argv) {
                      "calibration samples for --quantize/--precision (a .npy, or a folder of .npy/.pb files),\n"
                      "  e.g. --calibration kws/test_data_set_0/input_0.pb");
 
+  PruneArgs pruneArgs;
+  CLI::App *prune = addPruneCommand(app, pruneArgs);
+
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
 
   try {
@@ -434,6 +410,8 @@ int main(int argc, char **argv) {
     return runVerify(vo, argv[0]);
   if (inspect->parsed())
     return runInspect(model, shapes);
+  if (prune->parsed())
+    return runPrune(pruneArgs);
   if (targets->parsed()) {
     for (const auto &t : emlc::allTargets())
       fmt::print("{:<14} {}\n", t.name, t.description);
