@@ -47,7 +47,6 @@ struct OpWriter {
   std::string i64s(StringRef role, ArrayRef<int64_t> v) {
     return ex.initI64(name + "." + role.str(), v, {(int64_t)v.size()});
   }
-  std::string f32Scalar(StringRef role, float v) { return ex.initF32(name + "." + role.str(), {v}, {}); }
 
   /// The node of a compute op followed by its fused clamp: the op writes an
   /// intermediate value and the Relu/Clip the result.
@@ -354,7 +353,9 @@ LogicalResult writeNormalize(OpWriter &w, nn::NormalizeOp nrm) {
   ex.node("Sub", w.name + "/Sub", {x, m}, {dev});
   ex.node("Mul", w.name + "/Square", {dev, dev}, {sq});
   mean(sq, var, "/Var");
-  ex.node("Add", w.name + "/AddEps", {var, w.f32Scalar("epsilon", nrm.getEpsilon().convertToFloat())}, {veps});
+  std::string eps = ex.initScalar(w.name + ".epsilon", llvm::cast<ShapedType>(statType).getElementType(),
+                                  nrm.getEpsilon().convertToDouble());
+  ex.node("Add", w.name + "/AddEps", {var, eps}, {veps});
   ex.node("Sqrt", w.name + "/Sqrt", {veps}, {sd});
   std::string inv = ex.output(nrm.getInvStdDev(), w.name + "/InvStdDev");
   ex.node("Reciprocal", w.name + "/InvStdDev", {sd}, {inv});
@@ -401,11 +402,8 @@ LogicalResult writePad(OpWriter &w, nn::PadOp p) {
   }
   SmallVector<std::string> ins = {x, w.i64s("pads", p.getPads())};
   auto elem = llvm::cast<ShapedType>(p.getInput().getType()).getElementType();
-  if (p.getMode() == "constant" && value != 0.0f) {
-    if (!elem.isF32())
-      return w.fail("ONNX export: a non-zero pad value of a non-float tensor");
-    ins.push_back(w.f32Scalar("constant_value", value));
-  }
+  if (p.getMode() == "constant" && value != 0.0f)
+    ins.push_back(w.ex.initScalar(w.name + ".constant_value", elem, value));
   Exporter::attr(w.ex.node("Pad", w.name, ins, {w.out()}), "mode", p.getMode());
   return success();
 }
@@ -508,9 +506,10 @@ void Exporter::clamp(const std::string &base, bool fused, const std::string &x, 
     Exporter::attr(n, "min", lo.value_or(-FLT_MAX));
     return;
   }
-  SmallVector<std::string> ins = {x, lo ? initF32(node + ".min", {*lo}, {}) : std::string()};
+  Type elem = llvm::cast<ShapedType>(result.getType()).getElementType();
+  SmallVector<std::string> ins = {x, lo ? initScalar(node + ".min", elem, *lo) : std::string()};
   if (hi)
-    ins.push_back(initF32(node + ".max", {*hi}, {}));
+    ins.push_back(initScalar(node + ".max", elem, *hi));
   this->node("Clip", node, ins, {output(result, node)});
 }
 

@@ -52,6 +52,11 @@ public:
   std::string initializer(const std::string &name, mlir::DenseElementsAttr value, bool weights = true);
   std::string initF32(const std::string &name, llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape);
   std::string initI64(const std::string &name, llvm::ArrayRef<int64_t> values, llvm::ArrayRef<int64_t> shape);
+  /// A scalar of element type `elem` (Clip bounds, Pad's value: typed like the tensor they apply to).
+  std::string initScalar(const std::string &name, mlir::Type elem, double value);
+
+  /// Set when an operand could not be named (reported as an error on it).
+  bool hadError = false;
 
   /// A node; its name made unique among the nodes written so far.
   ::onnx::NodeProto &node(llvm::StringRef type, llvm::StringRef name, llvm::ArrayRef<std::string> inputs,
@@ -69,8 +74,8 @@ public:
   /// The nodes of one nn op (ExportOps.cpp). Fails with an error on the op.
   mlir::LogicalResult exportOp(mlir::Operation *op);
 
-  /// Writes `x` clamped to [lo, hi] as Relu or Clip, into the name of
-  /// `result`: a fused activation (node `base/Relu` or `base/Clip`) or, with
+  /// Writes `x` clamped to [lo, hi] as Relu or Clip (bounds typed like
+  /// `result`), into the name of `result`: a fused activation (node `base/Relu` or `base/Clip`) or, with
   /// `fused` false, an nn.unary clip (node `base`).
   void clamp(const std::string &base, bool fused, const std::string &x, std::optional<float> lo,
              std::optional<float> hi, mlir::Value result);

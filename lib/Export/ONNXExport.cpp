@@ -91,8 +91,12 @@ std::string Exporter::input(Value v, StringRef node, StringRef role) {
   // Values are written in program order, so an unnamed operand is a constant.
   auto c = v.getDefiningOp<arith::ConstantOp>();
   auto dense = c ? llvm::dyn_cast<DenseElementsAttr>(c.getValue()) : DenseElementsAttr();
-  if (!dense)
+  if (!dense) {
+    hadError = true;
+    emitError(v.getLoc()) << "ONNX export: an operand of node '" << node
+                          << "' is neither a value written before it nor a dense constant";
     return "";
+  }
   std::string name = initializer((node + "." + role).str(), dense);
   names[v] = name;
   return name;
@@ -168,6 +172,15 @@ std::string Exporter::initF32(const std::string &name, ArrayRef<float> values, A
 std::string Exporter::initI64(const std::string &name, ArrayRef<int64_t> values, ArrayRef<int64_t> shape) {
   auto type = RankedTensorType::get(shape, IntegerType::get(ctx, 64));
   return initializer(name, DenseElementsAttr::get(type, values), /*weights=*/false);
+}
+
+std::string Exporter::initScalar(const std::string &name, Type elem, double value) {
+  auto type = RankedTensorType::get({}, elem);
+  if (llvm::isa<FloatType>(elem))
+    return initializer(name, DenseElementsAttr::get(type, FloatAttr::get(elem, value).getValue()), false);
+  auto i = llvm::cast<IntegerType>(elem);
+  APInt v(i.getWidth(), (uint64_t)(int64_t)value, /*isSigned=*/!i.isUnsigned());
+  return initializer(name, DenseElementsAttr::get(type, v), false);
 }
 
 ::onnx::NodeProto &Exporter::node(StringRef type, StringRef name, ArrayRef<std::string> inputs,
@@ -330,7 +343,7 @@ LogicalResult exportONNX(ModuleOp module, const ExportOptions &options, std::str
   for (Operation &op : fn.getBody().front().without_terminator()) {
     if (llvm::isa<arith::ConstantOp>(op))
       continue; // written as an initializer where it is first used
-    if (failed(ex.exportOp(&op)))
+    if (failed(ex.exportOp(&op)) || ex.hadError)
       return failure();
   }
   for (auto &[v, name] : copies) {
