@@ -37,5 +37,6 @@ if [ ! -d "$ort_dir/node_modules/onnxruntime-node" ]; then
   fi
   echo "install-deps: npm install onnxruntime-node into test/e2e/ort"
   mkdir -p "$ort_dir"
-  (cd "$ort_dir" && npm install --no-save --no-audit --no-fund onnxruntime-node --onnxruntime-node-install=skip >/dev/null)
+  npm install --prefix "$ort_dir" --no-save --no-audit --no-fund onnxruntime-node --onnxruntime-node-install=skip \
+    >/dev/null
 fi

@@ -36,7 +36,7 @@ FLOAT_MODELS = ["fashion-cnn-fp32", "fashion-dscnn-fp32", "fashion-mlp-fp32", "d
                 "mlperftiny-kws-dscnn-fp32-int8weights", "mlperftiny-vww-mobilenetv1-0.25-fp32", "mnist-8",
                 "onnx2c-atmega-mnist-14x14", "tflm-hello-world-sine"]
 REL_TOL = 1e-4
-INSTALL = ("install it with: cd test/e2e/ort && npm install --no-save onnxruntime-node "
+INSTALL = ("install it with: npm install --prefix test/e2e/ort --no-save onnxruntime-node "
            "--onnxruntime-node-install=skip   (scripts/install-deps.sh does this; node and npm are the Debian "
            "packages nodejs and npm)")
 DTYPES = {np.dtype(np.float32): "float32", np.dtype(np.float64): "float64", np.dtype(np.int64): "int64",
