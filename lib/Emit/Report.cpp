@@ -126,7 +126,7 @@ static std::optional<llvm::json::Object> quantizationSummary(ModuleOp module) {
 
 /// What emlc-prune recorded on the module (`emlc.pruning`): MACs and
 /// parameters before and after, and each group's kept channels.
-static std::optional<llvm::json::Object> pruningSummary(ModuleOp module) {
+static std::optional<llvm::json::Object> pruningSection(ModuleOp module) {
   auto p = module->getAttrOfType<DictionaryAttr>("emlc.pruning");
   if (!p)
     return std::nullopt;
@@ -292,7 +292,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   };
   if (auto q = quantizationSummary(module))
     report["quantization"] = std::move(*q);
-  if (auto p = pruningSummary(module))
+  if (auto p = pruningSection(module))
     report["pruning"] = std::move(*p);
   return report;
 }

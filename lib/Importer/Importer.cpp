@@ -473,6 +473,15 @@ ImportResult Importer::run(const ::onnx::ModelProto &model) {
   for (int i = 0; i < g.output_size(); ++i)
     fn.setResultAttr(i, "emlc.name", builder.getStringAttr(g.output(i).name()));
   module->setAttr("emlc.opset", builder.getI64IntegerAttr(opset));
+  // What ONNX export (lib/Export) writes back: the same IR version, and where the model came from.
+  module->setAttr("emlc.ir_version", builder.getI64IntegerAttr(model.ir_version()));
+  std::string producer = model.producer_name();
+  if (!model.producer_version().empty())
+    producer += (producer.empty() ? "" : " ") + model.producer_version();
+  if (!producer.empty())
+    module->setAttr("emlc.producer", builder.getStringAttr(producer));
+  if (!g.name().empty())
+    module->setAttr("emlc.graph_name", builder.getStringAttr(g.name()));
   result.module = module;
   return std::move(result);
 }

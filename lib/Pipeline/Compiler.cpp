@@ -1,12 +1,14 @@
 //===- Compiler.cpp - one compile, from a model file to C ---------------------===//
 
 #include "emlc/Pipeline/Compiler.h"
+#include "Diagnostics.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "dialects/NN/NNDialect.h"
 #include "dialects/ONNX/ONNXDialect.h"
 #include "emlc/Emit/Report.h"
 #include "emlc/Importer/Importer.h"
 #include "emlc/Pipeline/Pipeline.h"
+#include "emlc/Pruning/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -28,54 +30,6 @@ using namespace mlir;
 namespace emlc {
 
 namespace {
-/// Collects the diagnostics of a compile for the CLI: errors become
-/// "error: node 'NAME': message" lines, warnings plain messages.
-struct DiagnosticCollector {
-  std::vector<std::string> errors; ///< "node 'NAME': message", or the message
-  std::vector<std::string> warnings;
-  ScopedDiagnosticHandler handler;
-
-  explicit DiagnosticCollector(MLIRContext &ctx)
-      : handler(&ctx, [this](Diagnostic &d) {
-          collect(d);
-          return success();
-        }) {}
-
-  void collect(Diagnostic &d) {
-    if (d.getSeverity() == DiagnosticSeverity::Warning) {
-      warnings.push_back(d.str());
-      return;
-    }
-    if (d.getSeverity() != DiagnosticSeverity::Error)
-      return;
-    std::string where;
-    if (auto n = llvm::dyn_cast<NameLoc>(d.getLocation()))
-      where = "node '" + n.getName().str() + "'";
-    std::string msg;
-    llvm::raw_string_ostream os(msg);
-    os << d;
-    for (auto &note : d.getNotes()) { // MLIR's "see current operation" dump is noise for users
-      std::string n;
-      llvm::raw_string_ostream ns(n);
-      ns << note;
-      if (ns.str().find("see current operation") == std::string::npos)
-        os << " (" << ns.str() << ")";
-    }
-    // Messages from the ONNX lowering start with "(OpType, opset N): ".
-    std::string body = os.str();
-    bool hasOp = !body.empty() && body[0] == '(';
-    errors.push_back(where + (where.empty() ? "" : hasOp ? " " : ": ") + body);
-  }
-
-  /// The errors as "error: " lines, each message after `prefix`.
-  std::string text(const std::string &prefix = "") const {
-    std::string t;
-    for (const std::string &e : errors)
-      t += "error: " + prefix + e + "\n";
-    return t;
-  }
-};
-
 /// Records the arguments of the passes that failed (innermost first), to say
 /// which step of the compile failed.
 struct FailedPasses : PassInstrumentation {
@@ -146,13 +100,6 @@ static std::string budgetError(const llvm::json::Value &report, const char *what
   return msg;
 }
 
-static void setupContext(MLIRContext &ctx) {
-  DialectRegistry registry;
-  registerEmlcDialects(registry);
-  ctx.appendDialectRegistry(registry);
-  ctx.loadAllAvailableDialects();
-}
-
 static bool knownTarget(const std::string &target, CompileResult &r) {
   if (lookupTarget(target))
     return true;
@@ -195,41 +142,6 @@ static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptio
   po.pruneSchedule = opts.pruneSchedule;
   po.pruneCorrection = opts.pruneCorrection;
   po.pruneMultiple = opts.pruneMultiple;
-}
-
-/// One line for the summary from what emlc-prune recorded (`emlc.pruning`), or "".
-static std::string pruningSummary(ModuleOp module) {
-  auto p = module->getAttrOfType<DictionaryAttr>("emlc.pruning");
-  if (!p)
-    return "";
-  auto num = [&](StringRef k) {
-    auto a = p.getAs<IntegerAttr>(k);
-    return a ? a.getInt() : 0;
-  };
-  auto text = [&](StringRef k) {
-    auto a = p.getAs<StringAttr>(k);
-    return a ? a.str() : std::string();
-  };
-  int64_t before = num("macs_before"), after = num("macs_after");
-  std::string s = llvm::formatv("{0:F1}% fewer conv/fully connected MACs ({1} -> {2}), parameters {3} -> {4}; "
-                                "channels (multiple of {5}):",
-                                before ? 100.0 * (double)(before - after) / (double)before : 0.0, before, after,
-                                num("params_before"), num("params_after"), num("channel_multiple"));
-  if (auto groups = p.getAs<ArrayAttr>("groups"))
-    for (auto g : groups.getAsRange<DictionaryAttr>()) {
-      int64_t c = g.getAs<IntegerAttr>("channels").getInt(), k = g.getAs<IntegerAttr>("kept").getInt();
-      if (k < c)
-        s += llvm::formatv(" {0} {1}->{2}", g.getAs<StringAttr>("name").getValue(), c, k).str();
-    }
-  s += "; importance " + text("importance") + ", " + text("schedule") + " schedule";
-  if (auto sq = p.getAs<FloatAttr>("output_sqnr_db")) {
-    auto plain = p.getAs<FloatAttr>("uncorrected_output_sqnr_db");
-    bool kept = p.getAs<BoolAttr>("corrected").getValue();
-    s += llvm::formatv(", least-squares correction {0} (output SQNR vs unpruned {1:F1} dB with, {2:F1} dB without)",
-                       kept ? "kept" : "not kept", sq.getValueAsDouble(), plain.getValueAsDouble())
-             .str();
-  }
-  return s;
 }
 
 /// What the passes recorded on the module: arena, kernels and their choice, PTQ results.

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "targets/Target.h"
+#include "llvm/Support/FormatVariadic.h"
 #include <cstdlib>
 
 using namespace mlir;
@@ -151,6 +152,41 @@ struct PrunePass : impl::PruneBase<PrunePass> {
   ProgressFn progress; ///< observes only
 };
 } // namespace
+
+/// One line for the summary from what emlc-prune recorded (`emlc.pruning`), or "".
+std::string pruningSummary(ModuleOp module) {
+  auto p = module->getAttrOfType<DictionaryAttr>("emlc.pruning");
+  if (!p)
+    return "";
+  auto num = [&](StringRef k) {
+    auto a = p.getAs<IntegerAttr>(k);
+    return a ? a.getInt() : 0;
+  };
+  auto text = [&](StringRef k) {
+    auto a = p.getAs<StringAttr>(k);
+    return a ? a.str() : std::string();
+  };
+  int64_t before = num("macs_before"), after = num("macs_after");
+  std::string s = llvm::formatv("{0:F1}% fewer conv/fully connected MACs ({1} -> {2}), parameters {3} -> {4}; "
+                                "channels (multiple of {5}):",
+                                before ? 100.0 * (double)(before - after) / (double)before : 0.0, before, after,
+                                num("params_before"), num("params_after"), num("channel_multiple"));
+  if (auto groups = p.getAs<ArrayAttr>("groups"))
+    for (auto g : groups.getAsRange<DictionaryAttr>()) {
+      int64_t c = g.getAs<IntegerAttr>("channels").getInt(), k = g.getAs<IntegerAttr>("kept").getInt();
+      if (k < c)
+        s += llvm::formatv(" {0} {1}->{2}", g.getAs<StringAttr>("name").getValue(), c, k).str();
+    }
+  s += "; importance " + text("importance") + ", " + text("schedule") + " schedule";
+  if (auto sq = p.getAs<FloatAttr>("output_sqnr_db")) {
+    auto plain = p.getAs<FloatAttr>("uncorrected_output_sqnr_db");
+    bool kept = p.getAs<BoolAttr>("corrected").getValue();
+    s += llvm::formatv(", least-squares correction {0} (output SQNR vs unpruned {1:F1} dB with, {2:F1} dB without)",
+                       kept ? "kept" : "not kept", sq.getValueAsDouble(), plain.getValueAsDouble())
+             .str();
+  }
+  return s;
+}
 
 std::unique_ptr<Pass> createPrune(const PruneOptions &options, ProgressFn progress) {
   return std::make_unique<PrunePass>(options, std::move(progress));

@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Options.h"
+#include "PruneCommand.h"
 #include "emlc/Pipeline/Compiler.h"
 #include "emlc/Support/CLIParsing.h"
 #include "emlc/Verify/Verify.h"
@@ -25,32 +27,9 @@ namespace {
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 
-void printWarnings(const std::vector<std::string> &ws) {
-  for (const auto &w : ws)
-    fmt::print(stderr, "emlc: warning: {}\n", w);
-}
-
-void printErrors(const std::string &text) {
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line))
-    if (!line.empty())
-      fmt::print(stderr, "emlc: {}\n", line);
-}
-
-/// Parses repeated --shape NAME=1x3x32x32 options.
-bool parseShapes(const std::vector<std::string> &specs, std::map<std::string, std::vector<int64_t>> &out) {
-  for (const auto &s : specs) {
-    auto eq = s.rfind('=');
-    std::vector<int64_t> dims;
-    if (eq == std::string::npos || eq == 0 || !emlc::parseShape(s.substr(eq + 1), dims)) {
-      fmt::print(stderr, "emlc: error: --shape '{}' is not NAME=DIMS (for example --shape input=1x3x32x32)\n", s);
-      return false;
-    }
-    out[s.substr(0, eq)] = dims;
-  }
-  return true;
-}
+using emlc::cli::parseShapes;
+using emlc::cli::printErrors;
+using emlc::cli::printWarnings;
 
 std::string targetList() {
   std::string s;
@@ -68,36 +47,8 @@ struct CompileArgs {
   double maxAccuracyDrop = -1;
   std::vector<std::string> layerPrecision;
   std::string optimize = "speed";
-  std::string prune, pruneImportance, pruneSchedule, pruneCorrection = "auto";
-  int64_t pruneMultiple = 0;
+  PruneFlags pruning;
 };
-
-/// The pruning flags, shared by `compile` and `prune`.
-void addPruneOptions(CLI::App *cmd, CompileArgs &c) {
-  cmd->add_option("--prune", c.prune,
-                  "structured pruning (before --quantize): remove whole channels of conv/fully connected layers\n"
-                  "  (coupled ones together: residual adds, depthwise, flatten) until the MACs drop by this share,\n"
-                  "  kept counts a multiple the target's kernels run fast on; or auto: until the weights fit\n"
-                  "  --flash-limit. With --calibration the counts are chosen by measured sensitivity and the next\n"
-                  "  layers re-fitted by least squares, e.g. --prune=0.25 --calibration calib_x.npy");
-  cmd->add_option("--prune-importance", c.pruneImportance,
-                  "which channels go: l1 or l2 (weight norms), bn (|gamma| of the BatchNormalization after the "
-                  "layer),\n  reconstruction (the next layers' output energy\n"
-                  "  on the calibration set; the default with --calibration, else l2), e.g. --prune-importance l1")
-      ->check(CLI::IsMember({"l1", "l2", "bn", "reconstruction"}));
-  cmd->add_option("--prune-schedule", c.pruneSchedule,
-                  "how many per layer: uniform (the same share everywhere) or sensitivity (measured output\n"
-                  "  noise per MAC saved; the default with --calibration), e.g. --prune-schedule uniform")
-      ->check(CLI::IsMember({"uniform", "sensitivity"}));
-  cmd->add_option("--prune-correction", c.pruneCorrection,
-                  "least-squares re-fit of the layers that lost inputs: auto (default: kept where it lowers\n"
-                  "  the output error on held-out calibration samples), on, off, e.g. --prune-correction off")
-      ->check(CLI::IsMember({"auto", "on", "off"}));
-  cmd->add_option("--prune-multiple", c.pruneMultiple,
-                  "kept channel counts are multiples of this (default: the target's, 8 with Helium or AVX2,\n"
-                  "  else 4), e.g. --prune-multiple 8")
-      ->check(CLI::Range(1, 1024));
-}
 
 int runCompile(const CompileArgs &a) {
   const std::string &model = a.model, &out = a.out, &target = a.target, &name = a.name, &emit = a.emit;
@@ -123,26 +74,15 @@ int runCompile(const CompileArgs &a) {
       fmt::print(stderr, "emlc: error: {} '{}' is not a byte count (for example 65536, 64K or 1M)\n", flag, *text);
       return kExitUsage;
     }
-  for (const auto &v : valueSpecs) {
-    auto eq = v.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
-      fmt::print(stderr,
-                 "emlc: error: --input-value '{}' is not NAME=FILE.pb (for example --input-value shape=shape.pb)\n", v);
-      return kExitUsage;
-    }
-    o.inputValues[v.substr(0, eq)] = v.substr(eq + 1);
-  }
-  o.prune = a.prune;
-  o.pruneImportance = a.pruneImportance;
-  o.pruneSchedule = a.pruneSchedule;
-  o.pruneCorrection = a.pruneCorrection;
-  o.pruneMultiple = a.pruneMultiple;
-  // On a terminal one line counts up (\r); in a log (CI) only the step's last count is printed.
-  auto progress = [tty = isatty(fileno(stderr)) != 0](const std::string &what, int64_t done, int64_t total) {
-    if (done == total || (tty && done % std::max<int64_t>(1, total / 10) == 0))
-      fmt::print(stderr, "emlc: {}: {}/{}{}", what, done, total, done == total ? "\n" : "\r");
-  };
-  if (!a.prune.empty()) {
+  if (!emlc::cli::parseInputValues(valueSpecs, o.inputValues))
+    return kExitUsage;
+  o.prune = a.pruning.prune;
+  o.pruneImportance = a.pruning.importance;
+  o.pruneSchedule = a.pruning.schedule;
+  o.pruneCorrection = a.pruning.correction;
+  o.pruneMultiple = a.pruning.multiple;
+  auto progress = emlc::cli::progressPrinter();
+  if (!o.prune.empty()) {
     o.calibrationPath = a.calibration;
     o.progress = progress;
   }
@@ -166,7 +106,7 @@ int runCompile(const CompileArgs &a) {
     o.calibrationMethod = a.calibrationMethod;
     o.int8IO = a.io == "int8";
     o.progress = progress;
-  } else if ((!a.calibration.empty() && a.prune.empty()) || a.io != "float") {
+  } else if ((!a.calibration.empty() && a.pruning.prune.empty()) || a.io != "float") {
     fmt::print(stderr, "emlc: error: --calibration and --io apply with --quantize=int8 (or --precision); "
                        "--calibration also with --prune\n");
     return kExitUsage;
@@ -303,6 +243,7 @@ int main(int argc, char **argv) {
                "  emlc compile model.onnx -o out --target cortex-m4 --name net\n"
                "  emlc compile model.onnx --emit=nn            # print the nn-dialect IR\n"
                "  emlc inspect model.onnx --shape input=1x3x32x32\n"
+               "  emlc prune model.onnx -o pruned.onnx            # the pruning front end (ONNX out)\n"
                "Exit codes: 0 ok, 1 model/compile error, 2 usage error.",
                "emlc"};
   app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
@@ -410,7 +351,7 @@ int main(int argc, char **argv) {
           "with --quantize: float (default: the C API takes and returns float, converted at the edges)\n"
           "  or int8 (the API takes and returns int8; scales and zero points in NAME.h and the report), e.g. --io int8")
       ->check(CLI::IsMember({"float", "int8"}));
-  addPruneOptions(compile, c);
+  addPruneFlags(compile, c.pruning);
   compile
       ->add_option("--emit", emit,
                    "stop at a level and print it: onnx, nn, kernel; or c (default: write C files), e.g. --emit=nn")
@@ -465,6 +406,9 @@ int main(int argc, char **argv) {
                      "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
                      "  e.g. --calibration kws/test_data_set_0/input_0.pb");
 
+  PruneArgs pruneArgs;
+  CLI::App *prune = addPruneCommand(app, pruneArgs);
+
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
 
   try {
@@ -485,6 +429,8 @@ int main(int argc, char **argv) {
     return runVerify(vo, argv[0]);
   if (inspect->parsed())
     return runInspect(model, shapes);
+  if (prune->parsed())
+    return runPrune(pruneArgs);
   if (targets->parsed()) {
     for (const auto &t : emlc::allTargets())
       fmt::print("{:<14} {}\n", t.name, t.description);
