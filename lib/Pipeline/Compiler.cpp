@@ -178,6 +178,7 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions 
 static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptions &po) {
   po.target = opts.target;
   po.optimize = opts.optimize;
+  po.fuse = opts.fuse;
   po.quantize = opts.quantize;
   po.calibration = opts.calibrationPath;
   po.calibrationMethod = opts.calibrationMethod;

@@ -24,6 +24,11 @@ namespace {
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
+constexpr const char *kNoFuseHelp =
+    "the unfused baseline: no fusion passes (BatchNorm stays a per-channel mul and add, activations and\n"
+    "  bias adds separate layers, transposes copies), to measure what fusion gains; an int8 QDQ model is\n"
+    "  still fused into int8 layers on import (that is how its Q/DQ pairs become integer kernels),\n"
+    "  e.g. --no-fuse --report unfused.json";
 
 void printWarnings(const std::vector<std::string> &ws) {
   for (const auto &w : ws)
@@ -68,6 +73,7 @@ struct CompileArgs {
   double maxAccuracyDrop = -1;
   std::vector<std::string> layerPrecision;
   std::string optimize = "speed";
+  bool noFuse = false;
 };
 
 int runCompile(const CompileArgs &a) {
@@ -80,6 +86,7 @@ int runCompile(const CompileArgs &a) {
   o.name = name;
   o.emit = emit;
   o.optimize = a.optimize;
+  o.fuse = !a.noFuse;
   if (!emlc::isCIdentifier(name)) {
     fmt::print(stderr,
                "emlc: error: --name '{}' is not a C identifier (letters, digits, _; not starting with a digit)\n",
@@ -309,6 +316,7 @@ int main(int argc, char **argv) {
                    "  Helium); size: the smallest kernels. With --flash-limit or --ram-limit, speed falls back to\n"
                    "  size when the fast kernels do not fit. e.g. --optimize size")
       ->check(CLI::IsMember({"speed", "size"}));
+  compile->add_flag("--no-fuse", c.noFuse, kNoFuseHelp);
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
                       "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");
@@ -410,6 +418,8 @@ int main(int argc, char **argv) {
                    "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
                    "  --precision, e.g. --precision int4")
       ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+  bool verifyNoFuse = false;
+  verify->add_flag("--no-fuse", verifyNoFuse, kNoFuseHelp);
   verify->add_option("--calibration", vo.calibration,
                      "calibration samples for --quantize/--precision (a .npy, or a folder of .npy/.pb files),\n"
                      "  e.g. --calibration kws/test_data_set_0/input_0.pb");
@@ -430,8 +440,10 @@ int main(int argc, char **argv) {
   }
   if (compile->parsed())
     return runCompile(c);
-  if (verify->parsed())
+  if (verify->parsed()) {
+    vo.fuse = !verifyNoFuse;
     return runVerify(vo, argv[0]);
+  }
   if (inspect->parsed())
     return runInspect(model, shapes);
   if (targets->parsed()) {

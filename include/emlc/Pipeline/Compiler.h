@@ -29,6 +29,9 @@ struct CompileOptions {
   /// smallest ones. With speed and a flash or RAM limit the speed kernels
   /// exceed, size is used instead.
   std::string optimize = "speed";
+  /// The fusion passes (false: `--no-fuse`, the unfused baseline; the int8
+  /// QDQ import's fusion stays, it is how QDQ graphs become int8 layers).
+  bool fuse = true;
   /// Stop after this level and print it: "onnx", "nn", "kernel"; or "c".
   std::string emit = "c";
   /// Post-training quantization ("int8" or empty) and its calibration (see PTQ.h).

@@ -32,6 +32,7 @@ struct VerifyOptions {
   /// outputs are then the float model's: the error is quantization's, so it
   /// is reported (in output LSBs) and not judged.
   std::string quantize, precision, calibration;
+  bool fuse = true; ///< false: compiled without the fusion passes (`--no-fuse`)
 };
 
 struct VerifyResult {
