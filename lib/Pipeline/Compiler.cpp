@@ -298,6 +298,8 @@ static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chro
   r.arenaLowerBound = *totals->getInteger("arena_lower_bound_bytes");
   r.macs = *totals->getInteger("macs");
   r.codeBytes = *totals->getInteger("code_bytes_estimate");
+  r.kernelCalls = *totals->getInteger("kernel_calls");
+  r.instructionsEstimate = totals->getInteger("instructions_estimate").value_or(0);
   llvm::raw_string_ostream os(r.reportJson);
   os << llvm::formatv("{0:2}", report) << "\n";
   os.flush();

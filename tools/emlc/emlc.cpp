@@ -181,6 +181,10 @@ int runCompile(const CompileArgs &a) {
   fmt::print("  weights (flash):  {:>9} bytes\n  code (flash):     {:>9} bytes (estimate at -Os)\n"
              "  MACs:             {:>9}\n  kernels:          {:>9} ({})\n",
              r.weightBytes, r.codeBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
+  fmt::print("  kernel calls:     {:>9}{}\n", r.kernelCalls,
+             r.instructionsEstimate
+                 ? fmt::format(", about {} instructions (the target's cost model)", r.instructionsEstimate)
+                 : std::string());
   if (quantize) {
     fmt::print("  quantized:        int8 activations{}, weights {}, {} calibration runs ({}), output SQNR vs float:",
                r.int16Layers ? fmt::format(" (int16 in {} layers)", r.int16Layers) : std::string(),
