@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Layer fusion, measured: compiles each model with and without `--no-fuse`
 (the unfused baseline: no emlc-fold-batchnorm, emlc-eliminate-transposes,
-emlc-fuse-activations) for each target and prints, from the compile report,
+emlc-fold-pad-into-conv, emlc-fuse-activations) for each target and prints, from the compile report,
 kernel calls, arena bytes, weight bytes and the cost model's
 instructions_estimate, fused / unfused and their ratio. With --qemu TARGETS it
 also runs `emlc verify` (QEMU, the project's instruction-counting plugin) on

@@ -25,6 +25,7 @@ void buildONNXToNNPipeline(OpPassManager &pm, bool fuse) {
   if (fuse) { // without them, the unfused baseline (emlc compile --no-fuse)
     pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
     pm.addNestedPass<func::FuncOp>(createEliminateTransposes());
+    pm.addNestedPass<func::FuncOp>(createFoldPadIntoConv());
     pm.addNestedPass<func::FuncOp>(createFuseActivations());
   }
   pm.addPass(createCanonicalizerPass());

@@ -1,9 +1,11 @@
-//===- Layout.cpp - transposes that move no bytes, and chains of them ------===//
+//===- Layout.cpp - transposes that move no bytes; pads into convolutions ---===//
 //
 // A transpose whose permutation keeps the order of the non-unit axes moves
 // no bytes (TensorFlow exports end their CNNs with NCHW -> NHWC of a 1x1
 // plane before the classifier): it becomes nn.reshape, a view. Two
-// transposes in a row become one, or none when they cancel.
+// transposes in a row become one, or none when they cancel. A zero Pad of
+// the spatial axes before a float convolution becomes the convolution's own
+// padding (no padded copy).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +16,7 @@
 
 namespace emlc {
 #define GEN_PASS_DEF_ELIMINATETRANSPOSES
+#define GEN_PASS_DEF_FOLDPADINTOCONV
 #include "emlc/Transforms/Passes.h.inc"
 } // namespace emlc
 
@@ -60,6 +63,49 @@ struct ComposeTransposes : OpRewritePattern<nn::TransposeOp> {
       rw.replaceOpWithNewOp<nn::TransposeOp>(op, op.getOutput().getType(), inner.getInput(),
                                              rw.getDenseI64ArrayAttr(perm));
     return success();
+  }
+};
+
+/// conv2d(pad(x)) with zeros on H and W only => conv2d(x) with those pads
+/// added to its own, when every output still reads a pixel of x (each side's
+/// padding below the kernel's extent, as the kernels' window logic assumes).
+struct FoldPadIntoConv : OpRewritePattern<nn::Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::Conv2DOp conv, PatternRewriter &rw) const override {
+    auto pad = conv.getInput().getDefiningOp<nn::PadOp>();
+    if (!pad || pad.getMode() != "constant")
+      return rw.notifyMatchFailure(conv, "input is not a constant pad");
+    // A quantized conv pads with its input's zero point, not with zeros.
+    if (!getElementTypeOrSelf(pad.getInput().getType()).isF32() || !pad.getValue().isZero())
+      return rw.notifyMatchFailure(conv, "not a float pad with zeros");
+    ArrayRef<int64_t> p = pad.getPads();
+    if (p.size() != 8 || p[0] || p[1] || p[4] || p[5] || llvm::any_of(p, [](int64_t v) { return v < 0; }))
+      return rw.notifyMatchFailure(conv, "pads the batch or channel axis, or crops");
+    auto ws = llvm::cast<ShapedType>(conv.getWeight().getType()).getShape();
+    ArrayRef<int64_t> dil = conv.getDilations();
+    SmallVector<int64_t> pads(conv.getPads());
+    int64_t extent[2] = {(ws[2] - 1) * dil[0] + 1, (ws[3] - 1) * dil[1] + 1};
+    for (int i = 0; i < 2; ++i) {
+      pads[i] += p[2 + i], pads[2 + i] += p[6 + i];
+      if (pads[i] >= extent[i] || pads[2 + i] >= extent[i])
+        return rw.notifyMatchFailure(conv, "padding as wide as the kernel: outputs of padding only");
+    }
+    rw.modifyOpInPlace(conv, [&] {
+      conv.setPads(pads);
+      conv.getInputMutable().assign(pad.getInput());
+    });
+    if (pad->use_empty())
+      rw.eraseOp(pad);
+    return success();
+  }
+};
+
+struct FoldPadIntoConvPass : emlc::impl::FoldPadIntoConvBase<FoldPadIntoConvPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FoldPadIntoConv>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
   }
 };
 

@@ -25,9 +25,9 @@ namespace {
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr const char *kNoFuseHelp =
-    "the unfused baseline: no fusion passes (BatchNorm stays a per-channel mul and add, activations and\n"
-    "  bias adds separate layers, transposes copies), to measure what fusion gains; an int8 QDQ model is\n"
-    "  still fused into int8 layers on import (that is how its Q/DQ pairs become integer kernels),\n"
+    "the unfused baseline: no fusion passes (BatchNorm stays a per-channel mul and add, activations,\n"
+    "  bias adds and zero pads separate layers, transposes copies), to measure what fusion gains; an int8\n"
+    "  QDQ model is still fused into int8 layers on import (that is how its Q/DQ pairs become integer kernels),\n"
     "  e.g. --no-fuse --report unfused.json";
 
 void printWarnings(const std::vector<std::string> &ws) {

@@ -41,6 +41,18 @@ def EliminateTransposes : Pass<"emlc-eliminate-transposes", "mlir::func::FuncOp"
   let dependentDialects = ["::emlc::nn::NNDialect"];
 }
 
+def FoldPadIntoConv : Pass<"emlc-fold-pad-into-conv", "mlir::func::FuncOp"> {
+  let summary = "Fold a zero Pad of the spatial axes into the padding of the float convolution reading it";
+  let description = [{
+    `nn.conv2d` of an `nn.pad` (constant mode, value 0, only H and W padded)
+    of a float tensor takes the pads into its own `pads` and reads the
+    unpadded tensor (no padded copy, no pad kernel), as long as each side's
+    padding stays below the kernel's extent. Quantized convolutions pad with
+    their input's zero point and are left alone.
+  }];
+  let dependentDialects = ["::emlc::nn::NNDialect"];
+}
+
 def ScheduleForMemory : Pass<"emlc-schedule-for-memory", "mlir::func::FuncOp"> {
   let summary = "Order independent nn ops (branches) to lower the peak of live tensor bytes";
   let description = [{
