@@ -30,6 +30,10 @@ struct TargetInfo {
   /// (measured with `emlc verify` on the shared models; bench/mcu.py). Read by
   /// the report's instruction estimate and by hardware-aware choices.
   std::map<std::string, double> costPerMac;
+  /// The same for kernels without MACs (activations, elementwise ops, layout
+  /// copies, (de)quantization): instructions per output element
+  /// ("cost_per_element", measured with `emlc verify` on one-op models).
+  std::map<std::string, double> costPerElement;
   /// The kernel for `role`: the fastest, or with `smallest` the one with
   /// the smallest weights; "" for the portable kernels.
   std::string variant(const std::string &role, bool smallest = false) const {

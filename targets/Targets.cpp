@@ -42,10 +42,11 @@ bool parseTarget(llvm::StringRef text, TargetInfo &t) {
   if (const llvm::json::Object *v = o->getObject("variants"))
     for (const auto &kv : *v)
       t.variants[kv.first.str()] = strings(v, kv.first);
-  if (const llvm::json::Object *c = o->getObject("cost_per_mac"))
-    for (const auto &kv : *c)
-      if (auto d = kv.second.getAsNumber())
-        t.costPerMac[kv.first.str()] = *d;
+  for (auto [key, costs] : {std::pair{"cost_per_mac", &t.costPerMac}, std::pair{"cost_per_element", &t.costPerElement}})
+    if (const llvm::json::Object *c = o->getObject(key))
+      for (const auto &kv : *c)
+        if (auto d = kv.second.getAsNumber())
+          (*costs)[kv.first.str()] = *d;
   t.codeIsa = o->getString("code_isa") ? string(o, "code_isa") : "thumbv7em";
   t.alignment = o->getInteger("alignment").value_or(16);
   if (const llvm::json::Object *isa = o->getObject("isa"))

@@ -234,13 +234,17 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       entry["activation_bits"] = a.getInt();
     if (auto sq = c->getAttrOfType<FloatAttr>("emlc.predicted_sqnr"))
       entry["predicted_sqnr_db"] = std::round(sq.getValueAsDouble() * 100) / 100;
-    // The target's cost model: executed instructions per MAC of this kernel.
-    if (target && m > 0)
-      if (auto it = target->costPerMac.find(c.getCallee().str()); it != target->costPerMac.end()) {
-        int64_t est = (int64_t)std::llround(it->second * (double)m);
+    // The target's cost model: executed instructions per MAC of this kernel,
+    // or per output element of a kernel without MACs.
+    if (target && !c.getOuts().empty()) {
+      const auto &costs = m > 0 ? target->costPerMac : target->costPerElement;
+      int64_t units = m > 0 ? m : llvm::cast<MemRefType>(c.getOuts()[0].getType()).getNumElements();
+      if (auto it = costs.find(c.getCallee().str()); it != costs.end()) {
+        int64_t est = (int64_t)std::llround(it->second * (double)units);
         entry["instructions_estimate"] = est;
         instructionsEstimate += est;
       }
+    }
     layers.push_back(std::move(entry));
   }
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {

@@ -125,6 +125,7 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions 
 static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptions &po) {
   po.target = opts.target;
   po.optimize = opts.optimize;
+  po.fuse = opts.fuse;
   po.quantize = opts.quantize;
   po.calibration = opts.calibrationPath;
   po.calibrationMethod = opts.calibrationMethod;
@@ -252,6 +253,8 @@ static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chro
   r.arenaLowerBound = *totals->getInteger("arena_lower_bound_bytes");
   r.macs = *totals->getInteger("macs");
   r.codeBytes = *totals->getInteger("code_bytes_estimate");
+  r.kernelCalls = *totals->getInteger("kernel_calls");
+  r.instructionsEstimate = totals->getInteger("instructions_estimate").value_or(0);
   llvm::raw_string_ostream os(r.reportJson);
   os << llvm::formatv("{0:2}", report) << "\n";
   os.flush();

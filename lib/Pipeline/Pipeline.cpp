@@ -20,11 +20,15 @@ using namespace mlir;
 
 namespace emlc {
 
-void buildONNXToNNPipeline(OpPassManager &pm) {
+void buildONNXToNNPipeline(OpPassManager &pm, bool fuse) {
   pm.addPass(createConvertONNXToNN());
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
-  pm.addNestedPass<func::FuncOp>(createFuseActivations());
+  if (fuse) { // without them, the unfused baseline (emlc compile --no-fuse)
+    pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+    pm.addNestedPass<func::FuncOp>(createEliminateTransposes());
+    pm.addNestedPass<func::FuncOp>(createFoldPadIntoConv());
+    pm.addNestedPass<func::FuncOp>(createFuseActivations());
+  }
   pm.addPass(createCanonicalizerPass());
 }
 
@@ -46,7 +50,7 @@ void buildEmlcPipeline(OpPassManager &pm, const PipelineOptions &options) {
 
 void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &options, const PipelineHooks &hooks) {
   pm.addPass(createSetTarget({options.target})); // once, for every pass of the compile
-  buildONNXToNNPipeline(pm);
+  buildONNXToNNPipeline(pm, options.fuse);
   if (!options.prune.empty()) { // prune first, then quantize the smaller model
     PruneOptions p;
     p.prune = options.prune;
@@ -98,7 +102,8 @@ void registerEmlcPassesAndPipelines() {
   registerQuantizationPasses();
   registerPruningPasses();
   registerPipelinePasses();
-  PassPipelineRegistration<>("emlc-onnx-to-nn-pipeline", "onnx -> optimized nn", buildONNXToNNPipeline);
+  PassPipelineRegistration<>("emlc-onnx-to-nn-pipeline", "onnx -> optimized nn",
+                             [](OpPassManager &pm) { buildONNXToNNPipeline(pm); });
   PassPipelineRegistration<PipelineOptions>("emlc-nn-to-kernel-pipeline", "nn -> kernel with a planned arena",
                                             buildNNToKernelPipeline);
   PassPipelineRegistration<PipelineOptions>("emlc-pipeline", "onnx -> kernel: everything before C emission",

@@ -163,10 +163,57 @@ struct FoldScaleIntoConv : OpRewritePattern<nn::BinaryOp> {
   }
 };
 
+/// One value per output feature of a [M, N] fully connected result: a
+/// constant [N], [1, N] (any leading ones) or a scalar, if `v` is one.
+std::optional<std::vector<float>> featureConstant(Value v, int64_t n) {
+  DenseElementsAttr c;
+  if (!matchPattern(v, m_Constant(&c)) || !c.getElementType().isF32())
+    return std::nullopt;
+  auto shape = c.getType().getShape();
+  if (c.getNumElements() != 1 && (shape.empty() || shape.back() != n || c.getNumElements() != n))
+    return std::nullopt;
+  auto vals = floatValues(c);
+  if (vals.size() == 1)
+    vals.assign(n, vals[0]);
+  return vals;
+}
+
+/// add(fully_connected(x), const) (either operand order) => fully_connected
+/// with the constant added to its bias: ONNX MatMul + Add, the bias of
+/// PyTorch's and TensorFlow's exports of a dense layer without Gemm.
+struct FoldBiasIntoFullyConnected : OpRewritePattern<nn::BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::BinaryOp op, PatternRewriter &rw) const override {
+    if (op.getKind() != nn::BinaryKind::add)
+      return rw.notifyMatchFailure(op, "not an add");
+    bool lhs = op.getLhs().getDefiningOp<nn::FullyConnectedOp>() != nullptr;
+    Value fcValue = lhs ? op.getLhs() : op.getRhs(), other = lhs ? op.getRhs() : op.getLhs();
+    auto fc = fcValue.getDefiningOp<nn::FullyConnectedOp>();
+    if (!fc || !fcValue.hasOneUse() || fc.getActMin() || fc.getActMax())
+      return rw.notifyMatchFailure(op, "not the only use of an unclamped fully connected layer");
+    if (op.getType() != fc.getType() || !fc.getType().getElementType().isF32())
+      return rw.notifyMatchFailure(op, "not float, or the add broadcasts to another shape");
+    int64_t n = fc.getType().getShape().back();
+    auto k = featureConstant(other, n);
+    DenseElementsAttr bias;
+    if (!k || (fc.getBias() && !matchPattern(fc.getBias(), m_Constant(&bias))))
+      return rw.notifyMatchFailure(op, "not one constant per output feature");
+    std::vector<float> bv = bias ? floatValues(bias) : std::vector<float>(n, 0.0f);
+    for (int64_t i = 0; i < n; ++i)
+      bv[i] += (*k)[i];
+    Value nb = rw.create<arith::ConstantOp>(fc.getLoc(), f32Constant(rw.getContext(), {n}, bv));
+    auto fused = rw.create<nn::FullyConnectedOp>(fc.getLoc(), fc.getType(), fc.getInput(), fc.getWeight(), nb,
+                                                 op.getActMinAttr(), op.getActMaxAttr());
+    rw.replaceOp(op, fused.getResult());
+    rw.eraseOp(fc);
+    return success();
+  }
+};
+
 struct FoldBatchNormPass : emlc::impl::FoldBatchNormBase<FoldBatchNormPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldScaleIntoConv>(&getContext());
+    patterns.add<FoldScaleIntoConv, FoldBiasIntoFullyConnected>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -390,6 +390,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   co.modelPath = o.model;
   co.target = t->name;
   co.name = "model";
+  co.fuse = o.fuse;
   std::vector<std::string> argNames = graphInputNames(o.model);
   for (size_t i = 0; i < in.size() && i < argNames.size(); ++i) {
     auto shape = in[i].getType().getShape();

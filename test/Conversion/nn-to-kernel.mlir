@@ -16,17 +16,46 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x3xf32> {
 
 // -----
 
-// A reshape is a view of its input's buffer: no kernel, no copy, except when
-// the view itself is the graph output (then one copy into the output).
+// A reshape is a view of its input's buffer: no kernel, no copy. When the
+// view is the graph output, its producer writes through a view of the output.
 // CHECK-LABEL: func @main
-// CHECK: %[[A:.+]] = kernel.alloc : memref<2x3xf32>
+// CHECK-SAME: %{{.+}}: memref<2x3xf32>, %[[OUT:[^:]+]]: memref<6xf32>
+// CHECK-NOT: kernel.alloc
+// CHECK: %[[A:.+]] = kernel.view %[[OUT]] : memref<6xf32> to memref<2x3xf32>
 // CHECK: kernel.call "relu_f32" ins(%{{.+}} : memref<2x3xf32>) outs(%[[A]] : memref<2x3xf32>)
-// CHECK: %[[V:.+]] = kernel.view %[[A]] : memref<2x3xf32> to memref<6xf32>
-// CHECK: kernel.call "copy" ins(%[[V]] : memref<6xf32>) outs(%{{.+}} : memref<6xf32>) {args = [24 : i32]
+// CHECK-NOT: kernel.call "copy"
 func.func @main(%x: tensor<2x3xf32>) -> tensor<6xf32> {
   %0 = nn.unary relu %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
   %1 = nn.reshape %0 : (tensor<2x3xf32>) -> tensor<6xf32>
   return %1 : tensor<6xf32>
+}
+
+// -----
+
+// The same through an int8 output's storage cast (the same memref: no view).
+// CHECK-LABEL: func @main
+// CHECK-SAME: %{{.+}}: memref<1x4xi8>, %[[OUT:[^:]+]]: memref<1x4xi8>
+// CHECK: kernel.call "fully_connected_s8" {{.*}}outs(%[[OUT]] : memref<1x4xi8>)
+// CHECK-NOT: kernel.call "copy"
+func.func @main(%x: tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x4xi8> {
+  %w = arith.constant dense<1> : tensor<4x4xi8>
+  %wq = "quant.scast"(%w) : (tensor<4x4xi8>) -> tensor<4x4x!quant.uniform<i8:f32, 0.25>>
+  %0 = nn.fully_connected %x, %wq : (tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>>, tensor<4x4x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x4x!quant.uniform<i8:f32, 1.0:2>>
+  %1 = "quant.scast"(%0) : (tensor<1x4x!quant.uniform<i8:f32, 1.0:2>>) -> tensor<1x4xi8>
+  return %1 : tensor<1x4xi8>
+}
+
+// -----
+
+// Returned twice, the view's producer keeps its own buffer: two copies.
+// CHECK-LABEL: func @main
+// CHECK: %[[A:.+]] = kernel.alloc : memref<2x3xf32>
+// CHECK: kernel.call "relu_f32" ins(%{{.+}} : memref<2x3xf32>) outs(%[[A]] : memref<2x3xf32>)
+// CHECK-COUNT-2: kernel.call "copy"
+func.func @main(%x: tensor<2x3xf32>) -> (tensor<6xf32>, tensor<6xf32>) {
+  %0 = nn.unary relu %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %1 = nn.reshape %0 : (tensor<2x3xf32>) -> tensor<6xf32>
+  return %1, %1 : tensor<6xf32>, tensor<6xf32>
 }
 
 // -----

@@ -24,6 +24,8 @@ def main():
     ap.add_argument("--abs-tol", type=float, default=0.0,
                     help="float outputs: also accept errors up to this (e.g. k output LSBs of a quantized model)")
     ap.add_argument("--cc", default="gcc")
+    ap.add_argument("--emlc-arg", action="append", default=[],
+                    help="an extra emlc compile argument, repeatable, e.g. --emlc-arg=--no-fuse")
     args = ap.parse_args()
     if not os.path.isdir(args.model_dir):
         print(f"SKIP: {args.model_dir} not found (../shared absent?)")
@@ -36,7 +38,7 @@ def main():
     ok = True
     with tempfile.TemporaryDirectory() as d:
         try:
-            compile_model(args.emlc, model_path, d, target=args.target, extra=shapes)
+            compile_model(args.emlc, model_path, d, target=args.target, extra=shapes + args.emlc_arg)
             exe = build(d, cc=args.cc)
         except Failure as f:
             print(f"FAIL {os.path.basename(args.model_dir)}: {f.stage}: {f.message}")

@@ -26,6 +26,11 @@ namespace {
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
+constexpr const char *kNoFuseHelp =
+    "the unfused baseline: no fusion passes (BatchNorm stays a per-channel mul and add, activations,\n"
+    "  bias adds and zero pads separate layers, transposes copies), to measure what fusion gains; an int8\n"
+    "  QDQ model is still fused into int8 layers on import (that is how its Q/DQ pairs become integer kernels),\n"
+    "  e.g. --no-fuse --report unfused.json";
 
 using emlc::cli::parseShapes;
 using emlc::cli::printErrors;
@@ -48,6 +53,7 @@ struct CompileArgs {
   std::vector<std::string> layerPrecision;
   std::string optimize = "speed";
   PruneFlags pruning;
+  bool noFuse = false;
 };
 
 int runCompile(const CompileArgs &a) {
@@ -60,6 +66,7 @@ int runCompile(const CompileArgs &a) {
   o.name = name;
   o.emit = emit;
   o.optimize = a.optimize;
+  o.fuse = !a.noFuse;
   if (!emlc::isCIdentifier(name)) {
     fmt::print(stderr,
                "emlc: error: --name '{}' is not a C identifier (letters, digits, _; not starting with a digit)\n",
@@ -154,6 +161,10 @@ int runCompile(const CompileArgs &a) {
   fmt::print("  weights (flash):  {:>9} bytes\n  code (flash):     {:>9} bytes (estimate at -Os)\n"
              "  MACs:             {:>9}\n  kernels:          {:>9} ({})\n",
              r.weightBytes, r.codeBytes, r.macs, r.kernels.size(), fmt::join(r.kernels, ", "));
+  fmt::print("  kernel calls:     {:>9}{}\n", r.kernelCalls,
+             r.instructionsEstimate
+                 ? fmt::format(", about {} instructions (the target's cost model)", r.instructionsEstimate)
+                 : std::string());
   if (quantize) {
     fmt::print("  quantized:        int8 activations{}, weights {}, {} calibration runs ({}), output SQNR vs float:",
                r.int16Layers ? fmt::format(" (int16 in {} layers)", r.int16Layers) : std::string(),
@@ -235,6 +246,50 @@ int runInspect(const std::string &model, const std::vector<std::string> &shapeSp
   }
   return r.unsupported.empty() ? 0 : kExitError;
 }
+/// Declares `verify` and its options on `app`.
+CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, bool &noFuse) {
+  auto *verify = app.add_subcommand(
+      "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
+                "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
+                "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses kws/test_data_set_0)");
+  verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
+  verify->add_option("--target", vo.target, "target core (default generic; see emlc targets), e.g. --target rv32imac");
+  verify->add_option("--input", vo.input,
+                     "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model),\n"
+                     "  e.g. --input data/input_0.pb");
+  verify->add_option("--expected", vo.expected,
+                     "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
+  verify->add_option("--rel-tol", vo.relTol,
+                     "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
+  verify->add_option("--lsb", vo.lsb,
+                     "int8 models with float outputs: also accept errors of up to N steps of the output's int8 grid "
+                     "(default 1: a rounding difference), e.g. --lsb 2");
+  verify->add_option("--keep", vo.workDir,
+                     "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
+  verify
+      ->add_option("--quantize", vo.quantize,
+                   "quantize a float model first, as emlc compile --quantize does; its outputs are compared with\n"
+                   "  the float model's and the error (quantization's) is reported, not judged, e.g. --quantize=int8")
+      ->check(CLI::IsMember({"int8"}));
+  verify
+      ->add_option("--precision", vo.precision,
+                   "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
+                   "  --precision, e.g. --precision int4")
+      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+  verify->add_option("--prune", vo.prune,
+                     "prune a float model first, as emlc compile --prune does (the error against the unpruned\n"
+                     "  model's outputs is reported, not judged), e.g. --prune=0.25");
+  verify
+      ->add_option(
+          "--prune-multiple", vo.pruneMultiple,
+          "with --prune: kept channel counts are multiples of this (default: the target's), e.g. --prune-multiple 8")
+      ->check(CLI::Range(1, 1024));
+  verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);
+  verify->add_option("--calibration", vo.calibration,
+                     "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
+                     "  e.g. --calibration kws/test_data_set_0/input_0.pb");
+  return verify;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -243,7 +298,7 @@ int main(int argc, char **argv) {
                "  emlc compile model.onnx -o out --target cortex-m4 --name net\n"
                "  emlc compile model.onnx --emit=nn            # print the nn-dialect IR\n"
                "  emlc inspect model.onnx --shape input=1x3x32x32\n"
-               "  emlc prune model.onnx -o pruned.onnx            # the pruning front end (ONNX out)\n"
+               "  emlc prune model.onnx -o pruned.onnx --prune=0.25   # structured pruning, ONNX out\n"
                "Exit codes: 0 ok, 1 model/compile error, 2 usage error.",
                "emlc"};
   app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
@@ -292,6 +347,7 @@ int main(int argc, char **argv) {
                    "  Helium); size: the smallest kernels. With --flash-limit or --ram-limit, speed falls back to\n"
                    "  size when the fast kernels do not fit. e.g. --optimize size")
       ->check(CLI::IsMember({"speed", "size"}));
+  compile->add_flag("--no-fuse", c.noFuse, kNoFuseHelp);
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
                       "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");
@@ -366,45 +422,8 @@ int main(int argc, char **argv) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   emlc::VerifyOptions vo;
-  auto *verify = app.add_subcommand(
-      "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
-                "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
-                "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses kws/test_data_set_0)");
-  verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
-  verify->add_option("--target", vo.target, "target core (default generic; see emlc targets), e.g. --target rv32imac");
-  verify->add_option("--input", vo.input,
-                     "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model),\n"
-                     "  e.g. --input data/input_0.pb");
-  verify->add_option("--expected", vo.expected,
-                     "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
-  verify->add_option("--rel-tol", vo.relTol,
-                     "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
-  verify->add_option("--lsb", vo.lsb,
-                     "int8 models with float outputs: also accept errors of up to N steps of the output's int8 grid "
-                     "(default 1: a rounding difference), e.g. --lsb 2");
-  verify->add_option("--keep", vo.workDir,
-                     "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
-  verify
-      ->add_option("--quantize", vo.quantize,
-                   "quantize a float model first, as emlc compile --quantize does; its outputs are compared with\n"
-                   "  the float model's and the error (quantization's) is reported, not judged, e.g. --quantize=int8")
-      ->check(CLI::IsMember({"int8"}));
-  verify
-      ->add_option("--precision", vo.precision,
-                   "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
-                   "  --precision, e.g. --precision int4")
-      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
-  verify->add_option("--prune", vo.prune,
-                     "prune a float model first, as emlc compile --prune does (the error against the unpruned\n"
-                     "  model's outputs is reported, not judged), e.g. --prune=0.25");
-  verify
-      ->add_option(
-          "--prune-multiple", vo.pruneMultiple,
-          "with --prune: kept channel counts are multiples of this (default: the target's), e.g. --prune-multiple 8")
-      ->check(CLI::Range(1, 1024));
-  verify->add_option("--calibration", vo.calibration,
-                     "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
-                     "  e.g. --calibration kws/test_data_set_0/input_0.pb");
+  bool verifyNoFuse = false;
+  CLI::App *verify = addVerifyCommand(app, vo, verifyNoFuse);
 
   PruneArgs pruneArgs;
   CLI::App *prune = addPruneCommand(app, pruneArgs);
@@ -425,8 +444,10 @@ int main(int argc, char **argv) {
   }
   if (compile->parsed())
     return runCompile(c);
-  if (verify->parsed())
+  if (verify->parsed()) {
+    vo.fuse = !verifyNoFuse;
     return runVerify(vo, argv[0]);
+  }
   if (inspect->parsed())
     return runInspect(model, shapes);
   if (prune->parsed())

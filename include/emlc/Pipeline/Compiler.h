@@ -29,6 +29,9 @@ struct CompileOptions {
   /// smallest ones. With speed and a flash or RAM limit the speed kernels
   /// exceed, size is used instead.
   std::string optimize = "speed";
+  /// The fusion passes (false: `--no-fuse`, the unfused baseline; the int8
+  /// QDQ import's fusion stays, it is how QDQ graphs become int8 layers).
+  bool fuse = true;
   /// Stop after this level and print it: "onnx", "nn", "kernel"; or "c".
   std::string emit = "c";
   /// Post-training quantization ("int8" or empty) and its calibration (see PTQ.h).
@@ -56,6 +59,8 @@ struct CompileResult {
   EmittedFiles files; ///< for --emit=c
   int64_t arenaBytes = 0, weightBytes = 0, arenaLowerBound = 0, macs = 0;
   int64_t codeBytes = 0;            ///< estimated machine code + tables (report: code_bytes_estimate)
+  int64_t kernelCalls = 0;          ///< kernel calls per inference (report: totals.kernel_calls)
+  int64_t instructionsEstimate = 0; ///< the target's cost model (report: totals.instructions_estimate)
   std::string reportJson;           ///< the compile report (docs/REPORT.md), for --emit=c
   std::string arenaSVG;             ///< the arena over time, for --report-svg
   std::vector<std::string> kernels; ///< kernel variants called, in first-use order

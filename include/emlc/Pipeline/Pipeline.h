@@ -55,6 +55,8 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
   Option<int64_t> pruneMultiple{*this, "prune-multiple",
                                 llvm::cl::desc("kept channel counts are multiples of this (0: the target's)"),
                                 llvm::cl::init(0)};
+  Option<bool> fuse{*this, "fuse", llvm::cl::desc("the fusion passes (false: the unfused baseline)"),
+                    llvm::cl::init(true)};
   Option<int64_t> ramLimit{*this, "ram-limit", llvm::cl::desc("arena budget in bytes (-1: none)"), llvm::cl::init(-1)};
   Option<int64_t> flashLimit{*this, "flash-limit", llvm::cl::desc("weights budget in bytes (-1: none)"),
                              llvm::cl::init(-1)};
@@ -67,8 +69,9 @@ struct PipelineHooks {
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
 
-/// onnx -> optimized nn (conversion, folding, BatchNorm folding, fusion).
-void buildONNXToNNPipeline(mlir::OpPassManager &pm);
+/// onnx -> optimized nn (conversion, folding, BatchNorm folding, fusion;
+/// `fuse` false leaves out the fusion passes, not the int8 QDQ import's).
+void buildONNXToNNPipeline(mlir::OpPassManager &pm, bool fuse = true);
 /// nn -> kernel with a planned arena for the module's target (emlc.target, set by emlc-set-target).
 void buildKernelLoweringPipeline(mlir::OpPassManager &pm, llvm::StringRef optimize);
 /// emlc-set-target, then the kernel lowering: nn -> kernel with a planned arena.

@@ -18,11 +18,37 @@ def FuseActivations : Pass<"emlc-fuse-activations", "mlir::func::FuncOp"> {
 }
 
 def FoldBatchNorm : Pass<"emlc-fold-batchnorm", "mlir::func::FuncOp"> {
-  let summary = "Fold per-channel scale/shift (from BatchNormalization) into conv weights";
+  let summary = "Fold per-channel scale/shift (from BatchNormalization) into conv weights, bias adds into layers";
   let description = [{
     `nn.binary mul` by a constant [C,1,1] followed by `nn.binary add` of a
     constant [C,1,1] on the only use of an `nn.conv2d` output with constant
-    weights is folded into the weights and bias.
+    weights is folded into the weights and bias. `nn.binary add` of one
+    constant per output feature ([N], [1,N] or a scalar) to the only use of
+    a float `nn.fully_connected` (ONNX MatMul + Add) becomes its bias.
+  }];
+  let dependentDialects = ["::emlc::nn::NNDialect"];
+}
+
+def EliminateTransposes : Pass<"emlc-eliminate-transposes", "mlir::func::FuncOp"> {
+  let summary = "Turn transposes that move no bytes into reshapes (views); compose chains of transposes";
+  let description = [{
+    `nn.transpose` whose permutation keeps the non-unit axes in their order
+    (e.g. NCHW -> NHWC of a [1, C, 1, 1] tensor, as TensorFlow exports put
+    before the classifier) becomes `nn.reshape`, which the kernel lowering
+    makes a view instead of a copy. `transpose(transpose(x))` becomes one
+    transpose, or `x` when the two cancel.
+  }];
+  let dependentDialects = ["::emlc::nn::NNDialect"];
+}
+
+def FoldPadIntoConv : Pass<"emlc-fold-pad-into-conv", "mlir::func::FuncOp"> {
+  let summary = "Fold a zero Pad of the spatial axes into the padding of the float convolution reading it";
+  let description = [{
+    `nn.conv2d` of an `nn.pad` (constant mode, value 0, only H and W padded)
+    of a float tensor takes the pads into its own `pads` and reads the
+    unpadded tensor (no padded copy, no pad kernel), as long as each side's
+    padding stays below the kernel's extent. Quantized convolutions pad with
+    their input's zero point and are left alone.
   }];
   let dependentDialects = ["::emlc::nn::NNDialect"];
 }

@@ -95,9 +95,11 @@ Value KernelLowering::result(Value tensor, Location loc) {
     return buffers[tensor] = b.create<kernel::ViewOp>(loc, memrefFor(tensor), base, b.getI64IntegerAttr(offset));
   }
   Value buf;
-  if (auto it = outputSlot.find(tensor); it != outputSlot.end())
+  if (auto it = outputSlot.find(tensor); it != outputSlot.end()) {
     buf = fn.getArgument(numInputs + it->second);
-  else
+    if (buf.getType() != memrefFor(tensor)) // the output is a view of it (a reshape or storage cast)
+      buf = b.create<kernel::ViewOp>(loc, memrefFor(tensor), buf);
+  } else
     buf = b.create<kernel::AllocOp>(loc, memrefFor(tensor), nullptr);
   buffers[tensor] = buf;
   return buf;

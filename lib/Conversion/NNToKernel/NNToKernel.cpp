@@ -56,6 +56,20 @@ DictionaryAttr quantizationOf(Operation *op) {
   return out.empty() ? DictionaryAttr() : b.getDictionaryAttr(out);
 }
 
+/// The value a returned `r` shows through views (reshapes, storage casts,
+/// each read only by the next), when a kernel produces it; else null.
+Value viewedProducer(Value r) {
+  Value v = r;
+  while (Operation *def = v.getDefiningOp()) {
+    if (!v.hasOneUse())
+      return {};
+    if (!llvm::isa<nn::ReshapeOp, quant::StorageCastOp>(def))
+      return v == r || llvm::isa<arith::ConstantOp>(def) || def->getNumResults() != 1 ? Value() : v;
+    v = def->getOperand(0);
+  }
+  return {}; // an input
+}
+
 /// The conversion of one function: places results, then lowers op by op.
 class FunctionLowering : public KernelLowering {
 public:
@@ -72,7 +86,10 @@ private:
 };
 
 /// A returned value gets its output argument as its buffer when a kernel
-/// produces it (not an input, constant or view) and it is returned once.
+/// produces it (not an input, constant or view) and it is returned once; so
+/// does the producer of a returned view (an int8 output's storage cast, a
+/// reshape) when only the view reads it: it writes through a view of the
+/// output, and no copy follows.
 /// Concat along the outermost non-unit axis: each input is one contiguous
 /// slice of the output, so its producer can write there (no copy, and the
 /// input needs no buffer of its own) when the Concat is its only reader.
@@ -82,6 +99,8 @@ void FunctionLowering::placeOutputsAndConcats() {
     Operation *def = r.getDefiningOp();
     if (def && !llvm::isa<arith::ConstantOp, nn::ReshapeOp, quant::StorageCastOp>(def) && !outputSlot.count(r))
       outputSlot[r] = i;
+    else if (Value p = viewedProducer(r); p && !outputSlot.count(p))
+      outputSlot[p] = i;
   }
   oldFn.walk([&](nn::ConcatOp c) {
     auto y = shapeOf(c.getOutput());
@@ -197,6 +216,8 @@ void FunctionLowering::annotate(Operation *op, Operation *firstCall) {
 void FunctionLowering::copyOutputs(func::ReturnOp ret) {
   for (auto [i, r] : llvm::enumerate(ret.getOperands())) {
     if (auto it = outputSlot.find(r); it != outputSlot.end() && it->second == i)
+      continue;
+    if (Value p = viewedProducer(r); p && outputSlot.count(p) && outputSlot[p] == i)
       continue;
     int64_t bytes = kernel::bufferBytes(memrefFor(r));
     kernelVariants().copy(*this, ret.getLoc(), get(r), fn.getArgument(numInputs + i), bytes);
