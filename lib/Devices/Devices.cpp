@@ -172,13 +172,15 @@ void checkConsistency(Fields &f, const DeviceInfo &d, llvm::StringRef file) {
     f.fail("target '" + d.target + "' uses an FPU, which the device lacks");
 }
 
+/// "640 KiB", "2 MiB", "7.75 MiB": the table's sizes (the JSON has bytes).
 std::string formatBytes(int64_t b) {
   constexpr int64_t kKiB = 1024, kMiB = 1024 * 1024;
-  if (b >= kMiB && b % (kMiB / 2) == 0)
-    return b % kMiB ? llvm::formatv("{0:F1} MiB", (double)b / kMiB).str() : std::to_string(b / kMiB) + " MiB";
-  if (b % kKiB == 0)
-    return std::to_string(b / kKiB) + " KiB";
-  return std::to_string(b) + " B";
+  if (b >= kMiB) {
+    std::string s = llvm::formatv("{0:F2}", (double)b / kMiB).str();
+    s = llvm::StringRef(s).rtrim('0').rtrim('.').str();
+    return s + " MiB";
+  }
+  return b % kKiB ? std::to_string(b) + " B" : std::to_string(b / kKiB) + " KiB";
 }
 
 void writeJson(json::OStream &j, const DeviceInfo &d) {
@@ -307,8 +309,7 @@ const std::vector<DeviceInfo> &allDevices() {
     std::set<std::string> displayNames;
     for (const DeviceInfo &d : out)
       if (!displayNames.insert(llvm::StringRef(d.displayName).lower()).second)
-        llvm::report_fatal_error("invalid device files: display name '" + llvm::Twine(d.displayName) +
-                                     "' used twice",
+        llvm::report_fatal_error("invalid device files: display name '" + llvm::Twine(d.displayName) + "' used twice",
                                  /*gen_crash_diag=*/false);
     return out;
   }();
@@ -365,7 +366,8 @@ void printDevices(llvm::raw_ostream &os, bool json) {
   for (const DeviceInfo &d : allDevices()) {
     bool externalFlash = llvm::none_of(d.flash, [](const MemoryRegion &r) { return !r.external; });
     std::string features = d.fpu + (d.dsp ? "+dsp" : "") + (d.mve ? "+mve" : "");
-    rows.push_back({d.name, d.core, d.target, llvm::formatv("{0}", d.clockMHz).str(),
+    rows.push_back({d.name, d.core, d.target,
+                    llvm::StringRef(llvm::formatv("{0:F1}", d.clockMHz).str()).rtrim('0').rtrim('.').str(),
                     formatBytes(d.ramBudget()) + " (" + d.arenaRegion + ") / " + formatBytes(d.ramTotal()),
                     formatBytes(d.flashBudget()) + (externalFlash ? " ext" : ""), features, d.sources.front()});
   }
