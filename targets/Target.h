@@ -46,6 +46,11 @@ struct TargetInfo {
   /// "dsp", "mve", "avx2" (as "true"/"false"), "simd_bits".
   std::map<std::string, std::string> isa;
   int64_t alignment = 16; ///< byte alignment of arena buffers
+  /// Core cycles per executed instruction on the target's kernels, and where
+  /// the figure comes from: turns the cost model's instructions into
+  /// milliseconds at a device's clock. 0: unknown (no time estimate).
+  double cyclesPerInstruction = 0;
+  std::string cpiSource;
   /// The instruction set whose measured kernel sizes estimate the code size
   /// (targets/generic/kernel_sizes.inc, one row per kernel and ISA): "thumbv7em" or "rv32"; a new one is a line
   /// in scripts/gen_kernel_sizes.py.

@@ -49,6 +49,10 @@ bool parseTarget(llvm::StringRef text, TargetInfo &t) {
           (*costs)[kv.first.str()] = *d;
   t.codeIsa = o->getString("code_isa") ? string(o, "code_isa") : "thumbv7em";
   t.alignment = o->getInteger("alignment").value_or(16);
+  if (const llvm::json::Object *cpi = o->getObject("cycles_per_instruction")) {
+    t.cyclesPerInstruction = cpi->getNumber("value").value_or(0);
+    t.cpiSource = string(cpi, "source");
+  }
   if (const llvm::json::Object *isa = o->getObject("isa"))
     for (const auto &kv : *isa) {
       std::string value;

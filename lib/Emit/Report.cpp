@@ -169,6 +169,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   llvm::json::Array layers, inputs, outputs;
   int64_t macs = 0, intermediates = 0, instructionsEstimate = 0;
   const TargetInfo *target = kernel::getTarget(module); // cost model and code size ISA
+  // Milliseconds from instructions: the core's cycles per instruction at the device's clock.
+  double msPerInstruction = target && in.clockMHz > 0 ? target->cyclesPerInstruction / (in.clockMHz * 1e3) : 0.0;
   for (size_t a = 0; a < g.allocs.size(); ++a)
     if (g.first[a] >= 0)
       intermediates += g.bytes(a);
@@ -179,9 +181,14 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     if (auto a = c->getAttrOfType<IntegerAttr>("emlc.macs"))
       m = a.getInt();
     macs += m;
-    for (Value v : c.getIns())
+    for (Value v : c.getIns()) {
+      // A weight may reach the call through views or casts of its global (the size kernels' layouts).
+      while (v && !globalOf.count(v) && v.getDefiningOp() && v.getDefiningOp()->getNumOperands() > 0 &&
+             !llvm::isa<kernel::CallOp>(v.getDefiningOp()))
+        v = v.getDefiningOp()->getOperand(0);
       if (auto it = globalOf.find(v); it != globalOf.end())
         wb += globalBytes[it->second];
+    }
     llvm::json::Array outs;
     for (Value v : c.getOuts()) {
       auto t = llvm::cast<MemRefType>(v.getType());
@@ -242,6 +249,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       if (auto it = costs.find(c.getCallee().str()); it != costs.end()) {
         int64_t est = (int64_t)std::llround(it->second * (double)units);
         entry["instructions_estimate"] = est;
+        if (msPerInstruction > 0)
+          entry["latency_ms_estimate"] = std::round((double)est * msPerInstruction * 1e4) / 1e4;
         instructionsEstimate += est;
       }
     }
@@ -298,6 +307,17 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     report["quantization"] = std::move(*q);
   if (auto p = pruningSection(module))
     report["pruning"] = std::move(*p);
+  if (msPerInstruction > 0 && instructionsEstimate > 0)
+    (*report.getObject("totals"))["latency_ms_estimate"] =
+        std::round((double)instructionsEstimate * msPerInstruction * 1e4) / 1e4;
+  if (!in.device.empty())
+    report["device"] = llvm::json::Object{{"name", in.device},
+                                          {"clock_mhz", in.clockMHz},
+                                          {"ram_budget_bytes", in.ramBudget},
+                                          {"flash_budget_bytes", in.flashBudget},
+                                          {"flash_needed_bytes", weightBytes + code},
+                                          {"cycles_per_instruction", target ? target->cyclesPerInstruction : 0.0},
+                                          {"cycles_per_instruction_source", target ? target->cpiSource : ""}};
   return report;
 }
 

@@ -5,6 +5,7 @@
 #include "dialects/Kernel/KernelDialect.h"
 #include "dialects/NN/NNDialect.h"
 #include "dialects/ONNX/ONNXDialect.h"
+#include "emlc/Devices/Device.h"
 #include "emlc/Emit/Report.h"
 #include "emlc/Importer/Importer.h"
 #include "emlc/Pipeline/Pipeline.h"
@@ -108,6 +109,35 @@ static bool knownTarget(const std::string &target, CompileResult &r) {
     names += (names.empty() ? "" : ", ") + t.name;
   r.error = "error: unknown target '" + target + "' (known: " + names + ")\n";
   return false;
+}
+
+/// Applies `opts.device` (target, budgets); false with the error for an
+/// unknown device or a target that contradicts it.
+static bool applyDevice(CompileOptions &opts, CompileResult &r) {
+  if (opts.device.empty())
+    return true;
+  const DeviceInfo *d = lookupDevice(opts.device);
+  if (!d) {
+    std::string near = suggestDevice(opts.device);
+    r.error = "error: unknown device '" + opts.device + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
+              " (emlc devices lists them)\n";
+    return false;
+  }
+  if (opts.target != "generic" && opts.target != d->target) {
+    r.error = "error: --target " + opts.target + " contradicts --device " + d->name + " (its core compiles for " +
+              d->target + "); drop --target\n";
+    return false;
+  }
+  opts.target = d->target;
+  r.ramFromDevice = opts.ramLimit < 0;
+  r.flashFromDevice = opts.flashLimit < 0;
+  if (r.ramFromDevice)
+    opts.ramLimit = d->ramBudget();
+  if (r.flashFromDevice)
+    opts.flashLimit = d->flashBudget();
+  r.device = d->name;
+  r.clockMHz = d->clockMHz;
+  return true;
 }
 
 static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions &opts, CompileResult &r) {
@@ -245,8 +275,16 @@ static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chro
     r.error = "error: " + err + "\n";
     return;
   }
-  ReportInputs ri{opts.modelPath, opts.name,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+  ReportInputs ri;
+  ri.model = opts.modelPath;
+  ri.name = opts.name;
+  ri.compileSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!r.device.empty()) {
+    ri.device = r.device;
+    ri.clockMHz = r.clockMHz;
+    ri.ramBudget = opts.ramLimit;
+    ri.flashBudget = opts.flashLimit;
+  }
   llvm::json::Value report = buildReport(module, ri);
   const llvm::json::Object *totals = report.getAsObject()->getObject("totals");
   r.weightBytes = *totals->getInteger("weight_bytes");
@@ -255,34 +293,49 @@ static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chro
   r.codeBytes = *totals->getInteger("code_bytes_estimate");
   r.kernelCalls = *totals->getInteger("kernel_calls");
   r.instructionsEstimate = totals->getInteger("instructions_estimate").value_or(0);
+  if (auto ms = totals->getNumber("latency_ms_estimate"))
+    r.latencyMs = *ms;
   llvm::raw_string_ostream os(r.reportJson);
   os << llvm::formatv("{0:2}", report) << "\n";
   os.flush();
   r.arenaSVG = renderArenaSVG(report);
   // emlc-lower-to-kernel already fell back to the smallest kernels where that fits.
   if (opts.ramLimit >= 0 && r.arenaBytes > opts.ramLimit) {
-    r.error = budgetError(report, "RAM", "arena", r.arenaBytes, opts.ramLimit, "--ram-limit");
+    std::string flag = r.ramFromDevice ? "device " + r.device + "'s arena RAM" : "--ram-limit";
+    r.error = budgetError(report, "RAM", "arena", r.arenaBytes, opts.ramLimit, flag.c_str());
     r.ramExceeded = true;
     return;
   }
-  if (opts.flashLimit >= 0 && r.weightBytes > opts.flashLimit) {
-    r.error = budgetError(report, "flash", "weights", r.weightBytes, opts.flashLimit, "--flash-limit");
+  // A device's flash holds the code too; --flash-limit alone bounds the weights.
+  bool withCode = !r.device.empty();
+  int64_t flashNeeded = r.weightBytes + (withCode ? r.codeBytes : 0);
+  if (opts.flashLimit >= 0 && flashNeeded > opts.flashLimit) {
+    std::string flag = r.flashFromDevice ? "device " + r.device + "'s flash" : "--flash-limit";
+    r.error = budgetError(report, "flash", withCode ? "weights + estimated code" : "weights", flashNeeded,
+                          opts.flashLimit, flag.c_str());
     r.flashExceeded = true;
     return;
   }
   r.ok = true;
 }
 
-CompileResult compileModel(const CompileOptions &opts) {
+/// One compile with the device applied; `passFlashLimit` (>= 0) replaces the
+/// weights budget the passes search within (prune=auto, precision=auto).
+static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
   auto start = std::chrono::steady_clock::now();
   CompileResult r;
-  if (!knownTarget(opts.target, r))
+  if (!applyDevice(opts, r) || !knownTarget(opts.target, r))
     return r;
+  r.ramLimit = opts.ramLimit;
+  r.flashLimit = opts.flashLimit;
   MLIRContext ctx;
   setupContext(ctx);
   DiagnosticCollector diags(ctx);
   OwningOpRef<ModuleOp> module = importModel(ctx, opts, r);
-  if (!module || (opts.emit != "onnx" && !runCompilePipeline(*module, opts, diags, r)))
+  CompileOptions passOpts = opts;
+  if (passFlashLimit >= 0)
+    passOpts.flashLimit = passFlashLimit;
+  if (!module || (opts.emit != "onnx" && !runCompilePipeline(*module, passOpts, diags, r)))
     return r;
   if (opts.emit != "c") {
     r.irText = printIR(*module);
@@ -290,6 +343,20 @@ CompileResult compileModel(const CompileOptions &opts) {
     return r;
   }
   emitAndReport(*module, opts, start, r);
+  return r;
+}
+
+CompileResult compileModel(const CompileOptions &opts) {
+  CompileResult r = compileOnce(opts, -1);
+  // A device's flash holds weights and code: when the searches filled it with
+  // weights, search again within what the code leaves.
+  bool searched = opts.precision == "auto" || opts.prune == "auto";
+  if (r.flashExceeded && searched && !r.device.empty()) {
+    const DeviceInfo *d = lookupDevice(opts.device);
+    int64_t limit = opts.flashLimit >= 0 ? opts.flashLimit : d->flashBudget();
+    if (limit - r.codeBytes > 0)
+      r = compileOnce(opts, limit - r.codeBytes);
+  }
   return r;
 }
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "emlc/Verify/Verify.h"
+#include "emlc/Devices/Device.h"
 #include "emlc/Importer/Importer.h"
 #include "emlc/Pipeline/Compiler.h"
 #include "emlc/Support/TensorFiles.h"
@@ -374,9 +375,25 @@ void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &
 
 VerifyResult verifyModel(const VerifyOptions &o) {
   VerifyResult r;
-  const TargetInfo *t = lookupTarget(o.target);
+  std::string targetName = o.target;
+  if (!o.device.empty()) {
+    const DeviceInfo *d = lookupDevice(o.device);
+    if (!d) {
+      std::string near = suggestDevice(o.device);
+      r.error = "unknown device '" + o.device + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                " (emlc devices lists them)";
+      return r;
+    }
+    if (o.target != "generic" && o.target != d->target) {
+      r.error = "--target " + o.target + " contradicts --device " + d->name + " (its core compiles for " + d->target +
+                "); drop --target";
+      return r;
+    }
+    targetName = d->target;
+  }
+  const TargetInfo *t = lookupTarget(targetName);
   if (!t) {
-    r.error = "unknown target '" + o.target + "' (emlc targets lists them)";
+    r.error = "unknown target '" + targetName + "' (emlc targets lists them)";
     return r;
   }
   std::string cc, emulator;
@@ -389,6 +406,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   CompileOptions co;
   co.modelPath = o.model;
   co.target = t->name;
+  co.device = o.device;
   co.name = "model";
   co.fuse = o.fuse;
   std::vector<std::string> argNames = graphInputNames(o.model);

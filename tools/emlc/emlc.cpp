@@ -7,6 +7,7 @@
 
 #include "Options.h"
 #include "PruneCommand.h"
+#include "emlc/Devices/Device.h"
 #include "emlc/Pipeline/Compiler.h"
 #include "emlc/Support/CLIParsing.h"
 #include "emlc/Verify/Verify.h"
@@ -26,6 +27,10 @@ namespace {
 
 constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
+constexpr const char *kDeviceHelp =
+    "a board or MCU of the catalog (emlc devices lists them): sets --target to its core and --ram-limit /\n"
+    "  --flash-limit to its arena region and flash (weights + estimated code must fit) unless given; the\n"
+    "  report and summary give milliseconds at its clock, e.g. --device nucleo-l4r5zi";
 constexpr const char *kNoFuseHelp =
     "the unfused baseline: no fusion passes (BatchNorm stays a per-channel mul and add, activations,\n"
     "  bias adds and zero pads separate layers, transposes copies), to measure what fusion gains; an int8\n"
@@ -54,6 +59,7 @@ struct CompileArgs {
   std::string optimize = "speed";
   PruneFlags pruning;
   bool noFuse = false;
+  std::string device;
 };
 
 int runCompile(const CompileArgs &a) {
@@ -67,6 +73,7 @@ int runCompile(const CompileArgs &a) {
   o.emit = emit;
   o.optimize = a.optimize;
   o.fuse = !a.noFuse;
+  o.device = a.device;
   if (!emlc::isCIdentifier(name)) {
     fmt::print(stderr,
                "emlc: error: --name '{}' is not a C identifier (letters, digits, _; not starting with a digit)\n",
@@ -178,6 +185,11 @@ int runCompile(const CompileArgs &a) {
   }
   if (!r.pruning.empty())
     fmt::print("  pruned:           {}\n", r.pruning);
+  if (!r.device.empty())
+    fmt::print("  device:           {} at {} MHz: fits ({} of {} bytes RAM, {} of {} bytes flash with code){}\n",
+               r.device, r.clockMHz, r.arenaBytes, r.ramLimit, r.weightBytes + r.codeBytes, r.flashLimit,
+               r.latencyMs >= 0 ? fmt::format("; about {:.2f} ms an inference (cost model)", r.latencyMs)
+                                : std::string());
   if (!reportPath.empty())
     fmt::print("  report:           {}\n", reportPath);
   if (!svgPath.empty())
@@ -217,7 +229,47 @@ int runVerify(emlc::VerifyOptions o, const char *argv0) {
   return r.ok ? 0 : kExitError;
 }
 
-int runInspect(const std::string &model, const std::vector<std::string> &shapeSpecs) {
+/// inspect --target/--device: the compile's estimates (RAM, flash, instructions, milliseconds) without writing C,
+/// against the device's budgets.
+int printEstimates(const std::string &model, const std::map<std::string, std::vector<int64_t>> &shapes,
+                   const std::string &target, const std::string &device) {
+  emlc::CompileOptions o;
+  o.modelPath = model;
+  o.target = target.empty() ? "generic" : target;
+  o.inputShapes = shapes;
+  o.device = device;
+  emlc::CompileResult r = emlc::compileModel(o); // as compile --device would (smaller kernels where needed)
+  if (r.ramExceeded || r.flashExceeded) {        // what it needs, to say by how much it does not fit
+    o.ramLimit = o.flashLimit = INT64_MAX;
+    r = emlc::compileModel(o);
+  }
+  if (!r.ok) {
+    printErrors(r.error);
+    return kExitError;
+  }
+  const emlc::DeviceInfo *d = device.empty() ? nullptr : emlc::lookupDevice(device);
+  auto against = [&](int64_t need, int64_t limit) {
+    if (!d)
+      return std::string();
+    return need <= limit ? fmt::format(" of {} (fits)", limit)
+                         : fmt::format(" of {}: {} bytes too many", limit, need - limit);
+  };
+  fmt::print("estimate for {}{}:\n", d ? d->name + " (" + d->target + ")" : o.target,
+             d ? fmt::format(" at {} MHz", d->clockMHz) : std::string());
+  fmt::print("  RAM (arena):   {:>9} bytes{}\n", r.arenaBytes, against(r.arenaBytes, d ? d->ramBudget() : 0));
+  fmt::print("  flash:         {:>9} bytes (weights {} + code {}){}\n", r.weightBytes + r.codeBytes, r.weightBytes,
+             r.codeBytes, against(r.weightBytes + r.codeBytes, d ? d->flashBudget() : 0));
+  if (r.instructionsEstimate > 0)
+    fmt::print("  instructions:  {:>9} (the target's cost model){}\n", r.instructionsEstimate,
+               r.latencyMs >= 0 ? fmt::format(", about {:.2f} ms", r.latencyMs) : std::string());
+  else
+    fmt::print("  instructions:  unknown (target {} has no cost model for its kernels)\n", o.target);
+  bool fits = !d || (r.arenaBytes <= d->ramBudget() && r.weightBytes + r.codeBytes <= d->flashBudget());
+  return fits ? 0 : kExitError;
+}
+
+int runInspect(const std::string &model, const std::vector<std::string> &shapeSpecs, const std::string &target,
+               const std::string &device) {
   std::map<std::string, std::vector<int64_t>> shapes;
   if (!parseShapes(shapeSpecs, shapes))
     return kExitUsage;
@@ -244,7 +296,9 @@ int runInspect(const std::string &model, const std::vector<std::string> &shapeSp
     printErrors(r.error);
     return kExitError;
   }
-  return r.unsupported.empty() ? 0 : kExitError;
+  if (!r.unsupported.empty())
+    return kExitError;
+  return target.empty() && device.empty() ? 0 : printEstimates(model, shapes, target, device);
 }
 /// Declares `verify` and its options on `app`.
 CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, bool &noFuse) {
@@ -254,6 +308,7 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, bool &noFuse)
                 "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses kws/test_data_set_0)");
   verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
   verify->add_option("--target", vo.target, "target core (default generic; see emlc targets), e.g. --target rv32imac");
+  verify->add_option("--device", vo.device, kDeviceHelp);
   verify->add_option("--input", vo.input,
                      "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model),\n"
                      "  e.g. --input data/input_0.pb");
@@ -348,6 +403,7 @@ int main(int argc, char **argv) {
                    "  size when the fast kernels do not fit. e.g. --optimize size")
       ->check(CLI::IsMember({"speed", "size"}));
   compile->add_flag("--no-fuse", c.noFuse, kNoFuseHelp);
+  compile->add_option("--device", c.device, kDeviceHelp);
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
                       "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");
@@ -420,6 +476,13 @@ int main(int argc, char **argv) {
   inspect->add_option("--shape", shapes, "bind an input's shape, repeatable: --shape input=1x3x32x32")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  std::string inspectTarget, inspectDevice;
+  inspect->add_option("--target", inspectTarget,
+                      "also estimate RAM, flash (weights + code) and instructions for this target, without\n"
+                      "  writing code, e.g. --target cortex-m4");
+  inspect->add_option("--device", inspectDevice,
+                      "also estimate RAM, flash and milliseconds on this device against its budgets (exit 1 when\n"
+                      "  the model does not fit), e.g. --device nrf52840");
 
   emlc::VerifyOptions vo;
   bool verifyNoFuse = false;
@@ -429,6 +492,12 @@ int main(int argc, char **argv) {
   CLI::App *prune = addPruneCommand(app, pruneArgs);
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
+  auto *devices = app.add_subcommand(
+      "devices", "List the boards and MCUs of the device catalog (devices/*.json): core, emlc target, clock, RAM\n"
+                 "  (the arena's region / all), flash, FPU/DSP/MVE and the document each figure comes from.\n"
+                 "  Example: emlc devices --json");
+  bool devicesJson = false;
+  devices->add_flag("--json", devicesJson, "every field as a JSON array, e.g. emlc devices --json");
 
   try {
     app.parse(argc, argv);
@@ -449,9 +518,14 @@ int main(int argc, char **argv) {
     return runVerify(vo, argv[0]);
   }
   if (inspect->parsed())
-    return runInspect(model, shapes);
+    return runInspect(model, shapes, inspectTarget, inspectDevice);
   if (prune->parsed())
     return runPrune(pruneArgs);
+  if (devices->parsed()) {
+    emlc::printDevices(llvm::outs(), devicesJson);
+    llvm::outs().flush();
+    return 0;
+  }
   if (targets->parsed()) {
     for (const auto &t : emlc::allTargets())
       fmt::print("{:<14} {}\n", t.name, t.description);

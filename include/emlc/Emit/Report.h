@@ -11,6 +11,12 @@ namespace emlc {
 struct ReportInputs {
   std::string model, name;
   double compileSeconds = 0;
+  /// The device compiled for (`--device`): its name, clock and budgets. With
+  /// a clock and the target's cycles per instruction the report gives
+  /// milliseconds per layer and in total.
+  std::string device;
+  double clockMHz = 0;
+  int64_t ramBudget = -1, flashBudget = -1;
 };
 
 /// Arena lower bound independent of the schedule (docs/REPORT.md): for each

@@ -24,6 +24,12 @@ struct CompileOptions {
   /// Budgets in bytes (-1: none). A model whose arena (RAM) or weights (flash)
   /// exceed them is refused with the numbers and the largest contributors.
   int64_t ramLimit = -1, flashLimit = -1;
+  /// A device of the catalog (devices/<name>.json, `emlc devices`): sets the
+  /// target (which must then be "generic" or the device's), the RAM limit
+  /// (its arena region) and the flash limit where they are -1, and the clock
+  /// of the report's milliseconds. Its flash holds weights and code: the
+  /// estimated code counts against it.
+  std::string device;
   /// "speed": the target's fastest kernel variants (they may store weights in
   /// a wider, faster layout, or use larger scratch buffers); "size": the
   /// smallest ones. With speed and a flash or RAM limit the speed kernels
@@ -72,7 +78,11 @@ struct CompileResult {
   double calibrationTop1 = -1, floatCalibrationTop1 = -1; ///< auto with labels
   int64_t int16Layers = 0;                                ///< layers with int16 activations (w8a16)
   std::string weightPrecisions;                           ///< layers per weight precision, e.g. "int8 x1, int4 x3"
-  std::string pruning; ///< with --prune: one line saying what was removed (for the summary)
+  std::string pruning;                    ///< with --prune: one line saying what was removed (for the summary)
+  std::string device;                     ///< with a device: its name, clock and the time estimate
+  double clockMHz = 0, latencyMs = -1;    ///< latencyMs: instructions x cycles per instruction / clock (-1: unknown)
+  int64_t ramLimit = -1, flashLimit = -1; ///< the budgets applied (a device's where not given)
+  bool ramFromDevice = false, flashFromDevice = false; ///< the limit is the device's, not a flag's
   /// Per graph output: the step (scale) of the int8 grid it is dequantized
   /// from, for judging results in LSBs; 0 for an output computed otherwise.
   std::vector<double> outputGrids;

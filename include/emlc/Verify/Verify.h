@@ -18,6 +18,9 @@ namespace emlc {
 
 struct VerifyOptions {
   std::string model, target = "generic";
+  /// A device of the catalog: its core's target, and its budgets (a model that
+  /// does not fit is refused like emlc compile --device refuses it).
+  std::string device;
   std::string input;    ///< an input .pb, or a folder of input_K.pb (default: MODEL's test_data_set_0)
   std::string expected; ///< a folder of output_K.pb (default: the input folder's)
   std::string plugin;   ///< the instruction-counting QEMU plugin (.so); empty: no count
