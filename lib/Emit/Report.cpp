@@ -167,7 +167,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   fn.walk([&](memref::GetGlobalOp gg) { globalOf[gg.getResult()] = gg.getName().str(); });
 
   llvm::json::Array layers, inputs, outputs;
-  int64_t macs = 0, intermediates = 0, instructionsEstimate = 0;
+  int64_t macs = 0, intermediates = 0, instructionsEstimate = 0, uncostedMacLayers = 0;
   const TargetInfo *target = kernel::getTarget(module); // cost model and code size ISA
   // Milliseconds from instructions: the core's cycles per instruction at the device's clock.
   double msPerInstruction = target && in.clockMHz > 0 ? target->cyclesPerInstruction / (in.clockMHz * 1e3) : 0.0;
@@ -252,6 +252,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
         if (msPerInstruction > 0)
           entry["latency_ms_estimate"] = std::round((double)est * msPerInstruction * 1e4) / 1e4;
         instructionsEstimate += est;
+      } else if (m > 0) {
+        ++uncostedMacLayers; // the estimate misses a layer that does real work
       }
     }
     layers.push_back(std::move(entry));
@@ -298,6 +300,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
                                     {"code_bytes_estimate", code},
                                     {"code_isa", isa},
                                     {"instructions_estimate", instructionsEstimate},
+                                    {"uncosted_mac_layers", uncostedMacLayers},
                                     {"kernels", std::move(kernels)}}},
       {"inputs", std::move(inputs)},
       {"outputs", std::move(outputs)},
@@ -307,7 +310,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     report["quantization"] = std::move(*q);
   if (auto p = pruningSection(module))
     report["pruning"] = std::move(*p);
-  if (msPerInstruction > 0 && instructionsEstimate > 0)
+  // Milliseconds only from an estimate that covers every layer with MACs.
+  if (msPerInstruction > 0 && instructionsEstimate > 0 && uncostedMacLayers == 0)
     (*report.getObject("totals"))["latency_ms_estimate"] =
         std::round((double)instructionsEstimate * msPerInstruction * 1e4) / 1e4;
   if (!in.device.empty())

@@ -215,14 +215,24 @@ static bool runCompilePipeline(ModuleOp module, const CompileOptions &opts, Diag
   fillPipelineOptions(opts, po);
   PipelineHooks hooks;
   hooks.progress = opts.progress;
-  PassManager pm(module.getContext());
-  if (opts.emit == "nn")
-    buildCompileToNNPipeline(pm, po, hooks);
-  else
-    buildCompilePipeline(pm, po, hooks);
   std::vector<std::string> failed;
-  pm.addInstrumentation(std::make_unique<FailedPasses>(failed));
-  bool ok = succeeded(pm.run(module));
+  auto run = [&](const std::function<void(OpPassManager &)> &build) {
+    PassManager pm(module.getContext());
+    build(pm);
+    pm.addInstrumentation(std::make_unique<FailedPasses>(failed));
+    return succeeded(pm.run(module));
+  };
+  bool ok;
+  if (opts.emit == "nn") {
+    ok = run([&](OpPassManager &pm) { buildCompileToNNPipeline(pm, po, hooks); });
+  } else if (opts.onNN) { // the same passes in two runs, the hook between them
+    ok = run([&](OpPassManager &pm) { buildCompileToNNPipeline(pm, po, hooks); });
+    if (ok)
+      opts.onNN(module);
+    ok = ok && run([&](OpPassManager &pm) { buildNNToKernelLowering(pm, po); });
+  } else {
+    ok = run([&](OpPassManager &pm) { buildCompilePipeline(pm, po, hooks); });
+  }
   r.warnings.insert(r.warnings.end(), diags.warnings.begin(), diags.warnings.end());
   if (ok) {
     readPipelineResults(module, r);

@@ -82,13 +82,17 @@ void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &o
   pm.addPass(createWarnFloatIslands());
 }
 
-void buildCompilePipeline(OpPassManager &pm, const CompilePipelineOptions &options, const PipelineHooks &hooks) {
-  buildCompileToNNPipeline(pm, options, hooks);
+void buildNNToKernelLowering(OpPassManager &pm, const CompilePipelineOptions &options) {
   LowerToKernelOptions k;
   k.optimize = options.optimize;
   k.ramLimit = options.ramLimit;
   k.flashLimit = options.flashLimit;
   pm.addPass(createLowerToKernel(k));
+}
+
+void buildCompilePipeline(OpPassManager &pm, const CompilePipelineOptions &options, const PipelineHooks &hooks) {
+  buildCompileToNNPipeline(pm, options, hooks);
+  buildNNToKernelLowering(pm, options);
 }
 
 void registerEmlcDialects(DialectRegistry &registry) {

@@ -474,8 +474,6 @@ bool loadCalibrationSet(const std::string &path, MLIRContext &ctx, const std::ve
   return true;
 }
 
-namespace {
-/// Class labels of the calibration samples, one per sample.
 bool loadLabels(const std::string &path, size_t samples, std::vector<int64_t> &labels, std::string &error) {
   std::vector<float> values;
   std::vector<int64_t> shape;
@@ -491,6 +489,7 @@ bool loadLabels(const std::string &path, size_t samples, std::vector<int64_t> &l
   return true;
 }
 
+namespace {
 /// The function PTQ works on: `@main` of a float model with one float input.
 func::FuncOp quantizableMain(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Options.h"
+#include "FitCommand.h"
 #include "PruneCommand.h"
 #include "emlc/Devices/Device.h"
 #include "emlc/Pipeline/Compiler.h"
@@ -490,6 +491,8 @@ int main(int argc, char **argv) {
 
   PruneArgs pruneArgs;
   CLI::App *prune = addPruneCommand(app, pruneArgs);
+  FitArgs fitArgs;
+  CLI::App *fit = addFitCommand(app, fitArgs);
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
   auto *devices = app.add_subcommand(
@@ -521,6 +524,8 @@ int main(int argc, char **argv) {
     return runInspect(model, shapes, inspectTarget, inspectDevice);
   if (prune->parsed())
     return runPrune(pruneArgs);
+  if (fit->parsed())
+    return runFit(fitArgs);
   if (devices->parsed()) {
     emlc::printDevices(llvm::outs(), devicesJson);
     llvm::outs().flush();

@@ -8,6 +8,7 @@
 #define EMLC_PIPELINE_COMPILER_H
 
 #include "emlc/Emit/CEmitter.h"
+#include "mlir/IR/BuiltinOps.h"
 #include <functional>
 #include <map>
 #include <string>
@@ -55,6 +56,9 @@ struct CompileOptions {
   int64_t pruneMultiple = 0; ///< kept channel counts' multiple (0: the target's)
   /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
+  /// Called with the module at the nn level, after pruning and quantization
+  /// and before the kernel lowering (emlc fit evaluates it in the interpreter).
+  std::function<void(mlir::ModuleOp)> onNN;
 };
 
 struct CompileResult {

@@ -79,9 +79,12 @@ void buildNNToKernelPipeline(mlir::OpPassManager &pm, const PipelineOptions &opt
 /// Both, in order, without quantization or budgets.
 void buildEmlcPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 
-/// emlc-set-target -> onnx -> nn -> [emlc-quantize] -> emlc-warn-float-islands: `emlc compile --emit=nn`.
+/// emlc-set-target -> onnx -> nn -> [emlc-prune] -> [emlc-quantize] -> emlc-warn-float-islands: `emlc compile --emit=nn`.
 void buildCompileToNNPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options,
                               const PipelineHooks &hooks = {});
+/// nn -> kernel with a planned arena within the budgets (emlc-lower-to-kernel):
+/// the compile's second half.
+void buildNNToKernelLowering(mlir::OpPassManager &pm, const CompilePipelineOptions &options);
 /// The whole compile, onnx -> kernel with a planned arena within the budgets
 /// (emlc-lower-to-kernel): what `emlc compile` runs between import and C
 /// emission, registered as `emlc-compile-pipeline`.

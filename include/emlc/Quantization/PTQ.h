@@ -47,6 +47,10 @@ struct PTQResult {
 bool loadCalibrationSet(const std::string &path, mlir::MLIRContext &ctx, const std::vector<int64_t> &shape,
                         std::vector<Tensor> &batches, std::string &error);
 
+/// Class labels (a .npy of integers), one per calibration sample; false with
+/// `error` when the count differs from `samples`.
+bool loadLabels(const std::string &path, size_t samples, std::vector<int64_t> &labels, std::string &error);
+
 /// Quantizes `module` (nn level, float) in place.
 bool quantizeModule(mlir::ModuleOp module, const PTQOptions &options, PTQResult &result);
 

@@ -1,0 +1,130 @@
+//===- FitCommand.cpp - `emlc fit MODEL --device D -o OUT` ----------------------===//
+//
+// The edge-ML service flow in one command: the most accurate configuration of
+// the model that fits the device (fitModel, lib/Pipeline/Fit.cpp), written
+// like `emlc compile` writes a module, with every candidate as JSON and SVG.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FitCommand.h"
+#include "Options.h"
+#include "emlc/Pipeline/Fit.h"
+#include <filesystem>
+#include <fmt/core.h>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
+  auto *fit = app.add_subcommand(
+      "fit", "Find the most accurate configuration of a float model that fits a device: weight precision\n"
+             "  (float, int8, int4, mixed auto), pruning (none, 25%, 50% of the MACs) and kernels (speed, size),\n"
+             "  each compiled against the device's RAM and flash (weights + code), its accuracy measured in the\n"
+             "  interpreter on the calibration set (top-1 with labels, else SQNR vs float), its latency from the\n"
+             "  target's cost model at the device clock. Writes the chosen module like compile, fit.json (every\n"
+             "  candidate) and fit.svg (their plot) in -o.\n"
+             "  Example: emlc fit fashion-mlp.onnx --device gd32vf103 -o out --calibration x.npy\n"
+             "           --calibration-labels y.npy --max-accuracy-drop 2");
+  fit->add_option("model", a.model, "float ONNX model file (.onnx)")->required();
+  fit->add_option("--device", a.device, "the device (emlc devices lists them), e.g. --device nucleo-f446re")
+      ->required();
+  fit->add_option("-o,--output", a.out, "output folder for the chosen module, fit.json and fit.svg, e.g. -o out")
+      ->required();
+  fit->add_option("--name", a.name, "C prefix of the emitted API (default model), e.g. --name kws");
+  fit->add_option("--shape", a.shapes, "bind an input's shape, repeatable, e.g. --shape input=1x1x28x28")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  fit->add_option("--calibration", a.calibration,
+                  "samples (.npy, samples on axis 0, or a folder of .npy/.pb) for quantization, pruning and the\n"
+                  "  accuracy of every candidate (default: test_data_set_0 next to the model), e.g. --calibration x.npy");
+  fit->add_option("--calibration-labels", a.labels,
+                  "the samples' classes (.npy): candidates are judged by top-1 accuracy, e.g. --calibration-labels "
+                  "y.npy");
+  fit->add_option("--max-accuracy-drop", a.maxAccuracyDrop,
+                  "with labels: top-1 points a candidate may lose against the float model, e.g. --max-accuracy-drop 2")
+      ->check(CLI::Range(0.0, 100.0));
+  fit->add_option("--latency-limit", a.latencyLimit,
+                  "milliseconds an inference may take at the device clock (cost model), e.g. --latency-limit 20")
+      ->check(CLI::PositiveNumber);
+  fit->add_option("--prune-ratios", a.pruneRatios,
+                  "the MAC shares pruning tries (default 0,0.25,0.5), e.g. --prune-ratios 0,0.3")
+      ->delimiter(',')
+      ->check(CLI::Range(0.0, 0.9));
+  fit->add_option("--candidates", a.candidates, "where to write the candidate table (default OUT/fit.json), e.g. "
+                                                "--candidates fit.json");
+  fit->add_option("--plot", a.plot, "where to write the plot (default OUT/fit.svg), e.g. --plot fit.svg");
+  return fit;
+}
+
+static bool writeText(const std::string &path, const std::string &text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  if (!f)
+    fmt::print(stderr, "emlc: error: cannot write '{}'\n", path);
+  return (bool)f;
+}
+
+int runFit(const FitArgs &a) {
+  emlc::FitOptions o;
+  o.modelPath = a.model;
+  o.device = a.device;
+  o.name = a.name;
+  o.calibration = a.calibration;
+  o.labels = a.labels;
+  o.maxAccuracyDrop = a.maxAccuracyDrop;
+  o.latencyLimitMs = a.latencyLimit;
+  o.pruneRatios = a.pruneRatios;
+  if (!emlc::cli::parseShapes(a.shapes, o.inputShapes))
+    return 2;
+  if (a.maxAccuracyDrop >= 0 && a.labels.empty()) {
+    fmt::print(stderr, "emlc: error: --max-accuracy-drop needs --calibration-labels (top-1 is measured against them)\n");
+    return 2;
+  }
+  o.progress = emlc::cli::progressPrinter();
+  emlc::FitResult r = emlc::fitModel(o);
+  emlc::cli::printWarnings(r.warnings);
+  std::error_code ec;
+  fs::create_directories(a.out, ec);
+  std::string json = a.candidates.empty() ? (fs::path(a.out) / "fit.json").string() : a.candidates;
+  std::string svg = a.plot.empty() ? (fs::path(a.out) / "fit.svg").string() : a.plot;
+  if (!r.json.empty() && (!writeText(json, r.json) || !writeText(svg, r.svg)))
+    return 1;
+  // The table: every candidate, the chosen one marked.
+  bool labels = !a.labels.empty();
+  fmt::print("{:<3} {:<6} {:>5} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", "", "prec", "prune", "kernel", "RAM", "flash",
+             "ms", labels ? "top-1 %" : "SQNR dB", "");
+  for (size_t i = 0; i < r.candidates.size(); ++i) {
+    const emlc::FitCandidate &c = r.candidates[i];
+    double score = labels ? 100 * c.accuracy : c.sqnrDB;
+    fmt::print("{:<3} {:<6} {:>5.2f} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", (int)i == r.chosen ? "->" : "",
+               c.precision, c.prune, c.optimize, c.ramBytes, c.flashBytes,
+               c.latencyMs >= 0 ? fmt::format("{:.2f}", c.latencyMs) : "?",
+               score >= 0 ? fmt::format("{:.2f}", score) : "?", c.why.empty() ? (c.fits ? "ok" : "") : c.why);
+  }
+  if (!r.ok) {
+    emlc::cli::printErrors(r.error);
+    fmt::print(stderr, "emlc: the candidates: {} and {}\n", json, svg);
+    return 1;
+  }
+  for (const auto &[file, text] : r.module.files)
+    if (!writeText((fs::path(a.out) / file).string(), text))
+      return 1;
+  if (!writeText((fs::path(a.out) / (a.name + "_report.json")).string(), r.module.reportJson))
+    return 1;
+  const emlc::FitCandidate &c = r.candidates[r.chosen];
+  fmt::print("emlc: fit {} on {}: {} weights{}, {} kernels -> {}/{}.h\n", a.model, a.device, c.precision,
+             c.prune > 0 ? fmt::format(", pruned {:.0f}% of MACs", 100 * c.prune) : std::string(), c.optimize, a.out,
+             a.name);
+  fmt::print("  RAM {} bytes, flash {} bytes (weights {} + code {}), {}; {}\n", c.ramBytes, c.flashBytes,
+             c.weightBytes, c.codeBytes,
+             c.latencyMs >= 0 ? fmt::format("about {:.2f} ms", c.latencyMs) : "latency unknown (no cost model)",
+             labels ? fmt::format("top-1 {:.2f}% on the calibration set (float {:.2f}%)", 100 * c.accuracy,
+                                  100 * r.floatAccuracy)
+                    : fmt::format("output SQNR {:.1f} dB vs float", c.sqnrDB));
+  fmt::print("  the same module: emlc compile {} --device {} -o {}{}{} --optimize {}{}\n", a.model, a.device, a.out,
+             c.precision == "float" ? "" : " --precision " + c.precision,
+             c.prune > 0 ? fmt::format(" --prune={} --prune-schedule uniform", c.prune) : std::string(), c.optimize,
+             a.calibration.empty() ? "" : " --calibration " + a.calibration);
+  fmt::print("  candidates: {}, plot: {}\n", json, svg);
+  return 0;
+}
