@@ -11,7 +11,9 @@ PKGS=(cmake ninja-build ccache g++ clang-19 llvm-19-dev libmlir-19-dev mlir-19-t
       gcc-arm-none-eabi picolibc-arm-none-eabi gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
       qemu-system-arm qemu-system-misc
       # test/e2e/check_onnx_export.py runs emlc prune's ONNX output in ONNX Runtime (onnxruntime-node, from npm)
-      nodejs)
+      nodejs
+      # test/e2e/check_fit.py renders emlc fit's SVG plot
+      librsvg2-bin)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

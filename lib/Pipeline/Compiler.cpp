@@ -336,6 +336,7 @@ static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
   CompileResult r;
   if (!applyDevice(opts, r) || !knownTarget(opts.target, r))
     return r;
+  r.target = opts.target;
   r.ramLimit = opts.ramLimit;
   r.flashLimit = opts.flashLimit;
   MLIRContext ctx;

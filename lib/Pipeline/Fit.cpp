@@ -156,8 +156,8 @@ FitResult fitModel(const FitOptions &o) {
       if (samples.empty() && !calibration.empty()) {
         auto fn = module.lookupSymbol<func::FuncOp>("main");
         auto shape = llvm::cast<ShapedType>(fn.getArgument(0).getType()).getShape();
-        if (!loadCalibrationSet(calibration, *module.getContext(),
-                                std::vector<int64_t>(shape.begin(), shape.end()), samples, eval.error))
+        if (!loadCalibrationSet(calibration, *module.getContext(), std::vector<int64_t>(shape.begin(), shape.end()),
+                                samples, eval.error))
           return;
         if (labels && !loadLabels(o.labels, samples.size(), classes, eval.error))
           return;
@@ -223,10 +223,10 @@ FitResult fitModel(const FitOptions &o) {
     }
     const FitCandidate &b = cs[r.chosen];
     double tol = labels ? 0.1 : 0.5; // top-1 points, dB
-    bool better = score(cs[i]) > score(b) + tol ||
-                  (std::abs(score(cs[i]) - score(b)) <= tol &&
-                   (cs[i].latencyMs < b.latencyMs ||
-                    (cs[i].latencyMs == b.latencyMs && cs[i].flashBytes < b.flashBytes)));
+    bool better =
+        score(cs[i]) > score(b) + tol ||
+        (std::abs(score(cs[i]) - score(b)) <= tol &&
+         (cs[i].latencyMs < b.latencyMs || (cs[i].latencyMs == b.latencyMs && cs[i].flashBytes < b.flashBytes)));
     if (better)
       r.chosen = (int)i;
   }

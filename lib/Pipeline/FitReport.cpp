@@ -110,21 +110,20 @@ std::string fitSVG(const FitOptions &o, const FitResult &r, const DeviceInfo &d,
   llvm::raw_string_ostream os(out);
   os << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << left + w + 200 << "\" height=\"" << top + h + 70
      << "\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  os << llvm::formatv("<text x=\"{0}\" y=\"22\" font-size=\"14\">emlc fit {1} on {2} ({3}, {4:F0} MHz, {5} B "
-                      "RAM, {6} B flash)</text>\n",
-                      left, escape(o.modelPath.size() > 60 ? "..." + o.modelPath.substr(o.modelPath.size() - 57)
-                                                           : o.modelPath),
-                      d.name, d.target, d.clockMHz, d.ramBudget(), d.flashBudget());
+  os << llvm::formatv(
+      "<text x=\"{0}\" y=\"22\" font-size=\"14\">emlc fit {1} on {2} ({3}, {4:F0} MHz, {5} B "
+      "RAM, {6} B flash)</text>\n",
+      left, escape(o.modelPath.size() > 60 ? "..." + o.modelPath.substr(o.modelPath.size() - 57) : o.modelPath), d.name,
+      d.target, d.clockMHz, d.ramBudget(), d.flashBudget());
   os << "<text x=\"" << left << "\" y=\"38\">" << cs.size()
      << " candidates; marker area ~ flash; filled: fits the device; red ring: chosen; line: Pareto front</text>\n";
   os << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << w << "\" height=\"" << h
      << "\" fill=\"none\" stroke=\"#444\"/>\n";
   for (int t = 0; t <= 5; ++t) { // axes ticks
     double xv = xMax * t / 5, yv = yMin + (yMax - yMin) * t / 5;
-    os << llvm::formatv("<text x=\"{0:F1}\" y=\"{1:F1}\" text-anchor=\"middle\">{2:F1}</text>\n", X(xv),
-                        top + h + 16, xv);
-    os << llvm::formatv("<text x=\"{0:F1}\" y=\"{1:F1}\" text-anchor=\"end\">{2:F1}</text>\n", left - 6, Y(yv) + 4,
-                        yv);
+    os << llvm::formatv("<text x=\"{0:F1}\" y=\"{1:F1}\" text-anchor=\"middle\">{2:F1}</text>\n", X(xv), top + h + 16,
+                        xv);
+    os << llvm::formatv("<text x=\"{0:F1}\" y=\"{1:F1}\" text-anchor=\"end\">{2:F1}</text>\n", left - 6, Y(yv) + 4, yv);
   }
   os << "<text x=\"" << left + w / 2 << "\" y=\"" << top + h + 36
      << "\" text-anchor=\"middle\">latency at the device clock, ms (the target's cost model)</text>\n";
@@ -151,17 +150,15 @@ std::string fitSVG(const FitOptions &o, const FitResult &r, const DeviceInfo &d,
     os << "\"/>\n";
   }
   const char *colors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2"}; // float, int8, int4, auto
-  auto colorOf = [&](const std::string &p) {
-    return colors[p == "float" ? 0 : p == "int8" ? 1 : p == "int4" ? 2 : 3];
-  };
+  auto colorOf = [&](const std::string &p) { return colors[p == "float" ? 0 : p == "int8" ? 1 : p == "int4" ? 2 : 3]; };
   for (size_t i : shown) {
     const FitCandidate &c = cs[i];
     double rad = 3 + 9 * std::sqrt((double)c.flashBytes / fMax);
     os << llvm::formatv("<circle cx=\"{0:F1}\" cy=\"{1:F1}\" r=\"{2:F1}\" fill=\"{3}\" fill-opacity=\"{4}\" "
                         "stroke=\"{5}\"><title>{6}: {7:F2} ms, {8} B flash, {9} B RAM{10}</title></circle>\n",
-                        X(c.latencyMs), Y(score(c)), rad, c.fits ? colorOf(c.precision) : "none",
-                        c.fits ? 0.75 : 0.0, colorOf(c.precision), escape(candidateLabel(c)), c.latencyMs,
-                        c.flashBytes, c.ramBytes, c.why.empty() ? "" : "; " + escape(c.why));
+                        X(c.latencyMs), Y(score(c)), rad, c.fits ? colorOf(c.precision) : "none", c.fits ? 0.75 : 0.0,
+                        colorOf(c.precision), escape(candidateLabel(c)), c.latencyMs, c.flashBytes, c.ramBytes,
+                        c.why.empty() ? "" : "; " + escape(c.why));
     if ((int)i == r.chosen)
       os << llvm::formatv("<circle cx=\"{0:F1}\" cy=\"{1:F1}\" r=\"{2:F1}\" fill=\"none\" stroke=\"#c00\" "
                           "stroke-width=\"2.5\"/><text x=\"{3:F1}\" y=\"{4:F1}\" fill=\"#c00\">chosen: {5}</text>\n",

@@ -34,9 +34,10 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
   fit->add_option("--shape", a.shapes, "bind an input's shape, repeatable, e.g. --shape input=1x1x28x28")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  fit->add_option("--calibration", a.calibration,
-                  "samples (.npy, samples on axis 0, or a folder of .npy/.pb) for quantization, pruning and the\n"
-                  "  accuracy of every candidate (default: test_data_set_0 next to the model), e.g. --calibration x.npy");
+  fit->add_option(
+      "--calibration", a.calibration,
+      "samples (.npy, samples on axis 0, or a folder of .npy/.pb) for quantization, pruning and the\n"
+      "  accuracy of every candidate (default: test_data_set_0 next to the model), e.g. --calibration x.npy");
   fit->add_option("--calibration-labels", a.labels,
                   "the samples' classes (.npy): candidates are judged by top-1 accuracy, e.g. --calibration-labels "
                   "y.npy");
@@ -50,8 +51,9 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
                   "the MAC shares pruning tries (default 0,0.25,0.5), e.g. --prune-ratios 0,0.3")
       ->delimiter(',')
       ->check(CLI::Range(0.0, 0.9));
-  fit->add_option("--candidates", a.candidates, "where to write the candidate table (default OUT/fit.json), e.g. "
-                                                "--candidates fit.json");
+  fit->add_option("--candidates", a.candidates,
+                  "where to write the candidate table (default OUT/fit.json), e.g. "
+                  "--candidates fit.json");
   fit->add_option("--plot", a.plot, "where to write the plot (default OUT/fit.svg), e.g. --plot fit.svg");
   return fit;
 }
@@ -77,7 +79,8 @@ int runFit(const FitArgs &a) {
   if (!emlc::cli::parseShapes(a.shapes, o.inputShapes))
     return 2;
   if (a.maxAccuracyDrop >= 0 && a.labels.empty()) {
-    fmt::print(stderr, "emlc: error: --max-accuracy-drop needs --calibration-labels (top-1 is measured against them)\n");
+    fmt::print(stderr,
+               "emlc: error: --max-accuracy-drop needs --calibration-labels (top-1 is measured against them)\n");
     return 2;
   }
   o.progress = emlc::cli::progressPrinter();
@@ -96,8 +99,8 @@ int runFit(const FitArgs &a) {
   for (size_t i = 0; i < r.candidates.size(); ++i) {
     const emlc::FitCandidate &c = r.candidates[i];
     double score = labels ? 100 * c.accuracy : c.sqnrDB;
-    fmt::print("{:<3} {:<6} {:>5.2f} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", (int)i == r.chosen ? "->" : "",
-               c.precision, c.prune, c.optimize, c.ramBytes, c.flashBytes,
+    fmt::print("{:<3} {:<6} {:>5.2f} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", (int)i == r.chosen ? "->" : "", c.precision,
+               c.prune, c.optimize, c.ramBytes, c.flashBytes,
                c.latencyMs >= 0 ? fmt::format("{:.2f}", c.latencyMs) : "?",
                score >= 0 ? fmt::format("{:.2f}", score) : "?", c.why.empty() ? (c.fits ? "ok" : "") : c.why);
   }
@@ -115,8 +118,8 @@ int runFit(const FitArgs &a) {
   fmt::print("emlc: fit {} on {}: {} weights{}, {} kernels -> {}/{}.h\n", a.model, a.device, c.precision,
              c.prune > 0 ? fmt::format(", pruned {:.0f}% of MACs", 100 * c.prune) : std::string(), c.optimize, a.out,
              a.name);
-  fmt::print("  RAM {} bytes, flash {} bytes (weights {} + code {}), {}; {}\n", c.ramBytes, c.flashBytes,
-             c.weightBytes, c.codeBytes,
+  fmt::print("  RAM {} bytes, flash {} bytes (weights {} + code {}), {}; {}\n", c.ramBytes, c.flashBytes, c.weightBytes,
+             c.codeBytes,
              c.latencyMs >= 0 ? fmt::format("about {:.2f} ms", c.latencyMs) : "latency unknown (no cost model)",
              labels ? fmt::format("top-1 {:.2f}% on the calibration set (float {:.2f}%)", 100 * c.accuracy,
                                   100 * r.floatAccuracy)

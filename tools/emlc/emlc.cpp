@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Options.h"
 #include "FitCommand.h"
+#include "Options.h"
 #include "PruneCommand.h"
 #include "emlc/Devices/Device.h"
 #include "emlc/Pipeline/Compiler.h"
@@ -163,7 +163,7 @@ int runCompile(const CompileArgs &a) {
         return kExitError;
       }
     }
-  fmt::print("emlc: compiled {} for {} -> {}/{}.h ({} files)\n", model, target, out, name, r.files.size());
+  fmt::print("emlc: compiled {} for {} -> {}/{}.h ({} files)\n", model, r.target, out, name, r.files.size());
   fmt::print("  arena (RAM):      {:>9} bytes (schedule-independent lower bound {} bytes)\n", r.arenaBytes,
              r.arenaLowerBound);
   fmt::print("  weights (flash):  {:>9} bytes\n  code (flash):     {:>9} bytes (estimate at -Os)\n"

@@ -27,17 +27,17 @@ struct FitOptions {
   std::string modelPath, device, name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;
   std::string calibration, labels; ///< labels: top-1 accuracy; without, SQNR vs float
-  double maxAccuracyDrop = -1;      ///< top-1 points (labels) or dB of SQNR below 200 it may lose; -1: none
-  double latencyLimitMs = -1;       ///< at the device clock, from the cost model; -1: none
+  double maxAccuracyDrop = -1;     ///< top-1 points (labels) or dB of SQNR below 200 it may lose; -1: none
+  double latencyLimitMs = -1;      ///< at the device clock, from the cost model; -1: none
   std::vector<double> pruneRatios{0.0, 0.25, 0.5};
   /// Observes progress (what, done, total) of the candidates and of their calibration.
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
 
 struct FitCandidate {
-  std::string precision; ///< float, int8, int4, auto
-  double prune = 0;      ///< share of MACs removed (asked)
-  std::string optimize;  ///< speed or size (what the kernels were chosen for)
+  std::string precision;                              ///< float, int8, int4, auto
+  double prune = 0;                                   ///< share of MACs removed (asked)
+  std::string optimize;                               ///< speed or size (what the kernels were chosen for)
   bool compiled = false, fits = false, meets = false; ///< meets: fits and the latency/accuracy limits
   std::string why;                                    ///< why not (refusal or limit), "" when it meets them
   int64_t ramBytes = 0, flashBytes = 0, weightBytes = 0, codeBytes = 0, instructions = 0, macs = 0;

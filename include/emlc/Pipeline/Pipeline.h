@@ -79,7 +79,8 @@ void buildNNToKernelPipeline(mlir::OpPassManager &pm, const PipelineOptions &opt
 /// Both, in order, without quantization or budgets.
 void buildEmlcPipeline(mlir::OpPassManager &pm, const PipelineOptions &options);
 
-/// emlc-set-target -> onnx -> nn -> [emlc-prune] -> [emlc-quantize] -> emlc-warn-float-islands: `emlc compile --emit=nn`.
+/// emlc-set-target -> onnx -> nn -> [emlc-prune] -> [emlc-quantize] -> emlc-warn-float-islands: `emlc compile
+/// --emit=nn`.
 void buildCompileToNNPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options,
                               const PipelineHooks &hooks = {});
 /// nn -> kernel with a planned arena within the budgets (emlc-lower-to-kernel):
