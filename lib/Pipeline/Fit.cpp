@@ -140,18 +140,22 @@ FitResult fitModel(const FitOptions &o) {
                          " (one sample; give a calibration set for a meaningful accuracy)");
 
   // The float model first: its outputs are the reference, its top-1 the baseline.
-  MLIRContext evalCtx;
   std::vector<Tensor> samples;
   std::vector<int64_t> classes;
   Evaluation reference;
   std::vector<FitCandidate> cs = grid(o, !calibration.empty());
   std::vector<CompileResult> compiles(cs.size());
+  std::vector<Evaluation> evals(cs.size());
   for (size_t i = 0; i < cs.size(); ++i) {
     FitCandidate &c = cs[i];
     if (o.progress)
-      o.progress("fit: candidates", (int64_t)i, (int64_t)cs.size());
+      o.progress(llvm::formatv("fit: candidate {0} prune {1} {2}", c.precision, c.prune, c.optimize).str(), (int64_t)i,
+                 (int64_t)cs.size());
     CompileOptions co = compileOptionsFor(o, c, calibration);
-    Evaluation eval;
+    Evaluation &eval = evals[i];
+    // The size kernels compute what the speed ones do (the same nn module): the twin's evaluation holds, and
+    // when the speed compile already fell back to the size kernels, its whole result.
+    bool twin = c.optimize == "size" && i > 0 && cs[i - 1].precision == c.precision && cs[i - 1].prune == c.prune;
     co.onNN = [&](ModuleOp module) {
       if (samples.empty() && !calibration.empty()) {
         auto fn = module.lookupSymbol<func::FuncOp>("main");
@@ -165,7 +169,15 @@ FitResult fitModel(const FitOptions &o) {
       eval = evaluate(module, samples);
     };
     CompileResult &cr = compiles[i];
-    cr = compileModel(co);
+    if (twin && compiles[i - 1].optimize == "size") {
+      cr = compiles[i - 1];
+    } else {
+      if (twin)
+        co.onNN = nullptr;
+      cr = compileModel(co);
+    }
+    if (twin)
+      eval = evals[i - 1];
     if (!cr.ok) // keep only the numbers of what is not kept
       cr.files.clear(), cr.reportJson.clear(), cr.arenaSVG.clear();
     c.compiled = cr.ok || cr.ramExceeded || cr.flashExceeded;
@@ -259,6 +271,7 @@ FitResult fitModel(const FitOptions &o) {
     return r;
   }
   r.module = std::move(compiles[r.chosen]);
+  r.chosenOptions = compileOptionsFor(o, cs[r.chosen], calibration);
   r.ok = true;
   return r;
 }

@@ -424,7 +424,9 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   co.pruneMultiple = o.pruneMultiple;
   if (!o.prune.empty())
     co.calibrationPath = o.calibration;
-  bool judge = !quantize && o.prune.empty(); // else the error is the compression's: reported
+  if (o.configure)
+    o.configure(co);
+  bool judge = co.quantize.empty() && co.prune.empty(); // else the error is the compression's: reported
   CompileResult cr = compileModel(co);
   if (!cr.ok) {
     r.error = "compile: " + cr.error;

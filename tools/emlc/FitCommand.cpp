@@ -8,7 +8,10 @@
 
 #include "FitCommand.h"
 #include "Options.h"
+#include "emlc/Devices/Device.h"
 #include "emlc/Pipeline/Fit.h"
+#include "emlc/Verify/Verify.h"
+#include "targets/Target.h"
 #include <filesystem>
 #include <fmt/core.h>
 #include <fstream>
@@ -51,6 +54,10 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
                   "the MAC shares pruning tries (default 0,0.25,0.5), e.g. --prune-ratios 0,0.3")
       ->delimiter(',')
       ->check(CLI::Range(0.0, 0.9));
+  fit->add_flag("--measure", a.measure,
+                "run the chosen module on the device's core (emlc verify: QEMU for Cortex-M and RISC-V, on\n"
+                "  test_data_set_0 beside the model) and report its measured instructions and milliseconds,\n"
+                "  e.g. emlc fit m.onnx --device nrf52840 -o out --measure");
   fit->add_option("--candidates", a.candidates,
                   "where to write the candidate table (default OUT/fit.json), e.g. "
                   "--candidates fit.json");
@@ -64,6 +71,43 @@ static bool writeText(const std::string &path, const std::string &text) {
   if (!f)
     fmt::print(stderr, "emlc: error: cannot write '{}'\n", path);
   return (bool)f;
+}
+
+/// --measure: the chosen configuration built for the device's core and run
+/// under its emulator (emlc verify with the same compile options).
+static int measureChosen(const FitArgs &a, const emlc::FitResult &r) {
+  emlc::VerifyOptions vo;
+  vo.model = a.model;
+  vo.device = a.device;
+  vo.plugin = a.plugin;
+  const emlc::CompileOptions chosen = r.chosenOptions;
+  vo.configure = [&chosen](emlc::CompileOptions &co) {
+    co.optimize = chosen.optimize;
+    co.quantize = chosen.quantize;
+    co.precision = chosen.precision;
+    co.calibrationPath = chosen.calibrationPath;
+    co.prune = chosen.prune;
+    co.pruneSchedule = chosen.pruneSchedule;
+  };
+  emlc::VerifyResult v = emlc::verifyModel(vo);
+  if (!v.error.empty()) {
+    emlc::cli::printErrors("error: --measure: " + v.error + "\n");
+    return 1;
+  }
+  const emlc::DeviceInfo *d = emlc::lookupDevice(a.device);
+  const emlc::TargetInfo *t = emlc::lookupTarget(d->target);
+  fmt::print("  measured on {} (emulated):", d->target);
+  for (const auto &line : v.report)
+    fmt::print("\n    {}", line);
+  if (v.instructions >= 0)
+    fmt::print("\n    {} instructions an inference{}", v.instructions,
+               t->cyclesPerInstruction > 0
+                   ? fmt::format(", about {:.2f} ms at {} MHz ({} cycles an instruction)",
+                                 (double)v.instructions * t->cyclesPerInstruction / (d->clockMHz * 1e3), d->clockMHz,
+                                 t->cyclesPerInstruction)
+                   : std::string());
+  fmt::print("\n  verify: {}\n", v.ok ? "ok" : "FAILED");
+  return v.ok ? 0 : 1;
 }
 
 int runFit(const FitArgs &a) {
@@ -83,7 +127,14 @@ int runFit(const FitArgs &a) {
                "emlc: error: --max-accuracy-drop needs --calibration-labels (top-1 is measured against them)\n");
     return 2;
   }
-  o.progress = emlc::cli::progressPrinter();
+  // One line a candidate (each takes seconds to minutes), the steps inside as usual.
+  auto steps = emlc::cli::progressPrinter();
+  o.progress = [steps](const std::string &what, int64_t done, int64_t total) {
+    if (what.rfind("fit: candidate ", 0) == 0)
+      fmt::print(stderr, "emlc: {} ({}/{})\n", what, done + 1, total);
+    else
+      steps(what, done, total);
+  };
   emlc::FitResult r = emlc::fitModel(o);
   emlc::cli::printWarnings(r.warnings);
   std::error_code ec;
@@ -129,5 +180,5 @@ int runFit(const FitArgs &a) {
              c.prune > 0 ? fmt::format(" --prune={} --prune-schedule uniform", c.prune) : std::string(), c.optimize,
              a.calibration.empty() ? "" : " --calibration " + a.calibration);
   fmt::print("  candidates: {}, plot: {}\n", json, svg);
-  return 0;
+  return a.measure ? measureChosen(a, r) : 0;
 }

@@ -12,6 +12,8 @@ struct FitArgs {
   std::vector<std::string> shapes;
   std::vector<double> pruneRatios{0.0, 0.25, 0.5};
   double maxAccuracyDrop = -1, latencyLimit = -1;
+  bool measure = false;
+  std::string plugin; ///< the QEMU instruction-counting plugin (set by main from emlc's location)
 };
 
 /// Declares the `fit` subcommand and its options on `app`.

@@ -198,6 +198,12 @@ int runCompile(const CompileArgs &a) {
   return 0;
 }
 
+/// The instruction-counting QEMU plugin built next to emlc: BUILD/bin/emlc, BUILD/lib/libemlc-qemu-insn-count.so.
+std::string qemuPlugin(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&qemuPlugin);
+  return (fs::path(exe).parent_path().parent_path() / "lib" / "libemlc-qemu-insn-count.so").string();
+}
+
 int runVerify(emlc::VerifyOptions o, const char *argv0) {
   if ((!o.quantize.empty() || !o.precision.empty()) && o.calibration.empty()) {
     fmt::print(stderr, "emlc: error: verify --quantize/--precision needs --calibration PATH (a .npy of samples, or a "
@@ -208,10 +214,8 @@ int runVerify(emlc::VerifyOptions o, const char *argv0) {
     fmt::print(stderr, "emlc: error: verify --calibration applies with --quantize=int8 (or --precision)\n");
     return kExitUsage;
   }
-  if (o.plugin.empty()) { // built next to emlc: BUILD/bin/emlc, BUILD/lib/libemlc-qemu-insn-count.so
-    std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&runVerify);
-    o.plugin = (fs::path(exe).parent_path().parent_path() / "lib" / "libemlc-qemu-insn-count.so").string();
-  }
+  if (o.plugin.empty())
+    o.plugin = qemuPlugin(argv0);
   emlc::VerifyResult r = emlc::verifyModel(o);
   if (!r.error.empty()) {
     printErrors("error: " + r.error + "\n");
@@ -524,8 +528,10 @@ int main(int argc, char **argv) {
     return runInspect(model, shapes, inspectTarget, inspectDevice);
   if (prune->parsed())
     return runPrune(pruneArgs);
-  if (fit->parsed())
+  if (fit->parsed()) {
+    fitArgs.plugin = qemuPlugin(argv[0]);
     return runFit(fitArgs);
+  }
   if (devices->parsed()) {
     emlc::printDevices(llvm::outs(), devicesJson);
     llvm::outs().flush();

@@ -52,9 +52,10 @@ struct FitResult {
   std::vector<std::string> warnings;
   std::vector<FitCandidate> candidates;
   int chosen = -1;
-  double floatAccuracy = -1; ///< the float model's top-1 (labels)
-  CompileResult module;      ///< the chosen candidate's compile (C files, report)
-  std::string json, svg;     ///< every candidate, and their plot
+  double floatAccuracy = -1;    ///< the float model's top-1 (labels)
+  CompileResult module;         ///< the chosen candidate's compile (C files, report)
+  CompileOptions chosenOptions; ///< how it was compiled (emlc fit --measure verifies it so)
+  std::string json, svg;        ///< every candidate, and their plot
 };
 
 FitResult fitModel(const FitOptions &options);

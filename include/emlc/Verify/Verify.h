@@ -10,6 +10,8 @@
 #ifndef EMLC_VERIFY_VERIFY_H
 #define EMLC_VERIFY_VERIFY_H
 
+#include "emlc/Pipeline/Compiler.h"
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +23,10 @@ struct VerifyOptions {
   /// A device of the catalog: its core's target, and its budgets (a model that
   /// does not fit is refused like emlc compile --device refuses it).
   std::string device;
+  /// Optional: adjusts the compile after verify set it up (emlc fit --measure
+  /// verifies its chosen configuration this way). A compile that quantizes
+  /// or prunes is compared with the original model: reported, not judged.
+  std::function<void(CompileOptions &)> configure;
   std::string input;    ///< an input .pb, or a folder of input_K.pb (default: MODEL's test_data_set_0)
   std::string expected; ///< a folder of output_K.pb (default: the input folder's)
   std::string plugin;   ///< the instruction-counting QEMU plugin (.so); empty: no count
