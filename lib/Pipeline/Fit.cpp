@@ -135,6 +135,9 @@ FitResult fitModel(const FitOptions &o) {
   }
   bool labels = !o.labels.empty();
   std::string calibration = o.calibration.empty() ? defaultCalibration(o.modelPath) : o.calibration;
+  if (calibration.empty())
+    r.warnings.push_back("no --calibration and no test_data_set_0 beside the model: only float candidates, and no "
+                         "accuracy measured (give --calibration X.npy)");
   if (o.calibration.empty() && !calibration.empty())
     r.warnings.push_back("no --calibration: quantizing and evaluating on " + calibration +
                          " (one sample; give a calibration set for a meaningful accuracy)");

@@ -422,6 +422,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   }
   co.prune = o.prune;
   co.pruneMultiple = o.pruneMultiple;
+  co.pruneSchedule = o.pruneSchedule;
   if (!o.prune.empty())
     co.calibrationPath = o.calibration;
   if (o.configure)

@@ -172,9 +172,10 @@ int runFit(const FitArgs &a) {
   fmt::print("  RAM {} bytes, flash {} bytes (weights {} + code {}), {}; {}\n", c.ramBytes, c.flashBytes, c.weightBytes,
              c.codeBytes,
              c.latencyMs >= 0 ? fmt::format("about {:.2f} ms", c.latencyMs) : "latency unknown (no cost model)",
-             labels ? fmt::format("top-1 {:.2f}% on the calibration set (float {:.2f}%)", 100 * c.accuracy,
-                                  100 * r.floatAccuracy)
-                    : fmt::format("output SQNR {:.1f} dB vs float", c.sqnrDB));
+             labels          ? fmt::format("top-1 {:.2f}% on the calibration set (float {:.2f}%)", 100 * c.accuracy,
+                                           100 * r.floatAccuracy)
+             : c.sqnrDB >= 0 ? fmt::format("output SQNR {:.1f} dB vs float", c.sqnrDB)
+                             : std::string("accuracy not measured (no samples)"));
   fmt::print("  the same module: emlc compile {} --device {} -o {}{}{} --optimize {}{}\n", a.model, a.device, a.out,
              c.precision == "float" ? "" : " --precision " + c.precision,
              c.prune > 0 ? fmt::format(" --prune={} --prune-schedule uniform", c.prune) : std::string(), c.optimize,

@@ -344,6 +344,11 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, bool &noFuse)
           "--prune-multiple", vo.pruneMultiple,
           "with --prune: kept channel counts are multiples of this (default: the target's), e.g. --prune-multiple 8")
       ->check(CLI::Range(1, 1024));
+  verify
+      ->add_option("--prune-schedule", vo.pruneSchedule,
+                   "with --prune: uniform or sensitivity, as emlc compile --prune-schedule, e.g. --prune-schedule "
+                   "uniform")
+      ->check(CLI::IsMember({"uniform", "sensitivity"}));
   verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);
   verify->add_option("--calibration", vo.calibration,
                      "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"

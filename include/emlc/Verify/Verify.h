@@ -45,6 +45,7 @@ struct VerifyOptions {
   /// default importance, schedule and correction): like quantization, its error is reported, not judged.
   std::string prune;
   int64_t pruneMultiple = 0; ///< kept channel counts' multiple (0: the target's)
+  std::string pruneSchedule; ///< uniform or sensitivity ("": emlc compile's default)
   bool fuse = true;          ///< false: compiled without the fusion passes (`--no-fuse`)
 };
 
