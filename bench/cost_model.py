@@ -33,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED = os.path.join(ROOT, "..", "shared", "models")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import emlc_testlib  # noqa: E402
 import target_desc  # noqa: E402
 # As bench/mcu.py: the PyTorch QDQ model's reference is ONNX Runtime's float simulation (2 output LSB apart).
 REL_TOL = {"digits-cnn-int8-qdq-torch": 0.0133}
@@ -45,14 +46,20 @@ def split(values):
 
 def estimate(emlc, model, target):
     """The compile report's totals and, per kernel, its units (MACs or output elements) and calls."""
+    path = os.path.join(SHARED, model, "model.onnx")
+    # verify binds symbolic dimensions (the digits models' batch) to its data's shapes: the same here
+    inputs, _ = emlc_testlib.dataset(os.path.join(SHARED, model, "test_data_set_0"))
+    shapes = emlc_testlib.shape_args(emlc_testlib.input_names(path), inputs)
     with tempfile.TemporaryDirectory() as d:
         report = os.path.join(d, "report.json")
-        r = subprocess.run([emlc, "compile", os.path.join(SHARED, model, "model.onnx"), "-o", d, "--target", target,
-                            "--report", report], capture_output=True, text=True, timeout=1800)
+        r = subprocess.run([emlc, "compile", path, "-o", d, "--target", target, "--report", report, *shapes],
+                           capture_output=True, text=True, timeout=1800)
         if r.returncode != 0:
             return {"error": "compile: " + ((r.stderr.strip().splitlines() or ["?"])[-1][:120])}
         with open(report) as f:
             rep = json.load(f)
+    desc = target_desc.load(target)
+    costed = set(desc.get("cost_per_mac", {})) | set(desc.get("cost_per_element", {}))
     units, uncosted = {}, []
     for layer in rep["layers"]:
         n = layer["macs"]
@@ -61,10 +68,18 @@ def estimate(emlc, model, target):
             for dim in layer["outputs"][0]["shape"]:
                 n *= dim
         kind = "mac" if layer["macs"] else "element"
-        u = units.setdefault(layer["kernel"], {"kind": kind, "units": 0, "calls": 0})
+        u = units.setdefault(layer["kernel"], {"kind": kind, "units": 0, "outputs": 0, "patches": 0, "calls": 0})
         u["units"] += n
         u["calls"] += 1
-        if "instructions_estimate" not in layer:
+        if layer["macs"] and layer["outputs"]:  # the output's elements (a scratch buffer comes first)
+            out = 1
+            for dim in layer["outputs"][-1]["shape"]:
+                out *= dim
+            u["outputs"] += out
+            shape = layer["outputs"][-1]["shape"]
+            if len(shape) == 4 and shape[1] > 0:  # patch elements: MACs / output channels (NCHW)
+                u["patches"] += layer["macs"] / shape[1]
+        if layer["kernel"] not in costed:
             uncosted.append(layer["kernel"])
     t = rep["totals"]
     return {"macs": t["macs"], "estimate": t["instructions_estimate"], "calls": t["kernel_calls"], "units": units,
@@ -82,22 +97,46 @@ def measure(emlc, model, target):
     return {"measured": int(m.group(1)), "verify_ok": r.returncode == 0}
 
 
-def fit(rows, target):
-    """Least squares of the relative error: sum over rows of (sum_k c_k units_k + c_call calls) / measured = 1."""
+def fit(rows, target, prior_weight=0.05):
+    """Non-negative least squares of the relative error over the rows: sum_k (c_k units_k + o_k outputs_k) / measured
+    + c_call calls / measured = 1 (c_k per MAC or per element of kernel k, o_k per output element of a kernel with
+    MACs), kept near the target's current costs (prior_weight per relative deviation): a kernel of few models is
+    pinned by their residual, one of many by all of them."""
     import numpy as np
     rows = [r for r in rows if r["target"] == target and r.get("measured")]
-    keys = sorted({(u["kind"], k) for r in rows for k, u in r["units"].items()})
-    names = [k for _, k in keys] + ["(per call)"]
-    a = np.array([[r["units"].get(k, {}).get("units", 0) / r["measured"] for _, k in keys] +
-                  [r["calls"] / r["measured"]] for r in rows], dtype=float)
-    coef, *_ = np.linalg.lstsq(a, np.ones(len(rows)), rcond=None)
     desc = target_desc.load(target)
-    print(f"fit for {target} over {len(rows)} models (least squares of est/meas - 1):")
-    for (kind, k), c in zip(keys + [("call", "(per call)")], coef):
-        cur = desc.get("cost_per_mac" if kind == "mac" else "cost_per_element", {}).get(k)
+    kernels = sorted({(u["kind"], k) for r in rows for k, u in r["units"].items()})
+    cols = [(kind, k) for kind, k in kernels] + [("output", k) for kind, k in kernels if kind == "mac"] + [("call", "")]
+    table = {"mac": "cost_per_mac", "element": "cost_per_element", "output": "cost_per_output"}
+    prior = [desc.get("cost_per_call") if kind == "call" else desc.get(table[kind], {}).get(k) for kind, k in cols]
+
+    def value(r, kind, k):
+        if kind == "call":
+            return r["calls"]
+        u = r["units"].get(k)
+        return 0 if u is None else u["outputs" if kind == "output" else "units"]
+    a = np.array([[value(r, kind, k) / r["measured"] for kind, k in cols] for r in rows], dtype=float)
+    b = np.ones(len(rows))
+    for i, p in enumerate(prior):  # a row per known cost: (c - p) / p = 0, weighted
+        if p:
+            a = np.vstack([a, np.eye(len(cols))[i] * prior_weight / p])
+            b = np.append(b, prior_weight)
+    free = list(range(len(cols)))
+    coef = np.zeros(len(cols))
+    while free:  # active set: drop the negative coefficients (a cost is >= 0) and solve again
+        sol, *_ = np.linalg.lstsq(a[:, free], b, rcond=None)
+        if (sol >= 0).all():
+            coef[free] = sol
+            break
+        free = [f for f, v in zip(free, sol) if v >= 0]
+    print(f"fit for {target} over {len(rows)} models:")
+    for (kind, k), p, c in zip(cols, prior, coef):
         used = sum(1 for r in rows if k in r["units"] or kind == "call")
-        print(f"  {k:<36} {kind:<8} current {cur if cur is not None else '-':>6} fitted {c:10.3f}  ({used} models)")
-    return dict(zip(names, coef))
+        print(f"  {k or '(call)':<36} {kind:<8} current {p if p is not None else '-':>7} fitted {c:9.3f}  "
+              f"({used} models)")
+    fitted = a[:len(rows)] @ coef
+    print(f"  fitted est/meas: min {fitted.min():.3f} max {fitted.max():.3f}")
+    return {(kind, k): c for (kind, k), c in zip(cols, coef)}
 
 
 def main():

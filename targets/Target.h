@@ -34,6 +34,17 @@ struct TargetInfo {
   /// copies, (de)quantization): instructions per output element
   /// ("cost_per_element", measured with `emlc verify` on one-op models).
   std::map<std::string, double> costPerElement;
+  /// Kernels with MACs: instructions per element of the layer's output on top
+  /// of those per MAC ("cost_per_output": requantization, stores, the im2col
+  /// patch of a pixel - the work that does not shrink with more channels in).
+  std::map<std::string, double> costPerOutput;
+  /// Kernels with MACs and a 4-D output: instructions per patch element (MACs
+  /// / output channels: the im2col columns gathered, "cost_per_patch").
+  std::map<std::string, double> costPerPatch;
+  /// Instructions a kernel call adds whatever its size ("cost_per_call":
+  /// the call, argument set-up, loop and requantization set-up; fitted with
+  /// bench/cost_model.py --fit). Counted for every call, costed kernel or not.
+  double costPerCall = 0;
   /// The kernel for `role`: the fastest, or with `smallest` the one with
   /// the smallest weights; "" for the portable kernels.
   std::string variant(const std::string &role, bool smallest = false) const {
