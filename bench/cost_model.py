@@ -108,7 +108,9 @@ def fit(rows, target, prior_weight=0.05):
     kernels = sorted({(u["kind"], k) for r in rows for k, u in r["units"].items()})
     cols = [(kind, k) for kind, k in kernels] + [("output", k) for kind, k in kernels if kind == "mac"] + [("call", "")]
     table = {"mac": "cost_per_mac", "element": "cost_per_element", "output": "cost_per_output"}
-    prior = [desc.get("cost_per_call") if kind == "call" else desc.get(table[kind], {}).get(k) for kind, k in cols]
+    calls = desc.get("cost_per_call")
+    calls = calls.get("default") if isinstance(calls, dict) else calls
+    prior = [calls if kind == "call" else desc.get(table[kind], {}).get(k) for kind, k in cols]
 
     def value(r, kind, k):
         if kind == "call":

@@ -42,9 +42,16 @@ struct TargetInfo {
   /// / output channels: the im2col columns gathered, "cost_per_patch").
   std::map<std::string, double> costPerPatch;
   /// Instructions a kernel call adds whatever its size ("cost_per_call":
-  /// the call, argument set-up, loop and requantization set-up; fitted with
-  /// bench/cost_model.py --fit). Counted for every call, costed kernel or not.
-  double costPerCall = 0;
+  /// the call, argument, loop and table set-up; fitted with
+  /// bench/cost_model.py): kernel -> instructions, "default" for the kernels
+  /// not listed. Counted for every call, costed kernel or not.
+  std::map<std::string, double> costPerCall;
+  double callCost(const std::string &kernel) const {
+    auto it = costPerCall.find(kernel);
+    if (it == costPerCall.end())
+      it = costPerCall.find("default");
+    return it == costPerCall.end() ? 0.0 : it->second;
+  }
   /// The kernel for `role`: the fastest, or with `smallest` the one with
   /// the smallest weights; "" for the portable kernels.
   std::string variant(const std::string &role, bool smallest = false) const {

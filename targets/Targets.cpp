@@ -49,7 +49,12 @@ bool parseTarget(llvm::StringRef text, TargetInfo &t) {
       for (const auto &kv : *c)
         if (auto d = kv.second.getAsNumber())
           (*costs)[kv.first.str()] = *d;
-  t.costPerCall = o->getNumber("cost_per_call").value_or(0);
+  if (auto n = o->getNumber("cost_per_call")) // a number: every kernel's
+    t.costPerCall["default"] = *n;
+  else if (const llvm::json::Object *c = o->getObject("cost_per_call"))
+    for (const auto &kv : *c)
+      if (auto d = kv.second.getAsNumber())
+        t.costPerCall[kv.first.str()] = *d;
   t.codeIsa = o->getString("code_isa") ? string(o, "code_isa") : "thumbv7em";
   t.alignment = o->getInteger("alignment").value_or(16);
   if (const llvm::json::Object *cpi = o->getObject("cycles_per_instruction")) {

@@ -250,8 +250,9 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       const auto &costs = m > 0 ? target->costPerMac : target->costPerElement;
       int64_t units = m > 0 ? m : llvm::cast<MemRefType>(c.getOuts()[0].getType()).getNumElements();
       auto it = costs.find(c.getCallee().str());
-      if (it != costs.end() || target->costPerCall > 0) {
-        double est = (it != costs.end() ? it->second * (double)units : 0.0) + target->costPerCall;
+      double perCall = target->callCost(c.getCallee().str());
+      if (it != costs.end() || perCall > 0) {
+        double est = (it != costs.end() ? it->second * (double)units : 0.0) + perCall;
         auto out = llvm::cast<MemRefType>(c.getOuts().back().getType());
         auto term = [&](const std::map<std::string, double> &perUnit, double n) {
           if (auto p = perUnit.find(c.getCallee().str()); m > 0 && p != perUnit.end())
