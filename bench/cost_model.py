@@ -1,22 +1,30 @@
 #!/usr/bin/python3
 """The cost model against QEMU: for every model in ../shared/models x target,
 `emlc compile --report` gives the cost model's instructions_estimate (per
-layer: target.json cost_per_mac x MACs, or cost_per_element x output
-elements for a kernel without MACs, plus cost_per_call a kernel call) and
-`emlc verify` the instructions of one inference counted under QEMU by the
+layer: target.json cost_per_mac x MACs + cost_per_output x output elements +
+cost_per_patch x patch elements for a kernel with MACs, cost_per_element x
+output elements for one without, plus cost_per_call a call; docs/REPORT.md)
+and `emlc verify` the instructions of one inference counted under QEMU by the
 project's plugin (the difference of two runs: start-up excluded). Prints per
 model x target MACs, estimated, measured, their ratio (est / meas) and the
 layers whose kernel has no cost entry (they add only cost_per_call); the
 closing line counts the rows within +-15% (--tolerance). Both commands run
-with the same options (the default --optimize speed).
+with the same options (the default --optimize speed; compile binds symbolic
+input dimensions to test_data_set_0's shapes, as verify does).
 
---fit prints, per target, a least-squares fit of the costs over the rows
-(minimising the relative error of the totals; kernels' units summed per
-model), next to the current values: how the target.json costs were
-calibrated (issue 17). The costs of cortex-m4, cortex-m55 and rv32imac come
-from such fits over every shared model, rounded, with the kernels of a
-single model pinned by its residual; bench/cost_model.py --fit reproduces
-them.
+How cortex-m4, cortex-m55 and rv32imac were calibrated (issue 17; their
+cost_source): the large kernels from scripts/profile_mcu.py --inline (each
+kernel's function with its im2col/row/slot helpers, per model), the
+convolutions' four terms (per MAC, output, patch element, call) by the
+smallest worst-case relative error over the models that use them with the
+other kernels fixed, the fully connected and elementwise kernels from the
+models with one kernel (MLPerf AD, fashion-mlp, ResNet-8's adds), the
+kernels gcc inlines into model_run (pools, reductions, softmax) from its
+residual, the default cost_per_call from tflm-hello-world-sine. --fit prints
+a plain least-squares refit (per MAC, element and output, one cost a call)
+next to the current values: a check and a starting point for a new target or
+kernel, not the calibration itself (with few models per kernel it trades one
+kernel for another).
 
 usage: bench/cost_model.py [build/bin/emlc] [--targets cortex-m4 cortex-m55 rv32imac] [--models a b]
                            [--tolerance 0.15] [--fit] [--json FILE]
