@@ -34,6 +34,24 @@ struct TargetInfo {
   /// copies, (de)quantization): instructions per output element
   /// ("cost_per_element", measured with `emlc verify` on one-op models).
   std::map<std::string, double> costPerElement;
+  /// Kernels with MACs: instructions per element of the layer's output on top
+  /// of those per MAC ("cost_per_output": requantization, stores, the im2col
+  /// patch of a pixel - the work that does not shrink with more channels in).
+  std::map<std::string, double> costPerOutput;
+  /// Kernels with MACs and a 4-D output: instructions per patch element (MACs
+  /// / output channels: the im2col columns gathered, "cost_per_patch").
+  std::map<std::string, double> costPerPatch;
+  /// Instructions a kernel call adds whatever its size ("cost_per_call":
+  /// the call, argument, loop and table set-up; fitted with
+  /// bench/cost_model.py): kernel -> instructions, "default" for the kernels
+  /// not listed. Counted for every call, costed kernel or not.
+  std::map<std::string, double> costPerCall;
+  double callCost(const std::string &kernel) const {
+    auto it = costPerCall.find(kernel);
+    if (it == costPerCall.end())
+      it = costPerCall.find("default");
+    return it == costPerCall.end() ? 0.0 : it->second;
+  }
   /// The kernel for `role`: the fastest, or with `smallest` the one with
   /// the smallest weights; "" for the portable kernels.
   std::string variant(const std::string &role, bool smallest = false) const {

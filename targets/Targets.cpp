@@ -42,11 +42,19 @@ bool parseTarget(llvm::StringRef text, TargetInfo &t) {
   if (const llvm::json::Object *v = o->getObject("variants"))
     for (const auto &kv : *v)
       t.variants[kv.first.str()] = strings(v, kv.first);
-  for (auto [key, costs] : {std::pair{"cost_per_mac", &t.costPerMac}, std::pair{"cost_per_element", &t.costPerElement}})
+  for (auto [key, costs] :
+       {std::pair{"cost_per_mac", &t.costPerMac}, std::pair{"cost_per_element", &t.costPerElement},
+        std::pair{"cost_per_output", &t.costPerOutput}, std::pair{"cost_per_patch", &t.costPerPatch}})
     if (const llvm::json::Object *c = o->getObject(key))
       for (const auto &kv : *c)
         if (auto d = kv.second.getAsNumber())
           (*costs)[kv.first.str()] = *d;
+  if (auto n = o->getNumber("cost_per_call")) // a number: every kernel's
+    t.costPerCall["default"] = *n;
+  else if (const llvm::json::Object *c = o->getObject("cost_per_call"))
+    for (const auto &kv : *c)
+      if (auto d = kv.second.getAsNumber())
+        t.costPerCall[kv.first.str()] = *d;
   t.codeIsa = o->getString("code_isa") ? string(o, "code_isa") : "thumbv7em";
   t.alignment = o->getInteger("alignment").value_or(16);
   if (const llvm::json::Object *cpi = o->getObject("cycles_per_instruction")) {

@@ -241,20 +241,33 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       entry["activation_bits"] = a.getInt();
     if (auto sq = c->getAttrOfType<FloatAttr>("emlc.predicted_sqnr"))
       entry["predicted_sqnr_db"] = std::round(sq.getValueAsDouble() * 100) / 100;
-    // The target's cost model: executed instructions per MAC of this kernel,
-    // or per output element of a kernel without MACs.
+    // The target's cost model (docs/REPORT.md): executed instructions per MAC
+    // of this kernel, per element of its output (the last out; a scratch
+    // buffer comes first) and per patch element (MACs / output channels of a
+    // 4-D NCHW output), or per output element of a kernel without MACs; plus
+    // a fixed cost a call.
     if (target && !c.getOuts().empty()) {
       const auto &costs = m > 0 ? target->costPerMac : target->costPerElement;
       int64_t units = m > 0 ? m : llvm::cast<MemRefType>(c.getOuts()[0].getType()).getNumElements();
-      if (auto it = costs.find(c.getCallee().str()); it != costs.end()) {
-        int64_t est = (int64_t)std::llround(it->second * (double)units);
-        entry["instructions_estimate"] = est;
+      auto it = costs.find(c.getCallee().str());
+      double perCall = target->callCost(c.getCallee().str());
+      if (it != costs.end() || perCall > 0) {
+        double est = (it != costs.end() ? it->second * (double)units : 0.0) + perCall;
+        auto out = llvm::cast<MemRefType>(c.getOuts().back().getType());
+        auto term = [&](const std::map<std::string, double> &perUnit, double n) {
+          if (auto p = perUnit.find(c.getCallee().str()); m > 0 && p != perUnit.end())
+            est += p->second * n;
+        };
+        term(target->costPerOutput, (double)out.getNumElements());
+        if (out.getRank() == 4 && out.getDimSize(1) > 0)
+          term(target->costPerPatch, (double)m / (double)out.getDimSize(1));
+        entry["instructions_estimate"] = std::llround(est);
         if (msPerInstruction > 0)
-          entry["latency_ms_estimate"] = std::round((double)est * msPerInstruction * 1e4) / 1e4;
-        instructionsEstimate += est;
-      } else if (m > 0) {
-        ++uncostedMacLayers; // the estimate misses a layer that does real work
+          entry["latency_ms_estimate"] = std::round(std::round(est) * msPerInstruction * 1e4) / 1e4;
+        instructionsEstimate += std::llround(est);
       }
+      if (m > 0 && it == costs.end())
+        ++uncostedMacLayers; // the estimate misses a layer that does real work
     }
     layers.push_back(std::move(entry));
   }

@@ -63,10 +63,11 @@ double sqnrAgainst(const Evaluation &e, const Evaluation &ref) {
   return sqnrDB(signal, noise);
 }
 
-/// The default calibration: the test_data_set_0 folder next to the model.
+/// The default calibration: the input of test_data_set_0 next to the model
+/// (the folder also holds the expected outputs, which are not samples).
 std::string defaultCalibration(const std::string &model) {
-  auto dir = std::filesystem::path(model).parent_path() / "test_data_set_0";
-  return std::filesystem::is_directory(dir) ? dir.string() : "";
+  auto file = std::filesystem::path(model).parent_path() / "test_data_set_0" / "input_0.pb";
+  return std::filesystem::is_regular_file(file) ? file.string() : "";
 }
 
 /// The grid: precisions x pruning ratios x kernel choices.
