@@ -88,7 +88,12 @@ std::vector<FitCandidate> grid(const FitOptions &o, bool quantizable) {
   return cs;
 }
 
-CompileOptions compileOptionsFor(const FitOptions &o, const FitCandidate &c, const std::string &calibration) {
+/// Below this many samples the least-squares correction and the reconstruction importance would fit the very
+/// samples the candidates are judged on: pruning then uses weight norms, uncorrected.
+constexpr size_t kFewSamples = 64;
+
+CompileOptions compileOptionsFor(const FitOptions &o, const FitCandidate &c, const std::string &calibration,
+                                 size_t samples) {
   CompileOptions co;
   co.modelPath = o.modelPath;
   co.name = o.name;
@@ -99,6 +104,8 @@ CompileOptions compileOptionsFor(const FitOptions &o, const FitCandidate &c, con
   if (c.prune > 0) {
     co.prune = llvm::formatv("{0}", c.prune).str();
     co.pruneSchedule = "uniform"; // the sensitivity schedule costs minutes a candidate
+    if (samples < kFewSamples)
+      co.pruneImportance = "l2", co.pruneCorrection = "off";
   }
   if (c.precision != "float") {
     co.quantize = "int8";
@@ -155,7 +162,7 @@ FitResult fitModel(const FitOptions &o) {
     if (o.progress)
       o.progress(llvm::formatv("fit: candidate {0} prune {1} {2}", c.precision, c.prune, c.optimize).str(), (int64_t)i,
                  (int64_t)cs.size());
-    CompileOptions co = compileOptionsFor(o, c, calibration);
+    CompileOptions co = compileOptionsFor(o, c, calibration, samples.size());
     Evaluation &eval = evals[i];
     // The size kernels compute what the speed ones do (the same nn module): the twin's evaluation holds, and
     // when the speed compile already fell back to the size kernels, its whole result.
@@ -275,7 +282,7 @@ FitResult fitModel(const FitOptions &o) {
     return r;
   }
   r.module = std::move(compiles[r.chosen]);
-  r.chosenOptions = compileOptionsFor(o, cs[r.chosen], calibration);
+  r.chosenOptions = compileOptionsFor(o, cs[r.chosen], calibration, samples.size());
   r.ok = true;
   return r;
 }
