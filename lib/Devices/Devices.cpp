@@ -328,6 +328,27 @@ const DeviceInfo *lookupDevice(const std::string &name) {
   return nullptr;
 }
 
+std::string unknownDeviceMessage(const std::string &unknown) {
+  std::string near = suggestDevice(unknown);
+  return "unknown device '" + unknown + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
+         " (emlc devices lists them)";
+}
+
+const DeviceInfo *resolveDevice(const std::string &name, std::string &target, std::string &error) {
+  const DeviceInfo *d = lookupDevice(name);
+  if (!d) {
+    error = unknownDeviceMessage(name);
+    return nullptr;
+  }
+  if (target != "generic" && target != d->target) {
+    error = "--target " + target + " contradicts --device " + d->name + " (its core compiles for " + d->target +
+            "); drop --target";
+    return nullptr;
+  }
+  target = d->target;
+  return d;
+}
+
 std::string suggestDevice(const std::string &unknown) {
   std::string u = llvm::StringRef(unknown).trim().lower();
   if (u.empty())

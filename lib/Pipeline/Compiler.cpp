@@ -116,19 +116,12 @@ static bool knownTarget(const std::string &target, CompileResult &r) {
 static bool applyDevice(CompileOptions &opts, CompileResult &r) {
   if (opts.device.empty())
     return true;
-  const DeviceInfo *d = lookupDevice(opts.device);
+  std::string error;
+  const DeviceInfo *d = resolveDevice(opts.device, opts.target, error);
   if (!d) {
-    std::string near = suggestDevice(opts.device);
-    r.error = "error: unknown device '" + opts.device + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
-              " (emlc devices lists them)\n";
+    r.error = "error: " + error + "\n";
     return false;
   }
-  if (opts.target != "generic" && opts.target != d->target) {
-    r.error = "error: --target " + opts.target + " contradicts --device " + d->name + " (its core compiles for " +
-              d->target + "); drop --target\n";
-    return false;
-  }
-  opts.target = d->target;
   r.ramFromDevice = opts.ramLimit < 0;
   r.flashFromDevice = opts.flashLimit < 0;
   if (r.ramFromDevice)

@@ -136,9 +136,7 @@ FitResult fitModel(const FitOptions &o) {
   FitResult r;
   const DeviceInfo *d = lookupDevice(o.device);
   if (!d) {
-    std::string near = suggestDevice(o.device);
-    r.error = "error: unknown device '" + o.device + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
-              " (emlc devices lists them)\n";
+    r.error = "error: " + unknownDeviceMessage(o.device) + "\n";
     return r;
   }
   bool labels = !o.labels.empty();

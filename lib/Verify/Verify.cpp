@@ -376,21 +376,8 @@ void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &
 VerifyResult verifyModel(const VerifyOptions &o) {
   VerifyResult r;
   std::string targetName = o.target;
-  if (!o.device.empty()) {
-    const DeviceInfo *d = lookupDevice(o.device);
-    if (!d) {
-      std::string near = suggestDevice(o.device);
-      r.error = "unknown device '" + o.device + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
-                " (emlc devices lists them)";
-      return r;
-    }
-    if (o.target != "generic" && o.target != d->target) {
-      r.error = "--target " + o.target + " contradicts --device " + d->name + " (its core compiles for " + d->target +
-                "); drop --target";
-      return r;
-    }
-    targetName = d->target;
-  }
+  if (!o.device.empty() && !resolveDevice(o.device, targetName, r.error))
+    return r;
   const TargetInfo *t = lookupTarget(targetName);
   if (!t) {
     r.error = "unknown target '" + targetName + "' (emlc targets lists them)";

@@ -70,6 +70,13 @@ const DeviceInfo *lookupDevice(const std::string &name);
 /// The device name closest to `unknown` by edit distance, or "" if none is
 /// close: for "did you mean" messages.
 std::string suggestDevice(const std::string &unknown);
+/// The message for a name that is no device: "unknown device 'X'; did you
+/// mean 'Y'? (emlc devices lists them)".
+std::string unknownDeviceMessage(const std::string &unknown);
+/// `--device name` with `--target target` ("generic": not given): the device,
+/// with `target` set to its target; nullptr with `error` for an unknown
+/// device or a target that contradicts it.
+const DeviceInfo *resolveDevice(const std::string &name, std::string &target, std::string &error);
 /// A table of the devices (name, core, target, clock, RAM, flash, FPU/DSP/MVE,
 /// first source), or with `json` a JSON array with every field.
 void printDevices(llvm::raw_ostream &os, bool json);
