@@ -166,6 +166,7 @@ static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptio
   po.pruneSchedule = opts.pruneSchedule;
   po.pruneCorrection = opts.pruneCorrection;
   po.pruneMultiple = opts.pruneMultiple;
+  po.pruneInstructionReduction = opts.pruneInstructionReduction;
 }
 
 /// What the passes recorded on the module: arena, kernels and their choice, PTQ results.
@@ -350,7 +351,68 @@ static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
   return r;
 }
 
+/// Instructions the report's conv and fully connected layers take: what pruning can reduce.
+static double prunableInstructions(const std::string &reportJson) {
+  double sum = 0;
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(reportJson);
+  if (!v) {
+    llvm::consumeError(v.takeError());
+    return 0;
+  }
+  for (const llvm::json::Value &l : *v->getAsObject()->getArray("layers")) {
+    const llvm::json::Object &o = *l.getAsObject();
+    auto op = o.getString("op");
+    if (op && (*op == "nn.conv2d" || *op == "nn.fully_connected"))
+      sum += o.getNumber("instructions_estimate").value_or(0);
+  }
+  return sum;
+}
+
+/// prune=auto toward --latency-limit: measure the unpruned model's estimate,
+/// remove the share of conv/fully connected instructions the limit asks for,
+/// and correct the share (at most three times) until the estimate is within it.
+static CompileResult compileToLatency(const CompileOptions &opts) {
+  CompileOptions first = opts;
+  first.prune.clear();
+  CompileResult r = compileOnce(first, -1);
+  if (r.device.empty() || r.latencyMs < 0) {
+    if (r.error.empty())
+      r.error = "error: --latency-limit needs --device (its clock) and a target whose cost model prices every "
+                "layer\n";
+    r.ok = false;
+    return r;
+  }
+  if (r.latencyMs <= opts.latencyLimitMs)
+    return r; // within the limit unpruned
+  double total = r.latencyMs, prunable = prunableInstructions(r.reportJson) / (double)r.instructionsEstimate * total;
+  double share = (total - opts.latencyLimitMs) / std::max(prunable, 1e-9);
+  for (int round = 0; round < 4; ++round) {
+    if (!(share > 0 && share < 0.95)) {
+      r.ok = false;
+      r.error = llvm::formatv("error: --latency-limit {0} ms: the model takes about {1:F2} ms and its conv/fully "
+                              "connected layers {2:F2} of them; pruning them cannot reach the limit (raise it, or "
+                              "quantize: --quantize=int8)\n",
+                              opts.latencyLimitMs, total, prunable)
+                    .str();
+      return r;
+    }
+    CompileOptions pruned = opts;
+    pruned.pruneInstructionReduction = share;
+    r = compileOnce(pruned, -1);
+    if (!r.ok || r.latencyMs <= opts.latencyLimitMs)
+      return r;
+    share = 1 - (1 - share) * opts.latencyLimitMs / r.latencyMs; // the estimate's ratio to the pass's model
+  }
+  r.ok = false;
+  r.error = llvm::formatv("error: --latency-limit {0} ms: pruning reached about {1:F2} ms\n", opts.latencyLimitMs,
+                          r.latencyMs)
+                .str();
+  return r;
+}
+
 CompileResult compileModel(const CompileOptions &opts) {
+  if (opts.prune == "auto" && opts.latencyLimitMs >= 0)
+    return compileToLatency(opts);
   CompileResult r = compileOnce(opts, -1);
   // A device's flash holds weights and code: when the searches filled it with
   // weights, search again within what the code leaves.

@@ -60,6 +60,7 @@ void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &o
     p.correction = options.pruneCorrection;
     p.channelMultiple = options.pruneMultiple;
     p.flashLimit = options.flashLimit;
+    p.instructionReduction = options.pruneInstructionReduction;
     p.weightBytes = options.quantize.empty() ? 4 : 1;
     pm.addPass(createPrune(p, hooks.progress));
   }

@@ -310,7 +310,7 @@ struct Search {
   std::vector<int> groups;
   std::vector<std::vector<int64_t>> levels;
   std::map<int, std::vector<double>> scores;
-  bool flash;
+  enum class Goal { Macs, Flash, Instructions } kind;
   int64_t bytesPerWeight;
   double goal;
   LayerCostModel model;
@@ -324,7 +324,9 @@ struct Search {
   }
   double metric(const std::vector<size_t> &at) { return metricOf(graph.cost(planOf(at), model)); }
   double metricOf(const ChannelGraph::Cost &c) const {
-    return flash ? (double)c.params * bytesPerWeight : (double)c.macs;
+    return kind == Goal::Flash          ? (double)c.params * bytesPerWeight
+           : kind == Goal::Instructions ? c.instructions
+                                        : (double)c.macs;
   }
 
   /// The smallest share of every group's channels whose removal meets the goal.
@@ -427,7 +429,10 @@ void fillBack(Search &search, std::vector<size_t> &at, const std::function<doubl
 
 std::string describeGoal(const PruneRequest &req, double before) {
   char buf[160];
-  if (req.flashLimit >= 0)
+  if (req.instructionReduction > 0)
+    snprintf(buf, sizeof buf, "%.0f%% fewer estimated instructions in the conv/fully connected layers",
+             100 * req.instructionReduction);
+  else if (req.flashLimit >= 0)
     snprintf(buf, sizeof buf, "%lld bytes of conv/fully connected weights", (long long)req.flashLimit);
   else
     snprintf(buf, sizeof buf, "%.0f%% fewer MACs (%.0f of %.0f)", 100 * req.macReduction,
@@ -457,9 +462,13 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
             "--prune-schedule=uniform --prune-correction=off";
     return false;
   }
-  result.before = result.after = graph.cost({});
-  Search search{graph, graph.prunable(), {}, {}, req.flashLimit >= 0, req.bytesPerWeight, 0, req.costModel};
-  search.goal = req.flashLimit >= 0 ? (double)req.flashLimit : (1.0 - req.macReduction) * (double)result.before.macs;
+  using Goal = Search::Goal;
+  Goal kind = req.instructionReduction > 0 ? Goal::Instructions : req.flashLimit >= 0 ? Goal::Flash : Goal::Macs;
+  result.before = result.after = graph.cost({}, req.costModel);
+  Search search{graph, graph.prunable(), {}, {}, kind, req.bytesPerWeight, 0, req.costModel};
+  search.goal = kind == Goal::Instructions ? (1.0 - req.instructionReduction) * result.before.instructions
+                : kind == Goal::Flash      ? (double)req.flashLimit
+                                           : (1.0 - req.macReduction) * (double)result.before.macs;
   for (int g : graph.frozen())
     result.frozen.push_back(graph.group(g).name + ": " + graph.group(g).frozenBy);
   if (!channelScores(graph, fn, result.importance, fit, search.scores, error))
@@ -507,7 +516,7 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
   ChannelPlan plan = search.planOf(at);
   for (size_t i = 0; i < search.groups.size(); ++i)
     result.groups.push_back({graph.group(search.groups[i]).name, search.levels[i][0], search.levels[i][at[i]]});
-  result.after = graph.cost(plan);
+  result.after = graph.cost(plan, req.costModel);
   if (plan.empty())
     return true;
   FuncCopy original(fn);

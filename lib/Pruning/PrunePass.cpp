@@ -72,10 +72,14 @@ struct PrunePass : impl::PruneBase<PrunePass> {
     if (!fn)
       return failWith("no @main function to prune");
     PruneRequest req;
-    if (prune == "auto") {
+    if (prune == "auto" && instructionReduction > 0) {
+      if (!(instructionReduction < 1))
+        return failWith("instruction-reduction must be below 1");
+      req.instructionReduction = instructionReduction;
+    } else if (prune == "auto") {
       if (flashLimit < 0)
-        return failWith("prune=auto needs a flash limit (--flash-limit BYTES), or give the share of MACs to "
-                        "remove: --prune=0.25");
+        return failWith("prune=auto needs a flash limit (--flash-limit BYTES) or a latency limit (--latency-limit "
+                        "MS with --device), or give the share of MACs to remove: --prune=0.25");
       req.flashLimit = flashLimit;
     } else {
       char *end = nullptr;

@@ -61,6 +61,7 @@ struct CompileArgs {
   PruneFlags pruning;
   bool noFuse = false;
   std::string device;
+  double latencyLimit = -1;
 };
 
 int runCompile(const CompileArgs &a) {
@@ -96,6 +97,12 @@ int runCompile(const CompileArgs &a) {
   o.pruneSchedule = a.pruning.schedule;
   o.pruneCorrection = a.pruning.correction;
   o.pruneMultiple = a.pruning.multiple;
+  o.latencyLimitMs = a.latencyLimit;
+  if (a.latencyLimit >= 0 && (a.pruning.prune != "auto" || a.device.empty())) {
+    fmt::print(stderr, "emlc: error: --latency-limit applies with --prune=auto and --device (its clock); "
+                       "emlc fit searches precisions and pruning toward a latency limit\n");
+    return kExitUsage;
+  }
   auto progress = emlc::cli::progressPrinter();
   if (!o.prune.empty()) {
     o.calibrationPath = a.calibration;
@@ -414,6 +421,11 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"speed", "size"}));
   compile->add_flag("--no-fuse", c.noFuse, kNoFuseHelp);
   compile->add_option("--device", c.device, kDeviceHelp);
+  compile
+      ->add_option("--latency-limit", c.latencyLimit,
+                   "with --prune=auto and --device: prune the conv/fully connected layers until the estimated\n"
+                   "  inference time at the device clock is within this many milliseconds, e.g. --latency-limit 20")
+      ->check(CLI::PositiveNumber);
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
                       "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");

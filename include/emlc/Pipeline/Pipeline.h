@@ -52,6 +52,10 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
   Option<std::string> pruneSchedule{*this, "prune-schedule", llvm::cl::desc("uniform or sensitivity")};
   Option<std::string> pruneCorrection{
       *this, "prune-correction", llvm::cl::desc("least-squares correction: auto, on or off"), llvm::cl::init("auto")};
+  Option<double> pruneInstructionReduction{
+      *this, "prune-instruction-reduction",
+      llvm::cl::desc("with prune=auto: the share of conv/fully connected instructions to remove (latency goal)"),
+      llvm::cl::init(0.0)};
   Option<int64_t> pruneMultiple{*this, "prune-multiple",
                                 llvm::cl::desc("kept channel counts are multiples of this (0: the target's)"),
                                 llvm::cl::init(0)};

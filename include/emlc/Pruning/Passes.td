@@ -44,6 +44,9 @@ def Prune : Pass<"emlc-prune", "mlir::ModuleOp"> {
            "kept channel counts are multiples of this (0: the target's)">,
     Option<"flashLimit", "flash-limit", "int64_t", /*default=*/"-1",
            "with prune=auto: the bytes conv/fully connected weights may take">,
+    Option<"instructionReduction", "instruction-reduction", "double", /*default=*/"0",
+           "with prune=auto: the share of the conv/fully connected layers' estimated instructions (the "
+           "target's cost model) to remove instead of a flash goal (emlc compile --latency-limit sets it)">,
     Option<"weightBytes", "weight-bytes", "int64_t", /*default=*/"4",
            "bytes per weight the flash limit counts (4 float, 1 int8)">,
   ];

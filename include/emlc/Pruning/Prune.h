@@ -41,6 +41,7 @@ namespace emlc {
 struct PruneRequest {
   double macReduction = 0;         ///< share of the conv/fully connected MACs to remove (0.25: 25%)
   int64_t flashLimit = -1;         ///< instead: the bytes the conv/fully connected weights may take
+  double instructionReduction = 0; ///< instead: the share of their estimated instructions (costModel) to remove
   int64_t bytesPerWeight = 4;      ///< 1 when int8 quantization follows
   std::string importance;          ///< l1, l2, bn or reconstruction ("": reconstruction with samples, else l2)
   std::string schedule;            ///< uniform or sensitivity ("": sensitivity with samples, else uniform)
