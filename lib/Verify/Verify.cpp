@@ -410,6 +410,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   co.prune = o.prune;
   co.pruneMultiple = o.pruneMultiple;
   co.pruneSchedule = o.pruneSchedule;
+  co.latencyLimitMs = o.latencyLimitMs;
   if (!o.prune.empty())
     co.calibrationPath = o.calibration;
   if (o.configure)

@@ -356,6 +356,11 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, bool &noFuse)
                    "with --prune: uniform or sensitivity, as emlc compile --prune-schedule, e.g. --prune-schedule "
                    "uniform")
       ->check(CLI::IsMember({"uniform", "sensitivity"}));
+  verify
+      ->add_option("--latency-limit", vo.latencyLimitMs,
+                   "with --prune=auto and --device: prune toward this many milliseconds, as emlc compile\n"
+                   "  --latency-limit, e.g. --latency-limit 20")
+      ->check(CLI::PositiveNumber);
   verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);
   verify->add_option("--calibration", vo.calibration,
                      "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
