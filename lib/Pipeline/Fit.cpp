@@ -206,6 +206,10 @@ FitResult fitModel(const FitOptions &o) {
       c.why = cr.error.substr(0, cr.error.find('\n'));
     if (!eval.error.empty() && c.why.empty())
       c.why = "evaluation: " + eval.error;
+    if (i == 0 && !c.compiled) { // the float model itself does not compile: say why, once
+      r.error = cr.error;
+      return r;
+    }
     if (i == 0) {
       reference = eval;
       if (eval.outputs.empty() && !samples.empty()) {
@@ -243,11 +247,11 @@ FitResult fitModel(const FitOptions &o) {
       continue;
     }
     const FitCandidate &b = cs[r.chosen];
-    double tol = labels ? 0.1 : 0.5; // top-1 points, dB
-    bool better =
-        score(cs[i]) > score(b) + tol ||
-        (std::abs(score(cs[i]) - score(b)) <= tol &&
-         (cs[i].latencyMs < b.latencyMs || (cs[i].latencyMs == b.latencyMs && cs[i].flashBytes < b.flashBytes)));
+    double tol = labels ? 0.1 : 0.5;                                                      // top-1 points, dB
+    auto ms = [](const FitCandidate &c) { return c.latencyMs < 0 ? 1e30 : c.latencyMs; }; // unknown: slowest
+    bool better = score(cs[i]) > score(b) + tol ||
+                  (std::abs(score(cs[i]) - score(b)) <= tol &&
+                   (ms(cs[i]) < ms(b) || (ms(cs[i]) == ms(b) && cs[i].flashBytes < b.flashBytes)));
     if (better)
       r.chosen = (int)i;
   }

@@ -145,8 +145,9 @@ int runFit(const FitArgs &a) {
     return 1;
   // The table: every candidate, the chosen one marked.
   bool labels = !a.labels.empty();
-  fmt::print("{:<3} {:<6} {:>5} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", "", "prec", "prune", "kernel", "RAM", "flash",
-             "ms", labels ? "top-1 %" : "SQNR dB", "");
+  if (!r.candidates.empty())
+    fmt::print("{:<3} {:<6} {:>5} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", "", "prec", "prune", "kernel", "RAM", "flash",
+               "ms", labels ? "top-1 %" : "SQNR dB", "");
   for (size_t i = 0; i < r.candidates.size(); ++i) {
     const emlc::FitCandidate &c = r.candidates[i];
     double score = labels ? 100 * c.accuracy : c.sqnrDB;
@@ -157,7 +158,8 @@ int runFit(const FitArgs &a) {
   }
   if (!r.ok) {
     emlc::cli::printErrors(r.error);
-    fmt::print(stderr, "emlc: the candidates: {} and {}\n", json, svg);
+    if (!r.json.empty())
+      fmt::print(stderr, "emlc: the candidates: {} and {}\n", json, svg);
     return 1;
   }
   for (const auto &[file, text] : r.module.files)
