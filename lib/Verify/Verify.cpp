@@ -407,14 +407,10 @@ VerifyResult verifyModel(const VerifyOptions &o) {
     co.precision = o.precision.empty() ? "int8" : o.precision;
     co.calibrationPath = o.calibration;
   }
-  co.prune = o.prune;
-  co.pruneMultiple = o.pruneMultiple;
-  co.pruneSchedule = o.pruneSchedule;
-  co.latencyLimitMs = o.latencyLimitMs;
-  if (!o.prune.empty())
-    co.calibrationPath = o.calibration;
-  if (o.configure)
+  if (o.configure) // pruning (emlc verify --prune), or emlc fit's chosen configuration
     o.configure(co);
+  if (!co.prune.empty() && co.calibrationPath.empty())
+    co.calibrationPath = o.calibration;
   bool judge = co.quantize.empty() && co.prune.empty(); // else the error is the compression's: reported
   CompileResult cr = compileModel(co);
   if (!cr.ok) {

@@ -8,6 +8,7 @@
 
 #include "PruneCommand.h"
 #include "Options.h"
+#include "emlc/Pipeline/Compiler.h"
 #include "emlc/Pipeline/Prune.h"
 #include "targets/Target.h"
 #include <fmt/core.h>
@@ -37,6 +38,22 @@ void addPruneFlags(CLI::App *cmd, PruneFlags &c) {
                   "kept channel counts are multiples of this (default: the target's, 8 with Helium or AVX2,\n"
                   "  else 4), e.g. --prune-multiple 8")
       ->check(CLI::Range(1, 1024));
+}
+
+void addLatencyLimit(CLI::App *cmd, PruneFlags &c) {
+  cmd->add_option("--latency-limit", c.latencyLimit,
+                  "with --prune=auto and --device: prune the conv/fully connected layers until the estimated\n"
+                  "  inference time at the device clock is within this many milliseconds, e.g. --latency-limit 20")
+      ->check(CLI::PositiveNumber);
+}
+
+void applyPruneFlags(const PruneFlags &f, emlc::CompileOptions &o) {
+  o.prune = f.prune;
+  o.pruneImportance = f.importance;
+  o.pruneSchedule = f.schedule;
+  o.pruneCorrection = f.correction;
+  o.pruneMultiple = f.multiple;
+  o.latencyLimitMs = f.latencyLimit;
 }
 
 CLI::App *addPruneCommand(CLI::App &app, PruneArgs &a) {

@@ -7,12 +7,21 @@
 #include <string>
 #include <vector>
 
-/// The pruning flags, shared by `compile` and `prune`.
+namespace emlc {
+struct CompileOptions;
+}
+
+/// The pruning flags, shared by `compile`, `verify` and `prune`.
 struct PruneFlags {
   std::string prune, importance, schedule, correction = "auto";
-  int64_t multiple = 0; ///< 0: the target's
+  int64_t multiple = 0;     ///< 0: the target's
+  double latencyLimit = -1; ///< --latency-limit (compile and verify: with --prune=auto and --device)
 };
 void addPruneFlags(CLI::App *cmd, PruneFlags &flags);
+/// --latency-limit, the latency goal of --prune=auto (not on `prune`, which knows no device).
+void addLatencyLimit(CLI::App *cmd, PruneFlags &flags);
+/// The flags as a compile's pruning options.
+void applyPruneFlags(const PruneFlags &flags, emlc::CompileOptions &options);
 
 /// The `prune` command line, as parsed.
 struct PruneArgs {

@@ -61,7 +61,6 @@ struct CompileArgs {
   PruneFlags pruning;
   bool noFuse = false;
   std::string device;
-  double latencyLimit = -1;
 };
 
 int runCompile(const CompileArgs &a) {
@@ -92,13 +91,8 @@ int runCompile(const CompileArgs &a) {
     }
   if (!emlc::cli::parseInputValues(valueSpecs, o.inputValues))
     return kExitUsage;
-  o.prune = a.pruning.prune;
-  o.pruneImportance = a.pruning.importance;
-  o.pruneSchedule = a.pruning.schedule;
-  o.pruneCorrection = a.pruning.correction;
-  o.pruneMultiple = a.pruning.multiple;
-  o.latencyLimitMs = a.latencyLimit;
-  if (a.latencyLimit >= 0 && (a.pruning.prune != "auto" || a.device.empty())) {
+  applyPruneFlags(a.pruning, o);
+  if (a.pruning.latencyLimit >= 0 && (a.pruning.prune != "auto" || a.device.empty())) {
     fmt::print(stderr, "emlc: error: --latency-limit applies with --prune=auto and --device (its clock); "
                        "emlc fit searches precisions and pruning toward a latency limit\n");
     return kExitUsage;
@@ -211,16 +205,18 @@ std::string qemuPlugin(const char *argv0) {
   return (fs::path(exe).parent_path().parent_path() / "lib" / "libemlc-qemu-insn-count.so").string();
 }
 
-int runVerify(emlc::VerifyOptions o, const char *argv0) {
+int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv0) {
   if ((!o.quantize.empty() || !o.precision.empty()) && o.calibration.empty()) {
     fmt::print(stderr, "emlc: error: verify --quantize/--precision needs --calibration PATH (a .npy of samples, or a "
                        "folder of .npy/.pb files)\n");
     return kExitUsage;
   }
-  if (o.quantize.empty() && o.precision.empty() && !o.calibration.empty()) {
-    fmt::print(stderr, "emlc: error: verify --calibration applies with --quantize=int8 (or --precision)\n");
+  if (o.quantize.empty() && o.precision.empty() && pruning.prune.empty() && !o.calibration.empty()) {
+    fmt::print(stderr, "emlc: error: verify --calibration applies with --quantize=int8 (or --precision) or --prune\n");
     return kExitUsage;
   }
+  if (!pruning.prune.empty())
+    o.configure = [pruning](emlc::CompileOptions &co) { applyPruneFlags(pruning, co); };
   if (o.plugin.empty())
     o.plugin = qemuPlugin(argv0);
   emlc::VerifyResult r = emlc::verifyModel(o);
@@ -313,7 +309,7 @@ int runInspect(const std::string &model, const std::vector<std::string> &shapeSp
   return target.empty() && device.empty() ? 0 : printEstimates(model, shapes, target, device);
 }
 /// Declares `verify` and its options on `app`.
-CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, bool &noFuse) {
+CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &pruning, bool &noFuse) {
   auto *verify = app.add_subcommand(
       "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
                 "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
@@ -343,24 +339,8 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, bool &noFuse)
                    "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
                    "  --precision, e.g. --precision int4")
       ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
-  verify->add_option("--prune", vo.prune,
-                     "prune a float model first, as emlc compile --prune does (the error against the unpruned\n"
-                     "  model's outputs is reported, not judged), e.g. --prune=0.25");
-  verify
-      ->add_option(
-          "--prune-multiple", vo.pruneMultiple,
-          "with --prune: kept channel counts are multiples of this (default: the target's), e.g. --prune-multiple 8")
-      ->check(CLI::Range(1, 1024));
-  verify
-      ->add_option("--prune-schedule", vo.pruneSchedule,
-                   "with --prune: uniform or sensitivity, as emlc compile --prune-schedule, e.g. --prune-schedule "
-                   "uniform")
-      ->check(CLI::IsMember({"uniform", "sensitivity"}));
-  verify
-      ->add_option("--latency-limit", vo.latencyLimitMs,
-                   "with --prune=auto and --device: prune toward this many milliseconds, as emlc compile\n"
-                   "  --latency-limit, e.g. --latency-limit 20")
-      ->check(CLI::PositiveNumber);
+  addPruneFlags(verify, pruning);
+  addLatencyLimit(verify, pruning);
   verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);
   verify->add_option("--calibration", vo.calibration,
                      "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
@@ -426,11 +406,7 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"speed", "size"}));
   compile->add_flag("--no-fuse", c.noFuse, kNoFuseHelp);
   compile->add_option("--device", c.device, kDeviceHelp);
-  compile
-      ->add_option("--latency-limit", c.latencyLimit,
-                   "with --prune=auto and --device: prune the conv/fully connected layers until the estimated\n"
-                   "  inference time at the device clock is within this many milliseconds, e.g. --latency-limit 20")
-      ->check(CLI::PositiveNumber);
+  addLatencyLimit(compile, c.pruning);
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
                       "  lifetime; totals; arena lower bound), e.g. --report out/report.json (docs/REPORT.md)");
@@ -513,7 +489,8 @@ int main(int argc, char **argv) {
 
   emlc::VerifyOptions vo;
   bool verifyNoFuse = false;
-  CLI::App *verify = addVerifyCommand(app, vo, verifyNoFuse);
+  PruneFlags verifyPruning;
+  CLI::App *verify = addVerifyCommand(app, vo, verifyPruning, verifyNoFuse);
 
   PruneArgs pruneArgs;
   CLI::App *prune = addPruneCommand(app, pruneArgs);
@@ -544,7 +521,7 @@ int main(int argc, char **argv) {
     return runCompile(c);
   if (verify->parsed()) {
     vo.fuse = !verifyNoFuse;
-    return runVerify(vo, argv[0]);
+    return runVerify(vo, verifyPruning, argv[0]);
   }
   if (inspect->parsed())
     return runInspect(model, shapes, inspectTarget, inspectDevice);

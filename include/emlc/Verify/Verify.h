@@ -41,13 +41,7 @@ struct VerifyOptions {
   /// outputs are then the float model's: the error is quantization's, so it
   /// is reported (in output LSBs) and not judged.
   std::string quantize, precision, calibration;
-  /// Structured pruning before the run (as `emlc compile --prune`, with its
-  /// default importance, schedule and correction): like quantization, its error is reported, not judged.
-  std::string prune;
-  int64_t pruneMultiple = 0;  ///< kept channel counts' multiple (0: the target's)
-  std::string pruneSchedule;  ///< uniform or sensitivity ("": emlc compile's default)
-  double latencyLimitMs = -1; ///< with prune "auto" and a device, as emlc compile --latency-limit
-  bool fuse = true;           ///< false: compiled without the fusion passes (`--no-fuse`)
+  bool fuse = true; ///< false: compiled without the fusion passes (`--no-fuse`)
 };
 
 struct VerifyResult {
