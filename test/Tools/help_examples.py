@@ -6,7 +6,7 @@ import sys
 
 emlc = sys.argv[1]
 bad = []
-for sub in ["compile", "inspect", "verify", "prune", "targets"]:
+for sub in ["compile", "inspect", "verify", "prune", "fit", "targets", "devices", "completion"]:
     text = subprocess.run([emlc, sub, "--help"], capture_output=True, text=True, check=True).stdout
     blocks, cur = [], None
     for line in text.splitlines():

@@ -30,7 +30,8 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
              "           --calibration-labels y.npy --max-accuracy-drop 2");
   fit->add_option("model", a.model, "float ONNX model file (.onnx)")->required();
   fit->add_option("--device", a.device, "the device (emlc devices lists them), e.g. --device nucleo-f446re")
-      ->required();
+      ->required()
+      ->check(emlc::cli::deviceName());
   fit->add_option("-o,--output", a.out, "output folder for the chosen module, fit.json and fit.svg, e.g. -o out")
       ->required();
   fit->add_option("--name", a.name, "C prefix of the emitted API (default model), e.g. --name kws");
@@ -69,7 +70,7 @@ static bool writeText(const std::string &path, const std::string &text) {
   std::ofstream f(path, std::ios::binary);
   f << text;
   if (!f)
-    fmt::print(stderr, "emlc: error: cannot write '{}'\n", path);
+    emlc::cli::printError(fmt::format("cannot write '{}'", path));
   return (bool)f;
 }
 
@@ -123,8 +124,7 @@ int runFit(const FitArgs &a) {
   if (!emlc::cli::parseShapes(a.shapes, o.inputShapes))
     return 2;
   if (a.maxAccuracyDrop >= 0 && a.labels.empty()) {
-    fmt::print(stderr,
-               "emlc: error: --max-accuracy-drop needs --calibration-labels (top-1 is measured against them)\n");
+    emlc::cli::printError("--max-accuracy-drop needs --calibration-labels (top-1 is measured against them)");
     return 2;
   }
   // One line a candidate (each takes seconds to minutes), the steps inside as usual.

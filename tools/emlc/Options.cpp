@@ -1,10 +1,16 @@
 //===- Options.cpp - option values shared by emlc's subcommands -----------------===//
 
 #include "Options.h"
+#include "emlc/Devices/Device.h"
 #include "emlc/Support/CLIParsing.h"
+#include "targets/Target.h"
+#include "llvm/ADT/StringRef.h"
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <sstream>
 #include <unistd.h>
 
@@ -15,7 +21,7 @@ bool parseShapes(const std::vector<std::string> &specs, std::map<std::string, st
     auto eq = s.rfind('=');
     std::vector<int64_t> dims;
     if (eq == std::string::npos || eq == 0 || !emlc::parseShape(s.substr(eq + 1), dims)) {
-      fmt::print(stderr, "emlc: error: --shape '{}' is not NAME=DIMS (for example --shape input=1x3x32x32)\n", s);
+      printError(fmt::format("--shape '{}' is not NAME=DIMS (for example --shape input=1x3x32x32)", s));
       return false;
     }
     out[s.substr(0, eq)] = dims;
@@ -27,8 +33,7 @@ bool parseInputValues(const std::vector<std::string> &specs, std::map<std::strin
   for (const auto &v : specs) {
     auto eq = v.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
-      fmt::print(stderr,
-                 "emlc: error: --input-value '{}' is not NAME=FILE.pb (for example --input-value shape=shape.pb)\n", v);
+      printError(fmt::format("--input-value '{}' is not NAME=FILE.pb (for example --input-value shape=shape.pb)", v));
       return false;
     }
     out[v.substr(0, eq)] = v.substr(eq + 1);
@@ -43,9 +48,27 @@ std::function<void(const std::string &, int64_t, int64_t)> progressPrinter() {
   };
 }
 
+namespace {
+bool colorOn = false;
+
+/// "error:"/"warning:" at the start of a line, coloured as compilers do (bold red, bold magenta).
+std::string colored(const std::string &line) {
+  if (!colorOn)
+    return line;
+  for (auto [tag, code] : {std::pair{"error:", "1;31"}, std::pair{"warning:", "1;35"}, std::pair{"note:", "1;36"}})
+    if (llvm::StringRef(line).starts_with(tag))
+      return fmt::format("\033[{}m{}\033[0m{}", code, tag, line.substr(std::string(tag).size()));
+  return line;
+}
+} // namespace
+
+void setColor(const std::string &mode) {
+  colorOn = mode == "always" || (mode == "auto" && isatty(fileno(stderr)) && !std::getenv("NO_COLOR"));
+}
+
 void printWarnings(const std::vector<std::string> &ws) {
   for (const auto &w : ws)
-    fmt::print(stderr, "emlc: warning: {}\n", w);
+    fmt::print(stderr, "emlc: {}\n", colored("warning: " + w));
 }
 
 void printErrors(const std::string &text) {
@@ -53,7 +76,173 @@ void printErrors(const std::string &text) {
   std::istringstream in(text);
   while (std::getline(in, line))
     if (!line.empty())
-      fmt::print(stderr, "emlc: {}\n", line);
+      fmt::print(stderr, "emlc: {}\n", colored(line));
+}
+
+void printError(const std::string &message) { fmt::print(stderr, "emlc: {}\n", colored("error: " + message)); }
+
+std::string nearestName(const std::string &word, const std::vector<std::string> &candidates) {
+  llvm::StringRef w = llvm::StringRef(word).trim();
+  if (w.empty())
+    return "";
+  unsigned limit = std::max<unsigned>(2, w.size() / 3), best = limit + 1;
+  std::string bestName;
+  for (const auto &c : candidates) {
+    unsigned d = llvm::StringRef(c).edit_distance_insensitive(w, /*AllowReplacements=*/true, limit);
+    if (d < best)
+      best = d, bestName = c;
+  }
+  return bestName;
+}
+
+std::string modelFileProblem(const std::string &path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st))
+    return fmt::format("cannot open '{}': no such file; check the path (emlc takes the .onnx file itself)", path);
+  if (fs::is_directory(st)) {
+    fs::path inside = fs::path(path) / "model.onnx";
+    return fs::exists(inside)
+               ? fmt::format("'{}' is a folder, not a model file; did you mean '{}'?", path, inside.string())
+               : fmt::format("'{}' is a folder, not a model file; give the .onnx file", path);
+  }
+  if (!fs::is_regular_file(st))
+    return fmt::format("'{}' is not a regular file (a device or a pipe?); give an .onnx file", path);
+  if (fs::file_size(path, ec) == 0 && !ec)
+    return fmt::format("'{}' is empty (0 bytes): export or download the model again", path);
+  if (access(path.c_str(), R_OK) != 0)
+    return fmt::format("cannot read '{}': permission denied", path);
+  return "";
+}
+
+namespace {
+std::vector<std::string> targetNames() {
+  std::vector<std::string> v;
+  for (const auto &t : emlc::allTargets())
+    v.push_back(t.name);
+  return v;
+}
+
+std::vector<std::string> deviceNames() {
+  std::vector<std::string> v;
+  for (const auto &d : emlc::allDevices())
+    v.push_back(d.name);
+  return v;
+}
+
+/// The option names of a (sub)command as typed: --long and -s.
+std::vector<std::string> optionNames(const CLI::App &app) {
+  std::vector<std::string> v;
+  for (const CLI::Option *o : app.get_options()) {
+    for (const auto &l : o->get_lnames())
+      v.push_back("--" + l);
+    for (const auto &s : o->get_snames())
+      v.push_back("-" + s);
+  }
+  return v;
+}
+} // namespace
+
+CLI::Validator targetName() {
+  return CLI::Validator(
+      [](std::string &name) -> std::string {
+        if (emlc::lookupTarget(name))
+          return "";
+        std::string near = nearestName(name, targetNames());
+        return fmt::format("unknown target '{}'{} (emlc targets lists them)", name,
+                           near.empty() ? "" : "; did you mean '" + near + "'?");
+      },
+      "TARGET");
+}
+
+CLI::Validator deviceName() {
+  return CLI::Validator(
+      [](std::string &name) -> std::string { return emlc::lookupDevice(name) ? "" : emlc::unknownDeviceMessage(name); },
+      "DEVICE");
+}
+
+int reportParseError(CLI::App &app, const CLI::ParseError &e, int argc, char **argv) {
+  std::vector<std::string> commands;
+  CLI::App *sub = nullptr;
+  int subAt = argc;
+  for (CLI::App *s : app.get_subcommands([](CLI::App *) { return true; }))
+    commands.push_back(s->get_name());
+  for (int i = 1; i < argc && !sub; ++i)
+    for (CLI::App *s : app.get_subcommands([](CLI::App *) { return true; }))
+      if (s->get_name() == argv[i])
+        sub = s, subAt = i;
+  std::string help = sub ? fmt::format("emlc {} --help", sub->get_name()) : "emlc --help";
+  if (!sub) {
+    // The first word that is not an option and names no command: a mistyped command.
+    for (int i = 1; i < argc; ++i)
+      if (argv[i][0] != '-') {
+        std::string near = nearestName(argv[i], commands);
+        printError(fmt::format("unknown command '{}'{} (commands: {}; emlc --help)", argv[i],
+                               near.empty() ? "" : "; did you mean '" + near + "'?", fmt::join(commands, ", ")));
+        return 2;
+      }
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::RequiredError)) {
+      printError(
+          fmt::format("a command is required: {} (e.g. emlc compile model.onnx -o out)", fmt::join(commands, ", ")));
+      return 2;
+    }
+  }
+  // An unknown option explains most errors (a misspelt required option is also "required"): named first.
+  if (sub) {
+    std::vector<std::string> known = optionNames(*sub), global = optionNames(app);
+    known.insert(known.end(), global.begin(), global.end());
+    for (int i = subAt + 1; i < argc; ++i) {
+      std::string word = argv[i];
+      if (word.size() < 2 || word[0] != '-' || (word[1] >= '0' && word[1] <= '9'))
+        continue;
+      std::string name = word.substr(0, word.find('='));
+      if (std::find(known.begin(), known.end(), name) != known.end())
+        continue;
+      std::string near = nearestName(name, known);
+      printError(fmt::format("unknown option '{}' for emlc {}{} ({} lists the options)", name, sub->get_name(),
+                             near.empty() ? "" : "; did you mean '" + near + "'?", help));
+      return 2;
+    }
+  }
+  // A validator's message (unknown target or device) already says where the names are listed.
+  if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::ValidationError) &&
+      llvm::StringRef(e.what()).ends_with("lists them)"))
+    printError(e.what());
+  else
+    printError(fmt::format("{} ({} explains the options)", e.what(), help));
+  return 2;
+}
+
+std::string bashCompletion(CLI::App &app) {
+  std::string cases;
+  std::vector<std::string> commands;
+  for (CLI::App *s : app.get_subcommands([](CLI::App *) { return true; })) {
+    commands.push_back(s->get_name());
+    cases += fmt::format("    {}) opts=\"{}\" ;;\n", s->get_name(), fmt::join(optionNames(*s), " "));
+  }
+  return fmt::format(R"(# bash completion for emlc (generated by: emlc completion bash)
+_emlc() {{
+  local cur=${{COMP_WORDS[COMP_CWORD]}} prev=${{COMP_WORDS[COMP_CWORD-1]}} opts=""
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    COMPREPLY=($(compgen -W "{} --help --version" -- "$cur"))
+    return
+  fi
+  case "$prev" in
+    --target) COMPREPLY=($(compgen -W "{}" -- "$cur")); return ;;
+    --device) COMPREPLY=($(compgen -W "{}" -- "$cur")); return ;;
+  esac
+  case "${{COMP_WORDS[1]}}" in
+{}  esac
+  if [[ "$cur" == -* ]]; then
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  else
+    COMPREPLY=($(compgen -f -- "$cur"))
+  fi
+}}
+complete -o filenames -F _emlc emlc
+)",
+                     fmt::join(commands, " "), fmt::join(targetNames(), " "), fmt::join(deviceNames(), " "), cases);
 }
 
 } // namespace emlc::cli

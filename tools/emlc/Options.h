@@ -2,6 +2,7 @@
 #ifndef EMLC_TOOLS_EMLC_OPTIONS_H
 #define EMLC_TOOLS_EMLC_OPTIONS_H
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -23,6 +24,32 @@ std::function<void(const std::string &, int64_t, int64_t)> progressPrinter();
 void printWarnings(const std::vector<std::string> &warnings);
 /// Prints "error: ..." lines as "emlc: error: ...".
 void printErrors(const std::string &text);
+/// Prints one "emlc: error: MESSAGE" (several lines if MESSAGE has them).
+void printError(const std::string &message);
+
+/// --color: auto (default: colour when stderr is a terminal and NO_COLOR is unset), always, never.
+void setColor(const std::string &mode);
+
+/// The candidate nearest to `word` in edits (within about a third of its length), or "" when none is close:
+/// the "did you mean" of unknown commands, options and target names.
+std::string nearestName(const std::string &word, const std::vector<std::string> &candidates);
+
+/// Why `path` cannot be a model file ("" when it is a readable regular file): missing, a folder (naming
+/// the .onnx inside it when there is one), not readable.
+std::string modelFileProblem(const std::string &path);
+
+/// Checks for --target and --device values: an unknown name is a usage error (exit 2) with a did-you-mean.
+CLI::Validator targetName();
+CLI::Validator deviceName();
+
+/// Prints a command-line error as "emlc: error: ..." with what to do next: the nearest command for an unknown
+/// command, the nearest option of the subcommand for an unknown option, the subcommand's --help otherwise.
+/// Returns the usage exit code (2).
+int reportParseError(CLI::App &app, const CLI::ParseError &e, int argc, char **argv);
+
+/// `emlc completion bash`: a bash completion script for every command and option of `app`, with target and
+/// device names after --target/--device.
+std::string bashCompletion(CLI::App &app);
 
 } // namespace emlc::cli
 

@@ -65,9 +65,11 @@ CLI::App *addPruneCommand(CLI::App &app, PruneArgs &a) {
                "           --target cortex-m4");
   prune->add_option("model", a.model, "float ONNX model file (.onnx)")->required();
   prune->add_option("-o,--output", a.out, "the ONNX file to write, e.g. -o pruned.onnx")->required();
-  prune->add_option("--target", a.target,
-                    "the target the model will run on: its kernels set the kept channel multiple and\n"
-                    "  the instruction cost the sensitivity schedule saves (default generic), e.g. --target cortex-m4");
+  prune
+      ->add_option("--target", a.target,
+                   "the target the model will run on: its kernels set the kept channel multiple and\n"
+                   "  the instruction cost the sensitivity schedule saves (default generic), e.g. --target cortex-m4")
+      ->check(emlc::cli::targetName());
   addPruneFlags(prune, a.pruning);
   prune->add_option(
       "--calibration", a.calibration,
@@ -93,13 +95,9 @@ int runPrune(const PruneArgs &a) {
   o.modelPath = a.model;
   o.outputPath = a.out;
   o.producerVersion = EMLC_VERSION;
-  if (!emlc::lookupTarget(a.target)) {
-    fmt::print(stderr, "emlc: error: unknown target '{}' (emlc targets lists them)\n", a.target);
-    return 2;
-  }
   if (a.pruning.prune == "auto") {
-    fmt::print(stderr, "emlc: error: --prune=auto prunes to a flash budget, which emlc prune does not know: give a\n"
-                       "  share of MACs (e.g. --prune=0.25), or use emlc compile --prune=auto --flash-limit N\n");
+    emlc::cli::printError("--prune=auto prunes to a flash budget, which emlc prune does not know: give a\n"
+                          "  share of MACs (e.g. --prune=0.25), or use emlc compile --prune=auto --flash-limit N");
     return 2;
   }
   o.target = a.target;

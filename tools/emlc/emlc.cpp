@@ -12,13 +12,16 @@
 #include "emlc/Pipeline/Compiler.h"
 #include "emlc/Support/CLIParsing.h"
 #include "emlc/Verify/Verify.h"
+#include "emlc/Version.h"
 #include "targets/Target.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 #include <fstream>
+#include <google/protobuf/stubs/common.h>
 #include <iostream>
 #include <unistd.h>
 
@@ -39,6 +42,7 @@ constexpr const char *kNoFuseHelp =
     "  e.g. --no-fuse --report unfused.json";
 
 using emlc::cli::parseShapes;
+using emlc::cli::printError;
 using emlc::cli::printErrors;
 using emlc::cli::printWarnings;
 
@@ -76,9 +80,8 @@ int runCompile(const CompileArgs &a) {
   o.fuse = !a.noFuse;
   o.device = a.device;
   if (!emlc::isCIdentifier(name)) {
-    fmt::print(stderr,
-               "emlc: error: --name '{}' is not a C identifier (letters, digits, _; not starting with a digit)\n",
-               name);
+    printError(fmt::format(
+        "--name '{}' is not a C identifier (letters, digits, _; not starting with a digit), e.g. --name kws", name));
     return kExitUsage;
   }
   if (!parseShapes(shapeSpecs, o.inputShapes))
@@ -86,15 +89,15 @@ int runCompile(const CompileArgs &a) {
   for (auto [text, dest, flag] :
        {std::tuple{&ramLimit, &o.ramLimit, "--ram-limit"}, std::tuple{&flashLimit, &o.flashLimit, "--flash-limit"}})
     if (!text->empty() && !emlc::parseBytes(*text, *dest)) {
-      fmt::print(stderr, "emlc: error: {} '{}' is not a byte count (for example 65536, 64K or 1M)\n", flag, *text);
+      printError(fmt::format("{} '{}' is not a byte count (for example 65536, 64K or 1M)", flag, *text));
       return kExitUsage;
     }
   if (!emlc::cli::parseInputValues(valueSpecs, o.inputValues))
     return kExitUsage;
   applyPruneFlags(a.pruning, o);
   if (a.pruning.latencyLimit >= 0 && (a.pruning.prune != "auto" || a.device.empty())) {
-    fmt::print(stderr, "emlc: error: --latency-limit applies with --prune=auto and --device (its clock); "
-                       "emlc fit searches precisions and pruning toward a latency limit\n");
+    printError("--latency-limit needs --prune=auto and --device (its clock), e.g. --prune=auto --device "
+               "nucleo-f446re --latency-limit 20; emlc fit also searches precisions toward a latency limit");
     return kExitUsage;
   }
   auto progress = emlc::cli::progressPrinter();
@@ -106,9 +109,8 @@ int runCompile(const CompileArgs &a) {
   bool quantize = !a.quantize.empty() || !a.precision.empty() || !a.layerPrecision.empty();
   if (quantize) {
     if (a.calibration.empty()) {
-      fmt::print(stderr,
-                 "emlc: error: {} needs --calibration PATH (a .npy of samples, or a folder of .npy/.pb files)\n",
-                 a.quantize.empty() ? "--precision/--layer-precision" : "--quantize=int8");
+      printError(fmt::format("{} needs --calibration PATH (a .npy of samples, or a folder of .npy/.pb files)",
+                             a.quantize.empty() ? "--precision/--layer-precision" : "--quantize=int8"));
       return kExitUsage;
     }
     o.quantize = "int8";
@@ -123,12 +125,12 @@ int runCompile(const CompileArgs &a) {
     o.int8IO = a.io == "int8";
     o.progress = progress;
   } else if ((!a.calibration.empty() && a.pruning.prune.empty()) || a.io != "float") {
-    fmt::print(stderr, "emlc: error: --calibration and --io apply with --quantize=int8 (or --precision); "
-                       "--calibration also with --prune\n");
+    printError("--calibration and --io apply with --quantize=int8 (or --precision); "
+               "--calibration also with --prune");
     return kExitUsage;
   }
   if (emit == "c" && out.empty()) {
-    fmt::print(stderr, "emlc: error: compile needs -o OUTDIR (or --emit=onnx|nn|kernel to print IR)\n");
+    printError("compile needs -o OUTDIR (or --emit=onnx|nn|kernel to print IR)");
     return kExitUsage;
   }
   emlc::CompileResult r = emlc::compileModel(o);
@@ -144,14 +146,14 @@ int runCompile(const CompileArgs &a) {
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) {
-    fmt::print(stderr, "emlc: error: cannot create output folder '{}': {}\n", out, ec.message());
+    printError(fmt::format("cannot create output folder '{}': {}", out, ec.message()));
     return kExitError;
   }
   for (const auto &[file, text] : r.files) {
     std::ofstream f(fs::path(out) / file, std::ios::binary);
     f << text;
     if (!f) {
-      fmt::print(stderr, "emlc: error: cannot write '{}'\n", (fs::path(out) / file).string());
+      printError(fmt::format("cannot write '{}'", (fs::path(out) / file).string()));
       return kExitError;
     }
   }
@@ -160,7 +162,7 @@ int runCompile(const CompileArgs &a) {
       std::ofstream f(*path, std::ios::binary);
       f << *text;
       if (!f) {
-        fmt::print(stderr, "emlc: error: cannot write '{}'\n", *path);
+        printError(fmt::format("cannot write '{}'", *path));
         return kExitError;
       }
     }
@@ -207,12 +209,12 @@ std::string qemuPlugin(const char *argv0) {
 
 int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv0) {
   if ((!o.quantize.empty() || !o.precision.empty()) && o.calibration.empty()) {
-    fmt::print(stderr, "emlc: error: verify --quantize/--precision needs --calibration PATH (a .npy of samples, or a "
-                       "folder of .npy/.pb files)\n");
+    printError("verify --quantize/--precision needs --calibration PATH (a .npy of samples, or a "
+               "folder of .npy/.pb files)");
     return kExitUsage;
   }
   if (o.quantize.empty() && o.precision.empty() && pruning.prune.empty() && !o.calibration.empty()) {
-    fmt::print(stderr, "emlc: error: verify --calibration applies with --quantize=int8 (or --precision) or --prune\n");
+    printError("verify --calibration applies with --quantize=int8 (or --precision) or --prune");
     return kExitUsage;
   }
   if (!pruning.prune.empty())
@@ -308,64 +310,11 @@ int runInspect(const std::string &model, const std::vector<std::string> &shapeSp
     return kExitError;
   return target.empty() && device.empty() ? 0 : printEstimates(model, shapes, target, device);
 }
-/// Declares `verify` and its options on `app`.
-CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &pruning, bool &noFuse) {
-  auto *verify = app.add_subcommand(
-      "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
-                "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
-                "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses kws/test_data_set_0)");
-  verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
-  verify->add_option("--target", vo.target, "target core (default generic; see emlc targets), e.g. --target rv32imac");
-  verify->add_option("--device", vo.device, kDeviceHelp);
-  verify->add_option("--input", vo.input,
-                     "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model),\n"
-                     "  e.g. --input data/input_0.pb");
-  verify->add_option("--expected", vo.expected,
-                     "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
-  verify->add_option("--rel-tol", vo.relTol,
-                     "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
-  verify->add_option("--lsb", vo.lsb,
-                     "int8 models with float outputs: also accept errors of up to N steps of the output's int8 grid "
-                     "(default 1: a rounding difference), e.g. --lsb 2");
-  verify->add_option("--keep", vo.workDir,
-                     "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
-  verify
-      ->add_option("--quantize", vo.quantize,
-                   "quantize a float model first, as emlc compile --quantize does; its outputs are compared with\n"
-                   "  the float model's and the error (quantization's) is reported, not judged, e.g. --quantize=int8")
-      ->check(CLI::IsMember({"int8"}));
-  verify
-      ->add_option("--precision", vo.precision,
-                   "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
-                   "  --precision, e.g. --precision int4")
-      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
-  addPruneFlags(verify, pruning);
-  addLatencyLimit(verify, pruning);
-  verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);
-  verify->add_option("--calibration", vo.calibration,
-                     "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
-                     "  e.g. --calibration kws/test_data_set_0/input_0.pb");
-  return verify;
-}
-} // namespace
-
-int main(int argc, char **argv) {
-  CLI::App app{"emlc — ahead-of-time compiler from ONNX models to self-contained C for microcontrollers.\n\n"
-               "Examples:\n"
-               "  emlc compile model.onnx -o out --target cortex-m4 --name net\n"
-               "  emlc compile model.onnx --emit=nn            # print the nn-dialect IR\n"
-               "  emlc inspect model.onnx --shape input=1x3x32x32\n"
-               "  emlc prune model.onnx -o pruned.onnx --prune=0.25   # structured pruning, ONNX out\n"
-               "Exit codes: 0 ok, 1 model/compile error, 2 usage error.",
-               "emlc"};
-  app.set_version_flag("--version", std::string("emlc ") + EMLC_VERSION);
-  app.require_subcommand(1);
-
-  CompileArgs c;
+/// Declares `compile` and its options on `app`, into `c`.
+CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
   std::string &model = c.model, &out = c.out, &target = c.target, &name = c.name, &emit = c.emit, &report = c.report,
               &ramLimit = c.ramLimit, &flashLimit = c.flashLimit, &svg = c.svg;
   std::vector<std::string> &shapes = c.shapes, &values = c.values;
-
   auto *compile =
       app.add_subcommand("compile", "Compile an ONNX model to C (NAME.h, NAME.c, NAME_weights.c in -o).\n"
                                     "  Example: emlc compile mnist.onnx -o out --target x86-64 --name mnist");
@@ -373,12 +322,7 @@ int main(int argc, char **argv) {
   compile->add_option("-o,--output", out, "output folder for the C files (created if missing); e.g. -o build/model");
   compile
       ->add_option("--target", target, "target core: " + targetList() + " (default generic), e.g. --target cortex-m4")
-      ->check(CLI::IsMember([] {
-        std::vector<std::string> v;
-        for (const auto &t : emlc::allTargets())
-          v.push_back(t.name);
-        return v;
-      }()));
+      ->check(emlc::cli::targetName());
   compile->add_option("--name", name, "C prefix of the emitted API, e.g. --name kws gives kws_run() (default model)");
   compile
       ->add_option("--shape", shapes,
@@ -405,7 +349,7 @@ int main(int argc, char **argv) {
                    "  size when the fast kernels do not fit. e.g. --optimize size")
       ->check(CLI::IsMember({"speed", "size"}));
   compile->add_flag("--no-fuse", c.noFuse, kNoFuseHelp);
-  compile->add_option("--device", c.device, kDeviceHelp);
+  compile->add_option("--device", c.device, kDeviceHelp)->check(emlc::cli::deviceName());
   addLatencyLimit(compile, c.pruning);
   compile->add_option("--report", report,
                       "write the compile report (JSON: per layer kernel, shapes, MACs, weights, arena offset and\n"
@@ -472,6 +416,83 @@ int main(int argc, char **argv) {
                    "stop at a level and print it: onnx, nn, kernel; or c (default: write C files), e.g. --emit=nn")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
 
+  return compile;
+}
+/// Declares `verify` and its options on `app`.
+CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &pruning, bool &noFuse) {
+  auto *verify = app.add_subcommand(
+      "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
+                "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
+                "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses kws/test_data_set_0)");
+  verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
+  verify->add_option("--target", vo.target, "target core (default generic; see emlc targets), e.g. --target rv32imac")
+      ->check(emlc::cli::targetName());
+  verify->add_option("--device", vo.device, kDeviceHelp)->check(emlc::cli::deviceName());
+  verify->add_option("--input", vo.input,
+                     "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model),\n"
+                     "  e.g. --input data/input_0.pb");
+  verify->add_option("--expected", vo.expected,
+                     "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
+  verify->add_option("--rel-tol", vo.relTol,
+                     "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
+  verify->add_option("--lsb", vo.lsb,
+                     "int8 models with float outputs: also accept errors of up to N steps of the output's int8 grid "
+                     "(default 1: a rounding difference), e.g. --lsb 2");
+  verify->add_option("--keep", vo.workDir,
+                     "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
+  verify
+      ->add_option("--quantize", vo.quantize,
+                   "quantize a float model first, as emlc compile --quantize does; its outputs are compared with\n"
+                   "  the float model's and the error (quantization's) is reported, not judged, e.g. --quantize=int8")
+      ->check(CLI::IsMember({"int8"}));
+  verify
+      ->add_option("--precision", vo.precision,
+                   "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
+                   "  --precision, e.g. --precision int4")
+      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+  addPruneFlags(verify, pruning);
+  addLatencyLimit(verify, pruning);
+  verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);
+  verify->add_option("--calibration", vo.calibration,
+                     "calibration samples for --quantize/--precision/--prune (a .npy, or a folder of .npy/.pb files),\n"
+                     "  e.g. --calibration kws/test_data_set_0/input_0.pb");
+  return verify;
+}
+/// --version: what a bug report needs (the commit, and the LLVM/MLIR, ONNX and protobuf it was built with).
+std::string versionText() {
+  int pb = GOOGLE_PROTOBUF_VERSION;
+  return fmt::format("emlc {} (commit {})\nLLVM/MLIR {}\nONNX {} (opsets up to 17)\nprotobuf {}.{}.{}", EMLC_VERSION,
+                     EMLC_GIT_COMMIT, LLVM_VERSION_STRING, EMLC_ONNX_VERSION, pb / 1000000, pb / 1000 % 1000,
+                     pb % 1000);
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"emlc — ahead-of-time compiler from ONNX models to self-contained C for microcontrollers.\n\n"
+               "Examples:\n"
+               "  emlc compile model.onnx -o out --target cortex-m4 --name net\n"
+               "  emlc compile model.onnx --emit=nn            # print the nn-dialect IR\n"
+               "  emlc inspect model.onnx --shape input=1x3x32x32\n"
+               "  emlc prune model.onnx -o pruned.onnx --prune=0.25   # structured pruning, ONNX out\n"
+               "Exit codes: 0 ok; 1 the model, a data file or the compile failed (or verify found a\n"
+               "  mismatch, or the model does not fit); 2 the command line is wrong (unknown command,\n"
+               "  option, target or device; a malformed value; a missing argument).",
+               "emlc"};
+  app.set_version_flag("--version", versionText(), "the version, commit, and LLVM/MLIR, ONNX and protobuf versions");
+  app.require_subcommand(1);
+  app.fallthrough(); // --color is accepted after the command too
+  std::string color = "auto";
+  app.add_option("--color", color,
+                 "colour errors and warnings: auto (default: on a terminal, unless NO_COLOR is set), always,\n"
+                 "  never, e.g. --color never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  CompileArgs c;
+  std::string &model = c.model;
+  std::vector<std::string> &shapes = c.shapes;
+
+  CLI::App *compile = addCompileCommand(app, c);
+
   auto *inspect =
       app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
                                     "  Example: emlc inspect model.onnx");
@@ -480,12 +501,16 @@ int main(int argc, char **argv) {
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   std::string inspectTarget, inspectDevice;
-  inspect->add_option("--target", inspectTarget,
-                      "also estimate RAM, flash (weights + code) and instructions for this target, without\n"
-                      "  writing code, e.g. --target cortex-m4");
-  inspect->add_option("--device", inspectDevice,
-                      "also estimate RAM, flash and milliseconds on this device against its budgets (exit 1 when\n"
-                      "  the model does not fit), e.g. --device nrf52840");
+  inspect
+      ->add_option("--target", inspectTarget,
+                   "also estimate RAM, flash (weights + code) and instructions for this target, without\n"
+                   "  writing code, e.g. --target cortex-m4")
+      ->check(emlc::cli::targetName());
+  inspect
+      ->add_option("--device", inspectDevice,
+                   "also estimate RAM, flash and milliseconds on this device against its budgets (exit 1 when\n"
+                   "  the model does not fit), e.g. --device nrf52840")
+      ->check(emlc::cli::deviceName());
 
   emlc::VerifyOptions vo;
   bool verifyNoFuse = false;
@@ -505,6 +530,14 @@ int main(int argc, char **argv) {
   bool devicesJson = false;
   devices->add_flag("--json", devicesJson, "every field as a JSON array, e.g. emlc devices --json");
 
+  auto *completion = app.add_subcommand(
+      "completion", "Print a bash completion script for emlc (commands, options, target and device names).\n"
+                    "  Example: source <(emlc completion bash)");
+  std::string shell;
+  completion->add_option("shell", shell, "the shell: bash (the only one so far), e.g. emlc completion bash")
+      ->required()
+      ->check(CLI::IsMember({"bash"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {
@@ -514,9 +547,25 @@ int main(int argc, char **argv) {
   } catch (const CLI::CallForVersion &e) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    app.exit(e);
-    return kExitUsage;
+    emlc::cli::setColor(color);
+    return emlc::cli::reportParseError(app, e, argc, argv);
   }
+  emlc::cli::setColor(color);
+  if (completion->parsed()) {
+    fmt::print("{}", emlc::cli::bashCompletion(app));
+    return 0;
+  }
+  // A model path that is missing, a folder or unreadable: said before any work (exit 1, like any bad input file).
+  std::string modelPath = compile->parsed() || inspect->parsed() ? model
+                          : verify->parsed()                     ? vo.model
+                          : prune->parsed()                      ? pruneArgs.model
+                          : fit->parsed()                        ? fitArgs.model
+                                                                 : "";
+  if (!modelPath.empty())
+    if (std::string problem = emlc::cli::modelFileProblem(modelPath); !problem.empty()) {
+      printError(problem);
+      return kExitError;
+    }
   if (compile->parsed())
     return runCompile(c);
   if (verify->parsed()) {
