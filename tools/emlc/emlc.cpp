@@ -16,6 +16,7 @@
 #include "targets/Target.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fmt/core.h>
@@ -221,6 +222,11 @@ int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv
     o.configure = [pruning](emlc::CompileOptions &co) { applyPruneFlags(pruning, co); };
   if (o.plugin.empty())
     o.plugin = qemuPlugin(argv0);
+  const emlc::TargetInfo *t = emlc::lookupTarget(o.target);
+  if (t && !t->runsOnHost() && !fs::exists(o.plugin))
+    emlc::cli::printWarnings({"the instruction counter " + o.plugin +
+                              " is missing (it is built and installed next to emlc, in ../lib): "
+                              "instructions per inference are not counted"});
   emlc::VerifyResult r = emlc::verifyModel(o);
   if (!r.error.empty()) {
     printErrors("error: " + r.error + "\n");
@@ -458,6 +464,26 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &p
                      "  e.g. --calibration kws/test_data_set_0/input_0.pb");
   return verify;
 }
+/// `emlc targets --json`: what a build system needs to compile a module for each target.
+void printTargetsJson() {
+  llvm::json::OStream j(llvm::outs(), 2);
+  j.array([&] {
+    for (const auto &t : emlc::allTargets())
+      j.object([&] {
+        j.attribute("name", t.name);
+        j.attribute("description", t.description);
+        j.attribute("cc", t.cc);
+        j.attributeArray("arch_flags", [&] {
+          for (const auto &f : t.cflags)
+            if (llvm::StringRef(f).starts_with("-m")) // not -O, --specs or -D: verify's own choices
+              j.value(f);
+        });
+      });
+  });
+  llvm::outs() << "\n";
+  llvm::outs().flush();
+}
+
 /// --version: what a bug report needs (the commit, and the LLVM/MLIR, ONNX and protobuf it was built with).
 std::string versionText() {
   int pb = GOOGLE_PROTOBUF_VERSION;
@@ -523,6 +549,10 @@ int main(int argc, char **argv) {
   CLI::App *fit = addFitCommand(app, fitArgs);
 
   auto *targets = app.add_subcommand("targets", "List the targets emlc can compile for.\n  Example: emlc targets");
+  bool targetsJson = false;
+  targets->add_flag("--json", targetsJson,
+                    "name, description, C compiler and the core's flags (-mcpu/-march/-mfpu/-mabi) of each, as\n"
+                    "  emlc_add_model() reads them, e.g. emlc targets --json");
   auto *devices = app.add_subcommand(
       "devices", "List the boards and MCUs of the device catalog (devices/*.json): core, emlc target, clock, RAM\n"
                  "  (the arena's region / all), flash, FPU/DSP/MVE and the document each figure comes from.\n"
@@ -583,6 +613,10 @@ int main(int argc, char **argv) {
   if (devices->parsed()) {
     emlc::printDevices(llvm::outs(), devicesJson);
     llvm::outs().flush();
+    return 0;
+  }
+  if (targets->parsed() && targetsJson) {
+    printTargetsJson();
     return 0;
   }
   if (targets->parsed()) {
