@@ -425,20 +425,34 @@ CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
   return compile;
 }
 /// Declares `verify` and its options on `app`.
-CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &pruning, bool &noFuse) {
+CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &pruning, bool &noFuse,
+                           std::vector<std::string> &verifyShapes) {
   auto *verify = app.add_subcommand(
       "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
                 "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
-                "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses kws/test_data_set_0)");
+                "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses every kws/test_data_set_N)");
   verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
   verify->add_option("--target", vo.target, "target core (default generic; see emlc targets), e.g. --target rv32imac")
       ->check(emlc::cli::targetName());
   verify->add_option("--device", vo.device, kDeviceHelp)->check(emlc::cli::deviceName());
   verify->add_option("--input", vo.input,
-                     "an input .pb or a folder of input_K.pb (default: test_data_set_0 next to the model),\n"
-                     "  e.g. --input data/input_0.pb");
+                     "an input .pb or .npy, or a folder of input_K.pb (default: every test_data_set_N next to\n"
+                     "  the model, or seeded random inputs when there is none), e.g. --input data/input_0.npy");
   verify->add_option("--expected", vo.expected,
-                     "a folder of output_K.pb (default: the input folder), e.g. --expected data/");
+                     "a folder of output_K.pb (default: beside the inputs; without any, emlc's reference\n"
+                     "  interpreter computes them from the model), e.g. --expected data/");
+  verify->add_option("--seed", vo.seed, "seed of the random inputs (default 1), e.g. --seed 7");
+  verify->add_option("--interpreter-lsb", vo.interpreterLsb,
+                     "integer outputs against the reference interpreter (no expected outputs given) pass within\n"
+                     "  this many steps (default 24: it rounds each layer in float, not in TFLite's fixed point),\n"
+                     "  e.g. --interpreter-lsb 4");
+  verify->add_option("--shape", verifyShapes, "bind an input's shape, repeatable: --shape input=1x3x32x32")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  verify
+      ->add_option("--optimize", vo.optimize,
+                   "speed (default) or size kernels, as emlc compile --optimize, e.g. --optimize size")
+      ->check(CLI::IsMember({"speed", "size"}));
   verify->add_option("--rel-tol", vo.relTol,
                      "float outputs: max error relative to max|expected| (default 1e-4), e.g. --rel-tol 1e-3");
   verify->add_option("--lsb", vo.lsb,
@@ -541,7 +555,8 @@ int main(int argc, char **argv) {
   emlc::VerifyOptions vo;
   bool verifyNoFuse = false;
   PruneFlags verifyPruning;
-  CLI::App *verify = addVerifyCommand(app, vo, verifyPruning, verifyNoFuse);
+  std::vector<std::string> verifyShapes;
+  CLI::App *verify = addVerifyCommand(app, vo, verifyPruning, verifyNoFuse, verifyShapes);
 
   PruneArgs pruneArgs;
   CLI::App *prune = addPruneCommand(app, pruneArgs);
@@ -600,6 +615,8 @@ int main(int argc, char **argv) {
     return runCompile(c);
   if (verify->parsed()) {
     vo.fuse = !verifyNoFuse;
+    if (!parseShapes(verifyShapes, vo.shapes))
+      return kExitUsage;
     return runVerify(vo, verifyPruning, argv[0]);
   }
   if (inspect->parsed())

@@ -27,14 +27,25 @@ struct VerifyOptions {
   /// verifies its chosen configuration this way). A compile that quantizes
   /// or prunes is compared with the original model: reported, not judged.
   std::function<void(CompileOptions &)> configure;
-  std::string input;    ///< an input .pb, or a folder of input_K.pb (default: MODEL's test_data_set_0)
-  std::string expected; ///< a folder of output_K.pb (default: the input folder's)
-  std::string plugin;   ///< the instruction-counting QEMU plugin (.so); empty: no count
-  std::string workDir;  ///< where to build (default: a fresh temporary folder)
-  double relTol = 1e-4; ///< float outputs: max |got - want| <= relTol * max |want|
+  /// An input .pb or .npy, or a folder of input_K.pb. Default: every test_data_set_N next to the model, or,
+  /// when there is none, seeded random inputs in each input's natural range.
+  std::string input;
+  /// A folder of output_K.pb (default: beside the inputs). Without expected outputs, emlc's reference
+  /// interpreter computes them from the model as written.
+  std::string expected;
+  uint64_t seed = 1;                                  ///< of the random inputs
+  std::map<std::string, std::vector<int64_t>> shapes; ///< --shape NAME=DIMS (inputs the test data does not fix)
+  std::string optimize = "speed";                     ///< the compile's --optimize
+  std::string plugin;                                 ///< the instruction-counting QEMU plugin (.so); empty: no count
+  std::string workDir;                                ///< where to build (default: a fresh temporary folder)
+  double relTol = 1e-4;                               ///< float outputs: max |got - want| <= relTol * max |want|
   /// Float outputs dequantized from int8 (int8 models): errors of up to this
   /// many steps of the output's grid pass too (a rounding difference is 1 LSB).
   double lsb = 1.0;
+  /// Integer outputs against the reference interpreter (no expected outputs given) pass within this many steps:
+  /// the interpreter rounds each layer's float result onto its grid where the integer kernels keep TFLite's
+  /// fixed point, so int8 models differ by a few steps, more after a Softmax (ResNet-8: 19 of 256).
+  double interpreterLsb = 24;
   /// Post-training quantization of a float model before the run, passed to
   /// the compile (as `emlc compile --quantize/--precision/--calibration`):
   /// empty quantize and precision compile the model as it is. The expected
