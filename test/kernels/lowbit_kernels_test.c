@@ -317,9 +317,8 @@ static void fc_avx2(int32_t bits, int t, int32_t M, int32_t K, int32_t N, int32_
 }
 
 /* dwconv3x3_s8_w4_avx2 / _w2_avx2 (strides up to 2) on x at the end of xend, weights as pack_dw left them. */
-static void dw_avx2(int32_t bits, int t, int32_t N, int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW,
-                    int32_t sh, int32_t sw, int32_t pt, int32_t pl, int32_t in_off, int32_t out_off, int32_t lo,
-                    int32_t hi) {
+static void dw_avx2(int32_t bits, int t, int32_t N, int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh,
+                    int32_t sw, int32_t pt, int32_t pl, int32_t in_off, int32_t out_off, int32_t lo, int32_t hi) {
   int8_t *xe = xend + MAXB - N * C * H * W;
   int32_t i;
   for (i = 0; i < N * C * H * W; ++i)
@@ -418,7 +417,8 @@ static void conv_avx2_planes(void) {
                   dw = t % 7 == 0 ? 2 : 1, C = rnd(1, 24), H = rnd(KH * dh, 20), Wd = rnd(KW * dw, 26),
                   pt = rnd(0, KH - 1), pl = rnd(0, KW - 1), pb = rnd(0, KH - 1), pr = rnd(0, KW - 1),
                   OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1, OW = (Wd + pl + pr - ((KW - 1) * dw + 1)) / sw + 1,
-                  K = C * KH * KW, M = EMLC_MIN(rnd(1, 40), MAXB / K), in_off = rnd(-127, 128), out_off = rnd(-128, 127);
+                  K = C * KH * KW, M = EMLC_MIN(rnd(1, 40), MAXB / K), in_off = rnd(-127, 128),
+                  out_off = rnd(-128, 127);
     int32_t i, bits, lo = rnd(-128, 0), hi = rnd(lo, 127);
     if (C * H * Wd > MAXB || M * OH * OW > MAXB || C * ((OH - 1) * sh + (KH - 1) * dh + 1) * (OW + 4) * 2 > 8 * MAXB)
       continue;
@@ -580,8 +580,9 @@ int main(void) {
 #if defined(__AVX2__)
   conv_avx2_planes();
   {
-    static const char *const avx2[] = {"conv_s8_w4_avx2", "conv_s8_w2_avx2", "fully_connected_s8_w4_avx2",
-                                       "fully_connected_s8_w2_avx2", "dwconv3x3_s8_w4_avx2", "dwconv3x3_s8_w2_avx2"};
+    static const char *const avx2[] = {
+        "conv_s8_w4_avx2",      "conv_s8_w2_avx2",     "fully_connected_s8_w4_avx2", "fully_connected_s8_w2_avx2",
+        "dwconv3x3_s8_w4_avx2", "dwconv3x3_s8_w2_avx2"};
     for (t = 0; t < 6; ++t)
       if (!runs_of(avx2[t])) {
         printf("NOT RUN %s\n", avx2[t]);

@@ -116,8 +116,7 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
     std::string conv = "conv_s8_w" + b + "_avx2", fc = "fully_connected_s8_w" + b + "_avx2",
                 dw = "dwconv3x3_s8_w" + b + "_avx2";
     r.addVariant(
-        conv, "conv_s8_w" + b,
-        [](Layer &l) { return constantQuantConv(l) && l.facts<QuantConvFacts>().s.groups == 1; },
+        conv, "conv_s8_w" + b, [](Layer &l) { return constantQuantConv(l) && l.facts<QuantConvFacts>().s.groups == 1; },
         [conv](Layer &l) { return lowerConv(l, conv); });
     r.addVariant(fc, "fully_connected_s8_w" + b, constantQuantFC,
                  [fc](Layer &l) { return lowerFullyConnected(l, fc); });
