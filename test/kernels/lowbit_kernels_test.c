@@ -242,25 +242,22 @@ static const uint8_t *pack_conv_avx2(int32_t M, int32_t K, int32_t bits) {
 }
 
 /* The AVX2 fully connected weights: per row, blocks of B = 256 / bits taps in
-   32 bytes (byte i holds in bits [bits s, bits s + bits) tap 32 s + i), then
-   the K % B taps left `bits` each, lowest first; every value w + 2^(bits-1).
-   At the end of wend. */
+   32 bytes (byte i holds in bits [bits s, bits s + bits) tap 32 s + i), every
+   value w + 2^(bits-1); the K % B = R taps left as the first min(R, 32) bytes
+   of one more block (taps past K as 2^(bits-1)). At the end of wend less the
+   32 bytes the last tail block's load may read. */
 static const uint8_t *pack_fc_avx2(int32_t N, int32_t K, int32_t bits) {
-  const int32_t B = 256 / bits, KB = K / B * B, rest = K - KB, row = KB / B * 32 + (rest * bits + 7) / 8;
-  const int32_t off = 1 << (bits - 1);
-  uint8_t *p = wend + MAXB - N * row;
-  int32_t n, b, i, s, k;
-  for (n = 0; n < N; ++n) {
-    uint8_t *r = p + n * row;
-    for (i = 0; i < row; ++i)
-      r[i] = 0;
-    for (b = 0; b < KB; b += B)
-      for (i = 0; i < 32; ++i)
+  const int32_t B = 256 / bits, rest = K % B, row = K / B * 32 + EMLC_MIN(rest, 32), off = 1 << (bits - 1);
+  uint8_t *p = wend + MAXB - N * row - (rest ? 32 : 0);
+  int32_t n, b, i, s, c = 0;
+  for (n = 0; n < N; ++n)
+    for (b = 0; b < K; b += B)
+      for (i = 0; i < EMLC_MIN(32, K - b); ++i) {
+        uint32_t byte = 0;
         for (s = 0; s < 8 / bits; ++s)
-          r[b / B * 32 + i] |= (uint8_t)((wat(n, b + 32 * s + i, N, K) + off) << (bits * s));
-    for (k = 0; k < rest; ++k)
-      r[KB / B * 32 + k * bits / 8] |= (uint8_t)((wat(n, KB + k, N, K) + off) << (k * bits % 8));
-  }
+          byte |= (uint32_t)(wat(n, b + 32 * s + i, N, K) + off) << (bits * s);
+        p[c++] = (uint8_t)byte;
+      }
   return p;
 }
 
@@ -310,9 +307,9 @@ static void fc_avx2(int32_t bits, int t, int32_t M, int32_t K, int32_t N, int32_
     xe[i] = x[i];
   poison(M * N);
   if (bits == 4)
-    emlc_fully_connected_s8_w4_avx2(xe, wp, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+    emlc_fully_connected_s8_w4_avx2(xe, wp, (int8_t *)col, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
   else
-    emlc_fully_connected_s8_w2_avx2(xe, wp, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+    emlc_fully_connected_s8_w2_avx2(xe, wp, (int8_t *)col, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
   bad += check(bits == 4 ? "fully_connected_s8_w4_avx2" : "fully_connected_s8_w2_avx2", M * N, t), ++cases;
 }
 

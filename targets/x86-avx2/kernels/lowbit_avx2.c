@@ -1,5 +1,5 @@
 // @kernel lowbit_avx2_impl
-// @requires requant8_s8_impl
+// @requires avx2_s8_impl
 /* AVX2 kernels for int8 layers whose weights are packed below 8 bits (4: int4;
    2: int2 and ternary), still `bits` a weight in flash, in layouts chosen by
    the compiler (targets/x86-avx2/lowering/LowBit.cpp). They multiply with
@@ -16,13 +16,6 @@ static inline __attribute__((always_inline)) __m256i emlc_lowbit_lut(int32_t bit
                                       -8, -7, -6, -5, -4, -3, -2, -1)
                    : _mm256_setr_epi8(0, 1, -2, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -2, -1, 0, 0, 0, 0, 0, 0,
                                       0, 0, 0, 0, 0, 0);
-}
-/* The sum of 8 int32 lanes. */
-static int32_t emlc_hsum8_lowbit(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-  return _mm_cvtsi128_si32(s);
 }
 
 // @kernel gemm4x16_u8s8_impl
@@ -65,6 +58,7 @@ static EMLC_NOINLINE void emlc_gemm4x16_u8s8(const int32_t *wb, int32_t K4, cons
 
 // @kernel conv_lowbit_avx2_impl
 // @requires lowbit_avx2_impl
+// @requires requant8_s8_impl
 // @requires pad_phase_s8_impl
 // @requires gemm4x16_u8s8_impl
 /* int8 convolution (one group, NCHW, any kernel/stride/dilation/padding)
@@ -199,61 +193,94 @@ static void emlc_conv_s8_w2_avx2(const int8_t *x, const uint8_t *wpk, int8_t *xp
 /* TFLite int8 fully connected with `bits`-bit weights. Each row of w: K / B
    blocks of B = 256 / bits taps, 32 bytes each, byte i holding in bits
    [bits s, bits s + bits) the weight at tap 32 s + i of the block as the
-   unsigned w + 2^(bits-1); then the K % B taps left, packed `bits` each
-   (lowest first, also offset), (K % B * bits + 7) / 8 bytes; rows one after
-   the other (so 4 bits a weight in flash, no padding). Four channels per pass
-   over an input row; per block and channel one load, an AND (and a shift)
-   per field, one VPMADDUBSW per 32 taps against the signed input, the fields
-   added in int16 (|sum| <= 7680) and one VPMADDWD by ones; the offset comes
-   off as 2^(bits-1) x the sum of the row's inputs over the blocks (computed
-   once per row). The taps left in scalar code. bias_eff folds the input
-   offset. Sums and results identical to fully_connected_s8. */
-static void emlc_fc_lowbit_avx2(int32_t bits, const int8_t *x, const uint8_t *w, int8_t *y, int32_t M, int32_t K,
-                                int32_t N, const int32_t *bias_eff, int32_t out_off, const int32_t *mult,
-                                const int32_t *shift, int32_t lo, int32_t hi) {
-  const int32_t B = 256 / bits, KB = K / B * B, rest = K - KB, fields = 8 / bits, off = 1 << (bits - 1);
-  const int32_t row = KB / B * 32 + (rest * bits + 7) / 8, fm = (1 << bits) - 1;
+   unsigned w + 2^(bits-1); then, when K % B = R > 0, the first min(R, 32)
+   bytes of one more such block (its taps past K hold 2^(bits-1)); rows one
+   after the other, 32 bytes after the last (the tail block's load reads
+   past its row; those bytes meet zero inputs). So about `bits` a weight in
+   flash (R <= 32: R bytes for R taps). Four channels per pass over an input
+   row; per block and channel one load, an AND (and a shift) per field, one
+   VPMADDUBSW per 32 taps against the signed input, the fields added in int16
+   (|sum| <= 7680) and one VPMADDWD by ones. The tail block reads the row's
+   last R inputs copied into xs (B bytes of scratch, zeros after them). The
+   offset comes off as 2^(bits-1) x the sum of the row's inputs (once per
+   row). bias_eff folds the input offset. Sums and results identical to
+   fully_connected_s8. */
+/* The sum of 8 int32 lanes. */
+static int32_t emlc_hsum8_lowbit(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+/* One block of channel pointer p (32 bytes at byte o) against the inputs
+   x0..x3 into acc: EMLC_LB4 two nibble fields, EMLC_LB2 four 2-bit ones. */
+#define EMLC_LB_LD(p, o) _mm256_loadu_si256((const __m256i *)(const void *)((p) + (o)))
+#define EMLC_LB_F(v, sh, xf) _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16((v), (sh)), mask), (xf))
+#define EMLC_LB4(acc, p, o)                                                                                        \
+  do {                                                                                                             \
+    const __m256i v_ = EMLC_LB_LD(p, o);                                                                           \
+    acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_add_epi16(EMLC_LB_F(v_, 0, x0), EMLC_LB_F(v_, 4, x1)), ones16)); \
+  } while (0)
+#define EMLC_LB2(acc, p, o)                                                                                        \
+  do {                                                                                                             \
+    const __m256i v_ = EMLC_LB_LD(p, o);                                                                           \
+    acc = _mm256_add_epi32(                                                                                        \
+        acc, _mm256_madd_epi16(_mm256_add_epi16(_mm256_add_epi16(EMLC_LB_F(v_, 0, x0), EMLC_LB_F(v_, 2, x1)),      \
+                                                _mm256_add_epi16(EMLC_LB_F(v_, 4, x2), EMLC_LB_F(v_, 6, x3))),     \
+                               ones16));                                                                           \
+  } while (0)
+/* Inlined into each wrapper, so `bits` is a constant there. */
+static inline __attribute__((always_inline)) void emlc_fc_lowbit_avx2(int32_t bits, const int8_t *x, const uint8_t *w,
+                                                                     int8_t *xs, int8_t *y, int32_t M, int32_t K, int32_t N,
+                                                                     const int32_t *bias_eff, int32_t out_off,
+                                                                     const int32_t *mult, const int32_t *shift,
+                                                                     int32_t lo, int32_t hi) {
+  const int32_t B = 256 / bits, KB = K / B * B, rest = K - KB, off = 1 << (bits - 1);
+  const int32_t row = KB / B * 32 + EMLC_MIN(rest, 32), fm = (1 << bits) - 1, KE = rest ? KB + B : KB;
   const __m256i ones16 = _mm256_set1_epi16(1), ones8 = _mm256_set1_epi8(1);
   const __m256i mask = _mm256_set1_epi8((char)fm);
-  int32_t m, n, k, j, f;
+  int32_t m, n, k, j;
   for (m = 0; m < M; ++m) {
     const int8_t *xr = x + (int64_t)m * K;
     __m256i sv = _mm256_setzero_si256();
     uint32_t sx;
-    for (k = 0; k < KB; k += 32) /* the row's sum over the blocks (|sum| of a pair <= 256) */
-      sv = _mm256_add_epi32(
-          sv, _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, _mm256_loadu_si256((const __m256i *)(const void *)(xr + k))),
-                                ones16));
+    if (rest) { /* the tail block's inputs */
+      memcpy(xs, xr + KB, (size_t)rest);
+      memset(xs + rest, 0, (size_t)(B - rest));
+    }
+    for (k = 0; k < KE; k += 32) /* the row's sum (|sum| of a pair <= 256) */
+      sv = _mm256_add_epi32(sv, _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, k < KB ? EMLC_LB_LD(xr, k) : EMLC_LB_LD(xs, k - KB)),
+                                                  ones16));
     sx = (uint32_t)emlc_hsum8_lowbit(sv) * (uint32_t)off;
     for (n = 0; n < N; n += 4) {
       const int32_t cnt = EMLC_MIN(4, N - n);
-      const uint8_t *wr[4];
-      __m256i a[4];
-      for (j = 0; j < 4; ++j) { /* past N: the last channel again, not stored */
-        wr[j] = w + (int64_t)(n + EMLC_MIN(j, cnt - 1)) * row;
-        a[j] = _mm256_setzero_si256();
-      }
-      for (k = 0; k < KB; k += B) {
-        __m256i xv[8];
-        for (f = 0; f < fields; ++f)
-          xv[f] = _mm256_loadu_si256((const __m256i *)(const void *)(xr + k + 32 * f));
-        for (j = 0; j < 4; ++j) {
-          const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(wr[j] + k / B * 32));
-          __m256i s16 = _mm256_maddubs_epi16(_mm256_and_si256(v, mask), xv[0]);
-          for (f = 1; f < fields; ++f)
-            s16 = _mm256_add_epi16(
-                s16, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, bits * f), mask), xv[f]));
-          a[j] = _mm256_add_epi32(a[j], _mm256_madd_epi16(s16, ones16));
+      /* past N: the last channel again, not stored */
+      const uint8_t *w0 = w + (int64_t)n * row, *w1 = w0 + (cnt > 1 ? row : 0), *w2 = w0 + (cnt > 2 ? 2 * row : 0),
+                    *w3 = w0 + (cnt > 3 ? 3 * row : 0);
+      __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+      int32_t acc[4];
+      for (k = 0; k < KE; k += B) {
+        const int32_t o = k / B * 32;
+        const int8_t *xk = k < KB ? xr + k : xs;
+        const __m256i x0 = EMLC_LB_LD(xk, 0), x1 = EMLC_LB_LD(xk, 32);
+        if (bits == 4) {
+          EMLC_LB4(a0, w0, o);
+          EMLC_LB4(a1, w1, o);
+          EMLC_LB4(a2, w2, o);
+          EMLC_LB4(a3, w3, o);
+        } else {
+          const __m256i x2 = EMLC_LB_LD(xk, 64), x3 = EMLC_LB_LD(xk, 96);
+          EMLC_LB2(a0, w0, o);
+          EMLC_LB2(a1, w1, o);
+          EMLC_LB2(a2, w2, o);
+          EMLC_LB2(a3, w3, o);
         }
       }
+      acc[0] = emlc_hsum8_lowbit(a0), acc[1] = emlc_hsum8_lowbit(a1), acc[2] = emlc_hsum8_lowbit(a2),
+      acc[3] = emlc_hsum8_lowbit(a3);
       for (j = 0; j < cnt; ++j) {
-        const uint8_t *tail = wr[j] + KB / B * 32;
-        uint32_t v = (uint32_t)bias_eff[n + j] + (uint32_t)emlc_hsum8_lowbit(a[j]) - sx;
-        int32_t r;
-        for (k = 0; k < rest; ++k)
-          v += (uint32_t)((int32_t)xr[KB + k] *
-                          ((int32_t)((tail[k * bits / 8] >> (k * bits % 8)) & fm) - off));
-        r = emlc_requantize_fast((int32_t)v, mult[n + j], shift[n + j]) + out_off;
+        const int32_t v = (int32_t)((uint32_t)bias_eff[n + j] + (uint32_t)acc[j] - sx), /* int32 arithmetic */
+            r = emlc_requantize_fast(v, mult[n + j], shift[n + j]) + out_off;
         y[(int64_t)m * N + n + j] = (int8_t)EMLC_CLAMP(r, lo, hi);
       }
     }
@@ -264,20 +291,20 @@ static void emlc_fc_lowbit_avx2(int32_t bits, const int8_t *x, const uint8_t *w,
 // @requires fc_lowbit_avx2_impl
 /* int8 fully connected with int4 weights on AVX2 (fc_lowbit_avx2_impl:
    blocks of 64 taps in 32 bytes). */
-static void emlc_fully_connected_s8_w4_avx2(const int8_t *x, const uint8_t *w, int8_t *y, int32_t M, int32_t K,
+static void emlc_fully_connected_s8_w4_avx2(const int8_t *x, const uint8_t *w, int8_t *xs, int8_t *y, int32_t M, int32_t K,
                                             int32_t N, const int32_t *bias_eff, int32_t out_off, const int32_t *mult,
                                             const int32_t *shift, int32_t lo, int32_t hi) {
-  emlc_fc_lowbit_avx2(4, x, w, y, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+  emlc_fc_lowbit_avx2(4, x, w, xs, y, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
 }
 
 // @kernel fully_connected_s8_w2_avx2
 // @requires fc_lowbit_avx2_impl
 /* int8 fully connected with int2 or ternary weights on AVX2
    (fc_lowbit_avx2_impl: blocks of 128 taps in 32 bytes). */
-static void emlc_fully_connected_s8_w2_avx2(const int8_t *x, const uint8_t *w, int8_t *y, int32_t M, int32_t K,
+static void emlc_fully_connected_s8_w2_avx2(const int8_t *x, const uint8_t *w, int8_t *xs, int8_t *y, int32_t M, int32_t K,
                                             int32_t N, const int32_t *bias_eff, int32_t out_off, const int32_t *mult,
                                             const int32_t *shift, int32_t lo, int32_t hi) {
-  emlc_fc_lowbit_avx2(2, x, w, y, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+  emlc_fc_lowbit_avx2(2, x, w, xs, y, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
 }
 
 // @kernel dwconv3x3_s8_w4_avx2

@@ -42,25 +42,25 @@ std::vector<uint8_t> packConvAVX2(ArrayRef<int64_t> w, int64_t M, int64_t K, int
 }
 
 /// fc_lowbit_avx2_impl's layout: per row, blocks of B = 256 / bits taps in
-/// 32 bytes (byte i holds in bits [bits s, bits s + bits) tap 32 s + i), then
-/// the K % B taps left `bits` each, lowest first; every value w + 2^(bits-1).
+/// 32 bytes (byte i holds in bits [bits s, bits s + bits) tap 32 s + i), every
+/// value w + 2^(bits-1); the K % B = R taps left as the first min(R, 32) bytes
+/// of one more block (taps past K as 2^(bits-1)); 32 bytes after the last row,
+/// which the last tail block's load reads.
 std::vector<uint8_t> packFullyConnectedAVX2(ArrayRef<int64_t> w, int64_t N, int64_t K, int bits) {
   const int64_t B = 256 / bits, KB = K / B * B, rest = K - KB, off = int64_t(1) << (bits - 1);
   std::vector<uint8_t> out;
-  for (int64_t n = 0; n < N; ++n) {
-    auto u = [&](int64_t k) { return (uint8_t)(w[n * K + k] + off); };
-    for (int64_t b = 0; b < KB; b += B)
-      for (int64_t i = 0; i < 32; ++i) {
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t b = 0; b < K; b += B)
+      for (int64_t i = 0; i < std::min<int64_t>(32, K - b); ++i) {
         uint8_t byte = 0;
-        for (int64_t s = 0; s < 8 / bits; ++s)
-          byte |= (uint8_t)(u(b + 32 * s + i) << (bits * s));
+        for (int64_t s = 0; s < 8 / bits; ++s) {
+          int64_t k = b + 32 * s + i;
+          byte |= (uint8_t)(((k < K ? w[n * K + k] : 0) + off) << (bits * s));
+        }
         out.push_back(byte);
       }
-    size_t tail = out.size();
-    out.resize(tail + (rest * bits + 7) / 8, 0);
-    for (int64_t k = 0; k < rest; ++k)
-      out[tail + k * bits / 8] |= (uint8_t)(u(KB + k) << (k * bits % 8));
-  }
+  if (rest)
+    out.resize(out.size() + 32, 0);
   return out;
 }
 
@@ -102,9 +102,11 @@ LogicalResult lowerFullyConnected(Layer &l, StringRef kernel) {
   KernelLowering &k = l.k;
   Value out = k.result(f.op.getOutput(), l.loc);
   Value weights = k.global(l.loc, packFullyConnectedAVX2(f.wv, f.w[0], f.w[1], f.weightBits));
+  // The tail block's inputs (B bytes), when K is not a multiple of B.
+  Value xs = k.scratch(l.loc, f.w[1] % (256 / f.weightBits) ? 256 / f.weightBits : 1, k.builder().getIntegerType(8));
   SmallVector<Attribute> args = k.i32s({f.x[0], f.w[1], f.w[0]});
   args.append({k.table(f.biasEff), k.i32(f.outOff), k.table(f.mult), k.table(f.shift), k.i32(f.lo), k.i32(f.hi)});
-  k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {out}, args);
+  k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {xs, out}, args);
   return success();
 }
 
