@@ -243,21 +243,29 @@ static const uint8_t *pack_conv_avx2(int32_t M, int32_t K, int32_t bits) {
 
 /* The AVX2 fully connected weights: per row, blocks of B = 256 / bits taps in
    32 bytes (byte i holds in bits [bits s, bits s + bits) tap 32 s + i), every
-   value w + 2^(bits-1); the K % B = R taps left as the first min(R, 32) bytes
-   of one more block (taps past K as 2^(bits-1)). At the end of wend less the
-   32 bytes the last tail block's load may read. */
+   value w + 2^(bits-1); the K % B = R taps left in Q = ceil(R bits / 8) bytes,
+   byte i holding in field s tap Q s + i of them (2^(bits-1) past K). At the
+   end of wend less the 32 bytes the last tail block's load may read. */
 static const uint8_t *pack_fc_avx2(int32_t N, int32_t K, int32_t bits) {
-  const int32_t B = 256 / bits, rest = K % B, row = K / B * 32 + EMLC_MIN(rest, 32), off = 1 << (bits - 1);
+  const int32_t B = 256 / bits, KB = K / B * B, rest = K % B, F = 8 / bits, Q = (rest + F - 1) / F,
+                row = KB / B * 32 + Q, off = 1 << (bits - 1);
   uint8_t *p = wend + MAXB - N * row - (rest ? 32 : 0);
   int32_t n, b, i, s, c = 0;
-  for (n = 0; n < N; ++n)
-    for (b = 0; b < K; b += B)
-      for (i = 0; i < EMLC_MIN(32, K - b); ++i) {
+  for (n = 0; n < N; ++n) {
+    for (b = 0; b < KB; b += B)
+      for (i = 0; i < 32; ++i) {
         uint32_t byte = 0;
-        for (s = 0; s < 8 / bits; ++s)
+        for (s = 0; s < F; ++s)
           byte |= (uint32_t)(wat(n, b + 32 * s + i, N, K) + off) << (bits * s);
         p[c++] = (uint8_t)byte;
       }
+    for (i = 0; i < Q; ++i) {
+      uint32_t byte = 0;
+      for (s = 0; s < F; ++s)
+        byte |= (uint32_t)((Q * s + i < rest ? wat(n, KB + Q * s + i, N, K) : 0) + off) << (bits * s);
+      p[c++] = (uint8_t)byte;
+    }
+  }
   return p;
 }
 

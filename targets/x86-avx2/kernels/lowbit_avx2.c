@@ -193,15 +193,16 @@ static void emlc_conv_s8_w2_avx2(const int8_t *x, const uint8_t *wpk, int8_t *xp
 /* TFLite int8 fully connected with `bits`-bit weights. Each row of w: K / B
    blocks of B = 256 / bits taps, 32 bytes each, byte i holding in bits
    [bits s, bits s + bits) the weight at tap 32 s + i of the block as the
-   unsigned w + 2^(bits-1); then, when K % B = R > 0, the first min(R, 32)
-   bytes of one more such block (its taps past K hold 2^(bits-1)); rows one
-   after the other, 32 bytes after the last (the tail block's load reads
-   past its row; those bytes meet zero inputs). So about `bits` a weight in
-   flash (R <= 32: R bytes for R taps). Four channels per pass over an input
+   unsigned w + 2^(bits-1); then, when K % B = R > 0, Q = ceil(R bits / 8)
+   bytes of one more block whose byte i holds in field s the tap KB + Q s + i
+   (2^(bits-1) past K); rows one after the other, 32 bytes after the last
+   (the tail block's load reads past its row; those bytes meet zero inputs):
+   `bits` a weight in flash. Four channels per pass over an input
    row; per block and channel one load, an AND (and a shift) per field, one
    VPMADDUBSW per 32 taps against the signed input, the fields added in int16
    (|sum| <= 7680) and one VPMADDWD by ones. The tail block reads the row's
-   last R inputs copied into xs (B bytes of scratch, zeros after them). The
+   last R inputs copied into xs (B bytes of scratch: field s's Q inputs at
+   32 s, zeros elsewhere). The
    offset comes off as 2^(bits-1) x the sum of the row's inputs (once per
    row). bias_eff folds the input offset. Sums and results identical to
    fully_connected_s8. */
@@ -236,7 +237,8 @@ static inline __attribute__((always_inline)) void emlc_fc_lowbit_avx2(int32_t bi
                                                                      const int32_t *mult, const int32_t *shift,
                                                                      int32_t lo, int32_t hi) {
   const int32_t B = 256 / bits, KB = K / B * B, rest = K - KB, off = 1 << (bits - 1);
-  const int32_t row = KB / B * 32 + EMLC_MIN(rest, 32), fm = (1 << bits) - 1, KE = rest ? KB + B : KB;
+  const int32_t Q = (rest + 8 / bits - 1) / (8 / bits), row = KB / B * 32 + Q, fm = (1 << bits) - 1;
+  const int32_t KE = rest ? KB + B : KB;
   const __m256i ones16 = _mm256_set1_epi16(1), ones8 = _mm256_set1_epi8(1);
   const __m256i mask = _mm256_set1_epi8((char)fm);
   int32_t m, n, k, j;
@@ -244,9 +246,10 @@ static inline __attribute__((always_inline)) void emlc_fc_lowbit_avx2(int32_t bi
     const int8_t *xr = x + (int64_t)m * K;
     __m256i sv = _mm256_setzero_si256();
     uint32_t sx;
-    if (rest) { /* the tail block's inputs */
-      memcpy(xs, xr + KB, (size_t)rest);
-      memset(xs + rest, 0, (size_t)(B - rest));
+    if (rest) { /* the tail block's inputs, field s's at 32 s */
+      memset(xs, 0, (size_t)B);
+      for (j = 0; j * Q < rest; ++j)
+        memcpy(xs + 32 * j, xr + KB + j * Q, (size_t)EMLC_MIN(Q, rest - j * Q));
     }
     for (k = 0; k < KE; k += 32) /* the row's sum (|sum| of a pair <= 256) */
       sv = _mm256_add_epi32(sv, _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, k < KB ? EMLC_LB_LD(xr, k) : EMLC_LB_LD(xs, k - KB)),

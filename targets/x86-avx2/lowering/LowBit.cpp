@@ -43,22 +43,29 @@ std::vector<uint8_t> packConvAVX2(ArrayRef<int64_t> w, int64_t M, int64_t K, int
 
 /// fc_lowbit_avx2_impl's layout: per row, blocks of B = 256 / bits taps in
 /// 32 bytes (byte i holds in bits [bits s, bits s + bits) tap 32 s + i), every
-/// value w + 2^(bits-1); the K % B = R taps left as the first min(R, 32) bytes
-/// of one more block (taps past K as 2^(bits-1)); 32 bytes after the last row,
-/// which the last tail block's load reads.
+/// value w + 2^(bits-1); the K % B = R taps left in Q = ceil(R bits / 8) bytes,
+/// byte i holding in field s tap Q s + i of them (past K: 2^(bits-1)); 32
+/// bytes after the last row, which the last tail block's load reads.
 std::vector<uint8_t> packFullyConnectedAVX2(ArrayRef<int64_t> w, int64_t N, int64_t K, int bits) {
-  const int64_t B = 256 / bits, KB = K / B * B, rest = K - KB, off = int64_t(1) << (bits - 1);
+  const int64_t B = 256 / bits, KB = K / B * B, rest = K - KB, fields = 8 / bits, Q = (rest + fields - 1) / fields;
+  const int64_t off = int64_t(1) << (bits - 1);
+  auto u = [&](int64_t n, int64_t k) { return (uint8_t)((k < K ? w[n * K + k] : 0) + off); };
   std::vector<uint8_t> out;
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t b = 0; b < K; b += B)
-      for (int64_t i = 0; i < std::min<int64_t>(32, K - b); ++i) {
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t b = 0; b < KB; b += B)
+      for (int64_t i = 0; i < 32; ++i) {
         uint8_t byte = 0;
-        for (int64_t s = 0; s < 8 / bits; ++s) {
-          int64_t k = b + 32 * s + i;
-          byte |= (uint8_t)(((k < K ? w[n * K + k] : 0) + off) << (bits * s));
-        }
+        for (int64_t s = 0; s < fields; ++s)
+          byte |= (uint8_t)(u(n, b + 32 * s + i) << (bits * s));
         out.push_back(byte);
       }
+    for (int64_t i = 0; i < Q; ++i) {
+      uint8_t byte = 0;
+      for (int64_t s = 0; s < fields; ++s)
+        byte |= (uint8_t)(u(n, Q * s + i < rest ? KB + Q * s + i : K) << (bits * s));
+      out.push_back(byte);
+    }
+  }
   if (rest)
     out.resize(out.size() + 32, 0);
   return out;
