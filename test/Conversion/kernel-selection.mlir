@@ -387,7 +387,9 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // the widened input row (12 words) on the DSP; channel pairs (3 x 32 bytes) and
 // the copied row (8 words) on Helium; a multiplier of 0.75 (weight scale 1.5)
 // takes TFLite's requantization (`exact` 1). x86-64-avx2: rows of 20 taps (no
-// 64-tap block) as 10 bytes of w + 8, TFLite's requantization for both.
+// 64-tap block) as a tail of 10 bytes of w + 8, 32 bytes after the last row
+// (6 x 10 + 32 = 92), the tail's inputs copied into 64 bytes, TFLite's
+// requantization for both.
 // GEN-LABEL: func.func @main
 // GEN: kernel.call "fully_connected_s8_w4" ins({{.*}} : memref<1x20xi8>, memref<60xui8>) outs({{.*}} : memref<1x6xi8>)
 // M4-LABEL: func.func @main
@@ -399,8 +401,8 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // RV-LABEL: func.func @main
 // RV: kernel.call "fully_connected_s8_w4" ins({{.*}} : memref<1x20xi8>, memref<60xui8>) outs({{.*}} : memref<1x6xi8>)
 // AVX-LABEL: func.func @main
-// AVX: kernel.call "fully_connected_s8_w4_avx2" ins({{.*}} : memref<1x20xi8>, memref<60xui8>) outs({{.*}} : memref<1x6xi8>) {args = [1 : i32, 20 : i32, 6 : i32, array<i32: 310, 310, 310, 310, 310, 310>, 5 : i32, array<i32: 1374389504, {{.*}}>, array<i32: -7, {{.*}}>, -128 : i32, 127 : i32]
-// AVX: kernel.call "fully_connected_s8_w4_avx2" ins({{.*}} : memref<1x20xi8>, memref<60xui8>) outs({{.*}} : memref<1x6xi8>) {args = [1 : i32, 20 : i32, 6 : i32, array<i32: 310, 310, 310, 310, 310, 310>, 5 : i32, array<i32: 1610612736, {{.*}}>, array<i32: 0, {{.*}}>, -128 : i32, 127 : i32]
+// AVX: kernel.call "fully_connected_s8_w4_avx2" ins({{.*}} : memref<1x20xi8>, memref<92xui8>) outs({{.*}} : memref<64xi8>, memref<1x6xi8>) {args = [1 : i32, 20 : i32, 6 : i32, array<i32: 310, 310, 310, 310, 310, 310>, 5 : i32, array<i32: 1374389504, {{.*}}>, array<i32: -7, {{.*}}>, -128 : i32, 127 : i32]
+// AVX: kernel.call "fully_connected_s8_w4_avx2" ins({{.*}} : memref<1x20xi8>, memref<92xui8>) outs({{.*}} : memref<64xi8>, memref<1x6xi8>) {args = [1 : i32, 20 : i32, 6 : i32, array<i32: 310, 310, 310, 310, 310, 310>, 5 : i32, array<i32: 1610612736, {{.*}}>, array<i32: 0, {{.*}}>, -128 : i32, 127 : i32]
 // M4S-LABEL: func.func @main
 func.func @main(%x: tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>) -> (tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>, tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>) {
   %w = arith.constant dense<5> : tensor<6x20xi4>
@@ -421,7 +423,7 @@ func.func @main(%x: tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>) -> (tensor<1x6
 // M55-LABEL: func.func @main
 // M55: kernel.call "fully_connected_s8_w2_dsp" ins({{.*}} : memref<1x20xi8>, memref<12xi32>) outs({{.*}} : memref<16xi32>, memref<1x6xi8>)
 // AVX-LABEL: func.func @main
-// AVX: kernel.call "fully_connected_s8_w2_avx2" ins({{.*}} : memref<1x20xi8>, memref<30xui8>) outs({{.*}} : memref<1x6xi8>)
+// AVX: kernel.call "fully_connected_s8_w2_avx2" ins({{.*}} : memref<1x20xi8>, memref<62xui8>) outs({{.*}} : memref<128xi8>, memref<1x6xi8>)
 // GEN-LABEL: func.func @main
 // M4S-LABEL: func.func @main
 // RV-LABEL: func.func @main
