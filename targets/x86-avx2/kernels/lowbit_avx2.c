@@ -312,27 +312,28 @@ static void emlc_fully_connected_s8_w2_avx2(const int8_t *x, const uint8_t *w, i
 
 // @kernel dwconv3x3_s8_w4_avx2
 // @requires dwconv3x3_s8_avx2
-// @requires dw_lowbit_taps_impl
+// @requires unpack_lowbit_impl
 /* Depthwise 3x3 int8 convolution (strides 1 or 2) with int4 weights
-   (dw_lowbit_taps_impl's layout: exactly 4 bits a weight): the weights
+   (dw_lowbit_taps_impl's layout: exactly 4 bits a weight, the 9 C of them one
+   stream, so the portable emlc_unpack_lowbit's single row): the weights
    unpacked once into `kw` (9 C bytes of scratch), then dwconv3x3_s8_avx2 (its
    plane, TFLite's requantization, its results). */
 static void emlc_dwconv3x3_s8_w4_avx2(const int8_t *x, const uint8_t *w, int8_t *kw, int8_t *xp, int8_t *y, int32_t N,
                                       int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw,
                                       int32_t pt, int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
                                       const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
-  emlc_dw_lowbit_taps(w, C, 4, kw);
+  emlc_unpack_lowbit(w, kw, 9 * C, 4);
   emlc_dwconv3x3_s8_avx2(x, kw, xp, y, N, C, H, W, OH, OW, sh, sw, pt, pl, pad, out_off, bias_eff, mult, shift, lo, hi);
 }
 
 // @kernel dwconv3x3_s8_w2_avx2
 // @requires dwconv3x3_s8_avx2
-// @requires dw_lowbit_taps_impl
+// @requires unpack_lowbit_impl
 /* dwconv3x3_s8_w4_avx2 with 2-bit weights (int2 or ternary). */
 static void emlc_dwconv3x3_s8_w2_avx2(const int8_t *x, const uint8_t *w, int8_t *kw, int8_t *xp, int8_t *y, int32_t N,
                                       int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw,
                                       int32_t pt, int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
                                       const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
-  emlc_dw_lowbit_taps(w, C, 2, kw);
+  emlc_unpack_lowbit(w, kw, 9 * C, 2);
   emlc_dwconv3x3_s8_avx2(x, kw, xp, y, N, C, H, W, OH, OW, sh, sw, pt, pl, pad, out_off, bias_eff, mult, shift, lo, hi);
 }
