@@ -286,6 +286,10 @@ func.func @main(%x: tensor<1x32xf32>, %r: tensor<1x10xf32>) -> tensor<1x10xf32> 
 // 8 taps a word: 8 x 40 taps / 8 = 40 words), its int16 column (40 words), the
 // DSP requantization (`exact` 0, before lo hi); Helium's bytes 16a + b (4 pairs
 // x 48 bytes) and int8 column; elsewhere the portable kernel (rows of 18 bytes).
+// x86-64-avx2: 4-channel blocks of 16 bytes per 8 taps (2 blocks x 40 taps / 2
+// = 160 bytes), the padded copy (408 bytes), a 16-pixel unsigned column (160
+// words), a block's decoded weights (40 words), and the bias less 128 x each
+// channel's weight sum (424 - 128 x 108 = -13400; the column holds x + 128).
 // GEN-LABEL: func.func @main
 // GEN: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<144xui8>, memref<8xi32>) outs({{.*}} : memref<36xi8>, memref<1x8x8x8xi8>)
 // M4-LABEL: func.func @main
@@ -296,6 +300,8 @@ func.func @main(%x: tensor<1x32xf32>, %r: tensor<1x10xf32>) -> tensor<1x10xf32> 
 // M55: kernel.call "conv_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<48xi32>) outs({{.*}} : memref<24xi32>, memref<1x8x8x8xi8>)
 // RV-LABEL: func.func @main
 // RV: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<144xui8>, memref<8xi32>) outs({{.*}} : memref<36xi8>, memref<1x8x8x8xi8>)
+// AVX-LABEL: func.func @main
+// AVX: kernel.call "conv_s8_w4_avx2" ins({{.*}} : memref<1x4x8x8xi8>, memref<160xui8>) outs({{.*}} : memref<408xi8>, memref<160xi32>, memref<40xi32>, memref<1x8x8x8xi8>) {args = [1 : i32, 4 : i32, 8 : i32, 8 : i32, 8 : i32, 36 : i32, 8 : i32, 8 : i32, 1 : i32, 1 : i32, 1 : i32, 1 : i32, 10 : i32, 10 : i32, 0 : i32, array<i32: 0, 1, 2, 10, 11, 12, 20, 21, 22, 100, {{.*}}, 322, 0, 0, 0, 0>, -3 : i32, 5 : i32, array<i32: -13400, -13400, -13400, -13400, -13400, -13400, -13400, -13400>, array<i32: 1374389504, {{.*}}>, array<i32: -7, {{.*}}>, -128 : i32, 127 : i32]
 func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>> {
   %w = arith.constant dense<3> : tensor<8x4x3x3xi4>
   %1 = "quant.scast"(%w) : (tensor<8x4x3x3xi4>) -> tensor<8x4x3x3x!quant.uniform<i4:f32, 0.01>>
@@ -308,7 +314,7 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 
 // int4 depthwise 3x3: the weights 4 bits each with no alignment between
 // channels (4 x 9 / 2 = 18 bytes), unpacked into scratch (36 bytes) for the
-// int8 DSP / Helium / scalar kernel.
+// int8 DSP / Helium / scalar kernel; on x86-64-avx2 the int8 AVX2 kernel's phase-split plane (108 bytes).
 // GEN-LABEL: func.func @main
 // GEN: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<20xui8>, memref<4xi32>) outs({{.*}} : memref<9xi8>, memref<1x4x8x8xi8>)
 // M4-LABEL: func.func @main
@@ -319,6 +325,8 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // M55: kernel.call "dwconv3x3_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 // RV-LABEL: func.func @main
 // RV: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
+// AVX-LABEL: func.func @main
+// AVX: kernel.call "dwconv3x3_s8_w4_avx2" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<108xi8>, memref<1x4x8x8xi8>)
 func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:5>> {
   %w = arith.constant dense<-2> : tensor<4x1x3x3xi4>
   %1 = "quant.scast"(%w) : (tensor<4x1x3x3xi4>) -> tensor<4x1x3x3x!quant.uniform<i4:f32, 0.01>>
@@ -330,11 +338,14 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // -----
 
 // int4 depthwise 3x3 whose requantization multiplier is 0.75 (shift 0, outside
-// the DSP form): the scalar kernel (TFLite's requantization).
+// the DSP form): the scalar kernel (TFLite's requantization); AVX2 requantizes
+// every layer as TFLite does.
 // M4-LABEL: func.func @main
 // M4: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 // M55-LABEL: func.func @main
 // M55: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
+// AVX-LABEL: func.func @main
+// AVX: kernel.call "dwconv3x3_s8_w4_avx2" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<108xi8>, memref<1x4x8x8xi8>)
 // GEN-LABEL: func.func @main
 // M4S-LABEL: func.func @main
 // RV-LABEL: func.func @main
@@ -350,13 +361,16 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 
 // int2 3x3 convolution: the DSP kernel's words of 16 taps (4 pairs x 48 taps /
 // 16 x 2 = 24 words) on the Cortex-M4 and, Helium having no 2-bit kernel, on
-// the Cortex-M55.
+// the Cortex-M55; on x86-64-avx2 16 bytes per 4 channels x 16 taps (2 blocks
+// x 48 taps / 4 = 96 bytes).
 // GEN-LABEL: func.func @main
 // GEN: kernel.call "conv2d_s8_w2" ins({{.*}} : memref<1x4x8x8xi8>, memref<72xui8>, memref<8xi32>) outs({{.*}} : memref<36xi8>, memref<1x8x8x8xi8>)
 // M4-LABEL: func.func @main
 // M4: kernel.call "conv_s8_w2_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<24xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>)
 // M55-LABEL: func.func @main
 // M55: kernel.call "conv_s8_w2_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<24xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>)
+// AVX-LABEL: func.func @main
+// AVX: kernel.call "conv_s8_w2_avx2" ins({{.*}} : memref<1x4x8x8xi8>, memref<96xui8>) outs({{.*}} : memref<408xi8>, memref<192xi32>, memref<48xi32>, memref<1x8x8x8xi8>)
 // M4S-LABEL: func.func @main
 // RV-LABEL: func.func @main
 func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>> {
@@ -372,7 +386,10 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // int4 fully connected: channel quads (2 quads x 24 taps / 2 = 24 words) and
 // the widened input row (12 words) on the DSP; channel pairs (3 x 32 bytes) and
 // the copied row (8 words) on Helium; a multiplier of 0.75 (weight scale 1.5)
-// takes TFLite's requantization (`exact` 1).
+// takes TFLite's requantization (`exact` 1). x86-64-avx2: rows of 20 taps (no
+// 64-tap block) as a tail of 10 bytes of w + 8, 32 bytes after the last row
+// (6 x 10 + 32 = 92), the tail's inputs copied into 64 bytes, TFLite's
+// requantization for both.
 // GEN-LABEL: func.func @main
 // GEN: kernel.call "fully_connected_s8_w4" ins({{.*}} : memref<1x20xi8>, memref<60xui8>) outs({{.*}} : memref<1x6xi8>)
 // M4-LABEL: func.func @main
@@ -383,6 +400,9 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // M55: kernel.call "fully_connected_s8_w4_mve" ins({{.*}} : memref<1x20xi8>, memref<24xi32>) outs({{.*}} : memref<8xi32>, memref<1x6xi8>)
 // RV-LABEL: func.func @main
 // RV: kernel.call "fully_connected_s8_w4" ins({{.*}} : memref<1x20xi8>, memref<60xui8>) outs({{.*}} : memref<1x6xi8>)
+// AVX-LABEL: func.func @main
+// AVX: kernel.call "fully_connected_s8_w4_avx2" ins({{.*}} : memref<1x20xi8>, memref<92xui8>) outs({{.*}} : memref<64xi8>, memref<1x6xi8>) {args = [1 : i32, 20 : i32, 6 : i32, array<i32: 310, 310, 310, 310, 310, 310>, 5 : i32, array<i32: 1374389504, {{.*}}>, array<i32: -7, {{.*}}>, -128 : i32, 127 : i32]
+// AVX: kernel.call "fully_connected_s8_w4_avx2" ins({{.*}} : memref<1x20xi8>, memref<92xui8>) outs({{.*}} : memref<64xi8>, memref<1x6xi8>) {args = [1 : i32, 20 : i32, 6 : i32, array<i32: 310, 310, 310, 310, 310, 310>, 5 : i32, array<i32: 1610612736, {{.*}}>, array<i32: 0, {{.*}}>, -128 : i32, 127 : i32]
 // M4S-LABEL: func.func @main
 func.func @main(%x: tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>) -> (tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>, tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>) {
   %w = arith.constant dense<5> : tensor<6x20xi4>
@@ -402,6 +422,8 @@ func.func @main(%x: tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>) -> (tensor<1x6
 // M4: kernel.call "fully_connected_s8_w2_dsp" ins({{.*}} : memref<1x20xi8>, memref<12xi32>) outs({{.*}} : memref<16xi32>, memref<1x6xi8>)
 // M55-LABEL: func.func @main
 // M55: kernel.call "fully_connected_s8_w2_dsp" ins({{.*}} : memref<1x20xi8>, memref<12xi32>) outs({{.*}} : memref<16xi32>, memref<1x6xi8>)
+// AVX-LABEL: func.func @main
+// AVX: kernel.call "fully_connected_s8_w2_avx2" ins({{.*}} : memref<1x20xi8>, memref<62xui8>) outs({{.*}} : memref<128xi8>, memref<1x6xi8>)
 // GEN-LABEL: func.func @main
 // M4S-LABEL: func.func @main
 // RV-LABEL: func.func @main

@@ -5,12 +5,16 @@
    groups, depthwise), random data and requantization parameters: the
    portable kernels (lowbit.c), the Arm DSP ones (arm-dsp/lowbit_dsp.c) and
    the Helium ones (arm-mve/lowbit_mve.c) where the layer is in their domain
-   (shifts <= -1; Helium int4: weights in [-7, 7]). The packings are stated
-   here independently of the compiler (packLowBit in LayerFacts.cpp, the
-   layouts in targets/arm-dsp/lowering/LowBit.cpp and
-   targets/arm-mve/lowering/LowBit.cpp). Built and run on the host and, by
-   run_kernel_tests.py TARGET lowbit, under QEMU. Prints one line and returns
-   the number of mismatching cases. */
+   (shifts <= -1; Helium int4: weights in [-7, 7]), and, when built with
+   -mavx2 (x86-64-avx2), the AVX2 ones (x86-avx2/lowbit_avx2.c) on every case
+   of theirs (one group; every layer: TFLite's requantization). The packings
+   are stated here independently of the compiler (packLowBit in
+   LayerFacts.cpp, the layouts in targets/arm-dsp/lowering/LowBit.cpp,
+   targets/arm-mve/lowering/LowBit.cpp and targets/x86-avx2/lowering/LowBit.cpp).
+   Built and run on the host and, by run_kernel_tests.py TARGET lowbit, under
+   QEMU. Prints the cases run per kernel, then one line, and returns the
+   number of mismatching cases (an AVX2 build that ran no AVX2 case counts as
+   one). */
 #include <stdio.h>
 #include "../../targets/generic/kernels/prelude.h"
 #include "../../targets/generic/kernels/int8.c"
@@ -23,6 +27,11 @@
 #include "../../targets/arm-dsp/kernels/lowbit_dsp.c"
 #include "../../targets/arm-mve/kernels/int8_mve.c"
 #include "../../targets/arm-mve/kernels/lowbit_mve.c"
+#if defined(__AVX2__) /* x86-64-avx2; the AVX2 kernels take the SSE4.1 folder's padded copy */
+#include "../../targets/x86-sse41/kernels/int8_sse41.c"
+#include "../../targets/x86-avx2/kernels/int8_avx2.c"
+#include "../../targets/x86-avx2/kernels/lowbit_avx2.c"
+#endif
 
 static uint32_t seed = 2024u;
 static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
@@ -169,8 +178,26 @@ static void random_requant(int32_t M, int32_t K, int32_t in_off, int t) {
   }
 }
 
+/* Cases run per kernel (check's `what`), printed at the end: a build that
+   compiled a kernel out shows it. */
+#define MAXNAMES 64
+static const char *names[MAXNAMES];
+static int runs[MAXNAMES], nnames = 0;
+static int runs_of(const char *what) {
+  int i;
+  for (i = 0; i < nnames && strcmp(names[i], what); ++i)
+    ;
+  return i < nnames ? runs[i] : 0;
+}
+
 static int check(const char *what, int32_t n, int t) {
   int32_t i;
+  for (i = 0; i < nnames && strcmp(names[i], what); ++i)
+    ;
+  if (i == nnames && nnames < MAXNAMES)
+    names[nnames++] = what;
+  if (i < MAXNAMES)
+    ++runs[i];
   for (i = 0; i < n; ++i)
     if (y_ref[i] != y_opt[i]) {
       printf("MISMATCH %s (case %d) at %ld: %d vs %d\n", what, t, (long)i, y_ref[i], y_opt[i]);
@@ -187,6 +214,137 @@ static void poison(int32_t n) {
 }
 
 static int cases = 0, bad = 0;
+
+#if defined(__AVX2__)
+static int8_t xend[MAXB], xpad[8 * MAXB];
+static uint8_t wend[MAXB];
+static int32_t bias_u[128], wdec[MAXB];
+
+/* The AVX2 convolutions' weights: per block of 4 channels (zero channels
+   completing M) and group of 32 / bits taps (K padded with 0), 16 bytes;
+   byte 4c + t holds in bits [bits s, bits s + bits) channel c's weight at tap
+   4s + t of the group. Copied to the end of wend (a read past them leaves the
+   array: AddressSanitizer); returns where they start. */
+static const uint8_t *pack_conv_avx2(int32_t M, int32_t K, int32_t bits) {
+  const int32_t G = 32 / bits, Kp = (K + G - 1) / G * G, n = (M + 3) / 4 * Kp * 4 / (8 / bits);
+  uint8_t *p = wend + MAXB - n;
+  int32_t mb, g, c, t, s, i = 0;
+  for (mb = 0; mb < M; mb += 4)
+    for (g = 0; g < Kp; g += G)
+      for (c = 0; c < 4; ++c)
+        for (t = 0; t < 4; ++t) {
+          uint32_t byte = 0;
+          for (s = 0; s < 8 / bits; ++s)
+            byte |= ((uint32_t)wat(mb + c, g + 4 * s + t, M, K) & ((1u << bits) - 1u)) << (bits * s);
+          p[i++] = (uint8_t)byte;
+        }
+  return p;
+}
+
+/* The AVX2 fully connected weights: per row, blocks of B = 256 / bits taps in
+   32 bytes (byte i holds in bits [bits s, bits s + bits) tap 32 s + i), every
+   value w + 2^(bits-1); the K % B = R taps left in Q = ceil(R bits / 8) bytes,
+   byte i holding in field s tap Q s + i of them (2^(bits-1) past K). At the
+   end of wend less the 32 bytes the last tail block's load may read. */
+static const uint8_t *pack_fc_avx2(int32_t N, int32_t K, int32_t bits) {
+  const int32_t B = 256 / bits, KB = K / B * B, rest = K % B, F = 8 / bits, Q = (rest + F - 1) / F,
+                row = KB / B * 32 + Q, off = 1 << (bits - 1);
+  uint8_t *p = wend + MAXB - N * row - (rest ? 32 : 0);
+  int32_t n, b, i, s, c = 0;
+  for (n = 0; n < N; ++n) {
+    for (b = 0; b < KB; b += B)
+      for (i = 0; i < 32; ++i) {
+        uint32_t byte = 0;
+        for (s = 0; s < F; ++s)
+          byte |= (uint32_t)(wat(n, b + 32 * s + i, N, K) + off) << (bits * s);
+        p[c++] = (uint8_t)byte;
+      }
+    for (i = 0; i < Q; ++i) {
+      uint32_t byte = 0;
+      for (s = 0; s < F; ++s)
+        byte |= (uint32_t)((Q * s + i < rest ? wat(n, KB + Q * s + i, N, K) : 0) + off) << (bits * s);
+      p[c++] = (uint8_t)byte;
+    }
+  }
+  return p;
+}
+
+/* conv_s8_w4_avx2 / conv_s8_w2_avx2 on x copied to the end of xend, with the
+   padded phase-split copy's geometry and tap offsets (K padded with 0s) or x
+   itself for a 1x1 stride-1 unpadded layer, as int8_kernels_test's conv_x86
+   states them, and the bias less 128 x each channel's weight sum. */
+static void conv_avx2(int32_t bits, int t, int32_t N, int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH,
+                      int32_t KW, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt,
+                      int32_t pl, int32_t in_off, int32_t out_off, int32_t lo, int32_t hi) {
+  const int32_t K = C * KH * KW, G = 32 / bits, Kp = (K + G - 1) / G * G, Hp = (OH - 1) * sh + (KH - 1) * dh + 1,
+                Wq = OW + (KW - 1) * dw / sw, n = N * M * OH * OW;
+  const int32_t direct = KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pt && !pl && OH == H && OW == W;
+  int8_t *xe = xend + MAXB - N * C * H * W;
+  const uint8_t *wp = pack_conv_avx2(M, K, bits);
+  int32_t c, i, j, k = 0, m;
+  for (i = 0; i < N * C * H * W; ++i)
+    xe[i] = x[i];
+  for (c = 0; c < C; ++c)
+    for (i = 0; i < KH; ++i)
+      for (j = 0; j < KW; ++j)
+        taps[k++] = direct ? c * H * W : ((c * Hp + i * dh) * sw + (j * dw) % sw) * Wq + (j * dw) / sw;
+  while (k < Kp)
+    taps[k++] = 0;
+  for (m = 0; m < M; ++m) {
+    uint32_t s = 0;
+    for (i = 0; i < K; ++i)
+      s += (uint32_t)w[m * K + i];
+    bias_u[m] = (int32_t)((uint32_t)bias_eff[m] - 128u * s);
+  }
+  poison(n);
+  if (bits == 4)
+    emlc_conv_s8_w4_avx2(xe, wp, xpad, col, wdec, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
+                         -in_off, out_off, bias_u, mult, shift, lo, hi);
+  else
+    emlc_conv_s8_w2_avx2(xe, wp, xpad, col, wdec, y_opt, N, C, H, W, M, K, OH, OW, sh, sw, pt, pl, Hp, Wq, direct, taps,
+                         -in_off, out_off, bias_u, mult, shift, lo, hi);
+  bad += check(bits == 4 ? "conv_s8_w4_avx2" : "conv_s8_w2_avx2", n, t), ++cases;
+}
+
+/* fully_connected_s8_w4_avx2 / _w2_avx2 on x copied to the end of xend. */
+static void fc_avx2(int32_t bits, int t, int32_t M, int32_t K, int32_t N, int32_t out_off, int32_t lo, int32_t hi) {
+  int8_t *xe = xend + MAXB - M * K;
+  const uint8_t *wp = pack_fc_avx2(N, K, bits);
+  int32_t i;
+  for (i = 0; i < M * K; ++i)
+    xe[i] = x[i];
+  poison(M * N);
+  if (bits == 4)
+    emlc_fully_connected_s8_w4_avx2(xe, wp, (int8_t *)col, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+  else
+    emlc_fully_connected_s8_w2_avx2(xe, wp, (int8_t *)col, y_opt, M, K, N, bias_eff, out_off, mult, shift, lo, hi);
+  bad += check(bits == 4 ? "fully_connected_s8_w4_avx2" : "fully_connected_s8_w2_avx2", M * N, t), ++cases;
+}
+
+/* dwconv3x3_s8_w4_avx2 / _w2_avx2 (strides up to 2) on x at the end of xend, weights as pack_dw left them. */
+static void dw_avx2(int32_t bits, int t, int32_t N, int32_t C, int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh,
+                    int32_t sw, int32_t pt, int32_t pl, int32_t in_off, int32_t out_off, int32_t lo, int32_t hi) {
+  int8_t *xe = xend + MAXB - N * C * H * W;
+  int32_t i;
+  for (i = 0; i < N * C * H * W; ++i)
+    xe[i] = x[i];
+  poison(N * C * OH * OW);
+  if (bits == 4)
+    emlc_dwconv3x3_s8_w4_avx2(xe, packed, wrow, xpad, y_opt, N, C, H, W, OH, OW, sh, sw, pt, pl, -in_off, out_off,
+                              bias_eff, mult, shift, lo, hi);
+  else
+    emlc_dwconv3x3_s8_w2_avx2(xe, packed, wrow, xpad, y_opt, N, C, H, W, OH, OW, sh, sw, pt, pl, -in_off, out_off,
+                              bias_eff, mult, shift, lo, hi);
+  bad += check(bits == 4 ? "dwconv3x3_s8_w4_avx2" : "dwconv3x3_s8_w2_avx2", N * C * OH * OW, t), ++cases;
+}
+#define CONV_AVX2(...) conv_avx2(__VA_ARGS__)
+#define FC_AVX2(...) fc_avx2(__VA_ARGS__)
+#define DW_AVX2(...) dw_avx2(__VA_ARGS__)
+#else
+#define CONV_AVX2(...) (void)0
+#define FC_AVX2(...) (void)0
+#define DW_AVX2(...) (void)0
+#endif
 
 /* The Arm convolutions (one group) of a case the reference has computed into y_ref. */
 static void conv_arm(int32_t bits, int kind, int t, int32_t N, int32_t C, int32_t H, int32_t Wd, int32_t M, int32_t KH,
@@ -251,7 +409,34 @@ static void fc_case(int t, int32_t M, int32_t K, int32_t N) {
     emlc_fully_connected_s8_w2(x, packed, y_opt, M, K, N, out_off, bias_eff, mult, shift, lo, hi);
   bad += check(bits == 4 ? "fully_connected_s8_w4" : "fully_connected_s8_w2", M * N, t), ++cases;
   fc_arm(bits, kind, t, M, K, N, out_off, lo, hi);
+  FC_AVX2(bits, t, M, K, N, out_off, lo, hi);
 }
+
+#if defined(__AVX2__)
+/* The AVX2 convolutions on larger planes (several 16-pixel columns, partial
+   slots), more channels and strides, every weight kind. */
+static void conv_avx2_planes(void) {
+  int t;
+  for (t = 0; t < 80; ++t) {
+    const int32_t kind = t % 4, KH = rnd(1, 3), KW = rnd(1, 5), sh = rnd(1, 2), sw = rnd(1, 2), dh = rnd(1, 2),
+                  dw = t % 7 == 0 ? 2 : 1, C = rnd(1, 24), H = rnd(KH * dh, 20), Wd = rnd(KW * dw, 26),
+                  pt = rnd(0, KH - 1), pl = rnd(0, KW - 1), pb = rnd(0, KH - 1), pr = rnd(0, KW - 1),
+                  OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1, OW = (Wd + pl + pr - ((KW - 1) * dw + 1)) / sw + 1,
+                  K = C * KH * KW, M = EMLC_MIN(rnd(1, 40), MAXB / K), in_off = rnd(-127, 128),
+                  out_off = rnd(-128, 127);
+    int32_t i, bits, lo = rnd(-128, 0), hi = rnd(lo, 127);
+    if (C * H * Wd > MAXB || M * OH * OW > MAXB || C * ((OH - 1) * sh + (KH - 1) * dh + 1) * (OW + 4) * 2 > 8 * MAXB)
+      continue;
+    for (i = 0; i < C * H * Wd; ++i)
+      x[i] = (int8_t)rnd(-128, 127);
+    bits = random_weights(M * K, kind);
+    random_requant(M, K, in_off, t);
+    emlc_conv2d_s8(x, w, bias, y_ref, 1, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, 1, in_off, out_off, mult,
+                   shift, lo, hi);
+    conv_avx2(bits, t, 1, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
+  }
+}
+#endif
 
 int main(void) {
   int t;
@@ -293,8 +478,10 @@ int main(void) {
       emlc_conv2d_s8_w2(x, packed, bias, wrow, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, groups,
                         in_off, out_off, bias_eff, mult, shift, lo, hi);
     bad += check(bits == 4 ? "conv2d_s8_w4" : "conv2d_s8_w2", N * M * OH * OW, t), ++cases;
-    if (groups == 1)
+    if (groups == 1) {
       conv_arm(bits, kind, t, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
+      CONV_AVX2(bits, t, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
+    }
     if (groups_kind == 1 && KH == 3 && KW == 3 && dh == 1 && dw == 1) {
       pack_dw(C, bits);
       poison(N * M * OH * OW);
@@ -305,6 +492,7 @@ int main(void) {
         emlc_dwconv3x3_s8_w2_scalar(x, packed, wrow, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
                                     out_off, bias_eff, mult, shift, lo, hi);
       bad += check(bits == 4 ? "dwconv3x3_s8_w4_scalar" : "dwconv3x3_s8_w2_scalar", N * M * OH * OW, t), ++cases;
+      DW_AVX2(bits, t, N, C, H, Wd, OH, OW, sh, sw, pt, pl, in_off, out_off, lo, hi);
     }
     if (groups_kind == 1 && KH == 3 && KW == 3 && dh == 1 && dw == 1 && dsp_domain(M)) {
       poison(N * M * OH * OW);
@@ -344,6 +532,7 @@ int main(void) {
                         out_off, bias_eff, mult, shift, lo, hi);
     bad += check(bits == 4 ? "conv2d_s8_w4 long" : "conv2d_s8_w2 long", M * H * Wd, t), ++cases;
     conv_arm(bits, kind, t, 1, C, H, Wd, M, k3, k3, H, Wd, 1, 1, 1, 1, pad, pad, in_off, out_off, lo, hi);
+    CONV_AVX2(bits, t, 1, C, H, Wd, M, k3, k3, H, Wd, 1, 1, 1, 1, pad, pad, in_off, out_off, lo, hi);
   }
   for (t = 0; t < 80; ++t) { /* depthwise 3x3 on wider planes and more channels */
     const int32_t C = rnd(1, 24), H = rnd(3, 18), Wd = rnd(3, 20), sh = rnd(1, 2), sw = rnd(1, 2), pt = rnd(0, 1),
@@ -367,6 +556,7 @@ int main(void) {
       emlc_dwconv3x3_s8_w2_scalar(x, packed, wrow, (int8_t *)col, y_opt, 1, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
                                   out_off, bias_eff, mult, shift, lo, hi);
     bad += check(bits == 4 ? "dwconv3x3_s8_w4_scalar wide" : "dwconv3x3_s8_w2_scalar wide", C * OH * OW, t), ++cases;
+    DW_AVX2(bits, t, 1, C, H, Wd, OH, OW, sh, sw, pt, pl, in_off, out_off, lo, hi);
     if (!dsp_domain(C))
       continue;
     poison(C * OH * OW);
@@ -392,6 +582,21 @@ int main(void) {
     const int32_t K = rnd(64, 700), M = rnd(1, 2), N = rnd(1, EMLC_MIN(24, MAXB / K));
     fc_case(t, M, K, N);
   }
+#if defined(__AVX2__)
+  conv_avx2_planes();
+  {
+    static const char *const avx2[] = {
+        "conv_s8_w4_avx2",      "conv_s8_w2_avx2",     "fully_connected_s8_w4_avx2", "fully_connected_s8_w2_avx2",
+        "dwconv3x3_s8_w4_avx2", "dwconv3x3_s8_w2_avx2"};
+    for (t = 0; t < 6; ++t)
+      if (!runs_of(avx2[t])) {
+        printf("NOT RUN %s\n", avx2[t]);
+        ++bad;
+      }
+  }
+#endif
+  for (t = 0; t < nnames; ++t)
+    printf("%-32s %d cases\n", names[t], runs[t]);
   printf("lowbit kernels: %d cases, %d mismatches\n", cases, bad);
   return bad;
 }

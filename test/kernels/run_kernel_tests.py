@@ -38,5 +38,7 @@ with tempfile.TemporaryDirectory() as d:
     cmd = ([emu["binary"], *emu["args"], exe] if emu else [exe])
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     out = (r.stdout + r.stderr).strip()
-    print(f"{target}: {out.splitlines()[-1] if out else '(no output)'}")
+    # every line: the lowbit test prints the cases run per kernel before its summary
+    for line in out.splitlines() or ["(no output)"]:
+        print(f"{target}: {line}")
     sys.exit(0 if r.returncode == 0 and "0 mismatches" in out else 1)
