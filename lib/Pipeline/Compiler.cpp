@@ -268,9 +268,33 @@ static std::vector<double> outputGrids(ModuleOp module) {
   return grids;
 }
 
+/// The C API's buffers, as the header declares them (inspect and the report show them).
+static std::vector<CompileResult::IOTensor> ioTensors(ModuleOp module) {
+  auto fn = module.lookupSymbol<func::FuncOp>("main");
+  unsigned numInputs = fn->getAttrOfType<IntegerAttr>("emlc.num_inputs").getInt();
+  std::vector<CompileResult::IOTensor> io;
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+    auto t = llvm::cast<MemRefType>(fn.getArgument(i).getType());
+    CompileResult::IOTensor x;
+    x.input = i < numInputs;
+    if (auto n = fn.getArgAttrOfType<StringAttr>(i, "emlc.name"))
+      x.name = n.getValue().str();
+    x.cType = kernel::cElementType(t.getElementType());
+    x.shape.assign(t.getShape().begin(), t.getShape().end());
+    if (auto sc = fn.getArgAttrOfType<FloatAttr>(i, "emlc.scale")) {
+      x.quantized = true;
+      x.scale = sc.getValueAsDouble();
+      x.zeroPoint = fn.getArgAttrOfType<IntegerAttr>(i, "emlc.zero_point").getInt();
+    }
+    io.push_back(std::move(x));
+  }
+  return io;
+}
+
 static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chrono::steady_clock::time_point start,
                           CompileResult &r) {
   r.outputGrids = outputGrids(module);
+  r.io = ioTensors(module);
   EmitOptions eo;
   eo.name = opts.name;
   eo.sourceName = opts.modelPath.substr(opts.modelPath.find_last_of('/') + 1);

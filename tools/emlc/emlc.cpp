@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FitCommand.h"
+#include "InspectCommand.h"
 #include "Options.h"
 #include "PruneCommand.h"
 #include "emlc/Devices/Device.h"
@@ -245,77 +246,6 @@ int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv
   return r.ok ? 0 : kExitError;
 }
 
-/// inspect --target/--device: the compile's estimates (RAM, flash, instructions, milliseconds) without writing C,
-/// against the device's budgets.
-int printEstimates(const std::string &model, const std::map<std::string, std::vector<int64_t>> &shapes,
-                   const std::string &target, const std::string &device) {
-  emlc::CompileOptions o;
-  o.modelPath = model;
-  o.target = target.empty() ? "generic" : target;
-  o.inputShapes = shapes;
-  o.device = device;
-  emlc::CompileResult r = emlc::compileModel(o); // as compile --device would (smaller kernels where needed)
-  if (r.ramExceeded || r.flashExceeded) {        // what it needs, to say by how much it does not fit
-    o.ramLimit = o.flashLimit = INT64_MAX;
-    r = emlc::compileModel(o);
-  }
-  if (!r.ok) {
-    printErrors(r.error);
-    return kExitError;
-  }
-  const emlc::DeviceInfo *d = device.empty() ? nullptr : emlc::lookupDevice(device);
-  auto against = [&](int64_t need, int64_t limit) {
-    if (!d)
-      return std::string();
-    return need <= limit ? fmt::format(" of {} (fits)", limit)
-                         : fmt::format(" of {}: {} bytes too many", limit, need - limit);
-  };
-  fmt::print("estimate for {}{}:\n", d ? d->name + " (" + d->target + ")" : o.target,
-             d ? fmt::format(" at {} MHz", d->clockMHz) : std::string());
-  fmt::print("  RAM (arena):   {:>9} bytes{}\n", r.arenaBytes, against(r.arenaBytes, d ? d->ramBudget() : 0));
-  fmt::print("  flash:         {:>9} bytes (weights {} + code {}){}\n", r.weightBytes + r.codeBytes, r.weightBytes,
-             r.codeBytes, against(r.weightBytes + r.codeBytes, d ? d->flashBudget() : 0));
-  if (r.instructionsEstimate > 0)
-    fmt::print("  instructions:  {:>9} (the target's cost model){}\n", r.instructionsEstimate,
-               r.latencyMs >= 0 ? fmt::format(", about {:.2f} ms", r.latencyMs) : std::string());
-  else
-    fmt::print("  instructions:  unknown (target {} has no cost model for its kernels)\n", o.target);
-  bool fits = !d || (r.arenaBytes <= d->ramBudget() && r.weightBytes + r.codeBytes <= d->flashBudget());
-  return fits ? 0 : kExitError;
-}
-
-int runInspect(const std::string &model, const std::vector<std::string> &shapeSpecs, const std::string &target,
-               const std::string &device) {
-  std::map<std::string, std::vector<int64_t>> shapes;
-  if (!parseShapes(shapeSpecs, shapes))
-    return kExitUsage;
-  emlc::InspectResult r = emlc::inspectModel(model, shapes);
-  printWarnings(r.warnings);
-  if (!r.opCounts.empty()) {
-    fmt::print("model: {}\nopset: {}\nquantization: {}\n", model, r.opset, r.quantization);
-    for (const auto &i : r.inputs)
-      fmt::print("input  {}\n", i);
-    for (const auto &o : r.outputs)
-      fmt::print("output {}\n", o);
-    fmt::print("ops:\n");
-    for (const auto &[op, n] : r.opCounts)
-      fmt::print("  {:<24} x{}\n", op, n);
-  }
-  if (r.ok)
-    fmt::print("parameters: {}\nMACs: {}\n", r.parameters, r.macs);
-  if (!r.unsupported.empty()) {
-    fmt::print("unsupported ops ({}):\n", r.unsupported.size());
-    for (const auto &[node, op] : r.unsupported)
-      fmt::print("  node '{}': {}\n", node, op);
-  }
-  if (!r.ok) {
-    printErrors(r.error);
-    return kExitError;
-  }
-  if (!r.unsupported.empty())
-    return kExitError;
-  return target.empty() && device.empty() ? 0 : printEstimates(model, shapes, target, device);
-}
 /// Declares `compile` and its options on `app`, into `c`.
 CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
   std::string &model = c.model, &out = c.out, &target = c.target, &name = c.name, &emit = c.emit, &report = c.report,
@@ -529,28 +459,11 @@ int main(int argc, char **argv) {
 
   CompileArgs c;
   std::string &model = c.model;
-  std::vector<std::string> &shapes = c.shapes;
 
   CLI::App *compile = addCompileCommand(app, c);
 
-  auto *inspect =
-      app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
-                                    "  Example: emlc inspect model.onnx");
-  inspect->add_option("model", model, "ONNX model file (.onnx)")->required();
-  inspect->add_option("--shape", shapes, "bind an input's shape, repeatable: --shape input=1x3x32x32")
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  std::string inspectTarget, inspectDevice;
-  inspect
-      ->add_option("--target", inspectTarget,
-                   "also estimate RAM, flash (weights + code) and instructions for this target, without\n"
-                   "  writing code, e.g. --target cortex-m4")
-      ->check(emlc::cli::targetName());
-  inspect
-      ->add_option("--device", inspectDevice,
-                   "also estimate RAM, flash and milliseconds on this device against its budgets (exit 1 when\n"
-                   "  the model does not fit), e.g. --device nrf52840")
-      ->check(emlc::cli::deviceName());
+  InspectArgs inspectArgs;
+  CLI::App *inspect = addInspectCommand(app, inspectArgs);
 
   emlc::VerifyOptions vo;
   bool verifyNoFuse = false;
@@ -601,11 +514,12 @@ int main(int argc, char **argv) {
     return 0;
   }
   // A model path that is missing, a folder or unreadable: said before any work (exit 1, like any bad input file).
-  std::string modelPath = compile->parsed() || inspect->parsed() ? model
-                          : verify->parsed()                     ? vo.model
-                          : prune->parsed()                      ? pruneArgs.model
-                          : fit->parsed()                        ? fitArgs.model
-                                                                 : "";
+  std::string modelPath = compile->parsed()   ? model
+                          : inspect->parsed() ? inspectArgs.model
+                          : verify->parsed()  ? vo.model
+                          : prune->parsed()   ? pruneArgs.model
+                          : fit->parsed()     ? fitArgs.model
+                                              : "";
   if (!modelPath.empty())
     if (std::string problem = emlc::cli::modelFileProblem(modelPath); !problem.empty()) {
       printError(problem);
@@ -620,7 +534,7 @@ int main(int argc, char **argv) {
     return runVerify(vo, verifyPruning, argv[0]);
   }
   if (inspect->parsed())
-    return runInspect(model, shapes, inspectTarget, inspectDevice);
+    return runInspect(inspectArgs);
   if (prune->parsed())
     return runPrune(pruneArgs);
   if (fit->parsed()) {

@@ -96,6 +96,16 @@ struct CompileResult {
   /// Per graph output: the step (scale) of the int8 grid it is dequantized
   /// from, for judging results in LSBs; 0 for an output computed otherwise.
   std::vector<double> outputGrids;
+  /// The C API's inputs then outputs: ONNX name, C element type, shape, and for an int8 buffer its
+  /// quantization (real = (q - zeroPoint) * scale).
+  struct IOTensor {
+    std::string name, cType;
+    bool input = true, quantized = false;
+    std::vector<int64_t> shape;
+    double scale = 0;
+    int64_t zeroPoint = 0;
+  };
+  std::vector<IOTensor> io;
 };
 
 CompileResult compileModel(const CompileOptions &options);
