@@ -77,13 +77,17 @@ static std::string budgetError(const llvm::json::Value &report, const char *what
       if (live > peak)
         peak = live, peakAt = x;
     }
-    for (const auto &l : layers)
+    for (const auto &l : layers) { // a layer's live buffers together (its output and any scratch)
+      int64_t bytes = 0, buffers = 0;
       for (const auto &o : *l.getAsObject()->getArray("outputs"))
         if (auto first = o.getAsObject()->getInteger("first"))
           if (*first <= peakAt && peakAt <= *o.getAsObject()->getInteger("last"))
-            items.push_back({l.getAsObject()->getString("node")->str() + "' (" +
-                                 l.getAsObject()->getString("op")->str() + ") output",
-                             *o.getAsObject()->getInteger("bytes")});
+            bytes += *o.getAsObject()->getInteger("bytes"), ++buffers;
+      if (buffers)
+        items.push_back({l.getAsObject()->getString("node")->str() + "' (" + l.getAsObject()->getString("op")->str() +
+                             (buffers > 1 ? ") buffers" : ") output"),
+                         bytes});
+    }
   } else {
     for (const auto &l : layers)
       if (int64_t wb = *l.getAsObject()->getInteger("weight_bytes"))
@@ -97,7 +101,21 @@ static std::string budgetError(const llvm::json::Value &report, const char *what
                     "; the largest contributors:\n";
   for (size_t i = 0; i < items.size() && i < 3; ++i)
     msg += "error:   layer '" + items[i].layer + ": " + std::to_string(items[i].bytes) + " bytes\n";
-  msg += std::string("error: a smaller input shape, fewer channels or int8 weights would reduce it\n");
+  // What would help depends on the model: float layers can be quantized, an int8 model's weights cannot shrink
+  // by quantizing again.
+  bool floatLayers = false;
+  for (const auto &k : *report.getAsObject()->getObject("totals")->getArray("kernels"))
+    floatLayers |= llvm::StringRef(*k.getAsString()).contains("_f32");
+  if (std::string(what) == "RAM")
+    msg += floatLayers ? "error: a smaller input shape (--shape), fewer channels (--prune) or int8 activations "
+                         "(--quantize=int8, a quarter of float's) would reduce it\n"
+                       : "error: a smaller input shape (--shape) or fewer channels (pruning the float original with "
+                         "--prune) would reduce it\n";
+  else
+    msg += floatLayers ? "error: int8 weights (--quantize=int8, a quarter of float's), fewer bits where they matter "
+                         "least (--precision=auto) or fewer channels (--prune) would reduce it\n"
+                       : "error: fewer bits (--precision=int4 or auto) or fewer channels (--prune), both from the "
+                         "float original, would reduce it\n";
   return msg;
 }
 

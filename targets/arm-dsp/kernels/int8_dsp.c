@@ -6,6 +6,11 @@
    sections (sxtb16_impl, ld32_impl, requant_dsp_impl, store_*_s8_impl) so a
    model carries only those its kernels call: the emitted C has no unused
    functions. */
+#if defined(__arm__) && !defined(__ARM_FEATURE_DSP) && !defined(EMLC_PORTABLE_FALLBACK)
+/* On an Arm core without the DSP extension the plain-C fallbacks would run silently, several times slower;
+   -DEMLC_PORTABLE_FALLBACK builds them anyway (the kernel tests do, on every core). */
+#error "this module uses Arm DSP-extension kernels (Cortex-M4/M7/M33/M55): build it with -mcpu for such a core, or compile the model for --target cortex-m3 or cortex-m0plus"
+#endif
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
 #include <arm_acle.h>
 #define EMLC_SMLAD(a, b, acc) __smlad((a), (b), (acc))

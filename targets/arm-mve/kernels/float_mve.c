@@ -2,6 +2,9 @@
 /* Cortex-M55 Helium (MVE) float building blocks: a vector of 4 floats and
    VFMA.F32 of a vector by a scalar (4 multiply-adds in one instruction). A
    plain-C equivalent keeps the kernels buildable and testable anywhere. */
+#if defined(__arm__) && !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)) && !defined(EMLC_PORTABLE_FALLBACK)
+#error "this module uses Helium float (MVE-F) kernels (Cortex-M55/M85 with an FPU): build it with -mcpu=cortex-m55 -mfloat-abi=hard, or compile the model for a core without Helium"
+#endif
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
 #include <arm_mve.h>
 typedef float32x4_t emlc_f32x4;

@@ -2,6 +2,9 @@
 /* Cortex-M55 Helium (MVE) building blocks: VMLADAVA.S8 multiplies sixteen
    int8 pairs and adds them to a 32-bit accumulator in one instruction. A
    plain-C equivalent keeps the kernels buildable and testable anywhere. */
+#if defined(__arm__) && !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)) && !defined(EMLC_PORTABLE_FALLBACK)
+#error "this module uses Helium (MVE) kernels (Cortex-M55/M85): build it with -mcpu=cortex-m55 (or -march=armv8.1-m.main+mve), or compile the model for a core without Helium"
+#endif
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #include <arm_mve.h>
 static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
