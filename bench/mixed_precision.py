@@ -76,7 +76,7 @@ def main():
             row = {"budget_pct": pct, "limit": limit}
             for search in ("exact", "greedy"):
                 row[search] = run(args.emlc, model, x, y,
-                                  ["--precision", "auto", "--search", search, "--flash-limit", str(limit), *q])
+                                  ["--precision", "auto", "--search", search, "--weights-limit", str(limit), *q])
             row["int4_fits"] = base["int4"]["weight_bytes"] <= limit
             rows.append(row)
             print(f"  {name} {pct}%: done", file=sys.stderr)

@@ -81,7 +81,8 @@ struct LowerToKernelPass : impl::LowerToKernelBase<LowerToKernelPass> {
                                    << " bytes) instead";
     else
       emitWarning(module.getLoc()) << "the fastest kernels need " << fast.weights
-                                   << " bytes of weights, over --flash-limit: used the smallest kernels ("
+                                   << " bytes of weights, over their flash budget (--flash-limit less the code, or "
+                                      "--weights-limit): used the smallest kernels ("
                                    << small.weights << " bytes) instead";
   }
 

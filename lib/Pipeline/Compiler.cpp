@@ -352,13 +352,16 @@ static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chro
     r.ramExceeded = true;
     return;
   }
-  // A device's flash holds the code too; --flash-limit alone bounds the weights.
-  bool withCode = !r.device.empty();
-  int64_t flashNeeded = r.weightBytes + (withCode ? r.codeBytes : 0);
+  if (opts.weightsLimit >= 0 && r.weightBytes > opts.weightsLimit) {
+    r.error = budgetError(report, "flash", "weights", r.weightBytes, opts.weightsLimit, "--weights-limit");
+    r.flashExceeded = true;
+    return;
+  }
+  // Flash holds the code too: the budget is weights + the code estimate.
+  int64_t flashNeeded = r.weightBytes + r.codeBytes;
   if (opts.flashLimit >= 0 && flashNeeded > opts.flashLimit) {
     std::string flag = r.flashFromDevice ? "device " + r.device + "'s flash" : "--flash-limit";
-    r.error = budgetError(report, "flash", withCode ? "weights + estimated code" : "weights", flashNeeded,
-                          opts.flashLimit, flag.c_str());
+    r.error = budgetError(report, "flash", "weights + estimated code", flashNeeded, opts.flashLimit, flag.c_str());
     r.flashExceeded = true;
     return;
   }
@@ -379,9 +382,12 @@ static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
   setupContext(ctx);
   DiagnosticCollector diags(ctx);
   OwningOpRef<ModuleOp> module = importModel(ctx, opts, r);
+  // The passes' flash budget is for weights: --weights-limit, or the flash left by the code.
   CompileOptions passOpts = opts;
   if (passFlashLimit >= 0)
     passOpts.flashLimit = passFlashLimit;
+  if (opts.weightsLimit >= 0 && (passOpts.flashLimit < 0 || opts.weightsLimit < passOpts.flashLimit))
+    passOpts.flashLimit = opts.weightsLimit;
   if (!module || (opts.emit != "onnx" && !runCompilePipeline(*module, passOpts, diags, r)))
     return r;
   if (opts.emit != "c") {
@@ -456,15 +462,11 @@ CompileResult compileModel(const CompileOptions &opts) {
   if (opts.prune == "auto" && opts.latencyLimitMs >= 0)
     return compileToLatency(opts);
   CompileResult r = compileOnce(opts, -1);
-  // A device's flash holds weights and code: when the searches filled it with
-  // weights, search again within what the code leaves.
-  bool searched = opts.precision == "auto" || opts.prune == "auto";
-  if (r.flashExceeded && searched && !r.device.empty()) {
-    const DeviceInfo *d = lookupDevice(opts.device);
-    int64_t limit = opts.flashLimit >= 0 ? opts.flashLimit : d->flashBudget();
-    if (limit - r.codeBytes > 0)
-      r = compileOnce(opts, limit - r.codeBytes);
-  }
+  // Flash holds weights and code, the passes budget weights: when the weights fit the limit but not with
+  // the code, compile again with the weights' share (the smallest kernels, or the searches within it).
+  if (r.flashExceeded && r.flashLimit >= 0 && r.weightBytes + r.codeBytes > r.flashLimit &&
+      r.flashLimit - r.codeBytes > 0)
+    r = compileOnce(opts, r.flashLimit - r.codeBytes);
   return r;
 }
 

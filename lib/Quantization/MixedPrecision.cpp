@@ -258,8 +258,9 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     return true;
   }
   if (request.flashLimit < 0 && request.maxAccuracyDrop < 0) {
-    error = "needs --flash-limit BYTES, the budget it spends bits in, or --max-accuracy-drop PP with "
-            "--calibration-labels (or choose a uniform --precision=int8|int4|int2|ternary)";
+    error =
+        "needs --flash-limit or --weights-limit BYTES, the budget it spends bits in, or --max-accuracy-drop PP with "
+        "--calibration-labels (or choose a uniform --precision=int8|int4|int2|ternary)";
     return false;
   }
   if (request.maxAccuracyDrop >= 0 && !accuracy.of) {
@@ -322,7 +323,8 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     int64_t smallest = choice.otherBytes;
     for (const LayerOptions &o : options)
       smallest += llvm::min_element(o, [](auto &a, auto &b) { return a.bytes < b.bytes; })->bytes;
-    error = "--flash-limit " + std::to_string(request.flashLimit) + ": even the narrowest weights need " +
+    error = "a weights budget of " + std::to_string(request.flashLimit) +
+            " bytes (--weights-limit, or --flash-limit less the code): even the narrowest weights need " +
             std::to_string(smallest) + " bytes (" + std::to_string(choice.otherBytes) + " of them other constants), " +
             std::to_string(smallest - request.flashLimit) + " bytes over; raise the limit or prune the model";
     return false;
@@ -341,7 +343,7 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     if (request.maxAccuracyDrop >= 0 && drop > request.maxAccuracyDrop + 1e-9) {
       error = llvm::formatv("the best plan within {0} bytes of weights loses {1:F2} points of top-1 on the "
                             "calibration set ({2:F2}% vs float {3:F2}%), more than --max-accuracy-drop {4}; "
-                            "raise --flash-limit or the allowed drop",
+                            "raise --flash-limit (--weights-limit) or the allowed drop",
                             choice.layerBytes + choice.otherBytes, drop, 100 * choice.accuracy,
                             100 * choice.floatAccuracy, request.maxAccuracyDrop)
                   .str();

@@ -58,6 +58,7 @@ std::string targetList() {
 /// The `compile` command line, as parsed.
 struct CompileArgs {
   std::string model, out, target = "generic", name = "model", emit = "c", report, ramLimit, flashLimit, svg;
+  std::string weightsLimit;
   std::vector<std::string> shapes, values;
   std::string quantize, calibration, calibrationMethod = "minmax", io = "float";
   std::string precision, search = "exact", weightRounding = "feedback", labels;
@@ -107,7 +108,8 @@ int runCompile(const CompileArgs &a) {
   if (!parseShapes(shapeSpecs, o.inputShapes))
     return kExitUsage;
   for (auto [text, dest, flag] :
-       {std::tuple{&ramLimit, &o.ramLimit, "--ram-limit"}, std::tuple{&flashLimit, &o.flashLimit, "--flash-limit"}})
+       {std::tuple{&ramLimit, &o.ramLimit, "--ram-limit"}, std::tuple{&flashLimit, &o.flashLimit, "--flash-limit"},
+        std::tuple{&a.weightsLimit, &o.weightsLimit, "--weights-limit"}})
     if (!text->empty() && !emlc::parseBytes(*text, *dest)) {
       printError(fmt::format("{} '{}' is not a byte count (for example 65536, 64K or 1M)", flag, *text));
       return kExitUsage;
@@ -293,9 +295,13 @@ CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   compile->add_option("--ram-limit", ramLimit,
                       "refuse the model if its arena needs more RAM than this (bytes, K or M), e.g. --ram-limit 64K");
-  compile->add_option(
-      "--flash-limit", flashLimit,
-      "refuse the model if its weights need more flash than this (bytes, K or M), e.g. --flash-limit 1M");
+  compile->add_option("--flash-limit", flashLimit,
+                      "refuse the model if its weights and estimated code need more flash than this (bytes, K\n"
+                      "  or M); kernels, --precision=auto and --prune=auto spend what the code leaves,\n"
+                      "  e.g. --flash-limit 1M");
+  compile->add_option("--weights-limit", c.weightsLimit,
+                      "a budget for the weights alone (bytes, K or M), e.g. --weights-limit 120K for a\n"
+                      "  --precision=auto search at a given weight size");
   compile
       ->add_option("--optimize", c.optimize,
                    "speed (default): the target's fastest kernels, which may store weights in a wider layout\n"

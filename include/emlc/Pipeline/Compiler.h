@@ -22,9 +22,10 @@ struct CompileOptions {
   std::string name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;
   std::map<std::string, std::string> inputValues; ///< see ImportOptions::inputValues
-  /// Budgets in bytes (-1: none). A model whose arena (RAM) or weights (flash)
-  /// exceed them is refused with the numbers and the largest contributors.
-  int64_t ramLimit = -1, flashLimit = -1;
+  /// Budgets in bytes (-1: none). A model whose arena (RAM), weights + estimated code (flash) or weights
+  /// alone exceed them is refused with the numbers and the largest contributors. The passes that choose
+  /// kernels, precisions or pruning spend the weights' share: weightsLimit, or flash minus the code.
+  int64_t ramLimit = -1, flashLimit = -1, weightsLimit = -1;
   /// A device of the catalog (devices/<name>.json, `emlc devices`): sets the
   /// target (which must then be "generic" or the device's), the RAM limit
   /// (its arena region) and the flash limit where they are -1, and the clock
