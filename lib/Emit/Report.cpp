@@ -11,7 +11,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "targets/Target.h"
-#include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallSet.h"
 #include "llvm/Support/raw_ostream.h"
@@ -40,54 +41,113 @@ llvm::json::Array shapeOf(MemRefType t) {
 } // namespace
 
 namespace {
+/// Bits of one reachability table (calls x block): the tables take O(n * block) memory and the whole
+/// bound O((calls + edges + buffers) * calls / 64) time, so 100,000 calls stay in seconds and ~64 MB.
+constexpr size_t kReachBits = size_t(1) << 28;
+
 int64_t lowerBound(const ArenaLiveness &g) {
-  size_t n = g.calls.size();
+  size_t n = g.calls.size(), m = g.allocs.size();
   // Producers and consumers of every buffer, by call index.
-  std::vector<std::vector<size_t>> producers(g.allocs.size()), consumers(g.allocs.size());
+  std::vector<std::vector<size_t>> producers(m), consumers(m);
   for (size_t i = 0; i < n; ++i) {
     for (size_t a : g.writes[i])
       producers[a].push_back(i);
     for (size_t a : g.reads[i])
       consumers[a].push_back(i);
   }
-  // ancestors[i]: calls that precede i in every order (transitive data dependence).
-  std::vector<llvm::BitVector> ancestors(n, llvm::BitVector(n));
+  // Data dependences p -> i: i reads a buffer an earlier call p writes.
+  std::vector<std::vector<size_t>> preds(n), succs(n);
   for (size_t i = 0; i < n; ++i)
     for (size_t a : g.reads[i])
       for (size_t p : producers[a])
         if (p < i) {
-          ancestors[i].set(p);
-          ancestors[i] |= ancestors[p];
+          preds[i].push_back(p);
+          succs[p].push_back(i);
         }
-  int64_t bound = 0;
+  // What call x itself touches.
+  std::vector<int64_t> live(n, 0);
   for (size_t x = 0; x < n; ++x) {
-    int64_t live = 0;
     llvm::SmallSet<size_t, 8> touched;
     for (const auto *list : {&g.reads[x], &g.writes[x]})
       for (size_t a : *list)
         if (touched.insert(a).second)
-          live += g.bytes(a);
+          live[x] += g.bytes(a);
     // An elementwise op may write over an input whose only consumer it is.
     auto layer = g.calls[x]->getAttrOfType<StringAttr>("emlc.layer");
     if (layer && (layer.getValue() == "nn.unary" || layer.getValue() == "nn.binary") && g.writes[x].size() == 1) {
       size_t out = g.writes[x][0];
       for (size_t a : g.reads[x])
         if (a != out && g.bytes(a) == g.bytes(out) && consumers[a].size() == 1) {
-          live -= g.bytes(out);
+          live[x] -= g.bytes(out);
           break;
         }
     }
-    // Buffers produced before x and still needed after x in every order.
-    for (size_t buf = 0; buf < g.allocs.size(); ++buf) {
-      if (touched.count(buf))
-        continue;
-      bool before = llvm::any_of(producers[buf], [&](size_t p) { return ancestors[x].test(p); });
-      bool after = llvm::any_of(consumers[buf], [&](size_t c) { return ancestors[c].test(x); });
-      if (before && after)
-        live += g.bytes(buf);
-    }
-    bound = std::max(bound, live);
   }
+  // Plus every buffer produced before x and still needed after x in every order (a producer is an ancestor
+  // of x, x an ancestor of a consumer). Ancestry is answered for a block of x at a time: anc[i] holds the
+  // block's calls that precede i, desc[i] the block's calls that i precedes.
+  size_t block = std::max<size_t>(64, std::min<size_t>(n, kReachBits / std::max<size_t>(n, 1)) / 64 * 64);
+  size_t words = block / 64;
+  std::vector<uint64_t> anc, desc, before(words), after(words);
+  auto row = [&](std::vector<uint64_t> &t, size_t i) { return t.data() + i * words; };
+  auto touches = [&](size_t x, size_t buf) {
+    return llvm::is_contained(g.reads[x], buf) || llvm::is_contained(g.writes[x], buf);
+  };
+  // A buffer can only be live across x when its first producer < x < its last consumer.
+  std::vector<size_t> lo(m, n), hi(m, 0);
+  for (size_t b = 0; b < m; ++b) {
+    for (size_t p : producers[b])
+      lo[b] = std::min(lo[b], p);
+    for (size_t c : consumers[b])
+      hi[b] = std::max(hi[b], c);
+  }
+  for (size_t x0 = 0; x0 < n; x0 += block) {
+    size_t x1 = std::min(n, x0 + block);
+    anc.assign(n * words, 0);
+    desc.assign(n * words, 0);
+    auto inBlock = [&](size_t i) { return i >= x0 && i < x1; };
+    for (size_t i = x0; i < n; ++i)
+      for (size_t p : preds[i]) {
+        if (p < x0)
+          continue; // no call of the block precedes p
+        uint64_t *r = row(anc, i), *q = row(anc, p);
+        for (size_t w = 0; w < words; ++w)
+          r[w] |= q[w];
+        if (inBlock(p))
+          r[(p - x0) / 64] |= uint64_t(1) << ((p - x0) % 64);
+      }
+    for (size_t i = x1; i-- > 0;)
+      for (size_t s : succs[i]) {
+        if (s >= x1)
+          continue; // s precedes no call of the block
+        uint64_t *r = row(desc, i), *q = row(desc, s);
+        for (size_t w = 0; w < words; ++w)
+          r[w] |= q[w];
+        if (inBlock(s))
+          r[(s - x0) / 64] |= uint64_t(1) << ((s - x0) % 64);
+      }
+    for (size_t b = 0; b < m; ++b) {
+      if (lo[b] >= hi[b] || hi[b] <= x0 + 1 || lo[b] + 1 >= x1)
+        continue;
+      std::fill(before.begin(), before.end(), 0);
+      std::fill(after.begin(), after.end(), 0);
+      for (size_t p : producers[b])
+        for (size_t w = 0; w < words; ++w)
+          before[w] |= row(desc, p)[w];
+      for (size_t c : consumers[b])
+        for (size_t w = 0; w < words; ++w)
+          after[w] |= row(anc, c)[w];
+      for (size_t w = 0; w < words; ++w)
+        for (uint64_t bits = before[w] & after[w]; bits; bits &= bits - 1) {
+          size_t x = x0 + w * 64 + llvm::countr_zero(bits);
+          if (!touches(x, b))
+            live[x] += g.bytes(b);
+        }
+    }
+  }
+  int64_t bound = 0;
+  for (int64_t l : live)
+    bound = std::max(bound, l);
   return bound;
 }
 } // namespace
