@@ -11,6 +11,7 @@
 #include "emlc/Devices/Device.h"
 #include "emlc/Pipeline/Compiler.h"
 #include "emlc/Support/CLIParsing.h"
+#include "emlc/Support/ToolMain.h"
 #include "emlc/Verify/Verify.h"
 #include "targets/Target.h"
 #include "llvm/Support/FileSystem.h"
@@ -349,7 +350,7 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &p
 }
 } // namespace
 
-int main(int argc, char **argv) {
+int emlcMain(int argc, char **argv) {
   CLI::App app{"emlc — ahead-of-time compiler from ONNX models to self-contained C for microcontrollers.\n\n"
                "Examples:\n"
                "  emlc compile model.onnx -o out --target cortex-m4 --name net\n"
@@ -542,4 +543,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   return kExitUsage;
+}
+
+int main(int argc, char **argv) {
+  return emlc::runToolMain("emlc", [&] { return emlcMain(argc, argv); });
 }
