@@ -302,8 +302,8 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
 bool Printer::tooLarge(int64_t bytes, std::string &error) const {
   if (opts.maxBytes < 0 || bytes <= opts.maxBytes)
     return false;
-  error = "the emitted C would exceed the limit of " + std::to_string(opts.maxBytes) + " bytes (" +
-          std::to_string(bytes) + " bytes so far); raise it with --max-c-size if the model is meant to be this large";
+  error = "the emitted C is " + std::to_string(bytes) + " bytes (so far), over the limit of " +
+          std::to_string(opts.maxBytes) + " bytes; if the model is meant to be this large, raise it with --max-c-size";
   return true;
 }
 

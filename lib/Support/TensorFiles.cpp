@@ -129,8 +129,8 @@ bool readExternalData(const ::onnx::TensorProto &t, const std::string &modelDir,
   if (dirReal != "/")
     dirReal += "/";
   if (fileReal.compare(0, dirReal.size(), dirReal) != 0) {
-    err = tensor + "external data file '" + location + "' resolves to " + fileReal +
-          ", outside the model folder " + dirBuf + " (a symbolic link pointing out?); external files must be inside it";
+    err = tensor + "external data file '" + location + "' resolves to " + fileReal + ", outside the model folder " +
+          dirBuf + " (a symbolic link pointing out?); external files must be inside it";
     return false;
   }
   int64_t size = 0;
@@ -288,7 +288,7 @@ bool tensorFromProto(const ::onnx::TensorProto &t, MLIRContext &ctx, const std::
 }
 
 /// A whole regular file (FIFOs and devices refused, see openRegularFile), mapped when large.
-static std::unique_ptr<llvm::MemoryBuffer> readRegularFile(const std::string &path, std::string &err) {
+std::unique_ptr<llvm::MemoryBuffer> readRegularFile(const std::string &path, std::string &err) {
   int64_t size = 0;
   int fd = openRegularFile(path, size, err);
   if (fd < 0)

@@ -62,6 +62,7 @@ struct CompileArgs {
   PruneFlags pruning;
   bool noFuse = false;
   std::string device;
+  emlc::cli::LimitFlags limits;
 };
 
 int runCompile(const CompileArgs &a) {
@@ -82,7 +83,7 @@ int runCompile(const CompileArgs &a) {
                name);
     return kExitUsage;
   }
-  if (!parseShapes(shapeSpecs, o.inputShapes))
+  if (!parseShapes(shapeSpecs, o.inputShapes) || !emlc::cli::applyLimitFlags(a.limits, o.limits))
     return kExitUsage;
   for (auto [text, dest, flag] :
        {std::tuple{&ramLimit, &o.ramLimit, "--ram-limit"}, std::tuple{&flashLimit, &o.flashLimit, "--flash-limit"}})
@@ -241,8 +242,9 @@ int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv
 /// inspect --target/--device: the compile's estimates (RAM, flash, instructions, milliseconds) without writing C,
 /// against the device's budgets.
 int printEstimates(const std::string &model, const std::map<std::string, std::vector<int64_t>> &shapes,
-                   const std::string &target, const std::string &device) {
+                   const std::string &target, const std::string &device, const emlc::ResourceLimits &limits) {
   emlc::CompileOptions o;
+  o.limits = limits;
   o.modelPath = model;
   o.target = target.empty() ? "generic" : target;
   o.inputShapes = shapes;
@@ -278,11 +280,12 @@ int printEstimates(const std::string &model, const std::map<std::string, std::ve
 }
 
 int runInspect(const std::string &model, const std::vector<std::string> &shapeSpecs, const std::string &target,
-               const std::string &device) {
+               const std::string &device, const emlc::cli::LimitFlags &limitFlags) {
   std::map<std::string, std::vector<int64_t>> shapes;
-  if (!parseShapes(shapeSpecs, shapes))
+  emlc::ResourceLimits limits;
+  if (!parseShapes(shapeSpecs, shapes) || !emlc::cli::applyLimitFlags(limitFlags, limits))
     return kExitUsage;
-  emlc::InspectResult r = emlc::inspectModel(model, shapes);
+  emlc::InspectResult r = emlc::inspectModel(model, shapes, limits);
   printWarnings(r.warnings);
   if (!r.opCounts.empty()) {
     fmt::print("model: {}\nopset: {}\nquantization: {}\n", model, r.opset, r.quantization);
@@ -307,7 +310,7 @@ int runInspect(const std::string &model, const std::vector<std::string> &shapeSp
   }
   if (!r.unsupported.empty())
     return kExitError;
-  return target.empty() && device.empty() ? 0 : printEstimates(model, shapes, target, device);
+  return target.empty() && device.empty() ? 0 : printEstimates(model, shapes, target, device, limits);
 }
 /// Declares `verify` and its options on `app`.
 CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &pruning, bool &noFuse) {
@@ -472,6 +475,7 @@ int emlcMain(int argc, char **argv) {
       ->add_option("--emit", emit,
                    "stop at a level and print it: onnx, nn, kernel; or c (default: write C files), e.g. --emit=nn")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
+  emlc::cli::addLimitFlags(compile, c.limits, /*emitsC=*/true);
 
   auto *inspect =
       app.add_subcommand("inspect", "Show inputs, outputs, op counts, parameters, MACs and unsupported ops.\n"
@@ -487,6 +491,8 @@ int emlcMain(int argc, char **argv) {
   inspect->add_option("--device", inspectDevice,
                       "also estimate RAM, flash and milliseconds on this device against its budgets (exit 1 when\n"
                       "  the model does not fit), e.g. --device nrf52840");
+  emlc::cli::LimitFlags inspectLimits;
+  emlc::cli::addLimitFlags(inspect, inspectLimits, /*emitsC=*/false);
 
   emlc::VerifyOptions vo;
   bool verifyNoFuse = false;
@@ -525,7 +531,7 @@ int emlcMain(int argc, char **argv) {
     return runVerify(vo, verifyPruning, argv[0]);
   }
   if (inspect->parsed())
-    return runInspect(model, shapes, inspectTarget, inspectDevice);
+    return runInspect(model, shapes, inspectTarget, inspectDevice, inspectLimits);
   if (prune->parsed())
     return runPrune(pruneArgs);
   if (fit->parsed()) {
