@@ -50,7 +50,8 @@ void printInternalError(const char *what) {
   writeAll(toolName);
   writeAll(": error: internal error: ");
   writeAll(what && *what ? what : "unknown exception");
-  writeAll(" (this is a bug in emlc, not in the model: please report it with the model and the command line)\n");
+  writeAll(
+      " (emlc should have refused this with a clear error: please report it with the model and the command line)\n");
 }
 
 int runToolMain(const char *tool, llvm::function_ref<int()> body) {
@@ -62,7 +63,8 @@ int runToolMain(const char *tool, llvm::function_ref<int()> body) {
   try {
     return body();
   } catch (const std::bad_alloc &) {
-    fail("out of memory (std::bad_alloc): the model asks for more memory than this machine has");
+    fail("out of memory (std::bad_alloc): the model asks for more memory than this machine has, or a size emlc failed "
+         "to check");
   } catch (const std::exception &e) {
     fail(e.what());
   } catch (...) {
