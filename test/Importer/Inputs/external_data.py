@@ -3,7 +3,8 @@
 Every model is one Add of a graph input and a 4-float initializer 'w' stored externally; the cases differ
 in the external_data entries and in what the location is on disk.
 
-usage: external_data.py FOLDER
+usage: external_data.py FOLDER          the confinement cases, in FOLDER/m
+       external_data.py FOLDER --big    FOLDER/big.onnx: 1 GiB of float weights in a sparse file (no disk used)
 """
 import os
 import sys
@@ -13,24 +14,30 @@ import onnx
 from onnx import TensorProto, helper
 
 
-def model(path, location, offset=None, length=None, extra=()):
+def model(path, location, offset=None, length=None, extra=(), count=4):
     w = TensorProto()
     w.name = "w"
     w.data_type = TensorProto.FLOAT
-    w.dims.extend([4])
+    w.dims.extend([count])
     w.data_location = TensorProto.EXTERNAL
     for key, value in [("location", location), ("offset", offset), ("length", length)] + list(extra):
         if value is not None:
             e = w.external_data.add()
             e.key, e.value = key, value
     graph = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"], name="add")], "g",
-                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])], [w])
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [count])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [count])], [w])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
 
 def main():
     root = sys.argv[1]
+    if sys.argv[2:] == ["--big"]:
+        os.makedirs(root, exist_ok=True)
+        with open(os.path.join(root, "big.bin"), "wb") as f:
+            f.truncate(1 << 30)
+        model(os.path.join(root, "big.onnx"), "big.bin", "0", str(1 << 30), count=1 << 28)
+        return
     m = os.path.join(root, "m")
     os.makedirs(os.path.join(m, "dir"))
     # The weights: 8 floats, so offsets 0 and 16 both hold a whole tensor of 4.
