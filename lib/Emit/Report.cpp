@@ -254,6 +254,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   fn.walk([&](memref::GetGlobalOp gg) { globalOf[gg.getResult()] = gg.getName().str(); });
 
   llvm::json::Array layers, inputs, outputs;
+  // json::Value moves are not noexcept: a growing vector copies every layer object, so size it once.
+  layers.reserve(g.calls.size());
   int64_t macs = 0, intermediates = 0, instructionsEstimate = 0, uncostedMacLayers = 0;
   const TargetInfo *target = kernel::getTarget(module); // cost model and code size ISA
   // Milliseconds from instructions: the core's cycles per instruction at the device's clock.
