@@ -41,6 +41,7 @@ HOSTILE = [
     "emlc_relu_f32",
     "g h",
     "g_h",
+    "g_h_2",
     "9lives",
 ]
 
