@@ -14,7 +14,9 @@
 #include "targets/KernelSources.h"
 #include "targets/Target.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 #include <cmath>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -53,18 +55,154 @@ std::string intLiteral(const APInt &v, IntegerType t) {
   return w == 64 ? "INT64_C(" + s + ")" : s;
 }
 
-/// A C identifier from an ONNX tensor name ("input_1:0" -> "input_1_0").
-std::string cIdentifier(const std::string &name, std::vector<std::string> &taken) {
+/// Model text (a tensor name, the model's file name) as it may appear inside a C comment or string: printable
+/// ASCII kept, everything that could end the comment, splice a line or form a trigraph escaped, so no
+/// input changes the meaning of the C ("*/" -> "*\/", "??/" -> "?\?/", a newline -> "\n", bytes -> "\xHH").
+std::string commentText(const std::string &text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char ch = (unsigned char)text[i];
+    char next = i + 1 < text.size() ? text[i + 1] : 0;
+    if (ch == '\\' || ch == '"')
+      out += std::string("\\") + (char)ch;
+    else if (ch == '\n')
+      out += "\\n";
+    else if (ch == '\r')
+      out += "\\r";
+    else if (ch == '\t')
+      out += "\\t";
+    else if (ch < 0x20 || ch > 0x7e) {
+      char buf[8];
+      snprintf(buf, sizeof buf, "\\x%02x", ch);
+      out += buf;
+    } else if ((ch == '*' && next == '/') || (ch == '/' && next == '*') || (ch == '?' && next == '?'))
+      out += std::string(1, (char)ch) + "\\"; // "*\/", "/\*" (-Wcomment), "?\?" (no trigraph)
+    else
+      out += (char)ch;
+  }
+  return out;
+}
+
+/// Names a tensor's parameter must not take: C keywords (C99 and later), the types and object-like macros of
+/// the headers the emitted files include (a parameter named uint8_t or NAN breaks the prototype).
+bool isReservedName(const std::string &id) {
+  static const std::set<std::string> names = {"auto",
+                                              "break",
+                                              "case",
+                                              "char",
+                                              "const",
+                                              "continue",
+                                              "default",
+                                              "do",
+                                              "double",
+                                              "else",
+                                              "enum",
+                                              "extern",
+                                              "float",
+                                              "for",
+                                              "goto",
+                                              "if",
+                                              "inline",
+                                              "int",
+                                              "long",
+                                              "register",
+                                              "restrict",
+                                              "return",
+                                              "short",
+                                              "signed",
+                                              "sizeof",
+                                              "static",
+                                              "struct",
+                                              "switch",
+                                              "typedef",
+                                              "union",
+                                              "unsigned",
+                                              "void",
+                                              "volatile",
+                                              "while",
+                                              "asm",
+                                              "alignas",
+                                              "alignof",
+                                              "bool",
+                                              "true",
+                                              "false",
+                                              "nullptr",
+                                              "constexpr",
+                                              "static_assert",
+                                              "thread_local",
+                                              "typeof",
+                                              "typeof_unqual",
+                                              "NULL",
+                                              "NAN",
+                                              "INFINITY",
+                                              "HUGE_VAL",
+                                              "HUGE_VALF",
+                                              "HUGE_VALL",
+                                              "FP_NAN",
+                                              "FP_INFINITE",
+                                              "FP_ZERO",
+                                              "FP_SUBNORMAL",
+                                              "FP_NORMAL",
+                                              "FP_ILOGB0",
+                                              "FP_ILOGBNAN",
+                                              "FP_FAST_FMA",
+                                              "FP_FAST_FMAF",
+                                              "FP_FAST_FMAL",
+                                              "MATH_ERRNO",
+                                              "MATH_ERREXCEPT",
+                                              "math_errhandling",
+                                              "float_t",
+                                              "double_t",
+                                              "size_t",
+                                              "ptrdiff_t",
+                                              "wchar_t",
+                                              "EMLC_WEIGHTS_ATTR",
+                                              "errno",
+                                              "assert",
+                                              "inputs",
+                                              "outputs",
+                                              "arena"};
+  if (names.count(id))
+    return true;
+  // <stdint.h>: intN_t, uint_leastN_t, intptr_t, ..., and their limits INT8_MAX, UINTPTR_MAX, SIZE_MAX, ...
+  static const std::regex stdintName("u?int(8|16|32|64|ptr|max|_least(8|16|32|64)|_fast(8|16|32|64))_t|"
+                                     "U?INT(8|16|32|64|PTR|MAX|_LEAST(8|16|32|64)|_FAST(8|16|32|64))_(MAX|MIN|C)|"
+                                     "(SIZE|PTRDIFF|SIG_ATOMIC|WCHAR|WINT)_(MAX|MIN)");
+  return std::regex_match(id, stdintName);
+}
+
+/// A C identifier from an ONNX tensor name ("input_1:0" -> "input_1_0"), distinct from every name in `taken`,
+/// from keywords and the headers' names, from reserved forms (_X, __x) and from the API's own PREFIX_* names.
+std::string cIdentifier(const std::string &name, std::map<std::string, int> &taken, const std::string &prefix) {
   std::string id;
   for (char ch : name)
     id.push_back(std::isalnum((unsigned char)ch) ? ch : '_');
-  if (id.empty() || std::isdigit((unsigned char)id[0]))
+  // The API's functions and macros (PREFIX_run, PREFIX_ARENA_SIZE, ...), the kernels' (emlc_*, EMLC_*).
+  std::string rest = id.rfind(prefix, 0) == 0 ? id.substr(prefix.size()) : std::string("-");
+  bool apiName = rest == "run" || rest == "infer" || rest == "arena_storage" || llvm::all_of(rest, [](char c) {
+                   return std::isupper((unsigned char)c) || std::isdigit((unsigned char)c) || c == '_';
+                 });
+  bool reservedForm = id.size() > 1 && id[0] == '_' && (id[1] == '_' || std::isupper((unsigned char)id[1]));
+  if (id.empty() || std::isdigit((unsigned char)id[0]) || reservedForm || apiName ||
+      llvm::StringRef(id).starts_with_insensitive("emlc_"))
     id = "t_" + id;
-  std::string base = id;
-  for (int k = 2; std::find(taken.begin(), taken.end(), id) != taken.end(); ++k)
-    id = base + "_" + std::to_string(k);
-  taken.push_back(id);
-  return id;
+  if (isReservedName(id))
+    id += "_";
+  // `taken` maps each name to the next suffix to try after it, so 100,000 names that sanitize alike stay
+  // O(n log n) instead of trying _2, _3, ... each time.
+  auto it = taken.find(id);
+  if (it == taken.end()) {
+    taken[id] = 2;
+    return id;
+  }
+  for (int &k = it->second;; ++k) {
+    std::string candidate = id + "_" + std::to_string(k);
+    if (!taken.count(candidate)) {
+      ++k;
+      taken[candidate] = 2;
+      return candidate;
+    }
+  }
 }
 
 class Printer {
@@ -86,7 +224,8 @@ private:
   std::vector<std::string> used; ///< kernels called, in first-use order
   std::string wrapperDecl;       ///< NAME_infer's prototype
 
-  std::string printWeights(int64_t &weightBytes);
+  bool printWeights(int64_t &weightBytes, std::string &text, std::string &error);
+  bool tooLarge(int64_t bytes, std::string &error) const;
   bool printCalls(std::string &error);
   bool collectKernels(const std::map<std::string, KernelSection> &sections, std::string &text, size_t &count,
                       std::string &error);
@@ -150,7 +289,9 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
   numInputs = fn->getAttrOfType<IntegerAttr>("emlc.num_inputs").getInt();
   numOutputs = fn.getNumArguments() - numInputs;
   int64_t weightBytes = 0;
-  std::string weights = printWeights(weightBytes);
+  std::string weights;
+  if (!printWeights(weightBytes, weights, error))
+    return false;
   if (!printCalls(error))
     return false;
   // Kernel sources, with their helpers, in file order.
@@ -161,15 +302,28 @@ bool Printer::run(EmittedFiles &files, std::string &error) {
   std::string src = printSource(prelude, kernels, count);
   src += printWrapper();
   files[N + ".h"] = printHeader(weightBytes);
-  files[N + ".c"] = src;
-  files[N + "_weights.c"] = weights;
+  if (tooLarge((int64_t)(weights.size() + src.size() + files[N + ".h"].size()), error))
+    return false;
+  files[N + ".c"] = std::move(src);
+  files[N + "_weights.c"] = std::move(weights);
   return true;
 }
 
 /// NAME_weights.c: one const array per weight global; `decls` gets their declarations.
-std::string Printer::printWeights(int64_t &weightBytes) {
-  std::ostringstream weights;
-  weights << "/* Generated by emlc from " << opts.sourceName << ". Do not edit. */\n"
+bool Printer::tooLarge(int64_t bytes, std::string &error) const {
+  if (opts.maxBytes < 0 || bytes <= opts.maxBytes)
+    return false;
+  error = "the emitted C is " + std::to_string(bytes) + " bytes (so far), over the limit of " +
+          std::to_string(opts.maxBytes) + " bytes; if the model is meant to be this large, raise it with --max-c-size";
+  return true;
+}
+
+bool Printer::printWeights(int64_t &weightBytes, std::string &text, std::string &error) {
+  // Written straight into `text` (raw_string_ostream has no buffer of its own): the weights are the bulk of
+  // the C, and an ostringstream's str() would hold them twice.
+  text.clear();
+  llvm::raw_string_ostream weights(text);
+  weights << "/* Generated by emlc from " << commentText(opts.sourceName) << ". Do not edit. */\n"
           << "#include <stdint.h>\n#include <math.h>\n#include \"" << N << ".h\"\n\n"
           << "/* Define EMLC_WEIGHTS_ATTR to place the weights in a memory of your choice, e.g.\n"
           << "   -DEMLC_WEIGHTS_ATTR='__attribute__((section(\".qspi_rodata\")))' */\n"
@@ -183,29 +337,44 @@ std::string Printer::printWeights(int64_t &weightBytes) {
     decls << "extern const " << ct << " " << name << "[" << std::max<int64_t>(n, 1) << "];\n";
     weights << "EMLC_WEIGHTS_ATTR const " << ct << " " << name << "[" << std::max<int64_t>(n, 1) << "] = {";
     int64_t k = 0;
-    auto sep = [&]() { weights << (k++ % 8 ? " " : "\n  "); };
+    bool over = false;
+    auto sep = [&]() {
+      // Checked every 4096 values: the text of a huge weight must not be built only to be refused.
+      if (k % 4096 == 0 && tooLarge((int64_t)text.size(), error))
+        over = true;
+      weights << (k++ % 8 ? " " : "\n  ");
+    };
     if (n == 0)
       weights << "0";
     else if (type.getElementType().isF16() || type.getElementType().isBF16()) { // stored as raw bits
       for (const APFloat &v : init.getValues<APFloat>()) {
-        sep();
+        if (sep(), over)
+          return false;
         weights << v.bitcastToAPInt().getZExtValue() << "U,";
+      }
+    } else if (type.getElementType().isF32()) { // the common case, without an APFloat per value
+      for (float v : init.getValues<float>()) {
+        if (sep(), over)
+          return false;
+        weights << floatLiteral(v) << ",";
       }
     } else if (auto ft = llvm::dyn_cast<FloatType>(type.getElementType())) {
       for (const APFloat &v : init.getValues<APFloat>()) {
-        sep();
+        if (sep(), over)
+          return false;
         weights << floatLiteral(v.convertToDouble(), ft.isF64()) << ",";
       }
     } else {
       auto it = llvm::cast<IntegerType>(type.getElementType());
       for (const APInt &v : init.getValues<APInt>()) {
-        sep();
+        if (sep(), over)
+          return false;
         weights << intLiteral(v, it) << ",";
       }
     }
     weights << "\n};\n";
   }
-  return weights.str();
+  return !tooLarge((int64_t)text.size(), error);
 }
 
 /// NAME_run's body: every buffer as a C expression, every kernel.call one call.
@@ -298,7 +467,7 @@ bool Printer::collectKernels(const std::map<std::string, KernelSection> &section
 /// NAME.c up to NAME_run: prelude, kernels, weight declarations, tables, arena, the calls.
 std::string Printer::printSource(const std::string &prelude, const std::string &kernels, size_t count) {
   std::ostringstream src;
-  src << "/* Generated by emlc from " << opts.sourceName << " for target " << target->name
+  src << "/* Generated by emlc from " << commentText(opts.sourceName) << " for target " << target->name
       << ". Do not edit. */\n#include \"" << N << ".h\"\n"
       << prelude << "\n";
   src << "/* ---- kernels (" << count << " sections from targets/" << target->kernelDirs.front() << ") ---- */\n";
@@ -326,14 +495,14 @@ std::string Printer::printSource(const std::string &prelude, const std::string &
 
 /// NAME_infer: one typed pointer per input and output, named after the tensors.
 std::string Printer::printWrapper() {
-  std::vector<std::string> taken{"inputs", "outputs"};
+  std::map<std::string, int> taken{{"inputs", 2}, {"outputs", 2}};
   std::string params, inNames, outNames;
   for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
     auto t = llvm::cast<MemRefType>(fn.getArgument(i).getType());
     std::string onnxName = "arg" + std::to_string(i);
     if (auto n = fn.getArgAttrOfType<StringAttr>(i, "emlc.name"))
       onnxName = n.getValue().str();
-    std::string id = cIdentifier(onnxName, taken);
+    std::string id = cIdentifier(onnxName, taken, prefix);
     bool isIn = i < numInputs;
     params += std::string(params.empty() ? "" : ", ") + (isIn ? "const " : "") +
               kernel::cElementType(t.getElementType()) + " *" + id;
@@ -351,7 +520,8 @@ std::string Printer::printHeader(int64_t weightBytes) {
   std::string guard = N + "_H_";
   for (char &ch : guard)
     ch = (char)std::toupper((unsigned char)ch);
-  hdr << "/* Generated by emlc from " << opts.sourceName << " for target " << target->name << ". Do not edit. */\n"
+  hdr << "/* Generated by emlc from " << commentText(opts.sourceName) << " for target " << target->name
+      << ". Do not edit. */\n"
       << "#ifndef " << guard << "\n#define " << guard
       << "\n\n#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
       << "/* Bytes of working memory (one static arena, planned at compile time). */\n"
@@ -368,7 +538,7 @@ std::string Printer::printHeader(int64_t weightBytes) {
     std::string dims;
     for (int64_t d : t.getShape())
       dims += "[" + std::to_string(d) + "]";
-    hdr << "/* " << (isIn ? "inputs" : "outputs") << "[" << k << "]: \"" << onnxName << "\", "
+    hdr << "/* " << (isIn ? "inputs" : "outputs") << "[" << k << "]: \"" << commentText(onnxName) << "\", "
         << kernel::cElementType(t.getElementType()) << dims << " */\n"
         << "#define " << N << (isIn ? "_INPUT_" : "_OUTPUT_") << k << "_COUNT " << t.getNumElements() << "\n";
     if (auto sc = fn.getArgAttrOfType<FloatAttr>(i, "emlc.scale")) {
@@ -392,6 +562,15 @@ std::string Printer::printHeader(int64_t weightBytes) {
 } // namespace
 
 bool emitC(ModuleOp module, const EmitOptions &options, EmittedFiles &files, std::string &error) {
+  // The prefix is pasted into every declaration and macro: it must be an identifier (emlc-translate's
+  // --emit-c-name is not checked by a CLI parser).
+  const std::string &n = options.name;
+  if (n.empty() || std::isdigit((unsigned char)n[0]) ||
+      !llvm::all_of(n, [](char c) { return std::isalnum((unsigned char)c) || c == '_'; })) {
+    error =
+        "the C prefix '" + commentText(n) + "' is not a C identifier (letters, digits, _; not starting with a digit)";
+    return false;
+  }
   Printer p(module, options);
   return p.run(files, error);
 }

@@ -11,9 +11,10 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "targets/Target.h"
-#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cmath>
 #include <optional>
@@ -39,56 +40,142 @@ llvm::json::Array shapeOf(MemRefType t) {
 
 } // namespace
 
-namespace {
-int64_t lowerBound(const ArenaLiveness &g) {
-  size_t n = g.calls.size();
+std::vector<int64_t> arenaLivePerCall(const LowerBoundGraph &g, size_t reachBits) {
+  size_t n = g.reads.size(), m = g.bytes.size();
   // Producers and consumers of every buffer, by call index.
-  std::vector<std::vector<size_t>> producers(g.allocs.size()), consumers(g.allocs.size());
+  std::vector<std::vector<size_t>> producers(m), consumers(m);
   for (size_t i = 0; i < n; ++i) {
     for (size_t a : g.writes[i])
       producers[a].push_back(i);
     for (size_t a : g.reads[i])
       consumers[a].push_back(i);
   }
-  // ancestors[i]: calls that precede i in every order (transitive data dependence).
-  std::vector<llvm::BitVector> ancestors(n, llvm::BitVector(n));
+  // Data dependences p -> i: i reads a buffer an earlier call p writes.
+  std::vector<std::vector<size_t>> preds(n), succs(n);
   for (size_t i = 0; i < n; ++i)
     for (size_t a : g.reads[i])
       for (size_t p : producers[a])
         if (p < i) {
-          ancestors[i].set(p);
-          ancestors[i] |= ancestors[p];
+          preds[i].push_back(p);
+          succs[p].push_back(i);
         }
-  int64_t bound = 0;
+  // What call x itself touches.
+  std::vector<int64_t> live(n, 0);
   for (size_t x = 0; x < n; ++x) {
-    int64_t live = 0;
     llvm::SmallSet<size_t, 8> touched;
     for (const auto *list : {&g.reads[x], &g.writes[x]})
       for (size_t a : *list)
         if (touched.insert(a).second)
-          live += g.bytes(a);
+          live[x] += g.bytes[a];
     // An elementwise op may write over an input whose only consumer it is.
-    auto layer = g.calls[x]->getAttrOfType<StringAttr>("emlc.layer");
-    if (layer && (layer.getValue() == "nn.unary" || layer.getValue() == "nn.binary") && g.writes[x].size() == 1) {
+    if (g.elementwise[x] && g.writes[x].size() == 1) {
       size_t out = g.writes[x][0];
       for (size_t a : g.reads[x])
-        if (a != out && g.bytes(a) == g.bytes(out) && consumers[a].size() == 1) {
-          live -= g.bytes(out);
+        if (a != out && g.bytes[a] == g.bytes[out] && consumers[a].size() == 1) {
+          live[x] -= g.bytes[out];
           break;
         }
     }
-    // Buffers produced before x and still needed after x in every order.
-    for (size_t buf = 0; buf < g.allocs.size(); ++buf) {
-      if (touched.count(buf))
-        continue;
-      bool before = llvm::any_of(producers[buf], [&](size_t p) { return ancestors[x].test(p); });
-      bool after = llvm::any_of(consumers[buf], [&](size_t c) { return ancestors[c].test(x); });
-      if (before && after)
-        live += g.bytes(buf);
-    }
-    bound = std::max(bound, live);
   }
+  // Plus every buffer produced before x and still needed after x in every order (a producer is an ancestor
+  // of x, x an ancestor of a consumer). Ancestry is answered for a block of x at a time: anc[i] holds the
+  // block's calls that precede i, desc[i] the block's calls that i precedes.
+  size_t block = std::max<size_t>(64, std::min<size_t>(n, reachBits / std::max<size_t>(n, 1)) / 64 * 64);
+  size_t words = block / 64;
+  std::vector<uint64_t> anc, desc, before(words), after(words);
+  auto touches = [&](size_t x, size_t buf) {
+    return llvm::is_contained(g.reads[x], buf) || llvm::is_contained(g.writes[x], buf);
+  };
+  // A buffer can only be live across x when its first producer < x < its last consumer.
+  std::vector<size_t> lo(m, n), hi(m, 0);
+  for (size_t b = 0; b < m; ++b) {
+    for (size_t p : producers[b])
+      lo[b] = std::min(lo[b], p);
+    for (size_t c : consumers[b])
+      hi[b] = std::max(hi[b], c);
+  }
+  std::vector<size_t> relevant;
+  for (size_t x0 = 0; x0 < n; x0 += block) {
+    size_t x1 = std::min(n, x0 + block);
+    // The buffers that may be live across a call of the block, and the calls whose ancestry they ask about:
+    // a chain's buffers never are, so its blocks cost nothing.
+    relevant.clear();
+    size_t rowLo = x0, rowHi = x1;
+    for (size_t b = 0; b < m; ++b)
+      if (std::max(x0, lo[b] + 1) < std::min(x1, hi[b])) { // some x of the block has lo < x < hi
+        relevant.push_back(b);
+        rowLo = std::min(rowLo, lo[b]);
+        rowHi = std::max(rowHi, hi[b] + 1);
+      }
+    if (relevant.empty())
+      continue;
+    // anc rows [x0, rowHi) and desc rows [rowLo, x1) are computed; rows outside them are never read.
+    anc.assign((rowHi - x0) * words, 0);
+    desc.assign((x1 - rowLo) * words, 0);
+    auto ancRow = [&](size_t i) { return anc.data() + (i - x0) * words; };
+    auto descRow = [&](size_t i) { return desc.data() + (i - rowLo) * words; };
+    auto inBlock = [&](size_t i) { return i >= x0 && i < x1; };
+    for (size_t i = x0; i < rowHi; ++i)
+      for (size_t p : preds[i]) {
+        if (p < x0)
+          continue; // no call of the block precedes p
+        uint64_t *r = ancRow(i), *q = ancRow(p);
+        for (size_t w = 0; w < words; ++w)
+          r[w] |= q[w];
+        if (inBlock(p))
+          r[(p - x0) / 64] |= uint64_t(1) << ((p - x0) % 64);
+      }
+    for (size_t i = x1; i-- > rowLo;)
+      for (size_t s : succs[i]) {
+        if (s >= x1)
+          continue; // s precedes no call of the block
+        uint64_t *r = descRow(i), *q = descRow(s);
+        for (size_t w = 0; w < words; ++w)
+          r[w] |= q[w];
+        if (inBlock(s))
+          r[(s - x0) / 64] |= uint64_t(1) << ((s - x0) % 64);
+      }
+    for (size_t b : relevant) {
+      std::fill(before.begin(), before.end(), 0);
+      std::fill(after.begin(), after.end(), 0);
+      for (size_t p : producers[b])
+        if (p < x1) // a later producer precedes no call of the block
+          for (size_t w = 0; w < words; ++w)
+            before[w] |= descRow(p)[w];
+      for (size_t c : consumers[b])
+        if (c > x0) // an earlier consumer follows no call of the block
+          for (size_t w = 0; w < words; ++w)
+            after[w] |= ancRow(c)[w];
+      for (size_t w = 0; w < words; ++w)
+        for (uint64_t bits = before[w] & after[w]; bits; bits &= bits - 1) {
+          size_t x = x0 + w * 64 + llvm::countr_zero(bits);
+          if (!touches(x, b))
+            live[x] += g.bytes[b];
+        }
+    }
+  }
+  return live;
+}
+
+int64_t arenaLowerBound(const LowerBoundGraph &g, size_t reachBits) {
+  int64_t bound = 0;
+  for (int64_t l : arenaLivePerCall(g, reachBits))
+    bound = std::max(bound, l);
   return bound;
+}
+
+namespace {
+int64_t lowerBound(const ArenaLiveness &live) {
+  LowerBoundGraph g;
+  g.reads = live.reads;
+  g.writes = live.writes;
+  for (kernel::CallOp c : live.calls) {
+    auto layer = c->getAttrOfType<StringAttr>("emlc.layer");
+    g.elementwise.push_back(layer && (layer.getValue() == "nn.unary" || layer.getValue() == "nn.binary"));
+  }
+  for (size_t a = 0; a < live.allocs.size(); ++a)
+    g.bytes.push_back(live.bytes(a));
+  return arenaLowerBound(g);
 }
 } // namespace
 
@@ -167,6 +254,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   fn.walk([&](memref::GetGlobalOp gg) { globalOf[gg.getResult()] = gg.getName().str(); });
 
   llvm::json::Array layers, inputs, outputs;
+  // json::Value moves are not noexcept: a growing vector copies every layer object, so size it once.
+  layers.reserve(g.calls.size());
   int64_t macs = 0, intermediates = 0, instructionsEstimate = 0, uncostedMacLayers = 0;
   const TargetInfo *target = kernel::getTarget(module); // cost model and code size ISA
   // Milliseconds from instructions: the core's cycles per instruction at the device's clock.

@@ -152,6 +152,11 @@ static bool applyDevice(CompileOptions &opts, CompileResult &r) {
 }
 
 static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions &opts, CompileResult &r) {
+  std::string tooLarge;
+  if (!checkModelLimits(opts.modelPath, opts.limits, tooLarge)) {
+    r.error = "error: " + tooLarge + "\n";
+    return nullptr;
+  }
   ImportOptions io;
   io.inputShapes = opts.inputShapes;
   io.inputValues = opts.inputValues;
@@ -316,6 +321,7 @@ static void emitAndReport(ModuleOp module, const CompileOptions &opts, std::chro
   EmitOptions eo;
   eo.name = opts.name;
   eo.sourceName = opts.modelPath.substr(opts.modelPath.find_last_of('/') + 1);
+  eo.maxBytes = opts.limits.cBytes;
   std::string err;
   if (!emitC(module, eo, r.files, err)) {
     r.error = "error: " + err + "\n";
@@ -502,8 +508,13 @@ static std::string describeQuantization(const ::onnx::GraphProto &g, const std::
   return "float (quantize it with --quantize=int8 --calibration DATA)";
 }
 
-InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes) {
+InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes,
+                           const ResourceLimits &limits) {
   InspectResult r;
+  if (std::string tooLarge; !checkModelLimits(path, limits, tooLarge)) {
+    r.error = "error: " + tooLarge + "\n";
+    return r;
+  }
   MLIRContext ctx;
   setupContext(ctx);
   DiagnosticCollector diags(ctx);

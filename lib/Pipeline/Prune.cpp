@@ -63,6 +63,10 @@ PruneModelResult pruneModel(const PruneModelOptions &opts) {
   MLIRContext ctx;
   setupContext(ctx);
   DiagnosticCollector diags(ctx);
+  if (std::string tooLarge; !checkModelLimits(opts.modelPath, opts.limits, tooLarge)) {
+    r.error = "error: " + tooLarge + "\n";
+    return r;
+  }
   ImportOptions io;
   io.inputShapes = opts.inputShapes;
   io.inputValues = opts.inputValues;

@@ -1,6 +1,7 @@
 //===- emlc-opt.cpp - every emlc dialect and pass, for lit tests --------------===//
 
 #include "emlc/Pipeline/Pipeline.h"
+#include "emlc/Support/ToolMain.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
@@ -11,5 +12,7 @@ int main(int argc, char **argv) {
   emlc::registerEmlcPassesAndPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "emlc optimizer driver\n", registry));
+  return emlc::runToolMain("emlc-opt", [&] {
+    return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "emlc optimizer driver\n", registry));
+  });
 }

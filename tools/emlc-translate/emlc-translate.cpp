@@ -12,6 +12,7 @@
 
 #include "emlc/Emit/CEmitter.h"
 #include "emlc/Pipeline/Pipeline.h"
+#include "emlc/Support/ToolMain.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
@@ -44,5 +45,6 @@ int main(int argc, char **argv) {
   TranslateFromMLIRRegistration emitC("emit-c", "planned kernel-level module -> C files (split-file format)",
                                       emitCFiles,
                                       [](DialectRegistry &registry) { emlc::registerEmlcDialects(registry); });
-  return failed(mlirTranslateMain(argc, argv, "emlc translation driver\n")) ? 1 : 0;
+  return emlc::runToolMain("emlc-translate",
+                           [&] { return failed(mlirTranslateMain(argc, argv, "emlc translation driver\n")) ? 1 : 0; });
 }

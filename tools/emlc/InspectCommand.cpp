@@ -22,8 +22,10 @@ namespace {
 
 /// The compile behind the I/O quantization and the estimates: the target's (or the device's) kernels
 /// against its budgets; when the model does not fit, compiled again without limits to say by how much.
-emlc::CompileResult estimate(const InspectArgs &a, const std::map<std::string, std::vector<int64_t>> &shapes) {
+emlc::CompileResult estimate(const InspectArgs &a, const std::map<std::string, std::vector<int64_t>> &shapes,
+                             const emlc::ResourceLimits &limits) {
   emlc::CompileOptions o;
+  o.limits = limits;
   o.modelPath = a.model;
   o.target = a.target.empty() ? "generic" : a.target;
   o.inputShapes = shapes;
@@ -158,6 +160,7 @@ CLI::App *addInspectCommand(CLI::App &app, InspectArgs &a) {
                    "also estimate RAM, flash and milliseconds on this device against its budgets (exit 1 when\n"
                    "  the model does not fit), e.g. --device nrf52840")
       ->check(emlc::cli::deviceName());
+  emlc::cli::addLimitFlags(inspect, a.limits, /*emitsC=*/false);
   inspect->add_flag("--json", a.json,
                     "print everything as one JSON object (docs/inspect.schema.json), e.g. --json > model.json");
   return inspect;
@@ -165,15 +168,16 @@ CLI::App *addInspectCommand(CLI::App &app, InspectArgs &a) {
 
 int runInspect(const InspectArgs &a) {
   std::map<std::string, std::vector<int64_t>> shapes;
-  if (!emlc::cli::parseShapes(a.shapes, shapes))
+  emlc::ResourceLimits limits;
+  if (!emlc::cli::parseShapes(a.shapes, shapes) || !emlc::cli::applyLimitFlags(a.limits, limits))
     return 2;
-  emlc::InspectResult r = emlc::inspectModel(a.model, shapes);
+  emlc::InspectResult r = emlc::inspectModel(a.model, shapes, limits);
   emlc::cli::printWarnings(r.warnings);
   // The compile gives the C API's buffers (and, with a target or device, the estimates).
   emlc::CompileResult cr;
   bool compiled = r.ok && r.unsupported.empty();
   if (compiled) {
-    cr = estimate(a, shapes);
+    cr = estimate(a, shapes, limits);
     compiled = cr.ok;
   }
   const emlc::DeviceInfo *d = a.device.empty() ? nullptr : emlc::lookupDevice(a.device);

@@ -2,6 +2,7 @@
 #ifndef EMLC_TOOLS_EMLC_INSPECTCOMMAND_H
 #define EMLC_TOOLS_EMLC_INSPECTCOMMAND_H
 
+#include "Options.h"
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@ struct InspectArgs {
   std::string model, target, device;
   std::vector<std::string> shapes;
   bool json = false;
+  emlc::cli::LimitFlags limits;
 };
 
 /// Declares the `inspect` subcommand and its options on `app`.

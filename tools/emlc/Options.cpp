@@ -3,8 +3,10 @@
 #include "Options.h"
 #include "emlc/Devices/Device.h"
 #include "emlc/Support/CLIParsing.h"
+#include "emlc/Support/ResourceLimits.h"
 #include "targets/Target.h"
 #include "llvm/ADT/StringRef.h"
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -37,6 +39,41 @@ bool parseInputValues(const std::vector<std::string> &specs, std::map<std::strin
       return false;
     }
     out[v.substr(0, eq)] = v.substr(eq + 1);
+  }
+  return true;
+}
+
+void addLimitFlags(CLI::App *cmd, LimitFlags &f, bool emitsC) {
+  emlc::ResourceLimits d;
+  auto mib = [](int64_t bytes) { return std::to_string(bytes >> 20) + "M"; };
+  cmd->add_option("--max-model-size", f.modelSize,
+                  "refuse a model file larger than this (bytes, K or M; default " + mib(d.modelBytes) +
+                      "), e.g. --max-model-size 1024M");
+  cmd->add_option("--max-nodes", f.nodes,
+                  "refuse a model with more graph nodes than this (default " + std::to_string(d.nodes) +
+                      "), e.g. --max-nodes 1000000");
+  cmd->add_option("--max-initializer-size", f.initializerSize,
+                  "refuse a model whose initializers and constants (external data included) declare more bytes\n"
+                  "  than this (bytes, K or M; default " +
+                      mib(d.initializerBytes) + "), e.g. --max-initializer-size 1024M");
+  if (emitsC)
+    cmd->add_option("--max-c-size", f.cSize,
+                    "stop when the emitted C (all files) grows beyond this (bytes, K or M; default " + mib(d.cBytes) +
+                        "), e.g. --max-c-size 4096M");
+}
+
+bool applyLimitFlags(const LimitFlags &f, emlc::ResourceLimits &limits) {
+  for (auto [text, dest, flag] : {std::tuple{&f.modelSize, &limits.modelBytes, "--max-model-size"},
+                                  std::tuple{&f.nodes, &limits.nodes, "--max-nodes"},
+                                  std::tuple{&f.initializerSize, &limits.initializerBytes, "--max-initializer-size"},
+                                  std::tuple{&f.cSize, &limits.cBytes, "--max-c-size"}}) {
+    bool isCount = dest == &limits.nodes;
+    if (!text->empty() &&
+        (!emlc::parseBytes(*text, *dest) || (isCount && !std::isdigit((unsigned char)text->back())))) {
+      fmt::print(stderr, "emlc: error: {} '{}' is not {} (for example {})\n", flag, *text,
+                 isCount ? "a count" : "a byte count", isCount ? "1000000" : "512M");
+      return false;
+    }
   }
   return true;
 }

@@ -9,7 +9,23 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+namespace emlc {
+struct ResourceLimits;
+}
+
 namespace emlc::cli {
+
+/// --max-model-size, --max-nodes, --max-initializer-size, --max-c-size as typed (empty: the default).
+struct LimitFlags {
+  std::string modelSize, nodes, initializerSize, cSize;
+};
+/// Declares them on `cmd` (--max-c-size only where C is written).
+void addLimitFlags(CLI::App *cmd, LimitFlags &flags, bool emitsC);
+/// The flags over the defaults in `limits`; prints the error and returns false on a malformed value.
+bool applyLimitFlags(const LimitFlags &flags, emlc::ResourceLimits &limits);
 
 /// Parses repeated --shape NAME=1x3x32x32 options; prints the error and
 /// returns false on a malformed one.

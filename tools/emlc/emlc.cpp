@@ -12,6 +12,7 @@
 #include "emlc/Devices/Device.h"
 #include "emlc/Pipeline/Compiler.h"
 #include "emlc/Support/CLIParsing.h"
+#include "emlc/Support/ToolMain.h"
 #include "emlc/Verify/Verify.h"
 #include "emlc/Version.h"
 #include "targets/Target.h"
@@ -68,6 +69,7 @@ struct CompileArgs {
   PruneFlags pruning;
   bool noFuse = false;
   std::string device;
+  emlc::cli::LimitFlags limits;
 };
 
 /// After a compile for speed: what --optimize size would give instead (the fast kernels may store weights
@@ -105,7 +107,7 @@ int runCompile(const CompileArgs &a) {
         "--name '{}' is not a C identifier (letters, digits, _; not starting with a digit), e.g. --name kws", name));
     return kExitUsage;
   }
-  if (!parseShapes(shapeSpecs, o.inputShapes))
+  if (!parseShapes(shapeSpecs, o.inputShapes) || !emlc::cli::applyLimitFlags(a.limits, o.limits))
     return kExitUsage;
   for (auto [text, dest, flag] :
        {std::tuple{&ramLimit, &o.ramLimit, "--ram-limit"}, std::tuple{&flashLimit, &o.flashLimit, "--flash-limit"},
@@ -376,6 +378,7 @@ CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
       ->add_option("--emit", emit,
                    "stop at a level and print it: onnx, nn, kernel; or c (default: write C files), e.g. --emit=nn")
       ->check(CLI::IsMember({"onnx", "nn", "kernel", "c"}));
+  emlc::cli::addLimitFlags(compile, c.limits, /*emitsC=*/true);
 
   return compile;
 }
@@ -462,7 +465,7 @@ std::string versionText() {
 }
 } // namespace
 
-int main(int argc, char **argv) {
+int emlcMain(int argc, char **argv) {
   CLI::App app{"emlc — ahead-of-time compiler from ONNX models to self-contained C for microcontrollers.\n\n"
                "Examples:\n"
                "  emlc compile model.onnx -o out --target cortex-m4 --name net\n"
@@ -581,4 +584,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   return kExitUsage;
+}
+
+int main(int argc, char **argv) {
+  return emlc::runToolMain("emlc", [&] { return emlcMain(argc, argv); });
 }

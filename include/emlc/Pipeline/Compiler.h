@@ -8,6 +8,7 @@
 #define EMLC_PIPELINE_COMPILER_H
 
 #include "emlc/Emit/CEmitter.h"
+#include "emlc/Support/ResourceLimits.h"
 #include "mlir/IR/BuiltinOps.h"
 #include <functional>
 #include <map>
@@ -18,6 +19,8 @@ namespace emlc {
 
 struct CompileOptions {
   std::string modelPath;
+  /// How large a model (file, nodes, initializers) and its C may be (ResourceLimits.h).
+  ResourceLimits limits;
   std::string target = "generic";
   std::string name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;
@@ -123,7 +126,8 @@ struct InspectResult {
   std::string quantization; ///< "QDQ (int8 activations)", "QOperator (...)", "float ..."
 };
 
-InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes);
+InspectResult inspectModel(const std::string &path, const std::map<std::string, std::vector<int64_t>> &shapes,
+                           const ResourceLimits &limits = {});
 
 } // namespace emlc
 

@@ -11,6 +11,7 @@
 #define EMLC_PIPELINE_PRUNE_H
 
 #include "emlc/Pruning/Passes.h"
+#include "emlc/Support/ResourceLimits.h"
 #include <functional>
 #include <map>
 #include <string>
@@ -20,6 +21,7 @@ namespace emlc {
 
 struct PruneModelOptions {
   std::string modelPath;
+  ResourceLimits limits;  ///< how large the model may be (ResourceLimits.h)
   std::string outputPath; ///< the .onnx to write
   std::map<std::string, std::vector<int64_t>> inputShapes;
   std::map<std::string, std::string> inputValues; ///< see ImportOptions::inputValues

@@ -10,6 +10,8 @@
 #define EMLC_SUPPORT_TENSORFILES_H
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,10 +22,18 @@ class TensorProto;
 namespace emlc {
 
 /// An ONNX TensorProto as a constant (narrow integers signless, uint kept
-/// unsigned). External data is read from `modelDir`, and only from inside it
-/// (no absolute paths, no '..'); an empty `modelDir` refuses external data.
+/// unsigned). External data is read from `modelDir`, and only from inside it:
+/// no absolute paths, no '..', and after resolving symbolic links still inside
+/// the folder's real path; only regular files (never a FIFO or a device);
+/// offset/length checked decimal numbers within the file and the tensor's size.
+/// An empty `modelDir` refuses external data.
 bool tensorFromProto(const ::onnx::TensorProto &t, mlir::MLIRContext &ctx, const std::string &modelDir,
                      mlir::DenseElementsAttr &out, std::string &err);
+
+/// A whole file, only if it is a regular file: a FIFO or a device is refused
+/// without being opened (stat first; O_NONBLOCK), so a read never blocks or
+/// runs forever. Large files are memory-mapped. Null with `err` set otherwise.
+std::unique_ptr<llvm::MemoryBuffer> readRegularFile(const std::string &path, std::string &err);
 
 /// Reads an ONNX TensorProto file (.pb, as in test_data_set_N folders).
 bool readTensorFile(const std::string &path, mlir::MLIRContext &ctx, mlir::DenseElementsAttr &out, std::string &err);

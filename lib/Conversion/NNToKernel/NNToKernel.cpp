@@ -134,21 +134,24 @@ void FunctionLowering::buildSignature() {
   b.setInsertionPoint(oldFn);
   fn = b.create<func::FuncOp>(oldFn.getLoc(), "main_kernel", FunctionType::get(ctx, argTypes, {}));
   Block *body = fn.addEntryBlock();
+  // Argument attributes are collected and set once: each setArgAttr builds a new array of every argument's
+  // dictionary (uniqued, never freed), quadratic in time and memory for a model with 20,000 outputs.
+  SmallVector<NamedAttrList> argAttrs(argTypes.size());
   for (unsigned i = 0; i < numInputs; ++i) {
     buffers[oldFn.getArgument(i)] = body->getArgument(i);
     if (auto n = oldFn.getArgAttr(i, "emlc.name"))
-      fn.setArgAttr(i, "emlc.name", n);
+      argAttrs[i].set("emlc.name", n);
   }
   for (unsigned i = 0; i < ret.getNumOperands(); ++i)
     if (auto n = oldFn.getResultAttr(i, "emlc.name"))
-      fn.setArgAttr(numInputs + i, "emlc.name", n);
+      argAttrs[numInputs + i].set("emlc.name", n);
   auto markGrid = [&](unsigned arg, Value v, Operation *cast) {
     if (!cast || !llvm::isa<quant::StorageCastOp>(cast))
       return;
     Value q = cast->getOperand(0) == v ? cast->getResult(0) : cast->getOperand(0);
     if (auto u = llvm::dyn_cast<quant::UniformQuantizedType>(llvm::cast<ShapedType>(q.getType()).getElementType())) {
-      fn.setArgAttr(arg, "emlc.scale", b.getF32FloatAttr((float)u.getScale()));
-      fn.setArgAttr(arg, "emlc.zero_point", b.getI64IntegerAttr(u.getZeroPoint()));
+      argAttrs[arg].set("emlc.scale", b.getF32FloatAttr((float)u.getScale()));
+      argAttrs[arg].set("emlc.zero_point", b.getI64IntegerAttr(u.getZeroPoint()));
     }
   };
   for (unsigned i = 0; i < numInputs; ++i) {
@@ -158,6 +161,10 @@ void FunctionLowering::buildSignature() {
   }
   for (auto [i, r] : llvm::enumerate(ret.getOperands()))
     markGrid(numInputs + i, r, r.getDefiningOp());
+  SmallVector<DictionaryAttr> dicts;
+  for (NamedAttrList &l : argAttrs)
+    dicts.push_back(l.getDictionary(ctx));
+  fn.setAllArgAttrs(dicts);
   fn->setAttr("emlc.num_inputs", b.getI64IntegerAttr(numInputs));
   b.setInsertionPointToEnd(body);
 }
