@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/ONNX/ONNXShapeInference.h"
+#include <cmath>
 
 using namespace mlir;
 using namespace emlc::onnx;
@@ -14,6 +15,8 @@ namespace {
 LogicalResult inferSame(Shapes &c) { return c.same(); }
 
 LogicalResult inferBroadcast(Shapes &c, Type elem) {
+  if (failed(c.allSameElementType()))
+    return failure();
   Shape out = c.shape(0);
   for (unsigned i = 1; i < c.operands.size(); ++i) {
     Shape next;
@@ -27,6 +30,8 @@ LogicalResult inferBroadcast(Shapes &c, Type elem) {
 LogicalResult inferBroadcastSame(Shapes &c) { return inferBroadcast(c, c.elem(0)); }
 
 LogicalResult inferPRelu(Shapes &c) {
+  if (failed(c.sameElementType({0, 1})))
+    return failure();
   Shape out;
   if (!broadcastShapes(c.shape(0), preluSlopeShape(c.shape(0), c.shape(1)), out))
     return c.fail("slope does not broadcast to the input");
@@ -37,6 +42,10 @@ LogicalResult inferPRelu(Shapes &c) {
 LogicalResult inferEqual(Shapes &c) { return inferBroadcast(c, IntegerType::get(c.ctx(), 1)); }
 
 LogicalResult inferWhere(Shapes &c) {
+  if (!c.elem(0).isInteger(1))
+    return c.fail("the condition (input 0) must be a bool tensor, got " + Shapes::typeName(c.elem(0)));
+  if (failed(c.sameElementType({1, 2})))
+    return failure();
   Shape s, s2;
   if (!broadcastShapes(c.shape(0), c.shape(1), s) || !broadcastShapes(s, c.shape(2), s2))
     return c.fail("inputs do not broadcast");
@@ -61,13 +70,33 @@ LogicalResult inferCast(Shapes &c, CastOp::Adaptor op) {
   return success();
 }
 
+LogicalResult inferSoftmax(Shapes &c, int64_t axis) {
+  int64_t rank = c.shape(0).size();
+  if (normalizeAxis(axis, rank) < 0 || normalizeAxis(axis, rank) >= std::max<int64_t>(rank, 1))
+    return c.fail("axis " + Twine(axis) + " is out of range for an input of rank " + Twine(rank) + " (valid: " +
+                  Twine(-rank) + " to " + Twine(rank - 1) + ")");
+  return c.same();
+}
+LogicalResult inferSoftmaxOp(Shapes &c, SoftmaxOp::Adaptor op) { return inferSoftmax(c, op.getAxis()); }
+LogicalResult inferLogSoftmaxOp(Shapes &c, LogSoftmaxOp::Adaptor op) { return inferSoftmax(c, op.getAxis()); }
+
+LogicalResult inferClip(Shapes &c) {
+  if (failed(c.sameElementType({0, 1, 2})))
+    return failure();
+  return c.same();
+}
+
 LogicalResult inferDequantize(Shapes &c) {
+  if (failed(checkScales(c, {1})))
+    return failure();
   c.add(c.shape(0), Float32Type::get(c.ctx()));
   return success();
 }
 
 /// The zero point's type, uint8 without one.
 LogicalResult inferQuantize(Shapes &c) {
+  if (failed(checkScales(c, {1})))
+    return failure();
   c.add(c.shape(0), c.has(2) ? c.elem(2) : IntegerType::get(c.ctx(), 8, IntegerType::Unsigned));
   return success();
 }
@@ -83,17 +112,31 @@ LogicalResult inferDynamicQuantize(Shapes &c) {
 } // namespace
 
 namespace emlc::onnx {
+/// Constant scales must be finite and positive: a zero, negative or NaN
+/// scale divides by zero or flips values in the kernels.
+mlir::LogicalResult checkScales(Shapes &c, std::initializer_list<unsigned> indices) {
+  for (unsigned i : indices) {
+    if (!c.has(i))
+      continue;
+    if (auto scales = getConstFloats(c.operands[i]))
+      for (double s : *scales)
+        if (!std::isfinite(s) || s <= 0)
+          return c.fail("scale (input " + Twine(i) + ") must be finite and > 0, got " + formatDouble(s));
+  }
+  return success();
+}
+
 EMLC_ONNX_INFER(ReluOp, inferSame)
 EMLC_ONNX_INFER(LeakyReluOp, inferSame)
-EMLC_ONNX_INFER(ClipOp, inferSame)
+EMLC_ONNX_INFER(ClipOp, inferClip)
 EMLC_ONNX_INFER(SigmoidOp, inferSame)
 EMLC_ONNX_INFER(HardSigmoidOp, inferSame)
 EMLC_ONNX_INFER(HardSwishOp, inferSame)
 EMLC_ONNX_INFER(TanhOp, inferSame)
 EMLC_ONNX_INFER(EluOp, inferSame)
 EMLC_ONNX_INFER(SeluOp, inferSame)
-EMLC_ONNX_INFER(SoftmaxOp, inferSame)
-EMLC_ONNX_INFER(LogSoftmaxOp, inferSame)
+EMLC_ONNX_INFER(SoftmaxOp, inferSoftmaxOp)
+EMLC_ONNX_INFER(LogSoftmaxOp, inferLogSoftmaxOp)
 EMLC_ONNX_INFER(ExpOp, inferSame)
 EMLC_ONNX_INFER(LogOp, inferSame)
 EMLC_ONNX_INFER(SqrtOp, inferSame)

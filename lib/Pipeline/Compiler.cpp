@@ -137,6 +137,8 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions 
   ImportOptions io;
   io.inputShapes = opts.inputShapes;
   io.inputValues = opts.inputValues;
+  if (opts.maxTensorElements > 0)
+    io.maxTensorElements = opts.maxTensorElements;
   ImportResult imp = importONNXFile(opts.modelPath, ctx, io);
   r.warnings = imp.warnings;
   if (!imp.module)

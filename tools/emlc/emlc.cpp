@@ -61,6 +61,7 @@ struct CompileArgs {
   PruneFlags pruning;
   bool noFuse = false;
   std::string device;
+  std::string maxTensorElements;
 };
 
 int runCompile(const CompileArgs &a) {
@@ -91,6 +92,13 @@ int runCompile(const CompileArgs &a) {
     }
   if (!emlc::cli::parseInputValues(valueSpecs, o.inputValues))
     return kExitUsage;
+  if (!a.maxTensorElements.empty() &&
+      (a.maxTensorElements.size() > 18 || a.maxTensorElements.find_first_not_of("0123456789") != std::string::npos ||
+       (o.maxTensorElements = std::stoll(a.maxTensorElements)) <= 0)) {
+    fmt::print(stderr, "emlc: error: --max-tensor-elements '{}' is not a positive whole number (for example 1000000)\n",
+               a.maxTensorElements);
+    return kExitUsage;
+  }
   applyPruneFlags(a.pruning, o);
   if (a.pruning.latencyLimit >= 0 && (a.pruning.prune != "auto" || a.device.empty())) {
     fmt::print(stderr, "emlc: error: --latency-limit applies with --prune=auto and --device (its clock); "
@@ -392,6 +400,9 @@ int main(int argc, char **argv) {
           "  --input-value shape=shape.pb  (an ONNX TensorProto; for parameter inputs such as a Reshape shape)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  compile->add_option("--max-tensor-elements", c.maxTensorElements,
+                      "refuse a model with a tensor of more elements than this (inputs, weights, every layer's\n"
+                      "  result; default 268435456 = 2^28), e.g. --max-tensor-elements 1000000");
   compile->add_option("--ram-limit", ramLimit,
                       "refuse the model if its arena needs more RAM than this (bytes, K or M), e.g. --ram-limit 64K");
   compile->add_option(

@@ -22,6 +22,7 @@ struct CompileOptions {
   std::string name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;
   std::map<std::string, std::string> inputValues; ///< see ImportOptions::inputValues
+  int64_t maxTensorElements = 0;                  ///< see ImportOptions::maxTensorElements (0: its default)
   /// Budgets in bytes (-1: none). A model whose arena (RAM) or weights (flash)
   /// exceed them is refused with the numbers and the largest contributors.
   int64_t ramLimit = -1, flashLimit = -1;
