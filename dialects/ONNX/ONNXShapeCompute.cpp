@@ -72,7 +72,9 @@ LogicalResult inferConvTranspose(Shapes &c, ConvTransposeOp::Adaptor op) {
     return c.fail("strides/dilations/output_padding/pads do not match the spatial rank");
   // Bounded so that the output size arithmetic cannot overflow int64.
   constexpr int64_t kMax = int64_t(1) << 30;
-  auto inRange = [&](const Shape &v, int64_t lo) { return llvm::all_of(v, [&](int64_t e) { return e >= lo && e <= kMax; }); };
+  auto inRange = [&](const Shape &v, int64_t lo) {
+    return llvm::all_of(v, [&](int64_t e) { return e >= lo && e <= kMax; });
+  };
   if (!inRange(strides, 1) || !inRange(dil, 1))
     return c.fail("strides and dilations must be >= 1 and at most 2^30");
   if (!inRange(pads, 0) || !inRange(outPad, 0))
@@ -200,8 +202,8 @@ template <typename Adaptor> LogicalResult inferRecurrent(Shapes &c, Adaptor op, 
     return c.fail("X, W and R must be 3-D");
   int64_t dirs = op.getDirection() == "bidirectional" ? 2 : 1;
   if (w[0] != dirs || r[0] != dirs)
-    return c.fail("W and R must have " + Twine(dirs) + " direction(s) in dimension 0 (direction '" +
-                  op.getDirection() + "'), got " + Twine(w[0]) + " and " + Twine(r[0]));
+    return c.fail("W and R must have " + Twine(dirs) + " direction(s) in dimension 0 (direction '" + op.getDirection() +
+                  "'), got " + Twine(w[0]) + " and " + Twine(r[0]));
   if (w[1] % gates)
     return c.fail("W's dimension 1 (" + Twine(w[1]) + ") is not " + Twine(gates) + " x hidden_size");
   int64_t hidden = w[1] / gates;

@@ -15,8 +15,6 @@ namespace {
 LogicalResult inferSame(Shapes &c) { return c.same(); }
 
 LogicalResult inferBroadcast(Shapes &c, Type elem) {
-  if (failed(c.allSameElementType()))
-    return failure();
   Shape out = c.shape(0);
   for (unsigned i = 1; i < c.operands.size(); ++i) {
     Shape next;
@@ -27,7 +25,13 @@ LogicalResult inferBroadcast(Shapes &c, Type elem) {
   c.add(out, elem);
   return success();
 }
-LogicalResult inferBroadcastSame(Shapes &c) { return inferBroadcast(c, c.elem(0)); }
+LogicalResult inferBroadcastSame(Shapes &c) {
+  if (failed(c.allSameElementType()))
+    return failure();
+  return inferBroadcast(c, c.elem(0));
+}
+/// Pow's exponent has its own type (T1): only the shapes must broadcast.
+LogicalResult inferPow(Shapes &c) { return inferBroadcast(c, c.elem(0)); }
 
 LogicalResult inferPRelu(Shapes &c) {
   if (failed(c.sameElementType({0, 1})))
@@ -39,7 +43,11 @@ LogicalResult inferPRelu(Shapes &c) {
   return success();
 }
 
-LogicalResult inferEqual(Shapes &c) { return inferBroadcast(c, IntegerType::get(c.ctx(), 1)); }
+LogicalResult inferEqual(Shapes &c) {
+  if (failed(c.allSameElementType()))
+    return failure();
+  return inferBroadcast(c, IntegerType::get(c.ctx(), 1));
+}
 
 LogicalResult inferWhere(Shapes &c) {
   if (!c.elem(0).isInteger(1))
@@ -73,8 +81,8 @@ LogicalResult inferCast(Shapes &c, CastOp::Adaptor op) {
 LogicalResult inferSoftmax(Shapes &c, int64_t axis) {
   int64_t rank = c.shape(0).size();
   if (normalizeAxis(axis, rank) < 0 || normalizeAxis(axis, rank) >= std::max<int64_t>(rank, 1))
-    return c.fail("axis " + Twine(axis) + " is out of range for an input of rank " + Twine(rank) + " (valid: " +
-                  Twine(-rank) + " to " + Twine(rank - 1) + ")");
+    return c.fail("axis " + Twine(axis) + " is out of range for an input of rank " + Twine(rank) +
+                  " (valid: " + Twine(-rank) + " to " + Twine(rank - 1) + ")");
   return c.same();
 }
 LogicalResult inferSoftmaxOp(Shapes &c, SoftmaxOp::Adaptor op) { return inferSoftmax(c, op.getAxis()); }
@@ -160,7 +168,7 @@ EMLC_ONNX_INFER(AddOp, inferBroadcastSame)
 EMLC_ONNX_INFER(SubOp, inferBroadcastSame)
 EMLC_ONNX_INFER(MulOp, inferBroadcastSame)
 EMLC_ONNX_INFER(DivOp, inferBroadcastSame)
-EMLC_ONNX_INFER(PowOp, inferBroadcastSame)
+EMLC_ONNX_INFER(PowOp, inferPow)
 EMLC_ONNX_INFER(MinOp, inferBroadcastSame)
 EMLC_ONNX_INFER(MaxOp, inferBroadcastSame)
 EMLC_ONNX_INFER(SumOp, inferBroadcastSame)

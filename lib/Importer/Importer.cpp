@@ -287,7 +287,8 @@ bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands
     return fail(who + ": " + err + unboundNote);
   // The cap applies before verification and folding, which would allocate.
   for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
-    if (auto rt = llvm::dyn_cast<RankedTensorType>(t); rt && !checkElements(rt.getShape(), "result " + std::to_string(i))) {
+    if (auto rt = llvm::dyn_cast<RankedTensorType>(t);
+        rt && !checkElements(rt.getShape(), "result " + std::to_string(i))) {
       result.error = who + ": " + result.error;
       op->erase();
       return false;
@@ -351,9 +352,9 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
   std::string mnemonic = onnx::mnemonicFor(type);
   bool known = type == "Upsample" || RegisteredOperationName::lookup("onnx." + mnemonic, &ctx).has_value();
   if (known && (operands.empty() || onnx::isNone(operands[0])))
-    return fail(who + ": " +
-                (operands.empty() ? std::string("the node has no inputs; input 0 is required")
-                                  : OpTrait::requiredMessage(0)));
+    return fail(
+        who + ": " +
+        (operands.empty() ? std::string("the node has no inputs; input 0 is required") : OpTrait::requiredMessage(0)));
   return importOp(n, std::move(operands), std::move(attrs), dict, mnemonic, l, who);
 }
 
