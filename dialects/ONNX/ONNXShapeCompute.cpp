@@ -297,7 +297,18 @@ LogicalResult inferLayerNorm(Shapes &c, LayerNormalizationOp::Adaptor op) {
   Shape x = c.shape(0);
   int64_t axis = normalizeAxis(op.getAxis(), x.size());
   if (axis < 0 || axis >= (int64_t)x.size())
-    return c.fail("axis out of range");
+    return c.fail("axis " + Twine(op.getAxis()) + " is out of range for an input of rank " + Twine(x.size()));
+  if (!llvm::isa<FloatType>(c.elem(0)))
+    return c.fail("X must be a float tensor, got " + Shapes::typeName(c.elem(0)));
+  if (failed(c.sameElementType({0, 1, 2})))
+    return failure();
+  // Scale and B apply to the normalized axes: they broadcast into X without growing it.
+  for (unsigned i : {1u, 2u}) {
+    Shape b;
+    if (c.has(i) && (!broadcastShapes(x, c.shape(i), b) || b != x))
+      return c.fail(Twine(i == 1 ? "scale" : "B") + " (input " + Twine(i) + ") of shape " + shapeString(c.shape(i)) +
+                    " does not broadcast to X " + shapeString(x));
+  }
   c.add(x, c.elem(0));
   Shape stat = x;
   for (size_t i = axis; i < x.size(); ++i)

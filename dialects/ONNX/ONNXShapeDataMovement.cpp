@@ -271,6 +271,11 @@ LogicalResult inferGather(Shapes &c, GatherOp::Adaptor op) {
     return c.fail("axis " + Twine(op.getAxis()) + " is out of range for data of rank " + Twine(x.size()));
   if (!llvm::isa<IntegerType>(c.elem(1)))
     return c.fail("indices must be integers, got " + Shapes::typeName(c.elem(1)));
+  // Constant indices out of range would read outside the data at run time.
+  if (auto ind = getConstInts(c.operands[1]))
+    for (int64_t v : *ind)
+      if (v < -x[axis] || v >= x[axis])
+        return c.fail("index " + Twine(v) + " is out of range for axis " + Twine(axis) + " of size " + Twine(x[axis]));
   Shape out(x.begin(), x.begin() + axis);
   out.append(idx.begin(), idx.end());
   out.append(x.begin() + axis + 1, x.end());
@@ -313,6 +318,8 @@ LogicalResult inferRange(Shapes &c) {
   auto s = getConstant(c.operands[0]), l = getConstant(c.operands[1]), d = getConstant(c.operands[2]);
   if (!s || !l || !d)
     return c.failNeedsConstant("start, limit and delta must be constants");
+  if (s.getNumElements() != 1 || l.getNumElements() != 1 || d.getNumElements() != 1)
+    return c.fail("start, limit and delta must be scalars");
   auto val = [](DenseElementsAttr a) {
     return llvm::isa<FloatType>(a.getElementType()) ? (*a.getValues<APFloat>().begin()).convertToDouble()
                                                     : (double)(*a.getValues<APInt>().begin()).getSExtValue();

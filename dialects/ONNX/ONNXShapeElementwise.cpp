@@ -94,16 +94,47 @@ LogicalResult inferClip(Shapes &c) {
   return c.same();
 }
 
-LogicalResult inferDequantize(Shapes &c) {
-  if (failed(checkScales(c, {1})))
+/// The (de)quantization parameters: a float scale, scalar (per tensor) or 1-D
+/// of X's `axis` dimension (per axis), and a zero point of the same shape.
+LogicalResult checkQuantParams(Shapes &c, int64_t axisAttr) {
+  if (!llvm::isa<FloatType>(c.elem(1)))
+    return c.fail("the scale (input 1) must be a float tensor, got " + Shapes::typeName(c.elem(1)));
+  Shape x = c.shape(0), scale = c.shape(1);
+  if (scale.size() > 1)
+    return c.fail("the scale (input 1) must be a scalar or 1-D, got shape " + shapeString(scale));
+  if (scale.size() == 1 && scale[0] != 1) {
+    int64_t axis = normalizeAxis(axisAttr, x.size());
+    if (axis < 0 || axis >= (int64_t)x.size())
+      return c.fail("axis " + Twine(axisAttr) + " is out of range for an input of rank " + Twine(x.size()));
+    if (scale[0] != x[axis])
+      return c.fail("the per-axis scale has " + Twine(scale[0]) + " values, axis " + Twine(axisAttr) + " of X " +
+                    shapeString(x) + " has " + Twine(x[axis]));
+  }
+  // Scalar and [1] are both per tensor.
+  if (c.has(2) && (c.shape(2).size() > 1 || elementCount(c.shape(2)) != elementCount(scale)))
+    return c.fail("the zero point (input 2) must have as many values as the scale (shape " + shapeString(scale) +
+                  "), got shape " + shapeString(c.shape(2)));
+  return checkScales(c, {1});
+}
+
+bool isQuantizedInt(Type t) { return t.isInteger(8) || t.isInteger(16) || t.isInteger(32); }
+
+LogicalResult inferDequantize(Shapes &c, DequantizeLinearOp::Adaptor op) {
+  if (!isQuantizedInt(c.elem(0)))
+    return c.fail("X must be an 8-, 16- or 32-bit integer tensor, got " + Shapes::typeName(c.elem(0)));
+  if (failed(c.sameElementType({0, 2})) || failed(checkQuantParams(c, op.getAxis())))
     return failure();
   c.add(c.shape(0), Float32Type::get(c.ctx()));
   return success();
 }
 
 /// The zero point's type, uint8 without one.
-LogicalResult inferQuantize(Shapes &c) {
-  if (failed(checkScales(c, {1})))
+LogicalResult inferQuantize(Shapes &c, QuantizeLinearOp::Adaptor op) {
+  if (!llvm::isa<FloatType>(c.elem(0)))
+    return c.fail("X must be a float tensor, got " + Shapes::typeName(c.elem(0)));
+  if (c.has(2) && !c.elem(2).isInteger(8) && !c.elem(2).isInteger(16))
+    return c.fail("the zero point (input 2) must be an 8- or 16-bit integer, got " + Shapes::typeName(c.elem(2)));
+  if (failed(checkQuantParams(c, op.getAxis())))
     return failure();
   c.add(c.shape(0), c.has(2) ? c.elem(2) : IntegerType::get(c.ctx(), 8, IntegerType::Unsigned));
   return success();

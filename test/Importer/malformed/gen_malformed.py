@@ -261,6 +261,35 @@ for tag, bad in (("zero", 0.0), ("nan", math.nan), ("negative", -0.5)):
                                         [vi("y", None)], [init("sc", np.array(bad, np.float32)),
                                                           init("zp", np.array(0, np.uint8))]),
          ["QuantizeLinear", "scale", "> 0"])
+case("quantize_scale_integer", model([node("QuantizeLinear", ["x", "sc"], ["y"])], [vi("x", [4])], [vi("y", None)],
+                                     [init("sc", np.zeros((2, 3), np.uint8))]), ["QuantizeLinear", "scale", "float"])
+case("quantize_x_integer", model([node("QuantizeLinear", ["x", "sc"], ["y"])], [vi("x", [4], I64)], [vi("y", None)],
+                                 [init("sc", np.array(0.5, np.float32))]), ["QuantizeLinear", "X", "float"])
+case("dequantize_x_bool", model([node("DequantizeLinear", ["q", "sc"], ["y"])], [vi("x", [1])], [vi("y", None)],
+                                [init("q", np.ones(4, np.bool_)), init("sc", np.array(0.5, np.float32))]),
+     ["DequantizeLinear", "X", "integer"])
+case("dequantize_per_axis_size", model([node("DequantizeLinear", ["q", "sc"], ["y"], axis=0)], [vi("x", [1])],
+                                       [vi("y", None)], [init("q", np.ones((4, 2), np.int8)),
+                                                         init("sc", np.ones(3, np.float32))]),
+     ["DequantizeLinear", "3 values", "has 4"])
+case("dequantize_zero_point_type", model([node("DequantizeLinear", ["q", "sc", "zp"], ["y"])], [vi("x", [1])],
+                                         [vi("y", None)], [init("q", np.ones(4, np.int8)),
+                                                           init("sc", np.array(0.5, np.float32)),
+                                                           init("zp", np.array(0, np.uint8))]),
+     ["DequantizeLinear", "ui8", "i8"])
+case("layernorm_scale_shape", model([node("LayerNormalization", ["x", "s"], ["y"])], [vi("x", [2, 4])],
+                                    [vi("y", None)], [init("s", np.ones((3, 4), np.float32))]),
+     ["LayerNormalization", "scale", "does not broadcast"])
+case("layernorm_integer", model([node("LayerNormalization", ["x", "s"], ["y"])], [vi("x", [2, 4], I64)],
+                                [vi("y", None)], [init("s", np.ones(4, np.int64))]), ["LayerNormalization", "float"])
+case("gather_constant_index_out_of_range", model([node("Gather", ["x", "i"], ["y"])], [vi("x", [4])],
+                                                 [vi("y", None)], [init("i", np.array([4], np.int64))]),
+     ["Gather", "index 4", "size 4"])
+case("gather_float_indices", model([node("Gather", ["x", "i"], ["y"])], [vi("x", [4])], [vi("y", None)],
+                                   [init("i", np.array([1.0], np.float32))]), ["Gather", "indices", "integers"])
+case("range_not_scalar", model([node("Range", ["a", "b", "d"], ["y"])], [vi("x", [1])], [vi("y", None)],
+                               [init("a", np.zeros(0, np.int64)), init("b", np.array(5, np.int64)),
+                                init("d", np.array(1, np.int64))]), ["Range", "scalars"])
 case("dequantize_scale_inf", model([node("DequantizeLinear", ["q", "sc"], ["y"])], [vi("x", [1])], [vi("y", None)],
                                    [init("q", np.ones(4, np.uint8)), init("sc", np.array(math.inf, np.float32))]),
      ["DequantizeLinear", "scale", "> 0"])
