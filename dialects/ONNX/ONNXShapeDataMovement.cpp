@@ -269,8 +269,8 @@ LogicalResult inferGather(Shapes &c, GatherOp::Adaptor op) {
   int64_t axis = normalizeAxis(op.getAxis(), x.size());
   if (axis < 0 || axis >= (int64_t)x.size())
     return c.fail("axis " + Twine(op.getAxis()) + " is out of range for data of rank " + Twine(x.size()));
-  if (!llvm::isa<IntegerType>(c.elem(1)))
-    return c.fail("indices must be integers, got " + Shapes::typeName(c.elem(1)));
+  if (!c.elem(1).isSignlessInteger(32) && !c.elem(1).isSignlessInteger(64))
+    return c.fail("indices must be int32 or int64, got " + Shapes::typeName(c.elem(1)));
   // Constant indices out of range would read outside the data at run time.
   if (auto ind = getConstInts(c.operands[1]))
     for (int64_t v : *ind)
@@ -292,7 +292,16 @@ LogicalResult inferShape(Shapes &c, ShapeOp::Adaptor op) {
 }
 
 /// float32 zeros unless `value` says otherwise.
+/// A shape operand (Expand, ConstantOfShape, Reshape): a 1-D int64 tensor.
+LogicalResult checkShapeOperand(Shapes &c, unsigned i) {
+  if (!c.elem(i).isSignlessInteger(64) || c.shape(i).size() != 1)
+    return c.fail("the shape (input " + Twine(i) + ") must be a 1-D int64 tensor, got " + Shapes::typeName(c.type(i)));
+  return success();
+}
+
 LogicalResult inferConstantOfShape(Shapes &c, ConstantOfShapeOp::Adaptor op) {
+  if (failed(checkShapeOperand(c, 0)))
+    return failure();
   auto s = getConstInts(c.operands[0]);
   if (!s)
     return c.failNeedsConstant("the shape must be a constant");
@@ -304,6 +313,8 @@ LogicalResult inferConstantOfShape(Shapes &c, ConstantOfShapeOp::Adaptor op) {
 }
 
 LogicalResult inferExpand(Shapes &c) {
+  if (failed(checkShapeOperand(c, 1)))
+    return failure();
   auto s = getConstInts(c.operands[1]);
   if (!s)
     return c.failNeedsConstant("the target shape must be a constant");

@@ -12,6 +12,7 @@
 #include "emlc/Importer/Importer.h"
 #include "dialects/ONNX/ONNXAttrUtils.h"
 #include "dialects/ONNX/ONNXDialect.h"
+#include "dialects/ONNX/ONNXShapeInference.h"
 #include "emlc/Support/TensorFiles.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -602,6 +603,18 @@ ImportResult Importer::run(const ::onnx::ModelProto &model) {
     auto it = values.find(o.name());
     if (it == values.end()) {
       fail("graph output '" + o.name() + "' is not produced by any node");
+      module.erase();
+      return std::move(result);
+    }
+    // The C API is typed from what the graph computes; a declaration that says
+    // otherwise is a broken model, not a conversion to make silently.
+    Type declared = o.type().has_tensor_type() && o.type().tensor_type().elem_type()
+                        ? onnx::elementTypeFromONNX(&ctx, o.type().tensor_type().elem_type())
+                        : Type();
+    Type computed = llvm::cast<ShapedType>(it->second.getType()).getElementType();
+    if (declared && declared != computed) {
+      fail("graph output '" + o.name() + "' is declared as " + onnx::Shapes::typeName(declared) + " but computes " +
+           onnx::Shapes::typeName(computed) + " (fix the output's declared type, or add a Cast)");
       module.erase();
       return std::move(result);
     }

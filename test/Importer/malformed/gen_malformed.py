@@ -25,6 +25,7 @@ def vi(name, shape, elem=F32):
     return helper.make_tensor_value_info(name, elem, shape)
 
 
+
 def init(name, arr):
     return numpy_helper.from_array(np.asarray(arr), name)
 
@@ -286,7 +287,15 @@ case("gather_constant_index_out_of_range", model([node("Gather", ["x", "i"], ["y
                                                  [vi("y", None)], [init("i", np.array([4], np.int64))]),
      ["Gather", "index 4", "size 4"])
 case("gather_float_indices", model([node("Gather", ["x", "i"], ["y"])], [vi("x", [4])], [vi("y", None)],
-                                   [init("i", np.array([1.0], np.float32))]), ["Gather", "indices", "integers"])
+                                   [init("i", np.array([1.0], np.float32))]), ["Gather", "indices", "int32 or int64"])
+case("gather_bool_indices", model([node("Gather", ["x", "i"], ["y"])], [vi("x", [4]), vi("i", [1], TensorProto.BOOL)],
+                                  [vi("y", None)]), ["Gather", "indices", "i1"])
+case("expand_shape_2d", model([node("Expand", ["x", "s"], ["y"])], [vi("x", [1])], [vi("y", None)],
+                              [init("s", np.array([[4]], np.int64))]), ["Expand", "1-D int64"])
+case("constantofshape_float_shape", model([node("ConstantOfShape", ["s"], ["y"])], [vi("x", [1])], [vi("y", None)],
+                                          [init("s", np.array([2.0], np.float32))]), ["ConstantOfShape", "1-D int64"])
+case("graph_output_declared_type", model([node("Shape", ["x"], ["y"])], [vi("x", [4])], [vi("y", None, F32)]),
+     ["graph output 'y'", "declared as f32", "computes i64"])
 case("range_not_scalar", model([node("Range", ["a", "b", "d"], ["y"])], [vi("x", [1])], [vi("y", None)],
                                [init("a", np.zeros(0, np.int64)), init("b", np.array(5, np.int64)),
                                 init("d", np.array(1, np.int64))]), ["Range", "scalars"])
