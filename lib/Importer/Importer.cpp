@@ -135,6 +135,13 @@ bool Importer::convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute 
     break;
   }
   case ::onnx::AttributeProto::TENSOR: {
+    // Like an initializer: the declared shape is checked before any data is read.
+    SmallVector<int64_t> dims(a.t().dims().begin(), a.t().dims().end());
+    if (!checkElements(dims, "attribute '" + a.name() + "'")) {
+      err = result.error;
+      result.error.clear();
+      return false;
+    }
     DenseElementsAttr d;
     if (!readTensor(a.t(), d, err))
       return false;
@@ -400,23 +407,21 @@ bool Importer::checkElements(ArrayRef<int64_t> shape, const std::string &what) {
 }
 
 bool Importer::importConstant(const ::onnx::NodeProto &n, DictionaryAttr dict, Location l, const std::string &who) {
-  {
-    Attribute v;
-    if (auto t = dict.getAs<DenseElementsAttr>("value"))
-      v = t;
-    else if (auto f = dict.getAs<FloatAttr>("value_float"))
-      v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getF32Type()), (float)f.getValueAsDouble());
-    else if (auto i = dict.getAs<IntegerAttr>("value_int"))
-      v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getI64Type()), i.getInt());
-    else if (auto fs = dict.getAs<DenseF32ArrayAttr>("value_floats"))
-      v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)fs.size()}, builder.getF32Type()), fs.asArrayRef());
-    else if (auto is = dict.getAs<DenseI64ArrayAttr>("value_ints"))
-      v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)is.size()}, builder.getI64Type()), is.asArrayRef());
-    else
-      return fail(who + ": only value, value_float(s) and value_int(s) constants are supported");
-    values[n.output(0)] = builder.create<arith::ConstantOp>(l, llvm::cast<TypedAttr>(v));
-    return true;
-  }
+  Attribute v;
+  if (auto t = dict.getAs<DenseElementsAttr>("value"))
+    v = t;
+  else if (auto f = dict.getAs<FloatAttr>("value_float"))
+    v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getF32Type()), (float)f.getValueAsDouble());
+  else if (auto i = dict.getAs<IntegerAttr>("value_int"))
+    v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getI64Type()), i.getInt());
+  else if (auto fs = dict.getAs<DenseF32ArrayAttr>("value_floats"))
+    v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)fs.size()}, builder.getF32Type()), fs.asArrayRef());
+  else if (auto is = dict.getAs<DenseI64ArrayAttr>("value_ints"))
+    v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)is.size()}, builder.getI64Type()), is.asArrayRef());
+  else
+    return fail(who + ": only value, value_float(s) and value_int(s) constants are supported");
+  values[n.output(0)] = builder.create<arith::ConstantOp>(l, llvm::cast<TypedAttr>(v));
+  return true;
 }
 
 bool Importer::importOp(const ::onnx::NodeProto &n, SmallVector<Value> operands, NamedAttrList attrs,

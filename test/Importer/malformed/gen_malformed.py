@@ -113,6 +113,12 @@ case("clip6_no_input", model([node("Clip", [], ["y"], min=0.0)], [vi("x", [4])],
      ["Clip", "no inputs", "input 0 is required"])
 case("constant_no_output", model([helper.make_node("Constant", [], [], name="c", value=init("v", np.ones(2, np.float32)))],
                                  [vi("x", [4])], [vi("x", None)]), ["Constant", "output"])
+case("constant_dims_wrap_to_zero", model([helper.make_node("Constant", [], ["c"], name="c",
+                                                             value=huge_init("v", [2 ** 32, 2 ** 32]))],
+                                         [vi("x", [4])], [vi("c", None)]), ["Constant", "attribute 'value'",
+                                                                            "overflows int64"])
+case("constant_over_cap", model([helper.make_node("Constant", [], ["c"], name="c", value=huge_init("v", [2 ** 30]))],
+                                [vi("x", [4])], [vi("c", None)]), ["Constant", "1073741824 elements"])
 case("relu_no_output", model([node("Relu", ["x"], [])], [vi("x", [4])], [vi("x", None)]), ["Relu", "no output"])
 for p in (31, 40):
     case(f"lstm_hidden_2pow{p}", model([node("LSTM", ["x", "w", "r"], ["y"], hidden_size=2 ** p)], [vi("x", [1, 1, 3])],
