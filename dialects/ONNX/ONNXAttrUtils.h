@@ -12,6 +12,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Value.h"
+#include "llvm/Support/CheckedArithmetic.h"
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -53,6 +55,37 @@ inline std::optional<std::vector<double>> getConstFloats(mlir::Value v) {
 }
 
 inline int64_t normalizeAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
+
+/// The number of elements of `shape`, or nullopt when a dimension is negative
+/// or the product does not fit in int64 (a hostile model's shapes can be
+/// anything; every size computation goes through this).
+inline std::optional<int64_t> elementCount(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      return std::nullopt;
+    std::optional<int64_t> next = llvm::checkedMul(n, d);
+    if (!next)
+      return std::nullopt;
+    n = *next;
+  }
+  return n;
+}
+
+/// A number for messages ("-2", "0.5", "nan", "inf").
+inline std::string formatDouble(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+/// "1x3x32x32" ("scalar" for rank 0), for messages.
+inline std::string shapeString(llvm::ArrayRef<int64_t> s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i)
+    out += (i ? "x" : "") + std::to_string(s[i]);
+  return out.empty() ? "scalar" : out;
+}
 
 /// The window attributes of Conv, ConvTranspose and the pooling ops as the
 /// op declares them (absent lists are null; ONNX's defaults apply in
@@ -115,9 +148,26 @@ inline std::string resolveWindow(const WindowAttrs &attrs, llvm::ArrayRef<int64_
   g.padsBegin.assign(n, 0);
   g.padsEnd.assign(n, 0);
   g.out.assign(n, 0);
+  auto bad = [](const char *what, int64_t v, const char *rule) {
+    return std::string(what) + " must be " + rule + " (got " + std::to_string(v) + ")";
+  };
+  // Each value is range-checked before any arithmetic uses it, and the sums and
+  // products are overflow-checked: hostile attributes must not wrap around.
+  // Bounded so that the window arithmetic below cannot overflow int64.
+  constexpr int64_t kMax = int64_t(1) << 30;
+  const char *rangeRule = "between 1 and 2^30";
   for (size_t i = 0; i < n; ++i) {
-    if (g.strides[i] <= 0 || g.dilations[i] <= 0)
-      return "strides and dilations must be positive";
+    if (g.kernel[i] < 1 || g.kernel[i] > kMax)
+      return bad("kernel sizes", g.kernel[i], rangeRule);
+    if (g.strides[i] < 1 || g.strides[i] > kMax)
+      return bad("strides", g.strides[i], rangeRule);
+    if (g.dilations[i] < 1 || g.dilations[i] > kMax)
+      return bad("dilations", g.dilations[i], rangeRule);
+    for (int64_t p : {pads[i], pads[i + n]})
+      if (autoPad == "NOTSET" && (p < 0 || p > kMax))
+        return bad("pads", p, ">= 0 and at most 2^30");
+    if (in[i] > kMax)
+      return bad("spatial input sizes", in[i], "at most 2^30");
     int64_t eff = (g.kernel[i] - 1) * g.dilations[i] + 1;
     if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
       int64_t o = (in[i] + g.strides[i] - 1) / g.strides[i];

@@ -34,6 +34,32 @@ Operation *ONNXDialect::materializeConstant(OpBuilder &builder, Attribute value,
 #include "dialects/ONNX/ONNXOps.cpp.inc"
 
 namespace emlc::onnx {
+namespace {
+template <typename T, typename = void> struct HasArity : std::false_type {};
+template <typename T> struct HasArity<T, std::void_t<decltype(T::kMinInputs)>> : std::true_type {};
+
+template <typename... Ops> llvm::StringMap<std::pair<int, int>> arityTable() {
+  llvm::StringMap<std::pair<int, int>> table;
+  auto add = [&](auto *tag) {
+    using Op = std::remove_pointer_t<decltype(tag)>;
+    if constexpr (HasArity<Op>::value)
+      table[Op::getOperationName()] = {Op::kMinInputs, Op::kMaxInputs};
+  };
+  (add((Ops *)nullptr), ...);
+  return table;
+}
+} // namespace
+
+std::optional<std::pair<int, int>> inputArity(StringRef opName) {
+  static const llvm::StringMap<std::pair<int, int>> table = arityTable<
+#define GET_OP_LIST
+#include "dialects/ONNX/ONNXOps.cpp.inc"
+      >();
+  auto it = table.find(opName);
+  if (it == table.end())
+    return std::nullopt;
+  return it->second;
+}
 
 void noteNeedsConstant(InFlightDiagnostic &diag) {
   diag.attachNote() << "a graph input can be fixed at compile time with --input-value NAME=FILE.pb";

@@ -12,6 +12,17 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::OpTrait {
+/// "takes 2 inputs, got 1" / "takes 1 to 3 inputs, got 0": shared by the
+/// verifier and shape inference (which runs first, at import).
+inline std::string arityMessage(int min, int max, int got) {
+  std::string want = min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
+  return "takes " + want + (max == 1 ? " input" : " inputs") + ", got " + std::to_string(got);
+}
+inline std::string requiredMessage(int i) {
+  return "input " + std::to_string(i) + " is required, but it is absent (an empty input name marks an optional " +
+         "input as absent)";
+}
+
 /// Operand/result counts of an ONNX operator (see ONNX_Arity in ONNXOps.td).
 template <int Min, int Max, int Results> struct ONNXArity {
   template <typename ConcreteType> class Impl : public TraitBase<ConcreteType, ONNXArity<Min, Max, Results>::Impl> {
@@ -19,7 +30,11 @@ template <int Min, int Max, int Results> struct ONNXArity {
     static LogicalResult verifyTrait(Operation *op) {
       int n = op->getNumOperands();
       if (n < Min || n > Max)
-        return op->emitOpError() << "expects " << Min << " to " << Max << " operands, got " << n;
+        return op->emitOpError() << arityMessage(Min, Max, n);
+      // A required input may not be an absent optional one (onnx.none).
+      for (int i = 0; i < Min && i < n; ++i)
+        if (llvm::isa<NoneType>(op->getOperand(i).getType()))
+          return op->emitOpError() << requiredMessage(i);
       if (Results >= 0 && (int)op->getNumResults() != Results)
         return op->emitOpError() << "expects " << Results << " results, got " << op->getNumResults();
       return success();
@@ -52,6 +67,10 @@ OpT buildOp(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange operands,
   mlir::OperationName name(OpT::getOperationName(), b.getContext());
   return llvm::cast_or_null<OpT>(buildOp(b, loc, name, operands, attrs, 1, error));
 }
+
+/// The input count an onnx op takes (its ONNX_Op min and max), or nullopt for
+/// a name that is not an onnx operator.
+std::optional<std::pair<int, int>> inputArity(llvm::StringRef opName);
 
 /// The MLIR element type of an ONNX TensorProto data type, or null.
 mlir::Type elementTypeFromONNX(mlir::MLIRContext *ctx, int64_t onnxType);

@@ -19,7 +19,12 @@ LogicalResult convShape(Shapes &c, ArrayRef<int64_t> x, ArrayRef<int64_t> w, int
   Shape kernel(w.begin() + 2, w.end());
   if (kernelShape && !llvm::equal(*kernelShape, kernel))
     return c.fail("kernel_shape does not match the weight shape");
-  if (group <= 0 || x[1] != w[1] * group)
+  if (group < 1)
+    return c.fail("group must be >= 1 (got " + Twine(group) + ")");
+  if (x[1] % group || w[0] % group)
+    return c.fail("group " + Twine(group) + " does not divide the " + Twine(x[1]) + " input channels and the " +
+                  Twine(w[0]) + " output channels");
+  if (x[1] / group != w[1])
     return c.fail("input channels " + Twine(x[1]) + " != weight channels " + Twine(w[1]) + " x group " + Twine(group));
   WindowGeometry g;
   std::string err = resolveWindow(win, x.drop_front(2), kernel, g, false);
@@ -37,6 +42,8 @@ template <typename Adaptor> LogicalResult convOf(Shapes &c, Adaptor op, unsigned
 }
 
 LogicalResult inferConv(Shapes &c, ConvOp::Adaptor op) {
+  if (failed(c.sameElementType({0, 1, 2})))
+    return failure();
   Shape out;
   if (failed(convOf(c, op, 0, 1, out)))
     return failure();
@@ -45,6 +52,8 @@ LogicalResult inferConv(Shapes &c, ConvOp::Adaptor op) {
 }
 
 LogicalResult inferConvTranspose(Shapes &c, ConvTransposeOp::Adaptor op) {
+  if (failed(c.sameElementType({0, 1, 2})))
+    return failure();
   Shape x = c.shape(0), w = c.shape(1);
   if (x.size() < 3 || w.size() != x.size())
     return c.fail("expects input and weight of equal rank >= 3");
@@ -59,6 +68,21 @@ LogicalResult inferConvTranspose(Shapes &c, ConvTransposeOp::Adaptor op) {
   };
   Shape strides = list(op.getStrides(), n, 1), dil = list(op.getDilations(), n, 1);
   Shape outPad = list(op.getOutputPadding(), n, 0), pads = list(op.getPads(), 2 * n, 0);
+  if (strides.size() != n || dil.size() != n || outPad.size() != n || pads.size() != 2 * n)
+    return c.fail("strides/dilations/output_padding/pads do not match the spatial rank");
+  // Bounded so that the output size arithmetic cannot overflow int64.
+  constexpr int64_t kMax = int64_t(1) << 30;
+  auto inRange = [&](const Shape &v, int64_t lo) {
+    return llvm::all_of(v, [&](int64_t e) { return e >= lo && e <= kMax; });
+  };
+  if (!inRange(strides, 1) || !inRange(dil, 1))
+    return c.fail("strides and dilations must be >= 1 and at most 2^30");
+  if (!inRange(pads, 0) || !inRange(outPad, 0))
+    return c.fail("pads and output_padding must be >= 0 and at most 2^30");
+  if (op.getGroup() < 1 || op.getGroup() > kMax)
+    return c.fail("group must be >= 1 (got " + Twine(op.getGroup()) + ")");
+  if (!inRange(kernel, 1) || llvm::any_of(ArrayRef<int64_t>(x).drop_front(2), [&](int64_t d) { return d > kMax; }))
+    return c.fail("kernel and input spatial sizes must be >= 1 and at most 2^30");
   Shape out{x[0], w[1] * op.getGroup()};
   if (auto os = op.getOutputShape()) {
     if (os->size() != n && os->size() != n + 2)
@@ -74,11 +98,16 @@ LogicalResult inferConvTranspose(Shapes &c, ConvTransposeOp::Adaptor op) {
                       (autoPad == "VALID" ? 0 : pads[i] + pads[i + n]));
     }
   }
+  for (size_t i = 2; i < out.size(); ++i)
+    if (out[i] < 1)
+      return c.fail("the output would be empty (spatial size " + Twine(out[i]) + ")");
   c.add(out, c.elem(0));
   return success();
 }
 
 LogicalResult inferGemm(Shapes &c, GemmOp::Adaptor op) {
+  if (failed(c.sameElementType({0, 1, 2})))
+    return failure();
   Shape a = c.shape(0), b = c.shape(1);
   if (a.size() != 2 || b.size() != 2)
     return c.fail("A and B must be 2-D");
@@ -118,6 +147,8 @@ template <typename Adaptor> LogicalResult matMulOf(Shapes &c, Adaptor, unsigned 
 }
 
 LogicalResult inferMatMul(Shapes &c) {
+  if (failed(c.sameElementType({0, 1})))
+    return failure();
   Shape out;
   if (failed(matMulShape(c, c.shape(0), c.shape(1), out)))
     return failure();
@@ -128,6 +159,8 @@ LogicalResult inferMatMul(Shapes &c) {
 // Integer and QOperator forms: the float op's geometry on (x, w), the element
 // type of y's zero point (QLinear*) or int32 (*Integer).
 LogicalResult inferQLinearConv(Shapes &c, QLinearConvOp::Adaptor op) {
+  if (failed(checkScales(c, {1, 4, 6})))
+    return failure();
   Shape out;
   if (!c.has(7) || failed(convOf(c, op, 0, 3, out)))
     return c.has(7) ? failure() : c.fail("missing input");
@@ -142,6 +175,8 @@ LogicalResult inferConvInteger(Shapes &c, ConvIntegerOp::Adaptor op) {
   return success();
 }
 LogicalResult inferQLinearMatMul(Shapes &c, QLinearMatMulOp::Adaptor op) {
+  if (failed(checkScales(c, {1, 4, 6})))
+    return failure();
   Shape out;
   if (!c.has(7) || failed(matMulOf(c, op, 0, 3, out)))
     return c.has(7) ? failure() : c.fail("missing input");
@@ -158,12 +193,30 @@ LogicalResult inferMatMulInteger(Shapes &c, MatMulIntegerOp::Adaptor op) {
 
 /// Y, Y_h and (LSTM) Y_c; the node may name a prefix of them.
 template <typename Adaptor> LogicalResult inferRecurrent(Shapes &c, Adaptor op, int gates) {
-  Shape x = c.shape(0), w = c.shape(1);
+  // X, W, R, B, initial_h (and LSTM's initial_c, P) share T; sequence_lens (4) is int32.
+  if (failed(c.sameElementType({0, 1, 2, 3, 5, 6, 7})))
+    return failure();
+  Shape x = c.shape(0), w = c.shape(1), r = c.shape(2);
   bool batchFirst = op.getLayout() != 0;
-  if (x.size() != 3 || w.size() != 3)
-    return c.fail("X and W must be 3-D");
-  int64_t hidden = op.getHiddenSize().value_or(w[1] / gates);
-  int64_t dirs = w[0];
+  if (x.size() != 3 || w.size() != 3 || r.size() != 3)
+    return c.fail("X, W and R must be 3-D");
+  int64_t dirs = op.getDirection() == "bidirectional" ? 2 : 1;
+  if (w[0] != dirs || r[0] != dirs)
+    return c.fail("W and R must have " + Twine(dirs) + " direction(s) in dimension 0 (direction '" + op.getDirection() +
+                  "'), got " + Twine(w[0]) + " and " + Twine(r[0]));
+  if (w[1] % gates)
+    return c.fail("W's dimension 1 (" + Twine(w[1]) + ") is not " + Twine(gates) + " x hidden_size");
+  int64_t hidden = w[1] / gates;
+  if (auto h = op.getHiddenSize(); h && *h != hidden)
+    return c.fail("hidden_size " + Twine(*h) + " does not match the weights, whose shape " + shapeString(w) +
+                  " gives hidden_size " + Twine(hidden) + " (" + Twine(gates) + " gates)");
+  if (hidden < 1)
+    return c.fail("hidden_size must be >= 1 (W has shape " + shapeString(w) + ")");
+  if (w[2] != x[2] || r[1] != w[1] || r[2] != hidden)
+    return c.fail("W " + shapeString(w) + " and R " + shapeString(r) + " do not match X " + shapeString(x) +
+                  " and hidden_size " + Twine(hidden));
+  if (c.has(3) && c.shape(3) != Shape{dirs, 2 * gates * hidden})
+    return c.fail("B must have shape " + shapeString({dirs, 2 * gates * hidden}) + ", got " + shapeString(c.shape(3)));
   int64_t seq = batchFirst ? x[1] : x[0], batch = batchFirst ? x[0] : x[1];
   Type e = c.elem(0);
   if (batchFirst)
@@ -211,20 +264,51 @@ LogicalResult inferGlobalPool(Shapes &c) {
   return success();
 }
 
+/// Per-channel parameters (inputs `first`..) are 1-D vectors of C = X's dimension 1.
+LogicalResult checkChannelParams(Shapes &c, unsigned first, ArrayRef<const char *> names) {
+  Shape x = c.shape(0);
+  if (x.size() < 2)
+    return c.fail("X must have rank >= 2 (N, C, ...), got " + shapeString(x));
+  for (auto [k, name] : llvm::enumerate(names)) {
+    unsigned i = first + k;
+    if (c.has(i) && c.shape(i) != Shape{x[1]})
+      return c.fail(Twine(name) + " (input " + Twine(i) + ") must have shape " + Twine(x[1]) +
+                    " (one value per channel of X " + shapeString(x) + "), got " + shapeString(c.shape(i)));
+  }
+  return success();
+}
+
 LogicalResult inferBatchNorm(Shapes &c, BatchNormalizationOp::Adaptor op) {
   if (op.getTrainingMode())
     return c.fail("training mode (running mean/var outputs) is not supported");
+  if (failed(c.sameElementType({0, 1, 2})) || failed(checkChannelParams(c, 1, {"scale", "B", "mean", "var"})))
+    return failure();
   return c.same();
 }
 
-LogicalResult inferInstanceNorm(Shapes &c) { return c.same(); }
+LogicalResult inferInstanceNorm(Shapes &c) {
+  if (failed(c.sameElementType({0, 1, 2})) || failed(checkChannelParams(c, 1, {"scale", "B"})))
+    return failure();
+  return c.same();
+}
 
 /// Y, then Mean and InvStdDev shaped like X with the normalized axes 1.
 LogicalResult inferLayerNorm(Shapes &c, LayerNormalizationOp::Adaptor op) {
   Shape x = c.shape(0);
   int64_t axis = normalizeAxis(op.getAxis(), x.size());
   if (axis < 0 || axis >= (int64_t)x.size())
-    return c.fail("axis out of range");
+    return c.fail("axis " + Twine(op.getAxis()) + " is out of range for an input of rank " + Twine(x.size()));
+  if (!llvm::isa<FloatType>(c.elem(0)))
+    return c.fail("X must be a float tensor, got " + Shapes::typeName(c.elem(0)));
+  if (failed(c.sameElementType({0, 1, 2})))
+    return failure();
+  // Scale and B apply to the normalized axes: they broadcast into X without growing it.
+  for (unsigned i : {1u, 2u}) {
+    Shape b;
+    if (c.has(i) && (!broadcastShapes(x, c.shape(i), b) || b != x))
+      return c.fail(Twine(i == 1 ? "scale" : "B") + " (input " + Twine(i) + ") of shape " + shapeString(c.shape(i)) +
+                    " does not broadcast to X " + shapeString(x));
+  }
   c.add(x, c.elem(0));
   Shape stat = x;
   for (size_t i = axis; i < x.size(); ++i)

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/ONNX/ONNXShapeInference.h"
+#include <cmath>
 #include <numeric>
 
 using namespace mlir;
@@ -16,10 +17,12 @@ namespace {
 LogicalResult inferConcat(Shapes &c, ConcatOp::Adaptor op) {
   if (!op.getAxisAttr())
     return c.fail("attribute 'axis' is required");
+  if (failed(c.allSameElementType()))
+    return failure();
   Shape out = c.shape(0);
   int64_t axis = normalizeAxis(op.getAxis(), out.size());
   if (axis < 0 || axis >= (int64_t)out.size())
-    return c.fail("axis out of range");
+    return c.fail("axis " + Twine(op.getAxis()) + " is out of range for inputs of rank " + Twine(out.size()));
   for (unsigned i = 1; i < c.operands.size(); ++i) {
     Shape s = c.shape(i);
     if (s.size() != out.size())
@@ -27,7 +30,10 @@ LogicalResult inferConcat(Shapes &c, ConcatOp::Adaptor op) {
     for (size_t d = 0; d < s.size(); ++d)
       if ((int64_t)d != axis && s[d] != out[d])
         return c.fail("input " + Twine(i) + " differs off the concat axis");
-    out[axis] += s[axis];
+    std::optional<int64_t> sum = llvm::checkedAdd(out[axis], s[axis]);
+    if (!sum)
+      return c.fail("the concatenated axis overflows");
+    out[axis] = *sum;
   }
   c.add(out, c.elem(0));
   return success();
@@ -40,7 +46,7 @@ LogicalResult inferReshape(Shapes &c, ReshapeOp::Adaptor op) {
     return c.failNeedsConstant("the target shape is computed at run time; emlc needs it constant "
                                "(bind dynamic inputs with --shape)");
   bool allowZero = op.getAllowzero() != 0;
-  int64_t total = std::accumulate(x.begin(), x.end(), int64_t(1), std::multiplies<>());
+  int64_t total = elementCount(x).value_or(0);
   Shape out;
   int64_t known = 1, inferAt = -1;
   for (size_t i = 0; i < target->size(); ++i) {
@@ -59,7 +65,10 @@ LogicalResult inferReshape(Shapes &c, ReshapeOp::Adaptor op) {
     }
     if (d < 0)
       return c.fail("negative dimension in the target shape");
-    known *= d;
+    std::optional<int64_t> next = llvm::checkedMul(known, d);
+    if (!next)
+      return c.fail("the target shape " + shapeString(*target) + " has more elements than int64 can count");
+    known = *next;
     out.push_back(d);
   }
   if (inferAt >= 0) {
@@ -140,9 +149,11 @@ LogicalResult inferTranspose(Shapes &c, TransposeOp::Adaptor op) {
   if (perm.size() != x.size())
     return c.fail("perm has the wrong length");
   Shape out;
+  std::vector<bool> seen(x.size(), false);
   for (int64_t p : perm) {
-    if (p < 0 || p >= (int64_t)x.size())
-      return c.fail("perm entry out of range");
+    if (p < 0 || p >= (int64_t)x.size() || seen[p])
+      return c.fail("perm " + shapeString(perm) + " is not a permutation of the " + Twine(x.size()) + " axes");
+    seen[p] = true;
     out.push_back(x[p]);
   }
   c.add(out, c.elem(0));
@@ -155,8 +166,14 @@ LogicalResult inferPad(Shapes &c) {
   if (!pads || pads->size() != 2 * x.size())
     return c.failNeedsConstant("pads must be a constant of length 2 x rank");
   Shape out = x;
-  for (size_t i = 0; i < x.size(); ++i)
-    out[i] += (*pads)[i] + (*pads)[i + x.size()];
+  for (size_t i = 0; i < x.size(); ++i) {
+    std::optional<int64_t> d = llvm::checkedAdd(x[i], (*pads)[i]);
+    if (d)
+      d = llvm::checkedAdd(*d, (*pads)[i + x.size()]);
+    if (!d)
+      return c.fail("pads overflow int64 on axis " + Twine(i));
+    out[i] = *d;
+  }
   c.add(out, c.elem(0));
   return success();
 }
@@ -229,9 +246,16 @@ LogicalResult inferSplit(Shapes &c, SplitOp::Adaptor op) {
   } else {
     return c.fail("needs the split sizes or num_outputs");
   }
-  if (std::accumulate(parts.begin(), parts.end(), int64_t(0)) != x[axis] ||
-      llvm::any_of(parts, [](int64_t p) { return p < 0; }))
-    return c.fail("split sizes do not add up to the axis");
+  int64_t sum = 0;
+  for (int64_t p : parts) {
+    if (p < 0)
+      return c.fail("split sizes must be >= 0, got " + shapeString(parts));
+    sum = llvm::checkedAdd(sum, p).value_or(-1);
+    if (sum < 0)
+      return c.fail("split sizes overflow int64");
+  }
+  if (sum != x[axis])
+    return c.fail("split sizes " + shapeString(parts) + " sum to " + Twine(sum) + ", the axis has " + Twine(x[axis]));
   for (int64_t p : parts) {
     Shape s = x;
     s[axis] = p;
@@ -244,7 +268,14 @@ LogicalResult inferGather(Shapes &c, GatherOp::Adaptor op) {
   Shape x = c.shape(0), idx = c.shape(1);
   int64_t axis = normalizeAxis(op.getAxis(), x.size());
   if (axis < 0 || axis >= (int64_t)x.size())
-    return c.fail("axis out of range");
+    return c.fail("axis " + Twine(op.getAxis()) + " is out of range for data of rank " + Twine(x.size()));
+  if (!c.elem(1).isSignlessInteger(32) && !c.elem(1).isSignlessInteger(64))
+    return c.fail("indices must be int32 or int64, got " + Shapes::typeName(c.elem(1)));
+  // Constant indices out of range would read outside the data at run time.
+  if (auto ind = getConstInts(c.operands[1]))
+    for (int64_t v : *ind)
+      if (v < -x[axis] || v >= x[axis])
+        return c.fail("index " + Twine(v) + " is out of range for axis " + Twine(axis) + " of size " + Twine(x[axis]));
   Shape out(x.begin(), x.begin() + axis);
   out.append(idx.begin(), idx.end());
   out.append(x.begin() + axis + 1, x.end());
@@ -261,7 +292,16 @@ LogicalResult inferShape(Shapes &c, ShapeOp::Adaptor op) {
 }
 
 /// float32 zeros unless `value` says otherwise.
+/// A shape operand (Expand, ConstantOfShape, Reshape): a 1-D int64 tensor.
+LogicalResult checkShapeOperand(Shapes &c, unsigned i) {
+  if (!c.elem(i).isSignlessInteger(64) || c.shape(i).size() != 1)
+    return c.fail("the shape (input " + Twine(i) + ") must be a 1-D int64 tensor, got " + Shapes::typeName(c.type(i)));
+  return success();
+}
+
 LogicalResult inferConstantOfShape(Shapes &c, ConstantOfShapeOp::Adaptor op) {
+  if (failed(checkShapeOperand(c, 0)))
+    return failure();
   auto s = getConstInts(c.operands[0]);
   if (!s)
     return c.failNeedsConstant("the shape must be a constant");
@@ -273,6 +313,8 @@ LogicalResult inferConstantOfShape(Shapes &c, ConstantOfShapeOp::Adaptor op) {
 }
 
 LogicalResult inferExpand(Shapes &c) {
+  if (failed(checkShapeOperand(c, 1)))
+    return failure();
   auto s = getConstInts(c.operands[1]);
   if (!s)
     return c.failNeedsConstant("the target shape must be a constant");
@@ -287,11 +329,17 @@ LogicalResult inferRange(Shapes &c) {
   auto s = getConstant(c.operands[0]), l = getConstant(c.operands[1]), d = getConstant(c.operands[2]);
   if (!s || !l || !d)
     return c.failNeedsConstant("start, limit and delta must be constants");
+  if (s.getNumElements() != 1 || l.getNumElements() != 1 || d.getNumElements() != 1)
+    return c.fail("start, limit and delta must be scalars");
   auto val = [](DenseElementsAttr a) {
     return llvm::isa<FloatType>(a.getElementType()) ? (*a.getValues<APFloat>().begin()).convertToDouble()
                                                     : (double)(*a.getValues<APInt>().begin()).getSExtValue();
   };
+  if (val(d) == 0)
+    return c.fail("delta must not be 0");
   double n = std::ceil((val(l) - val(s)) / val(d));
+  if (std::isnan(n) || n >= 9.2e18)
+    return c.fail("the range would have " + formatDouble(n) + " elements, more than int64 can count");
   c.add({std::max<int64_t>(0, (int64_t)n)}, c.elem(0));
   return success();
 }
@@ -304,13 +352,27 @@ LogicalResult inferResize(Shapes &c) {
     auto sizes = getConstInts(c.operands[3]);
     if (!sizes || sizes->size() != x.size())
       return c.failNeedsConstant("sizes must be a constant with one entry per axis");
+    for (int64_t s : *sizes)
+      if (s < 1)
+        return c.fail("sizes must be >= 1, got " + shapeString(*sizes));
     out.assign(sizes->begin(), sizes->end());
   } else if (c.has(2)) {
     auto scales = getConstFloats(c.operands[2]);
     if (!scales || scales->size() != x.size())
       return c.failNeedsConstant("scales must be a constant with one entry per axis");
-    for (size_t i = 0; i < x.size(); ++i)
-      out[i] = (int64_t)std::floor(x[i] * (*scales)[i]);
+    for (size_t i = 0; i < x.size(); ++i) {
+      double scale = (*scales)[i], size = std::floor(x[i] * scale);
+      if (!std::isfinite(scale) || scale <= 0)
+        return c.fail("scales must be finite and > 0, got " + formatDouble(scale) + " on axis " + Twine(i));
+      // Checked before the conversion: a double beyond int64 does not convert.
+      if (size >= 9.2e18)
+        return c.fail("scale " + formatDouble(scale) + " on axis " + Twine(i) +
+                      " gives more elements than int64 can count");
+      if (size < 1)
+        return c.fail("scale " + formatDouble(scale) + " on axis " + Twine(i) + " leaves no elements of " +
+                      Twine(x[i]));
+      out[i] = (int64_t)size;
+    }
   } else {
     return c.fail("needs scales or sizes");
   }

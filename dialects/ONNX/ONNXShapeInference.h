@@ -38,6 +38,37 @@ struct Shapes {
   Shape shape(unsigned i) const { return Shape(type(i).getShape()); }
   mlir::Type elem(unsigned i) const { return type(i).getElementType(); }
   mlir::MLIRContext *ctx() const { return operands[0].getContext(); }
+  /// The present inputs among `indices` share one element type (ONNX's type
+  /// variable T): mixed float32 and float16 operands are refused, not guessed.
+  mlir::LogicalResult sameElementType(std::initializer_list<unsigned> indices) const {
+    std::optional<unsigned> first;
+    for (unsigned i : indices) {
+      if (!has(i))
+        continue;
+      if (!first) {
+        first = i;
+        continue;
+      }
+      if (elem(i) != elem(*first))
+        return fail("input " + llvm::Twine(i) + " has element type " + typeName(elem(i)) + ", input " +
+                    llvm::Twine(*first) + " has " + typeName(elem(*first)) +
+                    "; they must agree (insert a Cast node to convert one)");
+    }
+    return mlir::success();
+  }
+  /// All present inputs share one element type.
+  mlir::LogicalResult allSameElementType() const {
+    for (unsigned i = 1; i < operands.size(); ++i)
+      if (has(i) && has(0) && elem(i) != elem(0))
+        return sameElementType({0, i});
+    return mlir::success();
+  }
+  static std::string typeName(mlir::Type t) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << t;
+    return s;
+  }
   void add(llvm::ArrayRef<int64_t> s, mlir::Type e) { results.push_back(mlir::RankedTensorType::get(s, e)); }
   /// The result has operand 0's type.
   mlir::LogicalResult same() {
@@ -46,23 +77,15 @@ struct Shapes {
   }
 };
 
-/// Runs `fn(Shapes &, OpT::Adaptor)` (or `fn(Shapes &)`) once every operand is
-/// known to have a static shape. Without `props` (the importer asks before the
-/// op exists) the adaptor reads the attributes from `attrs`, with the op's
-/// defaults filled in as op creation would.
+/// Constant scale operands at `indices` (quantization) are finite and > 0.
+mlir::LogicalResult checkScales(Shapes &c, std::initializer_list<unsigned> indices);
+
+/// Runs the op's rule with the adaptor it takes (see inferWith).
 template <typename OpT, typename Fn>
-mlir::LogicalResult inferWith(mlir::MLIRContext *ctx, std::optional<mlir::Location> loc, mlir::ValueRange operands,
-                              mlir::DictionaryAttr attrs, mlir::OpaqueProperties props, mlir::RegionRange regions,
-                              llvm::SmallVectorImpl<mlir::Type> &types, Fn fn) {
-  Shapes c{loc, operands, types};
-  // Inference may run before the verifier (the importer asks first).
-  int n = operands.size();
-  if (n < OpT::kMinInputs || n > OpT::kMaxInputs)
-    return c.fail("expects " + llvm::Twine(OpT::kMinInputs) + " to " + llvm::Twine(OpT::kMaxInputs) +
-                  " operands, got " + llvm::Twine(n));
-  for (mlir::Value v : operands)
-    if (!isNone(v) && !llvm::isa<mlir::RankedTensorType>(v.getType()))
-      return c.fail("an input has no static shape");
+mlir::LogicalResult inferChecked(mlir::MLIRContext *ctx, Shapes &c, mlir::DictionaryAttr attrs,
+                                 mlir::OpaqueProperties props, mlir::RegionRange regions, Fn fn) {
+  auto loc = c.loc;
+  mlir::ValueRange operands = c.operands;
   if constexpr (std::is_invocable_v<Fn, Shapes &>) {
     return fn(c);
   } else {
@@ -79,6 +102,46 @@ mlir::LogicalResult inferWith(mlir::MLIRContext *ctx, std::optional<mlir::Locati
     }
     return fn(c, typename OpT::Adaptor(operands, attrs, props, regions));
   }
+}
+
+/// Runs `fn(Shapes &, OpT::Adaptor)` (or `fn(Shapes &)`) once every operand is
+/// known to have a static shape. Without `props` (the importer asks before the
+/// op exists) the adaptor reads the attributes from `attrs`, with the op's
+/// defaults filled in as op creation would.
+template <typename OpT, typename Fn>
+mlir::LogicalResult inferWith(mlir::MLIRContext *ctx, std::optional<mlir::Location> loc, mlir::ValueRange operands,
+                              mlir::DictionaryAttr attrs, mlir::OpaqueProperties props, mlir::RegionRange regions,
+                              llvm::SmallVectorImpl<mlir::Type> &types, Fn fn) {
+  Shapes c{loc, operands, types};
+  // Inference may run before the verifier (the importer asks first), so it
+  // checks what the rules below read: the operand count, required operands
+  // present, static shapes.
+  int n = operands.size();
+  if (n < OpT::kMinInputs || n > OpT::kMaxInputs)
+    return c.fail(mlir::OpTrait::arityMessage(OpT::kMinInputs, OpT::kMaxInputs, n));
+  for (int i = 0; i < OpT::kMinInputs; ++i)
+    if (isNone(operands[i]))
+      return c.fail(mlir::OpTrait::requiredMessage(i));
+  for (mlir::Value v : operands)
+    if (!isNone(v) && !llvm::isa<mlir::RankedTensorType>(v.getType()))
+      return c.fail("an input has no static shape");
+  if (mlir::failed(inferChecked<OpT>(ctx, c, attrs, props, regions, fn)))
+    return mlir::failure();
+  // No op may produce a shape whose size cannot be computed: negative
+  // dimensions and element counts beyond int64 stop here, before any pass or
+  // emitter multiplies them.
+  for (auto [i, t] : llvm::enumerate(types)) {
+    auto rt = llvm::dyn_cast<mlir::RankedTensorType>(t);
+    if (!rt)
+      continue;
+    if (llvm::any_of(rt.getShape(), [](int64_t d) { return d < 0; }))
+      return c.fail("result " + llvm::Twine(i) + " would have a negative dimension (" + shapeString(rt.getShape()) +
+                    ")");
+    if (!elementCount(rt.getShape()))
+      return c.fail("result " + llvm::Twine(i) + " would have more elements than int64 can count (" +
+                    shapeString(rt.getShape()) + "): the sizes overflow");
+  }
+  return mlir::success();
 }
 
 } // namespace emlc::onnx

@@ -12,6 +12,7 @@
 #include "emlc/Importer/Importer.h"
 #include "dialects/ONNX/ONNXAttrUtils.h"
 #include "dialects/ONNX/ONNXDialect.h"
+#include "dialects/ONNX/ONNXShapeInference.h"
 #include "emlc/Support/TensorFiles.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -41,12 +42,7 @@ float legacyFloat(DictionaryAttr attrs, StringRef name, float dflt) {
   return a ? (float)a.getValueAsDouble() : dflt;
 }
 
-std::string fmtShape(ArrayRef<int64_t> s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i)
-    out += (i ? "x" : "") + std::to_string(s[i]);
-  return out.empty() ? "scalar" : out;
-}
+std::string fmtShape(ArrayRef<int64_t> s) { return onnx::shapeString(s); }
 
 class Importer {
 public:
@@ -65,6 +61,10 @@ private:
   OpBuilder builder;
   ImportResult result;
   llvm::StringMap<Value> values;
+  /// Who produced each tensor name ("graph input", "initializer", "node 'x'"):
+  /// ONNX's SSA rule says one producer per name, and a second one would
+  /// silently replace the first.
+  llvm::StringMap<std::string> producers;
   int64_t opset = 0;
   std::string unboundNote; ///< appended to shape errors when a dim defaulted to 1
   std::vector<std::pair<std::string, DenseElementsAttr>> pendingConstants; ///< --input-value
@@ -84,7 +84,15 @@ private:
   }
 
   bool importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block *&body);
+  bool importInitializers(const ::onnx::GraphProto &g);
   bool importNode(const ::onnx::NodeProto &n);
+  bool importConstant(const ::onnx::NodeProto &n, DictionaryAttr dict, Location l, const std::string &who);
+  bool checkNodeStructure(const ::onnx::NodeProto &n, const std::string &who);
+  bool produce(const std::string &name, const std::string &by, const std::string &who);
+  /// Refuses a shape over the element cap (or overflowing int64); `what` names the tensor.
+  bool checkElements(ArrayRef<int64_t> shape, const std::string &what);
+  bool importOp(const ::onnx::NodeProto &n, SmallVector<Value> operands, NamedAttrList attrs, DictionaryAttr dict,
+                std::string mnemonic, Location l, const std::string &who);
   bool convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute &out, std::string &err);
   Value constI64(ArrayRef<int64_t> v, Location l) {
     auto t = RankedTensorType::get({(int64_t)v.size()}, builder.getI64Type());
@@ -127,6 +135,13 @@ bool Importer::convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute 
     break;
   }
   case ::onnx::AttributeProto::TENSOR: {
+    // Like an initializer: the declared shape is checked before any data is read.
+    SmallVector<int64_t> dims(a.t().dims().begin(), a.t().dims().end());
+    if (!checkElements(dims, "attribute '" + a.name() + "'")) {
+      err = result.error;
+      result.error.clear();
+      return false;
+    }
     DenseElementsAttr d;
     if (!readTensor(a.t(), d, err))
       return false;
@@ -143,8 +158,19 @@ bool Importer::convertAttribute(const ::onnx::AttributeProto &a, NamedAttribute 
 
 bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block *&body) {
   std::set<std::string> inits;
-  for (const auto &t : g.initializer())
-    inits.insert(t.name());
+  for (const auto &t : g.initializer()) {
+    if (t.name().empty())
+      return fail("an initializer has an empty name (every initializer needs one)");
+    if (!inits.insert(t.name()).second)
+      return fail("initializer '" + t.name() + "' is listed twice; every tensor name must have one producer");
+  }
+  std::set<std::string> inputNames;
+  for (const auto &in : g.input()) {
+    if (in.name().empty())
+      return fail("a graph input has an empty name (every graph input needs one)");
+    if (!inputNames.insert(in.name()).second)
+      return fail("graph input '" + in.name() + "' is listed twice; every graph input needs its own name");
+  }
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   std::set<std::string> seenBindings;
@@ -197,6 +223,8 @@ bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block
         shape.push_back(1);
       }
     }
+    if (!checkElements(shape, "graph input '" + in.name() + "'"))
+      return false;
     argTypes.push_back(RankedTensorType::get(shape, elem));
     argNames.push_back(in.name());
   }
@@ -215,10 +243,32 @@ bool Importer::importInputs(const ::onnx::GraphProto &g, func::FuncOp &fn, Block
   for (size_t i = 0; i < argNames.size(); ++i) {
     fn.setArgAttr(i, "emlc.name", builder.getStringAttr(argNames[i]));
     values[argNames[i]] = body->getArgument(i);
+    producers[argNames[i]] = "graph input '" + argNames[i] + "'";
   }
   builder.setInsertionPointToEnd(body);
-  for (auto &[name, attr] : pendingConstants)
+  for (auto &[name, attr] : pendingConstants) {
     values[name] = builder.create<arith::ConstantOp>(NameLoc::get(builder.getStringAttr(name)), attr);
+    producers[name] = "graph input '" + name + "' (--input-value)";
+  }
+  for (const auto &t : g.initializer())
+    producers[t.name()] = "initializer '" + t.name() + "'";
+  return true;
+}
+
+bool Importer::importInitializers(const ::onnx::GraphProto &g) {
+  for (const auto &t : g.initializer()) {
+    // The declared shape is checked before the data is read or allocated.
+    SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
+    if (llvm::any_of(dims, [](int64_t d) { return d < 0; }))
+      return fail("initializer: tensor '" + t.name() + "' has a negative dimension (" + fmtShape(dims) + ")");
+    if (!checkElements(dims, "initializer '" + t.name() + "'"))
+      return false;
+    DenseElementsAttr d;
+    std::string err;
+    if (!readTensor(t, d, err))
+      return fail("initializer: " + err);
+    values[t.name()] = builder.create<arith::ConstantOp>(NameLoc::get(builder.getStringAttr(t.name())), d);
+  }
   return true;
 }
 
@@ -228,15 +278,42 @@ bool Importer::createOp(const std::string &mnemonic, SmallVector<Value> operands
   if (!name)
     return fail(who + ": operator is not supported by emlc (`emlc inspect MODEL` lists every unsupported node; "
                       "supported operators are listed in docs/OPERATORS.md)");
+  // An empty name marks an absent optional input; in a required position it
+  // is an error, said before the trailing absent ones are dropped.
+  if (auto arity = onnx::inputArity(name->getStringRef()))
+    for (int i = 0; i < arity->first && i < (int)operands.size(); ++i)
+      if (onnx::isNone(operands[i]))
+        return fail(who + ": " + OpTrait::requiredMessage(i));
   // Trailing absent optional inputs are dropped so arity checks see ONNX's count.
   while (!operands.empty() && onnx::isNone(operands.back()))
     operands.pop_back();
+  if (numResults == 0)
+    return fail(who + ": the node has no outputs (every node must name at least one output)");
   std::string err;
   Operation *op = onnx::buildOp(builder, l, *name, operands, attrs, numResults, err);
   if (!op)
     return fail(who + ": " + err + unboundNote);
-  if (failed(mlir::verify(op)))
-    return fail(who + ": invalid operator (see the diagnostic above)");
+  // The cap applies before verification and folding, which would allocate.
+  for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
+    if (auto rt = llvm::dyn_cast<RankedTensorType>(t);
+        rt && !checkElements(rt.getShape(), "result " + std::to_string(i))) {
+      result.error = who + ": " + result.error;
+      op->erase();
+      return false;
+    }
+  std::string verifyError;
+  {
+    // The verifier's diagnostic becomes the message (nothing else prints it).
+    ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
+      if (d.getSeverity() == DiagnosticSeverity::Error && verifyError.empty())
+        verifyError = d.str();
+      return success();
+    });
+    if (failed(mlir::verify(op))) {
+      op->erase();
+      return fail(who + ": " + (verifyError.empty() ? std::string("the operator is invalid") : verifyError));
+    }
+  }
   SmallVector<Value> folded;
   // DequantizeLinear stays: QDQ fusion needs the integer weights and scales.
   if (!llvm::isa<onnx::DequantizeLinearOp>(op) && succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
@@ -263,24 +340,10 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
   }
   DictionaryAttr dict = attrs.getDictionary(&ctx);
   const std::string &type = n.op_type();
-
-  if (type == "Constant") {
-    Attribute v;
-    if (auto t = dict.getAs<DenseElementsAttr>("value"))
-      v = t;
-    else if (auto f = dict.getAs<FloatAttr>("value_float"))
-      v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getF32Type()), (float)f.getValueAsDouble());
-    else if (auto i = dict.getAs<IntegerAttr>("value_int"))
-      v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getI64Type()), i.getInt());
-    else if (auto fs = dict.getAs<DenseF32ArrayAttr>("value_floats"))
-      v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)fs.size()}, builder.getF32Type()), fs.asArrayRef());
-    else if (auto is = dict.getAs<DenseI64ArrayAttr>("value_ints"))
-      v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)is.size()}, builder.getI64Type()), is.asArrayRef());
-    else
-      return fail(who + ": only value, value_float(s) and value_int(s) constants are supported");
-    values[n.output(0)] = builder.create<arith::ConstantOp>(l, llvm::cast<TypedAttr>(v));
-    return true;
-  }
+  if (!checkNodeStructure(n, who))
+    return false;
+  if (type == "Constant")
+    return importConstant(n, dict, l, who);
 
   SmallVector<Value> operands;
   for (const auto &in : n.input()) {
@@ -293,6 +356,77 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
       return fail(who + ": input '" + in + "' is not produced by any earlier node (graph not in topological order?)");
     operands.push_back(it->second);
   }
+  // Every supported operator reads input 0 (the normalization below too).
+  std::string mnemonic = onnx::mnemonicFor(type);
+  bool known = type == "Upsample" || RegisteredOperationName::lookup("onnx." + mnemonic, &ctx).has_value();
+  if (known && (operands.empty() || onnx::isNone(operands[0])))
+    return fail(
+        who + ": " +
+        (operands.empty() ? std::string("the node has no inputs; input 0 is required") : OpTrait::requiredMessage(0)));
+  return importOp(n, std::move(operands), std::move(attrs), dict, mnemonic, l, who);
+}
+
+bool Importer::checkNodeStructure(const ::onnx::NodeProto &n, const std::string &who) {
+  bool named = false;
+  std::set<std::string> seen;
+  for (const auto &o : n.output()) {
+    if (o.empty())
+      continue; // an absent optional output
+    named = true;
+    if (!seen.insert(o).second)
+      return fail(who + ": output '" + o + "' is named twice by this node");
+  }
+  if (!named)
+    return fail(who + ": the node has no outputs (every node must name at least one output)");
+  if (n.op_type() == "Constant" && (n.output_size() != 1 || n.output(0).empty()))
+    return fail(who + ": a Constant node has exactly one output, with a name");
+  for (const auto &o : n.output())
+    if (!o.empty() && !produce(o, "node '" + (n.name().empty() ? n.output(0) : n.name()) + "'", who))
+      return false;
+  return true;
+}
+
+bool Importer::produce(const std::string &name, const std::string &by, const std::string &who) {
+  auto [it, inserted] = producers.try_emplace(name, by);
+  if (inserted)
+    return true;
+  return fail(who + ": tensor '" + name + "' is already produced by " + it->second +
+              "; every tensor name must have exactly one producer (rename one of them)");
+}
+
+bool Importer::checkElements(ArrayRef<int64_t> shape, const std::string &what) {
+  std::optional<int64_t> n = onnx::elementCount(shape);
+  if (!n)
+    return fail(what + " has shape " + fmtShape(shape) +
+                ", whose element count overflows int64 (check the model's dimensions and any --shape)");
+  if (*n > opts.maxTensorElements)
+    return fail(what + " has shape " + fmtShape(shape) + ", " + std::to_string(*n) + " elements, more than the " +
+                std::to_string(opts.maxTensorElements) +
+                " elements a tensor may have (raise the limit with --max-tensor-elements N if this is intended)");
+  return true;
+}
+
+bool Importer::importConstant(const ::onnx::NodeProto &n, DictionaryAttr dict, Location l, const std::string &who) {
+  Attribute v;
+  if (auto t = dict.getAs<DenseElementsAttr>("value"))
+    v = t;
+  else if (auto f = dict.getAs<FloatAttr>("value_float"))
+    v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getF32Type()), (float)f.getValueAsDouble());
+  else if (auto i = dict.getAs<IntegerAttr>("value_int"))
+    v = DenseElementsAttr::get(RankedTensorType::get({}, builder.getI64Type()), i.getInt());
+  else if (auto fs = dict.getAs<DenseF32ArrayAttr>("value_floats"))
+    v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)fs.size()}, builder.getF32Type()), fs.asArrayRef());
+  else if (auto is = dict.getAs<DenseI64ArrayAttr>("value_ints"))
+    v = DenseElementsAttr::get(RankedTensorType::get({(int64_t)is.size()}, builder.getI64Type()), is.asArrayRef());
+  else
+    return fail(who + ": only value, value_float(s) and value_int(s) constants are supported");
+  values[n.output(0)] = builder.create<arith::ConstantOp>(l, llvm::cast<TypedAttr>(v));
+  return true;
+}
+
+bool Importer::importOp(const ::onnx::NodeProto &n, SmallVector<Value> operands, NamedAttrList attrs,
+                        DictionaryAttr dict, std::string mnemonic, Location l, const std::string &who) {
+  const std::string &type = n.op_type();
   auto operandAt = [&](size_t i) -> Value & {
     while (operands.size() <= i)
       operands.push_back(none(l));
@@ -306,7 +440,6 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
   };
 
   // --- Opset normalization: the dialect always has the newest form. ---
-  std::string mnemonic = onnx::mnemonicFor(type);
   unsigned numResults = n.output_size();
   if (type == "Clip" && opset < 11) {
     operandAt(1) = constF32({legacyFloat(dict, "min", -3.4028234663852886e38)}, l, true);
@@ -350,7 +483,10 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
   } else if ((type == "Softmax" || type == "LogSoftmax" || type == "Hardmax") && opset < 13) {
     // Before opset 13 the input was coerced to 2-D at `axis`.
     auto t = llvm::cast<RankedTensorType>(operands[0].getType());
-    int64_t axis = onnx::normalizeAxis(legacyInt(dict, "axis", 1), t.getRank());
+    int64_t rawAxis = legacyInt(dict, "axis", 1), axis = onnx::normalizeAxis(rawAxis, t.getRank());
+    if (axis < 0 || axis >= std::max<int64_t>(t.getRank(), 1))
+      return fail(who + ": axis " + std::to_string(rawAxis) + " is out of range for an input of rank " +
+                  std::to_string(t.getRank()));
     if (axis != t.getRank() - 1) {
       int64_t a = 1, b = 1;
       for (int64_t i = 0; i < t.getRank(); ++i)
@@ -371,7 +507,7 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
     }
     attrs.set("axis", builder.getI64IntegerAttr(axis));
   } else if ((type == "Add" || type == "Sub" || type == "Mul" || type == "Div") && opset < 7 &&
-             legacyInt(dict, "broadcast", 0)) {
+             legacyInt(dict, "broadcast", 0) && operands.size() == 2 && !onnx::isNone(operands[1])) {
     // Legacy broadcast: B's dims align with A's starting at `axis`.
     auto ta = llvm::cast<RankedTensorType>(operands[0].getType());
     auto tb = llvm::cast<RankedTensorType>(operands[1].getType());
@@ -416,12 +552,23 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
 }
 
 ImportResult Importer::run(const ::onnx::ModelProto &model) {
+  bool declared = false;
   for (const auto &os : model.opset_import())
-    if (os.domain().empty() || os.domain() == "ai.onnx")
+    if (os.domain().empty() || os.domain() == "ai.onnx") {
       opset = os.version();
+      declared = true;
+    }
   result.opset = opset;
-  if (opset == 0)
-    opset = 1;
+  if (!declared) {
+    fail("the model declares no ONNX opset (opset_import has no entry for the default domain); re-export it, "
+         "e.g. with opset_version=17");
+    return std::move(result);
+  }
+  if (opset < 1) {
+    fail("the model declares ONNX opset " + std::to_string(opset) +
+         "; opsets start at 1 (the file is corrupt or its exporter is broken; re-export it with opset_version=17)");
+    return std::move(result);
+  }
   if (opset > 17) {
     fail("the model uses ONNX opset " + std::to_string(opset) +
          "; emlc supports opsets up to 17 (re-export the model with opset_version=17)");
@@ -441,15 +588,9 @@ ImportResult Importer::run(const ::onnx::ModelProto &model) {
     return std::move(result);
   }
   builder.setInsertionPointToEnd(body);
-  for (const auto &t : g.initializer()) {
-    DenseElementsAttr d;
-    std::string err;
-    if (!readTensor(t, d, err)) {
-      fail("initializer: " + err);
-      module.erase();
-      return std::move(result);
-    }
-    values[t.name()] = builder.create<arith::ConstantOp>(NameLoc::get(builder.getStringAttr(t.name())), d);
+  if (!importInitializers(g)) {
+    module.erase();
+    return std::move(result);
   }
   for (const auto &n : g.node())
     if (!importNode(n)) {
@@ -459,9 +600,26 @@ ImportResult Importer::run(const ::onnx::ModelProto &model) {
   SmallVector<Value> outs;
   SmallVector<Type> outTypes;
   for (const auto &o : g.output()) {
+    if (o.name().empty()) {
+      fail("graph output " + std::to_string(outs.size()) + " has an empty name (every graph output needs one)");
+      module.erase();
+      return std::move(result);
+    }
     auto it = values.find(o.name());
     if (it == values.end()) {
       fail("graph output '" + o.name() + "' is not produced by any node");
+      module.erase();
+      return std::move(result);
+    }
+    // The C API is typed from what the graph computes; a declaration that says
+    // otherwise is a broken model, not a conversion to make silently.
+    Type declared = o.type().has_tensor_type() && o.type().tensor_type().elem_type()
+                        ? onnx::elementTypeFromONNX(&ctx, o.type().tensor_type().elem_type())
+                        : Type();
+    Type computed = llvm::cast<ShapedType>(it->second.getType()).getElementType();
+    if (declared && declared != computed) {
+      fail("graph output '" + o.name() + "' is declared as " + onnx::Shapes::typeName(declared) + " but computes " +
+           onnx::Shapes::typeName(computed) + " (fix the output's declared type, or add a Cast)");
       module.erase();
       return std::move(result);
     }

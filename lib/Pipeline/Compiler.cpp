@@ -160,6 +160,7 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions 
   ImportOptions io;
   io.inputShapes = opts.inputShapes;
   io.inputValues = opts.inputValues;
+  io.maxTensorElements = opts.limits.tensorElements;
   ImportResult imp = importONNXFile(opts.modelPath, ctx, io);
   r.warnings = imp.warnings;
   if (!imp.module)

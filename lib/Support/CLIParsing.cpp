@@ -8,6 +8,9 @@ namespace emlc {
 
 bool parseShape(const std::string &text, std::vector<int64_t> &dims) {
   dims.clear();
+  // getline drops a trailing empty part: "1x4x" must not read as 1x4.
+  if (text.empty() || text.back() == 'x')
+    return false;
   std::stringstream ss(text);
   std::string part;
   while (std::getline(ss, part, 'x')) {

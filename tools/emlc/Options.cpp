@@ -56,6 +56,10 @@ void addLimitFlags(CLI::App *cmd, LimitFlags &f, bool emitsC) {
                   "refuse a model whose initializers and constants (external data included) declare more bytes\n"
                   "  than this (bytes, K or M; default " +
                       mib(d.initializerBytes) + "), e.g. --max-initializer-size 1024M");
+  cmd->add_option("--max-tensor-elements", f.tensorElements,
+                  "refuse a model with a tensor of more elements than this (inputs, weights, every layer's\n"
+                  "  result; default " +
+                      std::to_string(d.tensorElements) + "), e.g. --max-tensor-elements 1000000");
   if (emitsC)
     cmd->add_option("--max-c-size", f.cSize,
                     "stop when the emitted C (all files) grows beyond this (bytes, K or M; default " + mib(d.cBytes) +
@@ -66,10 +70,11 @@ bool applyLimitFlags(const LimitFlags &f, emlc::ResourceLimits &limits) {
   for (auto [text, dest, flag] : {std::tuple{&f.modelSize, &limits.modelBytes, "--max-model-size"},
                                   std::tuple{&f.nodes, &limits.nodes, "--max-nodes"},
                                   std::tuple{&f.initializerSize, &limits.initializerBytes, "--max-initializer-size"},
-                                  std::tuple{&f.cSize, &limits.cBytes, "--max-c-size"}}) {
-    bool isCount = dest == &limits.nodes;
+                                  std::tuple{&f.cSize, &limits.cBytes, "--max-c-size"},
+                                  std::tuple{&f.tensorElements, &limits.tensorElements, "--max-tensor-elements"}}) {
+    bool isCount = dest == &limits.nodes || dest == &limits.tensorElements;
     if (!text->empty() &&
-        (!emlc::parseBytes(*text, *dest) || (isCount && !std::isdigit((unsigned char)text->back())))) {
+        (!emlc::parseBytes(*text, *dest) || *dest <= 0 || (isCount && !std::isdigit((unsigned char)text->back())))) {
       fmt::print(stderr, "emlc: error: {} '{}' is not {} (for example {})\n", flag, *text,
                  isCount ? "a count" : "a byte count", isCount ? "1000000" : "512M");
       return false;

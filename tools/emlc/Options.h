@@ -20,7 +20,7 @@ namespace emlc::cli {
 
 /// --max-model-size, --max-nodes, --max-initializer-size, --max-c-size as typed (empty: the default).
 struct LimitFlags {
-  std::string modelSize, nodes, initializerSize, cSize;
+  std::string modelSize, nodes, initializerSize, cSize, tensorElements;
 };
 /// Declares them on `cmd` (--max-c-size only where C is written).
 void addLimitFlags(CLI::App *cmd, LimitFlags &flags, bool emitsC);

@@ -18,6 +18,13 @@ struct ImportOptions {
   /// an ONNX TensorProto): they become constants and leave the C API. For
   /// inputs in parameter positions (a Reshape's shape, Resize's scales, ...).
   std::map<std::string, std::string> inputValues;
+  /// The most elements any one tensor may have (graph inputs, initializers,
+  /// every op's results); a model beyond it is refused before anything is
+  /// allocated (`--max-tensor-elements`). The default, 2^28 (1 GiB of
+  /// float32), is far above any microcontroller model and below what a
+  /// hostile shape could make the compiler allocate.
+  int64_t maxTensorElements = kDefaultMaxTensorElements;
+  static constexpr int64_t kDefaultMaxTensorElements = int64_t(1) << 28;
 };
 
 /// What the importer learnt besides the IR: warnings for the user and the

@@ -20,6 +20,7 @@ struct ResourceLimits {
   int64_t nodes = 200000;                        ///< graph nodes (--max-nodes)
   int64_t initializerBytes = int64_t(256) << 20; ///< initializers and Constant values (--max-initializer-size)
   int64_t cBytes = int64_t(1) << 30;             ///< the emitted C, all files (--max-c-size)
+  int64_t tensorElements = int64_t(1) << 28;     ///< any one tensor (--max-tensor-elements; ImportOptions)
 };
 
 /// Checks `path` against `limits` before it is imported: a regular file (not a FIFO, device or directory)
