@@ -292,6 +292,8 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
         o["offset"] = g.allocs[*a].getOffset().value_or(0) + inside;
         o["first"] = g.first[*a];
         o["last"] = g.last[*a];
+        // Live only during its own call: the kernel's scratch (an im2col column, a padded copy).
+        o["role"] = g.first[*a] == g.last[*a] ? "scratch" : "output";
       } else {
         o["buffer"] = "output";
       }
@@ -367,6 +369,10 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       name = s.getValue().str();
     llvm::json::Object o{
         {"name", name}, {"shape", shapeOf(t)}, {"dtype", dtype(t.getElementType())}, {"bytes", kernel::bufferBytes(t)}};
+    if (auto sc = fn.getArgAttrOfType<FloatAttr>(i, "emlc.scale")) { // an int8 API buffer: real = (q - zp) * scale
+      o["scale"] = sc.getValueAsDouble();
+      o["zero_point"] = fn.getArgAttrOfType<IntegerAttr>(i, "emlc.zero_point").getInt();
+    }
     (i < numInputs ? inputs : outputs).push_back(std::move(o));
   }
   int64_t arena = 0;
@@ -386,6 +392,20 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     for (Attribute a : c.getArgs())
       if (llvm::isa<DenseI32ArrayAttr, DenseF32ArrayAttr>(a) && tables.insert(a).second)
         code += 4 * std::max<int64_t>(llvm::cast<DenseArrayAttr>(a).size(), 1);
+  // Bytes live at each call (every arena buffer from its first to its last call), by a running sum: linear in
+  // calls and buffers; the peak call is what sets the arena's need.
+  std::vector<int64_t> live(g.calls.size() + 1, 0);
+  for (size_t a = 0; a < g.allocs.size(); ++a)
+    if (g.first[a] >= 0 && g.last[a] >= g.first[a] && (size_t)g.last[a] < g.calls.size())
+      live[g.first[a]] += g.bytes(a), live[g.last[a] + 1] -= g.bytes(a);
+  int64_t peakCall = -1, peakLive = 0;
+  for (size_t i = 0; i < g.calls.size(); ++i) {
+    if (i > 0)
+      live[i] += live[i - 1];
+    (*layers[i].getAsObject())["live_bytes"] = live[i];
+    if (live[i] > peakLive)
+      peakLive = live[i], peakCall = (int64_t)i;
+  }
   llvm::json::Object report{
       {"schema", "emlc-report"},
       {"version", 1},
@@ -408,6 +428,12 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
       {"outputs", std::move(outputs)},
       {"layers", std::move(layers)},
   };
+  if (peakCall >= 0) {
+    llvm::json::Object &totals = *report.getObject("totals");
+    totals["peak_live_bytes"] = peakLive;
+    totals["peak_call"] = peakCall;
+    totals["peak_layer"] = (*report.getArray("layers"))[peakCall].getAsObject()->getString("node")->str();
+  }
   if (auto q = quantizationSummary(module))
     report["quantization"] = std::move(*q);
   if (auto p = pruningSection(module))
@@ -427,19 +453,45 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   return report;
 }
 
+/// Model text (node names) inside SVG markup: the five XML specials escaped.
+static std::string xmlText(llvm::StringRef text) {
+  std::string out;
+  for (char ch : text)
+    switch (ch) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&apos;";
+      break;
+    default:
+      out += ch;
+    }
+  return out;
+}
+
 std::string renderArenaSVG(const llvm::json::Value &report) {
   const llvm::json::Object &r = *report.getAsObject();
   const llvm::json::Array &layers = *r.getArray("layers");
   int64_t arena = *r.getObject("totals")->getInteger("arena_bytes");
   int64_t bound = *r.getObject("totals")->getInteger("arena_lower_bound_bytes");
-  const double left = 70, top = 40, width = 900, height = 480;
+  const double left = 70, top = 44, width = 900, height = 480;
   size_t n = std::max<size_t>(layers.size(), 1);
   double colW = width / n, scale = arena ? height / (double)arena : 0;
   std::string out;
   llvm::raw_string_ostream os(out);
   os << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << left + width + 20 << "\" height=\"" << top + height + 60
      << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
-  os << "<title>emlc arena: " << r.getString("model")->str() << "</title>\n";
+  os << "<title>emlc arena: " << xmlText(*r.getString("model")) << "</title>\n";
   os << "<text x=\"" << left << "\" y=\"20\" font-size=\"14\">arena " << arena << " bytes (lower bound " << bound
      << "), " << layers.size() << " kernel calls: boxes are buffers at their offset over their lifetime</text>\n";
   os << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << width << "\" height=\"" << height
@@ -458,9 +510,24 @@ std::string renderArenaSVG(const llvm::json::Value &report) {
       double y = top + height - (off + bytes) * scale, h = std::max(bytes * scale, 0.5);
       os << "<rect class=\"buffer\" x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << h
          << "\" fill=\"" << palette[k++ % 8] << "\" fill-opacity=\"0.8\" stroke=\"#222\" stroke-width=\"0.5\">"
-         << "<title>" << l.getString("node")->str() << " (" << l.getString("kernel")->str() << "): " << bytes
+         << "<title>" << xmlText(*l.getString("node")) << " (" << xmlText(*l.getString("kernel")) << "): " << bytes
          << " bytes at offset " << off << ", calls " << first << "-" << last << "</title></rect>\n";
+      // Names on the boxes large enough to hold one (visible when the SVG is rendered to PNG).
+      std::string label = l.getString("node")->str();
+      if (h >= 12 && w >= 7.0 * std::min<size_t>(label.size(), 4))
+        os << "<text x=\"" << x + 3 << "\" y=\"" << y + h / 2 + 4 << "\" font-size=\"10\" fill=\"#000\">"
+           << xmlText(llvm::StringRef(label).take_front((size_t)std::max(1.0, (w - 6) / 6.0))) << "</text>\n";
     }
+  }
+  // The peak: the call with the most live bytes, the layer there, marked by a line across the arena.
+  if (auto peak = r.getObject("totals")->getInteger("peak_call")) {
+    double x = left + (*peak + 0.5) * colW;
+    os << "<line class=\"peak\" x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\"" << top + height
+       << "\" stroke=\"#c00\" stroke-width=\"2\" stroke-dasharray=\"6,3\"/>\n";
+    os << "<text class=\"peak\" x=\"" << left
+       << "\" y=\"34\" fill=\"#c00\">peak: " << *r.getObject("totals")->getInteger("peak_live_bytes")
+       << " bytes live at call " << *peak << ", layer '" << xmlText(*r.getObject("totals")->getString("peak_layer"))
+       << "' (" << xmlText(*(*layers[*peak].getAsObject()).getString("kernel")) << ")</text>\n";
   }
   // Axes: offsets on the left, call indices below.
   for (int i = 0; i <= 4; ++i) {
