@@ -137,7 +137,8 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions 
   ImportOptions io;
   io.inputShapes = opts.inputShapes;
   io.inputValues = opts.inputValues;
-  ImportResult imp = importONNXFile(opts.modelPath, ctx, io);
+  ImportResult imp = opts.modelBytes ? importONNXBytes(*opts.modelBytes, /*modelDir=*/"", ctx, io)
+                                     : importONNXFile(opts.modelPath, ctx, io);
   r.warnings = imp.warnings;
   if (!imp.module)
     r.error = "error: " + imp.error + "\n";

@@ -11,6 +11,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ namespace emlc {
 
 struct CompileOptions {
   std::string modelPath;
+  /// The model's bytes, when it is in memory (the fuzz target): then modelPath
+  /// only names it, nothing is read from disk and external data is refused.
+  std::optional<std::string> modelBytes;
   std::string target = "generic";
   std::string name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;
