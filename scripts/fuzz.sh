@@ -54,21 +54,24 @@ fi
 before=$(ls "$artifacts" | grep -cE '^(crash|timeout|oom|leak|slow-unit)-' || true)
 start=$(date +%s)
 # The harness prints nothing; ASan's leak check runs at exit (LSan), UBSan aborts on the first report.
-ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}" \
+ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" \
   "$binary" "${args[@]}" "$corpus" >"$log" 2>&1
 status=$?
 elapsed=$(($(date +%s) - start))
 # Executions: the final stats of a single process, or the last status line of fork mode ("#N ... exec/s").
-execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$')
-[ -z "$execs" ] && execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+execs=$(grep -aoE 'stat::number_of_executed_units: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$')
+[ -z "$execs" ] && execs=$(grep -aoE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
 execs=${execs:-0}
 found=$(ls "$artifacts" | grep -cE '^(crash|timeout|oom|leak|slow-unit)-' || true)
 echo "fuzz.sh: $execs executions in ${elapsed} s ($((execs / (elapsed > 0 ? elapsed : 1))) exec/s, $jobs job(s));" \
   "corpus $(ls "$corpus" | wc -l) inputs in $corpus; log $log"
-for f in $(ls -t "$artifacts" | grep -E '^(crash|timeout|oom|leak)-' | head -$((found - before > 0 ? found - before : 0))); do
-  echo "fuzz.sh: FOUND $artifacts/$f"
-done
-grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error:)' "$log" | head -20
+new=$((found - before))
+if [ "$new" -gt 0 ]; then
+  echo "fuzz.sh: FOUND $new new crash/timeout/oom/leak artifacts in $artifacts (group them: scripts/fuzz_triage.py" \
+    "$binary $artifacts); the newest:"
+  ls -t "$artifacts" | grep -E '^(crash|timeout|oom|leak)-' | head -"$((new < 10 ? new : 10))" | sed "s|^|  $artifacts/|"
+fi
+grep -aE '^(==[0-9]+==ERROR|SUMMARY|.*runtime error:|terminate called)' "$log" | sort | uniq -c | sort -rn | head -20
 if [ "$status" -ne 0 ] || [ "$found" -gt "$before" ]; then
   echo "fuzz.sh: crash (exit $status): reproduce with $binary FILE; minimize with $binary -minimize_crash=1 -runs=10000 FILE"
   exit 1

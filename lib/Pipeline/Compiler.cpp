@@ -24,6 +24,7 @@
 #include <fstream>
 #include <mutex>
 #include <onnx/onnx_pb.h>
+#include <optional>
 #include <set>
 
 using namespace mlir;
@@ -334,7 +335,8 @@ static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
   r.target = opts.target;
   r.ramLimit = opts.ramLimit;
   r.flashLimit = opts.flashLimit;
-  MLIRContext ctx;
+  std::optional<MLIRContext> own;
+  MLIRContext &ctx = opts.context ? *opts.context : own.emplace();
   setupContext(ctx);
   DiagnosticCollector diags(ctx);
   OwningOpRef<ModuleOp> module = importModel(ctx, opts, r);

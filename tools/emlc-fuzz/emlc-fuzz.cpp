@@ -19,15 +19,18 @@
 
 #include "Mutator.h"
 #include "emlc/Pipeline/Compiler.h"
+#include "mlir/IR/MLIRContext.h"
 #include "targets/Target.h"
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <onnx/onnx_pb.h>
 
 namespace {
 
 constexpr int kMaxNodes = 256;
 constexpr size_t kMaxPayload = 1 << 20;
+constexpr unsigned kContextRuns = 256;
 
 size_t payloadBytes(const ::onnx::TensorProto &t) {
   return t.raw_data().size() + 4 * (size_t)t.float_data_size() + 8 * (size_t)t.int64_data_size() +
@@ -102,6 +105,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return -1; // not added to the corpus
   emlc::CompileOptions o = optionsOf(m);
   o.modelBytes = std::move(bytes);
+  // One context for many inputs: creating one and loading every dialect costs
+  // more than refusing most mutants. Replaced every kContextRuns inputs, so
+  // what accumulates in it (uniqued attributes, types) stays bounded.
+  static std::unique_ptr<mlir::MLIRContext> context;
+  static unsigned runs = 0;
+  if (!context || ++runs % kContextRuns == 0)
+    context = std::make_unique<mlir::MLIRContext>(mlir::MLIRContext::Threading::DISABLED);
+  o.context = context.get();
   emlc::CompileResult r = emlc::compileModel(o);
   // The contract under test: a refused model says why.
   if (!r.ok && r.error.empty())
