@@ -20,7 +20,7 @@ SKIP = ("__sanitizer", "__asan", "__ubsan", "__interceptor", "fuzzer::", "LLVMFu
 
 def classify(binary, path, nframes):
     try:
-        env = dict(os.environ, UBSAN_OPTIONS="print_stacktrace=1")
+        env = dict(os.environ, UBSAN_OPTIONS="print_stacktrace=1", ASAN_OPTIONS="allow_user_poisoning=0")
         r = subprocess.run([binary, "-timeout=10", "-rss_limit_mb=2048", path], capture_output=True, text=True,
                            timeout=120, env=env)
     except subprocess.TimeoutExpired:

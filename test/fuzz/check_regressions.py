@@ -37,8 +37,11 @@ def check_cli(emlc, path):
 
 def check_fuzz(binary, path):
     try:
+        # allow_user_poisoning=0: see scripts/fuzz.sh (LLVM allocators' poisoning across instrumented and
+        # uninstrumented code).
+        env = dict(os.environ, ASAN_OPTIONS="allow_user_poisoning=0", UBSAN_OPTIONS="print_stacktrace=1")
         r = subprocess.run([binary, "-timeout=10", "-rss_limit_mb=2048", path], capture_output=True, text=True,
-                           timeout=60)
+                           timeout=60, env=env)
     except subprocess.TimeoutExpired:
         return "emlc-fuzz ran over 60 s"
     if r.returncode != 0:
