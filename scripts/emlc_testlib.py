@@ -26,7 +26,8 @@ def load_pb(path):
 
 class Failure(Exception):
     """A step failed; .stage is 'compile' (emlc refused: clean rejection),
-    'crash' (emlc died), 'build', 'run' or 'compare'."""
+    'crash' (emlc died), 'build', 'run', 'sanitizer' (the emitted program,
+    built with SANITIZE_FLAGS, had an ASan/UBSan report) or 'compare'."""
 
     def __init__(self, stage, message):
         super().__init__(message)
@@ -43,6 +44,21 @@ def compile_model(emlc, model, outdir, name="model", target="generic", extra=())
         lines = [l for l in r.stderr.splitlines() if "error" in l] or r.stderr.splitlines() or ["?"]
         raise Failure("compile", lines[0][:300])
     return r.stdout
+
+
+# The emitted C under AddressSanitizer and UndefinedBehaviorSanitizer (gcc or clang): every report aborts the
+# program, and run() turns it into a 'sanitizer' failure with the report's first lines.
+SANITIZE_FLAGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"]
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "UndefinedBehaviorSanitizer")
+
+
+def sanitizer_report(stderr):
+    """The first lines of a sanitizer report in a program's stderr, or ''."""
+    lines = stderr.splitlines()
+    for k, line in enumerate(lines):
+        if any(m in line for m in SANITIZER_MARKERS):
+            return " | ".join(l.strip() for l in lines[k:k + 6])[:600]
+    return ""
 
 
 def build(outdir, name="model", cc="gcc", opt="-O2", extra_flags=(), werror=True):
@@ -72,6 +88,9 @@ def run(exe, inputs, output_templates, workdir, repeat=0):
     if repeat:
         args += ["--repeat", str(repeat)]
     r = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    report = sanitizer_report(r.stderr)
+    if report:
+        raise Failure("sanitizer", report)
     if r.returncode != 0:
         raise Failure("run", f"exit {r.returncode}: {r.stderr.strip()[:300]}")
     results = [np.fromfile(p, dtype=t.dtype).reshape(t.shape) for p, t in zip(outs, output_templates)]

@@ -13,7 +13,9 @@ PKGS=(cmake ninja-build ccache g++ clang-19 llvm-19-dev libmlir-19-dev mlir-19-t
       # test/e2e/check_onnx_export.py runs emlc prune's ONNX output in ONNX Runtime (onnxruntime-node, from npm)
       nodejs
       # test/e2e/check_fit.py renders emlc fit's SVG plot
-      librsvg2-bin)
+      librsvg2-bin
+      # clang-19's libFuzzer and sanitizer runtimes: the fuzz target (scripts/build-fuzz.sh, EMLC_FUZZ=ON)
+      libclang-rt-19-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

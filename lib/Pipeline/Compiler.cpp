@@ -24,6 +24,7 @@
 #include <fstream>
 #include <mutex>
 #include <onnx/onnx_pb.h>
+#include <optional>
 #include <set>
 
 using namespace mlir;
@@ -152,8 +153,8 @@ static bool applyDevice(CompileOptions &opts, CompileResult &r) {
 }
 
 static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions &opts, CompileResult &r) {
-  std::string tooLarge;
-  if (!checkModelLimits(opts.modelPath, opts.limits, tooLarge)) {
+  std::string tooLarge; // (a model in memory, the fuzz target's, is bounded by its owner)
+  if (!opts.modelBytes && !checkModelLimits(opts.modelPath, opts.limits, tooLarge)) {
     r.error = "error: " + tooLarge + "\n";
     return nullptr;
   }
@@ -161,7 +162,8 @@ static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const CompileOptions 
   io.inputShapes = opts.inputShapes;
   io.inputValues = opts.inputValues;
   io.maxTensorElements = opts.limits.tensorElements;
-  ImportResult imp = importONNXFile(opts.modelPath, ctx, io);
+  ImportResult imp = opts.modelBytes ? importONNXBytes(*opts.modelBytes, /*modelDir=*/"", ctx, io)
+                                     : importONNXFile(opts.modelPath, ctx, io);
   r.warnings = imp.warnings;
   if (!imp.module)
     r.error = "error: " + imp.error + "\n";
@@ -385,7 +387,8 @@ static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
   r.target = opts.target;
   r.ramLimit = opts.ramLimit;
   r.flashLimit = opts.flashLimit;
-  MLIRContext ctx;
+  std::optional<MLIRContext> own;
+  MLIRContext &ctx = opts.context ? *opts.context : own.emplace();
   setupContext(ctx);
   DiagnosticCollector diags(ctx);
   OwningOpRef<ModuleOp> module = importModel(ctx, opts, r);

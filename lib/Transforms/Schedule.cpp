@@ -59,7 +59,11 @@ struct Graph {
       }
       for (Value r : op->getResults()) {
         if (isAlias(op) && root.count(op->getOperand(0))) {
-          root[r] = root[op->getOperand(0)];
+          // Read before inserting: root[r] may grow the map and free the slot
+          // a reference from root[operand] would point into (emlc-fuzz found
+          // this under ASan: test/fuzz/regressions/maxpool-3d-schedule.onnx).
+          Value buffer = root.lookup(op->getOperand(0));
+          root[r] = buffer;
           continue;
         }
         root[r] = r;

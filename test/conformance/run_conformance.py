@@ -6,7 +6,8 @@ Runs every test of Debian's libonnx-testdata through compile -> build
 all in emlc's supported list and whose inputs/outputs are plain tensors are
 "in scope": each must pass or be listed with a reason in known_failures.txt.
 Every other test must be rejected cleanly at compile time (or pass); a crash
-of the compiler or of the emitted program is always a failure.
+of the compiler or of the emitted program is always a failure, and so is an
+ASan/UBSan report of the emitted program with --sanitize.
 
 Exit status is 0 when nothing unexpected happened: no new failure, no crash,
 no known failure that now passes (remove it from the list). The last line is
@@ -23,7 +24,7 @@ import onnx
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
 import target_desc  # noqa: E402
-from emlc_testlib import Failure, build, compare, compile_model, dataset, input_names, run, shape_args  # noqa: E402
+from emlc_testlib import SANITIZE_FLAGS, Failure, build, compare, compile_model, dataset, input_names, run, shape_args  # noqa: E402
 
 DATA = "/usr/share/libonnx-testdata/data"
 SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
@@ -116,7 +117,8 @@ def run_one(emlc, test_dir, in_scope, target="generic", cflags=()):
                     return "mismatch", f"{s}: {why}"
         return "pass", ""
     except Failure as f:
-        return ("crash" if f.stage == "run" and "exit -" in f.message else f.stage), f.message
+        crashed = (f.stage == "run" and "exit -" in f.message) or f.stage == "sanitizer"
+        return ("crash" if crashed else f.stage), f.message
     except Exception as e:  # a broken test file, a reference we cannot read
         return "error", f"{type(e).__name__}: {e}"
     finally:
@@ -131,6 +133,9 @@ def main():
     ap.add_argument("--known", default=os.path.join(HERE, "known_failures.txt"))
     ap.add_argument("--write-known", action="store_true", help="rewrite the known-failures file from this run")
     ap.add_argument("--target", default="generic", help="compile for this target (host targets only: the tests run here)")
+    ap.add_argument("--sanitize", action="store_true",
+                    help="build the emitted C with -fsanitize=address,undefined -fno-sanitize-recover=all: any "
+                         "report is a crash")
     args = ap.parse_args()
     desc = target_desc.load(args.target)
     if "emulator" in desc:
@@ -139,7 +144,7 @@ def main():
     if target_desc.host_lacks(desc):
         print(f"SKIP: this CPU cannot run {args.target} code")
         return 77
-    cflags = target_desc.cflags_without_opt(desc)
+    cflags = target_desc.cflags_without_opt(desc) + (SANITIZE_FLAGS if args.sanitize else [])
     if not os.path.isdir(DATA):
         print(f"conformance: {DATA} missing (apt-get install libonnx-testdata)")
         return 1

@@ -3,7 +3,8 @@
 compile with emlc (binding every input's shape from the reference data, as a
 user would with --shape), build the C with -Werror, run every data set and
 require max|got - ref| <= rel_tol * max|ref| per output (floats) or equality
-(integers). Exit 0 on success; prints one line per data set."""
+(integers); with --sanitize, the C runs under ASan+UBSan and any report fails.
+Exit 0 on success; prints one line per data set."""
 import argparse
 import os
 import sys
@@ -12,7 +13,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from emlc_testlib import Failure, build, compile_model, dataset, input_names, run, shape_args  # noqa: E402
+from emlc_testlib import SANITIZE_FLAGS, Failure, build, compile_model, dataset, input_names, run, shape_args  # noqa: E402
 
 
 def main():
@@ -26,6 +27,9 @@ def main():
     ap.add_argument("--cc", default="gcc")
     ap.add_argument("--emlc-arg", action="append", default=[],
                     help="an extra emlc compile argument, repeatable, e.g. --emlc-arg=--no-fuse")
+    ap.add_argument("--sanitize", action="store_true",
+                    help="build the emitted C with -fsanitize=address,undefined -fno-sanitize-recover=all: any "
+                         "report fails")
     args = ap.parse_args()
     if not os.path.isdir(args.model_dir):
         print(f"SKIP: {args.model_dir} not found (../shared absent?)")
@@ -39,7 +43,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         try:
             compile_model(args.emlc, model_path, d, target=args.target, extra=shapes + args.emlc_arg)
-            exe = build(d, cc=args.cc)
+            exe = build(d, cc=args.cc, extra_flags=SANITIZE_FLAGS if args.sanitize else ())
         except Failure as f:
             print(f"FAIL {os.path.basename(args.model_dir)}: {f.stage}: {f.message}")
             return 1

@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,13 @@ struct CompileOptions {
   std::string modelPath;
   /// How large a model (file, nodes, initializers) and its C may be (ResourceLimits.h).
   ResourceLimits limits;
+  /// The model's bytes, when it is in memory (the fuzz target): then modelPath
+  /// only names it, nothing is read from disk and external data is refused.
+  std::optional<std::string> modelBytes;
+  /// A context to compile in instead of a new one per compile (the fuzz
+  /// target's, which thousands of compiles share; its uniqued types and
+  /// attributes accumulate, so its owner replaces it now and then).
+  mlir::MLIRContext *context = nullptr;
   std::string target = "generic";
   std::string name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;

@@ -103,10 +103,11 @@ template <typename ConvT> LogicalResult lowerConv3D(Lowerer &L, ConvT op) {
 }
 
 /// Begin/end pads of ConvTranspose: crops of the full transposed output down
-/// to the inferred result size.
-void transposedPads(onnx::ConvTransposeOp op, ArrayRef<int64_t> xs, ArrayRef<int64_t> ks, ArrayRef<int64_t> outShape,
-                    std::vector<int64_t> &strides, std::vector<int64_t> &dil, std::vector<int64_t> &padsB,
-                    std::vector<int64_t> &padsE) {
+/// to the inferred result size; an error when an attribute's length does not
+/// fit the spatial dims (emlc-fuzz: a 1-element strides read past its end).
+std::string transposedPads(onnx::ConvTransposeOp op, ArrayRef<int64_t> xs, ArrayRef<int64_t> ks,
+                           ArrayRef<int64_t> outShape, std::vector<int64_t> &strides, std::vector<int64_t> &dil,
+                           std::vector<int64_t> &padsB, std::vector<int64_t> &padsE) {
   size_t n = ks.size();
   auto list = [](std::optional<ArrayRef<int64_t>> v, size_t count, int64_t fill) {
     return v ? std::vector<int64_t>(v->begin(), v->end()) : std::vector<int64_t>(count, fill);
@@ -115,6 +116,11 @@ void transposedPads(onnx::ConvTransposeOp op, ArrayRef<int64_t> xs, ArrayRef<int
   dil = list(op.getDilations(), n, 1);
   auto pads = list(op.getPads(), 2 * n, 0);
   auto outPad = list(op.getOutputPadding(), n, 0);
+  if (strides.size() != n || dil.size() != n || pads.size() != 2 * n || outPad.size() != n)
+    return "ConvTranspose with " + std::to_string(n) + " spatial dims needs " + std::to_string(n) +
+           " strides, dilations and output_padding and " + std::to_string(2 * n) + " pads; got " +
+           std::to_string(strides.size()) + ", " + std::to_string(dil.size()) + ", " + std::to_string(outPad.size()) +
+           " and " + std::to_string(pads.size());
   StringRef autoPad = op.getAutoPad();
   bool explicitOut = op.getOutputShape().has_value();
   for (size_t i = 0; i < n; ++i) {
@@ -136,6 +142,7 @@ void transposedPads(onnx::ConvTransposeOp op, ArrayRef<int64_t> xs, ArrayRef<int
       padsE.push_back(total - pads[i]);
     }
   }
+  return "";
 }
 
 /// Conv, ConvTranspose and ConvInteger of `x` and `w` (the op's operands, or
@@ -163,7 +170,8 @@ template <typename ConvT> LogicalResult lowerConv(Lowerer &L, ConvT op, Value x,
       return L.fail(err);
     strides = g.strides, dil = g.dilations, padsB = g.padsBegin, padsE = g.padsEnd;
   } else {
-    transposedPads(op, xs, ks, outShape, strides, dil, padsB, padsE);
+    if (std::string err = transposedPads(op, xs, ks, outShape, strides, dil, padsB, padsE); !err.empty())
+      return L.fail(err);
   }
   strides = lift(strides, 1), dil = lift(dil, 1), padsB = lift(padsB, 0), padsE = lift(padsE, 0);
   SmallVector<int64_t> pads{padsB[0], padsB[1], padsE[0], padsE[1]};

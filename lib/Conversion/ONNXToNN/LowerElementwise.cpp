@@ -86,7 +86,21 @@ Value quantizeInFloat(Lowerer &L, Value x, Value scale, Value zp, Type elem, int
   return L.cast(L.unary(nn::UnaryKind::clip, r, (float)lo, (float)hi), elem);
 }
 
+/// "" when `t` is an integer type a quantized value can be stored in (ONNX: 4, 8, 16 or 32 bits), else why not.
+std::string quantStorageError(const char *what, Type t) {
+  if (auto it = llvm::dyn_cast<IntegerType>(t);
+      it && (it.getWidth() == 4 || it.getWidth() == 8 || it.getWidth() == 16 || it.getWidth() == 32))
+    return "";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << what << " must be a 4-, 8-, 16- or 32-bit integer tensor (int4, int8, uint8, int16, uint16, int32), not " << t;
+  return os.str();
+}
+
 LogicalResult lowerDequantize(Lowerer &L, onnx::DequantizeLinearOp op) {
+  // A float input would be reinterpreted as an integer storage type below (emlc-fuzz found it under UBSan).
+  if (std::string err = quantStorageError("DequantizeLinear's input", L.type(L.in(0)).getElementType()); !err.empty())
+    return L.fail(err);
   SmallVector<Attribute> operands;
   for (Value v : L.op->getOperands())
     operands.push_back(getConstant(v));
@@ -116,6 +130,8 @@ LogicalResult lowerDequantize(Lowerer &L, onnx::DequantizeLinearOp op) {
 LogicalResult lowerQuantize(Lowerer &L, onnx::QuantizeLinearOp op) {
   auto p = qparams(op);
   auto ot = L.outType();
+  if (std::string err = quantStorageError("QuantizeLinear's output", ot.getElementType()); !err.empty())
+    return L.fail(err);
   if (!p) {
     L.replace({quantizeInFloat(L, L.in(0), L.in(1), L.has(2) ? L.in(2) : Value(), ot.getElementType(), op.getAxis())});
     return success();
