@@ -240,6 +240,25 @@ static std::optional<llvm::json::Object> pruningSection(ModuleOp module) {
   return out;
 }
 
+/// Sets each layer's "live_bytes" (every arena buffer counts from its first to its last call), by a running
+/// sum: linear in calls and buffers. Returns the peak call (-1 without calls) and its bytes in `peakLive`.
+static int64_t annotateLiveBytes(const ArenaLiveness &g, llvm::json::Array &layers, int64_t &peakLive) {
+  std::vector<int64_t> live(g.calls.size() + 1, 0);
+  for (size_t a = 0; a < g.allocs.size(); ++a)
+    if (g.first[a] >= 0 && g.last[a] >= g.first[a] && (size_t)g.last[a] < g.calls.size())
+      live[g.first[a]] += g.bytes(a), live[g.last[a] + 1] -= g.bytes(a);
+  int64_t peakCall = -1;
+  peakLive = 0;
+  for (size_t i = 0; i < g.calls.size() && i < layers.size(); ++i) {
+    if (i > 0)
+      live[i] += live[i - 1];
+    (*layers[i].getAsObject())["live_bytes"] = live[i];
+    if (live[i] > peakLive)
+      peakLive = live[i], peakCall = (int64_t)i;
+  }
+  return peakCall;
+}
+
 llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
   auto fn = module.lookupSymbol<func::FuncOp>("main");
   ArenaLiveness g(fn);
@@ -392,20 +411,7 @@ llvm::json::Value buildReport(ModuleOp module, const ReportInputs &in) {
     for (Attribute a : c.getArgs())
       if (llvm::isa<DenseI32ArrayAttr, DenseF32ArrayAttr>(a) && tables.insert(a).second)
         code += 4 * std::max<int64_t>(llvm::cast<DenseArrayAttr>(a).size(), 1);
-  // Bytes live at each call (every arena buffer from its first to its last call), by a running sum: linear in
-  // calls and buffers; the peak call is what sets the arena's need.
-  std::vector<int64_t> live(g.calls.size() + 1, 0);
-  for (size_t a = 0; a < g.allocs.size(); ++a)
-    if (g.first[a] >= 0 && g.last[a] >= g.first[a] && (size_t)g.last[a] < g.calls.size())
-      live[g.first[a]] += g.bytes(a), live[g.last[a] + 1] -= g.bytes(a);
-  int64_t peakCall = -1, peakLive = 0;
-  for (size_t i = 0; i < g.calls.size(); ++i) {
-    if (i > 0)
-      live[i] += live[i - 1];
-    (*layers[i].getAsObject())["live_bytes"] = live[i];
-    if (live[i] > peakLive)
-      peakLive = live[i], peakCall = (int64_t)i;
-  }
+  int64_t peakLive = 0, peakCall = annotateLiveBytes(g, layers, peakLive);
   llvm::json::Object report{
       {"schema", "emlc-report"},
       {"version", 1},
