@@ -15,6 +15,10 @@ namespace {
 LogicalResult inferSame(Shapes &c) { return c.same(); }
 
 LogicalResult inferBroadcast(Shapes &c, Type elem) {
+  // Every input of a broadcasting op is required, the variadic ones (Sum, Max, Min, Mean) too.
+  for (unsigned i = 0; i < c.operands.size(); ++i)
+    if (!c.has(i))
+      return c.fail(OpTrait::requiredMessage(i));
   Shape out = c.shape(0);
   for (unsigned i = 1; i < c.operands.size(); ++i) {
     Shape next;
