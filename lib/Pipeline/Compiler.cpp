@@ -10,6 +10,7 @@
 #include "emlc/Importer/Importer.h"
 #include "emlc/Pipeline/Pipeline.h"
 #include "emlc/Pruning/Passes.h"
+#include "emlc/Quantization/MixedPrecision.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -26,6 +27,7 @@
 #include <onnx/onnx_pb.h>
 #include <optional>
 #include <set>
+#include <sstream>
 
 using namespace mlir;
 
@@ -193,6 +195,8 @@ static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptio
   po.pruneCorrection = opts.pruneCorrection;
   po.pruneMultiple = opts.pruneMultiple;
   po.pruneInstructionReduction = opts.pruneInstructionReduction;
+  po.layerInstructions = opts.layerInstructions;
+  po.instructionLimit = opts.instructionLimit;
 }
 
 /// What the passes recorded on the module: arena, kernels and their choice, PTQ results.
@@ -409,21 +413,36 @@ static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
   return r;
 }
 
-/// Instructions the report's conv and fully connected layers take: what pruning can reduce.
-static double prunableInstructions(const std::string &reportJson) {
-  double sum = 0;
+/// Instructions the report's conv and fully connected layers take, by ONNX node: what pruning can reduce and
+/// what the precision search prices.
+static std::map<std::string, double> weightedLayerInstructions(const std::string &reportJson) {
+  std::map<std::string, double> byNode;
   llvm::Expected<llvm::json::Value> v = llvm::json::parse(reportJson);
   if (!v) {
     llvm::consumeError(v.takeError());
-    return 0;
+    return byNode;
   }
   for (const llvm::json::Value &l : *v->getAsObject()->getArray("layers")) {
     const llvm::json::Object &o = *l.getAsObject();
     auto op = o.getString("op");
     if (op && (*op == "nn.conv2d" || *op == "nn.fully_connected"))
-      sum += o.getNumber("instructions_estimate").value_or(0);
+      byNode[o.getString("node").value_or("").str()] += o.getNumber("instructions_estimate").value_or(0);
   }
+  return byNode;
+}
+
+static double prunableInstructions(const std::string &reportJson) {
+  double sum = 0;
+  for (const auto &[node, instructions] : weightedLayerInstructions(reportJson))
+    sum += instructions;
   return sum;
+}
+
+/// A limit in milliseconds as the user gave it (formatv's default would print 0.00 for 0.001).
+static std::string msText(double ms) {
+  std::ostringstream os;
+  os << ms;
+  return os.str();
 }
 
 /// prune=auto toward --latency-limit: measure the unpruned model's estimate,
@@ -450,7 +469,7 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
       r.error = llvm::formatv("error: --latency-limit {0} ms: the model takes about {1:F2} ms and its conv/fully "
                               "connected layers {2:F2} of them; pruning them cannot reach the limit (raise it, or "
                               "quantize: --quantize=int8)\n",
-                              opts.latencyLimitMs, total, prunable)
+                              msText(opts.latencyLimitMs), total, prunable)
                     .str();
       return r;
     }
@@ -462,8 +481,105 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
     share = 1 - (1 - share) * opts.latencyLimitMs / r.latencyMs; // the estimate's ratio to the pass's model
   }
   r.ok = false;
-  r.error = llvm::formatv("error: --latency-limit {0} ms: pruning reached about {1:F2} ms\n", opts.latencyLimitMs,
-                          r.latencyMs)
+  r.error = llvm::formatv("error: --latency-limit {0} ms: pruning reached about {1:F2} ms\n",
+                          msText(opts.latencyLimitMs), r.latencyMs)
+                .str();
+  return r;
+}
+
+/// Flash holds weights and code, the passes budget weights: when the weights fit the limit but not with
+/// the code, compile again with the weights' share (the smallest kernels, or the searches within it).
+static CompileResult compileWithinFlash(const CompileOptions &opts) {
+  CompileResult r = compileOnce(opts, -1);
+  if (r.flashExceeded && r.flashLimit >= 0 && r.weightBytes + r.codeBytes > r.flashLimit &&
+      r.flashLimit - r.codeBytes > 0)
+    r = compileOnce(opts, r.flashLimit - r.codeBytes);
+  return r;
+}
+
+/// precision=auto toward --latency-limit: each conv/fully connected layer is
+/// priced at int8, int4 and int2 weights by uniform compiles without budgets
+/// (the report's per-layer estimate: the kernels each precision lowers to on
+/// the target, the cost model's instructions); the search then spends the
+/// instructions the limit leaves them (the time of the other layers taken
+/// off) as it spends bytes. Where the compile's estimate still exceeds the
+/// limit (smaller kernels chosen for the flash budget), the excess comes off
+/// their share and the search runs again, at most three times.
+static CompileResult compileAutoToLatency(const CompileOptions &opts) {
+  std::map<std::string, std::map<WeightPrecision, double>> prices;
+  CompileResult int8;
+  double rest = 0;
+  auto price = [&](const std::string &optimize) {
+    for (WeightPrecision p : {WeightPrecision::Int8, WeightPrecision::Int4, WeightPrecision::Int2}) {
+      CompileOptions probe = opts;
+      probe.precision = precisionName(p);
+      probe.optimize = optimize;
+      probe.latencyLimitMs = probe.maxAccuracyDrop = -1;
+      probe.ramLimit = probe.flashLimit = INT64_MAX;
+      probe.weightsLimit = -1;
+      if (opts.progress)
+        probe.progress = [&, p](const std::string &what, int64_t done, int64_t total) {
+          opts.progress(std::string("pricing ") + precisionName(p) + " layers: " + what, done, total);
+        };
+      CompileResult r = compileOnce(probe, -1);
+      if (!r.ok) {
+        int8 = r;
+        int8.error = std::string("error: --latency-limit: pricing the layers at ") + precisionName(p) +
+                     " weights failed:\n" + r.error;
+        return false;
+      }
+      double priced = 0;
+      for (const auto &[node, instructions] : weightedLayerInstructions(r.reportJson))
+        prices[node][p] = instructions, priced += instructions;
+      if (p == WeightPrecision::Int8)
+        int8 = r, rest = (double)r.instructionsEstimate - priced;
+    }
+    return true;
+  };
+  CompileOptions searched = opts;
+  if (!price(opts.optimize))
+    return int8;
+  // The fastest kernels may store int8 weights wider than the budget allows: then the compile will use the
+  // smallest ones, so those are the ones to price.
+  CompileResult budgets; // the device's limits, as the final compile applies them
+  CompileOptions limited = opts;
+  applyDevice(limited, budgets);
+  int64_t weightsBudget = limited.weightsLimit;
+  if (limited.flashLimit >= 0 && (weightsBudget < 0 || limited.flashLimit - int8.codeBytes < weightsBudget))
+    weightsBudget = limited.flashLimit - int8.codeBytes;
+  if (opts.optimize == "speed" && weightsBudget >= 0 && int8.weightBytes > weightsBudget) {
+    searched.optimize = "size";
+    if (!price("size"))
+      return int8;
+  }
+  if (int8.device.empty() || int8.latencyMs < 0 || int8.instructionsEstimate <= 0) {
+    int8.ok = false;
+    int8.error = "error: --latency-limit needs --device (its clock) and a target whose cost model prices every "
+                 "layer\n";
+    return int8;
+  }
+  double msPerInstruction = int8.latencyMs / (double)int8.instructionsEstimate;
+  for (const auto &[node, byPrecision] : prices)
+    searched.layerInstructions.push_back(formatLayerInstructions(node, byPrecision));
+  searched.instructionLimit = opts.latencyLimitMs / msPerInstruction - rest;
+  CompileResult r;
+  for (int round = 0; round < 4; ++round) {
+    if (searched.instructionLimit <= 0) {
+      r.ok = false;
+      r.error = llvm::formatv("error: --latency-limit {0} ms: the layers without weights alone take about {1:F2} ms; "
+                              "raise the limit\n",
+                              msText(opts.latencyLimitMs), rest * msPerInstruction)
+                    .str();
+      return r;
+    }
+    r = compileWithinFlash(searched);
+    if (!r.ok || r.latencyMs <= opts.latencyLimitMs)
+      return r;
+    searched.instructionLimit -= (r.latencyMs - opts.latencyLimitMs) / msPerInstruction;
+  }
+  r.ok = false;
+  r.error = llvm::formatv("error: --latency-limit {0} ms: the precision search reached about {1:F2} ms\n",
+                          msText(opts.latencyLimitMs), r.latencyMs)
                 .str();
   return r;
 }
@@ -471,13 +587,9 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
 CompileResult compileModel(const CompileOptions &opts) {
   if (opts.prune == "auto" && opts.latencyLimitMs >= 0)
     return compileToLatency(opts);
-  CompileResult r = compileOnce(opts, -1);
-  // Flash holds weights and code, the passes budget weights: when the weights fit the limit but not with
-  // the code, compile again with the weights' share (the smallest kernels, or the searches within it).
-  if (r.flashExceeded && r.flashLimit >= 0 && r.weightBytes + r.codeBytes > r.flashLimit &&
-      r.flashLimit - r.codeBytes > 0)
-    r = compileOnce(opts, r.flashLimit - r.codeBytes);
-  return r;
+  if (opts.precision == "auto" && !opts.quantize.empty() && opts.latencyLimitMs >= 0)
+    return compileAutoToLatency(opts);
+  return compileWithinFlash(opts);
 }
 
 /// How a model is quantized, from its op types: QOperator, QDQ, float with

@@ -78,6 +78,9 @@ void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &o
     q.weightRounding = options.weightRounding;
     q.labels = options.calibrationLabels;
     q.maxAccuracyDrop = options.maxAccuracyDrop;
+    std::vector<std::string> prices(options.layerInstructions.begin(), options.layerInstructions.end());
+    q.layerInstructions = prices;
+    q.instructionLimit = options.instructionLimit;
     pm.addPass(createQuantize(q, hooks.progress));
   }
   pm.addPass(createWarnFloatIslands());

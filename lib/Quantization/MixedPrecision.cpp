@@ -87,6 +87,55 @@ std::optional<PrecisionPlan> searchGreedy(const std::vector<LayerOptions> &layer
   return plan;
 }
 
+namespace {
+/// The search on noise + lambda x instructions, with the plan's true noise and instructions.
+std::optional<PrecisionPlan> penalized(const std::vector<LayerOptions> &layers, int64_t budget, double lambda,
+                                       bool greedy) {
+  std::vector<LayerOptions> cost = layers;
+  for (LayerOptions &l : cost)
+    for (PrecisionOption &o : l)
+      o.noise += lambda * o.instructions;
+  std::optional<PrecisionPlan> plan = greedy ? searchGreedy(cost, budget) : searchExact(cost, budget);
+  if (plan) {
+    plan->noise = plan->instructions = 0;
+    for (size_t l = 0; l < layers.size(); ++l)
+      plan->noise += layers[l][plan->choice[l]].noise, plan->instructions += layers[l][plan->choice[l]].instructions;
+  }
+  return plan;
+}
+} // namespace
+
+std::optional<PrecisionPlan> searchWithin(const std::vector<LayerOptions> &layers, int64_t budget,
+                                          double instructionLimit, bool greedy) {
+  std::optional<PrecisionPlan> plan = penalized(layers, budget, 0, greedy);
+  if (!plan || instructionLimit < 0 || plan->instructions <= instructionLimit)
+    return plan;
+  // lambda's scale: the layers' noise range per instruction of their range; grown until the limit is met.
+  double noiseSpan = 0, instructionSpan = 0;
+  for (const LayerOptions &l : layers) {
+    auto [n0, n1] = std::minmax_element(l.begin(), l.end(), [](auto &a, auto &b) { return a.noise < b.noise; });
+    auto [i0, i1] =
+        std::minmax_element(l.begin(), l.end(), [](auto &a, auto &b) { return a.instructions < b.instructions; });
+    noiseSpan += n1->noise - n0->noise, instructionSpan += i1->instructions - i0->instructions;
+  }
+  // The searches fit the same bytes whatever lambda is: a plan exists at every lambda when one does at 0.
+  double lo = 0, hi = std::max(noiseSpan, 1e-30) / std::max(instructionSpan, 1.0);
+  PrecisionPlan fast = *penalized(layers, budget, hi, greedy);
+  for (int k = 0; k < 40 && fast.instructions > instructionLimit; ++k)
+    lo = hi, hi *= 4, fast = *penalized(layers, budget, hi, greedy);
+  if (fast.instructions > instructionLimit)
+    return fast;                                        // even the fastest options within the budget exceed it
+  for (int k = 0; k < 40 && hi - lo > 1e-6 * hi; ++k) { // the smallest lambda (least noise) that meets the limit
+    double mid = lo > 0 ? std::sqrt(lo * hi) : hi / 1024;
+    PrecisionPlan p = *penalized(layers, budget, mid, greedy);
+    if (p.instructions <= instructionLimit)
+      hi = mid, fast = p;
+    else
+      lo = mid;
+  }
+  return fast;
+}
+
 std::vector<WeightedLayer> weightedLayers(func::FuncOp fn) {
   std::vector<WeightedLayer> out;
   fn.walk([&](Operation *op) {
@@ -190,7 +239,47 @@ int64_t layerBytes(const WeightedLayer &l, WeightPrecision p) {
   bool biasInFlash = p == WeightPrecision::Int8 || llvm::isa<nn::Conv2DOp>(l.op);
   return packedBytes(p, l.rows, l.perRow) + (biasInFlash ? 4 * l.rows : 0);
 }
+/// A layer's instructions at `p` as the driver priced them (ternary runs the 2-bit kernels); 0 unpriced.
+double instructionsOf(const PrecisionRequest &request, const std::string &layer, WeightPrecision p) {
+  auto it = request.layerInstructions.find(layer);
+  if (it == request.layerInstructions.end())
+    return 0;
+  auto at = it->second.find(p);
+  if (at == it->second.end() && p == WeightPrecision::Ternary)
+    at = it->second.find(WeightPrecision::Int2);
+  return at == it->second.end() ? 0 : at->second;
+}
 } // namespace
+
+bool parseLayerInstructions(const std::string &entry, std::map<std::string, std::map<WeightPrecision, double>> &into,
+                            std::string &error) {
+  size_t eq = entry.rfind('=');
+  if (eq == std::string::npos || eq == 0) {
+    error = "write NAME=int8:N,int4:N,int2:N";
+    return false;
+  }
+  std::map<WeightPrecision, double> &prices = into[entry.substr(0, eq)];
+  llvm::SmallVector<llvm::StringRef> items;
+  llvm::StringRef(entry).substr(eq + 1).split(items, ',');
+  for (llvm::StringRef item : items) {
+    auto [name, count] = item.split(':');
+    std::optional<WeightPrecision> p = parsePrecision(name.str());
+    double n = 0;
+    if (!p || count.getAsDouble(n) || !(n >= 0)) {
+      error = "'" + item.str() + "' is not PRECISION:INSTRUCTIONS (int8, int4, int2 or ternary; a count >= 0)";
+      return false;
+    }
+    prices[*p] = n;
+  }
+  return true;
+}
+
+std::string formatLayerInstructions(const std::string &layer, const std::map<WeightPrecision, double> &prices) {
+  std::string s = layer + "=";
+  for (const auto &[p, n] : prices)
+    s += (s.back() == '=' ? "" : ",") + std::string(precisionName(p)) + ":" + llvm::formatv("{0:F0}", n).str();
+  return s;
+}
 
 size_t heldOut(const PrecisionRequest &request, size_t samples) {
   return request.precision == "auto" && samples >= 2 * (size_t)request.samples ? (size_t)request.samples : 0;
@@ -279,21 +368,24 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
   if (!measureSensitivity(fn, layers, candidates, subset, weights, progress, table, error))
     return false;
   // Each layer's options: its pinned precision, or every candidate but those
-  // another candidate beats on both bytes and noise.
+  // another candidate beats on bytes, noise and instructions.
   std::vector<LayerOptions> options(layers.size());
   for (size_t l = 0; l < layers.size(); ++l)
     for (size_t c = 0; c < candidates.size(); ++c) {
-      PrecisionOption o{candidates[c], layerBytes(layers[l], candidates[c]), table.noise[l][c]};
+      PrecisionOption o{candidates[c], layerBytes(layers[l], candidates[c]), table.noise[l][c],
+                        instructionsOf(request, layers[l].name, candidates[c])};
       if (auto p = pinnedOf(layers[l]); p && *p != o.precision)
         continue;
-      bool dominated =
-          llvm::any_of(options[l], [&](const PrecisionOption &q) { return q.bytes <= o.bytes && q.noise <= o.noise; });
-      llvm::erase_if(options[l], [&](const PrecisionOption &q) { return o.bytes <= q.bytes && o.noise < q.noise; });
+      auto noWorse = [](const PrecisionOption &a, const PrecisionOption &b) {
+        return a.bytes <= b.bytes && a.noise <= b.noise && a.instructions <= b.instructions;
+      };
+      bool dominated = llvm::any_of(options[l], [&](const PrecisionOption &q) { return noWorse(q, o); });
+      llvm::erase_if(options[l], [&](const PrecisionOption &q) { return noWorse(o, q) && o.noise < q.noise; });
       if (!dominated)
         options[l].push_back(o);
     }
   auto search = [&](int64_t budget) {
-    return request.search == "greedy" ? searchGreedy(options, budget) : searchExact(options, budget);
+    return searchWithin(options, budget, request.instructionLimit, request.search == "greedy");
   };
   auto precisionsOf = [&](const PrecisionPlan &p) {
     std::map<int64_t, WeightPrecision> m;
@@ -329,6 +421,16 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
             std::to_string(smallest - request.flashLimit) + " bytes over; raise the limit or prune the model";
     return false;
   }
+  if (request.instructionLimit >= 0 && plan->instructions > request.instructionLimit) {
+    error = llvm::formatv("the latency limit leaves the conv/fully connected layers about {0:F0} instructions (the "
+                          "target's cost model); the fastest weight precisions within {1} bytes of weights take "
+                          "{2:F0}; raise --latency-limit or the flash budget, or prune (--prune)",
+                          request.instructionLimit, budget + choice.otherBytes, plan->instructions)
+                .str();
+    return false;
+  }
+  if (request.instructionLimit >= 0)
+    choice.layerInstructions = plan->instructions;
   for (size_t l = 0; l < layers.size(); ++l) {
     const PrecisionOption &o = options[l][plan->choice[l]];
     choice.byId[layers[l].id] = o.precision;

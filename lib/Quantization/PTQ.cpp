@@ -724,6 +724,12 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
     if (weightRounding != "feedback" && weightRounding != "nearest")
       return failWith("unknown weight-rounding '" + weightRounding + "' (feedback or nearest)");
     opts.precision.feedback = weightRounding == "feedback";
+    opts.precision.instructionLimit = instructionLimit;
+    for (const std::string &priced : layerInstructions) {
+      std::string why;
+      if (!parseLayerInstructions(priced, opts.precision.layerInstructions, why))
+        return failWith("layer-instructions '" + priced + "': " + why);
+    }
     for (const std::string &pin : layerPrecision) {
       size_t eq = pin.rfind('=');
       std::string why;

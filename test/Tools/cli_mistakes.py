@@ -69,7 +69,7 @@ CASES = [
     ("extra argument", ["compile", model, "second.onnx", "-o", out], 2,
      ["not expected: second.onnx", "emlc compile --help"]),
     ("latency limit without device", ["compile", model, "-o", out, "--latency-limit", "5"], 2,
-     ["--latency-limit needs --prune=auto and --device"]),
+     ["--latency-limit needs --device (its clock) and --prune=auto or --precision=auto"]),
     ("unknown shell", ["completion", "fish"], 2, ["fish not in {bash}", "emlc completion --help"]),
 ]
 

@@ -80,6 +80,86 @@ TEST_CASE("a budget below the narrowest weights has no plan") {
   CHECK(searchExact(layers, 100)->choice[0] == 0);
 }
 
+TEST_CASE("a latency limit: the plans meet it, never beat the brute-force optimum, and most reach it") {
+  // Random instructions per option (narrower weights faster on some targets, slower on others).
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> instr(1000, 9000);
+  int feasible = 0, optimal = 0;
+  for (int t = 0; t < 200; ++t) {
+    auto layers = randomLayers(rng, 1 + t % 5);
+    double slowest = 0, fastest = 0, widest = 0;
+    for (auto &l : layers) {
+      double lo = 1e30, hi = 0;
+      for (auto &o : l)
+        o.instructions = instr(rng), lo = std::min(lo, o.instructions), hi = std::max(hi, o.instructions);
+      slowest += hi, fastest += lo, widest += l[0].bytes;
+    }
+    int64_t budget = (int64_t)(widest * 0.6);
+    double limit = fastest + (slowest - fastest) * (t % 7) / 7.0;
+    // Brute force over both limits.
+    std::optional<PrecisionPlan> want;
+    std::vector<size_t> idx(layers.size(), 0);
+    for (bool more = true; more;) {
+      PrecisionPlan p;
+      for (size_t l = 0; l < layers.size(); ++l)
+        p.bytes += layers[l][idx[l]].bytes, p.noise += layers[l][idx[l]].noise,
+            p.instructions += layers[l][idx[l]].instructions;
+      if (p.bytes <= budget && p.instructions <= limit && (!want || p.noise < want->noise))
+        want = p;
+      size_t l = 0;
+      while (l < layers.size() && ++idx[l] == layers[l].size())
+        idx[l++] = 0;
+      more = l < layers.size();
+    }
+    for (bool greedy : {false, true}) {
+      auto got = searchWithin(layers, budget, limit, greedy);
+      if (!got) { // the bytes alone cannot fit
+        CHECK_FALSE(want.has_value());
+        continue;
+      }
+      CHECK(got->bytes <= budget);
+      if (!want) { // no plan meets both: the returned one says by how much
+        CHECK(got->instructions > limit);
+        continue;
+      }
+      if (greedy) // greedy's steps can miss plans the exact search finds
+        continue;
+      ++feasible;
+      REQUIRE(got->instructions <= limit + 1e-6);
+      CHECK(got->noise >= want->noise - 1e-12);
+      optimal += got->noise <= want->noise * (1 + 1e-9) + 1e-15;
+    }
+  }
+  CHECK(feasible > 60);
+  // Lagrangian relaxation reaches the optimum when it lies on the convex hull of the trade-off: most of the time.
+  CHECK(optimal >= feasible * 7 / 10);
+}
+
+TEST_CASE("without a latency limit searchWithin is the plain search") {
+  std::mt19937 rng(3);
+  auto layers = randomLayers(rng, 4);
+  for (auto &l : layers)
+    for (auto &o : l)
+      o.instructions = 100;
+  auto plain = searchExact(layers, 3000), within = searchWithin(layers, 3000, -1, false);
+  REQUIRE(plain.has_value() == within.has_value());
+  if (plain)
+    CHECK(plain->choice == within->choice);
+}
+
+TEST_CASE("layer-instructions entries parse and print back") {
+  std::map<std::string, std::map<WeightPrecision, double>> prices;
+  std::string error;
+  REQUIRE(parseLayerInstructions("/0/conv=int8:1200,int4:900,t:700", prices, error));
+  CHECK(prices["/0/conv"][WeightPrecision::Int8] == 1200);
+  CHECK(prices["/0/conv"][WeightPrecision::Ternary] == 700);
+  CHECK(formatLayerInstructions("/0/conv", prices["/0/conv"]) == "/0/conv=int8:1200,int4:900,ternary:700");
+  CHECK_FALSE(parseLayerInstructions("conv", prices, error));
+  CHECK_FALSE(parseLayerInstructions("conv=int8:-1", prices, error));
+  CHECK_FALSE(parseLayerInstructions("conv=int3:5", prices, error));
+  CHECK(error.find("PRECISION:INSTRUCTIONS") != std::string::npos);
+}
+
 TEST_CASE("precisions parse in their long and short forms") {
   CHECK(parsePrecision("int4") == WeightPrecision::Int4);
   CHECK(parsePrecision("t") == WeightPrecision::Ternary);

@@ -42,8 +42,10 @@ void addPruneFlags(CLI::App *cmd, PruneFlags &c) {
 
 void addLatencyLimit(CLI::App *cmd, PruneFlags &c) {
   cmd->add_option("--latency-limit", c.latencyLimit,
-                  "with --prune=auto and --device: prune the conv/fully connected layers until the estimated\n"
-                  "  inference time at the device clock is within this many milliseconds, e.g. --latency-limit 20")
+                  "with --device: the estimated inference time at the device clock (the target's cost model)\n"
+                  "  must be within this many milliseconds. With --prune=auto pruning removes conv/fully connected\n"
+                  "  instructions until it is; with --precision=auto the search chooses per-layer weight precisions\n"
+                  "  within it as within the flash budget, e.g. --latency-limit 20")
       ->check(CLI::PositiveNumber);
 }
 

@@ -119,9 +119,10 @@ int runCompile(const CompileArgs &a) {
   if (!emlc::cli::parseInputValues(valueSpecs, o.inputValues))
     return kExitUsage;
   applyPruneFlags(a.pruning, o);
-  if (a.pruning.latencyLimit >= 0 && (a.pruning.prune != "auto" || a.device.empty())) {
-    printError("--latency-limit needs --prune=auto and --device (its clock), e.g. --prune=auto --device "
-               "nucleo-f446re --latency-limit 20; emlc fit also searches precisions toward a latency limit");
+  if (a.pruning.latencyLimit >= 0 && ((a.pruning.prune != "auto" && a.precision != "auto") || a.device.empty())) {
+    printError("--latency-limit needs --device (its clock) and --prune=auto or --precision=auto (what it may "
+               "change), e.g. --device nucleo-f446re --prune=auto --latency-limit 20; emlc fit also searches "
+               "toward a latency limit");
     return kExitUsage;
   }
   auto progress = emlc::cli::progressPrinter();

@@ -66,11 +66,15 @@ struct CompileOptions {
   /// of MACs to remove ("0.25") or "auto" (within flashLimit); empty: none.
   std::string prune, pruneImportance, pruneSchedule, pruneCorrection = "auto";
   int64_t pruneMultiple = 0; ///< kept channel counts' multiple (0: the target's)
-  /// With prune "auto" and a device: milliseconds an inference may take at
-  /// the device clock (the cost model); pruning removes conv/fully connected
-  /// instructions until the estimate is within it. -1: none.
+  /// With a device and prune "auto" or precision "auto": milliseconds an
+  /// inference may take at the device clock (the cost model); pruning removes
+  /// conv/fully connected instructions, or the precision search spends them,
+  /// until the estimate is within it. -1: none.
   double latencyLimitMs = -1;
   double pruneInstructionReduction = 0; ///< set by compileModel for the latency goal
+  /// With precision "auto" and latencyLimitMs: set by compileModel, which prices the layers (MixedPrecision.h).
+  std::vector<std::string> layerInstructions;
+  double instructionLimit = -1;
   /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
   /// Called with the module at the nn level, after pruning and quantization

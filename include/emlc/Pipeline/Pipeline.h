@@ -42,6 +42,13 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
   Option<double> maxAccuracyDrop{*this, "max-accuracy-drop",
                                  llvm::cl::desc("with precision=auto and labels: top-1 points it may lose"),
                                  llvm::cl::init(-1.0)};
+  ListOption<std::string> layerInstructions{
+      *this, "layer-instructions",
+      llvm::cl::desc("with precision=auto: NAME=int8:N,int4:N,int2:N, a layer's instructions per precision")};
+  Option<double> instructionLimit{
+      *this, "instruction-limit",
+      llvm::cl::desc("with precision=auto: the most instructions the priced layers may take (latency goal)"),
+      llvm::cl::init(-1.0)};
   Option<std::string> weightRounding{*this, "weight-rounding",
                                      llvm::cl::desc("below int8: feedback (default) or nearest"),
                                      llvm::cl::init("feedback")};

@@ -10,7 +10,8 @@
 //    independent layers adds (HAWQ's assumption), so a plan's predicted
 //    output noise is the sum of its layers' entries.
 // 2. Search: choose one option per layer minimizing the summed noise with the
-//    summed bytes within the budget. `searchExact` solves this multiple-choice
+//    summed bytes within the budget (and, with a latency limit, the summed
+//    instructions the target's cost model gives each option within theirs). `searchExact` solves this multiple-choice
 //    knapsack by dynamic programming over bytes (rounded up to at most 20,000
 //    budget units, so a plan it returns always fits); `searchGreedy` starts
 //    from the widest option and repeatedly takes the step down with the least
@@ -35,11 +36,13 @@ namespace emlc {
 
 class WeightQuantizer; // ErrorFeedback.h
 
-/// One choice for one layer: its flash bytes and the output noise it adds.
+/// One choice for one layer: its flash bytes, the output noise it adds and
+/// the instructions its kernel takes (the target's cost model; 0 unpriced).
 struct PrecisionOption {
   WeightPrecision precision;
   int64_t bytes;
   double noise;
+  double instructions = 0;
 };
 
 /// A layer's options, widest first.
@@ -49,6 +52,7 @@ struct PrecisionPlan {
   std::vector<size_t> choice; ///< index into each layer's options
   int64_t bytes = 0;
   double noise = 0;
+  double instructions = 0;
 };
 
 /// Signal-to-noise ratio in dB (200 when there is no noise: identical).
@@ -63,6 +67,15 @@ double topOneAccuracy(mlir::func::FuncOp fn, const std::vector<Tensor> &samples,
 std::optional<PrecisionPlan> searchExact(const std::vector<LayerOptions> &layers, int64_t budget);
 /// Greedy by noise added per byte saved, from the widest options.
 std::optional<PrecisionPlan> searchGreedy(const std::vector<LayerOptions> &layers, int64_t budget);
+/// Either search (`greedy`) with a second limit: summed instructions <=
+/// `instructionLimit` (< 0: none). Lagrangian relaxation: the search runs on
+/// noise + lambda x instructions, lambda bisected to the smallest that meets
+/// the limit (a point of the noise/instructions trade-off's convex hull, so
+/// within the limit but not always the least noise there). When even the
+/// fastest options within the budget exceed the limit, that plan is returned
+/// (its instructions say by how much); none when the bytes cannot fit.
+std::optional<PrecisionPlan> searchWithin(const std::vector<LayerOptions> &layers, int64_t budget,
+                                          double instructionLimit, bool greedy);
 
 /// A convolution or fully connected layer with constant float weights: what
 /// the quantizer may give a narrower precision. `id` is its emlc.ptq_id tag.
@@ -98,7 +111,17 @@ struct PrecisionRequest {
   int64_t samples = 64;                          ///< calibration samples the sensitivity runs on
   bool feedback = true;        ///< below int8: round with error feedback (ErrorFeedback.h), else nearest
   double maxAccuracyDrop = -1; ///< auto: top-1 points the plan may lose on the labelled calibration set (-1: none)
+  /// auto toward a latency limit (the driver prices layers from uniform compiles' reports, Compiler.cpp):
+  /// instructions of each layer (by ONNX node name) at each precision, and the most the priced layers may take.
+  std::map<std::string, std::map<WeightPrecision, double>> layerInstructions;
+  double instructionLimit = -1;
 };
+
+/// `layer-instructions` entries: "NAME=int8:N,int4:N,int2:N" (a layer's
+/// instructions at each weight precision) read into `into`, and written.
+bool parseLayerInstructions(const std::string &entry, std::map<std::string, std::map<WeightPrecision, double>> &into,
+                            std::string &error);
+std::string formatLayerInstructions(const std::string &layer, const std::map<WeightPrecision, double> &prices);
 
 /// The plan: a precision per layer tag, and what the search predicted.
 struct PrecisionChoice {
@@ -108,6 +131,7 @@ struct PrecisionChoice {
   std::map<int64_t, double> layerSQNR; ///< dB: outputs with only this layer's weights quantized
   double outputSQNR = 0;               ///< dB: weights only, the plan's summed noise (auto)
   int64_t layerBytes = 0, otherBytes = 0;
+  double layerInstructions = -1;            ///< auto with priced layers: their summed instructions (cost model)
   double accuracy = -1, floatAccuracy = -1; ///< top-1 on the labelled calibration set (auto with labels)
 };
 

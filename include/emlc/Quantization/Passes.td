@@ -21,7 +21,10 @@ def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
     output noise whose weights fit `flash-limit`
     (lib/Quantization/MixedPrecision.cpp: sensitivity per layer and
     precision in the interpreter, then an exact or greedy search);
-    `layer-precision` pins layers by ONNX node name.
+    `layer-precision` pins layers by ONNX node name. With `instruction-limit`
+    and `layer-instructions` (each layer's instructions per precision, which
+    `emlc compile --precision=auto --latency-limit MS` reads from the
+    target's cost model) the plan's instructions stay within the limit too.
 
     Results, for the report and the driver: every quantized layer gets
     `emlc.sqnr` (dB, quantized vs float on the samples), with auto also
@@ -57,6 +60,11 @@ def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
     Option<"weightRounding", "weight-rounding", "std::string", /*default=*/"\"feedback\"",
            "below int8: feedback (each column's rounding error pushed onto the next through the inputs' "
            "moments) or nearest">,
+    ListOption<"layerInstructions", "layer-instructions", "std::string",
+               "with precision=auto and instruction-limit: NAME=int8:N,int4:N,int2:N, a layer's instructions at each "
+               "weight precision (the target's cost model; emlc compile --latency-limit prices them)">,
+    Option<"instructionLimit", "instruction-limit", "double", /*default=*/"-1.0",
+           "with precision=auto: the most instructions the priced layers may take together (-1: no limit)">,
     Option<"sensitivitySamples", "sensitivity-samples", "int64_t", /*default=*/"64",
            "with precision=auto: the last calibration samples, on which the per-layer sensitivity is measured "
            "(held out of the error feedback when there are twice as many)">,
