@@ -7,9 +7,10 @@ PKGS=(cmake ninja-build ccache g++ clang-19 llvm-19-dev libmlir-19-dev mlir-19-t
       clang-format-19 clang-tidy-19 python3-numpy python3-onnx python3-jsonschema
       # accuracy of the emitted C on Fashion-MNIST's 10,000 test images (IDX files)
       dataset-fashion-mnist
-      # emlc verify / bench/mcu.py: cross toolchains with picolibc, and QEMU for Cortex-M and RISC-V
+      # emlc verify / bench/mcu.py: cross toolchains with picolibc, and QEMU for Cortex-M and RISC-V; qemu-user's
+      # qemu-x86_64 counts the x86 targets' instructions (bench/cost_model.py)
       gcc-arm-none-eabi picolibc-arm-none-eabi gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-      qemu-system-arm qemu-system-misc
+      qemu-system-arm qemu-system-misc qemu-user
       # test/e2e/check_onnx_export.py runs emlc prune's ONNX output in ONNX Runtime (onnxruntime-node, from npm)
       nodejs
       # test/e2e/check_fit.py renders emlc fit's SVG plot

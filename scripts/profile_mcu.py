@@ -7,7 +7,9 @@ Runs `emlc verify --keep`, rebuilds its one-inference program (with
 -fno-inline so each kernel stays a function, unless told otherwise), runs it
 under the target's QEMU with the project's TCG plugin in profile mode, and
 prints the executed instructions per function (start-up and printing
-included; they are small next to a model)."""
+included; they are small next to a model). A host target (x86-64,
+x86-64-avx2) runs under its instruction_counter (qemu-x86_64 -cpu max),
+linked -static -no-pie so that the C library's functions have addresses too."""
 import argparse
 import bisect
 import collections
@@ -30,7 +32,10 @@ ap.add_argument("--disasm", help="write the program's disassembly here (to read 
 ap.add_argument("rest", nargs="*")
 a = ap.parse_args()
 t = json.load(open(os.path.join(ROOT, "targets", a.target, "target.json")))
-tc, emu = t["toolchain"], t["emulator"]
+tc = t["toolchain"]
+emu = t.get("emulator") or t["instruction_counter"]  # a host target: its user-mode QEMU
+host = "emulator" not in t
+binutil = (lambda tool: tc["cc"].replace("gcc", tool)) if "gcc" in tc["cc"] else (lambda tool: tool)
 with tempfile.TemporaryDirectory() as d:
     subprocess.run([a.emlc, "verify", a.model, "--target", a.target, "--keep", d, *a.rest], check=True,
                    stdout=subprocess.DEVNULL)
@@ -38,12 +43,13 @@ with tempfile.TemporaryDirectory() as d:
     extra = [] if a.inline else ["-fno-inline", "-fno-inline-small-functions"]
     subprocess.run([tc["cc"], *tc["cflags"], *extra, "-DEMLC_RUNS=1", "-I", d,
                     os.path.join(d, "main.c"), os.path.join(d, "model.c"), os.path.join(d, "model_weights.c"),
-                    "-o", elf, *tc["ldflags"], "-lm"], check=True)
+                    "-o", elf, *tc["ldflags"], "-lm", *(["-static", "-no-pie"] if host else [])], check=True)
     prof = os.path.join(d, "prof.txt")
-    subprocess.run([emu["binary"], *emu["args"], elf, "-plugin", f"{a.plugin},profile={prof}"],
-                   capture_output=True, timeout=600)
+    plugin = ["-plugin", f"{a.plugin},profile={prof}"]  # qemu-user takes its options before the program
+    subprocess.run([emu["binary"], *plugin, *emu["args"], elf] if host else
+                   [emu["binary"], *emu["args"], elf, *plugin], capture_output=True, timeout=600)
     syms = []
-    for line in subprocess.run([tc["cc"].replace("gcc", "nm"), "-n", elf], capture_output=True,
+    for line in subprocess.run([binutil("nm"), "-n", elf], capture_output=True,
                                text=True).stdout.splitlines():
         p = line.split()
         if len(p) == 3 and p[1] in "tTwW":
@@ -58,7 +64,7 @@ with tempfile.TemporaryDirectory() as d:
         blocks[(addr, name, addr - start)] += n
     if a.disasm:
         with open(a.disasm, "w") as f:
-            f.write(subprocess.run([tc["cc"].replace("gcc", "objdump"), "-d", "--no-show-raw-insn", elf],
+            f.write(subprocess.run([binutil("objdump"), "-d", "--no-show-raw-insn", elf],
                                    capture_output=True, text=True).stdout)
     total = sum(per.values())
     print(f"{'function':40s} {'instructions':>14s} {'share':>7s}")

@@ -80,6 +80,12 @@ struct TargetInfo {
   std::string emulator, emulatorPackage;
   std::vector<std::string> emulatorArgs; ///< the ELF path follows them
   bool runsOnHost() const { return emulator.empty(); }
+  /// A host target's instruction counter ("instruction_counter": a user-mode
+  /// QEMU for the host's ISA, its package, its options): `emlc verify` runs the
+  /// program natively (the outputs are judged there) and counts its
+  /// instructions under it with the project's plugin. Empty: not counted.
+  std::string counter, counterPackage;
+  std::vector<std::string> counterArgs; ///< the program path follows them
 };
 
 /// The target called `name`, or nullptr.

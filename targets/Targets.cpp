@@ -82,6 +82,10 @@ bool parseTarget(llvm::StringRef text, TargetInfo &t) {
   t.emulator = string(emu, "binary");
   t.emulatorPackage = string(emu, "package");
   t.emulatorArgs = strings(emu, "args");
+  const llvm::json::Object *counter = o->getObject("instruction_counter");
+  t.counter = string(counter, "binary");
+  t.counterPackage = string(counter, "package");
+  t.counterArgs = strings(counter, "args");
   return !t.name.empty() && !t.kernelDirs.empty() && !t.cc.empty();
 }
 } // namespace

@@ -175,6 +175,18 @@ bool findTools(const TargetInfo &t, std::string &cc, std::string &emulator, std:
   return true;
 }
 
+/// A host target's instruction counter (a user-mode QEMU), or "" with a note
+/// saying what to install: the program still runs, uncounted.
+std::string findCounter(const TargetInfo &t, std::vector<std::string> &report) {
+  if (!t.runsOnHost() || t.counter.empty())
+    return "";
+  if (auto p = llvm::sys::findProgramByName(t.counter))
+    return *p;
+  report.push_back("note: instructions not counted: " + t.counter + " not found (the " + t.name +
+                   " target counts them under it; install it with `apt-get install " + t.counterPackage + "`)");
+  return "";
+}
+
 /// The test program: embeds every set's inputs, runs the model on each set EMLC_RUNS times and prints every
 /// output as hex ("OUT<set>_<output> ...").
 std::string testProgram(const std::vector<TestSet> &sets) {
@@ -271,7 +283,9 @@ void compareOutputs(const Run &run, const TestSet &set, size_t s, const std::str
 }
 
 /// Builds the model's objects (measured) and the test program in `dir`, runs
-/// it once (compared) and, counting instructions under QEMU, twice.
+/// it once (compared) and, counting instructions under QEMU, twice. `emulator`
+/// runs an MCU target's program; for a host target it is the instruction
+/// counter (the program runs natively once, compared, and twice under it).
 void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &emulator, const std::string &plugin,
                  const std::string &d, const std::vector<TestSet> &sets, double relTol,
                  const std::vector<double> &grids, double lsb, double interpreterLsb, bool judge, VerifyResult &r) {
@@ -302,7 +316,9 @@ void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &
     return;
   }
   sizes(t, objects, d, r);
-  bool count = !t.runsOnHost() && !plugin.empty() && llvm::sys::fs::exists(plugin);
+  bool host = t.runsOnHost();
+  bool count = !emulator.empty() && !plugin.empty() && llvm::sys::fs::exists(plugin);
+  const std::vector<std::string> &emulatorArgs = host ? t.counterArgs : t.emulatorArgs;
   int64_t counts[2] = {-1, -1};
   for (int runs = 1; runs <= (count ? 2 : 1); ++runs) {
     std::string prog = d + "/prog" + std::to_string(runs);
@@ -314,24 +330,29 @@ void buildAndRun(const TargetInfo &t, const std::string &cc, const std::string &
       r.error = "linking the test program with " + t.cc + " failed:\n" + log;
       return;
     }
-    std::vector<std::string> argv;
-    if (t.runsOnHost()) {
-      argv = {prog};
-    } else {
-      argv = {emulator};
-      if (count)
-        argv.insert(argv.end(), {"-plugin", plugin});
-      argv.insert(argv.end(), t.emulatorArgs.begin(), t.emulatorArgs.end());
-      argv.push_back(prog);
+    std::vector<std::string> argv{emulator};
+    if (count)
+      argv.insert(argv.end(), {"-plugin", plugin});
+    argv.insert(argv.end(), emulatorArgs.begin(), emulatorArgs.end());
+    argv.push_back(prog);
+    auto failed = [&](const Run &run, const std::string &where) {
+      r.error =
+          "the program failed on " + where + " (exit " + std::to_string(run.code) + "): " + run.err.substr(0, 400);
+    };
+    Run run;
+    if (host && runs == 1) { // a host target: the host's CPU runs the program whose outputs are judged
+      if ((run = execute({prog}, d)).code != 0)
+        return failed(run, "the host");
     }
-    Run run = execute(argv, d);
-    if (run.code != 0) {
-      r.error = "the program failed on " + (t.runsOnHost() ? std::string("the host") : t.emulator) + " (exit " +
-                std::to_string(run.code) + "): " + run.err.substr(0, 400);
-      return;
+    if (!host || count) { // under QEMU: an MCU target's only run, a host target's counted one
+      Run emulated = execute(argv, d);
+      if (emulated.code != 0)
+        return failed(emulated, host ? t.counter : t.emulator);
+      if (auto at = emulated.err.find("emlc-insns "); at != std::string::npos)
+        counts[runs - 1] = std::stoll(emulated.err.substr(at + 11));
+      if (!host)
+        run = emulated;
     }
-    if (auto at = run.err.find("emlc-insns "); at != std::string::npos)
-      counts[runs - 1] = std::stoll(run.err.substr(at + 11));
     if (runs == 1) {
       r.ok = true;
       for (size_t s = 0; s < sets.size(); ++s)
@@ -366,6 +387,9 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   std::vector<TestSet> sets;
   if (!findTools(*t, cc, emulator, r.error) || !readTestSets(o, ctx, sets, r.error))
     return r;
+  std::vector<std::string> notes;
+  if (t->runsOnHost())
+    emulator = findCounter(*t, notes);
 
   // Compile, with the inputs' shapes bound: the test data's, then --shape.
   CompileOptions co;
@@ -424,6 +448,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   writeFile(d + "/main.c", testProgram(sets));
   buildAndRun(*t, cc, emulator, o.plugin, d, sets, o.relTol, cr.outputGrids, o.lsb, o.interpreterLsb, judge, r);
   r.report.insert(r.report.begin(), "test data: " + describe(sets));
+  r.report.insert(r.report.end(), notes.begin(), notes.end());
   return r;
 }
 

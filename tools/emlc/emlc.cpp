@@ -248,7 +248,7 @@ int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv
   if (o.plugin.empty())
     o.plugin = qemuPlugin(argv0);
   const emlc::TargetInfo *t = emlc::lookupTarget(o.target);
-  if (t && !t->runsOnHost() && !fs::exists(o.plugin))
+  if (t && (!t->runsOnHost() || !t->counter.empty()) && !fs::exists(o.plugin))
     emlc::cli::printWarnings({"the instruction counter " + o.plugin +
                               " is missing (it is built and installed next to emlc, in ../lib): "
                               "instructions per inference are not counted"});
@@ -388,7 +388,8 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &p
                            std::vector<std::string> &verifyShapes) {
   auto *verify = app.add_subcommand(
       "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
-                "  print the error, instructions per inference (QEMU) and the model's text/data/bss.\n"
+                "  print the error, instructions per inference (QEMU; x86 targets under qemu-x86_64) and the model's\n"
+                "  text/data/bss.\n"
                 "  Example: emlc verify kws/model.onnx --target cortex-m4   (uses every kws/test_data_set_N)");
   verify->add_option("model", vo.model, "ONNX model file (.onnx)")->required();
   verify->add_option("--target", vo.target, "target core (default generic; see emlc targets), e.g. --target rv32imac")
