@@ -94,6 +94,56 @@ static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, i
    that leaves the input gathers, four taps a vector, only the taps inside
    it (predicated by dy/dx against the plane) and puts the zero point `pad`
    in the others. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* The column of a window that leaves the input (origin at row ih0, column iw0): four taps a vector, row
+   ih0 + dy in [0, H) iff (ih0 - H) + dy >= -H unsigned (likewise columns), the gather predicated by both,
+   from the window origin (outside the input for some lanes: those load nothing), the zero point `pad` in
+   the other lanes. Its own function: the asm needs its registers. */
+static EMLC_NOINLINE void emlc_border4_s8(const int8_t *xn, int8_t *col, const int32_t *taps, const uint8_t *dy,
+                                          const uint8_t *dx, int32_t H, int32_t W, int32_t ih0, int32_t iw0,
+                                          int32_t pad, int32_t Kp) {
+  const uint32_t ry = (uint32_t)(ih0 - H), rx = (uint32_t)(iw0 - W), org = (uint32_t)(ih0 * W + iw0);
+  const int32x4_t padv = vdupq_n_s32(pad);
+#if defined(__GNUC__)
+  /* 11 instructions per 4 taps (gcc's code for the intrinsics below moved the predicate through a core
+     register twice: 22): VPT on the row check, the column check ANDed inside the block; widening loads
+     and narrowing stores take a low register ("l") */
+  const uint32_t *tp = (const uint32_t *)taps, nh = (uint32_t)-H, nw = (uint32_t)-W;
+  const int8_t *xb = xn + (int32_t)org;
+#define EMLC_BORDER4(o)                                                                                              \
+  "vldrb.u32 q0, [%[dy]], #4\n"                                                                                      \
+  "vldrb.u32 q1, [%[dx]], #4\n"                                                                                      \
+  "vadd.i32 q0, q0, %[ry]\n"                                                                                         \
+  "vadd.i32 q1, q1, %[rx]\n"                                                                                         \
+  "vldrw.u32 q2, [%[tp]], #16\n"                                                                                     \
+  "vpt.u32 cs, q0, %[nh]\n"                                                                                          \
+  "vcmpt.u32 cs, q1, %[nw]\n"                                                                                        \
+  "vpst\n"                                                                                                           \
+  "vldrbt.s32 q3, [%[xb], q2]\n"                                                                                     \
+  "vpsel q3, q3, %q[pad]\n"                                                                                          \
+  "vstrb.32 q3, [%[col], #" #o "]\n"
+  __asm__ volatile("wls lr, %[n], 2f\n"
+                   "1:\n" EMLC_BORDER4(0) EMLC_BORDER4(4) EMLC_BORDER4(8) EMLC_BORDER4(12) "add %[col], %[col], #64\n"
+                   "le lr, 1b\n"
+                   "2:\n"
+                   : [dy] "+l"(dy), [dx] "+l"(dx), [tp] "+r"(tp), [col] "+l"(col)
+                   : [n] "r"(Kp >> 4), [ry] "r"(ry), [rx] "r"(rx), [nh] "r"(nh), [nw] "r"(nw), [xb] "r"(xb),
+                     [pad] "w"(padv)
+                   : "q0", "q1", "q2", "q3", "lr", "memory");
+#undef EMLC_BORDER4
+#else
+  int32_t k, j;
+  for (k = 0; k < Kp; k += 16, col += 64)
+    for (j = 0; j < 16; j += 4) {
+      mve_pred16_t in = vcmpcsq_n_u32(vaddq_n_u32(vldrbq_u32(dy + k + j), ry), (uint32_t)-H);
+      in = vcmpcsq_m_n_u32(vaddq_n_u32(vldrbq_u32(dx + k + j), rx), (uint32_t)-W, in);
+      vstrbq_s32(col + j, vpselq_s32(vldrbq_gather_offset_z_s32(
+                                        xn, vaddq_n_u32(vldrwq_u32((const uint32_t *)taps + k + j), org), in),
+                                    padv, in));
+    }
+#endif
+}
+#endif
 static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t q, const int32_t *taps, const uint8_t *dy,
                             const uint8_t *dx, const uint8_t *offs8, int32_t H, int32_t W, int32_t KH, int32_t KW,
                             int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
@@ -115,21 +165,8 @@ static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t q, const int3
         vstrbq_s32(col + 8, vldrbq_gather_offset_s32(base, vldrwq_u32(t + 8)));
         vstrbq_s32(col + 12, vldrbq_gather_offset_s32(base, vldrwq_u32(t + 12)));
       }
-  } else {
-    /* row ih0 + dy in [0, H) iff (ih0 - H) + dy >= -H unsigned (likewise columns); the offsets of the lanes
-       outside wrap, but those lanes load nothing */
-    const uint32_t ry = (uint32_t)(ih0 - H), rx = (uint32_t)(iw0 - W), org = (uint32_t)(ih0 * W + iw0);
-    const int32x4_t padv = vdupq_n_s32(pad);
-    int32_t j;
-    for (k = 0; k < Kp; k += 16, col += 64)
-      for (j = 0; j < 16; j += 4) {
-        mve_pred16_t in = vcmpcsq_n_u32(vaddq_n_u32(vldrbq_u32(dy + k + j), ry), (uint32_t)-H);
-        in = vcmpcsq_m_n_u32(vaddq_n_u32(vldrbq_u32(dx + k + j), rx), (uint32_t)-W, in);
-        vstrbq_s32(col + j, vpselq_s32(vldrbq_gather_offset_z_s32(
-                                          xn, vaddq_n_u32(vldrwq_u32((const uint32_t *)taps + k + j), org), in),
-                                      padv, in));
-      }
-  }
+  } else
+    emlc_border4_s8(xn, col, taps, dy, dx, H, W, ih0, iw0, pad, Kp);
 #else
   (void)offs8, (void)KH, (void)KW, (void)dh, (void)dw;
   for (k = 0; k < Kp; ++k) {
