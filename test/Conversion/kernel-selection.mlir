@@ -21,7 +21,7 @@
 // M4S-LABEL: func.func @main
 // M4S: kernel.call "conv_s8_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<72xi32>) outs({{.*}} : memref<36xi32>, memref<1x8x8x8xi8>)
 // M55-LABEL: func.func @main
-// M55: kernel.call "conv_s8_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<96xi32>) outs({{.*}} : memref<24xi32>, memref<1x8x8x8xi8>)
+// M55: kernel.call "conv_s8_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<120xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>)
 // M0-LABEL: func.func @main
 // M0: kernel.call "conv_s8_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<288xi16>) outs({{.*}} : memref<108xi16>, memref<1x8x8x8xi8>)
 // RV-LABEL: func.func @main
@@ -52,7 +52,7 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // M4S-LABEL: func.func @main
 // M4S: kernel.call "conv_s8_dsp" ins({{.*}} : memref<1x8x4x4xi8>, memref<32xi32>) outs({{.*}} : memref<8xi32>, memref<1x16x4x4xi8>)
 // M55-LABEL: func.func @main
-// M55: kernel.call "conv_s8_mve" ins({{.*}} : memref<1x8x4x4xi8>, memref<64xi32>) outs({{.*}} : memref<8xi32>, memref<1x16x4x4xi8>)
+// M55: kernel.call "conv_s8_mve" ins({{.*}} : memref<1x8x4x4xi8>, memref<72xi32>) outs({{.*}} : memref<16xi32>, memref<1x16x4x4xi8>)
 // M0-LABEL: func.func @main
 // M0: kernel.call "conv1x1_s8" ins({{.*}} : memref<1x8x4x4xi8>, memref<16x8x1x1xi8>) outs({{.*}} : memref<1x16x4x4xi8>)
 // RV-LABEL: func.func @main

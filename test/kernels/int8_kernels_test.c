@@ -63,6 +63,19 @@ static void pack_mve(const int8_t *wm, int32_t M, int32_t K) {
       ((int8_t *)wpk)[m * Kp + k] = k < K ? wm[m * K + k] : 0;
 }
 
+/* conv_s8_mve's: pack_mve's, then per tap (c, ky, kx) its row ky*dh and column kx*dw in the window as
+   bytes (Kp of each, 0 for the padding taps). */
+static void pack_conv_mve(const int8_t *wm, int32_t M, int32_t C, int32_t KH, int32_t KW, int32_t dh, int32_t dw) {
+  const int32_t K = C * KH * KW, Kp = (K + 15) & ~15;
+  uint8_t *dy = (uint8_t *)wpk + M * Kp, *dx = dy + Kp;
+  int32_t k;
+  pack_mve(wm, M, K);
+  for (k = 0; k < Kp; ++k) {
+    dy[k] = (uint8_t)(k < K ? k / KW % KH * dh : 0);
+    dx[k] = (uint8_t)(k < K ? k % KW * dw : 0);
+  }
+}
+
 /* The DSP conv's weight layout, as NNToKernel packs it (an independent
    statement of it): output channels in pairs (a zero row completing an odd
    count), K padded to a multiple of 4, per 4-tap group a little-endian word
@@ -227,7 +240,7 @@ int main(void) {
       emlc_conv_s8_dsp_w16(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                            out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_dsp_w16", N * M * OH * OW), ++cases;
-      pack_mve(w, M, C * KH * KW);
+      pack_conv_mve(w, M, C, KH, KW, dh, dw);
       emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                        out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_mve", N * M * OH * OW), ++cases;
@@ -283,6 +296,74 @@ int main(void) {
       }
     }
   }
+  /* First-layer shapes (conv_s8_mve's paths: K <= 16 with the columns in registers, byte-offset gathers of
+     one small input channel, 4-tap gathers of wider ones): 1 to 3 input channels, larger planes, output
+     channel counts not multiples of 4, pixel counts not multiples of 4, strides, dilations, padding. */
+  for (t = 0; t < 60; ++t) {
+    const int32_t N = rnd(1, 2), C = t % 4 == 3 ? 3 : rnd(1, 2), M = rnd(1, 11), KH = t % 5 ? 3 : rnd(1, 5),
+                  KW = t % 5 ? 3 : rnd(1, 5), sh = rnd(1, 2), sw = rnd(1, 2), dh = t % 7 ? 1 : 2, dw = t % 6 ? 1 : 2,
+                  H = rnd(KH * dh, 24), Wd = rnd(KW * dw, t % 8 ? 24 : 120 / C), in_off = rnd(-127, 128),
+                  out_off = rnd(-128, 127), lo = t % 3 ? rnd(-128, 0) : -128, hi = t % 3 ? rnd(lo, 127) : 127;
+    const int32_t pt = rnd(0, KH - 1), pl = rnd(0, KW - 1), pb = rnd(0, KH - 1), pr = rnd(0, KW - 1),
+                  OH = (H + pt + pb - ((KH - 1) * dh + 1)) / sh + 1, OW = (Wd + pl + pr - ((KW - 1) * dw + 1)) / sw + 1;
+    int32_t i, m;
+    if (N * C * H * Wd > MAXB || N * M * OH * OW > MAXB)
+      continue;
+    for (i = 0; i < N * C * H * Wd; ++i)
+      x[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < M * C * KH * KW; ++i)
+      w[i] = (int8_t)rnd(-127, 127);
+    for (m = 0; m < M; ++m) {
+      int32_t s = 0;
+      bias[m] = rnd(-5000, 5000), mult[m] = rnd(1 << 30, 0x7fffffff), shift[m] = rnd(-12, -1);
+      for (i = 0; i < C * KH * KW; ++i)
+        s += w[m * C * KH * KW + i];
+      bias_eff[m] = bias[m] + in_off * s;
+    }
+    emlc_conv2d_s8(x, w, bias, y_ref, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, 1, in_off, out_off, mult,
+                   shift, lo, hi);
+    pack_conv_mve(w, M, C, KH, KW, dh, dw);
+    taps_dsp(C, H, Wd, KH, KW, dh, dw);
+    for (i = 0; i < N * M * OH * OW + 8; ++i)
+      y_opt[i] = 0x5a; /* stores past the output are caught below */
+    emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps, out_off,
+                     bias_eff, mult, shift, lo, hi);
+    bad += check("conv_s8_mve first layer", N * M * OH * OW), ++cases;
+    for (i = N * M * OH * OW; i < N * M * OH * OW + 8; ++i)
+      if (y_opt[i] != 0x5a) {
+        printf("MISMATCH conv_s8_mve first layer: wrote past the output at %ld\n", (long)i);
+        ++bad;
+        break;
+      }
+  }
+  /* conv_s8_mve's vector requantization against TFLite's on the DSP domain (|acc| < 2^30, shift <= -1),
+     with its extremes, and its predicated store of 1 to 4 outputs. */
+  for (t = 0; t < 5000; ++t) {
+    const int32_t cnt = rnd(1, 4), mlt = t < 16 ? 0x7fffffff - (t & 1) : rnd(1 << 30, 0x7fffffff),
+                  sft = t < 16 ? -1 - (t >> 1) % 2 * 30 : rnd(-31, -1), oo = rnd(-128, 127),
+                  lo = t % 3 ? rnd(-128, 0) : -128, hi = t % 3 ? rnd(lo, 127) : 127;
+    int32_t a[4], j;
+    int8_t out[8];
+    for (j = 0; j < 4; ++j)
+      a[j] = t < 16 ? (t & 4 ? -1 : 1) * ((1 << 30) - 1 - j) : rnd(-(1 << 30) + 1, (1 << 30) - 1);
+    for (j = 0; j < 8; ++j)
+      out[j] = 0x5a;
+    emlc_store4_s8_mve(out + 2, cnt, a[0], a[1], a[2], a[3], mlt, sft, oo, lo, hi);
+    for (j = 0; j < 8; ++j) {
+      int32_t e = 0x5a;
+      if (j >= 2 && j < 2 + cnt) {
+        e = emlc_requantize(a[j - 2], mlt, sft) + oo;
+        e = EMLC_CLAMP(e, lo, hi);
+      }
+      if (out[j] != (int8_t)e) {
+        printf("MISMATCH store4_s8_mve(%ld, %ld, %ld) lane %d: %d vs %d\n", (long)a[j < 2 ? 0 : (j - 2) & 3], (long)mlt,
+               (long)sft, (int)j, out[j], (int8_t)e);
+        ++bad;
+        break;
+      }
+    }
+    ++cases;
+  }
   /* Pointwise shapes are rare above: a dedicated sweep. */
   for (t = 0; t < 60; ++t) {
     const int32_t N = rnd(1, 2), C = rnd(1, 17), M = rnd(1, 9), P = rnd(1, 23), in_off = rnd(-127, 128),
@@ -324,7 +405,7 @@ int main(void) {
     emlc_conv_s8_dsp_w16(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off,
                          bias_eff, mult, shift, -128, 127);
     bad += check("conv_s8_dsp_w16 1x1", N * M * P), ++cases;
-    pack_mve(w, M, C);
+    pack_conv_mve(w, M, C, 1, 1, 1, 1);
     emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off, bias_eff,
                      mult, shift, -128, 127);
     bad += check("conv_s8_mve 1x1", N * M * P), ++cases;

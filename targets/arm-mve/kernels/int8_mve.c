@@ -53,15 +53,206 @@ static void emlc_im2col_s8(const int8_t *xn, int8_t *col, int32_t q, const int32
     col[k] = 0;
 }
 
+// @kernel store4_s8_mve_impl
+// @requires mve_impl
+/* Four int8 outputs of one channel (consecutive pixels, `cnt` of them
+   stored) requantized as the DSP kernels do, in one vector (same domain:
+   fitForDSPRequantization, shift <= -1, |acc| < 2^30): VQRDMULH equals
+   SMMULR of 2x there, and adding the sign before VRSHL's round-half-up
+   rounds half away from zero; the store predicated by VCTP. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t mult,
+                               int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
+  int32x4_t v = vsetq_lane_s32(a3, vsetq_lane_s32(a2, vsetq_lane_s32(a1, vdupq_n_s32(a0), 1), 2), 3);
+  v = vqrdmulhq_n_s32(v, mult);
+  v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
+  v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
+  vstrbq_p_s32(y, v, vctp32q((uint32_t)cnt));
+}
+#else
+static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t mult,
+                               int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
+  const int32_t a[4] = {a0, a1, a2, a3};
+  int32_t j;
+  for (j = 0; j < cnt; ++j) {
+    const int32_t r = (int32_t)(((int64_t)a[j] * 2 * mult + ((int64_t)1 << 31)) >> 32);
+    const int32_t v = ((r + (1 << (-shift - 1)) + (r >> 31)) >> -shift) + out_off;
+    y[j] = (int8_t)EMLC_CLAMP(v, lo, hi);
+  }
+}
+#endif
+
+// @kernel im2col4_s8_impl
+// @requires mve_impl
+/* conv_s8_mve's int8 im2col column of output pixel q (NCHW input), tap k at
+   col[(k / 16) * 64 + k % 16]: the columns of four pixels (col, col + 16,
+   col + 32, col + 48) interleave in 16-byte chunks, so one pointer walks
+   them. Tap k sits at taps[k] from the window origin, dy[k] rows and dx[k]
+   columns from it (taps padded to Kp, a multiple of 16, with offset 0;
+   those taps meet zero weights), or at offs8[k] when the caller found every
+   offset below 256 (offs8 non-null: one 16-byte gather a chunk). A window
+   that leaves the input gathers, four taps a vector, only the taps inside
+   it (predicated by dy/dx against the plane) and puts the zero point `pad`
+   in the others. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* The column of a window that leaves the input (origin at row ih0, column iw0): four taps a vector, row
+   ih0 + dy in [0, H) iff (ih0 - H) + dy >= -H unsigned (likewise columns), the gather predicated by both,
+   from the window origin (outside the input for some lanes: those load nothing), the zero point `pad` in
+   the other lanes. Its own function: the asm needs its registers. */
+static EMLC_NOINLINE void emlc_border4_s8(const int8_t *xn, int8_t *col, const int32_t *taps, const uint8_t *dy,
+                                          const uint8_t *dx, int32_t H, int32_t W, int32_t ih0, int32_t iw0,
+                                          int32_t pad, int32_t Kp) {
+  const uint32_t ry = (uint32_t)(ih0 - H), rx = (uint32_t)(iw0 - W), org = (uint32_t)(ih0 * W + iw0);
+  const int32x4_t padv = vdupq_n_s32(pad);
+#if defined(__GNUC__)
+  /* 11 instructions per 4 taps (gcc's code for the intrinsics below moved the predicate through a core
+     register twice: 22): VPT on the row check, the column check ANDed inside the block; widening loads
+     and narrowing stores take a low register ("l") */
+  const uint32_t *tp = (const uint32_t *)taps, nh = (uint32_t)-H, nw = (uint32_t)-W;
+  const int8_t *xb = xn + (int32_t)org;
+#define EMLC_BORDER4(o)                                                                                              \
+  "vldrb.u32 q0, [%[dy]], #4\n"                                                                                      \
+  "vldrb.u32 q1, [%[dx]], #4\n"                                                                                      \
+  "vadd.i32 q0, q0, %[ry]\n"                                                                                         \
+  "vadd.i32 q1, q1, %[rx]\n"                                                                                         \
+  "vldrw.u32 q2, [%[tp]], #16\n"                                                                                     \
+  "vpt.u32 cs, q0, %[nh]\n"                                                                                          \
+  "vcmpt.u32 cs, q1, %[nw]\n"                                                                                        \
+  "vpst\n"                                                                                                           \
+  "vldrbt.s32 q3, [%[xb], q2]\n"                                                                                     \
+  "vpsel q3, q3, %q[pad]\n"                                                                                          \
+  "vstrb.32 q3, [%[col], #" #o "]\n"
+  __asm__ volatile("wls lr, %[n], 2f\n"
+                   "1:\n" EMLC_BORDER4(0) EMLC_BORDER4(4) EMLC_BORDER4(8) EMLC_BORDER4(12) "add %[col], %[col], #64\n"
+                   "le lr, 1b\n"
+                   "2:\n"
+                   : [dy] "+l"(dy), [dx] "+l"(dx), [tp] "+r"(tp), [col] "+l"(col)
+                   : [n] "r"(Kp >> 4), [ry] "r"(ry), [rx] "r"(rx), [nh] "r"(nh), [nw] "r"(nw), [xb] "r"(xb),
+                     [pad] "w"(padv)
+                   : "q0", "q1", "q2", "q3", "lr", "memory");
+#undef EMLC_BORDER4
+#else
+  int32_t k, j;
+  for (k = 0; k < Kp; k += 16, col += 64)
+    for (j = 0; j < 16; j += 4) {
+      mve_pred16_t in = vcmpcsq_n_u32(vaddq_n_u32(vldrbq_u32(dy + k + j), ry), (uint32_t)-H);
+      in = vcmpcsq_m_n_u32(vaddq_n_u32(vldrbq_u32(dx + k + j), rx), (uint32_t)-W, in);
+      vstrbq_s32(col + j, vpselq_s32(vldrbq_gather_offset_z_s32(
+                                        xn, vaddq_n_u32(vldrwq_u32((const uint32_t *)taps + k + j), org), in),
+                                    padv, in));
+    }
+#endif
+}
+#endif
+static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t q, const int32_t *taps, const uint8_t *dy,
+                            const uint8_t *dx, const uint8_t *offs8, int32_t H, int32_t W, int32_t KH, int32_t KW,
+                            int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
+                            int32_t pad, int32_t Kp) {
+  const int32_t oh = q / OW, ow = q - oh * OW, ih0 = oh * sh - pt, iw0 = ow * sw - pl;
+  int32_t k;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+  if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
+    /* the padding taps (offset 0) meet zero weights: whatever they read is fine */
+    const int8_t *base = xn + (int64_t)ih0 * W + iw0;
+    if (offs8)
+      for (k = 0; k < Kp; k += 16, col += 64)
+        vstrbq_s8(col, vldrbq_gather_offset_s8(base, vldrbq_u8(offs8 + k)));
+    else
+      for (k = 0; k < Kp; k += 16, col += 64) {
+        const uint32_t *t = (const uint32_t *)taps + k;
+        vstrbq_s32(col, vldrbq_gather_offset_s32(base, vldrwq_u32(t)));
+        vstrbq_s32(col + 4, vldrbq_gather_offset_s32(base, vldrwq_u32(t + 4)));
+        vstrbq_s32(col + 8, vldrbq_gather_offset_s32(base, vldrwq_u32(t + 8)));
+        vstrbq_s32(col + 12, vldrbq_gather_offset_s32(base, vldrwq_u32(t + 12)));
+      }
+  } else
+    emlc_border4_s8(xn, col, taps, dy, dx, H, W, ih0, iw0, pad, Kp);
+#else
+  (void)offs8, (void)KH, (void)KW, (void)dh, (void)dw;
+  for (k = 0; k < Kp; ++k) {
+    const int32_t ih = ih0 + dy[k], iw = iw0 + dx[k];
+    col[(k >> 4) * 64 + (k & 15)] =
+        ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[(int64_t)ih0 * W + iw0 + taps[k]] : (int8_t)pad;
+  }
+#endif
+}
+
+// @kernel conv4_s8_mve_impl
+// @requires mve_impl
+// @requires store4_s8_mve_impl
+/* conv_s8_mve's channel loop over the columns of four pixels (col: Kp/16
+   chunks of 4 x 16 bytes): per channel m the four sums of its weights (row m
+   of w, Kp bytes) with the columns, requantized and stored as one vector at
+   y + m * P (`cnt` of the four). Its own function: the four accumulators and
+   the pointers stay in registers. When Kp is 16 the columns stay in
+   registers across the channels. */
+static EMLC_NOINLINE void emlc_conv4_s8_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
+                                            int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
+                                            const int32_t *shift, int32_t out_off, int32_t lo, int32_t hi) {
+  int32_t m, i;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+  if (Kp == 16) {
+    const int8x16_t c0 = vldrbq_s8(col), c1 = vldrbq_s8(col + 16), c2 = vldrbq_s8(col + 32), c3 = vldrbq_s8(col + 48);
+    for (m = 0; m < M; ++m, w += 16, y += P) {
+      const int8x16_t wv = vldrbq_s8(w);
+      const int32_t b = bias_eff[m];
+      emlc_store4_s8_mve(y, cnt, vmladavaq_s8(b, wv, c0), vmladavaq_s8(b, wv, c1), vmladavaq_s8(b, wv, c2),
+                         vmladavaq_s8(b, wv, c3), mult[m], shift[m], out_off, lo, hi);
+    }
+    return;
+  }
+#endif
+  for (m = 0; m < M; ++m, y += P) {
+    const int8_t *c = col;
+    int32_t a0 = bias_eff[m], a1 = a0, a2 = a0, a3 = a0;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && defined(__GNUC__)
+    /* 10 instructions a chunk (the compiler's loop took 12): one post-incremented pointer per operand, the
+       column loads at negative offsets after it; VMLADAVA's accumulators are even registers ("Te") */
+    i = Kp >> 4;
+    __asm__ volatile("wls lr, %[n], 2f\n"
+                     "1:\n"
+                     "vldrb.8 q0, [%[w]], #16\n"
+                     "vldrb.8 q1, [%[c]], #64\n"
+                     "vmladava.s8 %[a0], q0, q1\n"
+                     "vldrb.8 q1, [%[c], #-48]\n"
+                     "vmladava.s8 %[a1], q0, q1\n"
+                     "vldrb.8 q1, [%[c], #-32]\n"
+                     "vmladava.s8 %[a2], q0, q1\n"
+                     "vldrb.8 q1, [%[c], #-16]\n"
+                     "vmladava.s8 %[a3], q0, q1\n"
+                     "le lr, 1b\n"
+                     "2:\n"
+                     : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [w] "+r"(w), [c] "+r"(c)
+                     : [n] "r"(i)
+                     : "q0", "q1", "lr", "memory");
+#else
+    for (i = Kp >> 4; i > 0; --i, w += 16, c += 64) {
+      a0 = emlc_dot16_s8(a0, w, c);
+      a1 = emlc_dot16_s8(a1, w, c + 16);
+      a2 = emlc_dot16_s8(a2, w, c + 32);
+      a3 = emlc_dot16_s8(a3, w, c + 48);
+    }
+#endif
+    emlc_store4_s8_mve(y, cnt, a0, a1, a2, a3, mult[m], shift[m], out_off, lo, hi);
+  }
+}
+
 // @kernel conv_s8_mve
 // @requires mve_impl
-// @requires im2col_s8_impl
-// @requires store_conv_s8_impl
-/* int8 convolution (one group, NCHW) on Helium: an int8 im2col of two output
-   pixels (col: 2 x Kp bytes) against weights stored [M][Kp] by the compiler
-   (K padded to a multiple of 16 with zeros; words of 4 little-endian
-   bytes), two channels x two pixels per pass, one VMLADAVA per 16 MACs.
-   Requantization, domain and arguments as conv_s8_dsp. */
+// @requires im2col4_s8_impl
+// @requires conv4_s8_mve_impl
+/* int8 convolution (one group, NCHW) on Helium: an int8 im2col of four
+   output pixels (col: 4 x Kp bytes, interleaved in 16-byte chunks) against
+   weights stored [M][Kp] by the compiler (K padded to a multiple of 16 with
+   zeros; words of 4 little-endian bytes), followed by the window's tables
+   dy[Kp] and dx[Kp] (bytes: each tap's row and column in the window, times
+   the dilation; 0 for the padding taps), one channel x four pixels per
+   pass, one VMLADAVA per 16 MACs; the four sums (consecutive outputs of the
+   channel, NCHW) requantized and stored as one vector. A layer whose K fits
+   one chunk (K <= 16: a first layer of one input channel, 3x3) keeps the
+   four columns in registers across the channels; one whose tap offsets fit
+   a byte (one small input channel) gathers a chunk of a column in one
+   instruction. Requantization, domain and arguments as conv_s8_dsp. */
 static void emlc_conv_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *colw, int8_t *y, int32_t N, int32_t C,
                              int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
                              int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
@@ -69,28 +260,26 @@ static void emlc_conv_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *colw,
                              const int32_t *shift, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW, Kp = (K + 15) & ~15, P = OH * OW;
   const int8_t *wb = (const int8_t *)wpk;
+  const uint8_t *dy = (const uint8_t *)wpk + (int64_t)M * Kp, *dx = dy + Kp;
   int8_t *col = (int8_t *)colw;
-  int32_t n, p, m, k;
+  uint8_t offs8[64];
+  const uint8_t *o8 = 0;
+  int32_t n, p, k, j;
+  if (Kp <= 64) { /* byte offsets: one gather a chunk */
+    for (k = 0; k < Kp && taps[k] >= 0 && taps[k] < 256; ++k)
+      offs8[k] = (uint8_t)taps[k];
+    if (k == Kp)
+      o8 = offs8;
+  }
   for (n = 0; n < N; ++n) {
     const int8_t *xn = x + (int64_t)n * C * H * W;
     int8_t *yn = y + (int64_t)n * M * P;
-    for (p = 0; p < P; p += 2) {
-      const int32_t two = p + 1 < P;
-      emlc_im2col_s8(xn, col, p, taps, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, pad, Kp);
-      emlc_im2col_s8(xn, col + Kp, p + two, taps, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, pad, Kp);
-      for (m = 0; m < M; m += 2) {
-        const int32_t pair = m + 1 < M;
-        const int8_t *w0 = wb + (int64_t)m * Kp, *w1 = pair ? w0 + Kp : w0;
-        int32_t a00 = bias_eff[m], a01 = a00, a10 = pair ? bias_eff[m + 1] : 0, a11 = a10;
-        for (k = 0; k < Kp; k += 16) {
-          a00 = emlc_dot16_s8(a00, w0 + k, col + k);
-          a01 = emlc_dot16_s8(a01, w0 + k, col + Kp + k);
-          a10 = emlc_dot16_s8(a10, w1 + k, col + k);
-          a11 = emlc_dot16_s8(a11, w1 + k, col + Kp + k);
-        }
-        emlc_store_2x2_s8(yn + (int64_t)m * P + p, P, a00, a01, a10, a11, pair, two, mult + m, shift + m, out_off,
-                          lo, hi);
-      }
+    for (p = 0; p < P; p += 4) {
+      const int32_t cnt = EMLC_MIN(4, P - p);
+      for (j = 0; j < 4; ++j) /* past P: the last pixel again (not stored) */
+        emlc_im2col4_s8(xn, col + 16 * j, p + EMLC_MIN(j, cnt - 1), taps, dy, dx, o8, H, W, KH, KW, OW, sh, sw, dh,
+                        dw, pt, pl, pad, Kp);
+      emlc_conv4_s8_mve(wb, col, yn + p, M, Kp, P, cnt, bias_eff, mult, shift, out_off, lo, hi);
     }
   }
 }

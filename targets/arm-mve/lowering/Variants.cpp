@@ -30,11 +30,27 @@ SmallVector<int32_t> packWeightsMVE(ArrayRef<int64_t> w, int64_t M, int64_t K) {
   return out;
 }
 
-/// An int8 im2col column of two pixels by 4-tap gathers, K padded to 16.
+/// conv_s8_mve's: packWeightsMVE's rows, then the window's tables as bytes,
+/// dy[Kp] then dx[Kp]: tap (c, ky, kx)'s row ky*dh and column kx*dw (0 for
+/// the padding taps), which predicate the gathers of windows that leave the input.
+SmallVector<int32_t> packConvWeightsMVE(const QuantConvFacts &f) {
+  const int64_t KH = f.s.w[2], KW = f.s.w[3], K = f.s.w[1] * KH * KW, Kp = (K + 15) / 16 * 16;
+  SmallVector<int32_t> out = packWeightsMVE(f.wv, f.s.w[0], K);
+  SmallVector<uint8_t> win(2 * Kp, 0);
+  for (int64_t k = 0; k < K; ++k) {
+    win[k] = (uint8_t)(k / KW % KH * f.s.dl[0]);
+    win[Kp + k] = (uint8_t)(k % KW * f.s.dl[1]);
+  }
+  for (int64_t i = 0; i < 2 * Kp; i += 4)
+    out.push_back((int32_t)(win[i] | win[i + 1] << 8 | win[i + 2] << 16 | (uint32_t)win[i + 3] << 24));
+  return out;
+}
+
+/// An int8 im2col column of four pixels (4 x Kp bytes) by gathers, K padded to 16.
 LogicalResult lowerConvMVE(Layer &l) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
   int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3], Kp = (K + 15) / 16 * 16;
-  return lowerIm2colConvS8(l, "conv_s8_mve", packWeightsMVE(f.wv, f.s.w[0], K), Kp, Kp / 2);
+  return lowerIm2colConvS8(l, "conv_s8_mve", packConvWeightsMVE(f), Kp, Kp);
 }
 
 /// The kernel gathers a window with byte offsets: rows of its padded plane
@@ -71,9 +87,9 @@ LogicalResult lowerFullyConnectedMVE(Layer &l) {
 EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   r.addVariant(
       "conv_s8_mve", "conv_s8",
-      [](Layer &l) {
+      [](Layer &l) { // the window's extent fits its byte tables
         const QuantConvFacts &f = l.facts<QuantConvFacts>();
-        return f.valid && fitsDSP(f);
+        return f.valid && fitsDSP(f) && (f.s.w[2] - 1) * f.s.dl[0] < 256 && (f.s.w[3] - 1) * f.s.dl[1] < 256;
       },
       lowerConvMVE);
   r.addVariant("dwconv3x3_s8_mve", "dwconv3x3_s8", depthwiseFitsMVE, lowerDepthwiseMVE);
