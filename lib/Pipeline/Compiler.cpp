@@ -487,13 +487,29 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
   return r;
 }
 
-/// Flash holds weights and code, the passes budget weights: when the weights fit the limit but not with
-/// the code, compile again with the weights' share (the smallest kernels, or the searches within it).
+/// Flash holds weights and code, the passes budget weights: when the weights exceed their share of the
+/// limits (the flash less the code, or --weights-limit), compile again with the passes' budget lowered by the
+/// excess (the smallest kernels, or the searches within it). The searches count weights in the plain layout, so
+/// a kernel that stores more (its own tables, a wider layout) is paid for here; at most three times (without a
+/// search, while the weights shrink).
 static CompileResult compileWithinFlash(const CompileOptions &opts) {
   CompileResult r = compileOnce(opts, -1);
-  if (r.flashExceeded && r.flashLimit >= 0 && r.weightBytes + r.codeBytes > r.flashLimit &&
-      r.flashLimit - r.codeBytes > 0)
-    r = compileOnce(opts, r.flashLimit - r.codeBytes);
+  int64_t passBudget = opts.weightsLimit;
+  if (r.flashLimit >= 0 && (passBudget < 0 || r.flashLimit < passBudget))
+    passBudget = r.flashLimit;
+  for (int round = 0; round < 3 && r.flashExceeded && passBudget >= 0; ++round) {
+    int64_t share = opts.weightsLimit;
+    if (r.flashLimit >= 0 && (share < 0 || r.flashLimit - r.codeBytes < share))
+      share = r.flashLimit - r.codeBytes;
+    int64_t next = std::min(share, passBudget - (r.weightBytes - share));
+    if (next <= 0 || next >= passBudget)
+      break;
+    CompileResult again = compileOnce(opts, passBudget = next);
+    bool shrank = again.weightBytes < r.weightBytes, searched = opts.precision == "auto" || opts.prune == "auto";
+    r = std::move(again);
+    if (!shrank && !searched) // a search may take a few rounds to leave its plan; the kernels' choice does not
+      break;
+  }
   return r;
 }
 
