@@ -600,9 +600,66 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
   return r;
 }
 
+/// prune=auto toward the RAM limit (--ram-limit, or the device's arena region): the compile that prunes toward
+/// flash (or, without a flash limit, the unpruned one) measures the arena; activations shrink about as the
+/// square root of the MACs kept (both sides of a layer lose channels), so the share of MACs to remove is the
+/// one that would scale the arena to the limit, corrected by each compile's arena (at most four times, with
+/// more where the weights then exceed the flash).
+static CompileResult compileToRam(const CompileOptions &opts) {
+  CompileOptions first = opts;
+  CompileResult budgets; // the device's limits, as the compiles apply them
+  applyDevice(first, budgets);
+  bool flashGoal = first.flashLimit >= 0 || first.weightsLimit >= 0;
+  if (!flashGoal)
+    first.prune.clear();
+  CompileResult r = compileWithinFlash(first);
+  if (r.ok || !r.ramExceeded)
+    return r;
+  int64_t ramLimit = first.ramLimit, arena = r.arenaBytes;
+  double kept = 1, over = 1;         // MACs kept: the last share tried, and the most kept that was still over the limit
+  std::optional<CompileResult> best; // the compile that fits with the most MACs kept
+  double bestKept = 0;
+  for (int round = 0; round < 6; ++round) {
+    if (best && round >= 4)
+      break;
+    double ratio = (double)ramLimit / (double)std::max<int64_t>(arena, 1);
+    // Until one fits: scale by the arena's excess (at least 5% more each round); then halve the gap to the
+    // last share that did not fit, to remove no more than needed.
+    kept = best ? (bestKept + over) / 2 : std::min(kept * ratio * ratio, kept * 0.95);
+    if (kept < 0.05) {
+      r.ok = false;
+      r.error = llvm::formatv("error: --prune=auto: pruning toward {0} bytes of RAM reached {1} bytes with {2:P0} of "
+                              "the MACs removed; the arena's peak does not shrink with the channels (the model's "
+                              "input or output buffers?): raise the RAM limit\n",
+                              ramLimit, arena, 1 - kept / 0.95)
+                    .str();
+      return r;
+    }
+    CompileOptions pruned = opts;
+    pruned.prune = llvm::formatv("{0:F4}", 1 - kept).str();
+    r = compileWithinFlash(pruned);
+    if (!r.ok && !r.ramExceeded && !r.flashExceeded) { // another failure: pruning cannot go on
+      std::string why = r.error.rfind("error: ", 0) == 0 ? r.error.substr(7) : r.error;
+      r.error =
+          llvm::formatv("error: --prune=auto toward {0} bytes of RAM (the arena took {1}): ", ramLimit, arena).str() +
+          why;
+      return r;
+    }
+    if (r.ok && (!best || kept > bestKept))
+      best = r, bestKept = kept;
+    else if (!r.ok)
+      over = std::min(over, kept);
+    if (r.ramExceeded)
+      arena = r.arenaBytes;
+  }
+  return best ? *best : r;
+}
+
 CompileResult compileModel(const CompileOptions &opts) {
   if (opts.prune == "auto" && opts.latencyLimitMs >= 0)
     return compileToLatency(opts);
+  if (opts.prune == "auto" && (opts.ramLimit >= 0 || !opts.device.empty()))
+    return compileToRam(opts);
   if (opts.precision == "auto" && !opts.quantize.empty() && opts.latencyLimitMs >= 0)
     return compileAutoToLatency(opts);
   return compileWithinFlash(opts);

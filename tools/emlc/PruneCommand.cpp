@@ -19,7 +19,8 @@ void addPruneFlags(CLI::App *cmd, PruneFlags &c) {
                   "structured pruning (before --quantize): remove whole channels of conv/fully connected layers\n"
                   "  (coupled ones together: residual adds, depthwise, flatten) until the MACs drop by this share,\n"
                   "  kept counts a multiple the target's kernels run fast on; or auto: until the weights fit\n"
-                  "  --flash-limit. With --calibration the counts are chosen by measured sensitivity and the next\n"
+                  "  --flash-limit and the arena --ram-limit (a device's budgets with --device), or the time\n"
+                  "  --latency-limit. With --calibration the counts are chosen by measured sensitivity and the next\n"
                   "  layers re-fitted by least squares, e.g. --prune=0.25 --calibration calib_x.npy");
   cmd->add_option("--prune-importance", c.importance,
                   "which channels go: l1 or l2 (weight norms), bn (|gamma| of the BatchNormalization after the "
