@@ -187,7 +187,7 @@ bool readTestSets(const VerifyOptions &o, MLIRContext &ctx, std::vector<TestSet>
 bool interpreterReference(CompileOptions co, uint64_t seed, MLIRContext &ctx, TestSet &set, std::string &error) {
   co.quantize.clear(), co.precision.clear(), co.layerPrecision.clear(), co.prune.clear();
   co.calibrationPath.clear(), co.device.clear(), co.progress = nullptr;
-  co.ramLimit = co.flashLimit = -1, co.latencyLimitMs = -1;
+  co.ramLimit = co.flashLimit = co.weightsLimit = -1, co.latencyLimitMs = -1;
   std::mt19937_64 rng(seed);
   bool ran = false;
   co.onNN = [&](ModuleOp module) {

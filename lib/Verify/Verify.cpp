@@ -414,12 +414,15 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   for (TestSet &set : sets)
     if (set.want.empty() && !interpreterReference(co, o.seed, ctx, set, r.error))
       return r;
-  bool quantize = !o.quantize.empty() || !o.precision.empty(); // a weight precision asks for quantization
+  // A weight precision asks for quantization.
+  bool quantize = !o.quantize.empty() || !o.precision.empty() || !o.layerPrecision.empty();
   if (quantize) {
     co.quantize = "int8";
     co.precision = o.precision.empty() ? "int8" : o.precision;
+    co.layerPrecision = o.layerPrecision;
     co.calibrationPath = o.calibration;
   }
+  co.weightsLimit = o.weightsLimit;
   if (o.configure) // pruning (emlc verify --prune), or emlc fit's chosen configuration
     o.configure(co);
   if (!co.prune.empty() && co.calibrationPath.empty())

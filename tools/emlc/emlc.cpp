@@ -234,8 +234,8 @@ std::string qemuPlugin(const char *argv0) {
 }
 
 int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv0) {
-  if ((!o.quantize.empty() || !o.precision.empty()) && o.calibration.empty()) {
-    printError("verify --quantize/--precision needs --calibration PATH (a .npy of samples, or a "
+  if ((!o.quantize.empty() || !o.precision.empty() || !o.layerPrecision.empty()) && o.calibration.empty()) {
+    printError("verify --quantize/--precision/--layer-precision needs --calibration PATH (a .npy of samples, or a "
                "folder of .npy/.pb files)");
     return kExitUsage;
   }
@@ -243,7 +243,7 @@ int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv
     printError("verify --calibration applies with --quantize=int8 (or --precision) or --prune");
     return kExitUsage;
   }
-  if (!pruning.prune.empty())
+  if (!pruning.prune.empty() || pruning.latencyLimit >= 0) // --latency-limit also steers --precision auto
     o.configure = [pruning](emlc::CompileOptions &co) { applyPruneFlags(pruning, co); };
   if (o.plugin.empty())
     o.plugin = qemuPlugin(argv0);
@@ -428,8 +428,21 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &p
   verify
       ->add_option("--precision", vo.precision,
                    "weight precision of conv/fully connected layers (implies --quantize=int8), as emlc compile\n"
-                   "  --precision, e.g. --precision int4")
-      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary"}));
+                   "  --precision: int8, int4, int2, ternary, or auto (per layer, within --weights-limit or the\n"
+                   "  device's flash, and --latency-limit), e.g. --precision int4")
+      ->check(CLI::IsMember({"int8", "int4", "int2", "ternary", "auto"}));
+  verify
+      ->add_option("--layer-precision", vo.layerPrecision,
+                   "pin a layer's precision by ONNX node name, repeatable, as emlc compile --layer-precision,\n"
+                   "  e.g. --layer-precision /0/Conv=w4a8")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  verify->add_option_function<std::string>(
+      "--weights-limit",
+      [&vo](const std::string &text) {
+        if (!emlc::parseBytes(text, vo.weightsLimit))
+          throw CLI::ValidationError("--weights-limit", "'" + text + "' is not a byte count (for example 64K)");
+      },
+      "bytes the weights may take (--precision auto spends them), as emlc compile --weights-limit, e.g. 48K");
   addPruneFlags(verify, pruning);
   addLatencyLimit(verify, pruning);
   verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);

@@ -52,7 +52,9 @@ struct VerifyOptions {
   /// outputs are then the float model's: the error is quantization's, so it
   /// is reported (in output LSBs) and not judged.
   std::string quantize, precision, calibration;
-  bool fuse = true; ///< false: compiled without the fusion passes (`--no-fuse`)
+  std::vector<std::string> layerPrecision; ///< NAME=w4a8 pins, as `emlc compile --layer-precision`
+  int64_t weightsLimit = -1;               ///< bytes of weights (`--weights-limit`; precision auto spends it)
+  bool fuse = true;                        ///< false: compiled without the fusion passes (`--no-fuse`)
 };
 
 struct VerifyResult {
