@@ -533,6 +533,7 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
       probe.latencyLimitMs = probe.maxAccuracyDrop = -1;
       probe.ramLimit = probe.flashLimit = INT64_MAX;
       probe.weightsLimit = -1;
+      probe.onNN = nullptr; // prices, not a candidate: a driver's nn-level hook (emlc fit's scoring) skips them
       if (opts.progress)
         probe.progress = [&, p](const std::string &what, int64_t done, int64_t total) {
           opts.progress(std::string("pricing ") + precisionName(p) + " layers: " + what, done, total);

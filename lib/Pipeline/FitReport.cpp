@@ -67,6 +67,10 @@ std::string fitJSON(const FitOptions &o, const FitResult &r, const DeviceInfo &d
                          {"candidates", std::move(cands)}};
   if (r.floatAccuracy >= 0)
     top["float_top1"] = rounded(r.floatAccuracy, 1e-5);
+  llvm::json::Object scored{{"set", r.scoredOn}, {"samples", r.scoredSamples}};
+  if (!r.scoredPath.empty())
+    scored["path"] = r.scoredPath;
+  top["scored_on"] = std::move(scored);
   std::string s;
   llvm::raw_string_ostream os(s);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(top))) << "\n";
@@ -128,7 +132,8 @@ std::string fitSVG(const FitOptions &o, const FitResult &r, const DeviceInfo &d,
   os << "<text x=\"" << left + w / 2 << "\" y=\"" << top + h + 36
      << "\" text-anchor=\"middle\">latency at the device clock, ms (the target's cost model)</text>\n";
   os << "<text transform=\"translate(18," << top + h / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
-     << (labels ? "top-1 on the calibration set, %" : "output SQNR vs float, dB") << "</text>\n";
+     << (labels ? "top-1" : "output SQNR vs float") << " on the " << r.scoredOn << " set"
+     << (r.scoredOn == "calibration" ? " (not held out)" : "") << (labels ? ", %" : ", dB") << "</text>\n";
   if (anyUnknown)
     os << llvm::formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" fill=\"#666\">at the edge: latency "
                         "unknown (no cost model)</text>\n",

@@ -23,11 +23,14 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
       "fit", "Find the most accurate configuration of a float model that fits a device: weight precision\n"
              "  (float, int8, int4, mixed auto), pruning (none, 25%, 50% of the MACs) and kernels (speed, size),\n"
              "  each compiled against the device's RAM and flash (weights + code), its accuracy measured in the\n"
-             "  interpreter on the calibration set (top-1 with labels, else SQNR vs float), its latency from the\n"
-             "  target's cost model at the device clock. Writes the chosen module like compile, fit.json (every\n"
-             "  candidate) and fit.svg (their plot) in -o.\n"
+             "  interpreter on held-out --validation samples (else on the calibration set, which quantization and\n"
+             "  pruning were fitted to: a flattering score) as top-1 with labels, else SQNR vs float, its latency\n"
+             "  from the target's cost model at the device clock. With --latency-limit the mixed auto candidates\n"
+             "  are searched toward it. Writes the chosen module like compile, fit.json (every candidate, and\n"
+             "  which set scored them) and fit.svg (their plot) in -o.\n"
              "  Example: emlc fit fashion-mlp.onnx --device gd32vf103 -o out --calibration x.npy\n"
-             "           --calibration-labels y.npy --max-accuracy-drop 2");
+             "           --calibration-labels y.npy --validation vx.npy --validation-labels vy.npy\n"
+             "           --max-accuracy-drop 2");
   fit->add_option("model", a.model, "float ONNX model file (.onnx)")->required();
   fit->add_option("--device", a.device, "the device (emlc devices lists them), e.g. --device nucleo-f446re")
       ->required()
@@ -45,11 +48,19 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
   fit->add_option("--calibration-labels", a.labels,
                   "the samples' classes (.npy): candidates are judged by top-1 accuracy, e.g. --calibration-labels "
                   "y.npy");
+  fit->add_option("--validation", a.validation,
+                  "held-out samples (.npy, one model input a sample on axis 0, preprocessed like the calibration\n"
+                  "  set) every candidate is scored on instead of the calibration set, e.g. --validation vx.npy");
+  fit->add_option("--validation-labels", a.validationLabels,
+                  "the validation samples' classes (.npy, one a sample): candidates are judged by top-1 on them\n"
+                  "  (without: SQNR vs float on the validation samples), e.g. --validation-labels vy.npy");
   fit->add_option("--max-accuracy-drop", a.maxAccuracyDrop,
-                  "with labels: top-1 points a candidate may lose against the float model, e.g. --max-accuracy-drop 2")
+                  "with labels: top-1 points a candidate may lose against the float model on the scoring set,\n"
+                  "  e.g. --max-accuracy-drop 2")
       ->check(CLI::Range(0.0, 100.0));
   fit->add_option("--latency-limit", a.latencyLimit,
-                  "milliseconds an inference may take at the device clock (cost model), e.g. --latency-limit 20")
+                  "milliseconds an inference may take at the device clock (cost model); the auto candidates'\n"
+                  "  precision search aims at it, e.g. --latency-limit 20")
       ->check(CLI::PositiveNumber);
   fit->add_option("--prune-ratios", a.pruneRatios,
                   "the MAC shares pruning tries (default 0,0.25,0.5), e.g. --prune-ratios 0,0.3")
@@ -87,8 +98,12 @@ static int measureChosen(const FitArgs &a, const emlc::FitResult &r) {
     co.quantize = chosen.quantize;
     co.precision = chosen.precision;
     co.calibrationPath = chosen.calibrationPath;
+    co.calibrationLabels = chosen.calibrationLabels;
     co.prune = chosen.prune;
     co.pruneSchedule = chosen.pruneSchedule;
+    co.pruneImportance = chosen.pruneImportance;
+    co.pruneCorrection = chosen.pruneCorrection;
+    co.latencyLimitMs = chosen.latencyLimitMs; // auto searched toward the limit: the same plan
   };
   emlc::VerifyResult v = emlc::verifyModel(vo);
   if (!v.error.empty()) {
@@ -118,13 +133,25 @@ int runFit(const FitArgs &a) {
   o.name = a.name;
   o.calibration = a.calibration;
   o.labels = a.labels;
+  o.validation = a.validation;
+  o.validationLabels = a.validationLabels;
   o.maxAccuracyDrop = a.maxAccuracyDrop;
   o.latencyLimitMs = a.latencyLimit;
   o.pruneRatios = a.pruneRatios;
   if (!emlc::cli::parseShapes(a.shapes, o.inputShapes))
     return 2;
-  if (a.maxAccuracyDrop >= 0 && a.labels.empty()) {
+  if (!a.validationLabels.empty() && a.validation.empty()) {
+    emlc::cli::printError("--validation-labels needs --validation (the samples they label), e.g. --validation vx.npy "
+                          "--validation-labels vy.npy");
+    return 2;
+  }
+  if (a.maxAccuracyDrop >= 0 && a.validation.empty() && a.labels.empty()) {
     emlc::cli::printError("--max-accuracy-drop needs --calibration-labels (top-1 is measured against them)");
+    return 2;
+  }
+  if (a.maxAccuracyDrop >= 0 && !a.validation.empty() && a.validationLabels.empty()) {
+    emlc::cli::printError("--max-accuracy-drop with --validation needs --validation-labels (top-1 is measured on the "
+                          "validation set)");
     return 2;
   }
   // One line a candidate (each takes seconds to minutes), the steps inside as usual.
@@ -144,7 +171,7 @@ int runFit(const FitArgs &a) {
   if (!r.json.empty() && (!writeText(json, r.json) || !writeText(svg, r.svg)))
     return 1;
   // The table: every candidate, the chosen one marked.
-  bool labels = !a.labels.empty();
+  bool labels = r.topOne;
   if (!r.candidates.empty())
     fmt::print("{:<3} {:<6} {:>5} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", "", "prec", "prune", "kernel", "RAM", "flash",
                "ms", labels ? "top-1 %" : "SQNR dB", "");
@@ -174,14 +201,22 @@ int runFit(const FitArgs &a) {
   fmt::print("  RAM {} bytes, flash {} bytes (weights {} + code {}), {}; {}\n", c.ramBytes, c.flashBytes, c.weightBytes,
              c.codeBytes,
              c.latencyMs >= 0 ? fmt::format("about {:.2f} ms", c.latencyMs) : "latency unknown (no cost model)",
-             labels          ? fmt::format("top-1 {:.2f}% on the calibration set (float {:.2f}%)", 100 * c.accuracy,
-                                           100 * r.floatAccuracy)
+             labels          ? fmt::format("top-1 {:.2f}% (float {:.2f}%)", 100 * c.accuracy, 100 * r.floatAccuracy)
              : c.sqnrDB >= 0 ? fmt::format("output SQNR {:.1f} dB vs float", c.sqnrDB)
                              : std::string("accuracy not measured (no samples)"));
-  fmt::print("  the same module: emlc compile {} --device {} -o {}{}{} --optimize {}{}\n", a.model, a.device, a.out,
+  if (r.scoredOn == "validation")
+    fmt::print("  scored on the validation set: {} samples of {} (held out)\n", r.scoredSamples, r.scoredPath);
+  else if (r.scoredOn == "calibration")
+    fmt::print("  scored on the calibration set: {} samples of {}, the ones quantization and pruning were fitted to\n"
+               "  (it flatters them; give --validation X.npy for a held-out score)\n",
+               r.scoredSamples, r.scoredPath);
+  fmt::print("  the same module: emlc compile {} --device {} -o {}{}{}{} --optimize {}{}{}\n", a.model, a.device, a.out,
              c.precision == "float" ? "" : " --precision " + c.precision,
+             c.precision == "auto" && a.latencyLimit >= 0 ? fmt::format(" --latency-limit {}", a.latencyLimit)
+                                                          : std::string(),
              c.prune > 0 ? fmt::format(" --prune={} --prune-schedule uniform", c.prune) : std::string(), c.optimize,
-             a.calibration.empty() ? "" : " --calibration " + a.calibration);
+             a.calibration.empty() ? "" : " --calibration " + a.calibration,
+             c.precision == "auto" && !a.labels.empty() ? " --calibration-labels " + a.labels : std::string());
   fmt::print("  candidates: {}, plot: {}\n", json, svg);
   return a.measure ? measureChosen(a, r) : 0;
 }

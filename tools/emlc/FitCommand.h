@@ -8,7 +8,7 @@
 
 /// The `fit` command line, as parsed.
 struct FitArgs {
-  std::string model, out, device, name = "model", calibration, labels, candidates, plot;
+  std::string model, out, device, name = "model", calibration, labels, validation, validationLabels, candidates, plot;
   std::vector<std::string> shapes;
   std::vector<double> pruneRatios{0.0, 0.25, 0.5};
   double maxAccuracyDrop = -1, latencyLimit = -1;

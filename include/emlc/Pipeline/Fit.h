@@ -4,12 +4,15 @@
 // small grid (weight precision: float where the core has an FPU, int8, int4,
 // mixed `auto` within the flash; pruning: none, 25%, 50% of the MACs; kernels:
 // speed or size), each against the device's RAM and flash (weights + code),
-// measures each one's accuracy in the interpreter on the calibration set
-// (top-1 with labels, else output SQNR against the float model) and its
-// latency from the target's cost model at the device's clock, and keeps the
-// most accurate candidate that fits (and meets --latency-limit and
-// --max-accuracy-drop); ties go to the faster one. Every candidate is
-// reported (JSON, schema docs/fit.schema.json) and plotted (SVG).
+// measures each one's accuracy in the interpreter on the held-out validation
+// set when one is given, else on the calibration set (top-1 with labels, else
+// output SQNR against the float model) and its latency from the target's cost
+// model at the device's clock, and keeps the most accurate candidate that
+// fits (and meets --latency-limit and --max-accuracy-drop); ties go to the
+// faster one. With a latency limit the `auto` candidates are compiled toward
+// it (CompileOptions::latencyLimitMs: the precision search spends the
+// instructions the limit leaves), not only judged against it. Every candidate
+// is reported (JSON, schema docs/fit.schema.json) and plotted (SVG).
 //
 //===----------------------------------------------------------------------===//
 #ifndef EMLC_PIPELINE_FIT_H
@@ -27,8 +30,11 @@ struct FitOptions {
   std::string modelPath, device, name = "model";
   std::map<std::string, std::vector<int64_t>> inputShapes;
   std::string calibration, labels; ///< labels: top-1 accuracy; without, SQNR vs float
-  double maxAccuracyDrop = -1;     ///< top-1 points (labels) or dB of SQNR below 200 it may lose; -1: none
-  double latencyLimitMs = -1;      ///< at the device clock, from the cost model; -1: none
+  /// A held-out set (.npy, samples on axis 0) the candidates are scored on instead of the calibration set
+  /// (which quantization, pruning and error feedback were fitted to); with its labels top-1, else SQNR.
+  std::string validation, validationLabels;
+  double maxAccuracyDrop = -1; ///< top-1 points (labels) or dB of SQNR below 200 it may lose; -1: none
+  double latencyLimitMs = -1;  ///< at the device clock, from the cost model; -1: none
   std::vector<double> pruneRatios{0.0, 0.25, 0.5};
   /// Observes progress (what, done, total) of the candidates and of their calibration.
   std::function<void(const std::string &, int64_t, int64_t)> progress;
@@ -42,8 +48,8 @@ struct FitCandidate {
   std::string why;                                    ///< why not (refusal or limit), "" when it meets them
   int64_t ramBytes = 0, flashBytes = 0, weightBytes = 0, codeBytes = 0, instructions = 0, macs = 0;
   double latencyMs = -1;
-  double accuracy = -1; ///< top-1 on the calibration set (with labels)
-  double sqnrDB = -1;   ///< first output's SQNR vs the float model
+  double accuracy = -1; ///< top-1 on the scoring set (FitResult::scoredOn; with labels)
+  double sqnrDB = -1;   ///< first output's SQNR vs the float model on the scoring set
 };
 
 struct FitResult {
@@ -52,7 +58,12 @@ struct FitResult {
   std::vector<std::string> warnings;
   std::vector<FitCandidate> candidates;
   int chosen = -1;
-  double floatAccuracy = -1;    ///< the float model's top-1 (labels)
+  double floatAccuracy = -1; ///< the float model's top-1 (labels)
+  /// Which samples scored the candidates: "validation" (held out), "calibration" (the ones the candidates were
+  /// fitted to: flattering) or "none" (no samples); the file and how many samples.
+  std::string scoredOn = "none", scoredPath;
+  int64_t scoredSamples = 0;
+  bool topOne = false;          ///< scored by top-1 (labels of the scoring set), else by SQNR vs float
   CompileResult module;         ///< the chosen candidate's compile (C files, report)
   CompileOptions chosenOptions; ///< how it was compiled (emlc fit --measure verifies it so)
   std::string json, svg;        ///< every candidate, and their plot
