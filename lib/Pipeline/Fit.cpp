@@ -187,13 +187,6 @@ bool loadScoringSet(const FitOptions &o, const std::string &calibration, ModuleO
   return true;
 }
 
-/// The quantized module's precision as the quantize pass recorded it ("" when not quantized).
-std::string quantizedPrecision(ModuleOp module) {
-  auto q = module->getAttrOfType<DictionaryAttr>("emlc.quantization");
-  auto p = q ? q.getAs<StringAttr>("precision") : StringAttr();
-  return p ? p.getValue().str() : "";
-}
-
 /// The grid: precisions x pruning ratios x kernel choices.
 std::vector<FitCandidate> grid(const FitOptions &o, bool quantizable) {
   std::vector<FitCandidate> cs;
@@ -378,10 +371,7 @@ FitResult fitModel(const FitOptions &o) {
     // latency limit: its search prices the layers with the kernels asked for, so the plans may differ.
     bool twin = c.optimize == "size" && i > 0 && cs[i - 1].precision == c.precision && cs[i - 1].prune == c.prune;
     bool sameNN = twin && co.latencyLimitMs < 0;
-    co.onNN = [&](ModuleOp module) {
-      // auto toward a latency limit first compiles uniform int8/int4/int2 to price the layers: not the candidate.
-      if (c.precision == "auto" && quantizedPrecision(module) != "" && quantizedPrecision(module) != "auto")
-        return;
+    co.onNN = [&](ModuleOp module) { // (auto's pricing compiles toward a latency limit do not call it)
       if (!loaded && r.scoredOn != "none") {
         loaded = true;
         if (!loadScoringSet(o, calibration, module, set))
