@@ -331,7 +331,12 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
   if (!n.domain().empty() && n.domain() != "ai.onnx")
     return fail(who + ": operator domain '" + n.domain() + "' is not supported (only the default ONNX domain)");
   NamedAttrList attrs;
+  std::set<std::string> attrNames;
   for (const auto &a : n.attribute()) {
+    // A DictionaryAttr must not hold a name twice: its lookups (and the op's typed accessors) may then find
+    // the other kind (a STRING "group" beside the INT one read as an integer crashed the verifier).
+    if (!attrNames.insert(a.name()).second)
+      return fail(who + ": attribute '" + a.name() + "' is given twice; every attribute of a node needs its own name");
     NamedAttribute na(builder.getStringAttr(a.name()), builder.getUnitAttr());
     std::string err;
     if (!convertAttribute(a, na, err))
