@@ -446,6 +446,16 @@ bool Importer::importOp(const ::onnx::NodeProto &n, SmallVector<Value> operands,
 
   // --- Opset normalization: the dialect always has the newest form. ---
   unsigned numResults = n.output_size();
+  // The rewrites below read the first input (its type, or to rebuild the operand list) before createOp checks
+  // the arity. importNode refuses a supported op without it; Hardmax is not one (it reaches createOp's refusal),
+  // and with no inputs its opset < 13 rewrite read past the operand list (emlc-fuzz: heap-use-after-free).
+  bool legacyRewrite = ((type == "Softmax" || type == "LogSoftmax" || type == "Hardmax") && opset < 13) ||
+                       type == "Upsample" || (type == "Resize" && opset < 11) ||
+                       ((type == "Add" || type == "Sub" || type == "Mul" || type == "Div") && opset < 7);
+  if (legacyRewrite && (operands.empty() || onnx::isNone(operands[0])))
+    return fail(
+        who + ": " +
+        (operands.empty() ? std::string("the node has no inputs; input 0 is required") : OpTrait::requiredMessage(0)));
   if (type == "Clip" && opset < 11) {
     operandAt(1) = constF32({legacyFloat(dict, "min", -3.4028234663852886e38)}, l, true);
     operandAt(2) = constF32({legacyFloat(dict, "max", 3.4028234663852886e38)}, l, true);
