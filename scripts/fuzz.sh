@@ -74,6 +74,11 @@ if [ "$new" -gt 0 ]; then
     "$binary $artifacts); the newest:"
   ls -t "$artifacts" | grep -E '^(crash|timeout|oom|leak)-' | head -"$((new < 10 ? new : 10))" | sed "s|^|  $artifacts/|"
 fi
+# libFuzzer stops checking for leaks after 1000 inputs that allocated more than they freed without a leak: say so,
+# the rest of the run then did not check for leaks (the harness frees all it allocates; this means it no longer does).
+if grep -aq 'INFO: libFuzzer disabled leak detection' "$log"; then
+  echo "fuzz.sh: WARNING: libFuzzer turned leak detection off during the run (too many inputs kept memory)"
+fi
 grep -aE '^(==[0-9]+==ERROR|SUMMARY|.*runtime error:|terminate called)' "$log" | sort | uniq -c | sort -rn | head -20
 if [ "$status" -ne 0 ] || [ "$found" -gt "$before" ]; then
   echo "fuzz.sh: crash (exit $status): reproduce with $binary FILE; minimize with $binary -minimize_crash=1 -runs=10000 FILE"

@@ -61,9 +61,9 @@ const SectionIndex &sectionIndex() {
 
 } // namespace
 
-std::map<std::string, KernelSection> kernelSections(llvm::ArrayRef<std::string> dirs, std::string &prelude) {
+std::map<std::string, const KernelSection *> kernelSections(llvm::ArrayRef<std::string> dirs, std::string &prelude) {
   const SectionIndex &ix = sectionIndex();
-  std::map<std::string, KernelSection> out;
+  std::map<std::string, const KernelSection *> out;
   for (const std::string &dir : dirs) {
     if (prelude.empty())
       if (auto it = ix.prelude.find(dir); it != ix.prelude.end())
@@ -72,7 +72,7 @@ std::map<std::string, KernelSection> kernelSections(llvm::ArrayRef<std::string> 
     if (folder == ix.byFolder.end())
       continue;
     for (const auto &[name, section] : folder->second) // a more specific folder's section wins
-      out.emplace(name, section);
+      out.emplace(name, &section);
   }
   return out;
 }

@@ -33,8 +33,9 @@ struct KernelSection {
 
 /// The sections of the kernel folders `dirs`, the first folder defining a
 /// name winning (a target's folders, most specific first); `prelude` gets the
-/// first folder's prelude.h.
-std::map<std::string, KernelSection> kernelSections(llvm::ArrayRef<std::string> dirs, std::string &prelude);
+/// first folder's prelude.h. The sections live as long as the program (they
+/// are read once from the embedded files): the map only points at them.
+std::map<std::string, const KernelSection *> kernelSections(llvm::ArrayRef<std::string> dirs, std::string &prelude);
 
 /// One C parameter: `const int8_t *x` is {"int8_t", pointer, const, "x"}.
 struct KernelParam {

@@ -212,14 +212,15 @@ LogicalResult inferSlice(Shapes &c) {
       b += d;
     if (e < 0)
       e += d;
+    // ceil(span / |step|) without overflow: steps may be as large as int64 allows (or INT64_MIN).
     if (st > 0) {
       b = std::clamp<int64_t>(b, 0, d);
       e = std::clamp<int64_t>(e, 0, d);
-      out[a] = std::max<int64_t>(0, (e - b + st - 1) / st);
+      out[a] = e > b ? (int64_t)((uint64_t)(e - b - 1) / (uint64_t)st + 1) : 0;
     } else {
-      b = std::clamp<int64_t>(b, 0, d - 1);
+      b = std::clamp<int64_t>(b, 0, std::max<int64_t>(d - 1, 0));
       e = std::clamp<int64_t>(e, -1, d - 1);
-      out[a] = std::max<int64_t>(0, (b - e + (-st) - 1) / (-st));
+      out[a] = d > 0 && b > e ? (int64_t)((uint64_t)(b - e - 1) / (0 - (uint64_t)st) + 1) : 0;
     }
   }
   c.add(out, c.elem(0));

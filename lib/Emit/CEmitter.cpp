@@ -227,7 +227,7 @@ private:
   bool printWeights(int64_t &weightBytes, std::string &text, std::string &error);
   bool tooLarge(int64_t bytes, std::string &error) const;
   bool printCalls(std::string &error);
-  bool collectKernels(const std::map<std::string, KernelSection> &sections, std::string &text, size_t &count,
+  bool collectKernels(const std::map<std::string, const KernelSection *> &sections, std::string &text, size_t &count,
                       std::string &error);
   std::string printSource(const std::string &prelude, const std::string &kernels, size_t count);
   std::string printWrapper();
@@ -435,8 +435,8 @@ bool Printer::printCalls(std::string &error) {
 }
 
 /// The sections the called kernels need, helpers first.
-bool Printer::collectKernels(const std::map<std::string, KernelSection> &sections, std::string &text, size_t &count,
-                             std::string &error) {
+bool Printer::collectKernels(const std::map<std::string, const KernelSection *> &sections, std::string &text,
+                             size_t &count, std::string &error) {
   std::vector<std::string> needed;
   std::set<std::string> seen;
   std::function<bool(const std::string &)> need = [&](const std::string &k) {
@@ -448,7 +448,7 @@ bool Printer::collectKernels(const std::map<std::string, KernelSection> &section
       return false;
     }
     seen.insert(k);
-    for (const auto &r : it->second.requires_)
+    for (const auto &r : it->second->requires_)
       if (!need(r))
         return false;
     needed.push_back(k);
@@ -460,7 +460,7 @@ bool Printer::collectKernels(const std::map<std::string, KernelSection> &section
   // `needed` is in dependency order (helpers before their users), first use first.
   count = needed.size();
   for (const auto &k : needed)
-    text += sections.at(k).text;
+    text += sections.at(k)->text;
   return true;
 }
 

@@ -331,7 +331,12 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
   if (!n.domain().empty() && n.domain() != "ai.onnx")
     return fail(who + ": operator domain '" + n.domain() + "' is not supported (only the default ONNX domain)");
   NamedAttrList attrs;
+  std::set<std::string> attrNames;
   for (const auto &a : n.attribute()) {
+    // A DictionaryAttr must not hold a name twice: its lookups (and the op's typed accessors) may then find
+    // the other kind (a STRING "group" beside the INT one read as an integer crashed the verifier).
+    if (!attrNames.insert(a.name()).second)
+      return fail(who + ": attribute '" + a.name() + "' is given twice; every attribute of a node needs its own name");
     NamedAttribute na(builder.getStringAttr(a.name()), builder.getUnitAttr());
     std::string err;
     if (!convertAttribute(a, na, err))
@@ -441,6 +446,16 @@ bool Importer::importOp(const ::onnx::NodeProto &n, SmallVector<Value> operands,
 
   // --- Opset normalization: the dialect always has the newest form. ---
   unsigned numResults = n.output_size();
+  // The rewrites below read the first input (its type, or to rebuild the operand list) before createOp checks
+  // the arity. importNode refuses a supported op without it; Hardmax is not one (it reaches createOp's refusal),
+  // and with no inputs its opset < 13 rewrite read past the operand list (emlc-fuzz: heap-use-after-free).
+  bool legacyRewrite = ((type == "Softmax" || type == "LogSoftmax" || type == "Hardmax") && opset < 13) ||
+                       type == "Upsample" || (type == "Resize" && opset < 11) ||
+                       ((type == "Add" || type == "Sub" || type == "Mul" || type == "Div") && opset < 7);
+  if (legacyRewrite && (operands.empty() || onnx::isNone(operands[0])))
+    return fail(
+        who + ": " +
+        (operands.empty() ? std::string("the node has no inputs; input 0 is required") : OpTrait::requiredMessage(0)));
   if (type == "Clip" && opset < 11) {
     operandAt(1) = constF32({legacyFloat(dict, "min", -3.4028234663852886e38)}, l, true);
     operandAt(2) = constF32({legacyFloat(dict, "max", 3.4028234663852886e38)}, l, true);

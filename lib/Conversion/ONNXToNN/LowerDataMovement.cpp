@@ -52,7 +52,10 @@ LogicalResult lowerSlice(Lowerer &L, onnx::SliceOp) {
       b += d;
     b = steps[i] > 0 ? std::clamp<int64_t>(b, 0, d) : std::clamp<int64_t>(b, 0, d - 1);
     begin[a] = b;
-    step[a] = steps[i];
+    // A step as long as the axis or longer takes one element at most: bounded by the axis, it selects the same
+    // elements and the strides the kernels and the interpreter compute from it (dim stride x step) cannot
+    // overflow.
+    step[a] = std::clamp<int64_t>(steps[i], -std::max<int64_t>(d, 1), std::max<int64_t>(d, 1));
   }
   L.replace({L.rw.create<nn::SliceOp>(L.loc, L.outType(), L.in(0), L.rw.getDenseI64ArrayAttr(begin),
                                       L.rw.getDenseI64ArrayAttr(step))});
