@@ -297,7 +297,7 @@ func.func @main(%x: tensor<1x32xf32>, %r: tensor<1x10xf32>) -> tensor<1x10xf32> 
 // M4S-LABEL: func.func @main
 // M4S: kernel.call "conv_s8_w4_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<40xi32>) outs({{.*}} : memref<40xi32>, memref<1x8x8x8xi8>)
 // M55-LABEL: func.func @main
-// M55: kernel.call "conv_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<48xi32>) outs({{.*}} : memref<24xi32>, memref<1x8x8x8xi8>)
+// M55: kernel.call "conv_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<72xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>)
 // RV-LABEL: func.func @main
 // RV: kernel.call "conv2d_s8_w4" ins({{.*}} : memref<1x4x8x8xi8>, memref<144xui8>, memref<8xi32>) outs({{.*}} : memref<36xi8>, memref<1x8x8x8xi8>)
 // AVX-LABEL: func.func @main

@@ -43,7 +43,7 @@ static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
 static int8_t x[MAXB], w[MAXB], y_ref[MAXB], y_opt[MAXB], wrow[MAXB];
 static uint8_t packed[MAXB];
 static int32_t bias[128], bias_eff[128], mult[128], shift[128];
-static int32_t wpk[MAXB / 4 + 512], col[2 * MAXB], taps[MAXB];
+static int32_t wpk[MAXB + 512], col[2 * MAXB], taps[MAXB];
 
 /* Rows of K weights of `bits` bits, each row starting on a byte. */
 static void pack(int32_t M, int32_t K, int32_t bits) {
@@ -124,6 +124,15 @@ static void pack_w4_mve(int32_t M, int32_t K) {
   for (m = 0; m < M; m += 2)
     for (k = 0; k < Kp; ++k)
       *b++ = (int8_t)(16 * wat(m, k, M, K) + wat(m + 1, k, M, K));
+}
+
+/* conv_s8_w4_mve's window tables after the pairs: bytes dy[Kp] then dx[Kp]. */
+static void tables_w4_mve(int32_t M, int32_t C, int32_t KH, int32_t KW, int32_t dh, int32_t dw) {
+  const int32_t K = C * KH * KW, Kp = (K + 15) & ~15;
+  uint8_t *dy = (uint8_t *)wpk + (int64_t)((M + 1) / 2) * Kp, *dx = dy + Kp;
+  int32_t k;
+  for (k = 0; k < Kp; ++k)
+    dy[k] = (uint8_t)(k < K ? k / KW % KH * dh : 0), dx[k] = (uint8_t)(k < K ? k % KW * dw : 0);
 }
 
 /* The depthwise kernels: the nine weights of each channel one after the
@@ -363,6 +372,7 @@ static void conv_arm(int32_t bits, int kind, int t, int32_t N, int32_t C, int32_
   bad += check(bits == 4 ? "conv_s8_w4_dsp" : "conv_s8_w2_dsp", n, t), ++cases;
   if (kind == 3) {
     pack_w4_mve(M, K);
+    tables_w4_mve(M, C, KH, KW, dh, dw);
     poison(n);
     emlc_conv_s8_w4_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                         out_off, bias_eff, mult, shift, exact, lo, hi);
@@ -533,6 +543,23 @@ int main(void) {
     bad += check(bits == 4 ? "conv2d_s8_w4 long" : "conv2d_s8_w2 long", M * H * Wd, t), ++cases;
     conv_arm(bits, kind, t, 1, C, H, Wd, M, k3, k3, H, Wd, 1, 1, 1, 1, pad, pad, in_off, out_off, lo, hi);
     CONV_AVX2(bits, t, 1, C, H, Wd, M, k3, k3, H, Wd, 1, 1, 1, 1, pad, pad, in_off, out_off, lo, hi);
+  }
+  for (t = 0; t < 48; ++t) { /* first layers: 1 or 3 input channels, odd K, padding, stride 2, int4 [-7, 7] */
+    const int32_t C = t % 2 ? 3 : 1,
+                  k = t % 3 == 0   ? 3
+                      : t % 3 == 1 ? 5
+                                   : 1,
+                  s = 1 + t / 2 % 2, p = k / 2, H = rnd(k, 14), Wd = rnd(k, 14), M = rnd(1, 17), K = C * k * k,
+                  in_off = rnd(-127, 128), out_off = rnd(-128, 127), OH = (H + 2 * p - k) / s + 1,
+                  OW = (Wd + 2 * p - k) / s + 1;
+    int32_t i, lo = rnd(-128, 0), hi = rnd(lo, 127);
+    for (i = 0; i < C * H * Wd; ++i)
+      x[i] = (int8_t)rnd(-128, 127);
+    random_weights(M * K, 3);
+    random_requant(M, K, in_off, t);
+    emlc_conv2d_s8(x, w, bias, y_ref, 1, C, H, Wd, M, k, k, OH, OW, s, s, 1, 1, p, p, 1, in_off, out_off, mult, shift,
+                   lo, hi);
+    conv_arm(4, 3, t, 1, C, H, Wd, M, k, k, OH, OW, s, s, 1, 1, p, p, in_off, out_off, lo, hi);
   }
   for (t = 0; t < 80; ++t) { /* depthwise 3x3 on wider planes and more channels */
     const int32_t C = rnd(1, 24), H = rnd(3, 18), Wd = rnd(3, 20), sh = rnd(1, 2), sw = rnd(1, 2), pt = rnd(0, 1),

@@ -19,40 +19,6 @@ static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
 }
 #endif
 
-// @kernel im2col_s8_impl
-// @requires mve_impl
-/* The int8 im2col column of output pixel q (NCHW input) at col[0..Kp): tap k
-   at taps[k] from the window origin (taps padded to Kp, a multiple of 16,
-   with offset 0; those taps meet zero weights), the zero point `pad` where
-   the window leaves the input. */
-static void emlc_im2col_s8(const int8_t *xn, int8_t *col, int32_t q, const int32_t *taps, int32_t C, int32_t H,
-                           int32_t W, int32_t KH, int32_t KW, int32_t OW, int32_t sh, int32_t sw, int32_t dh,
-                           int32_t dw, int32_t pt, int32_t pl, int32_t pad, int32_t Kp) {
-  const int32_t oh = q / OW, ow = q - oh * OW, ih0 = oh * sh - pt, iw0 = ow * sw - pl;
-  int32_t k, c, kh, kw;
-  if (ih0 >= 0 && iw0 >= 0 && ih0 + (KH - 1) * dh < H && iw0 + (KW - 1) * dw < W) {
-    /* the padding taps (offset 0) meet zero weights: whatever they read is fine */
-    const int8_t *base = xn + (int64_t)ih0 * W + iw0;
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-    for (k = 0; k < Kp; k += 4) /* four taps per gather */
-      vstrbq_s32(col + k, vldrbq_gather_offset_s32(base, vldrwq_u32((const uint32_t *)taps + k)));
-#else
-    for (k = 0; k < Kp; ++k)
-      col[k] = base[taps[k]];
-#endif
-    return;
-  }
-  k = 0;
-  for (c = 0; c < C; ++c)
-    for (kh = 0; kh < KH; ++kh)
-      for (kw = 0; kw < KW; ++kw) {
-        const int32_t ih = ih0 + kh * dh, iw = iw0 + kw * dw;
-        col[k++] = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : (int8_t)pad;
-      }
-  for (; k < Kp; ++k)
-    col[k] = 0;
-}
-
 // @kernel store4_s8_mve_impl
 // @requires mve_impl
 /* Four int8 outputs of one channel (consecutive pixels, `cnt` of them

@@ -6,10 +6,9 @@
    16 sum(x a) + sum(x b); shifted left by 4 (VSHL.I8: the low nibble, 16 b
    exactly) it gives 16 sum(x b): one vector shift decodes 32 weights, so a
    step costs what the int8 kernels' does (one load of 16 bytes, and the
-   shift, per 32 weights instead of two loads). EMLC_W4_STEP: 16 taps of the
-   pair against two input rows x0, x1 into the accumulators (h0, h1: the
-   bytes, mve_impl's emlc_dot16_s8; l0, l1: the shifted bytes, rows 0 and 1;
-   the loads of w and x are common to both); EMLC_W4_DOT: one row. */
+   shift, per 32 weights instead of two loads). EMLC_W4_DOT: 16 taps of the
+   pair against an input row x into the accumulators h (the bytes, mve_impl's
+   emlc_dot16_s8) and l (the shifted bytes). */
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 /* The shifted bytes' product: VSHL.I8 #4 of the weights, VMLADAVA. */
 #define EMLC_W4_LO(acc, lv, x) vmladavaq_s8((acc), (lv), vldrbq_s8(x))
@@ -24,11 +23,6 @@ static int32_t emlc_dot16_w4lo_c(int32_t acc, const int8_t *w, const int8_t *x) 
 #define EMLC_W4_LO(acc, w, x) emlc_dot16_w4lo_c((acc), (w), (x))
 #define EMLC_W4_SHIFTED(w) (w)
 #endif
-#define EMLC_W4_STEP(w, x0, x1, h0, h1, l0, l1)                                                                       \
-  do {                                                                                                                 \
-    h0 = emlc_dot16_s8(h0, (w), (x0)), h1 = emlc_dot16_s8(h1, (w), (x1));                                             \
-    l0 = EMLC_W4_LO(l0, EMLC_W4_SHIFTED(w), (x0)), l1 = EMLC_W4_LO(l1, EMLC_W4_SHIFTED(w), (x1));                     \
-  } while (0)
 #define EMLC_W4_DOT(w, x, h, l)                                                                                        \
   do {                                                                                                                 \
     h = emlc_dot16_s8(h, (w), (x));                                                                                    \
@@ -49,19 +43,134 @@ static int32x4_t emlc_requant4_dsp_mve(int32x4_t v, int32x4_t mult, int32x4_t sh
 }
 #endif
 
+// @kernel conv4_s8_w4_mve_impl
+// @requires mve_w4_impl
+// @requires store_conv_lowbit_impl
+/* conv_s8_w4_mve's channel loop over the columns of four pixels (col: Kp/16
+   chunks of 4 x 16 bytes, im2col4_s8_impl's): per channel pair (m, m+1)
+   (bytes 16 w[m] + w[m+1], row m/2 of w) the bytes' four sums with the
+   columns, then the shifted bytes' four (mve_w4_impl), which give both
+   channels' sums; each channel's four requantized and stored as one vector at
+   y + m * P (`cnt` of them), or with `exact` by store_conv_lowbit_impl. Its
+   own function: the accumulators and the pointers stay in registers. When Kp
+   is 16 the columns stay in registers across the channels. */
+static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
+                                               int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
+                                               const int32_t *shift, int32_t exact, int32_t out_off, int32_t lo,
+                                               int32_t hi) {
+  int32_t m, i;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+  const int32x4_t vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+  const mve_pred16_t lanes = vctp32q((uint32_t)cnt);
+  int8x16_t c0 = vdupq_n_s8(0), c1 = c0, c2 = c0, c3 = c0;
+  if (Kp == 16)
+    c0 = vldrbq_s8(col), c1 = vldrbq_s8(col + 16), c2 = vldrbq_s8(col + 32), c3 = vldrbq_s8(col + 48);
+#endif
+  for (m = 0; m < M; m += 2, w += Kp) {
+    const int32_t pair = m + 1 < M, b0 = bias_eff[m], b1 = pair ? bias_eff[m + 1] : 0;
+    int32_t h0 = 0, h1 = 0, h2 = 0, h3 = 0, l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+    int32_t a00, a01, a02, a03, a10, a11, a12, a13;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+    if (Kp == 16) {
+      const int8x16_t wv = vldrbq_s8(w), lv = vshlq_n_s8(wv, 4);
+      h0 = vmladavq_s8(wv, c0), h1 = vmladavq_s8(wv, c1), h2 = vmladavq_s8(wv, c2), h3 = vmladavq_s8(wv, c3);
+      l0 = vmladavq_s8(lv, c0), l1 = vmladavq_s8(lv, c1), l2 = vmladavq_s8(lv, c2), l3 = vmladavq_s8(lv, c3);
+    } else {
+#if defined(__GNUC__)
+      /* conv4_s8_mve_impl's loop twice: the bytes (10 instructions a chunk), then the shifted bytes (11) */
+      const int8_t *wp = w, *c = col;
+      i = Kp >> 4;
+      __asm__ volatile("wls lr, %[n], 2f\n"
+                       "1:\n"
+                       "vldrb.8 q0, [%[w]], #16\n"
+                       "vldrb.8 q1, [%[c]], #64\n"
+                       "vmladava.s8 %[a0], q0, q1\n"
+                       "vldrb.8 q1, [%[c], #-48]\n"
+                       "vmladava.s8 %[a1], q0, q1\n"
+                       "vldrb.8 q1, [%[c], #-32]\n"
+                       "vmladava.s8 %[a2], q0, q1\n"
+                       "vldrb.8 q1, [%[c], #-16]\n"
+                       "vmladava.s8 %[a3], q0, q1\n"
+                       "le lr, 1b\n"
+                       "2:\n"
+                       : [a0] "+Te"(h0), [a1] "+Te"(h1), [a2] "+Te"(h2), [a3] "+Te"(h3), [w] "+r"(wp), [c] "+r"(c)
+                       : [n] "r"(i)
+                       : "q0", "q1", "lr", "memory");
+      wp = w, c = col;
+      __asm__ volatile("wls lr, %[n], 2f\n"
+                       "1:\n"
+                       "vldrb.8 q0, [%[w]], #16\n"
+                       "vshl.i8 q0, q0, #4\n"
+                       "vldrb.8 q1, [%[c]], #64\n"
+                       "vmladava.s8 %[a0], q0, q1\n"
+                       "vldrb.8 q1, [%[c], #-48]\n"
+                       "vmladava.s8 %[a1], q0, q1\n"
+                       "vldrb.8 q1, [%[c], #-32]\n"
+                       "vmladava.s8 %[a2], q0, q1\n"
+                       "vldrb.8 q1, [%[c], #-16]\n"
+                       "vmladava.s8 %[a3], q0, q1\n"
+                       "le lr, 1b\n"
+                       "2:\n"
+                       : [a0] "+Te"(l0), [a1] "+Te"(l1), [a2] "+Te"(l2), [a3] "+Te"(l3), [w] "+r"(wp), [c] "+r"(c)
+                       : [n] "r"(i)
+                       : "q0", "q1", "lr", "memory");
+#else
+      for (i = 0; i < Kp; i += 16) {
+        EMLC_W4_DOT(w + i, col + 4 * i, h0, l0);
+        EMLC_W4_DOT(w + i, col + 4 * i + 16, h1, l1);
+        EMLC_W4_DOT(w + i, col + 4 * i + 32, h2, l2);
+        EMLC_W4_DOT(w + i, col + 4 * i + 48, h3, l3);
+      }
+#endif
+    }
+#else
+    for (i = 0; i < Kp; i += 16) {
+      EMLC_W4_DOT(w + i, col + 4 * i, h0, l0);
+      EMLC_W4_DOT(w + i, col + 4 * i + 16, h1, l1);
+      EMLC_W4_DOT(w + i, col + 4 * i + 32, h2, l2);
+      EMLC_W4_DOT(w + i, col + 4 * i + 48, h3, l3);
+    }
+#endif
+    a00 = b0 + EMLC_W4_SUM_A(h0, l0), a01 = b0 + EMLC_W4_SUM_A(h1, l1), a02 = b0 + EMLC_W4_SUM_A(h2, l2),
+    a03 = b0 + EMLC_W4_SUM_A(h3, l3);
+    a10 = b1 + (l0 >> 4), a11 = b1 + (l1 >> 4), a12 = b1 + (l2 >> 4), a13 = b1 + (l3 >> 4);
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+    if (!exact) {
+      const int32x4_t v0 = {a00, a01, a02, a03};
+      vstrbq_p_s32(y + (int64_t)m * P,
+                   emlc_requant4_dsp_mve(v0, vdupq_n_s32(mult[m]), vdupq_n_s32(shift[m]), out_off, vlo, vhi), lanes);
+      if (pair) {
+        const int32x4_t v1 = {a10, a11, a12, a13};
+        vstrbq_p_s32(y + (int64_t)(m + 1) * P,
+                     emlc_requant4_dsp_mve(v1, vdupq_n_s32(mult[m + 1]), vdupq_n_s32(shift[m + 1]), out_off, vlo, vhi),
+                     lanes);
+      }
+      continue;
+    }
+#endif
+    emlc_store_2x2_lowbit(y + (int64_t)m * P, P, a00, a01, a10, a11, pair, cnt > 1, mult + m, shift + m, exact,
+                          out_off, lo, hi);
+    if (cnt > 2)
+      emlc_store_2x2_lowbit(y + (int64_t)m * P + 2, P, a02, a03, a12, a13, pair, cnt > 3, mult + m, shift + m, exact,
+                            out_off, lo, hi);
+  }
+}
+
 // @kernel conv_s8_w4_mve
 // @requires mve_w4_impl
-// @requires im2col_s8_impl
-// @requires store_conv_lowbit_impl
+// @requires im2col4_s8_impl
+// @requires conv4_s8_w4_mve_impl
 /* int8 convolution (one group, NCHW) with int4 weights on Helium:
-   conv_s8_mve's int8 im2col of two output pixels against the weights of
-   channel pairs (m, m+1) stored [M/2][Kp] as the bytes 16 w[m] + w[m+1]
-   (mve_w4_impl; a zero channel completing an odd count, K padded to a
-   multiple of 16), one load, one shift and four VMLADAVA per 16 taps of two
-   channels x two pixels (64 MACs). NNToKernel gives it layers whose weights
-   are in [-7, 7] with K <= 65536 (16 sum(x b) stays below 2^31). The DSP
-   requantization, or with `exact` TFLite's (store_conv_lowbit_impl);
-   arguments otherwise conv_s8_mve's. */
+   conv_s8_mve's int8 im2col of four output pixels (col: 4 x Kp bytes,
+   interleaved in 16-byte chunks; the same gathers, byte offsets and
+   predicated border gathers) against the weights of channel pairs (m, m+1)
+   stored [M/2][Kp] as the bytes 16 w[m] + w[m+1] (mve_w4_impl; a zero
+   channel completing an odd count, K padded to a multiple of 16), followed
+   by conv_s8_mve's window tables dy[Kp] and dx[Kp]; per pair and 16 taps one
+   load and one shift of weights, and eight VMLADAVA for 128 MACs. NNToKernel
+   gives it layers whose weights are in [-7, 7] with K <= 65536 (16 sum(x b)
+   stays below 2^31). The DSP requantization, or with `exact` TFLite's
+   (store_conv_lowbit_impl); arguments otherwise conv_s8_mve's. */
 static void emlc_conv_s8_w4_mve(const int8_t *x, const int32_t *wpk, int32_t *colw, int8_t *y, int32_t N,
                                 int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH,
                                 int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl,
@@ -69,42 +178,26 @@ static void emlc_conv_s8_w4_mve(const int8_t *x, const int32_t *wpk, int32_t *co
                                 const int32_t *mult, const int32_t *shift, int32_t exact, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW, Kp = (K + 15) & ~15, P = OH * OW;
   const int8_t *wb = (const int8_t *)wpk;
+  const uint8_t *dy = (const uint8_t *)wpk + (int64_t)((M + 1) >> 1) * Kp, *dx = dy + Kp;
   int8_t *col = (int8_t *)colw;
-  int32_t n, p, m, k;
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-  /* the 2x2 block's lanes (m, p) (m, p+1) (m+1, p) (m+1, p+1): channel and output offsets */
-  const uint32x4_t lane_ch = {0, 0, 1, 1}, lane_y = {0, 1, (uint32_t)P, (uint32_t)P + 1};
-  const int32x4_t vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
-#endif
+  uint8_t offs8[64];
+  const uint8_t *o8 = 0;
+  int32_t n, p, k, j;
+  if (Kp <= 64) { /* byte offsets: one gather a chunk */
+    for (k = 0; k < Kp && taps[k] >= 0 && taps[k] < 256; ++k)
+      offs8[k] = (uint8_t)taps[k];
+    if (k == Kp)
+      o8 = offs8;
+  }
   for (n = 0; n < N; ++n) {
     const int8_t *xn = x + (int64_t)n * C * H * W;
     int8_t *yn = y + (int64_t)n * M * P;
-    for (p = 0; p < P; p += 2) {
-      const int32_t two = p + 1 < P;
-      emlc_im2col_s8(xn, col, p, taps, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, pad, Kp);
-      emlc_im2col_s8(xn, col + Kp, p + two, taps, C, H, W, KH, KW, OW, sh, sw, dh, dw, pt, pl, pad, Kp);
-      for (m = 0; m < M; m += 2) {
-        const int32_t pair = m + 1 < M, b0 = bias_eff[m], b1 = pair ? bias_eff[m + 1] : 0;
-        const int8_t *wq = wb + (int64_t)(m >> 1) * Kp;
-        int32_t h0 = 0, h1 = 0, l0 = 0, l1 = 0, a00, a01, a10, a11;
-        for (k = 0; k < Kp; k += 16)
-          EMLC_W4_STEP(wq + k, col + k, col + Kp + k, h0, h1, l0, l1);
-        a00 = b0 + EMLC_W4_SUM_A(h0, l0), a01 = b0 + EMLC_W4_SUM_A(h1, l1), a10 = b1 + (l0 >> 4), a11 = b1 + (l1 >> 4);
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-        if (!exact) {
-          const mve_pred16_t lanes = (mve_pred16_t)(pair ? (two ? 0xFFFF : 0x0F0F) : (two ? 0x00FF : 0x000F));
-          const int32x4_t v = {a00, a01, a10, a11};
-          vstrbq_scatter_offset_p_s32(yn + (int64_t)m * P + p, lane_y,
-                                      emlc_requant4_dsp_mve(v, vldrwq_gather_shifted_offset_z_s32(mult + m, lane_ch, lanes),
-                                                            vldrwq_gather_shifted_offset_z_s32(shift + m, lane_ch, lanes),
-                                                            out_off, vlo, vhi),
-                                      lanes);
-          continue;
-        }
-#endif
-        emlc_store_2x2_lowbit(yn + (int64_t)m * P + p, P, a00, a01, a10, a11, pair, two, mult + m, shift + m, exact,
-                              out_off, lo, hi);
-      }
+    for (p = 0; p < P; p += 4) {
+      const int32_t cnt = EMLC_MIN(4, P - p);
+      for (j = 0; j < 4; ++j) /* past P: the last pixel again (not stored) */
+        emlc_im2col4_s8(xn, col + 16 * j, p + EMLC_MIN(j, cnt - 1), taps, dy, dx, o8, H, W, KH, KW, OW, sh, sw, dh,
+                        dw, pt, pl, pad, Kp);
+      emlc_conv4_s8_w4_mve(wb, col, yn + p, M, Kp, P, cnt, bias_eff, mult, shift, exact, out_off, lo, hi);
     }
   }
 }
