@@ -12,6 +12,7 @@
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "targets/arm-dsp/lowering/Im2colConv.h"
 #include "targets/arm-dsp/lowering/LowBitRequant.h"
+#include "targets/arm-mve/lowering/WindowTables.h"
 #include "targets/scalar/lowering/LowBitDepthwise.h"
 
 using namespace mlir;
@@ -41,19 +42,12 @@ bool w4Fits(const QuantWeightsFacts &f, int64_t K) {
 }
 
 /// conv_s8_mve's int8 im2col of four pixels (4 Kp bytes); the packed pairs
-/// followed by conv_s8_mve's window tables (bytes dy[Kp] then dx[Kp]: tap
-/// (c, ky, kx)'s row ky*dh and column kx*dw, 0 for the padding taps).
+/// followed by conv_s8_mve's window tables (WindowTables.h).
 LogicalResult lowerConvW4MVE(Layer &l) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
-  const int64_t KH = f.s.w[2], KW = f.s.w[3], K = f.s.w[1] * KH * KW, Kp = (K + 15) / 16 * 16;
+  const int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3], Kp = (K + 15) / 16 * 16;
   SmallVector<int32_t> packed = packW4MVE(f.wv, f.s.w[0], K);
-  SmallVector<uint8_t> win(2 * Kp, 0);
-  for (int64_t k = 0; k < K; ++k) {
-    win[k] = (uint8_t)(k / KW % KH * f.s.dl[0]);
-    win[Kp + k] = (uint8_t)(k % KW * f.s.dl[1]);
-  }
-  for (int64_t i = 0; i < 2 * Kp; i += 4)
-    packed.push_back((int32_t)(win[i] | win[i + 1] << 8 | win[i + 2] << 16 | (uint32_t)win[i + 3] << 24));
+  appendWindowTablesMVE(f, packed);
   return lowerLowBitIm2colConv(l, "conv_s8_w4_mve", packed, Kp, Kp);
 }
 

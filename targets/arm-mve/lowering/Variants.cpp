@@ -8,6 +8,7 @@
 
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "targets/arm-dsp/lowering/Im2colConv.h"
+#include "targets/arm-mve/lowering/WindowTables.h"
 #include "targets/scalar/lowering/PaddedInput.h"
 
 using namespace mlir;
@@ -30,19 +31,11 @@ SmallVector<int32_t> packWeightsMVE(ArrayRef<int64_t> w, int64_t M, int64_t K) {
   return out;
 }
 
-/// conv_s8_mve's: packWeightsMVE's rows, then the window's tables as bytes,
-/// dy[Kp] then dx[Kp]: tap (c, ky, kx)'s row ky*dh and column kx*dw (0 for
-/// the padding taps), which predicate the gathers of windows that leave the input.
+/// conv_s8_mve's: packWeightsMVE's rows, then the window's tables (WindowTables.h).
 SmallVector<int32_t> packConvWeightsMVE(const QuantConvFacts &f) {
-  const int64_t KH = f.s.w[2], KW = f.s.w[3], K = f.s.w[1] * KH * KW, Kp = (K + 15) / 16 * 16;
+  const int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3];
   SmallVector<int32_t> out = packWeightsMVE(f.wv, f.s.w[0], K);
-  SmallVector<uint8_t> win(2 * Kp, 0);
-  for (int64_t k = 0; k < K; ++k) {
-    win[k] = (uint8_t)(k / KW % KH * f.s.dl[0]);
-    win[Kp + k] = (uint8_t)(k % KW * f.s.dl[1]);
-  }
-  for (int64_t i = 0; i < 2 * Kp; i += 4)
-    out.push_back((int32_t)(win[i] | win[i + 1] << 8 | win[i + 2] << 16 | (uint32_t)win[i + 3] << 24));
+  appendWindowTablesMVE(f, out);
   return out;
 }
 
