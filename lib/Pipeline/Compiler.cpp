@@ -617,7 +617,7 @@ static CompileResult compileToRam(const CompileOptions &opts) {
   if (r.ok || !r.ramExceeded)
     return r;
   int64_t ramLimit = first.ramLimit, arena = r.arenaBytes;
-  double kept = 1, over = 1;         // MACs kept: the last share tried, and the most kept that was still over the limit
+  double kept = 1, over = 1;         // MACs kept: the last share tried, and the least kept that was still over
   std::optional<CompileResult> best; // the compile that fits with the most MACs kept
   double bestKept = 0;
   for (int round = 0; round < 6; ++round) {
