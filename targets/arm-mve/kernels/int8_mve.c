@@ -10,6 +10,30 @@
 static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
   return vmladavaq_s8(acc, vldrbq_s8(a), vldrbq_s8(b));
 }
+#if defined(__GNUC__)
+/* The convolutions' MAC loop: `n` chunks of a weight row (w: 16 bytes a chunk) against the four columns of
+   an im2col block of four pixels (c: 4 x 16 bytes a chunk) into a0..a3; w and c advance past them. 10
+   instructions a chunk (gcc's loop of emlc_dot16_s8 took 12): one post-incremented pointer per operand, the
+   column loads at negative offsets after it; VMLADAVA's accumulators are even registers ("Te"). DECODE: what
+   is done to the weights (q0) after their load: "" for int8, "vshl.i8 q0, q0, #4\n" for the low nibbles of
+   the int4 pairs (mve_w4_impl). */
+#define EMLC_MVE_DOT4(DECODE, a0, a1, a2, a3, w, c, n)                                                               \
+  __asm__ volatile("wls lr, %[cnt], 2f\n"                                                                          \
+                   "1:\n"                                                                                          \
+                   "vldrb.8 q0, [%[wp]], #16\n" DECODE "vldrb.8 q1, [%[cp]], #64\n"                                \
+                   "vmladava.s8 %[s0], q0, q1\n"                                                                   \
+                   "vldrb.8 q1, [%[cp], #-48]\n"                                                                   \
+                   "vmladava.s8 %[s1], q0, q1\n"                                                                   \
+                   "vldrb.8 q1, [%[cp], #-32]\n"                                                                   \
+                   "vmladava.s8 %[s2], q0, q1\n"                                                                   \
+                   "vldrb.8 q1, [%[cp], #-16]\n"                                                                   \
+                   "vmladava.s8 %[s3], q0, q1\n"                                                                   \
+                   "le lr, 1b\n"                                                                                   \
+                   "2:\n"                                                                                          \
+                   : [s0] "+Te"(a0), [s1] "+Te"(a1), [s2] "+Te"(a2), [s3] "+Te"(a3), [wp] "+r"(w), [cp] "+r"(c)    \
+                   : [cnt] "r"(n)                                                                                 \
+                   : "q0", "q1", "lr", "memory")
+#endif
 #else
 static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
   int32_t i;
@@ -172,25 +196,8 @@ static EMLC_NOINLINE void emlc_conv4_s8_mve(const int8_t *w, const int8_t *col, 
     const int8_t *c = col;
     int32_t a0 = bias_eff[m], a1 = a0, a2 = a0, a3 = a0;
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && defined(__GNUC__)
-    /* 10 instructions a chunk (the compiler's loop took 12): one post-incremented pointer per operand, the
-       column loads at negative offsets after it; VMLADAVA's accumulators are even registers ("Te") */
     i = Kp >> 4;
-    __asm__ volatile("wls lr, %[n], 2f\n"
-                     "1:\n"
-                     "vldrb.8 q0, [%[w]], #16\n"
-                     "vldrb.8 q1, [%[c]], #64\n"
-                     "vmladava.s8 %[a0], q0, q1\n"
-                     "vldrb.8 q1, [%[c], #-48]\n"
-                     "vmladava.s8 %[a1], q0, q1\n"
-                     "vldrb.8 q1, [%[c], #-32]\n"
-                     "vmladava.s8 %[a2], q0, q1\n"
-                     "vldrb.8 q1, [%[c], #-16]\n"
-                     "vmladava.s8 %[a3], q0, q1\n"
-                     "le lr, 1b\n"
-                     "2:\n"
-                     : [a0] "+Te"(a0), [a1] "+Te"(a1), [a2] "+Te"(a2), [a3] "+Te"(a3), [w] "+r"(w), [c] "+r"(c)
-                     : [n] "r"(i)
-                     : "q0", "q1", "lr", "memory");
+    EMLC_MVE_DOT4("", a0, a1, a2, a3, w, c, i);
 #else
     for (i = Kp >> 4; i > 0; --i, w += 16, c += 64) {
       a0 = emlc_dot16_s8(a0, w, c);

@@ -77,43 +77,12 @@ static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *co
       l0 = vmladavq_s8(lv, c0), l1 = vmladavq_s8(lv, c1), l2 = vmladavq_s8(lv, c2), l3 = vmladavq_s8(lv, c3);
     } else {
 #if defined(__GNUC__)
-      /* conv4_s8_mve_impl's loop twice: the bytes (10 instructions a chunk), then the shifted bytes (11) */
+      /* mve_impl's MAC loop twice: the bytes (10 instructions a chunk), then the shifted bytes (11) */
       const int8_t *wp = w, *c = col;
       i = Kp >> 4;
-      __asm__ volatile("wls lr, %[n], 2f\n"
-                       "1:\n"
-                       "vldrb.8 q0, [%[w]], #16\n"
-                       "vldrb.8 q1, [%[c]], #64\n"
-                       "vmladava.s8 %[a0], q0, q1\n"
-                       "vldrb.8 q1, [%[c], #-48]\n"
-                       "vmladava.s8 %[a1], q0, q1\n"
-                       "vldrb.8 q1, [%[c], #-32]\n"
-                       "vmladava.s8 %[a2], q0, q1\n"
-                       "vldrb.8 q1, [%[c], #-16]\n"
-                       "vmladava.s8 %[a3], q0, q1\n"
-                       "le lr, 1b\n"
-                       "2:\n"
-                       : [a0] "+Te"(h0), [a1] "+Te"(h1), [a2] "+Te"(h2), [a3] "+Te"(h3), [w] "+r"(wp), [c] "+r"(c)
-                       : [n] "r"(i)
-                       : "q0", "q1", "lr", "memory");
+      EMLC_MVE_DOT4("", h0, h1, h2, h3, wp, c, i);
       wp = w, c = col;
-      __asm__ volatile("wls lr, %[n], 2f\n"
-                       "1:\n"
-                       "vldrb.8 q0, [%[w]], #16\n"
-                       "vshl.i8 q0, q0, #4\n"
-                       "vldrb.8 q1, [%[c]], #64\n"
-                       "vmladava.s8 %[a0], q0, q1\n"
-                       "vldrb.8 q1, [%[c], #-48]\n"
-                       "vmladava.s8 %[a1], q0, q1\n"
-                       "vldrb.8 q1, [%[c], #-32]\n"
-                       "vmladava.s8 %[a2], q0, q1\n"
-                       "vldrb.8 q1, [%[c], #-16]\n"
-                       "vmladava.s8 %[a3], q0, q1\n"
-                       "le lr, 1b\n"
-                       "2:\n"
-                       : [a0] "+Te"(l0), [a1] "+Te"(l1), [a2] "+Te"(l2), [a3] "+Te"(l3), [w] "+r"(wp), [c] "+r"(c)
-                       : [n] "r"(i)
-                       : "q0", "q1", "lr", "memory");
+      EMLC_MVE_DOT4("vshl.i8 q0, q0, #4\n", l0, l1, l2, l3, wp, c, i);
 #else
       for (i = 0; i < Kp; i += 16) {
         EMLC_W4_DOT(w + i, col + 4 * i, h0, l0);
