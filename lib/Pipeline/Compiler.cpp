@@ -487,6 +487,21 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
   return r;
 }
 
+/// The weights' share of the budgets: --weights-limit, or the flash less the code, whichever is smaller (-1:
+/// none).
+static int64_t weightsShare(int64_t weightsLimit, int64_t flashLimit, int64_t codeBytes) {
+  if (flashLimit >= 0 && (weightsLimit < 0 || flashLimit - codeBytes < weightsLimit))
+    return flashLimit - codeBytes;
+  return weightsLimit;
+}
+
+/// `opts` with the device's RAM and flash limits where none is given, as compileOnce applies them.
+static CompileOptions withDeviceLimits(CompileOptions opts) {
+  CompileResult ignored;
+  applyDevice(opts, ignored);
+  return opts;
+}
+
 /// Flash holds weights and code, the passes budget weights: when the weights exceed their share of the
 /// limits (the flash less the code, or --weights-limit), compile again with the passes' budget lowered by the
 /// excess (the smallest kernels, or the searches within it). The searches count weights in the plain layout, so
@@ -494,13 +509,9 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
 /// search, while the weights shrink).
 static CompileResult compileWithinFlash(const CompileOptions &opts) {
   CompileResult r = compileOnce(opts, -1);
-  int64_t passBudget = opts.weightsLimit;
-  if (r.flashLimit >= 0 && (passBudget < 0 || r.flashLimit < passBudget))
-    passBudget = r.flashLimit;
+  int64_t passBudget = weightsShare(opts.weightsLimit, r.flashLimit, 0); // what compileOnce gave the passes
   for (int round = 0; round < 3 && r.flashExceeded && passBudget >= 0; ++round) {
-    int64_t share = opts.weightsLimit;
-    if (r.flashLimit >= 0 && (share < 0 || r.flashLimit - r.codeBytes < share))
-      share = r.flashLimit - r.codeBytes;
+    int64_t share = weightsShare(opts.weightsLimit, r.flashLimit, r.codeBytes);
     int64_t next = std::min(share, passBudget - (r.weightBytes - share));
     if (next <= 0 || next >= passBudget)
       break;
@@ -558,12 +569,8 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
     return int8;
   // The fastest kernels may store int8 weights wider than the budget allows: then the compile will use the
   // smallest ones, so those are the ones to price.
-  CompileResult budgets; // the device's limits, as the final compile applies them
-  CompileOptions limited = opts;
-  applyDevice(limited, budgets);
-  int64_t weightsBudget = limited.weightsLimit;
-  if (limited.flashLimit >= 0 && (weightsBudget < 0 || limited.flashLimit - int8.codeBytes < weightsBudget))
-    weightsBudget = limited.flashLimit - int8.codeBytes;
+  CompileOptions limited = withDeviceLimits(opts);
+  int64_t weightsBudget = weightsShare(limited.weightsLimit, limited.flashLimit, int8.codeBytes);
   if (opts.optimize == "speed" && weightsBudget >= 0 && int8.weightBytes > weightsBudget) {
     searched.optimize = "size";
     if (!price("size"))
@@ -607,16 +614,14 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
 /// one that would scale the arena to the limit, corrected by each compile's arena (at most four times, with
 /// more where the weights then exceed the flash).
 static CompileResult compileToRam(const CompileOptions &opts) {
-  CompileOptions first = opts;
-  CompileResult budgets; // the device's limits, as the compiles apply them
-  applyDevice(first, budgets);
-  bool flashGoal = first.flashLimit >= 0 || first.weightsLimit >= 0;
+  CompileOptions limited = withDeviceLimits(opts), first = opts; // (the compiles name the device's limits)
+  bool flashGoal = limited.flashLimit >= 0 || limited.weightsLimit >= 0;
   if (!flashGoal)
     first.prune.clear();
   CompileResult r = compileWithinFlash(first);
   if (r.ok || !r.ramExceeded)
     return r;
-  int64_t ramLimit = first.ramLimit, arena = r.arenaBytes;
+  int64_t ramLimit = limited.ramLimit, arena = r.arenaBytes;
   double kept = 1, over = 1;         // MACs kept: the last share tried, and the least kept that was still over
   std::optional<CompileResult> best; // the compile that fits with the most MACs kept
   double bestKept = 0;

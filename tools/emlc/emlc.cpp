@@ -338,7 +338,8 @@ CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
       ->add_option("--precision", c.precision,
                    "weight precision of conv/fully connected layers (implies --quantize=int8, activations int8):\n"
                    "  int8 (default), int4 (two per byte), int2 ({-2..1}), ternary ({-1,0,1}), or auto: chosen per\n"
-                   "  layer by measured sensitivity so all weights fit --flash-limit,\n"
+                   "  layer by measured sensitivity so all weights fit --flash-limit (and, with --device,\n"
+                   "  the time --latency-limit),\n"
                    "  e.g. --precision=auto --flash-limit 120K --calibration calib_x.npy")
       ->check(CLI::IsMember({"int8", "int4", "int2", "ternary", "auto"}));
   compile
