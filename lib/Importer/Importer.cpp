@@ -361,7 +361,8 @@ bool Importer::importNode(const ::onnx::NodeProto &n) {
       return fail(who + ": input '" + in + "' is not produced by any earlier node (graph not in topological order?)");
     operands.push_back(it->second);
   }
-  // Every supported operator reads input 0 (the normalization below too).
+  // Every supported operator reads input 0, and so do importOp's opset rewrites, which are only for supported
+  // operators (an unsupported one with no inputs, Hardmax at opset 7, read past its operands: emlc-fuzz).
   std::string mnemonic = onnx::mnemonicFor(type);
   bool known = type == "Upsample" || RegisteredOperationName::lookup("onnx." + mnemonic, &ctx).has_value();
   if (known && (operands.empty() || onnx::isNone(operands[0])))
@@ -446,16 +447,6 @@ bool Importer::importOp(const ::onnx::NodeProto &n, SmallVector<Value> operands,
 
   // --- Opset normalization: the dialect always has the newest form. ---
   unsigned numResults = n.output_size();
-  // The rewrites below read the first input (its type, or to rebuild the operand list) before createOp checks
-  // the arity. importNode refuses a supported op without it; Hardmax is not one (it reaches createOp's refusal),
-  // and with no inputs its opset < 13 rewrite read past the operand list (emlc-fuzz: heap-use-after-free).
-  bool legacyRewrite = ((type == "Softmax" || type == "LogSoftmax" || type == "Hardmax") && opset < 13) ||
-                       type == "Upsample" || (type == "Resize" && opset < 11) ||
-                       ((type == "Add" || type == "Sub" || type == "Mul" || type == "Div") && opset < 7);
-  if (legacyRewrite && (operands.empty() || onnx::isNone(operands[0])))
-    return fail(
-        who + ": " +
-        (operands.empty() ? std::string("the node has no inputs; input 0 is required") : OpTrait::requiredMessage(0)));
   if (type == "Clip" && opset < 11) {
     operandAt(1) = constF32({legacyFloat(dict, "min", -3.4028234663852886e38)}, l, true);
     operandAt(2) = constF32({legacyFloat(dict, "max", 3.4028234663852886e38)}, l, true);
@@ -495,7 +486,7 @@ bool Importer::importOp(const ::onnx::NodeProto &n, SmallVector<Value> operands,
     auto mode = dict.getAs<StringAttr>("mode");
     if (mode && mode.getValue() == "bilinear")
       attrs.set("mode", builder.getStringAttr("linear"));
-  } else if ((type == "Softmax" || type == "LogSoftmax" || type == "Hardmax") && opset < 13) {
+  } else if ((type == "Softmax" || type == "LogSoftmax") && opset < 13) {
     // Before opset 13 the input was coerced to 2-D at `axis`.
     auto t = llvm::cast<RankedTensorType>(operands[0].getType());
     int64_t rawAxis = legacyInt(dict, "axis", 1), axis = onnx::normalizeAxis(rawAxis, t.getRank());

@@ -438,10 +438,9 @@ static double prunableInstructions(const std::string &reportJson) {
   return sum;
 }
 
-/// A limit in milliseconds as the user gave it (formatv's default would print 0.00 for 0.001).
-static std::string msText(double ms) {
+std::string limitText(double value) {
   std::ostringstream os;
-  os << ms;
+  os << value;
   return os.str();
 }
 
@@ -469,7 +468,7 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
       r.error = llvm::formatv("error: --latency-limit {0} ms: the model takes about {1:F2} ms and its conv/fully "
                               "connected layers {2:F2} of them; pruning them cannot reach the limit (raise it, or "
                               "quantize: --quantize=int8)\n",
-                              msText(opts.latencyLimitMs), total, prunable)
+                              limitText(opts.latencyLimitMs), total, prunable)
                     .str();
       return r;
     }
@@ -482,7 +481,7 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
   }
   r.ok = false;
   r.error = llvm::formatv("error: --latency-limit {0} ms: pruning reached about {1:F2} ms\n",
-                          msText(opts.latencyLimitMs), r.latencyMs)
+                          limitText(opts.latencyLimitMs), r.latencyMs)
                 .str();
   return r;
 }
@@ -592,7 +591,7 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
       r.ok = false;
       r.error = llvm::formatv("error: --latency-limit {0} ms: the layers without weights alone take about {1:F2} ms; "
                               "raise the limit\n",
-                              msText(opts.latencyLimitMs), rest * msPerInstruction)
+                              limitText(opts.latencyLimitMs), rest * msPerInstruction)
                     .str();
       return r;
     }
@@ -603,7 +602,7 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
   }
   r.ok = false;
   r.error = llvm::formatv("error: --latency-limit {0} ms: the precision search reached about {1:F2} ms\n",
-                          msText(opts.latencyLimitMs), r.latencyMs)
+                          limitText(opts.latencyLimitMs), r.latencyMs)
                 .str();
   return r;
 }

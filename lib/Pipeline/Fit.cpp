@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <sstream>
 
 using namespace mlir;
 
@@ -65,13 +64,6 @@ double sqnrAgainst(const Evaluation &e, const Evaluation &ref) {
   return sqnrDB(signal, noise);
 }
 
-/// A limit in milliseconds as the user gave it (formatv's default prints 0.03 for 0.025).
-std::string msText(double ms) {
-  std::ostringstream os;
-  os << ms;
-  return os.str();
-}
-
 /// The default calibration: the input of test_data_set_0 next to the model
 /// (the folder also holds the expected outputs, which are not samples).
 std::string defaultCalibration(const std::string &model) {
@@ -86,13 +78,6 @@ struct ScoringSet {
   size_t calibrationSamples = 0; ///< what quantization and pruning fit (their few-samples fallback)
   std::string error;             ///< a usage error: the set does not suit the model
 };
-
-std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string s;
-  for (int64_t d : shape)
-    s += (s.empty() ? "" : "x") + std::to_string(d);
-  return s;
-}
 
 int64_t elements(llvm::ArrayRef<int64_t> shape) {
   int64_t n = 1;
@@ -151,7 +136,7 @@ bool loadValidation(const FitOptions &o, func::FuncOp fn, ScoringSet &set) {
     if (labels[k] < 0 || labels[k] != std::floor(labels[k]) || (classes > 0 && labels[k] >= (float)classes)) {
       set.error = llvm::formatv("--validation-labels {0}: label {1} of sample {2} is not a class of the model's {3} "
                                 "outputs (0..{4})",
-                                o.validationLabels, msText(labels[k]), k, classes, classes - 1)
+                                o.validationLabels, limitText(labels[k]), k, classes, classes - 1)
                       .str();
       return false;
     }
@@ -421,7 +406,7 @@ FitResult fitModel(const FitOptions &o) {
       if (o.latencyLimitMs >= 0 && (c.latencyMs < 0 || c.latencyMs > o.latencyLimitMs))
         c.why = c.latencyMs < 0
                     ? "no latency estimate for the target"
-                    : llvm::formatv("{0:F3} ms > --latency-limit {1}", c.latencyMs, msText(o.latencyLimitMs)).str();
+                    : llvm::formatv("{0:F3} ms > --latency-limit {1}", c.latencyMs, limitText(o.latencyLimitMs)).str();
       else if (o.maxAccuracyDrop >= 0 && labels && 100 * (r.floatAccuracy - c.accuracy) > o.maxAccuracyDrop)
         c.why = llvm::formatv("top-1 {0:F2}% is more than --max-accuracy-drop {1} below float {2:F2}%",
                               100 * c.accuracy, o.maxAccuracyDrop, 100 * r.floatAccuracy)

@@ -17,13 +17,14 @@
 using namespace mlir;
 
 namespace emlc {
-namespace {
-std::string fmtShape(ArrayRef<int64_t> s) {
+std::string shapeText(ArrayRef<int64_t> s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i)
     out += (i ? "x" : "") + std::to_string(s[i]);
   return out.empty() ? "scalar" : out;
 }
+
+namespace {
 
 /// Opens `path` for reading only if it is a regular file: a FIFO would block the compile forever and a
 /// device (/dev/zero, a tape) never ends or has side effects on open. stat() first, so such files are
@@ -188,7 +189,7 @@ bool tensorFromProto(const ::onnx::TensorProto &t, MLIRContext &ctx, const std::
   unsigned bits = elem.getIntOrFloatBitWidth();
   unsigned bytesPer = bits == 1 ? 1 : bits / 8;
   if (!checkedNumel(shape, n) || __builtin_mul_overflow(n, (int64_t)bytesPer, &rawBytes)) {
-    err = "tensor '" + t.name() + "' has shape " + fmtShape(shape) + ", whose size overflows 64 bits";
+    err = "tensor '" + t.name() + "' has shape " + shapeText(shape) + ", whose size overflows 64 bits";
     return false;
   }
   auto type = RankedTensorType::get(shape, storage);
@@ -228,7 +229,7 @@ bool tensorFromProto(const ::onnx::TensorProto &t, MLIRContext &ctx, const std::
   }
   auto check = [&](int64_t have) {
     if (have != n) {
-      err = "tensor '" + t.name() + "' has " + std::to_string(have) + " values, its shape " + fmtShape(shape) +
+      err = "tensor '" + t.name() + "' has " + std::to_string(have) + " values, its shape " + shapeText(shape) +
             " needs " + std::to_string(n);
       return false;
     }

@@ -126,6 +126,10 @@ struct CompileResult {
 
 CompileResult compileModel(const CompileOptions &options);
 
+/// A limit as the user gave it, in its shortest form (0.025, 1e-05), for messages: formatv's default would
+/// print 0.03 and 0.00.
+std::string limitText(double value);
+
 struct InspectResult {
   bool ok = false;
   std::string error;

@@ -38,6 +38,9 @@ std::unique_ptr<llvm::MemoryBuffer> readRegularFile(const std::string &path, std
 /// Reads an ONNX TensorProto file (.pb, as in test_data_set_N folders).
 bool readTensorFile(const std::string &path, mlir::MLIRContext &ctx, mlir::DenseElementsAttr &out, std::string &err);
 
+/// "1x3x32x32" ("scalar" for no dimensions), as emlc's messages write shapes.
+std::string shapeText(llvm::ArrayRef<int64_t> shape);
+
 /// A NumPy .npy file (C order; float32/64, int64/32 (labels), int8/uint8): values as float and
 /// the shape. Enough of the format (v1-v3 header) for data sets.
 bool readNpy(const std::string &path, std::vector<float> &values, std::vector<int64_t> &shape, std::string &err);
