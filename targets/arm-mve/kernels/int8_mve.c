@@ -84,6 +84,16 @@ static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, i
    that leaves the input gathers, four taps a vector, only the taps inside
    it (predicated by dy/dx against the plane) and puts the zero point `pad`
    in the others. */
+/* The taps as bytes (offs8) when every offset fits one and Kp <= 64: emlc_im2col4_s8 then gathers a chunk of a
+   column in one instruction; else null. */
+static const uint8_t *emlc_taps8(const int32_t *taps, int32_t Kp, uint8_t *offs8) {
+  int32_t k;
+  if (Kp > 64)
+    return 0;
+  for (k = 0; k < Kp && taps[k] >= 0 && taps[k] < 256; ++k)
+    offs8[k] = (uint8_t)taps[k];
+  return k == Kp ? offs8 : 0;
+}
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 /* The column of a window that leaves the input (origin at row ih0, column iw0): four taps a vector, row
    ih0 + dy in [0, H) iff (ih0 - H) + dy >= -H unsigned (likewise columns), the gather predicated by both,
@@ -236,14 +246,8 @@ static void emlc_conv_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *colw,
   const uint8_t *dy = (const uint8_t *)wpk + (int64_t)M * Kp, *dx = dy + Kp;
   int8_t *col = (int8_t *)colw;
   uint8_t offs8[64];
-  const uint8_t *o8 = 0;
-  int32_t n, p, k, j;
-  if (Kp <= 64) { /* byte offsets: one gather a chunk */
-    for (k = 0; k < Kp && taps[k] >= 0 && taps[k] < 256; ++k)
-      offs8[k] = (uint8_t)taps[k];
-    if (k == Kp)
-      o8 = offs8;
-  }
+  const uint8_t *o8 = emlc_taps8(taps, Kp, offs8);
+  int32_t n, p, j;
   for (n = 0; n < N; ++n) {
     const int8_t *xn = x + (int64_t)n * C * H * W;
     int8_t *yn = y + (int64_t)n * M * P;

@@ -75,8 +75,10 @@ static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *co
       const int8x16_t wv = vldrbq_s8(w), lv = vshlq_n_s8(wv, 4);
       h0 = vmladavq_s8(wv, c0), h1 = vmladavq_s8(wv, c1), h2 = vmladavq_s8(wv, c2), h3 = vmladavq_s8(wv, c3);
       l0 = vmladavq_s8(lv, c0), l1 = vmladavq_s8(lv, c1), l2 = vmladavq_s8(lv, c2), l3 = vmladavq_s8(lv, c3);
-    } else {
-#if defined(__GNUC__)
+    } else
+#endif
+    {
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && defined(__GNUC__)
       /* mve_impl's MAC loop twice: the bytes (10 instructions a chunk), then the shifted bytes (11) */
       const int8_t *wp = w, *c = col;
       i = Kp >> 4;
@@ -92,14 +94,6 @@ static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *co
       }
 #endif
     }
-#else
-    for (i = 0; i < Kp; i += 16) {
-      EMLC_W4_DOT(w + i, col + 4 * i, h0, l0);
-      EMLC_W4_DOT(w + i, col + 4 * i + 16, h1, l1);
-      EMLC_W4_DOT(w + i, col + 4 * i + 32, h2, l2);
-      EMLC_W4_DOT(w + i, col + 4 * i + 48, h3, l3);
-    }
-#endif
     a00 = b0 + EMLC_W4_SUM_A(h0, l0), a01 = b0 + EMLC_W4_SUM_A(h1, l1), a02 = b0 + EMLC_W4_SUM_A(h2, l2),
     a03 = b0 + EMLC_W4_SUM_A(h3, l3);
     a10 = b1 + (l0 >> 4), a11 = b1 + (l1 >> 4), a12 = b1 + (l2 >> 4), a13 = b1 + (l3 >> 4);
@@ -150,14 +144,8 @@ static void emlc_conv_s8_w4_mve(const int8_t *x, const int32_t *wpk, int32_t *co
   const uint8_t *dy = (const uint8_t *)wpk + (int64_t)((M + 1) >> 1) * Kp, *dx = dy + Kp;
   int8_t *col = (int8_t *)colw;
   uint8_t offs8[64];
-  const uint8_t *o8 = 0;
-  int32_t n, p, k, j;
-  if (Kp <= 64) { /* byte offsets: one gather a chunk */
-    for (k = 0; k < Kp && taps[k] >= 0 && taps[k] < 256; ++k)
-      offs8[k] = (uint8_t)taps[k];
-    if (k == Kp)
-      o8 = offs8;
-  }
+  const uint8_t *o8 = emlc_taps8(taps, Kp, offs8);
+  int32_t n, p, j;
   for (n = 0; n < N; ++n) {
     const int8_t *xn = x + (int64_t)n * C * H * W;
     int8_t *yn = y + (int64_t)n * M * P;
