@@ -203,12 +203,16 @@ static std::optional<llvm::json::Object> quantizationSummary(ModuleOp module) {
     for (auto d : a.getAsRange<FloatAttr>())
       sqnr.push_back(std::round(d.getValueAsDouble() * 100) / 100);
   auto runs = q.getAs<IntegerAttr>("calibration_runs");
-  return llvm::json::Object{{"mode", text("mode")},
-                            {"calibration_method", text("calibration_method")},
-                            {"calibration_runs", runs ? runs.getInt() : 0},
-                            {"io", text("io")},
-                            {"weight_precision", text("precision")},
-                            {"output_sqnr_db", std::move(sqnr)}};
+  llvm::json::Object summary{{"mode", text("mode")},
+                             {"calibration_method", text("calibration_method")},
+                             {"calibration_runs", runs ? runs.getInt() : 0},
+                             {"io", text("io")},
+                             {"weight_precision", text("precision")},
+                             {"output_sqnr_db", std::move(sqnr)}};
+  for (StringRef key : {"int16_arena_limit", "int16_arena_estimate"})
+    if (auto a = q.getAs<IntegerAttr>(key))
+      summary[key] = a.getInt();
+  return summary;
 }
 
 /// What emlc-prune recorded on the module (`emlc.pruning`): MACs and

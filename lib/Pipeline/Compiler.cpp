@@ -197,6 +197,7 @@ static void fillPipelineOptions(const CompileOptions &opts, CompilePipelineOptio
   po.pruneInstructionReduction = opts.pruneInstructionReduction;
   po.layerInstructions = opts.layerInstructions;
   po.instructionLimit = opts.instructionLimit;
+  po.activationArenaLimit = opts.activationArenaLimit;
 }
 
 /// What the passes recorded on the module: arena, kernels and their choice, PTQ results.
@@ -402,6 +403,8 @@ static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
     passOpts.flashLimit = passFlashLimit;
   if (opts.weightsLimit >= 0 && (passOpts.flashLimit < 0 || opts.weightsLimit < passOpts.flashLimit))
     passOpts.flashLimit = opts.weightsLimit;
+  if (passOpts.activationArenaLimit < 0 && !r.ramFromDevice)
+    passOpts.activationArenaLimit = opts.ramLimit;
   if (!module || (opts.emit != "onnx" && !runCompilePipeline(*module, passOpts, diags, r)))
     return r;
   if (opts.emit != "c") {
@@ -501,20 +504,34 @@ static CompileOptions withDeviceLimits(CompileOptions opts) {
   return opts;
 }
 
+/// precision=auto spends the RAM limit on int16 activations by the quantizer's arena estimate, which leaves out
+/// kernel scratch and alignment: when the compiled arena exceeds the limit, compile again with the
+/// activations' limit lowered by the excess (twice at most; a plan without int16 layers is over for another
+/// reason).
+static CompileResult compileWithinRam(CompileOptions opts, int64_t passFlashLimit) {
+  CompileResult r = compileOnce(opts, passFlashLimit);
+  for (int round = 0; round < 2 && r.ramExceeded && r.int16Layers > 0 && opts.precision == "auto"; ++round) {
+    int64_t limit = opts.activationArenaLimit >= 0 ? opts.activationArenaLimit : r.ramLimit;
+    opts.activationArenaLimit = std::max<int64_t>(0, limit - (r.arenaBytes - r.ramLimit));
+    r = compileOnce(opts, passFlashLimit);
+  }
+  return r;
+}
+
 /// Flash holds weights and code, the passes budget weights: when the weights exceed their share of the
 /// limits (the flash less the code, or --weights-limit), compile again with the passes' budget lowered by the
 /// excess (the smallest kernels, or the searches within it). The searches count weights in the plain layout, so
 /// a kernel that stores more (its own tables, a wider layout) is paid for here; at most three times (without a
 /// search, while the weights shrink).
 static CompileResult compileWithinFlash(const CompileOptions &opts) {
-  CompileResult r = compileOnce(opts, -1);
+  CompileResult r = compileWithinRam(opts, -1);
   int64_t passBudget = weightsShare(opts.weightsLimit, r.flashLimit, 0); // what compileOnce gave the passes
   for (int round = 0; round < 3 && r.flashExceeded && passBudget >= 0; ++round) {
     int64_t share = weightsShare(opts.weightsLimit, r.flashLimit, r.codeBytes);
     int64_t next = std::min(share, passBudget - (r.weightBytes - share));
     if (next <= 0 || next >= passBudget)
       break;
-    CompileResult again = compileOnce(opts, passBudget = next);
+    CompileResult again = compileWithinRam(opts, passBudget = next);
     bool shrank = again.weightBytes < r.weightBytes, searched = opts.precision == "auto" || opts.prune == "auto";
     r = std::move(again);
     if (!shrank && !searched) // a search may take a few rounds to leave its plan; the kernels' choice does not

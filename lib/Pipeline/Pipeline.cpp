@@ -81,6 +81,7 @@ void buildCompileToNNPipeline(OpPassManager &pm, const CompilePipelineOptions &o
     std::vector<std::string> prices(options.layerInstructions.begin(), options.layerInstructions.end());
     q.layerInstructions = prices;
     q.instructionLimit = options.instructionLimit;
+    q.arenaLimit = options.activationArenaLimit;
     pm.addPass(createQuantize(q, hooks.progress));
   }
   pm.addPass(createWarnFloatIslands());

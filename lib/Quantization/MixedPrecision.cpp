@@ -136,6 +136,52 @@ std::optional<PrecisionPlan> searchWithin(const std::vector<LayerOptions> &layer
   return fast;
 }
 
+std::vector<size_t> chooseWideActivations(size_t candidates,
+                                          const std::function<double(const std::vector<size_t> &)> &noiseOf,
+                                          const std::function<int64_t(const std::vector<size_t> &)> &arenaOf,
+                                          int64_t arenaLimit,
+                                          const std::function<void(const std::string &, int64_t, int64_t)> &progress,
+                                          double minGain, size_t maxSteps) {
+  std::vector<size_t> chosen;
+  std::vector<bool> taken(candidates, false);
+  double noise = noiseOf(chosen);
+  int64_t arena = arenaOf(chosen);
+  size_t steps = std::min(maxSteps, candidates);
+  for (size_t step = 0; step < steps; ++step) {
+    if (progress)
+      progress("choosing activation widths", (int64_t)step, (int64_t)steps);
+    // The best step: free ones (no arena added) by noise removed, then noise removed per byte.
+    std::optional<size_t> best;
+    double bestNoise = noise, bestScore = 0;
+    bool bestFree = false;
+    int64_t bestArena = arena;
+    for (size_t c = 0; c < candidates; ++c) {
+      if (taken[c])
+        continue;
+      std::vector<size_t> trial = chosen;
+      trial.push_back(c);
+      int64_t a = arenaOf(trial);
+      if (a > arenaLimit)
+        continue;
+      double n = noiseOf(trial), removed = noise - n;
+      if (!(removed >= minGain * noise) || removed <= 0)
+        continue;
+      bool free = a <= arena;
+      double score = free ? removed : removed / (double)(a - arena);
+      if (!best || (free && !bestFree) || (free == bestFree && score > bestScore))
+        best = c, bestScore = score, bestFree = free, bestNoise = n, bestArena = a;
+    }
+    if (!best)
+      break;
+    taken[*best] = true;
+    chosen.push_back(*best);
+    noise = bestNoise, arena = bestArena;
+  }
+  if (progress)
+    progress("choosing activation widths", (int64_t)steps, (int64_t)steps);
+  return chosen;
+}
+
 std::vector<WeightedLayer> weightedLayers(func::FuncOp fn) {
   std::vector<WeightedLayer> out;
   fn.walk([&](Operation *op) {

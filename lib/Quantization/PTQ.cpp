@@ -544,6 +544,57 @@ bool calibrate(func::FuncOp fn, const std::vector<Tensor> &batches, const PTQOpt
   return true;
 }
 
+/// The arena a quantized nn function needs, estimated before lowering: the
+/// peak over its ops of the bytes of the activations live there (from the op
+/// defining them to their last use; weights, the caller's inputs and the
+/// values returned are not in the arena; a reshape shares its input's buffer).
+/// Kernel scratch and the planner's alignment come on top, so it is a
+/// lower bound the compile's arena checks (compileWithinRam, Compiler.cpp).
+int64_t liveActivationPeak(func::FuncOp fn) {
+  auto bytes = [](Value v) {
+    auto t = llvm::cast<ShapedType>(v.getType());
+    Type e = t.getElementType();
+    int64_t bits = 32;
+    if (auto q = llvm::dyn_cast<quant::QuantizedType>(e))
+      bits = q.getStorageTypeIntegralWidth();
+    else if (e.isIntOrFloat())
+      bits = e.getIntOrFloatBitWidth();
+    return t.getNumElements() * ((bits + 7) / 8);
+  };
+  llvm::DenseSet<Value> constant;
+  DenseMap<Value, Value> bufferOf; // an activation -> its buffer (a reshape views its input's)
+  SmallVector<Value> buffers;
+  DenseMap<Value, int64_t> defined, lastUse;
+  int64_t step = 0;
+  for (Operation &op : fn.front()) {
+    ++step;
+    for (Value v : op.getOperands())
+      if (auto it = bufferOf.find(v); it != bufferOf.end())
+        lastUse[it->second] = isa<func::ReturnOp>(op) ? -1 : std::max(lastUse[it->second], step);
+    bool fromConstants =
+        isa<arith::ConstantOp>(op) ||
+        (op.getNumOperands() > 0 && llvm::all_of(op.getOperands(), [&](Value v) { return constant.contains(v); }));
+    for (Value r : op.getResults()) {
+      if (fromConstants)
+        constant.insert(r);
+      else if (isa<nn::ReshapeOp>(op) && bufferOf.count(op.getOperand(0)))
+        bufferOf[r] = bufferOf[op.getOperand(0)];
+      else
+        bufferOf[r] = r, buffers.push_back(r), defined[r] = step, lastUse[r] = step;
+    }
+  }
+  // A sweep over the steps: each buffer is live from its definition to its last use (a returned one is the
+  // caller's output buffer, lastUse -1).
+  std::vector<int64_t> delta(step + 2, 0);
+  for (Value b : buffers)
+    if (lastUse[b] >= 0)
+      delta[defined[b]] += bytes(b), delta[lastUse[b] + 1] -= bytes(b);
+  int64_t live = 0, peak = 0;
+  for (int64_t at = 1; at <= step; ++at)
+    peak = std::max(peak, live += delta[at]);
+  return peak;
+}
+
 /// Step 3: SQNR of every layer (tagged `emlc.ptq_id` in both graphs) and of
 /// every output of the quantized `fn` against the float `reference`, over the
 /// first 64 samples. Sets `emlc.sqnr` on the layers and drops the tags.
@@ -613,6 +664,64 @@ bool measureSQNR(func::FuncOp fn, func::FuncOp reference, const std::vector<Tens
     res.outputSQNR.push_back(sqnrDB(signal, noise));
   return true;
 }
+/// auto within an arena limit: the layers whose activations go to int16
+/// (chooseWideActivations), measured on the samples the weights' search
+/// measured on, with the quantized model against the float one.
+bool chooseActivationWidths(func::FuncOp fn, DenseMap<Value, Range> &ranges, const std::vector<Tensor> &batches,
+                            const PrecisionRequest &request, WeightQuantizer &weights, const ProgressFn &progress,
+                            PrecisionChoice &choice, std::string &error) {
+  std::vector<int64_t> candidates;
+  for (const WeightedLayer &l : weightedLayers(fn))
+    if (!request.pinned.count(l.name) && !choice.floatIds.count(l.id) && !choice.int16Ids.count(l.id) &&
+        choice.byId.count(l.id) && choice.byId.at(l.id) == WeightPrecision::Int8)
+      candidates.push_back(l.id);
+  size_t n = std::min<size_t>(batches.size(), request.samples);
+  std::vector<Tensor> subset(batches.end() - n, batches.end());
+  std::vector<std::vector<Tensor>> reference(n);
+  {
+    Interpreter interp(fn);
+    for (size_t i = 0; i < n; ++i)
+      if (!interp.run({subset[i]}, reference[i], error))
+        return false;
+  }
+  auto quantized = [&](const std::vector<size_t> &wide) {
+    std::set<int64_t> int16 = choice.int16Ids;
+    for (size_t c : wide)
+      int16.insert(candidates[c]);
+    IRMapping map;
+    OwningOpRef<func::FuncOp> copy(fn.clone(map));
+    DenseMap<Value, Range> copied;
+    for (auto &[v, r] : ranges)
+      copied[map.lookupOrDefault(v)] = r;
+    Quantizer(*copy, copied, choice.byId, weights, choice.floatIds, int16).run(false);
+    return copy;
+  };
+  auto noiseOf = [&](const std::vector<size_t> &wide) {
+    OwningOpRef<func::FuncOp> copy = quantized(wide);
+    Interpreter interp(*copy);
+    double noise = 0;
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<Tensor> outs;
+      if (!interp.run({subset[i]}, outs, error))
+        return std::numeric_limits<double>::infinity();
+      for (size_t o = 0; o < outs.size(); ++o)
+        for (int64_t k = 0; k < outs[o].size(); ++k) {
+          double d = (double)outs[o].data[k] - reference[i][o].data[k];
+          noise += d * d;
+        }
+    }
+    return noise;
+  };
+  auto arenaOf = [&](const std::vector<size_t> &wide) { return liveActivationPeak(*quantized(wide)); };
+  std::vector<size_t> wide = chooseWideActivations(candidates.size(), noiseOf, arenaOf, request.arenaLimit, progress);
+  if (!error.empty())
+    return false;
+  for (size_t c : wide)
+    choice.int16Ids.insert(candidates[c]);
+  choice.arenaEstimate = arenaOf(wide);
+  return true;
+}
+
 } // namespace
 
 bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
@@ -675,6 +784,12 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   }
   if (!choosePrecisions(fn, batches, opts.precision, estimates, accuracy, opts.progress, res.precision, res.error))
     return false;
+  if (opts.precision.precision == "auto" && opts.precision.arenaLimit >= 0 && opts.precision.instructionLimit < 0)
+    if (!chooseActivationWidths(fn, ranges, batches, opts.precision, estimates, opts.progress, res.precision,
+                                res.error))
+      return false;
+  if (accuracy.of && !res.precision.int16Ids.empty())
+    res.precision.accuracy = accuracy.of(res.precision.byId);
   // Step 2: the quantized graph (the float one kept aside for the comparison).
   OwningOpRef<func::FuncOp> reference(fn.clone());
   Quantizer(fn, ranges, res.precision.byId, weights, res.precision.floatIds, res.precision.int16Ids).run(opts.int8IO);
@@ -725,6 +840,7 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
       return failWith("unknown weight-rounding '" + weightRounding + "' (feedback or nearest)");
     opts.precision.feedback = weightRounding == "feedback";
     opts.precision.instructionLimit = instructionLimit;
+    opts.precision.arenaLimit = arenaLimit;
     for (const std::string &priced : layerInstructions) {
       std::string why;
       if (!parseLayerInstructions(priced, opts.precision.layerInstructions, why))
@@ -760,13 +876,16 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
                                          b.getNamedAttr("io", b.getStringAttr(io)),
                                          b.getNamedAttr("output_sqnr_db", b.getArrayAttr(sqnr)),
                                          b.getNamedAttr("precision", b.getStringAttr(precision))}));
+    NamedAttrList all(module->getAttrOfType<DictionaryAttr>("emlc.quantization"));
     if (res.precision.accuracy >= 0) { // auto with labels: top-1 on the calibration set
-      auto q = module->getAttrOfType<DictionaryAttr>("emlc.quantization");
-      NamedAttrList all(q);
       all.set("calibration_top1", b.getF64FloatAttr(res.precision.accuracy));
       all.set("float_calibration_top1", b.getF64FloatAttr(res.precision.floatAccuracy));
-      module->setAttr("emlc.quantization", all.getDictionary(module.getContext()));
     }
+    if (res.precision.arenaEstimate >= 0) { // auto chose activation widths within an arena limit
+      all.set("int16_arena_limit", b.getI64IntegerAttr(arenaLimit));
+      all.set("int16_arena_estimate", b.getI64IntegerAttr(res.precision.arenaEstimate));
+    }
+    module->setAttr("emlc.quantization", all.getDictionary(module.getContext()));
   }
 
   ProgressFn progress; ///< not an option: it observes, results do not depend on it

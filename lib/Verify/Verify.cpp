@@ -423,6 +423,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
     co.calibrationPath = o.calibration;
   }
   co.weightsLimit = o.weightsLimit;
+  co.ramLimit = o.ramLimit;
   if (o.configure) // pruning (emlc verify --prune), or emlc fit's chosen configuration
     o.configure(co);
   if (!co.prune.empty() && co.calibrationPath.empty())

@@ -4,6 +4,7 @@
 #include "emlc/Quantization/MixedPrecision.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/MLIRContext.h"
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -145,6 +146,36 @@ TEST_CASE("without a latency limit searchWithin is the plain search") {
   REQUIRE(plain.has_value() == within.has_value());
   if (plain)
     CHECK(plain->choice == within->choice);
+}
+
+TEST_CASE("activation widths: chains gain together, free layers first, the arena limit holds") {
+  // Three layers in a chain. Alone, layer 1's int16 output gains nothing (its consumer reads int8);
+  // with layer 2 wide too the pair removes most of the noise. Layer 0 costs 100 arena bytes, the others none.
+  auto noiseOf = [](const std::vector<size_t> &wide) {
+    bool w[3] = {false, false, false};
+    for (size_t c : wide)
+      w[c] = true;
+    double noise = 100;
+    if (w[2])
+      noise -= 40;
+    if (w[1] && w[2])
+      noise -= 30;
+    if (w[0])
+      noise -= 10;
+    return noise;
+  };
+  auto arenaOf = [](const std::vector<size_t> &wide) {
+    return (int64_t)(1000 + (std::count(wide.begin(), wide.end(), 0) ? 100 : 0));
+  };
+  std::vector<size_t> all = chooseWideActivations(3, noiseOf, arenaOf, 2000, nullptr);
+  CHECK(all == std::vector<size_t>{2, 1, 0}); // free ones first, each step the largest gain measured then
+  std::vector<size_t> limited = chooseWideActivations(3, noiseOf, arenaOf, 1050, nullptr);
+  CHECK(limited == std::vector<size_t>{2, 1}); // layer 0 would exceed the arena limit
+  // Gains below minGain of the noise left are not worth a layer: at 40%, layer 0's 10 of the 30 left is not.
+  CHECK(chooseWideActivations(3, noiseOf, arenaOf, 2000, nullptr, 0.4) == std::vector<size_t>{2, 1});
+  CHECK(chooseWideActivations(3, noiseOf, arenaOf, 2000, nullptr, 0.02, 1) == std::vector<size_t>{2});
+  // An arena limit below the plan without int16 layers: nothing is chosen.
+  CHECK(chooseWideActivations(3, noiseOf, arenaOf, 900, nullptr).empty());
 }
 
 TEST_CASE("layer-instructions entries parse and print back") {

@@ -297,7 +297,9 @@ CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   compile->add_option("--ram-limit", ramLimit,
-                      "refuse the model if its arena needs more RAM than this (bytes, K or M), e.g. --ram-limit 64K");
+                      "refuse the model if its arena needs more RAM than this (bytes, K or M); --precision=auto\n"
+                      "  spends what is left on int16 activations where they lower the error, --prune=auto prunes\n"
+                      "  toward it, e.g. --ram-limit 64K");
   compile->add_option("--flash-limit", flashLimit,
                       "refuse the model if its weights and estimated code need more flash than this (bytes, K\n"
                       "  or M); kernels, --precision=auto and --prune=auto spend what the code leaves,\n"
@@ -444,6 +446,14 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &p
           throw CLI::ValidationError("--weights-limit", "'" + text + "' is not a byte count (for example 64K)");
       },
       "bytes the weights may take (--precision auto spends them), as emlc compile --weights-limit, e.g. 48K");
+  verify->add_option_function<std::string>(
+      "--ram-limit",
+      [&vo](const std::string &text) {
+        if (!emlc::parseBytes(text, vo.ramLimit))
+          throw CLI::ValidationError("--ram-limit", "'" + text + "' is not a byte count (for example 20K)");
+      },
+      "arena bytes, as emlc compile --ram-limit (a model over it is refused; --precision auto spends\n"
+      "  it on int16 activations, --prune=auto prunes toward it), e.g. --ram-limit 20K");
   addPruneFlags(verify, pruning);
   addLatencyLimit(verify, pruning);
   verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);

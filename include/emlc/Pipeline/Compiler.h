@@ -75,6 +75,10 @@ struct CompileOptions {
   /// With precision "auto" and latencyLimitMs: set by compileModel, which prices the layers (MixedPrecision.h).
   std::vector<std::string> layerInstructions;
   double instructionLimit = -1;
+  /// With precision "auto" and a RAM limit given as such (ramLimit, not a device's whole RAM: spending free RAM
+  /// on int16 activations also costs time, so it is asked for): the arena its int16 activations may grow the
+  /// plan to (-1: ramLimit; compileModel lowers it when the compiled arena, with kernel scratch, exceeds it).
+  int64_t activationArenaLimit = -1;
   /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;
   /// Called with the module at the nn level, after pruning and quantization

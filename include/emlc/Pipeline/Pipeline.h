@@ -49,6 +49,10 @@ struct CompilePipelineOptions : mlir::PassPipelineOptions<CompilePipelineOptions
       *this, "instruction-limit",
       llvm::cl::desc("with precision=auto: the most instructions the priced layers may take (latency goal)"),
       llvm::cl::init(-1.0)};
+  Option<int64_t> activationArenaLimit{
+      *this, "activation-arena-limit",
+      llvm::cl::desc("with precision=auto: the arena int16 activations may grow the plan to (-1: none, int8)"),
+      llvm::cl::init(-1)};
   Option<std::string> weightRounding{*this, "weight-rounding",
                                      llvm::cl::desc("below int8: feedback (default) or nearest"),
                                      llvm::cl::init("feedback")};

@@ -115,6 +115,9 @@ struct PrecisionRequest {
   /// instructions of each layer (by ONNX node name) at each precision, and the most the priced layers may take.
   std::map<std::string, std::map<WeightPrecision, double>> layerInstructions;
   double instructionLimit = -1;
+  /// auto without an instruction limit: the arena (bytes, PTQ's nn-level estimate) int16 activations may grow the
+  /// plan to (chooseWideActivations); -1: activations stay int8 where not pinned.
+  int64_t arenaLimit = -1;
 };
 
 /// `layer-instructions` entries: "NAME=int8:N,int4:N,int2:N" (a layer's
@@ -127,13 +130,29 @@ std::string formatLayerInstructions(const std::string &layer, const std::map<Wei
 struct PrecisionChoice {
   std::map<int64_t, WeightPrecision> byId;
   std::set<int64_t> floatIds;          ///< layers kept float (--layer-precision NAME=float)
-  std::set<int64_t> int16Ids;          ///< layers with int16 input and output (NAME=w8a16)
+  std::set<int64_t> int16Ids;          ///< layers with int16 input and output (NAME=w8a16, or auto's choice)
+  int64_t arenaEstimate = -1;          ///< auto within an arena limit: the plan's estimated arena (bytes)
   std::map<int64_t, double> layerSQNR; ///< dB: outputs with only this layer's weights quantized
   double outputSQNR = 0;               ///< dB: weights only, the plan's summed noise (auto)
   int64_t layerBytes = 0, otherBytes = 0;
   double layerInstructions = -1;            ///< auto with priced layers: their summed instructions (cost model)
   double accuracy = -1, floatAccuracy = -1; ///< top-1 on the labelled calibration set (auto with labels)
 };
+
+/// Activation widths for `--precision=auto` within an arena limit, after the weights are chosen: greedy forward
+/// selection of the layers given int16 input and output (w8a16), among `candidates` (layers with int8 weights
+/// and no pin). Unlike the weights' noise, an int16 layer's benefit is not additive (an int16 output helps only a
+/// consumer that reads it at int16, so chains gain more than their parts), so each step measures the whole model
+/// again: `noiseOf(set)` is the output noise with those layers at int16, `arenaOf(set)` the arena estimate. A step
+/// adds the layer with the most noise removed per arena byte added (free ones first) that keeps the arena within
+/// `arenaLimit`, while it removes at least `minGain` of the noise left (0.02: about 0.1 dB); at most `maxSteps`.
+/// Returns the chosen candidates' indices in the order taken. Progress as ("choosing activation widths", step, max).
+std::vector<size_t> chooseWideActivations(size_t candidates,
+                                          const std::function<double(const std::vector<size_t> &)> &noiseOf,
+                                          const std::function<int64_t(const std::vector<size_t> &)> &arenaOf,
+                                          int64_t arenaLimit,
+                                          const std::function<void(const std::string &, int64_t, int64_t)> &progress,
+                                          double minGain = 0.02, size_t maxSteps = 8);
 
 /// With labelled calibration data: the float model's top-1 and a plan's
 /// (the whole model quantized with those weight precisions, in the interpreter).

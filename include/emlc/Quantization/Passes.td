@@ -65,6 +65,10 @@ def Quantize : Pass<"emlc-quantize", "mlir::ModuleOp"> {
                "weight precision (the target's cost model; emlc compile --latency-limit prices them)">,
     Option<"instructionLimit", "instruction-limit", "double", /*default=*/"-1.0",
            "with precision=auto: the most instructions the priced layers may take together (-1: no limit)">,
+    Option<"arenaLimit", "arena-limit", "int64_t", /*default=*/"-1",
+           "with precision=auto and no instruction-limit: the arena (bytes, estimated from the live activations) "
+           "within which layers with int8 weights may get int16 activations where that lowers the output noise "
+           "(-1: activations stay int8)">,
     Option<"sensitivitySamples", "sensitivity-samples", "int64_t", /*default=*/"64",
            "with precision=auto: the last calibration samples, on which the per-layer sensitivity is measured "
            "(held out of the error feedback when there are twice as many)">,

@@ -54,6 +54,7 @@ struct VerifyOptions {
   std::string quantize, precision, calibration;
   std::vector<std::string> layerPrecision; ///< NAME=w4a8 pins, as `emlc compile --layer-precision`
   int64_t weightsLimit = -1;               ///< bytes of weights (`--weights-limit`; precision auto spends it)
+  int64_t ramLimit = -1;                   ///< arena bytes (`--ram-limit`; auto spends it on int16 activations)
   bool fuse = true;                        ///< false: compiled without the fusion passes (`--no-fuse`)
 };
 
