@@ -136,12 +136,18 @@ std::optional<PrecisionPlan> searchWithin(const std::vector<LayerOptions> &layer
   return fast;
 }
 
-std::vector<size_t> chooseWideActivations(size_t candidates,
+std::vector<size_t> chooseWideActivations(size_t candidates, const std::vector<std::pair<size_t, size_t>> &chains,
                                           const std::function<double(const std::vector<size_t> &)> &noiseOf,
                                           const std::function<int64_t(const std::vector<size_t> &)> &arenaOf,
                                           int64_t arenaLimit,
                                           const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                                           double minGain, size_t maxSteps) {
+  // The moves: each candidate alone, and each producer-consumer pair together (one alone may gain nothing).
+  std::vector<std::vector<size_t>> moves;
+  for (size_t c = 0; c < candidates; ++c)
+    moves.push_back({c});
+  for (auto [from, to] : chains)
+    moves.push_back({from, to});
   std::vector<size_t> chosen;
   std::vector<bool> taken(candidates, false);
   double noise = noiseOf(chosen);
@@ -150,16 +156,18 @@ std::vector<size_t> chooseWideActivations(size_t candidates,
   for (size_t step = 0; step < steps; ++step) {
     if (progress)
       progress("choosing activation widths", (int64_t)step, (int64_t)steps);
-    // The best step: free ones (no arena added) by noise removed, then noise removed per byte.
-    std::optional<size_t> best;
+    // The best move: free ones (no arena added) by noise removed, then noise removed per byte.
+    std::vector<size_t> best, bestTrial;
     double bestNoise = noise, bestScore = 0;
     bool bestFree = false;
     int64_t bestArena = arena;
-    for (size_t c = 0; c < candidates; ++c) {
-      if (taken[c])
+    for (const std::vector<size_t> &move : moves) {
+      std::vector<size_t> trial = chosen, added;
+      for (size_t c : move)
+        if (!taken[c])
+          trial.push_back(c), added.push_back(c);
+      if (added.size() != move.size()) // a pair with one end taken is the other's single move
         continue;
-      std::vector<size_t> trial = chosen;
-      trial.push_back(c);
       int64_t a = arenaOf(trial);
       if (a > arenaLimit)
         continue;
@@ -167,14 +175,15 @@ std::vector<size_t> chooseWideActivations(size_t candidates,
       if (!(removed >= minGain * noise) || removed <= 0)
         continue;
       bool free = a <= arena;
-      double score = free ? removed : removed / (double)(a - arena);
-      if (!best || (free && !bestFree) || (free == bestFree && score > bestScore))
-        best = c, bestScore = score, bestFree = free, bestNoise = n, bestArena = a;
+      double score = (free ? removed : removed / (double)(a - arena)) / (double)added.size();
+      if (best.empty() || (free && !bestFree) || (free == bestFree && score > bestScore))
+        best = added, bestTrial = trial, bestScore = score, bestFree = free, bestNoise = n, bestArena = a;
     }
-    if (!best)
+    if (best.empty())
       break;
-    taken[*best] = true;
-    chosen.push_back(*best);
+    for (size_t c : best)
+      taken[c] = true;
+    chosen = bestTrial;
     noise = bestNoise, arena = bestArena;
   }
   if (progress)

@@ -228,6 +228,20 @@ private:
   /// The output type of a layer: int8, or int16 for a 16x8 layer.
   Type outputType(Value r) { return int16.count(currentId) ? int16For(r) : typeFor(r); }
   unsigned inputBits() const { return int16.count(currentId) ? 16 : 8; }
+  /// The width an op that moves values without arithmetic (pooling, reshape, transpose) runs at: int16 when
+  /// every consumer of its result is an int16 layer and its input is int16 already or not quantized yet (the
+  /// float graph input), so an int16 chain is not cut to int8 between two int16 layers; else int8.
+  unsigned passThroughBits(Value in, Value result) {
+    auto it = quantized.find(in);
+    if (it != quantized.end() && !isInt16Type(elemOf(it->second)))
+      return 8;
+    bool wide = !result.use_empty() && llvm::all_of(result.getUsers(), [&](Operation *user) {
+      auto id = user->getAttrOfType<IntegerAttr>("emlc.ptq_id");
+      return id && int16.count(id.getInt()) && isa<nn::Conv2DOp, nn::FullyConnectedOp>(user) &&
+             user->getOperand(0) == result;
+    });
+    return wide ? 16 : 8;
+  }
   static bool isConstantF32(Value v) {
     auto c = v ? v.getDefiningOp<arith::ConstantOp>() : nullptr;
     return c && llvm::isa<DenseElementsAttr>(c.getValue()) && elemOf(v).isF32();
@@ -290,7 +304,7 @@ Value Quantizer::quantize(Operation *op) {
         if (p.getKind() == nn::PoolKind::avg && p.getCountIncludePad() &&
             llvm::any_of(p.getPads(), [](int64_t v) { return v != 0; }))
           return {};
-        Value x = quantOf(p.getInput());
+        Value x = quantOf(p.getInput(), passThroughBits(p.getInput(), r));
         return b.create<nn::Pool2DOp>(loc, withElem(r, elemOf(x)), p.getKindAttr(), x, p.getKernelAttr(),
                                       p.getStridesAttr(), p.getDilationsAttr(), p.getPadsAttr(),
                                       p.getCountIncludePadAttr());
@@ -307,11 +321,11 @@ Value Quantizer::quantize(Operation *op) {
         return b.create<nn::ReduceOp>(loc, withElem(r, elemOf(x)), red.getKindAttr(), x, red.getAxesAttr());
       })
       .Case([&](nn::ReshapeOp s) -> Value {
-        Value x = quantOf(s.getInput());
+        Value x = quantOf(s.getInput(), passThroughBits(s.getInput(), r));
         return b.create<nn::ReshapeOp>(loc, withElem(r, elemOf(x)), x);
       })
       .Case([&](nn::TransposeOp t) -> Value {
-        Value x = quantOf(t.getInput());
+        Value x = quantOf(t.getInput(), passThroughBits(t.getInput(), r));
         return b.create<nn::TransposeOp>(loc, withElem(r, elemOf(x)), x, t.getPermAttr());
       })
       .Case([&](nn::SoftmaxOp s) -> Value {
@@ -671,10 +685,26 @@ bool chooseActivationWidths(func::FuncOp fn, DenseMap<Value, Range> &ranges, con
                             const PrecisionRequest &request, WeightQuantizer &weights, const ProgressFn &progress,
                             PrecisionChoice &choice, std::string &error) {
   std::vector<int64_t> candidates;
+  std::vector<Operation *> ops;
   for (const WeightedLayer &l : weightedLayers(fn))
     if (!request.pinned.count(l.name) && !choice.floatIds.count(l.id) && !choice.int16Ids.count(l.id) &&
         choice.byId.count(l.id) && choice.byId.at(l.id) == WeightPrecision::Int8)
-      candidates.push_back(l.id);
+      candidates.push_back(l.id), ops.push_back(l.op);
+  // Producer-consumer pairs: a candidate's output read by another as input, directly or through ops that move
+  // values without arithmetic (the quantizer keeps those at int16 between two int16 layers).
+  std::vector<std::pair<size_t, size_t>> chains;
+  for (size_t from = 0; from < ops.size(); ++from) {
+    SmallVector<Value> frontier{ops[from]->getResult(0)};
+    while (!frontier.empty()) {
+      Value v = frontier.pop_back_val();
+      for (Operation *user : v.getUsers()) {
+        if (isa<nn::Pool2DOp, nn::ReshapeOp, nn::TransposeOp>(user))
+          frontier.push_back(user->getResult(0));
+        else if (auto it = llvm::find(ops, user); it != ops.end() && user->getOperand(0) == v)
+          chains.push_back({from, (size_t)(it - ops.begin())});
+      }
+    }
+  }
   size_t n = std::min<size_t>(batches.size(), request.samples);
   std::vector<Tensor> subset(batches.end() - n, batches.end());
   std::vector<std::vector<Tensor>> reference(n);
@@ -713,7 +743,8 @@ bool chooseActivationWidths(func::FuncOp fn, DenseMap<Value, Range> &ranges, con
     return noise;
   };
   auto arenaOf = [&](const std::vector<size_t> &wide) { return liveActivationPeak(*quantized(wide)); };
-  std::vector<size_t> wide = chooseWideActivations(candidates.size(), noiseOf, arenaOf, request.arenaLimit, progress);
+  std::vector<size_t> wide =
+      chooseWideActivations(candidates.size(), chains, noiseOf, arenaOf, request.arenaLimit, progress);
   if (!error.empty())
     return false;
   for (size_t c : wide)

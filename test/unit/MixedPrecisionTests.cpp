@@ -167,15 +167,23 @@ TEST_CASE("activation widths: chains gain together, free layers first, the arena
   auto arenaOf = [](const std::vector<size_t> &wide) {
     return (int64_t)(1000 + (std::count(wide.begin(), wide.end(), 0) ? 100 : 0));
   };
-  std::vector<size_t> all = chooseWideActivations(3, noiseOf, arenaOf, 2000, nullptr);
+  std::vector<size_t> all = chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr);
   CHECK(all == std::vector<size_t>{2, 1, 0}); // free ones first, each step the largest gain measured then
-  std::vector<size_t> limited = chooseWideActivations(3, noiseOf, arenaOf, 1050, nullptr);
+  std::vector<size_t> limited = chooseWideActivations(3, {}, noiseOf, arenaOf, 1050, nullptr);
   CHECK(limited == std::vector<size_t>{2, 1}); // layer 0 would exceed the arena limit
   // Gains below minGain of the noise left are not worth a layer: at 40%, layer 0's 10 of the 30 left is not.
-  CHECK(chooseWideActivations(3, noiseOf, arenaOf, 2000, nullptr, 0.4) == std::vector<size_t>{2, 1});
-  CHECK(chooseWideActivations(3, noiseOf, arenaOf, 2000, nullptr, 0.02, 1) == std::vector<size_t>{2});
+  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr, 0.4) == std::vector<size_t>{2, 1});
+  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr, 0.02, 1) == std::vector<size_t>{2});
+  // A chain whose layers gain nothing alone (an int16 output cut back to int8 by its consumer): only the
+  // producer-consumer pair move finds it.
+  auto pairOnly = [](const std::vector<size_t> &wide) {
+    bool w1 = std::count(wide.begin(), wide.end(), 1) > 0, w2 = std::count(wide.begin(), wide.end(), 2) > 0;
+    return w1 && w2 ? 50.0 : 100.0;
+  };
+  CHECK(chooseWideActivations(3, {}, pairOnly, arenaOf, 2000, nullptr).empty());
+  CHECK(chooseWideActivations(3, {{0, 1}, {1, 2}}, pairOnly, arenaOf, 2000, nullptr) == std::vector<size_t>{1, 2});
   // An arena limit below the plan without int16 layers: nothing is chosen.
-  CHECK(chooseWideActivations(3, noiseOf, arenaOf, 900, nullptr).empty());
+  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 900, nullptr).empty());
 }
 
 TEST_CASE("layer-instructions entries parse and print back") {

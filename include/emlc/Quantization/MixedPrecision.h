@@ -30,6 +30,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace emlc {
@@ -144,10 +145,12 @@ struct PrecisionChoice {
 /// and no pin). Unlike the weights' noise, an int16 layer's benefit is not additive (an int16 output helps only a
 /// consumer that reads it at int16, so chains gain more than their parts), so each step measures the whole model
 /// again: `noiseOf(set)` is the output noise with those layers at int16, `arenaOf(set)` the arena estimate. A step
-/// adds the layer with the most noise removed per arena byte added (free ones first) that keeps the arena within
-/// `arenaLimit`, while it removes at least `minGain` of the noise left (0.02: about 0.1 dB); at most `maxSteps`.
-/// Returns the chosen candidates' indices in the order taken. Progress as ("choosing activation widths", step, max).
-std::vector<size_t> chooseWideActivations(size_t candidates,
+/// adds a layer, or a pair of `chains` (producer, consumer: a layer's int16 output gains most when its consumer
+/// reads it at int16, so each alone may gain nothing), with the most noise removed per arena byte added and per
+/// layer (free ones first) that keeps the arena within `arenaLimit`, while it removes at least `minGain` of the
+/// noise left (0.02: about 0.1 dB); at most `maxSteps` steps. Returns the chosen candidates' indices in the order
+/// taken. Progress as ("choosing activation widths", step, max).
+std::vector<size_t> chooseWideActivations(size_t candidates, const std::vector<std::pair<size_t, size_t>> &chains,
                                           const std::function<double(const std::vector<size_t> &)> &noiseOf,
                                           const std::function<int64_t(const std::vector<size_t> &)> &arenaOf,
                                           int64_t arenaLimit,
