@@ -403,7 +403,7 @@ static CompileResult compileOnce(CompileOptions opts, int64_t passFlashLimit) {
     passOpts.flashLimit = passFlashLimit;
   if (opts.weightsLimit >= 0 && (passOpts.flashLimit < 0 || opts.weightsLimit < passOpts.flashLimit))
     passOpts.flashLimit = opts.weightsLimit;
-  if (passOpts.activationArenaLimit < 0 && !r.ramFromDevice)
+  if (passOpts.activationArenaLimit == -1 && !r.ramFromDevice)
     passOpts.activationArenaLimit = opts.ramLimit;
   if (!module || (opts.emit != "onnx" && !runCompilePipeline(*module, passOpts, diags, r)))
     return r;
@@ -537,6 +537,12 @@ static CompileResult compileWithinFlash(const CompileOptions &opts) {
     if (!shrank && !searched) // a search may take a few rounds to leave its plan; the kernels' choice does not
       break;
   }
+  // int16 layers store int64 biases, in their kernels' layouts: the activations' choice may be what does not fit.
+  if (r.flashExceeded && r.int16Layers > 0 && opts.precision == "auto" && opts.activationArenaLimit != -2) {
+    CompileOptions narrow = opts;
+    narrow.activationArenaLimit = -2;
+    return compileWithinFlash(narrow);
+  }
   return r;
 }
 
@@ -550,31 +556,45 @@ static CompileResult compileWithinFlash(const CompileOptions &opts) {
 /// their share and the search runs again, at most three times.
 static CompileResult compileAutoToLatency(const CompileOptions &opts) {
   std::map<std::string, std::map<WeightPrecision, double>> prices;
+  std::map<std::string, double> int16Prices;
+  // With a RAM limit given as such the search may spend it on int16 activations (w8a16): priced too.
+  bool wideActivations = opts.ramLimit >= 0 || opts.activationArenaLimit >= 0;
   CompileResult int8;
   double rest = 0;
   auto price = [&](const std::string &optimize) {
-    for (WeightPrecision p : {WeightPrecision::Int8, WeightPrecision::Int4, WeightPrecision::Int2}) {
+    std::vector<std::optional<WeightPrecision>> probes{WeightPrecision::Int8, WeightPrecision::Int4,
+                                                       WeightPrecision::Int2};
+    if (wideActivations)
+      probes.push_back(std::nullopt); // int8 weights, int16 activations everywhere
+    for (std::optional<WeightPrecision> p : probes) {
+      const char *what = p ? precisionName(*p) : "w8a16";
       CompileOptions probe = opts;
-      probe.precision = precisionName(p);
+      probe.precision = p ? precisionName(*p) : "int8";
+      if (!p) {
+        probe.layerPrecision.clear();
+        for (const auto &[node, byPrecision] : prices)
+          probe.layerPrecision.push_back(node + "=w8a16");
+      }
       probe.optimize = optimize;
       probe.latencyLimitMs = probe.maxAccuracyDrop = -1;
       probe.ramLimit = probe.flashLimit = INT64_MAX;
       probe.weightsLimit = -1;
       probe.onNN = nullptr; // prices, not a candidate: a driver's nn-level hook (emlc fit's scoring) skips them
       if (opts.progress)
-        probe.progress = [&, p](const std::string &what, int64_t done, int64_t total) {
-          opts.progress(std::string("pricing ") + precisionName(p) + " layers: " + what, done, total);
+        probe.progress = [&, what](const std::string &step, int64_t done, int64_t total) {
+          opts.progress(std::string("pricing ") + what + " layers: " + step, done, total);
         };
       CompileResult r = compileOnce(probe, -1);
       if (!r.ok) {
         int8 = r;
-        int8.error = std::string("error: --latency-limit: pricing the layers at ") + precisionName(p) +
-                     " weights failed:\n" + r.error;
+        int8.error = std::string("error: --latency-limit: pricing the layers at ") + what + " failed:\n" + r.error;
         return false;
       }
+      if (!p && r.latencyMs < 0) // an int16 kernel without costs on this target: activations stay int8
+        continue;
       double priced = 0;
       for (const auto &[node, instructions] : weightedLayerInstructions(r.reportJson))
-        prices[node][p] = instructions, priced += instructions;
+        (p ? prices[node][*p] : int16Prices[node]) = instructions, priced += instructions;
       if (p == WeightPrecision::Int8)
         int8 = r, rest = (double)r.instructionsEstimate - priced;
     }
@@ -600,7 +620,8 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
   }
   double msPerInstruction = int8.latencyMs / (double)int8.instructionsEstimate;
   for (const auto &[node, byPrecision] : prices)
-    searched.layerInstructions.push_back(formatLayerInstructions(node, byPrecision));
+    searched.layerInstructions.push_back(
+        formatLayerInstructions(node, byPrecision, int16Prices.count(node) ? int16Prices[node] : -1));
   searched.instructionLimit = opts.latencyLimitMs / msPerInstruction - rest;
   CompileResult r;
   for (int round = 0; round < 4; ++round) {

@@ -140,6 +140,7 @@ std::vector<size_t> chooseWideActivations(size_t candidates, const std::vector<s
                                           const std::function<double(const std::vector<size_t> &)> &noiseOf,
                                           const std::function<int64_t(const std::vector<size_t> &)> &arenaOf,
                                           int64_t arenaLimit,
+                                          const std::function<bool(const std::vector<size_t> &)> &allowed,
                                           const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                                           double minGain, size_t maxSteps) {
   // The moves: each candidate alone, and each producer-consumer pair together (one alone may gain nothing).
@@ -166,7 +167,7 @@ std::vector<size_t> chooseWideActivations(size_t candidates, const std::vector<s
       for (size_t c : move)
         if (!taken[c])
           trial.push_back(c), added.push_back(c);
-      if (added.size() != move.size()) // a pair with one end taken is the other's single move
+      if (added.size() != move.size() || (allowed && !allowed(trial))) // (a pair with one end taken: the other's move)
         continue;
       int64_t a = arenaOf(trial);
       if (a > arenaLimit)
@@ -307,32 +308,37 @@ double instructionsOf(const PrecisionRequest &request, const std::string &layer,
 } // namespace
 
 bool parseLayerInstructions(const std::string &entry, std::map<std::string, std::map<WeightPrecision, double>> &into,
-                            std::string &error) {
+                            std::map<std::string, double> &int16Into, std::string &error) {
   size_t eq = entry.rfind('=');
   if (eq == std::string::npos || eq == 0) {
-    error = "write NAME=int8:N,int4:N,int2:N";
+    error = "write NAME=int8:N,int4:N,int2:N[,a16:N]";
     return false;
   }
-  std::map<WeightPrecision, double> &prices = into[entry.substr(0, eq)];
+  std::string layer = entry.substr(0, eq);
+  std::map<WeightPrecision, double> &prices = into[layer];
   llvm::SmallVector<llvm::StringRef> items;
   llvm::StringRef(entry).substr(eq + 1).split(items, ',');
   for (llvm::StringRef item : items) {
     auto [name, count] = item.split(':');
     std::optional<WeightPrecision> p = parsePrecision(name.str());
     double n = 0;
-    if (!p || count.getAsDouble(n) || !(n >= 0)) {
-      error = "'" + item.str() + "' is not PRECISION:INSTRUCTIONS (int8, int4, int2 or ternary; a count >= 0)";
+    if ((!p && name != "a16") || count.getAsDouble(n) || !(n >= 0)) {
+      error = "'" + item.str() +
+              "' is not PRECISION:INSTRUCTIONS (int8, int4, int2, ternary, or a16 for int16 activations; a count >= 0)";
       return false;
     }
-    prices[*p] = n;
+    (p ? prices[*p] : int16Into[layer]) = n;
   }
   return true;
 }
 
-std::string formatLayerInstructions(const std::string &layer, const std::map<WeightPrecision, double> &prices) {
+std::string formatLayerInstructions(const std::string &layer, const std::map<WeightPrecision, double> &prices,
+                                    double int16) {
   std::string s = layer + "=";
   for (const auto &[p, n] : prices)
     s += (s.back() == '=' ? "" : ",") + std::string(precisionName(p)) + ":" + llvm::formatv("{0:F0}", n).str();
+  if (int16 >= 0)
+    s += (s.back() == '=' ? "" : ",") + std::string("a16:") + llvm::formatv("{0:F0}", int16).str();
   return s;
 }
 

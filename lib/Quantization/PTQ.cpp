@@ -588,12 +588,34 @@ bool measureSQNR(func::FuncOp fn, func::FuncOp reference, const std::vector<Tens
 bool chooseActivationWidths(func::FuncOp fn, DenseMap<Value, Range> &ranges, const std::vector<Tensor> &batches,
                             const PrecisionRequest &request, WeightQuantizer &weights, const ProgressFn &progress,
                             PrecisionChoice &choice, std::string &error) {
+  // Under a latency limit only layers priced at int16 are candidates, each adding what int16 costs over int8;
+  // an int16 layer's bias is int64 (TFLite's 16x8), 4 more bytes a channel within the weights' budget.
+  bool timed = request.instructionLimit >= 0;
   std::vector<int64_t> candidates;
   std::vector<Operation *> ops;
-  for (const WeightedLayer &l : weightedLayers(fn))
-    if (!request.pinned.count(l.name) && !choice.floatIds.count(l.id) && !choice.int16Ids.count(l.id) &&
-        choice.byId.count(l.id) && choice.byId.at(l.id) == WeightPrecision::Int8)
-      candidates.push_back(l.id), ops.push_back(l.op);
+  std::vector<double> extra;
+  std::vector<int64_t> extraBytes;
+  for (const WeightedLayer &l : weightedLayers(fn)) {
+    if (request.pinned.count(l.name) || choice.floatIds.count(l.id) || choice.int16Ids.count(l.id) ||
+        !choice.byId.count(l.id) || choice.byId.at(l.id) != WeightPrecision::Int8)
+      continue;
+    auto int16 = request.int16Instructions.find(l.name);
+    auto int8 = request.layerInstructions.find(l.name);
+    if (timed && (int16 == request.int16Instructions.end() || int8 == request.layerInstructions.end() ||
+                  !int8->second.count(WeightPrecision::Int8)))
+      continue;
+    candidates.push_back(l.id), ops.push_back(l.op);
+    extra.push_back(timed ? int16->second - int8->second.at(WeightPrecision::Int8) : 0);
+    extraBytes.push_back(l.op->getNumOperands() > 2 && l.op->getOperand(2) ? 4 * l.rows : 0);
+  }
+  auto withinLimits = [&](const std::vector<size_t> &wide) {
+    double instructions = choice.layerInstructions;
+    int64_t bytes = choice.layerBytes + choice.otherBytes;
+    for (size_t c : wide)
+      instructions += extra[c], bytes += extraBytes[c];
+    return (!timed || instructions <= request.instructionLimit) &&
+           (request.flashLimit < 0 || bytes <= request.flashLimit);
+  };
   // Producer-consumer pairs: a candidate's output read by another as input, directly or through ops that move
   // values without arithmetic (the quantizer keeps those at int16 between two int16 layers).
   std::vector<std::pair<size_t, size_t>> chains;
@@ -648,11 +670,15 @@ bool chooseActivationWidths(func::FuncOp fn, DenseMap<Value, Range> &ranges, con
   };
   auto arenaOf = [&](const std::vector<size_t> &wide) { return liveActivationPeak(*quantized(wide)); };
   std::vector<size_t> wide =
-      chooseWideActivations(candidates.size(), chains, noiseOf, arenaOf, request.arenaLimit, progress);
+      chooseWideActivations(candidates.size(), chains, noiseOf, arenaOf, request.arenaLimit, withinLimits, progress);
   if (!error.empty())
     return false;
-  for (size_t c : wide)
+  for (size_t c : wide) {
     choice.int16Ids.insert(candidates[c]);
+    choice.layerBytes += extraBytes[c];
+    if (timed)
+      choice.layerInstructions += extra[c];
+  }
   choice.arenaEstimate = arenaOf(wide);
   return true;
 }
@@ -719,7 +745,7 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   }
   if (!choosePrecisions(fn, batches, opts.precision, estimates, accuracy, opts.progress, res.precision, res.error))
     return false;
-  if (opts.precision.precision == "auto" && opts.precision.arenaLimit >= 0 && opts.precision.instructionLimit < 0)
+  if (opts.precision.precision == "auto" && opts.precision.arenaLimit >= 0)
     if (!chooseActivationWidths(fn, ranges, batches, opts.precision, estimates, opts.progress, res.precision,
                                 res.error))
       return false;
@@ -778,7 +804,7 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
     opts.precision.arenaLimit = arenaLimit;
     for (const std::string &priced : layerInstructions) {
       std::string why;
-      if (!parseLayerInstructions(priced, opts.precision.layerInstructions, why))
+      if (!parseLayerInstructions(priced, opts.precision.layerInstructions, opts.precision.int16Instructions, why))
         return failWith("layer-instructions '" + priced + "': " + why);
     }
     for (const std::string &pin : layerPrecision) {

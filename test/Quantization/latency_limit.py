@@ -43,6 +43,11 @@ if fastest < auto[0] * 0.95:
 else:
     print(f"no uniform precision is faster than auto's plan on {device}: the tight case is not exercised")
 
+wide, err = compile_("wide", "--precision", "auto", "--weights-limit", weights, "--ram-limit", "100000",
+                     "--latency-limit", str(auto[0] * 2))
+assert wide and wide[0] <= auto[0] * 2 and "pricing w8a16 layers" in err, (wide, err)
+print("with --ram-limit the int16 activations are priced too, and the plan stays within the limit")
+
 none, err = compile_("none", "--precision", "auto", "--weights-limit", weights, "--latency-limit", "0.00001")
 assert none is None and "raise" in err and "--latency-limit" in err, err
 print("an unreachable limit is refused:", err.strip().splitlines()[-1])

@@ -167,35 +167,44 @@ TEST_CASE("activation widths: chains gain together, free layers first, the arena
   auto arenaOf = [](const std::vector<size_t> &wide) {
     return (int64_t)(1000 + (std::count(wide.begin(), wide.end(), 0) ? 100 : 0));
   };
-  std::vector<size_t> all = chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr);
+  std::vector<size_t> all = chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr, nullptr);
   CHECK(all == std::vector<size_t>{2, 1, 0}); // free ones first, each step the largest gain measured then
-  std::vector<size_t> limited = chooseWideActivations(3, {}, noiseOf, arenaOf, 1050, nullptr);
+  std::vector<size_t> limited = chooseWideActivations(3, {}, noiseOf, arenaOf, 1050, nullptr, nullptr);
   CHECK(limited == std::vector<size_t>{2, 1}); // layer 0 would exceed the arena limit
   // Gains below minGain of the noise left are not worth a layer: at 40%, layer 0's 10 of the 30 left is not.
-  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr, 0.4) == std::vector<size_t>{2, 1});
-  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr, 0.02, 1) == std::vector<size_t>{2});
+  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr, nullptr, 0.4) == std::vector<size_t>{2, 1});
+  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, nullptr, nullptr, 0.02, 1) == std::vector<size_t>{2});
   // A chain whose layers gain nothing alone (an int16 output cut back to int8 by its consumer): only the
   // producer-consumer pair move finds it.
   auto pairOnly = [](const std::vector<size_t> &wide) {
     bool w1 = std::count(wide.begin(), wide.end(), 1) > 0, w2 = std::count(wide.begin(), wide.end(), 2) > 0;
     return w1 && w2 ? 50.0 : 100.0;
   };
-  CHECK(chooseWideActivations(3, {}, pairOnly, arenaOf, 2000, nullptr).empty());
-  CHECK(chooseWideActivations(3, {{0, 1}, {1, 2}}, pairOnly, arenaOf, 2000, nullptr) == std::vector<size_t>{1, 2});
+  CHECK(chooseWideActivations(3, {}, pairOnly, arenaOf, 2000, nullptr, nullptr).empty());
+  CHECK(chooseWideActivations(3, {{0, 1}, {1, 2}}, pairOnly, arenaOf, 2000, nullptr, nullptr) ==
+        std::vector<size_t>{1, 2});
+  // A set the caller does not allow (a latency limit: here layer 1 is too slow at int16) is not taken.
+  auto notOne = [](const std::vector<size_t> &wide) { return std::count(wide.begin(), wide.end(), 1) == 0; };
+  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 2000, notOne, nullptr) == std::vector<size_t>{2, 0});
   // An arena limit below the plan without int16 layers: nothing is chosen.
-  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 900, nullptr).empty());
+  CHECK(chooseWideActivations(3, {}, noiseOf, arenaOf, 900, nullptr, nullptr).empty());
 }
 
 TEST_CASE("layer-instructions entries parse and print back") {
   std::map<std::string, std::map<WeightPrecision, double>> prices;
+  std::map<std::string, double> int16;
   std::string error;
-  REQUIRE(parseLayerInstructions("/0/conv=int8:1200,int4:900,t:700", prices, error));
+  REQUIRE(parseLayerInstructions("/0/conv=int8:1200,int4:900,t:700", prices, int16, error));
   CHECK(prices["/0/conv"][WeightPrecision::Int8] == 1200);
   CHECK(prices["/0/conv"][WeightPrecision::Ternary] == 700);
+  CHECK(int16.empty());
   CHECK(formatLayerInstructions("/0/conv", prices["/0/conv"]) == "/0/conv=int8:1200,int4:900,ternary:700");
-  CHECK_FALSE(parseLayerInstructions("conv", prices, error));
-  CHECK_FALSE(parseLayerInstructions("conv=int8:-1", prices, error));
-  CHECK_FALSE(parseLayerInstructions("conv=int3:5", prices, error));
+  REQUIRE(parseLayerInstructions("/1/fc=int8:50,a16:80", prices, int16, error));
+  CHECK(int16["/1/fc"] == 80);
+  CHECK(formatLayerInstructions("/1/fc", prices["/1/fc"], int16["/1/fc"]) == "/1/fc=int8:50,a16:80");
+  CHECK_FALSE(parseLayerInstructions("conv", prices, int16, error));
+  CHECK_FALSE(parseLayerInstructions("conv=int8:-1", prices, int16, error));
+  CHECK_FALSE(parseLayerInstructions("conv=int3:5", prices, int16, error));
   CHECK(error.find("PRECISION:INSTRUCTIONS") != std::string::npos);
 }
 

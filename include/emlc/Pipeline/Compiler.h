@@ -77,7 +77,8 @@ struct CompileOptions {
   double instructionLimit = -1;
   /// With precision "auto" and a RAM limit given as such (ramLimit, not a device's whole RAM: spending free RAM
   /// on int16 activations also costs time, so it is asked for): the arena its int16 activations may grow the
-  /// plan to (-1: ramLimit; compileModel lowers it when the compiled arena, with kernel scratch, exceeds it).
+  /// plan to (-1: ramLimit; -2: none, int8; compileModel lowers it when the compiled arena, with kernel scratch,
+  /// exceeds it, and drops it when the int16 layers' weights do not fit the flash).
   int64_t activationArenaLimit = -1;
   /// Progress of calibration (what, done, total); observes only (PipelineHooks).
   std::function<void(const std::string &, int64_t, int64_t)> progress;

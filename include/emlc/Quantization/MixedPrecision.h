@@ -115,17 +115,21 @@ struct PrecisionRequest {
   /// auto toward a latency limit (the driver prices layers from uniform compiles' reports, Compiler.cpp):
   /// instructions of each layer (by ONNX node name) at each precision, and the most the priced layers may take.
   std::map<std::string, std::map<WeightPrecision, double>> layerInstructions;
+  std::map<std::string, double> int16Instructions; ///< by ONNX node name: the layer's instructions at w8a16
   double instructionLimit = -1;
-  /// auto without an instruction limit: the arena (bytes, PTQ's nn-level estimate) int16 activations may grow the
-  /// plan to (chooseWideActivations); -1: activations stay int8 where not pinned.
+  /// auto: the arena (bytes, PTQ's nn-level estimate) int16 activations may grow the plan to
+  /// (chooseWideActivations; with an instruction limit only layers priced at a16, within the limit); -1:
+  /// activations stay int8 where not pinned.
   int64_t arenaLimit = -1;
 };
 
-/// `layer-instructions` entries: "NAME=int8:N,int4:N,int2:N" (a layer's
-/// instructions at each weight precision) read into `into`, and written.
+/// `layer-instructions` entries: "NAME=int8:N,int4:N,int2:N[,a16:N]" (a layer's
+/// instructions at each weight precision, and with int16 activations: w8a16) read into `into` and `int16Into`,
+/// and written (`int16` < 0: not priced).
 bool parseLayerInstructions(const std::string &entry, std::map<std::string, std::map<WeightPrecision, double>> &into,
-                            std::string &error);
-std::string formatLayerInstructions(const std::string &layer, const std::map<WeightPrecision, double> &prices);
+                            std::map<std::string, double> &int16Into, std::string &error);
+std::string formatLayerInstructions(const std::string &layer, const std::map<WeightPrecision, double> &prices,
+                                    double int16 = -1);
 
 /// The plan: a precision per layer tag, and what the search predicted.
 struct PrecisionChoice {
@@ -147,13 +151,15 @@ struct PrecisionChoice {
 /// again: `noiseOf(set)` is the output noise with those layers at int16, `arenaOf(set)` the arena estimate. A step
 /// adds a layer, or a pair of `chains` (producer, consumer: a layer's int16 output gains most when its consumer
 /// reads it at int16, so each alone may gain nothing), with the most noise removed per arena byte added and per
-/// layer (free ones first) that keeps the arena within `arenaLimit`, while it removes at least `minGain` of the
+/// layer (free ones first) that keeps the arena within `arenaLimit` and the set `allowed` (if given: a latency
+/// limit), while it removes at least `minGain` of the
 /// noise left (0.02: about 0.1 dB); at most `maxSteps` steps. Returns the chosen candidates' indices in the order
 /// taken. Progress as ("choosing activation widths", step, max).
 std::vector<size_t> chooseWideActivations(size_t candidates, const std::vector<std::pair<size_t, size_t>> &chains,
                                           const std::function<double(const std::vector<size_t> &)> &noiseOf,
                                           const std::function<int64_t(const std::vector<size_t> &)> &arenaOf,
                                           int64_t arenaLimit,
+                                          const std::function<bool(const std::vector<size_t> &)> &allowed,
                                           const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                                           double minGain = 0.02, size_t maxSteps = 8);
 
