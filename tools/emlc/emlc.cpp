@@ -338,11 +338,12 @@ CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
       ->check(CLI::IsMember({"minmax", "percentile"}));
   compile
       ->add_option("--precision", c.precision,
-                   "weight precision of conv/fully connected layers (implies --quantize=int8, activations int8):\n"
+                   "weight precision of conv/fully connected layers (implies --quantize=int8):\n"
                    "  int8 (default), int4 (two per byte), int2 ({-2..1}), ternary ({-1,0,1}), or auto: chosen per\n"
                    "  layer by measured sensitivity so all weights fit --flash-limit (and, with --device,\n"
-                   "  the time --latency-limit),\n"
-                   "  e.g. --precision=auto --flash-limit 120K --calibration calib_x.npy")
+                   "  the time --latency-limit); with --ram-limit auto also gives int16 activations to the\n"
+                   "  layers where they lower the error most within that RAM,\n"
+                   "  e.g. --precision=auto --flash-limit 120K --ram-limit 32K --calibration calib_x.npy")
       ->check(CLI::IsMember({"int8", "int4", "int2", "ternary", "auto"}));
   compile
       ->add_option("--layer-precision", c.layerPrecision,
