@@ -212,8 +212,8 @@ def main():
     ap.add_argument("--models", nargs="+", default=[])
     ap.add_argument("--tolerance", type=float, default=0.15)
     ap.add_argument("--fit", action="store_true", help="also print least-squares costs per target")
-    ap.add_argument("--int16", action="store_true", help="the int16-activation plans (w8a16) of the float models with a "
-                    "calibration set in ../shared/data instead of the models as they are")
+    ap.add_argument("--int16", action="store_true", help="the int16-activation plans (w8a16) of the float models "
+                    "with a calibration set in ../shared/data instead of the models as they are")
     ap.add_argument("--json")
     args = ap.parse_args()
     if not os.path.isdir(SHARED):
