@@ -34,7 +34,15 @@ targets' instructions are counted under qemu-x86_64 -cpu max (qemu-user; their t
 the program also running natively where its outputs are judged; without qemu-user a row fails ("not counted")
 rather than being skipped.
 
-usage: bench/cost_model.py [build/bin/emlc] [--targets cortex-m4 cortex-m55 rv32imac] [--models a b]
+--int16 checks the int16-activation kernels (TFLite's 16x8, what --precision auto picks within --ram-limit) instead:
+each float model with a calibration set in ../shared/data (fashion-*, digits-*) quantized with every layer with MACs
+pinned w8a16 ("all"), the first and last only ("ends") and the others ("inner"), so the requantizations at int8/int16
+boundaries are in too. Their terms (cortex-m4, cortex-m55, rv32imac; each target.json's cost_source) came from
+these plans' per-kernel profiles, scripts/profile_mcu.py --kernels (gcc's inlining, but every kernel model_run
+calls a function of its own): each kernel's own instructions fitted per MAC, output and patch element (the
+convolutions, the fully connected kernels) or taken per element (the conversions), the default cost_per_call kept.
+
+usage: bench/cost_model.py [build/bin/emlc] [--targets cortex-m4 cortex-m55 rv32imac] [--models a b] [--int16]
                            [--tolerance 0.15] [--fit] [--json FILE]
 Exit status 1 if a row that compiled and verified is outside the tolerance."""
 import argparse
@@ -48,6 +56,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED = os.path.join(ROOT, "..", "shared", "models")
+DATA = os.path.join(ROOT, "..", "shared", "data")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import emlc_testlib  # noqa: E402
 import target_desc  # noqa: E402
@@ -60,7 +69,7 @@ def split(values):
     return [v for a in values for v in a.split(",") if v]
 
 
-def estimate(emlc, model, target):
+def estimate(emlc, model, target, extra=()):
     """The compile report's totals and, per kernel, its units (MACs or output elements) and calls."""
     path = os.path.join(SHARED, model, "model.onnx")
     # verify binds symbolic dimensions (the digits models' batch) to its data's shapes: the same here
@@ -68,7 +77,7 @@ def estimate(emlc, model, target):
     shapes = emlc_testlib.shape_args(emlc_testlib.input_names(path), inputs)
     with tempfile.TemporaryDirectory() as d:
         report = os.path.join(d, "report.json")
-        r = subprocess.run([emlc, "compile", path, "-o", d, "--target", target, "--report", report, *shapes],
+        r = subprocess.run([emlc, "compile", path, "-o", d, "--target", target, "--report", report, *shapes, *extra],
                            capture_output=True, text=True, timeout=1800)
         if r.returncode != 0:
             return {"error": "compile: " + ((r.stderr.strip().splitlines() or ["?"])[-1][:120])}
@@ -98,13 +107,31 @@ def estimate(emlc, model, target):
         if layer["kernel"] not in costed:
             uncosted.append(layer["kernel"])
     t = rep["totals"]
+    weighted = list(dict.fromkeys(layer["node"] for layer in rep["layers"] if layer["macs"] and layer["node"]))
     return {"macs": t["macs"], "estimate": t["instructions_estimate"], "calls": t["kernel_calls"], "units": units,
-            "uncosted": uncosted}
+            "uncosted": uncosted, "weighted": weighted}
 
 
-def measure(emlc, model, target):
+def int16_plans(emlc, model, target):
+    """--int16: the model quantized on its calibration set, int8 weights, and int16 activations (w8a16) on every
+    layer with MACs ("all"), on the first and last only ("ends") and on the others ("inner"): mixes with int8
+    layers and requantizations at each boundary. None for a model without a calibration set."""
+    calib = os.path.join(DATA, model.split("-")[0], "calib_x.npy")
+    if not model.endswith("-fp32") or not os.path.isfile(calib):
+        return None
+    base = ["--quantize=int8", "--calibration", calib]
+    layers = estimate(emlc, model, target, base).get("weighted", [])
+    pin = lambda names: [a for n in names for a in ("--layer-precision", n + "=w8a16")]  # noqa: E731
+    plans = [("w8a16:all", base + pin(layers))]
+    if len(layers) > 2:
+        plans += [("w8a16:ends", base + pin([layers[0], layers[-1]])), ("w8a16:inner", base + pin(layers[1:-1]))]
+    return plans
+
+
+def measure(emlc, model, target, extra=()):
     r = subprocess.run([emlc, "verify", os.path.join(SHARED, model, "model.onnx"), "--target", target,
-                        "--rel-tol", str(REL_TOL.get(model, 1e-4))], capture_output=True, text=True, timeout=1800)
+                        "--rel-tol", str(REL_TOL.get(model, 1e-4)), *extra], capture_output=True, text=True,
+                       timeout=1800)
     m = re.search(r"instructions per inference: (\d+)", r.stdout)
     note = re.search(r"note: (instructions not counted: .*)", r.stdout)
     if not m and (note or r.returncode == 0):  # ran, but nothing counted (qemu-user missing): a failure, not a skip
@@ -160,6 +187,24 @@ def fit(rows, target, prior_weight=0.05):
     return {(kind, k): c for (kind, k), c in zip(cols, coef)}
 
 
+def row(args, m, t, plan, extra):
+    """One model (and --int16 plan) on one target: estimated, measured, printed."""
+    r = {"model": m + (" " + plan if plan else ""), "target": t, **estimate(args.emlc, m, t, extra)}
+    if "error" not in r:
+        r.update(measure(args.emlc, m, t, extra))
+    line = f"{r['model']:<48} {t:<11}"
+    if "error" in r:
+        line += (" FAILED: " if r.get("fail") else " skipped: ") + r["error"]
+    else:
+        r["ratio"] = r["estimate"] / r["measured"] if r["measured"] else None
+        kinds = sorted(set(r["uncosted"]))
+        line += (f" {r['macs']:>10} {r['estimate']:>11} {r['measured']:>11} {r['ratio']:>6.3f}  "
+                 f"{len(r['uncosted'])}" + (f" ({', '.join(kinds)})" if kinds else "") +
+                 ("" if r["verify_ok"] else "  [outputs differ]"))
+    print(line, flush=True)
+    return r
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("emlc", nargs="?", default=os.path.join(ROOT, "build", "bin", "emlc"))
@@ -167,6 +212,8 @@ def main():
     ap.add_argument("--models", nargs="+", default=[])
     ap.add_argument("--tolerance", type=float, default=0.15)
     ap.add_argument("--fit", action="store_true", help="also print least-squares costs per target")
+    ap.add_argument("--int16", action="store_true", help="the int16-activation plans (w8a16) of the float models "
+                    "with a calibration set in ../shared/data instead of the models as they are")
     ap.add_argument("--json")
     args = ap.parse_args()
     if not os.path.isdir(SHARED):
@@ -180,20 +227,9 @@ def main():
           f"uncosted layers")
     for t in targets:
         for m in models:  # sequential: QEMU runs are timed by instruction count, not wall clock, but share 2 cores
-            row = {"model": m, "target": t, **estimate(args.emlc, m, t)}
-            if "error" not in row:
-                row.update(measure(args.emlc, m, t))
-            line = f"{m:<48} {t:<11}"
-            if "error" in row:
-                line += (" FAILED: " if row.get("fail") else " skipped: ") + row["error"]
-            else:
-                row["ratio"] = row["estimate"] / row["measured"] if row["measured"] else None
-                kinds = sorted(set(row["uncosted"]))
-                line += (f" {row['macs']:>10} {row['estimate']:>11} {row['measured']:>11} {row['ratio']:>6.3f}  "
-                         f"{len(row['uncosted'])}" + (f" ({', '.join(kinds)})" if kinds else "") +
-                         ("" if row["verify_ok"] else "  [outputs differ]"))
-            print(line, flush=True)
-            rows.append(row)
+            plans = int16_plans(args.emlc, m, t) if args.int16 else [("", [])]
+            for plan, extra in plans or []:
+                rows.append(row(args, m, t, plan, extra))
     done = [r for r in rows if r.get("ratio") is not None]
     within = [r for r in done if abs(r["ratio"] - 1) <= args.tolerance]
     failed = [r for r in rows if r.get("fail")]

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Where the instructions of one inference go on an MCU target, per function.
 
-  scripts/profile_mcu.py MODEL --target cortex-m4 [--no-inline] [-- EMLC_COMPILE_ARGS]
+  scripts/profile_mcu.py [--target cortex-m4] [--inline | --kernels] MODEL [-- EMLC_COMPILE_ARGS]
 
 Runs `emlc verify --keep`, rebuilds its one-inference program (with
 -fno-inline so each kernel stays a function, unless told otherwise), runs it
@@ -9,12 +9,17 @@ under the target's QEMU with the project's TCG plugin in profile mode, and
 prints the executed instructions per function (start-up and printing
 included; they are small next to a model). A host target (x86-64,
 x86-64-avx2) runs under its instruction_counter (qemu-x86_64 -cpu max),
-linked -static -no-pie so that the C library's functions have addresses too."""
+linked -static -no-pie so that the C library's functions have addresses too.
+--kernels keeps gcc's inlining inside the kernels but every kernel model_run
+calls a function of its own (noinline): without it gcc inlines the small
+kernels, and any called once, into model_run; each kernel's count is then its
+own, as emlc verify's build runs it (the int16 kernels' costs were taken so)."""
 import argparse
 import bisect
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +31,7 @@ ap.add_argument("--target", default="cortex-m4")
 ap.add_argument("--emlc", default=os.path.join(ROOT, "build", "bin", "emlc"))
 ap.add_argument("--plugin", default=os.path.join(ROOT, "build", "lib", "libemlc-qemu-insn-count.so"))
 ap.add_argument("--inline", action="store_true", help="keep gcc's inlining (kernels may merge into the caller)")
+ap.add_argument("--kernels", action="store_true", help="--inline, but every kernel model_run calls kept a function")
 ap.add_argument("--top", type=int, default=25)
 ap.add_argument("--blocks", type=int, default=0, help="also list the N hottest translated blocks (address, count)")
 ap.add_argument("--disasm", help="write the program's disassembly here (to read the hot blocks)")
@@ -40,7 +46,15 @@ with tempfile.TemporaryDirectory() as d:
     subprocess.run([a.emlc, "verify", a.model, "--target", a.target, "--keep", d, *a.rest], check=True,
                    stdout=subprocess.DEVNULL)
     elf = os.path.join(d, "prof.elf")
-    extra = [] if a.inline else ["-fno-inline", "-fno-inline-small-functions"]
+    extra = [] if a.inline or a.kernels else ["-fno-inline", "-fno-inline-small-functions"]
+    if a.kernels:  # noinline on the kernels model_run calls (one macro defines several: its template too)
+        model_c = os.path.join(d, "model.c")
+        src = open(model_c).read()
+        for k in set(re.findall(r"\b(emlc_\w+)\(", src[src.index("model_run("):])):
+            src = src.replace(f"static void {k}(", f"static __attribute__((noinline)) void {k}(")
+        src = src.replace("static void emlc_##", "static __attribute__((noinline)) void emlc_##")
+        with open(model_c, "w") as f:
+            f.write(src)
     subprocess.run([tc["cc"], *tc["cflags"], *extra, "-DEMLC_RUNS=1", "-I", d,
                     os.path.join(d, "main.c"), os.path.join(d, "model.c"), os.path.join(d, "model_weights.c"),
                     "-o", elf, *tc["ldflags"], "-lm", *(["-static", "-no-pie"] if host else [])], check=True)

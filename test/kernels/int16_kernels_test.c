@@ -208,6 +208,8 @@ static int conv_cases(int *cases) {
       M = rnd(1, 9);
       if (t % 8 == 3) /* windows over 508 taps: several chunks */
         C = rnd(57, 140), KH = 3, KW = 3, H = rnd(3, 5), Wd = rnd(3, 5), dh = dw = 1, M = rnd(1, 5), N = 1;
+      if (t % 8 == 7) /* over 508 input channels: conv2d_s16's int32 runs, several per tap */
+        C = rnd(509, 1100), KH = 1, KW = 1, H = rnd(1, 3), Wd = rnd(1, 3), M = rnd(1, 9), N = 1;
     }
     if (t % 4 == 0)
       lo = -32768, hi = 32767;

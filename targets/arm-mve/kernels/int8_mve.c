@@ -7,7 +7,7 @@
 #endif
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #include <arm_mve.h>
-static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
+static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
   return vmladavaq_s8(acc, vldrbq_s8(a), vldrbq_s8(b));
 }
 #if defined(__GNUC__)
@@ -35,7 +35,7 @@ static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
                    : "q0", "q1", "lr", "memory")
 #endif
 #else
-static int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
+static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
   int32_t i;
   for (i = 0; i < 16; ++i)
     acc += (int32_t)a[i] * (int32_t)b[i];
