@@ -207,6 +207,11 @@ static void readPipelineResults(ModuleOp module, CompileResult &r) {
   if (auto o = module->getAttrOfType<StringAttr>("emlc.optimize"))
     r.optimize = o.str();
   r.pruning = pruningSummary(module);
+  if (auto p = module->getAttrOfType<DictionaryAttr>("emlc.pruning")) {
+    auto before = p.getAs<IntegerAttr>("macs_before"), after = p.getAs<IntegerAttr>("macs_after");
+    if (before && after && before.getInt() > 0)
+      r.prunedMacShare = 1.0 - (double)after.getInt() / (double)before.getInt();
+  }
   if (auto q = module->getAttrOfType<DictionaryAttr>("emlc.quantization")) {
     if (auto runs = q.getAs<IntegerAttr>("calibration_runs"))
       r.calibrationRuns = runs.getInt();
@@ -447,12 +452,21 @@ std::string limitText(double value) {
   return os.str();
 }
 
+/// Within this share of the latency limit a pruned compile is close enough; further under, the pass's cost model
+/// (the target's int8 kernels, per MAC) misjudged the compile's kernels or precisions, and pruning gives some back.
+constexpr double kCloseToLimit = 0.97;
+
 /// prune=auto toward --latency-limit: measure the unpruned model's estimate,
 /// remove the share of conv/fully connected instructions the limit asks for,
-/// and correct the share (at most three times) until the estimate is within it.
+/// and correct the share from each compile's estimate (at most three times)
+/// until it is within the limit, and once more toward it when the first one
+/// within is well under it (it removed more than the limit needs).
 static CompileResult compileToLatency(const CompileOptions &opts) {
   CompileOptions first = opts;
   first.prune.clear();
+  // The unpruned compile only measures: a driver's nn-level hook (emlc fit scores each module it sees on its
+  // samples) is for the module returned, which is a pruned one unless this one is already within the limit.
+  first.onNN = nullptr;
   CompileResult r = compileOnce(first, -1);
   if (r.device.empty() || r.latencyMs < 0) {
     if (r.error.empty())
@@ -461,12 +475,20 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
     r.ok = false;
     return r;
   }
-  if (r.latencyMs <= opts.latencyLimitMs)
-    return r; // within the limit unpruned
+  if (r.latencyMs <= opts.latencyLimitMs) { // within the limit unpruned: that module, seen by the hook
+    if (!opts.onNN)
+      return r;
+    first.onNN = opts.onNN;
+    return compileOnce(first, -1);
+  }
   double total = r.latencyMs, prunable = prunableInstructions(r.reportJson) / (double)r.instructionsEstimate * total;
   double share = (total - opts.latencyLimitMs) / std::max(prunable, 1e-9);
+  std::optional<CompileResult> within; // the first compile within the limit, while a lighter pruning is tried
+  CompileOptions pruned = opts;
   for (int round = 0; round < 4; ++round) {
     if (!(share > 0 && share < 0.95)) {
+      if (within) // (the last compile: the module the hook saw)
+        return *within;
       r.ok = false;
       r.error = llvm::formatv("error: --latency-limit {0} ms: the model takes about {1:F2} ms and its conv/fully "
                               "connected layers {2:F2} of them; pruning them cannot reach the limit (raise it, or "
@@ -475,13 +497,22 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
                     .str();
       return r;
     }
-    CompileOptions pruned = opts;
+    double tried = pruned.pruneInstructionReduction;
     pruned.pruneInstructionReduction = share;
     r = compileOnce(pruned, -1);
-    if (!r.ok || r.latencyMs <= opts.latencyLimitMs)
+    bool under = r.ok && r.latencyMs <= opts.latencyLimitMs;
+    if (within && !under) { // the lighter pruning missed: the one within, compiled again for the hook's sake
+      pruned.pruneInstructionReduction = tried;
+      return opts.onNN ? compileOnce(pruned, -1) : *within;
+    }
+    if (!r.ok || (under && (within || r.latencyMs >= kCloseToLimit * opts.latencyLimitMs)))
       return r;
+    if (under)
+      within = r;
     share = 1 - (1 - share) * opts.latencyLimitMs / r.latencyMs; // the estimate's ratio to the pass's model
   }
+  if (within) // found in the last round (the module the hook saw)
+    return *within;
   r.ok = false;
   r.error = llvm::formatv("error: --latency-limit {0} ms: pruning reached about {1:F2} ms\n",
                           limitText(opts.latencyLimitMs), r.latencyMs)
@@ -504,10 +535,8 @@ static CompileOptions withDeviceLimits(CompileOptions opts) {
   return opts;
 }
 
-/// precision=auto spends the RAM limit on int16 activations by the quantizer's arena estimate, which leaves out
-/// kernel scratch and alignment: when the compiled arena exceeds the limit, compile again with the
-/// activations' limit lowered by the excess (twice at most; a plan without int16 layers is over for another
-/// reason).
+/// auto's int16 activations use an arena estimate without kernel scratch: over the RAM limit, compile again with
+/// their limit lowered by the excess (twice at most; a plan without int16 layers is over for another reason).
 static CompileResult compileWithinRam(CompileOptions opts, int64_t passFlashLimit) {
   CompileResult r = compileOnce(opts, passFlashLimit);
   for (int round = 0; round < 2 && r.ramExceeded && r.int16Layers > 0 && opts.precision == "auto"; ++round) {
@@ -546,21 +575,24 @@ static CompileResult compileWithinFlash(const CompileOptions &opts) {
   return r;
 }
 
-/// precision=auto toward --latency-limit: each conv/fully connected layer is
-/// priced at int8, int4 and int2 weights by uniform compiles without budgets
-/// (the report's per-layer estimate: the kernels each precision lowers to on
-/// the target, the cost model's instructions); the search then spends the
-/// instructions the limit leaves them (the time of the other layers taken
-/// off) as it spends bytes. Where the compile's estimate still exceeds the
-/// limit (smaller kernels chosen for the flash budget), the excess comes off
-/// their share and the search runs again, at most three times.
-static CompileResult compileAutoToLatency(const CompileOptions &opts) {
-  std::map<std::string, std::map<WeightPrecision, double>> prices;
-  std::map<std::string, double> int16Prices;
-  // With a RAM limit given as such the search may spend it on int16 activations (w8a16): priced too.
+/// What compileAutoToLatency prices: each conv/fully connected layer's instructions at int8, int4 and int2
+/// weights, the other layers' instructions, and an instruction's time at the device clock.
+struct LayerPrices {
+  std::map<std::string, std::map<WeightPrecision, double>> byNode;
+  std::map<std::string, double> int16ByNode; ///< with int8 weights and int16 activations (w8a16), when priced
+  double rest = 0;                           ///< instructions of the layers without weights (the int8 compile's)
+  double msPerInstruction = 0;               ///< the int8 compile's estimate over its instructions
+  std::string optimize;                      ///< the kernels priced: the ones the compile will use
+};
+
+/// Prices the layers by uniform int8, int4 and int2 compiles without budgets (the report's per-layer estimate:
+/// the kernels each precision lowers to on the target, the cost model's instructions). With prune=auto they are
+/// compiled unpruned: the prices pruning would start from. With a RAM limit given as such the search may spend it
+/// on int16 activations, so a fourth compile prices every layer at w8a16 (skipped where the target has no costs
+/// for the int16 kernels). On failure `failed` is the compile that says why.
+static bool priceLayers(const CompileOptions &opts, LayerPrices &prices, CompileResult &failed) {
   bool wideActivations = opts.ramLimit >= 0 || opts.activationArenaLimit >= 0;
   CompileResult int8;
-  double rest = 0;
   auto price = [&](const std::string &optimize) {
     std::vector<std::optional<WeightPrecision>> probes{WeightPrecision::Int8, WeightPrecision::Int4,
                                                        WeightPrecision::Int2};
@@ -572,13 +604,15 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
       probe.precision = p ? precisionName(*p) : "int8";
       if (!p) {
         probe.layerPrecision.clear();
-        for (const auto &[node, byPrecision] : prices)
+        for (const auto &[node, byPrecision] : prices.byNode)
           probe.layerPrecision.push_back(node + "=w8a16");
       }
       probe.optimize = optimize;
       probe.latencyLimitMs = probe.maxAccuracyDrop = -1;
       probe.ramLimit = probe.flashLimit = INT64_MAX;
       probe.weightsLimit = -1;
+      if (probe.prune == "auto")
+        probe.prune.clear();
       probe.onNN = nullptr; // prices, not a candidate: a driver's nn-level hook (emlc fit's scoring) skips them
       if (opts.progress)
         probe.progress = [&, what](const std::string &step, int64_t done, int64_t total) {
@@ -586,57 +620,114 @@ static CompileResult compileAutoToLatency(const CompileOptions &opts) {
         };
       CompileResult r = compileOnce(probe, -1);
       if (!r.ok) {
-        int8 = r;
-        int8.error = std::string("error: --latency-limit: pricing the layers at ") + what + " failed:\n" + r.error;
+        failed = r;
+        failed.error = std::string("error: --latency-limit: pricing the layers at ") + what + " failed:\n" + r.error;
         return false;
       }
       if (!p && r.latencyMs < 0) // an int16 kernel without costs on this target: activations stay int8
         continue;
       double priced = 0;
       for (const auto &[node, instructions] : weightedLayerInstructions(r.reportJson))
-        (p ? prices[node][*p] : int16Prices[node]) = instructions, priced += instructions;
+        (p ? prices.byNode[node][*p] : prices.int16ByNode[node]) = instructions, priced += instructions;
       if (p == WeightPrecision::Int8)
-        int8 = r, rest = (double)r.instructionsEstimate - priced;
+        int8 = r, prices.rest = (double)r.instructionsEstimate - priced;
     }
+    prices.optimize = optimize;
     return true;
   };
-  CompileOptions searched = opts;
   if (!price(opts.optimize))
-    return int8;
+    return false;
   // The fastest kernels may store int8 weights wider than the budget allows: then the compile will use the
   // smallest ones, so those are the ones to price.
   CompileOptions limited = withDeviceLimits(opts);
   int64_t weightsBudget = weightsShare(limited.weightsLimit, limited.flashLimit, int8.codeBytes);
-  if (opts.optimize == "speed" && weightsBudget >= 0 && int8.weightBytes > weightsBudget) {
-    searched.optimize = "size";
-    if (!price("size"))
-      return int8;
-  }
+  if (opts.optimize == "speed" && weightsBudget >= 0 && int8.weightBytes > weightsBudget && !price("size"))
+    return false;
   if (int8.device.empty() || int8.latencyMs < 0 || int8.instructionsEstimate <= 0) {
-    int8.ok = false;
-    int8.error = "error: --latency-limit needs --device (its clock) and a target whose cost model prices every "
-                 "layer\n";
-    return int8;
+    failed = int8;
+    failed.ok = false;
+    failed.error = "error: --latency-limit needs --device (its clock) and a target whose cost model prices every "
+                   "layer\n";
+    return false;
   }
-  double msPerInstruction = int8.latencyMs / (double)int8.instructionsEstimate;
-  for (const auto &[node, byPrecision] : prices)
-    searched.layerInstructions.push_back(
-        formatLayerInstructions(node, byPrecision, int16Prices.count(node) ? int16Prices[node] : -1));
-  searched.instructionLimit = opts.latencyLimitMs / msPerInstruction - rest;
+  prices.msPerInstruction = int8.latencyMs / (double)int8.instructionsEstimate;
+  return true;
+}
+
+/// Each priced layer's fastest weight precision (the widest of equally fast ones).
+static std::map<std::string, WeightPrecision> fastestPrecisions(const LayerPrices &prices) {
+  std::map<std::string, WeightPrecision> fastest;
+  for (const auto &[node, byPrecision] : prices.byNode) {
+    auto best = byPrecision.begin(); // widest first: the map is ordered as WeightPrecision
+    for (auto it = byPrecision.begin(); it != byPrecision.end(); ++it)
+      if (it->second < best->second)
+        best = it;
+    fastest[node] = best->first;
+  }
+  return fastest;
+}
+
+/// `opts` as a uniform int8 compile with every priced layer the user did not pin pinned to its fastest precision
+/// (--layer-precision NAME=wNa8): what pruning toward the limit starts from when no plan of precisions reaches it.
+static CompileOptions pinnedToFastest(const CompileOptions &opts, const LayerPrices &prices) {
+  CompileOptions pinned = opts;
+  pinned.precision = "int8";
+  pinned.optimize = prices.optimize;
+  pinned.layerInstructions.clear();
+  pinned.instructionLimit = -1;
+  for (const auto &[node, p] : fastestPrecisions(prices)) {
+    bool user = llvm::any_of(opts.layerPrecision,
+                             [&](const std::string &pin) { return llvm::StringRef(pin).rsplit('=').first == node; });
+    if (!user && p != WeightPrecision::Int8)
+      pinned.layerPrecision.push_back(node + "=w" + std::to_string(storageBits(p)) + "a8");
+  }
+  return pinned;
+}
+
+/// precision=auto toward --latency-limit: the layers are priced (priceLayers);
+/// the search then spends the instructions the limit leaves them (the time of
+/// the other layers taken off) as it spends bytes. Where the compile's
+/// estimate still exceeds the limit (smaller kernels chosen for the flash
+/// budget), the excess comes off their share and the search runs again, at
+/// most three times. With prune=auto too, a limit that even the fastest
+/// precisions miss is reached by pruning: every layer at its fastest
+/// precision, then compileToLatency (pricing precision and pruning together
+/// would take a search over both; the fastest precisions leave the least to
+/// prune).
+static CompileResult compileAutoToLatency(const CompileOptions &opts) {
+  LayerPrices prices;
   CompileResult r;
+  if (!priceLayers(opts, prices, r))
+    return r;
+  double layerLimit = opts.latencyLimitMs / prices.msPerInstruction - prices.rest;
+  if (layerLimit <= 0) {
+    r.ok = false;
+    r.error = llvm::formatv("error: --latency-limit {0} ms: the layers without weights alone take about {1:F2} ms; "
+                            "raise the limit\n",
+                            limitText(opts.latencyLimitMs), prices.rest * prices.msPerInstruction)
+                  .str();
+    return r;
+  }
+  double fastest = 0;
+  for (const auto &[node, p] : fastestPrecisions(prices))
+    fastest += prices.byNode[node][p];
+  if (opts.prune == "auto" && fastest > layerLimit)
+    return compileToLatency(pinnedToFastest(opts, prices));
+  CompileOptions searched = opts;
+  searched.optimize = prices.optimize;
+  if (searched.prune == "auto") // the precisions reach the limit: nothing to prune
+    searched.prune.clear();
+  for (const auto &[node, byPrecision] : prices.byNode)
+    searched.layerInstructions.push_back(
+        formatLayerInstructions(node, byPrecision, prices.int16ByNode.count(node) ? prices.int16ByNode.at(node) : -1));
+  searched.instructionLimit = layerLimit;
   for (int round = 0; round < 4; ++round) {
-    if (searched.instructionLimit <= 0) {
-      r.ok = false;
-      r.error = llvm::formatv("error: --latency-limit {0} ms: the layers without weights alone take about {1:F2} ms; "
-                              "raise the limit\n",
-                              limitText(opts.latencyLimitMs), rest * msPerInstruction)
-                    .str();
-      return r;
-    }
+    if (searched.instructionLimit <= 0)
+      break;
     r = compileWithinFlash(searched);
     if (!r.ok || r.latencyMs <= opts.latencyLimitMs)
       return r;
-    searched.instructionLimit -= (r.latencyMs - opts.latencyLimitMs) / msPerInstruction;
+    searched.instructionLimit -= (r.latencyMs - opts.latencyLimitMs) / prices.msPerInstruction;
   }
   r.ok = false;
   r.error = llvm::formatv("error: --latency-limit {0} ms: the precision search reached about {1:F2} ms\n",
@@ -699,12 +790,12 @@ static CompileResult compileToRam(const CompileOptions &opts) {
 }
 
 CompileResult compileModel(const CompileOptions &opts) {
+  if (opts.precision == "auto" && !opts.quantize.empty() && opts.latencyLimitMs >= 0)
+    return compileAutoToLatency(opts); // (with prune=auto: pruning where the precisions cannot reach the limit)
   if (opts.prune == "auto" && opts.latencyLimitMs >= 0)
     return compileToLatency(opts);
   if (opts.prune == "auto" && (opts.ramLimit >= 0 || !opts.device.empty()))
     return compileToRam(opts);
-  if (opts.precision == "auto" && !opts.quantize.empty() && opts.latencyLimitMs >= 0)
-    return compileAutoToLatency(opts);
   return compileWithinFlash(opts);
 }
 

@@ -190,6 +190,39 @@ std::vector<FitCandidate> grid(const FitOptions &o, bool quantizable) {
   return cs;
 }
 
+/// The candidates pruned toward --latency-limit, decided once the grid is scored: the fixed ratios overshoot the
+/// limit (removing more than it needs, and accuracy with it) or fall short of it. One for int8 and one for auto
+/// (auto then keeps each layer at its fastest precision and prunes the rest), or for float without calibration;
+/// with the kernels of the faster unpruned candidate of that precision (speed when neither has an estimate):
+/// pruned to the same limit, the slower kernels would lose more. None for a precision whose unpruned candidate
+/// is already within the limit: there is nothing to prune.
+std::vector<FitCandidate> prunedToLatency(const FitOptions &o, const std::vector<FitCandidate> &grid) {
+  std::vector<FitCandidate> more;
+  if (o.latencyLimitMs < 0)
+    return more;
+  bool quantized = std::any_of(grid.begin(), grid.end(), [](const FitCandidate &c) { return c.precision != "float"; });
+  for (const char *p : quantized ? std::vector<const char *>{"int8", "auto"} : std::vector<const char *>{"float"}) {
+    FitCandidate c;
+    c.precision = p;
+    c.pruneGoal = PruneGoal::LatencyLimit;
+    c.optimize = "speed";
+    double fastest = -1;
+    for (const FitCandidate &u : grid)
+      if (u.precision == p && u.prune == 0 && u.latencyMs >= 0 && (fastest < 0 || u.latencyMs < fastest))
+        fastest = u.latencyMs, c.optimize = u.optimize;
+    if (fastest < 0 || fastest > o.latencyLimitMs)
+      more.push_back(c);
+  }
+  return more;
+}
+
+/// "int8 prune 0.25 speed", or "int8 prune toward 18.36 ms speed": a candidate in the progress lines.
+std::string candidateText(const FitOptions &o, const FitCandidate &c) {
+  std::string prune = c.pruneGoal == PruneGoal::LatencyLimit ? "toward " + limitText(o.latencyLimitMs) + " ms"
+                                                             : llvm::formatv("{0:F2}", c.prune).str();
+  return c.precision + " prune " + prune + " " + c.optimize;
+}
+
 /// Below this many calibration samples the least-squares correction and the reconstruction importance overfit
 /// them (and, without --validation, those are the very samples the candidates are judged on): pruning then uses
 /// weight norms, uncorrected.
@@ -204,8 +237,13 @@ CompileOptions compileOptionsFor(const FitOptions &o, const FitCandidate &c, con
   co.device = o.device;
   co.optimize = c.optimize;
   co.calibrationPath = calibration;
-  if (c.prune > 0) {
+  if (c.pruneGoal == PruneGoal::LatencyLimit) { // compileModel prunes the share the limit asks for
+    co.prune = "auto";
+    co.latencyLimitMs = o.latencyLimitMs;
+  } else if (c.prune > 0) {
     co.prune = llvm::formatv("{0}", c.prune).str();
+  }
+  if (!co.prune.empty()) {
     co.pruneSchedule = "uniform"; // the sensitivity schedule costs minutes a candidate
     if (calibrationSamples < kFewSamples)
       co.pruneImportance = "l2", co.pruneCorrection = "off";
@@ -231,6 +269,8 @@ bool latencyRefusal(const CompileResult &cr) {
 /// A candidate's numbers from its compile, and why it is not kept (its own refusal).
 void record(FitCandidate &c, const CompileResult &cr) {
   bool slow = latencyRefusal(cr);
+  if (c.pruneGoal == PruneGoal::LatencyLimit)
+    c.prune = cr.prunedMacShare;
   c.compiled = cr.ok || cr.ramExceeded || cr.flashExceeded || slow;
   c.fits = cr.ok || slow;
   c.ramBytes = cr.arenaBytes;
@@ -342,19 +382,20 @@ FitResult fitModel(const FitOptions &o) {
   bool loaded = false;
   Evaluation reference;
   std::vector<FitCandidate> cs = grid(o, !calibration.empty());
+  const size_t gridSize = cs.size();
   std::vector<CompileResult> compiles(cs.size());
   std::vector<Evaluation> evals(cs.size());
   for (size_t i = 0; i < cs.size(); ++i) {
     FitCandidate &c = cs[i];
     if (o.progress)
-      o.progress(llvm::formatv("fit: candidate {0} prune {1} {2}", c.precision, c.prune, c.optimize).str(), (int64_t)i,
-                 (int64_t)cs.size());
+      o.progress("fit: candidate " + candidateText(o, c), (int64_t)i, (int64_t)cs.size());
     CompileOptions co = compileOptionsFor(o, c, calibration, set.calibrationSamples);
     Evaluation &eval = evals[i];
     // The size kernels compute what the speed ones do (the same nn module): the twin's evaluation holds, and
     // when the speed compile already fell back to the size kernels, its whole result. Not for auto toward a
     // latency limit: its search prices the layers with the kernels asked for, so the plans may differ.
-    bool twin = c.optimize == "size" && i > 0 && cs[i - 1].precision == c.precision && cs[i - 1].prune == c.prune;
+    bool twin = c.optimize == "size" && i > 0 && cs[i - 1].precision == c.precision && cs[i - 1].prune == c.prune &&
+                cs[i - 1].pruneGoal == c.pruneGoal;
     bool sameNN = twin && co.latencyLimitMs < 0;
     co.onNN = [&](ModuleOp module) { // (auto's pricing compiles toward a latency limit do not call it)
       if (!loaded && r.scoredOn != "none") {
@@ -413,6 +454,12 @@ FitResult fitModel(const FitOptions &o) {
                     .str();
     }
     c.meets = c.fits && c.why.empty();
+    if (i + 1 == gridSize) { // the grid is scored: what it says about the latency limit decides the rest
+      for (const FitCandidate &more : prunedToLatency(o, cs))
+        cs.push_back(more);
+      compiles.resize(cs.size());
+      evals.resize(cs.size());
+    }
   }
   if (o.progress)
     o.progress("fit: candidates", (int64_t)cs.size(), (int64_t)cs.size());

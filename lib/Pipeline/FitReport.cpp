@@ -14,6 +14,8 @@ static std::string candidateLabel(const FitCandidate &c) {
   std::string s = c.precision;
   if (c.prune > 0)
     s += llvm::formatv(" -{0}%", (int)std::lround(100 * c.prune)).str();
+  if (c.pruneGoal == PruneGoal::LatencyLimit)
+    s += " (toward the latency limit)";
   return s + " " + c.optimize;
 }
 
@@ -27,6 +29,7 @@ std::string fitJSON(const FitOptions &o, const FitResult &r, const DeviceInfo &d
     llvm::json::Object j{{"index", (int64_t)i},
                          {"precision", c.precision},
                          {"prune", c.prune},
+                         {"prune_goal", c.pruneGoal == PruneGoal::LatencyLimit ? "latency_limit" : "ratio"},
                          {"optimize", c.optimize},
                          {"compiled", c.compiled},
                          {"fits", c.fits},
@@ -164,6 +167,10 @@ std::string fitSVG(const FitOptions &o, const FitResult &r, const DeviceInfo &d,
                         X(c.latencyMs), Y(score(c)), rad, c.fits ? colorOf(c.precision) : "none", c.fits ? 0.75 : 0.0,
                         colorOf(c.precision), escape(candidateLabel(c)), c.latencyMs, c.flashBytes, c.ramBytes,
                         c.why.empty() ? "" : "; " + escape(c.why));
+    if (c.pruneGoal == PruneGoal::LatencyLimit) // its share was chosen by the limit, not by the grid
+      os << llvm::formatv("<circle cx=\"{0:F1}\" cy=\"{1:F1}\" r=\"{2:F1}\" fill=\"none\" stroke=\"#444\" "
+                          "stroke-dasharray=\"3 2\"/>\n",
+                          X(c.latencyMs), Y(score(c)), rad + 2);
     if ((int)i == r.chosen)
       os << llvm::formatv("<circle cx=\"{0:F1}\" cy=\"{1:F1}\" r=\"{2:F1}\" fill=\"none\" stroke=\"#c00\" "
                           "stroke-width=\"2.5\"/><text x=\"{3:F1}\" y=\"{4:F1}\" fill=\"#c00\">chosen: {5}</text>\n",
@@ -178,6 +185,11 @@ std::string fitSVG(const FitOptions &o, const FitResult &r, const DeviceInfo &d,
   os << llvm::formatv("<circle cx=\"{0}\" cy=\"{1}\" r=\"6\" fill=\"none\" stroke=\"#444\"/><text x=\"{2}\" "
                       "y=\"{3}\">does not fit</text>\n",
                       left + w + 20, top + 90, left + w + 32, top + 94);
+  if (std::any_of(shown.begin(), shown.end(), [&](size_t i) { return cs[i].pruneGoal == PruneGoal::LatencyLimit; }))
+    os << llvm::formatv("<circle cx=\"{0}\" cy=\"{1}\" r=\"8\" fill=\"none\" stroke=\"#444\" "
+                        "stroke-dasharray=\"3 2\"/><text x=\"{2}\" y=\"{3}\">pruned toward</text><text x=\"{2}\" "
+                        "y=\"{4}\">--latency-limit</text>\n",
+                        left + w + 20, top + 110, left + w + 32, top + 114, top + 128);
   os << "</svg>\n";
   return out;
 }

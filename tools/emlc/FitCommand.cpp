@@ -26,7 +26,8 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
              "  interpreter on held-out --validation samples (else on the calibration set, which quantization and\n"
              "  pruning were fitted to: a flattering score) as top-1 with labels, else SQNR vs float, its latency\n"
              "  from the target's cost model at the device clock. With --latency-limit the mixed auto candidates\n"
-             "  are searched toward it. Writes the chosen module like compile, fit.json (every candidate, and\n"
+             "  are searched toward it, and int8 and auto are also pruned toward it. Writes the chosen module\n"
+             "  like compile, fit.json (every candidate, and\n"
              "  which set scored them) and fit.svg (their plot) in -o.\n"
              "  Example: emlc fit fashion-mlp.onnx --device gd32vf103 -o out --calibration x.npy\n"
              "           --calibration-labels y.npy --validation vx.npy --validation-labels vy.npy\n"
@@ -60,7 +61,8 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
       ->check(CLI::Range(0.0, 100.0));
   fit->add_option("--latency-limit", a.latencyLimit,
                   "milliseconds an inference may take at the device clock (cost model); the auto candidates'\n"
-                  "  precision search aims at it, e.g. --latency-limit 20")
+                  "  precision search aims at it, and int8 and auto are also pruned toward it (the share of MACs\n"
+                  "  it asks for), e.g. --latency-limit 20")
       ->check(CLI::PositiveNumber);
   fit->add_option("--prune-ratios", a.pruneRatios,
                   "the MAC shares pruning tries (default 0,0.25,0.5), e.g. --prune-ratios 0,0.3")
@@ -173,16 +175,21 @@ int runFit(const FitArgs &a) {
   // The table: every candidate, the chosen one marked.
   bool labels = r.topOne;
   if (!r.candidates.empty())
-    fmt::print("{:<3} {:<6} {:>5} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", "", "prec", "prune", "kernel", "RAM", "flash",
+    fmt::print("{:<3} {:<6} {:>5}  {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", "", "prec", "prune", "kernel", "RAM", "flash",
                "ms", labels ? "top-1 %" : "SQNR dB", "");
+  bool anyToLimit = false;
   for (size_t i = 0; i < r.candidates.size(); ++i) {
     const emlc::FitCandidate &c = r.candidates[i];
     double score = labels ? 100 * c.accuracy : c.sqnrDB;
-    fmt::print("{:<3} {:<6} {:>5.2f} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", (int)i == r.chosen ? "->" : "", c.precision,
-               c.prune, c.optimize, c.ramBytes, c.flashBytes,
+    bool limited = c.pruneGoal == emlc::PruneGoal::LatencyLimit;
+    anyToLimit |= limited;
+    fmt::print("{:<3} {:<6} {:>5.2f}{} {:<6} {:>9} {:>9} {:>10} {:>9}  {}\n", (int)i == r.chosen ? "->" : "",
+               c.precision, c.prune, limited ? "L" : " ", c.optimize, c.ramBytes, c.flashBytes,
                c.latencyMs >= 0 ? fmt::format("{:.2f}", c.latencyMs) : "?",
                score >= 0 ? fmt::format("{:.2f}", score) : "?", c.why.empty() ? (c.fits ? "ok" : "") : c.why);
   }
+  if (anyToLimit)
+    fmt::print("    L: pruned toward --latency-limit (the share of MACs it removed)\n");
   if (!r.ok) {
     emlc::cli::printErrors(r.error);
     if (!r.json.empty())
@@ -195,9 +202,12 @@ int runFit(const FitArgs &a) {
   if (!writeText((fs::path(a.out) / (a.name + "_report.json")).string(), r.module.reportJson))
     return 1;
   const emlc::FitCandidate &c = r.candidates[r.chosen];
+  bool toLimit = c.pruneGoal == emlc::PruneGoal::LatencyLimit;
   fmt::print("emlc: fit {} on {}: {} weights{}, {} kernels -> {}/{}.h\n", a.model, a.device, c.precision,
-             c.prune > 0 ? fmt::format(", pruned {:.0f}% of MACs", 100 * c.prune) : std::string(), c.optimize, a.out,
-             a.name);
+             c.prune > 0 ? fmt::format(", pruned {:.0f}% of MACs{}", 100 * c.prune,
+                                       toLimit ? " (toward the latency limit)" : "")
+                         : std::string(),
+             c.optimize, a.out, a.name);
   fmt::print("  RAM {} bytes, flash {} bytes (weights {} + code {}), {}; {}\n", c.ramBytes, c.flashBytes, c.weightBytes,
              c.codeBytes,
              c.latencyMs >= 0 ? fmt::format("about {:.2f} ms", c.latencyMs) : "latency unknown (no cost model)",
@@ -212,10 +222,13 @@ int runFit(const FitArgs &a) {
                r.scoredSamples, r.scoredPath);
   fmt::print("  the same module: emlc compile {} --device {} -o {}{}{}{} --optimize {}{}{}\n", a.model, a.device, a.out,
              c.precision == "float" ? "" : " --precision " + c.precision,
-             c.precision == "auto" && a.latencyLimit >= 0 ? fmt::format(" --latency-limit {}", a.latencyLimit)
-                                                          : std::string(),
-             c.prune > 0 ? fmt::format(" --prune={} --prune-schedule uniform", c.prune) : std::string(), c.optimize,
-             a.calibration.empty() ? "" : " --calibration " + a.calibration,
+             (c.precision == "auto" || toLimit) && a.latencyLimit >= 0
+                 ? fmt::format(" --latency-limit {}", a.latencyLimit)
+                 : std::string(),
+             toLimit       ? std::string(" --prune=auto --prune-schedule uniform")
+             : c.prune > 0 ? fmt::format(" --prune={} --prune-schedule uniform", c.prune)
+                           : std::string(),
+             c.optimize, a.calibration.empty() ? "" : " --calibration " + a.calibration,
              c.precision == "auto" && !a.labels.empty() ? " --calibration-labels " + a.labels : std::string());
   fmt::print("  candidates: {}, plot: {}\n", json, svg);
   return a.measure ? measureChosen(a, r) : 0;

@@ -46,7 +46,8 @@ void addLatencyLimit(CLI::App *cmd, PruneFlags &c) {
                   "with --device: the estimated inference time at the device clock (the target's cost model)\n"
                   "  must be within this many milliseconds. With --prune=auto pruning removes conv/fully connected\n"
                   "  instructions until it is; with --precision=auto the search chooses per-layer weight precisions\n"
-                  "  within it as within the flash budget, e.g. --latency-limit 20")
+                  "  within it as within the flash budget; with both, where even the fastest precisions miss it,\n"
+                  "  each layer takes its fastest and pruning the rest, e.g. --latency-limit 20")
       ->check(CLI::PositiveNumber);
 }
 

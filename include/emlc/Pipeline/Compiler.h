@@ -109,6 +109,7 @@ struct CompileResult {
   int64_t int16Layers = 0;                                ///< layers with int16 activations (w8a16)
   std::string weightPrecisions;                           ///< layers per weight precision, e.g. "int8 x1, int4 x3"
   std::string pruning;                    ///< with --prune: one line saying what was removed (for the summary)
+  double prunedMacShare = 0;              ///< with --prune: the share of conv/fully connected MACs removed
   std::string target;                     ///< the target compiled for (the device's with --device)
   std::string device;                     ///< with a device: its name, clock and the time estimate
   double clockMHz = 0, latencyMs = -1;    ///< latencyMs: instructions x cycles per instruction / clock (-1: unknown)

@@ -11,8 +11,10 @@
 // fits (and meets --latency-limit and --max-accuracy-drop); ties go to the
 // faster one. With a latency limit the `auto` candidates are compiled toward
 // it (CompileOptions::latencyLimitMs: the precision search spends the
-// instructions the limit leaves), not only judged against it. Every candidate
-// is reported (JSON, schema docs/fit.schema.json) and plotted (SVG).
+// instructions the limit leaves), not only judged against it, and int8 and
+// auto are also pruned toward it (prune "auto": as much as the limit asks
+// for, not a ratio of the grid). Every candidate is reported (JSON,
+// schema docs/fit.schema.json) and plotted (SVG).
 //
 //===----------------------------------------------------------------------===//
 #ifndef EMLC_PIPELINE_FIT_H
@@ -40,9 +42,15 @@ struct FitOptions {
   std::function<void(const std::string &, int64_t, int64_t)> progress;
 };
 
+/// How a candidate's pruning share was chosen: a ratio of the grid (--prune-ratios), or toward --latency-limit.
+enum class PruneGoal { Ratio, LatencyLimit };
+
 struct FitCandidate {
-  std::string precision;                              ///< float, int8, int4, auto
-  double prune = 0;                                   ///< share of MACs removed (asked)
+  std::string precision; ///< float, int8, int4, auto
+  /// Share of conv/fully connected MACs removed: the ratio asked (Ratio), or what pruning toward the latency
+  /// limit removed (LatencyLimit; 0 before the compile, and when the limit needed none).
+  double prune = 0;
+  PruneGoal pruneGoal = PruneGoal::Ratio;
   std::string optimize;                               ///< speed or size (what the kernels were chosen for)
   bool compiled = false, fits = false, meets = false; ///< meets: fits and the latency/accuracy limits
   std::string why;                                    ///< why not (refusal or limit), "" when it meets them
