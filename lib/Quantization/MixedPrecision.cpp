@@ -211,18 +211,41 @@ std::vector<WeightedLayer> weightedLayers(func::FuncOp fn) {
   return out;
 }
 
+bool referenceOutputs(func::FuncOp fn, const std::vector<Tensor> &samples, std::vector<std::vector<Tensor>> &outputs,
+                      std::string &error) {
+  Interpreter interp(fn);
+  outputs.assign(samples.size(), {});
+  for (size_t i = 0; i < samples.size(); ++i)
+    if (!interp.run({samples[i]}, outputs[i], error))
+      return false;
+  return true;
+}
+
+bool outputNoise(func::FuncOp fn, const std::vector<Tensor> &samples, const std::vector<std::vector<Tensor>> &reference,
+                 double &noise, std::string &error) {
+  Interpreter interp(fn);
+  noise = 0;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    std::vector<Tensor> outs;
+    if (!interp.run({samples[i]}, outs, error))
+      return false;
+    for (size_t o = 0; o < outs.size(); ++o)
+      for (int64_t k = 0; k < outs[o].size(); ++k) {
+        double d = (double)outs[o].data[k] - reference[i][o].data[k];
+        noise += d * d;
+      }
+  }
+  return true;
+}
+
 bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layers,
                         const std::vector<WeightPrecision> &candidates, const std::vector<Tensor> &samples,
                         WeightQuantizer &weights,
                         const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                         SensitivityTable &table, std::string &error) {
-  std::vector<std::vector<Tensor>> reference(samples.size());
-  {
-    Interpreter interp(fn);
-    for (size_t i = 0; i < samples.size(); ++i)
-      if (!interp.run({samples[i]}, reference[i], error))
-        return false;
-  }
+  std::vector<std::vector<Tensor>> reference;
+  if (!referenceOutputs(fn, samples, reference, error))
+    return false;
   table.signal = 0;
   for (const auto &outs : reference)
     for (const Tensor &t : outs)
@@ -245,18 +268,8 @@ bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layer
       b.setInsertionPoint(op);
       auto fake = b.create<arith::ConstantOp>(op->getLoc(), DenseElementsAttr::get(wc.getType(), llvm::ArrayRef(real)));
       op->setOperand(1, fake);
-      Interpreter interp(fn);
       double noise = 0;
-      bool ok = true;
-      for (size_t i = 0; i < samples.size() && ok; ++i) {
-        std::vector<Tensor> outs;
-        ok = interp.run({samples[i]}, outs, error);
-        for (size_t o = 0; ok && o < outs.size(); ++o)
-          for (int64_t k = 0; k < outs[o].size(); ++k) {
-            double d = (double)outs[o].data[k] - reference[i][o].data[k];
-            noise += d * d;
-          }
-      }
+      bool ok = outputNoise(fn, samples, reference, noise, error);
       op->setOperand(1, original);
       fake.erase();
       if (!ok)

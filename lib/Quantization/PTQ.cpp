@@ -462,6 +462,20 @@ bool calibrate(func::FuncOp fn, const std::vector<Tensor> &batches, const PTQOpt
   return true;
 }
 
+/// A copy of the float `fn` quantized with these precisions (the ranges carried over to the copy's values): a
+/// plan evaluated in the interpreter without touching `fn`.
+OwningOpRef<func::FuncOp> quantizedCopy(func::FuncOp fn, DenseMap<Value, Range> &ranges,
+                                        const std::map<int64_t, WeightPrecision> &precisions, WeightQuantizer &weights,
+                                        const std::set<int64_t> &keepFloat, const std::set<int64_t> &int16) {
+  IRMapping map;
+  OwningOpRef<func::FuncOp> copy(fn.clone(map));
+  DenseMap<Value, Range> copied;
+  for (auto &[v, r] : ranges)
+    copied[map.lookupOrDefault(v)] = r;
+  Quantizer(*copy, copied, precisions, weights, keepFloat, int16).run(false);
+  return copy;
+}
+
 /// The arena a quantized nn function needs, estimated before lowering: the
 /// peak over its ops of the bytes of the activations live there (from the op
 /// defining them to their last use; weights, the caller's inputs and the
@@ -633,42 +647,27 @@ bool chooseActivationWidths(func::FuncOp fn, DenseMap<Value, Range> &ranges, con
   }
   size_t n = std::min<size_t>(batches.size(), request.samples);
   std::vector<Tensor> subset(batches.end() - n, batches.end());
-  std::vector<std::vector<Tensor>> reference(n);
-  {
-    Interpreter interp(fn);
-    for (size_t i = 0; i < n; ++i)
-      if (!interp.run({subset[i]}, reference[i], error))
-        return false;
-  }
-  auto quantized = [&](const std::vector<size_t> &wide) {
-    std::set<int64_t> int16 = choice.int16Ids;
-    for (size_t c : wide)
-      int16.insert(candidates[c]);
-    IRMapping map;
-    OwningOpRef<func::FuncOp> copy(fn.clone(map));
-    DenseMap<Value, Range> copied;
-    for (auto &[v, r] : ranges)
-      copied[map.lookupOrDefault(v)] = r;
-    Quantizer(*copy, copied, choice.byId, weights, choice.floatIds, int16).run(false);
-    return copy;
+  std::vector<std::vector<Tensor>> reference;
+  if (!referenceOutputs(fn, subset, reference, error))
+    return false;
+  // The search asks for a set's arena and then its noise: the quantized copy of the last set is kept for both.
+  std::vector<size_t> lastSet;
+  OwningOpRef<func::FuncOp> last;
+  auto quantized = [&](const std::vector<size_t> &wide) -> func::FuncOp {
+    if (!last || wide != lastSet) {
+      std::set<int64_t> int16 = choice.int16Ids;
+      for (size_t c : wide)
+        int16.insert(candidates[c]);
+      last = quantizedCopy(fn, ranges, choice.byId, weights, choice.floatIds, int16), lastSet = wide;
+    }
+    return *last;
   };
   auto noiseOf = [&](const std::vector<size_t> &wide) {
-    OwningOpRef<func::FuncOp> copy = quantized(wide);
-    Interpreter interp(*copy);
     double noise = 0;
-    for (size_t i = 0; i < n; ++i) {
-      std::vector<Tensor> outs;
-      if (!interp.run({subset[i]}, outs, error))
-        return std::numeric_limits<double>::infinity();
-      for (size_t o = 0; o < outs.size(); ++o)
-        for (int64_t k = 0; k < outs[o].size(); ++k) {
-          double d = (double)outs[o].data[k] - reference[i][o].data[k];
-          noise += d * d;
-        }
-    }
-    return noise;
+    return outputNoise(quantized(wide), subset, reference, noise, error) ? noise
+                                                                         : std::numeric_limits<double>::infinity();
   };
-  auto arenaOf = [&](const std::vector<size_t> &wide) { return liveActivationPeak(*quantized(wide)); };
+  auto arenaOf = [&](const std::vector<size_t> &wide) { return liveActivationPeak(quantized(wide)); };
   std::vector<size_t> wide =
       chooseWideActivations(candidates.size(), chains, noiseOf, arenaOf, request.arenaLimit, withinLimits, progress);
   if (!error.empty())
@@ -733,12 +732,8 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
       return false;
     accuracy.floatAccuracy = topOneAccuracy(fn, batches, labels, res.error);
     accuracy.of = [&](const std::map<int64_t, WeightPrecision> &plan) {
-      IRMapping map;
-      OwningOpRef<func::FuncOp> copy(fn.clone(map));
-      DenseMap<Value, Range> copied;
-      for (auto &[v, r] : ranges)
-        copied[map.lookupOrDefault(v)] = r;
-      Quantizer(*copy, copied, plan, weights, res.precision.floatIds, res.precision.int16Ids).run(false);
+      OwningOpRef<func::FuncOp> copy =
+          quantizedCopy(fn, ranges, plan, weights, res.precision.floatIds, res.precision.int16Ids);
       std::string ignored;
       return topOneAccuracy(*copy, batches, labels, ignored);
     };
