@@ -42,41 +42,6 @@ std::vector<Operation *> layersOf(func::FuncOp fn) {
   return out;
 }
 
-bool runAll(func::FuncOp fn, const std::vector<Tensor> &samples, std::vector<std::vector<Tensor>> &outs,
-            std::string &error) {
-  Interpreter interp(fn);
-  outs.assign(samples.size(), {});
-  for (size_t i = 0; i < samples.size(); ++i)
-    if (!interp.run({samples[i]}, outs[i], error))
-      return false;
-  return true;
-}
-
-/// Summed squared difference of `fn`'s outputs from `reference` (-1 on error).
-double outputNoise(func::FuncOp fn, const std::vector<Tensor> &samples,
-                   const std::vector<std::vector<Tensor>> &reference, std::string &error) {
-  std::vector<std::vector<Tensor>> outs;
-  if (!runAll(fn, samples, outs, error))
-    return -1;
-  double noise = 0;
-  for (size_t i = 0; i < outs.size(); ++i)
-    for (size_t o = 0; o < outs[i].size(); ++o)
-      for (int64_t k = 0; k < outs[i][o].size(); ++k) {
-        double d = outs[i][o].data[k] - reference[i][o].data[k];
-        noise += d * d;
-      }
-  return noise;
-}
-
-double signalOf(const std::vector<std::vector<Tensor>> &reference) {
-  double s = 0;
-  for (const auto &outs : reference)
-    for (const Tensor &t : outs)
-      for (float v : t.data)
-        s += (double)v * v;
-  return s;
-}
-
 /// Importance of every channel of every prunable group (index: group root).
 bool channelScores(ChannelGraph &graph, func::FuncOp fn, const std::string &criterion,
                    const std::vector<Tensor> &samples, std::map<int, std::vector<double>> &scores, std::string &error) {
@@ -479,7 +444,7 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
   std::vector<Tensor> sensitivityFit(fit.begin(),
                                      fit.begin() + std::min(fit.size(), (size_t)req.sensitivityFitSamples));
   std::vector<std::vector<Tensor>> reference;
-  if (!check.empty() && !runAll(fn, check, reference, error))
+  if (!check.empty() && !referenceOutputs(fn, check, reference, error))
     return false;
   if (search.metric(at) > search.goal) {
     std::vector<std::vector<double>> noise;
@@ -525,7 +490,7 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
     return false;
   if (check.empty())
     return true;
-  double signal = signalOf(reference);
+  double signal = outputSignal(reference);
   double plain = outputNoise(fn, check, reference, error);
   if (plain < 0)
     return false;

@@ -221,21 +221,30 @@ bool referenceOutputs(func::FuncOp fn, const std::vector<Tensor> &samples, std::
   return true;
 }
 
-bool outputNoise(func::FuncOp fn, const std::vector<Tensor> &samples, const std::vector<std::vector<Tensor>> &reference,
-                 double &noise, std::string &error) {
+double outputNoise(func::FuncOp fn, const std::vector<Tensor> &samples,
+                   const std::vector<std::vector<Tensor>> &reference, std::string &error) {
   Interpreter interp(fn);
-  noise = 0;
+  double noise = 0;
   for (size_t i = 0; i < samples.size(); ++i) {
     std::vector<Tensor> outs;
     if (!interp.run({samples[i]}, outs, error))
-      return false;
+      return -1;
     for (size_t o = 0; o < outs.size(); ++o)
       for (int64_t k = 0; k < outs[o].size(); ++k) {
         double d = (double)outs[o].data[k] - reference[i][o].data[k];
         noise += d * d;
       }
   }
-  return true;
+  return noise;
+}
+
+double outputSignal(const std::vector<std::vector<Tensor>> &reference) {
+  double signal = 0;
+  for (const auto &outs : reference)
+    for (const Tensor &t : outs)
+      for (float f : t.data)
+        signal += (double)f * f;
+  return signal;
 }
 
 bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layers,
@@ -246,11 +255,7 @@ bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layer
   std::vector<std::vector<Tensor>> reference;
   if (!referenceOutputs(fn, samples, reference, error))
     return false;
-  table.signal = 0;
-  for (const auto &outs : reference)
-    for (const Tensor &t : outs)
-      for (float f : t.data)
-        table.signal += (double)f * f;
+  table.signal = outputSignal(reference);
   table.noise.assign(layers.size(), std::vector<double>(candidates.size(), 0.0));
   int64_t done = 0, total = (int64_t)(layers.size() * candidates.size());
   OpBuilder b(fn.getContext());
@@ -268,11 +273,10 @@ bool measureSensitivity(func::FuncOp fn, const std::vector<WeightedLayer> &layer
       b.setInsertionPoint(op);
       auto fake = b.create<arith::ConstantOp>(op->getLoc(), DenseElementsAttr::get(wc.getType(), llvm::ArrayRef(real)));
       op->setOperand(1, fake);
-      double noise = 0;
-      bool ok = outputNoise(fn, samples, reference, noise, error);
+      double noise = outputNoise(fn, samples, reference, error);
       op->setOperand(1, original);
       fake.erase();
-      if (!ok)
+      if (noise < 0)
         return false;
       table.noise[l][c] = noise;
       if (progress)

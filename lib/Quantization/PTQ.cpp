@@ -663,9 +663,8 @@ bool chooseActivationWidths(func::FuncOp fn, DenseMap<Value, Range> &ranges, con
     return *last;
   };
   auto noiseOf = [&](const std::vector<size_t> &wide) {
-    double noise = 0;
-    return outputNoise(quantized(wide), subset, reference, noise, error) ? noise
-                                                                         : std::numeric_limits<double>::infinity();
+    double noise = outputNoise(quantized(wide), subset, reference, error);
+    return noise < 0 ? std::numeric_limits<double>::infinity() : noise;
   };
   auto arenaOf = [&](const std::vector<size_t> &wide) { return liveActivationPeak(quantized(wide)); };
   std::vector<size_t> wide =

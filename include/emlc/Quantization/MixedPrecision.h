@@ -59,13 +59,15 @@ struct PrecisionPlan {
 /// Signal-to-noise ratio in dB (200 when there is no noise: identical).
 double sqnrDB(double signal, double noise);
 
-/// The outputs of `fn` on each sample: the reference a quantized variant's noise is measured against.
+/// The outputs of `fn` on each sample: the reference a quantized or pruned variant's noise is measured against.
 bool referenceOutputs(mlir::func::FuncOp fn, const std::vector<Tensor> &samples,
                       std::vector<std::vector<Tensor>> &outputs, std::string &error);
 /// Output noise power of `fn` against `reference` (referenceOutputs of the same samples): squared differences
-/// summed over outputs and samples.
-bool outputNoise(mlir::func::FuncOp fn, const std::vector<Tensor> &samples,
-                 const std::vector<std::vector<Tensor>> &reference, double &noise, std::string &error);
+/// summed over outputs and samples; -1 with `error` when the interpreter fails.
+double outputNoise(mlir::func::FuncOp fn, const std::vector<Tensor> &samples,
+                   const std::vector<std::vector<Tensor>> &reference, std::string &error);
+/// Signal power of reference outputs: their squares summed.
+double outputSignal(const std::vector<std::vector<Tensor>> &reference);
 
 /// Top-1 accuracy of `fn` (first output's argmax) on samples with labels.
 double topOneAccuracy(mlir::func::FuncOp fn, const std::vector<Tensor> &samples, const std::vector<int64_t> &labels,
