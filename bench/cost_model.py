@@ -37,10 +37,11 @@ rather than being skipped.
 --int16 checks the int16-activation kernels (TFLite's 16x8, what --precision auto picks within --ram-limit) instead:
 each model named *-fp32 with a ../shared/data/<its first word>/calib_x.npy (the three fashion ones) quantized, every
 layer with MACs pinned w8a16 ("all"), the first and last only ("ends") and the others ("inner"), so the
-requantizations at int8/int16 boundaries are in too. Their terms (cortex-m4, cortex-m55, rv32imac; each target.json's cost_source) came from
-these plans' per-kernel profiles, scripts/profile_mcu.py --kernels (gcc's inlining, but every kernel model_run
-calls a function of its own): each kernel's own instructions fitted per MAC, output and patch element (the
-convolutions, the fully connected kernels) or taken per element (the conversions), the default cost_per_call kept.
+requantizations at int8/int16 boundaries are in too. Their terms (cortex-m4, cortex-m55, rv32imac, the x86
+targets; each target.json's cost_source) came from these plans' per-kernel profiles, scripts/profile_mcu.py
+--kernels (gcc's inlining, but every kernel model_run calls a function of its own): each kernel's own instructions
+fitted per MAC, output and patch element (the convolutions, the fully connected kernels) or taken per element (the
+conversions), the default cost_per_call kept.
 
 usage: bench/cost_model.py [build/bin/emlc] [--targets cortex-m4 cortex-m55 rv32imac] [--models a b] [--int16]
                            [--tolerance 0.15] [--fit] [--json FILE]
