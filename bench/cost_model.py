@@ -35,12 +35,13 @@ the program also running natively where its outputs are judged; without qemu-use
 rather than being skipped.
 
 --int16 checks the int16-activation kernels (TFLite's 16x8, what --precision auto picks within --ram-limit) instead:
-each float model with a calibration set in ../shared/data (fashion-*, digits-*) quantized with every layer with MACs
-pinned w8a16 ("all"), the first and last only ("ends") and the others ("inner"), so the requantizations at int8/int16
-boundaries are in too. Their terms (cortex-m4, cortex-m55, rv32imac; each target.json's cost_source) came from
-these plans' per-kernel profiles, scripts/profile_mcu.py --kernels (gcc's inlining, but every kernel model_run
-calls a function of its own): each kernel's own instructions fitted per MAC, output and patch element (the
-convolutions, the fully connected kernels) or taken per element (the conversions), the default cost_per_call kept.
+each model named *-fp32 with a ../shared/data/<its first word>/calib_x.npy (the three fashion ones) quantized, every
+layer with MACs pinned w8a16 ("all"), the first and last only ("ends") and the others ("inner"), so the
+requantizations at int8/int16 boundaries are in too. Their terms (cortex-m4, cortex-m55, rv32imac, the x86
+targets; each target.json's cost_source) came from these plans' per-kernel profiles, scripts/profile_mcu.py
+--kernels (gcc's inlining, but every kernel model_run calls a function of its own): each kernel's own instructions
+fitted per MAC, output and patch element (the convolutions, the fully connected kernels) or taken per element (the
+conversions), the default cost_per_call kept.
 
 usage: bench/cost_model.py [build/bin/emlc] [--targets cortex-m4 cortex-m55 rv32imac] [--models a b] [--int16]
                            [--tolerance 0.15] [--fit] [--json FILE]
@@ -115,7 +116,8 @@ def estimate(emlc, model, target, extra=()):
 def int16_plans(emlc, model, target):
     """--int16: the model quantized on its calibration set, int8 weights, and int16 activations (w8a16) on every
     layer with MACs ("all"), on the first and last only ("ends") and on the others ("inner"): mixes with int8
-    layers and requantizations at each boundary. None for a model without a calibration set."""
+    layers and requantizations at each boundary. None for a model not named *-fp32 or without a calibration set
+    (../shared/data/<first word of its name>/calib_x.npy)."""
     calib = os.path.join(DATA, model.split("-")[0], "calib_x.npy")
     if not model.endswith("-fp32") or not os.path.isfile(calib):
         return None
