@@ -7,7 +7,7 @@ labels. Prints the float model's accuracy alongside, compiled the same way
 without the extra flags. Exit 0 when the accuracy is at least --min-accuracy
 and at most --max-drop below the float model's.
 
-usage: check_accuracy.py EMLC MODEL (X.npy Y.npy | --data fashion-mnist-test) [--min-accuracy A]
+usage: check_accuracy.py EMLC MODEL (X.npy Y.npy | --data fashion-mnist-test) [--target T] [--min-accuracy A]
                          [--max-drop PP] [--float-accuracy A] [-- emlc compile flags]"""
 import argparse
 import os
@@ -21,10 +21,10 @@ import datasets  # noqa: E402
 from emlc_testlib import Failure, build, compile_model, input_names, run_samples  # noqa: E402
 
 
-def accuracy(emlc, model, x, y, workdir, extra):
+def accuracy(emlc, model, x, y, workdir, extra, target="generic"):
     name = input_names(model)[0]
     shape = "x".join(str(d) for d in (1,) + x.shape[1:])
-    compile_model(emlc, model, workdir, extra=["--shape", f"{name}={shape}", *extra])
+    compile_model(emlc, model, workdir, target=target, extra=["--shape", f"{name}={shape}", *extra])
     exe = build(workdir)
     template = np.zeros((1, int(y.max()) + 1), dtype=np.float32)
     out = run_samples(exe, x.astype(np.float32), template, workdir)
@@ -38,6 +38,9 @@ def main():
     ap.add_argument("x", nargs="?")
     ap.add_argument("y", nargs="?")
     ap.add_argument("--data", help="a data set by name (fashion-mnist-test) instead of X.npy Y.npy")
+    ap.add_argument("--target", default="generic",
+                    help="compile the flags' model for this target (its kernels' portable C runs here): what it "
+                    "chooses for the target (pruned channels, kernels) is scored; the float model stays generic")
     ap.add_argument("--min-accuracy", type=float, default=0.0)
     ap.add_argument("--max-drop", type=float, default=None, help="percentage points below the float model, at most")
     ap.add_argument("--float-accuracy", type=float, default=None,
@@ -55,7 +58,8 @@ def main():
         with tempfile.TemporaryDirectory() as d:
             reference = accuracy(args.emlc, args.model, x, y, d, [])
         with tempfile.TemporaryDirectory() as d:
-            got = accuracy(args.emlc, args.model, x, y, d, extra) if extra else reference
+            got = accuracy(args.emlc, args.model, x, y, d, extra, args.target) if extra or args.target != "generic" \
+                else reference
     except Failure as f:
         print(f"FAIL {f.stage}: {f.message}")
         return 1

@@ -142,30 +142,48 @@ static void emlc_store_2x2_s8(int8_t *y, int32_t P, int32_t a00, int32_t a01, in
    a tap pair of both. taps[k] is tap k's offset from the window origin
    (c*H*W + ky*dh*W + kx*dw), padded to Kp (a multiple of 4) with offset 0:
    those taps meet zero weights. Windows touching the padding walk (c, ky,
-   kx) with bounds checks and write the zero point `pad` outside. */
+   kx) and write the zero point `pad` outside: the window's columns inside
+   the input, kw in [kw0, kw1), are the same for every channel and row, so
+   a row is a run of pads, a run of loads and a run of pads; the halfwords
+   are stored one at a time (tap k at byte (k/2)*8 + (k%2)*2 of col), the
+   taps past K zero. A pixel whose window is inside takes the taps table
+   (emlc_im2col_s16_in), the other pixel of its pair whatever it needs. */
 static void emlc_im2col_s16_border(const int8_t *xn, int32_t *col, int32_t ih0, int32_t iw0, int32_t C, int32_t H,
                                    int32_t W, int32_t KH, int32_t KW, int32_t dh, int32_t dw, int32_t pad,
                                    int32_t Kp) {
-  uint32_t low = 0;
-  int32_t c, kh, kw, k = 0;
+  unsigned char *d = (unsigned char *)col;
+  int32_t kw0 = 0, kw1 = KW, step = 2, c, kh, kw, k = C * KH * KW;
+  const int16_t padh = (int16_t)pad, zero = 0;
+  while (kw0 < KW && iw0 + kw0 * dw < 0)
+    ++kw0;
+  while (kw1 > kw0 && iw0 + (kw1 - 1) * dw >= W)
+    --kw1;
   for (c = 0; c < C; ++c)
     for (kh = 0; kh < KH; ++kh) {
       const int32_t ih = ih0 + kh * dh;
-      for (kw = 0; kw < KW; ++kw, ++k) {
-        const int32_t iw = iw0 + kw * dw;
-        const int32_t v = ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[((int64_t)c * H + ih) * W + iw] : pad;
-        if (k & 1) {
-          *col = (int32_t)(low | (uint32_t)v << 16);
-          col += 2;
-        } else {
-          low = (uint32_t)v & 0xffffu;
+      if (ih < 0 || ih >= H) {
+        for (kw = 0; kw < KW; ++kw, d += step, step ^= 4) /* +2 after an even tap, +6 after an odd one */
+          memcpy(d, &padh, 2);
+      } else {
+        const int8_t *row = xn + ((int64_t)c * H + ih) * W + iw0;
+        for (kw = 0; kw < kw0; ++kw, d += step, step ^= 4)
+          memcpy(d, &padh, 2);
+        for (; kw < kw1; ++kw, d += step, step ^= 4) {
+          const int16_t v = row[kw * dw];
+          memcpy(d, &v, 2);
         }
+        for (; kw < KW; ++kw, d += step, step ^= 4)
+          memcpy(d, &padh, 2);
       }
     }
-  if (k & 1)
-    *col = (int32_t)low, col += 2, ++k;
-  for (; k < Kp; k += 2, col += 2)
-    *col = 0;
+  for (; k < Kp; ++k, d += step, step ^= 4)
+    memcpy(d, &zero, 2);
+}
+/* One pixel's column whose window is inside the input (b: its origin). */
+static void emlc_im2col_s16_in(const int8_t *b, int32_t *col, const int32_t *taps, int32_t Kp) {
+  int32_t h;
+  for (h = 0; h < Kp; h += 2, col += 2, taps += 2)
+    col[0] = (int32_t)(((uint32_t)b[taps[0]] & 0xffffu) | (uint32_t)b[taps[1]] << 16);
 }
 static void emlc_im2col_s16(const int8_t *xn, int32_t *col, int32_t q0, int32_t q1, const int32_t *taps,
                             int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OW, int32_t sh,
@@ -185,8 +203,14 @@ static void emlc_im2col_s16(const int8_t *xn, int32_t *col, int32_t q0, int32_t 
     }
     return;
   }
-  emlc_im2col_s16_border(xn, col, ih0, iw0, C, H, W, KH, KW, dh, dw, pad, Kp);
-  emlc_im2col_s16_border(xn, col + 1, ih1, iw1, C, H, W, KH, KW, dh, dw, pad, Kp);
+  if (in0)
+    emlc_im2col_s16_in(xn + (int64_t)ih0 * W + iw0, col, taps, Kp);
+  else
+    emlc_im2col_s16_border(xn, col, ih0, iw0, C, H, W, KH, KW, dh, dw, pad, Kp);
+  if (in1)
+    emlc_im2col_s16_in(xn + (int64_t)ih1 * W + iw1, col + 1, taps, Kp);
+  else
+    emlc_im2col_s16_border(xn, col + 1, ih1, iw1, C, H, W, KH, KW, dh, dw, pad, Kp);
 }
 
 // @kernel conv_s8_dsp

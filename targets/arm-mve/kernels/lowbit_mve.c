@@ -145,15 +145,14 @@ static void emlc_conv_s8_w4_mve(const int8_t *x, const int32_t *wpk, int32_t *co
   int8_t *col = (int8_t *)colw;
   uint8_t offs8[64];
   const uint8_t *o8 = emlc_taps8(taps, Kp, offs8);
-  int32_t n, p, j;
+  const uint32_t ihn = (uint32_t)EMLC_MAX(0, H - (KH - 1) * dh), iwn = (uint32_t)EMLC_MAX(0, W - (KW - 1) * dw);
+  int32_t n, p, oh, ow;
   for (n = 0; n < N; ++n) {
     const int8_t *xn = x + (int64_t)n * C * H * W;
     int8_t *yn = y + (int64_t)n * M * P;
-    for (p = 0; p < P; p += 4) {
+    for (p = 0, oh = 0, ow = 0; p < P; p += 4) {
       const int32_t cnt = EMLC_MIN(4, P - p);
-      for (j = 0; j < 4; ++j) /* past P: the last pixel again (not stored) */
-        emlc_im2col4_s8(xn, col + 16 * j, p + EMLC_MIN(j, cnt - 1), taps, dy, dx, o8, H, W, KH, KW, OW, sh, sw, dh,
-                        dw, pt, pl, pad, Kp);
+      emlc_im2col4x4_s8(xn, col, cnt, &oh, &ow, OW, sh, sw, pt, pl, ihn, iwn, taps, dy, dx, o8, H, W, pad, Kp);
       emlc_conv4_s8_w4_mve(wb, col, yn + p, M, Kp, P, cnt, bias_eff, mult, shift, exact, out_off, lo, hi);
     }
   }
