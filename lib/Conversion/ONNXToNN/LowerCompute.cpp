@@ -24,6 +24,22 @@ std::vector<int64_t> liftTo2D(std::vector<int64_t> v, int64_t fill, size_t spati
   return v;
 }
 
+/// The 3-D lowerings below unroll one 2-D layer per output depth plane and
+/// kernel depth: 3-D layers that reach microcontrollers have a few dozen. A
+/// bound keeps a hostile depth (emlc-fuzz: 65,534 planes, minutes of passes
+/// over the unrolled graph) from becoming hundreds of thousands of ops.
+constexpr int64_t kMaxDepthUnroll = 4096;
+
+/// The error for a 3-D layer whose unrolling would pass kMaxDepthUnroll; empty if it does not.
+std::string depthUnrollError(const char *what, int64_t planes, int64_t kernelDepth) {
+  if (planes <= kMaxDepthUnroll / std::max<int64_t>(kernelDepth, 1))
+    return "";
+  return std::string(what) + " is lowered as one 2-D layer per output depth plane and kernel depth: " +
+         std::to_string(planes) + " x " + std::to_string(kernelDepth) + " here, over emlc's limit of " +
+         std::to_string(kMaxDepthUnroll) + " (3-D layers for microcontrollers have a few dozen); bind a smaller depth "
+         "with --shape or split the layer";
+}
+
 /// A depth plane [N, C, H, W] of an NCDHW tensor.
 Value depthPlane(Lowerer &L, Value x, int64_t d) {
   Shape s = L.shape(x);
@@ -75,6 +91,8 @@ template <typename ConvT> LogicalResult lowerConv3D(Lowerer &L, ConvT op) {
                                         ArrayRef<int64_t>(ws).drop_front(2), g, false);
   if (!err.empty())
     return L.fail(err);
+  if (std::string e = depthUnrollError("3-D convolution", ys[2], ws[2]); !e.empty())
+    return L.fail(e);
   Type e = L.type(x).getElementType();
   auto planeType = RankedTensorType::get({ys[0], ys[1], ys[3], ys[4]}, e);
   SmallVector<Value> planes;
@@ -296,6 +314,8 @@ template <typename PoolT> LogicalResult lowerPool3D(Lowerer &L, PoolT op, nn::Po
     return L.fail(err);
   if (op.getCeilMode())
     return L.fail("ceil_mode is not supported for 3-D pooling");
+  if (std::string e = depthUnrollError("3-D pooling", ys[2], ks[0]); !e.empty())
+    return L.fail(e);
   auto planeType = RankedTensorType::get({ys[0], ys[1], ys[3], ys[4]}, L.type(x).getElementType());
   std::vector<int64_t> pads(6, 0);
   if (auto p = op.getPads())
