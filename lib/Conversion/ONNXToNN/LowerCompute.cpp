@@ -34,9 +34,10 @@ constexpr int64_t kMaxDepthUnroll = 4096;
 std::string depthUnrollError(const char *what, int64_t planes, int64_t kernelDepth) {
   if (planes <= kMaxDepthUnroll / std::max<int64_t>(kernelDepth, 1))
     return "";
-  return std::string(what) + " is lowered as one 2-D layer per output depth plane and kernel depth: " +
-         std::to_string(planes) + " x " + std::to_string(kernelDepth) + " here, over emlc's limit of " +
-         std::to_string(kMaxDepthUnroll) + " (3-D layers for microcontrollers have a few dozen); bind a smaller depth "
+  return std::string(what) +
+         " is lowered as one 2-D layer per output depth plane and kernel depth: " + std::to_string(planes) + " x " +
+         std::to_string(kernelDepth) + " here, over emlc's limit of " + std::to_string(kMaxDepthUnroll) +
+         " (3-D layers for microcontrollers have a few dozen); bind a smaller depth "
          "with --shape or split the layer";
 }
 
