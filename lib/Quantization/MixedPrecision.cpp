@@ -376,8 +376,7 @@ PrecisionPlan refinePlan(const std::vector<LayerOptions> &options, const Precisi
   for (WeightPrecision w : kWeightPrecisions) {
     PrecisionPlan u;
     for (const LayerOptions &o : options) {
-      auto it =
-          o.size() == 1 ? o.begin() : llvm::find_if(o, [&](const PrecisionOption &x) { return x.precision == w; });
+      auto it = o.size() == 1 ? o.begin() : llvm::find_if(o, [&](const PrecisionOption &x) { return x.precision == w; });
       if (it == o.end())
         break;
       u.choice.push_back((size_t)(it - o.begin()));

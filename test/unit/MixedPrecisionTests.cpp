@@ -105,7 +105,7 @@ TEST_CASE("refinePlan keeps the candidate the measurement finds least noisy, wit
   double noise = 0;
   PrecisionPlan kept = refinePlan(layers, *predicted, budget, request, measure, nullptr, measured, noise);
   CHECK(measured == (int)seen.size());
-  CHECK(seen.front() == predicted->choice);                                    // the search's plan first: it wins ties
+  CHECK(seen.front() == predicted->choice); // the search's plan first: it wins ties
   CHECK(std::count(seen.begin(), seen.end(), std::vector<size_t>{1, 1}) == 1); // uniform int4 fits: measured once
   CHECK(std::count(seen.begin(), seen.end(), std::vector<size_t>{0, 0}) == 0); // uniform int8 does not fit
   double least = INFINITY;

@@ -152,7 +152,7 @@ struct PrecisionChoice {
   int64_t layerBytes = 0, otherBytes = 0;
   double layerInstructions = -1;            ///< auto with priced layers: their summed instructions (cost model)
   double accuracy = -1, floatAccuracy = -1; ///< top-1 on the labelled calibration set (auto with labels)
-  int plansMeasured = 0;                    ///< auto: candidate plans whose noise was measured (refinePlan)
+  int plansMeasured = 0;  ///< auto: candidate plans whose noise was measured (refinePlan)
   double measuredSQNR = 0; ///< dB: the chosen plan's measured weights-only output SQNR (plansMeasured > 0)
 };
 
