@@ -209,7 +209,7 @@ static std::optional<llvm::json::Object> quantizationSummary(ModuleOp module) {
                              {"io", text("io")},
                              {"weight_precision", text("precision")},
                              {"output_sqnr_db", std::move(sqnr)}};
-  for (StringRef key : {"plans_measured", "int16_arena_limit", "int16_arena_estimate"})
+  for (StringRef key : {"int16_arena_limit", "int16_arena_estimate"})
     if (auto a = q.getAs<IntegerAttr>(key))
       summary[key] = a.getInt();
   return summary;

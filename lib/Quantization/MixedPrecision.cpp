@@ -359,47 +359,6 @@ std::string formatLayerInstructions(const std::string &layer, const std::map<Wei
   return s;
 }
 
-PrecisionPlan refinePlan(const std::vector<LayerOptions> &options, const PrecisionPlan &plan, int64_t budget,
-                         const PrecisionRequest &request, const std::function<double(const PrecisionPlan &)> &measure,
-                         const std::function<void(const std::string &, int64_t, int64_t)> &progress, int &measured,
-                         double &bestNoise) {
-  std::vector<PrecisionPlan> plans{plan};
-  auto add = [&](std::optional<PrecisionPlan> p) {
-    if (p && p->bytes <= budget && (request.instructionLimit < 0 || p->instructions <= request.instructionLimit) &&
-        llvm::none_of(plans, [&](const PrecisionPlan &q) { return q.choice == p->choice; }))
-      plans.push_back(*p);
-  };
-  bool greedy = request.search == "greedy";
-  for (double share : {0.95, 0.9, 0.85, 0.8, 0.7})
-    add(searchWithin(options, (int64_t)(share * (double)budget), request.instructionLimit, greedy));
-  add(searchWithin(options, budget, request.instructionLimit, !greedy));
-  for (WeightPrecision w : kWeightPrecisions) {
-    PrecisionPlan u;
-    for (const LayerOptions &o : options) {
-      auto it = o.size() == 1 ? o.begin() : llvm::find_if(o, [&](const PrecisionOption &x) { return x.precision == w; });
-      if (it == o.end())
-        break;
-      u.choice.push_back((size_t)(it - o.begin()));
-      u.bytes += it->bytes, u.noise += it->noise, u.instructions += it->instructions;
-    }
-    if (u.choice.size() == options.size())
-      add(u);
-  }
-  size_t best = 0;
-  bestNoise = std::numeric_limits<double>::infinity();
-  for (size_t i = 0; i < plans.size(); ++i) {
-    if (progress)
-      progress("measuring candidate plans", (int64_t)i, (int64_t)plans.size());
-    double n = measure(plans[i]);
-    if (n < bestNoise)
-      bestNoise = n, best = i;
-  }
-  if (progress)
-    progress("measuring candidate plans", (int64_t)plans.size(), (int64_t)plans.size());
-  measured = (int)plans.size();
-  return plans[best];
-}
-
 size_t heldOut(const PrecisionRequest &request, size_t samples) {
   return request.precision == "auto" && samples >= 2 * (size_t)request.samples ? (size_t)request.samples : 0;
 }
@@ -547,14 +506,6 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
                           request.instructionLimit, budget + choice.otherBytes, plan->instructions)
                 .str();
     return false;
-  }
-  // With a flash limit, check the prediction: plans the search nearly chose are measured on the whole model and
-  // the least noisy kept. (Not under --max-accuracy-drop's bisection: its plan is the one it judged by top-1.)
-  if (accuracy.noise && request.flashLimit >= 0) {
-    auto measure = [&](const PrecisionPlan &p) { return accuracy.noise(precisionsOf(p)); };
-    double noise = 0;
-    *plan = refinePlan(options, *plan, budget, request, measure, progress, choice.plansMeasured, noise);
-    choice.measuredSQNR = sqnrDB(table.signal, noise);
   }
   if (request.instructionLimit >= 0)
     choice.layerInstructions = plan->instructions;

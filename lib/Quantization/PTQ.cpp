@@ -737,22 +737,6 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
       return topOneAccuracy(*copy, batches, labels, ignored);
     };
   }
-  // auto: a candidate plan's output noise, measured as the sensitivity was (same held-out samples and weights).
-  std::vector<Tensor> heldSamples;
-  std::vector<std::vector<Tensor>> heldReference;
-  if (opts.precision.precision == "auto") {
-    size_t n = std::min<size_t>(batches.size(), opts.precision.samples);
-    heldSamples.assign(batches.end() - n, batches.end());
-    if (!referenceOutputs(fn, heldSamples, heldReference, res.error))
-      return false;
-    accuracy.noise = [&](const std::map<int64_t, WeightPrecision> &plan) {
-      OwningOpRef<func::FuncOp> copy =
-          quantizedCopy(fn, ranges, plan, estimates, res.precision.floatIds, res.precision.int16Ids);
-      std::string ignored;
-      double noise = outputNoise(*copy, heldSamples, heldReference, ignored);
-      return noise < 0 ? std::numeric_limits<double>::infinity() : noise;
-    };
-  }
   if (!choosePrecisions(fn, batches, opts.precision, estimates, accuracy, opts.progress, res.precision, res.error))
     return false;
   if (opts.precision.precision == "auto" && opts.precision.arenaLimit >= 0)
@@ -852,8 +836,6 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
       all.set("calibration_top1", b.getF64FloatAttr(res.precision.accuracy));
       all.set("float_calibration_top1", b.getF64FloatAttr(res.precision.floatAccuracy));
     }
-    if (res.precision.plansMeasured > 0) // auto measured its candidate plans on the whole model
-      all.set("plans_measured", b.getI64IntegerAttr(res.precision.plansMeasured));
     if (res.precision.arenaEstimate >= 0) { // auto chose activation widths within an arena limit
       all.set("int16_arena_limit", b.getI64IntegerAttr(arenaLimit));
       all.set("int16_arena_estimate", b.getI64IntegerAttr(res.precision.arenaEstimate));

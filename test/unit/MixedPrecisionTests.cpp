@@ -81,42 +81,6 @@ TEST_CASE("a budget below the narrowest weights has no plan") {
   CHECK(searchExact(layers, 100)->choice[0] == 0);
 }
 
-TEST_CASE("refinePlan keeps the candidate the measurement finds least noisy, within the budget") {
-  // Two layers whose errors compound: the prediction (sum of each alone) prefers int2 on layer 0, the
-  // measurement of the whole model (here: the product of the layers' noise factors) does not.
-  std::vector<LayerOptions> layers = {
-      {{WeightPrecision::Int8, 100, 0.0}, {WeightPrecision::Int4, 50, 1.0}, {WeightPrecision::Int2, 25, 2.0}},
-      {{WeightPrecision::Int8, 100, 0.0}, {WeightPrecision::Int4, 50, 1.5}, {WeightPrecision::Int2, 25, 4.0}}};
-  PrecisionRequest request;
-  int64_t budget = 125;
-  std::optional<PrecisionPlan> predicted = searchExact(layers, budget);
-  REQUIRE(predicted);
-  CHECK(predicted->choice == std::vector<size_t>{2, 0}); // 2.0 < 1.0 + 1.5 and 4.0: int2 + int8
-  std::vector<std::vector<size_t>> seen;
-  auto noiseOf = [&](const std::vector<size_t> &c) {
-    return c == std::vector<size_t>{2, 0} ? 50.0 : (1 + layers[0][c[0]].noise) * (1 + layers[1][c[1]].noise);
-  };
-  auto measure = [&](const PrecisionPlan &p) {
-    seen.push_back(p.choice);
-    CHECK(p.bytes <= budget);
-    return noiseOf(p.choice);
-  };
-  int measured = 0;
-  double noise = 0;
-  PrecisionPlan kept = refinePlan(layers, *predicted, budget, request, measure, nullptr, measured, noise);
-  CHECK(measured == (int)seen.size());
-  CHECK(seen.front() == predicted->choice); // the search's plan first: it wins ties
-  CHECK(std::count(seen.begin(), seen.end(), std::vector<size_t>{1, 1}) == 1); // uniform int4 fits: measured once
-  CHECK(std::count(seen.begin(), seen.end(), std::vector<size_t>{0, 0}) == 0); // uniform int8 does not fit
-  double least = INFINITY;
-  for (const auto &c : seen)
-    least = std::min(least, noiseOf(c));
-  CHECK(noise == least);
-  CHECK(noiseOf(kept.choice) == least);
-  CHECK(kept.choice != predicted->choice);
-  CHECK(kept.bytes <= budget);
-}
-
 TEST_CASE("a latency limit: the plans meet it, never beat the brute-force optimum, and most reach it") {
   // Random instructions per option (narrower weights faster on some targets, slower on others).
   std::mt19937 rng(11);

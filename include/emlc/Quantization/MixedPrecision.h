@@ -152,8 +152,6 @@ struct PrecisionChoice {
   int64_t layerBytes = 0, otherBytes = 0;
   double layerInstructions = -1;            ///< auto with priced layers: their summed instructions (cost model)
   double accuracy = -1, floatAccuracy = -1; ///< top-1 on the labelled calibration set (auto with labels)
-  int plansMeasured = 0;  ///< auto: candidate plans whose noise was measured (refinePlan)
-  double measuredSQNR = 0; ///< dB: the chosen plan's measured weights-only output SQNR (plansMeasured > 0)
 };
 
 /// Activation widths for `--precision=auto` within an arena limit, after the weights are chosen: greedy forward
@@ -175,24 +173,11 @@ std::vector<size_t> chooseWideActivations(size_t candidates, const std::vector<s
                                           const std::function<void(const std::string &, int64_t, int64_t)> &progress,
                                           double minGain = 0.02, size_t maxSteps = 8);
 
-/// The search predicts a plan's noise as the sum of each layer's noise alone; layers whose errors compound or
-/// cancel make it misjudge (on fashion-cnn at 50% of its int8 bytes the exact plan scored below the one it chose
-/// at 40%). So the candidates a prediction cannot separate are measured (`measure`: the whole model's output
-/// noise) and the least noisy kept: the search's plan, its plans at 95..70% of the budget, the other search's
-/// plan, and each uniform plan that fits (pinned layers as pinned); the first on ties. `measured` and
-/// `bestNoise` tell how many were measured and the kept one's noise.
-PrecisionPlan refinePlan(const std::vector<LayerOptions> &options, const PrecisionPlan &plan, int64_t budget,
-                         const PrecisionRequest &request, const std::function<double(const PrecisionPlan &)> &measure,
-                         const std::function<void(const std::string &, int64_t, int64_t)> &progress, int &measured,
-                         double &bestNoise);
-
-/// A plan measured on the whole model quantized with those weight precisions, in the interpreter: with labelled
-/// calibration data, the float model's top-1 and a plan's (`of`); `noise`, if set, a plan's output noise on the
-/// held-out samples the sensitivity ran on (what the search predicted by summing per-layer noise).
+/// With labelled calibration data: the float model's top-1 and a plan's
+/// (the whole model quantized with those weight precisions, in the interpreter).
 struct PlanAccuracy {
   double floatAccuracy = -1;
   std::function<double(const std::map<int64_t, WeightPrecision> &)> of;
-  std::function<double(const std::map<int64_t, WeightPrecision> &)> noise;
 };
 
 /// How many of the last calibration samples the sensitivity is measured on
