@@ -349,6 +349,14 @@ LogicalResult inferRange(Shapes &c) {
 LogicalResult inferResize(Shapes &c) {
   Shape x = c.shape(0);
   Shape out = x;
+  // The lowering reads scales whenever it is non-empty: with sizes too it would read what nobody checked.
+  bool scalesGiven = c.has(2) && c.type(2).getNumElements() != 0;
+  if (scalesGiven && c.has(3))
+    return c.fail("takes scales or sizes, not both (name the unused one \"\")");
+  if (scalesGiven && !llvm::isa<mlir::FloatType>(c.elem(2)))
+    return c.fail("scales must be a float tensor, got " + Shapes::typeName(c.elem(2)));
+  if (c.has(3) && !c.elem(3).isInteger(64))
+    return c.fail("sizes must be an int64 tensor, got " + Shapes::typeName(c.elem(3)));
   if (c.has(3)) {
     auto sizes = getConstInts(c.operands[3]);
     if (!sizes || sizes->size() != x.size())

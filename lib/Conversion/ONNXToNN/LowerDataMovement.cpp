@@ -87,9 +87,12 @@ LogicalResult lowerResize(Lowerer &L, onnx::ResizeOp op) {
   if (coord == "tf_crop_and_resize")
     return L.fail("coordinate_transformation_mode tf_crop_and_resize is not supported");
   std::vector<float> scales;
-  if (L.has(2) && L.type(L.in(2)).getNumElements() > 0)
-    scales = floatValues(getConstant(L.in(2)));
-  else
+  if (L.has(2) && L.type(L.in(2)).getNumElements() > 0) {
+    auto given = onnx::getConstFloats(L.in(2)); // shape inference checked it: float, constant, one per axis
+    if (!given || given->size() != xs.size())
+      return L.fail("scales must be a float constant with one entry per axis");
+    scales.assign(given->begin(), given->end());
+  } else
     for (size_t i = 0; i < xs.size(); ++i)
       scales.push_back((float)ys[i] / xs[i]);
   auto r = L.rw.create<nn::ResizeOp>(L.loc, L.outType(), L.in(0), L.rw.getStringAttr(mode), L.rw.getStringAttr(coord),
