@@ -490,10 +490,17 @@ static CompileResult compileToLatency(const CompileOptions &opts) {
       if (within) // (the last compile: the module the hook saw)
         return *within;
       r.ok = false;
+      // What else could get there: quantizing float layers, else a faster core (they are integer already).
+      bool floatLayers = llvm::any_of(r.kernels, [](const std::string &k) {
+        return llvm::StringRef(k).contains("f32") &&
+               (llvm::StringRef(k).contains("conv") || llvm::StringRef(k).starts_with("fully_connected"));
+      });
+      const char *next =
+          floatLayers ? "quantize: --quantize=int8" : "choose a faster device: emlc devices lists their clocks";
       r.error = llvm::formatv("error: --latency-limit {0} ms: the model takes about {1:F2} ms and its conv/fully "
                               "connected layers {2:F2} of them; pruning them cannot reach the limit (raise it, or "
-                              "quantize: --quantize=int8)\n",
-                              limitText(opts.latencyLimitMs), total, prunable)
+                              "{3})\n",
+                              limitText(opts.latencyLimitMs), total, prunable, next)
                     .str();
       return r;
     }
