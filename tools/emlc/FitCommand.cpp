@@ -27,8 +27,7 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
              "  pruning were fitted to: a flattering score) as top-1 with labels, else SQNR vs float, its latency\n"
              "  from the target's cost model at the device clock. With --latency-limit the mixed auto candidates\n"
              "  are searched toward it, and int8 and auto are also pruned toward it. Writes the chosen module\n"
-             "  like compile, fit.json (every candidate, and\n"
-             "  which set scored them) and fit.svg (their plot) in -o.\n"
+             "  like compile, fit.json (every candidate, and which set scored them) and fit.svg (their plot) in -o.\n"
              "  Example: emlc fit fashion-mlp.onnx --device gd32vf103 -o out --calibration x.npy\n"
              "           --calibration-labels y.npy --validation vx.npy --validation-labels vy.npy\n"
              "           --max-accuracy-drop 2");

@@ -440,21 +440,21 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &p
                    "pin a layer's precision by ONNX node name, repeatable, as emlc compile --layer-precision,\n"
                    "  e.g. --layer-precision /0/Conv=w4a8")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  verify->add_option_function<std::string>(
-      "--weights-limit",
-      [&vo](const std::string &text) {
-        if (!emlc::parseBytes(text, vo.weightsLimit))
-          throw CLI::ValidationError("--weights-limit", "'" + text + "' is not a byte count (for example 64K)");
-      },
-      "bytes the weights may take (--precision auto spends them), as emlc compile --weights-limit, e.g. 48K");
-  verify->add_option_function<std::string>(
-      "--ram-limit",
-      [&vo](const std::string &text) {
-        if (!emlc::parseBytes(text, vo.ramLimit))
-          throw CLI::ValidationError("--ram-limit", "'" + text + "' is not a byte count (for example 20K)");
-      },
-      "arena bytes, as emlc compile --ram-limit (a model over it is refused; --precision auto spends\n"
-      "  it on int16 activations, --prune=auto prunes toward it), e.g. --ram-limit 20K");
+  // Budgets in bytes, K or M, read as emlc compile reads them.
+  auto bytesOption = [&](const std::string &flag, int64_t &dest, const std::string &help) {
+    verify->add_option_function<std::string>(
+        flag,
+        [flag, &dest](const std::string &text) {
+          if (!emlc::parseBytes(text, dest))
+            throw CLI::ValidationError(flag, "'" + text + "' is not a byte count (for example 64K)");
+        },
+        help);
+  };
+  bytesOption("--weights-limit", vo.weightsLimit,
+              "bytes the weights may take (--precision auto spends them), as emlc compile --weights-limit, e.g. 48K");
+  bytesOption("--ram-limit", vo.ramLimit,
+              "arena bytes, as emlc compile --ram-limit (a model over it is refused; --precision auto spends\n"
+              "  it on int16 activations, --prune=auto prunes toward it), e.g. --ram-limit 20K");
   addPruneFlags(verify, pruning);
   addLatencyLimit(verify, pruning);
   verify->add_flag("--no-fuse", noFuse, kNoFuseHelp);
