@@ -17,6 +17,11 @@ namespace {
 LogicalResult inferConcat(Shapes &c, ConcatOp::Adaptor op) {
   if (!op.getAxisAttr())
     return c.fail("attribute 'axis' is required");
+  // Every input of the variadic Concat is required (an empty name in the
+  // middle is no tensor to join).
+  for (unsigned i = 0; i < c.operands.size(); ++i)
+    if (!c.has(i))
+      return c.fail(OpTrait::requiredMessage(i));
   if (failed(c.allSameElementType()))
     return failure();
   Shape out = c.shape(0);

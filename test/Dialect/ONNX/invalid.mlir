@@ -192,3 +192,14 @@ func.func @quantize_scale_zero(%x: tensor<4xf32>) -> tensor<4xui8> {
   %0 = onnx.quantize_linear %x, %s : (tensor<4xf32>, tensor<f32>) -> tensor<4xui8>
   return %0 : tensor<4xui8>
 }
+
+// -----
+
+// Every input of the variadic Concat is required (emlc-fuzz: an absent middle input's shape was read).
+func.func @concat_absent_middle(%x: tensor<2xf32>) -> tensor<4xf32> {
+  %n = onnx.none : none
+  // expected-error @+2 {{input 1 is required, but it is absent}}
+  // expected-error @+1 {{'onnx.concat' op failed to infer returned types}}
+  %0 = onnx.concat %x, %n, %x {axis = 0 : i64} : (tensor<2xf32>, none, tensor<2xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
