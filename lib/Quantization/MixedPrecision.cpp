@@ -382,11 +382,13 @@ double topOneAccuracy(func::FuncOp fn, const std::vector<Tensor> &samples, const
   return samples.empty() ? 0 : (double)right / (double)std::min(samples.size(), labels.size());
 }
 
-bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const PrecisionRequest &request,
-                      WeightQuantizer &weights, const PlanAccuracy &accuracy,
-                      const std::function<void(const std::string &, int64_t, int64_t)> &progress,
-                      PrecisionChoice &choice, std::string &error) {
-  std::vector<WeightedLayer> layers = weightedLayers(fn);
+namespace {
+/// The weighted layers a request plans (those kept float are not: their
+/// weights count as other constants), with the float and int16 ones noted in
+/// `choice`; false with `error` for a --layer-precision name no layer has.
+bool plannedLayers(func::FuncOp fn, const PrecisionRequest &request, std::vector<WeightedLayer> &layers,
+                   PrecisionChoice &choice, std::string &error) {
+  layers = weightedLayers(fn);
   std::set<std::string> names(request.floatLayers);
   names.insert(request.int16Layers.begin(), request.int16Layers.end());
   for (const auto &[name, p] : request.pinned)
@@ -399,7 +401,6 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
       error += ")";
       return false;
     }
-  // Layers kept float are not planned: their weights count as other constants.
   for (const WeightedLayer &l : layers) {
     if (request.floatLayers.count(l.name))
       choice.floatIds.insert(l.id);
@@ -407,20 +408,32 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
       choice.int16Ids.insert(l.id);
   }
   llvm::erase_if(layers, [&](const WeightedLayer &l) { return choice.floatIds.count(l.id) != 0; });
-  auto pinnedOf = [&](const WeightedLayer &l) -> std::optional<WeightPrecision> {
-    auto it = request.pinned.find(l.name);
-    return it == request.pinned.end() ? std::nullopt : std::optional<WeightPrecision>(it->second);
-  };
   choice.otherBytes = otherConstantBytes(fn, layers);
+  return true;
+}
+
+std::optional<WeightPrecision> pinnedOf(const PrecisionRequest &request, const WeightedLayer &l) {
+  auto it = request.pinned.find(l.name);
+  return it == request.pinned.end() ? std::nullopt : std::optional<WeightPrecision>(it->second);
+}
+
+std::string budgetError(const PrecisionRequest &request, int64_t smallest, int64_t other) {
+  return "a weights budget of " + std::to_string(request.flashLimit) +
+         " bytes (--weights-limit, or --flash-limit less the code): even the narrowest weights need " +
+         std::to_string(smallest) + " bytes (" + std::to_string(other) + " of them other constants), " +
+         std::to_string(smallest - request.flashLimit) + " bytes over; raise the limit or prune the model";
+}
+} // namespace
+
+bool checkPrecisionRequest(func::FuncOp fn, const PrecisionRequest &request, bool labels, std::string &error) {
+  std::vector<WeightedLayer> layers;
+  PrecisionChoice choice;
+  if (!plannedLayers(fn, request, layers, choice, error))
+    return false;
   if (request.precision != "auto") {
-    std::optional<WeightPrecision> uniform = parsePrecision(request.precision);
-    if (!uniform) {
+    if (!parsePrecision(request.precision)) {
       error = "unknown precision '" + request.precision + "' (int8, int4, int2, ternary or auto)";
       return false;
-    }
-    for (const WeightedLayer &l : layers) {
-      choice.byId[l.id] = pinnedOf(l).value_or(*uniform);
-      choice.layerBytes += layerBytes(l, choice.byId[l.id]);
     }
     return true;
   }
@@ -430,13 +443,46 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
         "--calibration-labels (or choose a uniform --precision=int8|int4|int2|ternary)";
     return false;
   }
-  if (request.maxAccuracyDrop >= 0 && !accuracy.of) {
+  if (request.maxAccuracyDrop >= 0 && !labels) {
     error = "--max-accuracy-drop needs --calibration-labels Y.npy (the calibration samples' classes)";
     return false;
   }
   if (request.search != "exact" && request.search != "greedy") {
     error = "unknown search '" + request.search + "' (exact or greedy)";
     return false;
+  }
+  if (request.flashLimit >= 0) {
+    int64_t smallest = choice.otherBytes;
+    for (const WeightedLayer &l : layers) {
+      int64_t least = INT64_MAX;
+      for (WeightPrecision p : kWeightPrecisions)
+        if (!pinnedOf(request, l) || *pinnedOf(request, l) == p)
+          least = std::min(least, layerBytes(l, p));
+      smallest += least;
+    }
+    if (smallest > request.flashLimit) {
+      error = budgetError(request, smallest, choice.otherBytes);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const PrecisionRequest &request,
+                      WeightQuantizer &weights, const PlanAccuracy &accuracy,
+                      const std::function<void(const std::string &, int64_t, int64_t)> &progress,
+                      PrecisionChoice &choice, std::string &error) {
+  std::vector<WeightedLayer> layers;
+  if (!checkPrecisionRequest(fn, request, (bool)accuracy.of, error) ||
+      !plannedLayers(fn, request, layers, choice, error))
+    return false;
+  if (request.precision != "auto") {
+    WeightPrecision uniform = *parsePrecision(request.precision);
+    for (const WeightedLayer &l : layers) {
+      choice.byId[l.id] = pinnedOf(request, l).value_or(uniform);
+      choice.layerBytes += layerBytes(l, choice.byId[l.id]);
+    }
+    return true;
   }
   std::vector<WeightPrecision> candidates(std::begin(kWeightPrecisions), std::end(kWeightPrecisions));
   // The last samples, which the error feedback did not fit the weights to (heldOut).
@@ -452,7 +498,7 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     for (size_t c = 0; c < candidates.size(); ++c) {
       PrecisionOption o{candidates[c], layerBytes(layers[l], candidates[c]), table.noise[l][c],
                         instructionsOf(request, layers[l].name, candidates[c])};
-      if (auto p = pinnedOf(layers[l]); p && *p != o.precision)
+      if (auto p = pinnedOf(request, layers[l]); p && *p != o.precision)
         continue;
       auto noWorse = [](const PrecisionOption &a, const PrecisionOption &b) {
         return a.bytes <= b.bytes && a.noise <= b.noise && a.instructions <= b.instructions;
@@ -489,14 +535,11 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
     budget = hi;
   }
   std::optional<PrecisionPlan> plan = search(budget);
-  if (!plan) {
+  if (!plan) { // checkPrecisionRequest refuses this first; the search's own word, should they ever differ
     int64_t smallest = choice.otherBytes;
     for (const LayerOptions &o : options)
       smallest += llvm::min_element(o, [](auto &a, auto &b) { return a.bytes < b.bytes; })->bytes;
-    error = "a weights budget of " + std::to_string(request.flashLimit) +
-            " bytes (--weights-limit, or --flash-limit less the code): even the narrowest weights need " +
-            std::to_string(smallest) + " bytes (" + std::to_string(choice.otherBytes) + " of them other constants), " +
-            std::to_string(smallest - request.flashLimit) + " bytes over; raise the limit or prune the model";
+    error = budgetError(request, smallest, choice.otherBytes);
     return false;
   }
   if (request.instructionLimit >= 0 && plan->instructions > request.instructionLimit) {

@@ -699,6 +699,9 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
     if (op->getDialect() && op->getDialect()->getNamespace() == "nn")
       op->setAttr("emlc.ptq_id", IntegerAttr::get(IntegerType::get(fn.getContext(), 64), id++));
   });
+  // A request that cannot be met fails before the calibration, not after it.
+  if (!checkPrecisionRequest(fn, opts.precision, !opts.labelsPath.empty(), res.error))
+    return false;
   DenseMap<Value, Range> ranges;
   if (!calibrate(fn, batches, opts, ranges, res))
     return false;

@@ -188,6 +188,13 @@ size_t heldOut(const PrecisionRequest &request, size_t samples);
 /// Whether the request may give any layer weights narrower than int8.
 bool mayNarrow(const PrecisionRequest &request);
 
+/// What choosePrecisions refuses without measuring anything: a
+/// --layer-precision name no layer has, an unknown precision or search, auto
+/// without a budget, --max-accuracy-drop without `labels`, a budget even the
+/// narrowest weights exceed (by how much). PTQ asks before it calibrates, so
+/// that such a request fails at once, not after the calibration.
+bool checkPrecisionRequest(mlir::func::FuncOp fn, const PrecisionRequest &request, bool labels, std::string &error);
+
 /// Uniform, pinned, or (auto) searched precisions for the weighted layers
 /// of the float `fn` (tagged with emlc.ptq_id). False with `error` when a
 /// request cannot be met (an unknown layer name, no budget for auto, a
