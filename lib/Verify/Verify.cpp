@@ -19,6 +19,8 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -370,6 +372,31 @@ std::string describe(const std::vector<TestSet> &sets) {
     names += (names.empty() ? "" : ", ") + s.name;
   return names + (sets[0].fromInterpreter ? "; expected outputs from emlc's reference interpreter" : "");
 }
+
+/// The compile report with the run's measurements as "measured" (docs/REPORT.md): the estimates and what the
+/// core executed side by side in one file.
+std::string withMeasurements(const std::string &reportJson, const VerifyResult &r) {
+  llvm::Expected<llvm::json::Value> report = llvm::json::parse(reportJson);
+  if (!report || !report->getAsObject()) {
+    if (!report)
+      llvm::consumeError(report.takeError());
+    return reportJson;
+  }
+  llvm::json::Object measured{{"ok", r.ok}};
+  if (r.instructions >= 0)
+    measured["instructions"] = r.instructions;
+  if (r.text >= 0) {
+    measured["text_bytes"] = r.text;
+    measured["data_bytes"] = r.data;
+    measured["bss_bytes"] = r.bss;
+  }
+  (*report->getAsObject())["measured"] = std::move(measured);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << llvm::formatv("{0:2}", *report) << "\n";
+  return out;
+}
+
 } // namespace
 
 VerifyResult verifyModel(const VerifyOptions &o) {
@@ -453,6 +480,7 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   buildAndRun(*t, cc, emulator, o.plugin, d, sets, o.relTol, cr.outputGrids, o.lsb, o.interpreterLsb, judge, r);
   r.report.insert(r.report.begin(), "test data: " + describe(sets));
   r.report.insert(r.report.end(), notes.begin(), notes.end());
+  r.reportJson = withMeasurements(cr.reportJson, r);
   return r;
 }
 

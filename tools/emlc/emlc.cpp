@@ -233,7 +233,7 @@ std::string qemuPlugin(const char *argv0) {
   return (fs::path(exe).parent_path().parent_path() / "lib" / "libemlc-qemu-insn-count.so").string();
 }
 
-int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv0) {
+int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const std::string &reportPath, const char *argv0) {
   if ((!o.quantize.empty() || !o.precision.empty() || !o.layerPrecision.empty()) && o.calibration.empty()) {
     printError("verify --quantize/--precision/--layer-precision needs --calibration PATH (a .npy of samples, or a "
                "folder of .npy/.pb files)");
@@ -256,6 +256,14 @@ int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const char *argv
   if (!r.error.empty()) {
     printErrors("error: " + r.error + "\n");
     return kExitError;
+  }
+  if (!reportPath.empty() && !r.reportJson.empty()) {
+    std::ofstream f(reportPath, std::ios::binary);
+    f << r.reportJson;
+    if (!f) {
+      printError(fmt::format("cannot write '{}'", reportPath));
+      return kExitError;
+    }
   }
   fmt::print("emlc verify {} on {}:\n", o.model, o.target);
   for (const auto &line : r.report)
@@ -389,7 +397,7 @@ CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
 }
 /// Declares `verify` and its options on `app`.
 CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &pruning, bool &noFuse,
-                           std::vector<std::string> &verifyShapes) {
+                           std::vector<std::string> &verifyShapes, std::string &reportPath) {
   auto *verify = app.add_subcommand(
       "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare with expected outputs;\n"
                 "  print the error, instructions per inference (QEMU; x86 targets under qemu-x86_64) and the model's\n"
@@ -422,6 +430,10 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &p
   verify->add_option("--lsb", vo.lsb,
                      "int8 models with float outputs: also accept errors of up to N steps of the output's int8 grid "
                      "(default 1: a rounding difference), e.g. --lsb 2");
+  verify->add_option("--report", reportPath,
+                     "write the compile report (as emlc compile --report) with what the run measured under\n"
+                     "  \"measured\": instructions per inference, text/data/bss, ok (docs/REPORT.md),\n"
+                     "  e.g. --report m4.json");
   verify->add_option("--keep", vo.workDir,
                      "build in this folder and keep it (default: a temporary folder), e.g. --keep build/verify-kws");
   verify
@@ -524,7 +536,8 @@ int emlcMain(int argc, char **argv) {
   bool verifyNoFuse = false;
   PruneFlags verifyPruning;
   std::vector<std::string> verifyShapes;
-  CLI::App *verify = addVerifyCommand(app, vo, verifyPruning, verifyNoFuse, verifyShapes);
+  std::string verifyReport;
+  CLI::App *verify = addVerifyCommand(app, vo, verifyPruning, verifyNoFuse, verifyShapes, verifyReport);
 
   PruneArgs pruneArgs;
   CLI::App *prune = addPruneCommand(app, pruneArgs);
@@ -586,7 +599,7 @@ int emlcMain(int argc, char **argv) {
     vo.fuse = !verifyNoFuse;
     if (!parseShapes(verifyShapes, vo.shapes))
       return kExitUsage;
-    return runVerify(vo, verifyPruning, argv[0]);
+    return runVerify(vo, verifyPruning, verifyReport, argv[0]);
   }
   if (inspect->parsed())
     return runInspect(inspectArgs);

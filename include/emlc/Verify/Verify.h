@@ -67,6 +67,8 @@ struct VerifyResult {
   int64_t macs = 0, arena = 0;
   int64_t weightBytes = 0;          ///< the compile's weights (flash)
   std::vector<std::string> kernels; ///< kernel variants called
+  /// The compile report (docs/REPORT.md) with what the run measured under "measured"; empty if it did not compile.
+  std::string reportJson;
 };
 
 VerifyResult verifyModel(const VerifyOptions &options);
