@@ -107,7 +107,7 @@ LogicalResult foldElementwise(Operation *op, ArrayRef<Attribute> operands, Small
     if (intDiv) { // integer division truncates, exactly.
       int64_t a = ins[0].getI(broadcastOffset(k, out.shape, ins[0].shape));
       int64_t b = ins[1].getI(broadcastOffset(k, out.shape, ins[1].shape));
-      if (b == 0)
+      if (b == 0 || (a == INT64_MIN && b == -1))
         return failure();
       out.i.push_back(a / b);
       continue;
@@ -118,8 +118,10 @@ LogicalResult foldElementwise(Operation *op, ArrayRef<Attribute> operands, Small
     double v = f(args);
     if (out.isFloat)
       out.f.push_back(v);
-    else
+    else if (v >= -0x1p63 && v < 0x1p63) // else (overflow, NaN) not folded: the op stays, as written
       out.i.push_back((int64_t)v);
+    else
+      return failure();
   }
   results.push_back(toAttr(rt, out));
   return success();

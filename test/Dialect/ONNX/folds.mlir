@@ -1,0 +1,31 @@
+// RUN: emlc-opt %s --canonicalize | FileCheck %s
+
+// Integer elementwise folds stay within int64: a result int64 cannot hold (it
+// went through double and was converted, undefined behaviour: emlc-fuzz) is not
+// folded, the op stays as written.
+// CHECK-LABEL: func.func @add_overflows
+// CHECK: onnx.add
+func.func @add_overflows() -> tensor<1xi64> {
+  %a = arith.constant dense<9223372036854775000> : tensor<1xi64>
+  %0 = onnx.add %a, %a : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  return %0 : tensor<1xi64>
+}
+
+// CHECK-LABEL: func.func @div_overflows
+// CHECK: onnx.div
+func.func @div_overflows() -> tensor<1xi64> {
+  %a = arith.constant dense<-9223372036854775808> : tensor<1xi64>
+  %b = arith.constant dense<-1> : tensor<1xi64>
+  %0 = onnx.div %a, %b : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  return %0 : tensor<1xi64>
+}
+
+// In range, they fold.
+// CHECK-LABEL: func.func @add_folds
+// CHECK-NOT: onnx.add
+// CHECK: arith.constant dense<6> : tensor<1xi64>
+func.func @add_folds() -> tensor<1xi64> {
+  %a = arith.constant dense<3> : tensor<1xi64>
+  %0 = onnx.add %a, %a : (tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  return %0 : tensor<1xi64>
+}
