@@ -10,6 +10,7 @@
 #include "dialects/ONNX/ONNXAttrUtils.h"
 #include "dialects/ONNX/ONNXDialect.h"
 #include "emlc/Support/ConstantUtils.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include <cmath>
 #include <numeric>
 
@@ -208,8 +209,10 @@ LogicalResult RangeOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &
   for (int64_t k = 0; k < rt.getNumElements(); ++k) {
     if (out.isFloat)
       out.f.push_back(s->get(0) + k * d->get(0));
+    else if (auto step = llvm::checkedMul(k, d->getI(0)), v = step ? llvm::checkedAdd(s->getI(0), *step) : step; v)
+      out.i.push_back(*v); // the element count was computed in double: near int64's ends it may overshoot
     else
-      out.i.push_back(s->getI(0) + k * d->getI(0));
+      return failure();
   }
   results.push_back(toAttr(rt, out));
   return success();

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/ONNX/ONNXShapeInference.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include <cmath>
 #include <numeric>
 
@@ -343,6 +344,17 @@ LogicalResult inferRange(Shapes &c) {
   };
   if (val(d) == 0)
     return c.fail("delta must not be 0");
+  if (!llvm::isa<FloatType>(s.getElementType())) { // exact: doubles miscount near int64's ends
+    int64_t start = (*s.getValues<APInt>().begin()).getSExtValue(),
+            delta = (*d.getValues<APInt>().begin()).getSExtValue();
+    std::optional<int64_t> diff = llvm::checkedSub((*l.getValues<APInt>().begin()).getSExtValue(), start);
+    if (!diff || (*diff == INT64_MIN && delta == -1))
+      return c.fail("the range from " + Twine(start) + " by " + Twine(delta) +
+                    " has more elements than int64 can count");
+    int64_t n = *diff / delta + (*diff % delta != 0 && (*diff > 0) == (delta > 0));
+    c.add({std::max<int64_t>(0, n)}, c.elem(0));
+    return success();
+  }
   double n = std::ceil((val(l) - val(s)) / val(d));
   if (std::isnan(n) || n >= 9.2e18)
     return c.fail("the range would have " + formatDouble(n) + " elements, more than int64 can count");
