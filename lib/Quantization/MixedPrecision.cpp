@@ -359,8 +359,16 @@ std::string formatLayerInstructions(const std::string &layer, const std::map<Wei
   return s;
 }
 
-size_t heldOut(const PrecisionRequest &request, size_t samples) {
-  return request.precision == "auto" && samples >= 2 * (size_t)request.samples ? (size_t)request.samples : 0;
+size_t measuredBatches(const PrecisionRequest &request, const std::vector<Tensor> &batches) {
+  if (batches.empty())
+    return 0;
+  int64_t perBatch = batches[0].shape.empty() ? 1 : std::max<int64_t>(1, batches[0].shape[0]);
+  return std::min<size_t>(batches.size(), (size_t)((request.samples + perBatch - 1) / perBatch));
+}
+
+size_t heldOut(const PrecisionRequest &request, const std::vector<Tensor> &batches) {
+  size_t n = measuredBatches(request, batches);
+  return request.precision == "auto" && batches.size() >= 2 * n ? n : 0;
 }
 
 bool mayNarrow(const PrecisionRequest &request) {
@@ -486,7 +494,7 @@ bool choosePrecisions(func::FuncOp fn, const std::vector<Tensor> &samples, const
   }
   std::vector<WeightPrecision> candidates(std::begin(kWeightPrecisions), std::end(kWeightPrecisions));
   // The last samples, which the error feedback did not fit the weights to (heldOut).
-  size_t n = std::min<size_t>(samples.size(), request.samples);
+  size_t n = measuredBatches(request, samples);
   std::vector<Tensor> subset(samples.end() - n, samples.end());
   SensitivityTable table;
   if (!measureSensitivity(fn, layers, candidates, subset, weights, progress, table, error))

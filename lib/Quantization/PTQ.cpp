@@ -645,7 +645,7 @@ bool chooseActivationWidths(func::FuncOp fn, DenseMap<Value, Range> &ranges, con
       }
     }
   }
-  size_t n = std::min<size_t>(batches.size(), request.samples);
+  size_t n = measuredBatches(request, batches);
   std::vector<Tensor> subset(batches.end() - n, batches.end());
   std::vector<std::vector<Tensor>> reference;
   if (!referenceOutputs(fn, subset, reference, error))
@@ -713,7 +713,7 @@ bool quantizeModule(ModuleOp module, const PTQOptions &opts, PTQResult &res) {
   // measures on (heldOut), so the feedback cannot flatter them.
   LayerMoments fitted, all;
   if (mayNarrow(opts.precision) && opts.precision.feedback) {
-    size_t held = heldOut(opts.precision, batches.size());
+    size_t held = heldOut(opts.precision, batches);
     std::vector<Tensor> fit(batches.begin(), batches.end() - held), rest(batches.end() - held, batches.end());
     if (opts.progress)
       opts.progress("collecting layer inputs", 0, 1);

@@ -263,3 +263,19 @@ TEST_CASE("per-channel weight quantization: TFLite's int8 rule; narrower grids i
     }
   }
 }
+
+TEST_CASE("the sensitivity's sample count is in samples, whatever the batch the model is bound to") {
+  PrecisionRequest r;
+  r.precision = "auto";
+  r.samples = 64;
+  std::vector<Tensor> ones(256, Tensor{{1, 1, 8, 8}, std::vector<float>(64)});
+  std::vector<Tensor> sixteens(16, Tensor{{16, 1, 8, 8}, std::vector<float>(1024)});
+  CHECK(measuredBatches(r, ones) == 64);
+  CHECK(heldOut(r, ones) == 64);
+  CHECK(measuredBatches(r, sixteens) == 4); // 64 samples: 4 batches of 16
+  CHECK(heldOut(r, sixteens) == 4);
+  std::vector<Tensor> few(100, Tensor{{1, 1, 8, 8}, std::vector<float>(64)});
+  CHECK(heldOut(r, few) == 0); // fewer than twice: the error feedback sees them all
+  r.precision = "int4";
+  CHECK(heldOut(r, ones) == 0);
+}

@@ -119,7 +119,7 @@ struct PrecisionRequest {
   std::set<std::string> int16Layers;             ///< by ONNX node name: int16 activations (w8a16)
   int64_t flashLimit = -1;                       ///< bytes of all weights (auto: required)
   std::string search = "exact";                  ///< exact or greedy
-  int64_t samples = 64;                          ///< calibration samples the sensitivity runs on
+  int64_t samples = 64;                          ///< calibration samples the sensitivity runs on (batches hold N)
   bool feedback = true;        ///< below int8: round with error feedback (ErrorFeedback.h), else nearest
   double maxAccuracyDrop = -1; ///< auto: top-1 points the plan may lose on the labelled calibration set (-1: none)
   /// auto toward a latency limit (the driver prices layers from uniform compiles' reports, Compiler.cpp):
@@ -180,10 +180,14 @@ struct PlanAccuracy {
   std::function<double(const std::map<int64_t, WeightPrecision> &)> of;
 };
 
-/// How many of the last calibration samples the sensitivity is measured on
+/// How many calibration batches hold the request's `samples` (a model bound
+/// to batch N runs N samples a batch): the sensitivity runs on that many.
+size_t measuredBatches(const PrecisionRequest &request, const std::vector<Tensor> &batches);
+
+/// How many of the last calibration batches the sensitivity is measured on
 /// and the error feedback does not see (so it cannot flatter the narrow
-/// precisions): `samples` when there are twice as many, else none (all are used for both).
-size_t heldOut(const PrecisionRequest &request, size_t samples);
+/// precisions): measuredBatches when there are twice as many, else none (all are used for both).
+size_t heldOut(const PrecisionRequest &request, const std::vector<Tensor> &batches);
 
 /// Whether the request may give any layer weights narrower than int8.
 bool mayNarrow(const PrecisionRequest &request);
