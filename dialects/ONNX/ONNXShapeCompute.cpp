@@ -281,7 +281,13 @@ LogicalResult checkChannelParams(Shapes &c, unsigned first, ArrayRef<const char 
 LogicalResult inferBatchNorm(Shapes &c, BatchNormalizationOp::Adaptor op) {
   if (op.getTrainingMode())
     return c.fail("training mode (running mean/var outputs) is not supported");
-  if (failed(c.sameElementType({0, 1, 2})) || failed(checkChannelParams(c, 1, {"scale", "B", "mean", "var"})))
+  // X, scale and B share a float type (ONNX's T, T1), mean and var another (T2).
+  const char *names[] = {"X", "scale", "B", "mean", "var"};
+  for (unsigned i = 0; i < 5; ++i)
+    if (!llvm::isa<FloatType>(c.elem(i)))
+      return c.fail(Twine(names[i]) + " must be a float tensor, got " + Shapes::typeName(c.elem(i)));
+  if (failed(c.sameElementType({0, 1, 2})) || failed(c.sameElementType({3, 4})) ||
+      failed(checkChannelParams(c, 1, {"scale", "B", "mean", "var"})))
     return failure();
   return c.same();
 }

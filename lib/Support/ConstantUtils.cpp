@@ -37,6 +37,12 @@ DenseElementsAttr transposeConstant(DenseElementsAttr attr, ArrayRef<int64_t> pe
 std::vector<float> floatValues(DenseElementsAttr attr) {
   std::vector<float> out;
   out.reserve(attr.getNumElements());
+  // Integer data by value: reading it through APFloat iterators reads the wrong bytes (emlc-fuzz, ASan).
+  if (auto it = llvm::dyn_cast<IntegerType>(attr.getElementType())) {
+    for (const APInt &v : attr.getValues<APInt>())
+      out.push_back(it.isUnsigned() || it.getWidth() == 1 ? (float)v.getZExtValue() : (float)v.getSExtValue());
+    return out;
+  }
   for (const APFloat &v : attr.getValues<APFloat>())
     out.push_back((float)v.convertToDouble());
   return out;
