@@ -210,7 +210,7 @@ LogicalResult RangeOp::fold(FoldAdaptor adaptor, SmallVectorImpl<OpFoldResult> &
     if (out.isFloat)
       out.f.push_back(s->get(0) + k * d->get(0));
     else if (auto step = llvm::checkedMul(k, d->getI(0)), v = step ? llvm::checkedAdd(s->getI(0), *step) : step; v)
-      out.i.push_back(*v); // the element count was computed in double: near int64's ends it may overshoot
+      out.i.push_back(*v); // inferRange counts exactly; checked all the same (the fold must never wrap)
     else
       return failure();
   }

@@ -345,9 +345,9 @@ LogicalResult inferRange(Shapes &c) {
   if (val(d) == 0)
     return c.fail("delta must not be 0");
   if (!llvm::isa<FloatType>(s.getElementType())) { // exact: doubles miscount near int64's ends
-    int64_t start = (*s.getValues<APInt>().begin()).getSExtValue(),
-            delta = (*d.getValues<APInt>().begin()).getSExtValue();
-    std::optional<int64_t> diff = llvm::checkedSub((*l.getValues<APInt>().begin()).getSExtValue(), start);
+    auto intVal = [](DenseElementsAttr a) { return (*a.getValues<APInt>().begin()).getSExtValue(); };
+    int64_t start = intVal(s), delta = intVal(d);
+    std::optional<int64_t> diff = llvm::checkedSub(intVal(l), start);
     if (!diff || (*diff == INT64_MIN && delta == -1))
       return c.fail("the range from " + Twine(start) + " by " + Twine(delta) +
                     " has more elements than int64 can count");

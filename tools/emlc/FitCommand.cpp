@@ -14,7 +14,6 @@
 #include "targets/Target.h"
 #include <filesystem>
 #include <fmt/core.h>
-#include <fstream>
 
 namespace fs = std::filesystem;
 
@@ -76,14 +75,6 @@ CLI::App *addFitCommand(CLI::App &app, FitArgs &a) {
                   "--candidates fit.json");
   fit->add_option("--plot", a.plot, "where to write the plot (default OUT/fit.svg), e.g. --plot fit.svg");
   return fit;
-}
-
-static bool writeText(const std::string &path, const std::string &text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  if (!f)
-    emlc::cli::printError(fmt::format("cannot write '{}'", path));
-  return (bool)f;
 }
 
 /// --measure: the chosen configuration built for the device's core and run
@@ -169,7 +160,7 @@ int runFit(const FitArgs &a) {
   fs::create_directories(a.out, ec);
   std::string json = a.candidates.empty() ? (fs::path(a.out) / "fit.json").string() : a.candidates;
   std::string svg = a.plot.empty() ? (fs::path(a.out) / "fit.svg").string() : a.plot;
-  if (!r.json.empty() && (!writeText(json, r.json) || !writeText(svg, r.svg)))
+  if (!r.json.empty() && (!emlc::cli::writeText(json, r.json) || !emlc::cli::writeText(svg, r.svg)))
     return 1;
   // The table: every candidate, the chosen one marked.
   bool labels = r.topOne;
@@ -196,9 +187,9 @@ int runFit(const FitArgs &a) {
     return 1;
   }
   for (const auto &[file, text] : r.module.files)
-    if (!writeText((fs::path(a.out) / file).string(), text))
+    if (!emlc::cli::writeText((fs::path(a.out) / file).string(), text))
       return 1;
-  if (!writeText((fs::path(a.out) / (a.name + "_report.json")).string(), r.module.reportJson))
+  if (!emlc::cli::writeText((fs::path(a.out) / (a.name + "_report.json")).string(), r.module.reportJson))
     return 1;
   const emlc::FitCandidate &c = r.candidates[r.chosen];
   bool toLimit = c.pruneGoal == emlc::PruneGoal::LatencyLimit;

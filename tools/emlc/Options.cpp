@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
+#include <fstream>
 #include <sstream>
 #include <unistd.h>
 
@@ -122,6 +123,14 @@ void printErrors(const std::string &text) {
 }
 
 void printError(const std::string &message) { fmt::print(stderr, "emlc: {}\n", colored("error: " + message)); }
+
+bool writeText(const std::string &path, const std::string &text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  if (!f)
+    printError(fmt::format("cannot write '{}'", path));
+  return (bool)f;
+}
 
 std::string nearestName(const std::string &word, const std::vector<std::string> &candidates) {
   llvm::StringRef w = llvm::StringRef(word).trim();

@@ -42,6 +42,8 @@ void printWarnings(const std::vector<std::string> &warnings);
 void printErrors(const std::string &text);
 /// Prints one "emlc: error: MESSAGE" (several lines if MESSAGE has them).
 void printError(const std::string &message);
+/// Writes `text` to `path` (bytes as they are); false after printing "cannot write PATH".
+bool writeText(const std::string &path, const std::string &text);
 
 /// --color: auto (default: colour when stderr is a terminal and NO_COLOR is unset), always, never.
 void setColor(const std::string &mode);

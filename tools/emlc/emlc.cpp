@@ -23,7 +23,6 @@
 #include <filesystem>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-#include <fstream>
 #include <google/protobuf/stubs/common.h>
 #include <iostream>
 #include <unistd.h>
@@ -48,6 +47,7 @@ using emlc::cli::parseShapes;
 using emlc::cli::printError;
 using emlc::cli::printErrors;
 using emlc::cli::printWarnings;
+using emlc::cli::writeText;
 
 std::string targetList() {
   std::string s;
@@ -174,23 +174,12 @@ int runCompile(const CompileArgs &a) {
     printError(fmt::format("cannot create output folder '{}': {}", out, ec.message()));
     return kExitError;
   }
-  for (const auto &[file, text] : r.files) {
-    std::ofstream f(fs::path(out) / file, std::ios::binary);
-    f << text;
-    if (!f) {
-      printError(fmt::format("cannot write '{}'", (fs::path(out) / file).string()));
+  for (const auto &[file, text] : r.files)
+    if (!writeText((fs::path(out) / file).string(), text))
       return kExitError;
-    }
-  }
   for (auto [path, text] : {std::pair{&reportPath, &r.reportJson}, std::pair{&svgPath, &r.arenaSVG}})
-    if (!path->empty()) {
-      std::ofstream f(*path, std::ios::binary);
-      f << *text;
-      if (!f) {
-        printError(fmt::format("cannot write '{}'", *path));
-        return kExitError;
-      }
-    }
+    if (!path->empty() && !writeText(*path, *text))
+      return kExitError;
   fmt::print("emlc: compiled {} for {} -> {}/{}.h ({} files)\n", model, r.target, out, name, r.files.size());
   fmt::print("  arena (RAM):      {:>9} bytes (schedule-independent lower bound {} bytes)\n", r.arenaBytes,
              r.arenaLowerBound);
@@ -257,14 +246,8 @@ int runVerify(emlc::VerifyOptions o, const PruneFlags &pruning, const std::strin
     printErrors("error: " + r.error + "\n");
     return kExitError;
   }
-  if (!reportPath.empty() && !r.reportJson.empty()) {
-    std::ofstream f(reportPath, std::ios::binary);
-    f << r.reportJson;
-    if (!f) {
-      printError(fmt::format("cannot write '{}'", reportPath));
-      return kExitError;
-    }
-  }
+  if (!reportPath.empty() && !r.reportJson.empty() && !writeText(reportPath, r.reportJson))
+    return kExitError;
   fmt::print("emlc verify {} on {}:\n", o.model, o.target);
   for (const auto &line : r.report)
     fmt::print("  {}\n", line);
