@@ -338,6 +338,8 @@ LogicalResult inferRange(Shapes &c) {
     return c.failNeedsConstant("start, limit and delta must be constants");
   if (s.getNumElements() != 1 || l.getNumElements() != 1 || d.getNumElements() != 1)
     return c.fail("start, limit and delta must be scalars");
+  if (failed(c.sameElementType({0, 1, 2}))) // ONNX's T; the integer count below reads all three as integers
+    return failure();
   auto val = [](DenseElementsAttr a) {
     return llvm::isa<FloatType>(a.getElementType()) ? (*a.getValues<APFloat>().begin()).convertToDouble()
                                                     : (double)(*a.getValues<APInt>().begin()).getSExtValue();

@@ -203,3 +203,16 @@ func.func @concat_absent_middle(%x: tensor<2xf32>) -> tensor<4xf32> {
   %0 = onnx.concat %x, %n, %x {axis = 0 : i64} : (tensor<2xf32>, none, tensor<2xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Range's start, limit and delta share one type (an int64 start with a float limit was read as integers).
+func.func @range_mixed_types() -> tensor<4xi64> {
+  %s = arith.constant dense<0> : tensor<i64>
+  %l = arith.constant dense<4.0> : tensor<f32>
+  %d = arith.constant dense<1> : tensor<i64>
+  // expected-error @+2 {{input 1 has element type f32, input 0 has i64; they must agree}}
+  // expected-error @+1 {{'onnx.range' op failed to infer returned types}}
+  %0 = onnx.range %s, %l, %d : (tensor<i64>, tensor<f32>, tensor<i64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
