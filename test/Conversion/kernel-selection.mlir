@@ -169,7 +169,7 @@ func.func @main(%x: tensor<1x32x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x10
 // M4S-LABEL: func.func @main
 // M4S: kernel.call "add_s8" ins({{.*}} : memref<1x64xi8>, memref<1x64xi8>) outs({{.*}} : memref<1x64xi8>)
 // M55-LABEL: func.func @main
-// M55: kernel.call "add_s8" ins({{.*}} : memref<1x64xi8>, memref<1x64xi8>) outs({{.*}} : memref<1x64xi8>)
+// M55: kernel.call "add_s8_mve" ins({{.*}} : memref<1x64xi8>, memref<1x64xi8>) outs({{.*}} : memref<1x64xi8>)
 // M0-LABEL: func.func @main
 // M0: kernel.call "add_s8" ins({{.*}} : memref<1x64xi8>, memref<1x64xi8>) outs({{.*}} : memref<1x64xi8>)
 // RV-LABEL: func.func @main

@@ -480,23 +480,48 @@ int main(void) {
     }
     ++cases;
   }
-#if defined(__SSE4_1__)
-  /* Add: the vector kernels against the portable one (random scales as NNToKernel derives them: shifts <= 0). */
+  /* Add: the vector kernels against the portable one (random scales as NNToKernel derives them: shifts <= 0,
+     0 included: the larger input's multiplier is 0.5 x 2^0). */
   for (t = 0; t < 200; ++t) {
     const int32_t n = rnd(1, 70), ls = rnd(0, 20), ma = rnd(1 << 30, 0x7fffffff), sa = rnd(-31, 0),
                   mb = rnd(1 << 30, 0x7fffffff), sb = rnd(-31, 0), mo = rnd(1 << 30, 0x7fffffff), so = rnd(-31, 0),
                   ao = rnd(-127, 128), bo = rnd(-127, 128), oo = rnd(-128, 127), lo = rnd(-128, 0), hi = rnd(lo, 127);
-    int8_t *a = xend + MAXB - n, *b = w;
+    int8_t *a = x + MAXB - n, *b = w; /* a at the end of x: reads past it leave the array */
     int32_t i;
     for (i = 0; i < n; ++i)
       a[i] = (int8_t)rnd(-128, 127), b[i] = (int8_t)rnd(-128, 127);
     emlc_add_s8(a, b, y_ref, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
+    emlc_add_s8_mve(a, b, y_opt, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
+    bad += check("add_s8_mve", n), ++cases;
+#if defined(__SSE4_1__)
     emlc_add_s8_sse41(a, b, y_opt, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
     bad += check("add_s8_sse41", n), ++cases;
+#endif
 #if defined(__AVX2__)
     emlc_add_s8_avx2(a, b, y_opt, n, ao, bo, oo, ls, ma, sa, mb, sb, mo, so, lo, hi);
     bad += check("add_s8_avx2", n), ++cases;
 #endif
+  }
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+  /* add_s8_mve's lane-wise requantization equals TFLite's on random and extreme values, shifts <= 0 (0 in a
+     quarter of the cases: it must not round there). */
+  for (t = 0; t < 4000; ++t) {
+    static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};
+    const int32_t mlt = t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30),
+                  sft = t % 4 ? rnd(-31, 0) : 0;
+    int32_t v[4], got[4], l;
+    for (l = 0; l < 4; ++l)
+      v[l] =
+          t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
+    vstrwq_s32(got, emlc_requant_add_mve(vldrwq_s32(v), mlt, -sft, sft < 0 ? -1 : 0));
+    for (l = 0; l < 4; ++l)
+      if (got[l] != emlc_requantize(v[l], mlt, sft)) {
+        printf("MISMATCH requant_add_mve(%ld, %ld, %ld): %ld vs %ld\n", (long)v[l], (long)mlt, (long)sft, (long)got[l],
+               (long)emlc_requantize(v[l], mlt, sft));
+        ++bad;
+        break;
+      }
+    ++cases;
   }
 #endif
 #if defined(__AVX2__)

@@ -34,6 +34,19 @@ static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *
                    : [cnt] "r"(n)                                                                                 \
                    : "q0", "q1", "lr", "memory")
 #endif
+/* The vector {a0, a1, a2, a3}: two VMOVs of two lanes each (gcc's code for vsetq_lane took four). */
+static inline int32x4_t emlc_vec4_s32(int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
+#if defined(__GNUC__)
+  int32x4_t v;
+  __asm__("vmov %q[v][2], %q[v][0], %[a0], %[a2]\n"
+          "vmov %q[v][3], %q[v][1], %[a1], %[a3]\n"
+          : [v] "=w"(v)
+          : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3));
+  return v;
+#else
+  return vsetq_lane_s32(a3, vsetq_lane_s32(a2, vsetq_lane_s32(a1, vdupq_n_s32(a0), 1), 2), 3);
+#endif
+}
 #else
 static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
   int32_t i;
@@ -49,15 +62,18 @@ static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *
    stored) requantized as the DSP kernels do, in one vector (same domain:
    fitForDSPRequantization, shift <= -1, |acc| < 2^30): VQRDMULH equals
    SMMULR of 2x there, and adding the sign before VRSHL's round-half-up
-   rounds half away from zero; the store predicated by VCTP. */
+   rounds half away from zero; the store predicated by VCTP (but for
+   four). */
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t mult,
-                               int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
-  int32x4_t v = vsetq_lane_s32(a3, vsetq_lane_s32(a2, vsetq_lane_s32(a1, vdupq_n_s32(a0), 1), 2), 3);
-  v = vqrdmulhq_n_s32(v, mult);
+static inline void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                      int32_t mult, int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
+  int32x4_t v = vqrdmulhq_n_s32(emlc_vec4_s32(a0, a1, a2, a3), mult);
   v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
   v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
-  vstrbq_p_s32(y, v, vctp32q((uint32_t)cnt));
+  if (cnt == 4) /* a constant where the callers' loops are specialized to whole blocks: no predicate */
+    vstrbq_s32(y, v);
+  else
+    vstrbq_p_s32(y, v, vctp32q((uint32_t)cnt));
 }
 #else
 static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t mult,
@@ -227,7 +243,14 @@ static void emlc_im2col4x4_s8(const int8_t *xn, int8_t *col, int32_t cnt, int32_
    y + m * P (`cnt` of the four). Its own function: the four accumulators and
    the pointers stay in registers. When Kp is 16 the columns stay in
    registers across the channels. */
-static EMLC_NOINLINE void emlc_conv4_s8_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
+#if defined(__GNUC__)
+#define EMLC_MVE_INLINE static inline __attribute__((always_inline))
+#else
+#define EMLC_MVE_INLINE static inline
+#endif
+/* The channel loop; emlc_conv4_s8_mve inlines it twice, with cnt 4 (a constant: stores without a predicate)
+   and with the last block's. */
+EMLC_MVE_INLINE void emlc_conv4_rows_s8_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
                                             int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
                                             const int32_t *shift, int32_t out_off, int32_t lo, int32_t hi) {
   int32_t m, i;
@@ -259,6 +282,14 @@ static EMLC_NOINLINE void emlc_conv4_s8_mve(const int8_t *w, const int8_t *col, 
 #endif
     emlc_store4_s8_mve(y, cnt, a0, a1, a2, a3, mult[m], shift[m], out_off, lo, hi);
   }
+}
+static EMLC_NOINLINE void emlc_conv4_s8_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
+                                            int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
+                                            const int32_t *shift, int32_t out_off, int32_t lo, int32_t hi) {
+  if (cnt == 4)
+    emlc_conv4_rows_s8_mve(w, col, y, M, Kp, P, 4, bias_eff, mult, shift, out_off, lo, hi);
+  else
+    emlc_conv4_rows_s8_mve(w, col, y, M, Kp, P, cnt, bias_eff, mult, shift, out_off, lo, hi);
 }
 
 // @kernel conv_s8_mve
@@ -347,11 +378,16 @@ static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int
    kernel layers with 2*Wp + 2 < 256). An output is then one byte gather of
    its nine taps (offsets ky*Wp + kx, a register for the whole layer) and one
    VMLADAVA against the channel's weights (lanes 9..15 zero). The output
-   plane is walked flat, four outputs per vector whatever the row width, and
-   requantized lane-wise as the DSP kernels do (same domain:
+   plane is walked flat, four outputs per vector whatever the row width: the
+   vector `at` holds their windows' addresses (lanes past the plane's last
+   output: its first window), advanced four outputs a step without a branch
+   (a lane past its row's end moves to the next row, up to 1 + 3 / OW times
+   a step), and requantized lane-wise as the DSP kernels do (same domain:
    fitForDSPRequantization): VQRDMULH equals SMMULR of 2x there, and adding
    the sign before VRSHL's round-half-up rounds half away from zero. Sums
-   identical to conv2d_s8. */
+   identical to conv2d_s8. (The branches of the former walk, four outputs
+   within a row or one at a time across a row end, cost 20 instructions an
+   output on KWS DS-CNN's rows of 5, against 10 now.) */
 static void emlc_dw_plane_s8(const int8_t *xc, int8_t *plane, int32_t H, int32_t W, int32_t Hp, int32_t Wp,
                              int32_t pt, int32_t pl) {
   /* the input rows into a plane whose padding already holds the zero point */
@@ -372,55 +408,93 @@ static void emlc_dw_plane_s8(const int8_t *xc, int8_t *plane, int32_t H, int32_t
   }
 }
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* The sums of the four windows at the addresses in `at` (lanes 0..3) with
+   the weights kv, one vector: a gather of nine taps and one VMLADAV each. */
+static inline int32x4_t emlc_dw_sums4(uint32x4_t at, uint8x16_t ov, int8x16_t kv) {
+#if defined(__GNUC__)
+  /* 12 instructions (gcc's code for the intrinsics below took 20: a lane a VMOV each way, the accumulators
+     copied); VMLADAV's accumulators are even registers ("Te") */
+  int32x4_t v;
+  int8x16_t g;
+  int32_t s0, s1, s2, s3;
+  __asm__("vmov %[s0], %[s2], %q[at][2], %q[at][0]\n"
+          "vmov %[s1], %[s3], %q[at][3], %q[at][1]\n"
+          "vldrb.u8 %q[g], [%[s0], %q[ov]]\n"
+          "vmladav.s8 %[s0], %q[g], %q[kv]\n"
+          "vldrb.u8 %q[g], [%[s1], %q[ov]]\n"
+          "vmladav.s8 %[s1], %q[g], %q[kv]\n"
+          "vldrb.u8 %q[g], [%[s2], %q[ov]]\n"
+          "vmladav.s8 %[s2], %q[g], %q[kv]\n"
+          "vldrb.u8 %q[g], [%[s3], %q[ov]]\n"
+          "vmladav.s8 %[s3], %q[g], %q[kv]\n"
+          "vmov %q[v][2], %q[v][0], %[s0], %[s2]\n"
+          "vmov %q[v][3], %q[v][1], %[s1], %[s3]\n"
+          : [v] "=&w"(v), [g] "=&w"(g), [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3)
+          : [at] "w"(at), [ov] "w"(ov), [kv] "w"(kv)
+          : "memory");
+  return v;
+#else
+  int32x4_t v = vdupq_n_s32(vmladavq_s8(vldrbq_gather_offset_s8((const int8_t *)vgetq_lane_u32(at, 0), ov), kv));
+  v = vsetq_lane_s32(vmladavq_s8(vldrbq_gather_offset_s8((const int8_t *)vgetq_lane_u32(at, 1), ov), kv), v, 1);
+  v = vsetq_lane_s32(vmladavq_s8(vldrbq_gather_offset_s8((const int8_t *)vgetq_lane_u32(at, 2), ov), kv), v, 2);
+  return vsetq_lane_s32(vmladavq_s8(vldrbq_gather_offset_s8((const int8_t *)vgetq_lane_u32(at, 3), ov), kv), v, 3);
+#endif
+}
+/* Four sums requantized as the DSP kernels do (bias b, multiplier m, right shift e >= 1). */
+static inline int32x4_t emlc_dw_requant4(int32x4_t v, int32_t b, int32_t m, int32_t e, int32_t out_off, int32_t lo,
+                                         int32_t hi) {
+  v = vqrdmulhq_n_s32(vaddq_n_s32(v, b), m);
+  v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), -e);
+  return vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
+}
 static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plane, int8_t *y, int32_t N, int32_t C,
                                   int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
                                   int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
                                   const int32_t *mult, const int32_t *shift, int32_t lo, int32_t hi) {
   const int32_t Hp = (OH - 1) * sh + 3, Wp = (OW - 1) * sw + 3, P = OH * OW, skip = sh * Wp - OW * sw;
+  const int32_t wraps = 1 + 3 / OW;
+  const uint32_t base = (uint32_t)plane, last = base + (uint32_t)((OH - 1) * sh * Wp + (OW - 1) * sw);
   uint8_t offs[16] = {0};
   int8_t k[16] = {0};
-  int32_t n, c, q, j, t;
+  uint32_t org[4];
+  int32_t ow0[4], n, c, q, j, t;
   uint8x16_t ov;
+  int32x4_t owv0;
+  uint32x4_t at0;
   for (t = 0; t < 9; ++t)
     offs[t] = (uint8_t)(t / 3 * Wp + t % 3);
   ov = vldrbq_u8(offs);
+  for (j = 0; j < 4; ++j) /* outputs 0..3, past P too (the walk stays regular; their windows are not read) */
+    ow0[j] = j % OW, org[j] = base + (uint32_t)(j / OW * sh * Wp + j % OW * sw);
+  owv0 = vldrwq_s32(ow0);
+  at0 = vldrwq_u32(org);
   memset(plane, pad, (size_t)(Hp * Wp));
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
-      const int8_t *src = plane;
       int8_t *yc = y + ((int64_t)n * C + c) * P;
       const int32_t m = mult[c], e = -shift[c], b = bias_eff[c];
-      int32_t ow = 0;
+      int32x4_t owv = owv0;
+      uint32x4_t at = at0;
       int8x16_t kv;
       emlc_dw_plane_s8(x + ((int64_t)n * C + c) * H * W, plane, H, W, Hp, Wp, pt, pl);
       for (t = 0; t < 9; ++t)
         k[t] = w[(int64_t)c * 9 + t];
       kv = vldrbq_s8(k);
-      for (q = 0; q < P; q += 4) {
-        int32_t acc[4];
-        int32x4_t v;
-        if (ow + 4 <= OW && q + 4 <= P) { /* four outputs of one row */
-          acc[0] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src, ov), kv);
-          acc[1] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src + sw, ov), kv);
-          acc[2] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src + 2 * sw, ov), kv);
-          acc[3] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src + 3 * sw, ov), kv);
-          src += 4 * sw, ow += 4;
-          if (ow == OW)
-            ow = 0, src += skip;
-        } else
-          for (j = 0; j < 4; ++j) { /* across a row end (past P: the last again, not stored) */
-            acc[j] = vmladavaq_s8(b, vldrbq_gather_offset_s8(src, ov), kv);
-            if (q + j + 1 < P) {
-              src += sw;
-              if (++ow == OW)
-                ow = 0, src += skip;
-            }
-          }
-        v = vqrdmulhq_n_s32(vldrwq_s32(acc), m);
-        v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), -e);
-        v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
-        vstrbq_p_s32(yc + q, v, vctp32q((uint32_t)(P - q)));
+      for (q = 0; q + 4 <= P; q += 4) {
+        vstrbq_s32(yc + q, emlc_dw_requant4(emlc_dw_sums4(at, ov, kv), b, m, e, out_off, lo, hi));
+        owv = vaddq_n_s32(owv, 4);
+        at = vaddq_n_u32(at, (uint32_t)(4 * sw));
+        for (t = 0; t < wraps; ++t) { /* lanes past their row's end: to the next row */
+          const mve_pred16_t wrap = vcmpgeq_n_s32(owv, OW);
+          owv = vsubq_m_n_s32(owv, owv, OW, wrap);
+          at = vaddq_m_n_u32(at, at, (uint32_t)skip, wrap);
+        }
       }
+      if (q < P) /* the last P % 4: the lanes past P read the last output's window (inside the plane) */
+        vstrbq_p_s32(yc + q,
+                     emlc_dw_requant4(emlc_dw_sums4(vminq_u32(at, vdupq_n_u32(last)), ov, kv), b, m, e, out_off, lo,
+                                      hi),
+                     vctp32q((uint32_t)(P - q)));
     }
 }
 #else
@@ -446,5 +520,50 @@ static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plan
           y[(((int64_t)n * C + c) * OH + oh) * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
         }
     }
+}
+#endif
+
+// @kernel add_s8_mve
+// @requires mve_impl
+// @requires add_s8
+/* TFLite int8 Add (equal shapes) as add_s8, four elements a step (the last
+   n % 4 predicated): widening loads, and the three requantizations lane-wise
+   in add_s8's arithmetic: VQRDMULH is its rounding doubling high multiply
+   (x * m + 2^30) >> 31 (m is never INT32_MIN), and adding the sign before
+   VRSHL's round-half-up gives TFLite's rounding division (half away from
+   zero) where it shifts. add_s8 takes shifts > 0 (NNToKernel derives none:
+   an Add's multipliers are below one). */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* requantize_fast of every lane for a shift `right` >= 0; neg: -1 when right > 0, else 0 */
+static inline int32x4_t emlc_requant_add_mve(int32x4_t x, int32_t mult, int32_t right, int32_t neg) {
+  const int32x4_t r = vqrdmulhq_n_s32(x, mult);
+  return vrshlq_n_s32(vmlaq_n_s32(r, vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(r), 31)), neg), -right);
+}
+static void emlc_add_s8_mve(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
+                            int32_t out_off, int32_t left_shift, int32_t a_mult, int32_t a_shift, int32_t b_mult,
+                            int32_t b_shift, int32_t out_mult, int32_t out_shift, int32_t lo, int32_t hi) {
+  const int32_t na = a_shift < 0 ? -1 : 0, nb = b_shift < 0 ? -1 : 0, no = out_shift < 0 ? -1 : 0;
+  const int32x4_t vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+  int32_t i;
+  if (a_shift > 0 || b_shift > 0 || out_shift > 0) {
+    emlc_add_s8(a, b, y, n, a_off, b_off, out_off, left_shift, a_mult, a_shift, b_mult, b_shift, out_mult, out_shift,
+                lo, hi);
+    return;
+  }
+  for (i = 0; i < n; i += 4) {
+    const mve_pred16_t p = vctp32q((uint32_t)(n - i));
+    const int32x4_t va = vshlq_r_s32(vaddq_n_s32(vldrbq_z_s32(a + i, p), a_off), left_shift);
+    const int32x4_t vb = vshlq_r_s32(vaddq_n_s32(vldrbq_z_s32(b + i, p), b_off), left_shift);
+    int32x4_t s = vaddq_s32(emlc_requant_add_mve(va, a_mult, -a_shift, na), emlc_requant_add_mve(vb, b_mult, -b_shift, nb));
+    s = vaddq_n_s32(emlc_requant_add_mve(s, out_mult, -out_shift, no), out_off);
+    vstrbq_p_s32(y + i, vminq_s32(vmaxq_s32(s, vlo), vhi), p);
+  }
+}
+#else
+static void emlc_add_s8_mve(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
+                            int32_t out_off, int32_t left_shift, int32_t a_mult, int32_t a_shift, int32_t b_mult,
+                            int32_t b_shift, int32_t out_mult, int32_t out_shift, int32_t lo, int32_t hi) {
+  emlc_add_s8(a, b, y, n, a_off, b_off, out_off, left_shift, a_mult, a_shift, b_mult, b_shift, out_mult, out_shift, lo,
+              hi);
 }
 #endif

@@ -94,23 +94,23 @@ static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *co
       }
 #endif
     }
-    a00 = b0 + EMLC_W4_SUM_A(h0, l0), a01 = b0 + EMLC_W4_SUM_A(h1, l1), a02 = b0 + EMLC_W4_SUM_A(h2, l2),
-    a03 = b0 + EMLC_W4_SUM_A(h3, l3);
-    a10 = b1 + (l0 >> 4), a11 = b1 + (l1 >> 4), a12 = b1 + (l2 >> 4), a13 = b1 + (l3 >> 4);
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-    if (!exact) {
-      const int32x4_t v0 = {a00, a01, a02, a03};
+    if (!exact) { /* both channels' four sums as vectors (EMLC_W4_SUM_A lane-wise) */
+      const int32x4_t lv4 = vshrq_n_s32(emlc_vec4_s32(l0, l1, l2, l3), 4);
+      const int32x4_t v0 = vaddq_n_s32(vshrq_n_s32(vsubq_s32(emlc_vec4_s32(h0, h1, h2, h3), lv4), 4), b0);
       vstrbq_p_s32(y + (int64_t)m * P,
                    emlc_requant4_dsp_mve(v0, vdupq_n_s32(mult[m]), vdupq_n_s32(shift[m]), out_off, vlo, vhi), lanes);
-      if (pair) {
-        const int32x4_t v1 = {a10, a11, a12, a13};
+      if (pair)
         vstrbq_p_s32(y + (int64_t)(m + 1) * P,
-                     emlc_requant4_dsp_mve(v1, vdupq_n_s32(mult[m + 1]), vdupq_n_s32(shift[m + 1]), out_off, vlo, vhi),
+                     emlc_requant4_dsp_mve(vaddq_n_s32(lv4, b1), vdupq_n_s32(mult[m + 1]), vdupq_n_s32(shift[m + 1]),
+                                           out_off, vlo, vhi),
                      lanes);
-      }
       continue;
     }
 #endif
+    a00 = b0 + EMLC_W4_SUM_A(h0, l0), a01 = b0 + EMLC_W4_SUM_A(h1, l1), a02 = b0 + EMLC_W4_SUM_A(h2, l2),
+    a03 = b0 + EMLC_W4_SUM_A(h3, l3);
+    a10 = b1 + (l0 >> 4), a11 = b1 + (l1 >> 4), a12 = b1 + (l2 >> 4), a13 = b1 + (l3 >> 4);
     emlc_store_2x2_lowbit(y + (int64_t)m * P, P, a00, a01, a10, a11, pair, cnt > 1, mult + m, shift + m, exact,
                           out_off, lo, hi);
     if (cnt > 2)

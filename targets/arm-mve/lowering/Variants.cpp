@@ -1,7 +1,7 @@
 //===- Variants.cpp - Helium (MVE) kernels, Cortex-M55 ----------------------===//
 //
 // kernels/int8_mve.c: VMLADAVA over 16 int8 a step, the DSP requantization
-// (the layer must fit it); kernels/float_mve.c: VFMA tiles over the padded
+// (the layer must fit it), Add four lanes a step; kernels/float_mve.c: VFMA tiles over the padded
 // phase-split copy of the scalar folder.
 //
 //===----------------------------------------------------------------------===//
@@ -9,6 +9,7 @@
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "targets/arm-dsp/lowering/Im2colConv.h"
 #include "targets/arm-mve/lowering/WindowTables.h"
+#include "targets/generic/lowering/SharedLowerings.h"
 #include "targets/scalar/lowering/PaddedInput.h"
 
 using namespace mlir;
@@ -93,6 +94,9 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
         return f.valid && f.constant() && f.dsp().has_value();
       },
       lowerFullyConnectedMVE);
+  r.addVariant(
+      "add_s8_mve", "add_s8", [](Layer &l) { return l.facts<QuantAddFacts>().valid; },
+      [](Layer &l) { return lowerAddS8(l, "add_s8_mve"); });
   // Float: 4x4 VFMA tiles in slots of 4 pixels; the depthwise of any shape.
   r.addVariant(
       "conv2d_f32_mve", "conv_f32", [](Layer &l) { return bool(l.facts<FloatConvFacts>().weights); },
