@@ -680,7 +680,7 @@ ImportResult importONNXFile(const std::string &path, MLIRContext &ctx, const Imp
   return importONNXBytes(ss.str(), dir.str().str(), ctx, options);
 }
 
-std::vector<std::string> graphInputNames(const std::string &path) {
+std::vector<std::string> graphInputNames(const std::string &path, std::vector<int64_t> *ranks) {
   std::ifstream f(path, std::ios::binary);
   ::onnx::ModelProto model;
   std::vector<std::string> names;
@@ -690,8 +690,11 @@ std::vector<std::string> graphInputNames(const std::string &path) {
   for (const auto &t : model.graph().initializer())
     inits.insert(t.name());
   for (const auto &in : model.graph().input())
-    if (!inits.count(in.name()))
+    if (!inits.count(in.name())) {
       names.push_back(in.name());
+      if (ranks)
+        ranks->push_back(in.type().tensor_type().has_shape() ? in.type().tensor_type().shape().dim_size() : -1);
+    }
   return names;
 }
 

@@ -188,10 +188,38 @@ private:
     };
     return {conv(lo), conv(hi)};
   }
+  /// A channel whose weights are tiny next to its bias (a nearly dead filter)
+  /// needs a bias beyond the accumulator's half range at their scale: PTQ
+  /// used to saturate it, and every kernel's sums could then overflow int32
+  /// (the output, a constant, wrong). Its scale grows until the bias takes a
+  /// quarter of the range (TFLite's converter adjusts weight scales for biases
+  /// too); its weights, far below the new scale, round to a few levels or zero.
+  static void fitBiases(ChannelQuantized &q, DenseElementsAttr w, DenseElementsAttr bias, double sIn,
+                        unsigned biasBits) {
+    const double quarter = std::ldexp(1.0, biasBits - 3);
+    const int64_t n = (int64_t)q.scales.size(), inner = n ? w.getNumElements() / n : 0;
+    std::vector<double> wf;
+    int64_t c = 0;
+    for (const APFloat &x : bias.getValues<APFloat>()) {
+      const double b = std::fabs(x.convertToDouble()), scale = b / (sIn * quarter);
+      if (c < n && scale > q.scales[c]) {
+        if (wf.empty())
+          for (const APFloat &v : w.getValues<APFloat>())
+            wf.push_back(v.convertToDouble());
+        q.scales[c] = scale; // above max|w| / the precision's largest level: no clamping
+        for (int64_t i = c * inner; i < (c + 1) * inner; ++i)
+          q.values[i] = (int64_t)std::round(wf[i] / scale);
+      }
+      ++c;
+    }
+  }
   /// Weights and bias of a conv/fully connected layer as integer constants.
   std::pair<Value, Value> layerConstants(Location loc, Value weight, Value bias, Type inType) {
     auto wc = llvm::cast<DenseElementsAttr>(weight.getDefiningOp<arith::ConstantOp>().getValue());
-    const ChannelQuantized &q = weights.get(currentId, wc, current);
+    ChannelQuantized q = weights.get(currentId, wc, current);
+    if (bias)
+      fitBiases(q, wc, llvm::cast<DenseElementsAttr>(bias.getDefiningOp<arith::ConstantOp>().getValue()),
+                llvm::cast<quant::UniformQuantizedType>(inType).getScale(), isInt16Type(inType) ? 64 : 32);
     unsigned bits = storageBits(current);
     SmallVector<APInt> ints;
     for (int64_t v : q.values)

@@ -426,13 +426,18 @@ VerifyResult verifyModel(const VerifyOptions &o) {
   co.name = "model";
   co.fuse = o.fuse;
   co.optimize = o.optimize;
-  std::vector<std::string> argNames = graphInputNames(o.model);
+  std::vector<int64_t> ranks;
+  std::vector<std::string> argNames = graphInputNames(o.model, &ranks);
   for (size_t i = 0; i < argNames.size(); ++i) {
     if (i < sets[0].in.size()) {
       auto shape = sets[0].in[i].getType().getShape();
       co.inputShapes[argNames[i]] = std::vector<int64_t>(shape.begin(), shape.end());
     } else if (i < sets[0].npy.size()) {
-      co.inputShapes[argNames[i]] = sets[0].npy[i].second;
+      // A .npy of the input's rank is one batch; one axis more holds samples (calibration data): the first.
+      std::vector<int64_t> shape = sets[0].npy[i].second;
+      if (!shape.empty() && (int64_t)shape.size() == ranks[i] + 1)
+        shape.erase(shape.begin());
+      co.inputShapes[argNames[i]] = shape;
     }
   }
   for (const auto &[name, dims] : o.shapes)

@@ -245,6 +245,13 @@ int main(void) {
                        out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_mve", N * M * OH * OW), ++cases;
     }
+    if (groups == 1) { /* TFLite's tables, any shift (a third of the cases has shifts up to 1) */
+      taps_dsp(C, H, Wd, KH, KW, dh, dw);
+      pack_conv_mve(w, M, C, KH, KW, dh, dw);
+      emlc_conv_s8_mve_exact(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
+                             out_off, bias_eff, mult, shift, 1, lo, hi);
+      bad += check("conv_s8_mve_exact", N * M * OH * OW), ++cases;
+    }
     if (groups == 1) {
       conv_scalar(N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, in_off, out_off, lo, hi);
       bad += check("conv_s8_scalar", N * M * OH * OW), ++cases;
@@ -337,18 +344,24 @@ int main(void) {
       }
   }
   /* conv_s8_mve's vector requantization against TFLite's on the DSP domain (|acc| < 2^30, shift <= -1),
-     with its extremes, and its predicated store of 1 to 4 outputs. */
-  for (t = 0; t < 5000; ++t) {
+     with its extremes, and its predicated store of 1 to 4 outputs; with `exact` on any accumulator and shift. */
+  for (t = 0; t < 10000; ++t) {
+    /* odd t from 16: `exact` (TFLite's tables, conv_s8_mve_exact): any accumulator, shifts -31..3 */
+    const int32_t exact = t >= 16 && t % 2;
     const int32_t cnt = rnd(1, 4), mlt = t < 16 ? 0x7fffffff - (t & 1) : rnd(1 << 30, 0x7fffffff),
-                  sft = t < 16 ? -1 - (t >> 1) % 2 * 30 : rnd(-31, -1), oo = rnd(-128, 127),
-                  lo = t % 3 ? rnd(-128, 0) : -128, hi = t % 3 ? rnd(lo, 127) : 127;
+                  sft = t < 16  ? -1 - (t >> 1) % 2 * 30
+                        : exact ? rnd(-31, 3)
+                                : rnd(-31, -1),
+                  oo = rnd(-128, 127), lo = t % 3 ? rnd(-128, 0) : -128, hi = t % 3 ? rnd(lo, 127) : 127;
     int32_t a[4], j;
     int8_t out[8];
     for (j = 0; j < 4; ++j)
-      a[j] = t < 16 ? (t & 4 ? -1 : 1) * ((1 << 30) - 1 - j) : rnd(-(1 << 30) + 1, (1 << 30) - 1);
+      a[j] = t < 16  ? (t & 4 ? -1 : 1) * ((1 << 30) - 1 - j)
+             : exact ? (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (t & 2 ? rnd(0, 1 << 30) : 0)
+                     : rnd(-(1 << 30) + 1, (1 << 30) - 1);
     for (j = 0; j < 8; ++j)
       out[j] = 0x5a;
-    emlc_store4_s8_mve(out + 2, cnt, a[0], a[1], a[2], a[3], mlt, sft, oo, lo, hi);
+    emlc_store4_s8_mve(out + 2, cnt, a[0], a[1], a[2], a[3], mlt, sft, exact, oo, lo, hi);
     for (j = 0; j < 8; ++j) {
       int32_t e = 0x5a;
       if (j >= 2 && j < 2 + cnt) {

@@ -46,8 +46,9 @@ ImportResult importONNXBytes(const std::string &bytes, const std::string &modelD
                              const ImportOptions &options);
 
 /// The model's graph inputs that are not initializers, in order (empty when
-/// the file does not parse: importONNXFile then says why).
-std::vector<std::string> graphInputNames(const std::string &path);
+/// the file does not parse: importONNXFile then says why); with `ranks`, each
+/// one's declared rank too (-1 when it has no shape).
+std::vector<std::string> graphInputNames(const std::string &path, std::vector<int64_t> *ranks = nullptr);
 
 } // namespace emlc
 

@@ -35,10 +35,10 @@ inline void appendLowBitRequant(KernelLowering &k, llvm::SmallVectorImpl<mlir::A
 
 /// The im2col convolutions (lowerIm2colConvS8's arguments, the requantization
 /// chosen as above): `packed` weights, K padded to `Kp`, `colWords` of column.
+/// `q`: the requantization (lowBitRequant's, or one the caller adjusted).
 inline mlir::LogicalResult lowerLowBitIm2colConv(Layer &l, llvm::StringRef kernel, llvm::ArrayRef<int32_t> packed,
-                                                 int64_t Kp, int64_t colWords) {
+                                                 int64_t Kp, int64_t colWords, const LowBitRequant &q) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
-  LowBitRequant q = lowBitRequant(f);
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
   mlir::Value out = k.result(f.op.getOutput(), l.loc);
@@ -51,6 +51,11 @@ inline mlir::LogicalResult lowerLowBitIm2colConv(Layer &l, llvm::StringRef kerne
   appendLowBitRequant(k, args, f, q);
   k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {col, out}, args);
   return mlir::success();
+}
+
+inline mlir::LogicalResult lowerLowBitIm2colConv(Layer &l, llvm::StringRef kernel, llvm::ArrayRef<int32_t> packed,
+                                                 int64_t Kp, int64_t colWords) {
+  return lowerLowBitIm2colConv(l, kernel, packed, Kp, colWords, lowBitRequant(l.facts<QuantConvFacts>()));
 }
 
 /// A fully connected kernel: (x, packed weights) -> (`scratchWords` of

@@ -56,19 +56,47 @@ static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *
 }
 #endif
 
+// @kernel requant_exact_mve_impl
+// @requires mve_impl
+/* TFLite's requantization (emlc_requantize_fast) of four lanes, exact for
+   every accumulator and shift: the lanes shifted left by the shift's
+   positive part (wrapping, as requantize_fast), VQRDMULH (its rounding
+   doubling high multiply (x * m + 2^30) >> 31: m is never INT32_MIN), then
+   the rounding division by 2^right (half away from zero) as VRSHL's
+   round-half-up after adding the sign, where right > 0. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* right >= 0; neg: -1 when right > 0, else 0 */
+static inline int32x4_t emlc_requant_add_mve(int32x4_t x, int32_t mult, int32_t right, int32_t neg) {
+  const int32x4_t r = vqrdmulhq_n_s32(x, mult);
+  return vrshlq_n_s32(vmlaq_n_s32(r, vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(r), 31)), neg), -right);
+}
+/* any shift (requantize_fast's): left part, then as above */
+static inline int32x4_t emlc_requant_exact_mve(int32x4_t x, int32_t mult, int32_t shift) {
+  return emlc_requant_add_mve(vshlq_r_s32(x, shift > 0 ? shift : 0), mult, shift > 0 ? 0 : -shift, shift < 0 ? -1 : 0);
+}
+#endif
+
 // @kernel store4_s8_mve_impl
 // @requires mve_impl
+// @requires requant_exact_mve_impl
 /* Four int8 outputs of one channel (consecutive pixels, `cnt` of them
    stored) requantized as the DSP kernels do, in one vector (same domain:
    fitForDSPRequantization, shift <= -1, |acc| < 2^30): VQRDMULH equals
    SMMULR of 2x there, and adding the sign before VRSHL's round-half-up
-   rounds half away from zero; the store predicated by VCTP (but for
-   four). */
+   rounds half away from zero; with `exact` TFLite's tables and
+   requantization (requant_exact_mve_impl) for the layers outside that
+   domain; the store predicated by VCTP (but for four). */
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 static inline void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
-                                      int32_t mult, int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
-  int32x4_t v = vqrdmulhq_n_s32(emlc_vec4_s32(a0, a1, a2, a3), mult);
-  v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
+                                      int32_t mult, int32_t shift, int32_t exact, int32_t out_off, int32_t lo,
+                                      int32_t hi) {
+  int32x4_t v = emlc_vec4_s32(a0, a1, a2, a3);
+  if (exact) /* TFLite's tables (a constant in the callers: one of the two forms is compiled) */
+    v = emlc_requant_exact_mve(v, mult, shift);
+  else {
+    v = vqrdmulhq_n_s32(v, mult);
+    v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
+  }
   v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
   if (cnt == 4) /* a constant where the callers' loops are specialized to whole blocks: no predicate */
     vstrbq_s32(y, v);
@@ -77,12 +105,15 @@ static inline void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_
 }
 #else
 static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t mult,
-                               int32_t shift, int32_t out_off, int32_t lo, int32_t hi) {
+                               int32_t shift, int32_t exact, int32_t out_off, int32_t lo, int32_t hi) {
+  /* exact: requantize_fast's arithmetic (the left part of the shift, then its rounding division) */
+  const int32_t left = exact && shift > 0 ? shift : 0, right = exact && shift > 0 ? 0 : -shift;
   const int32_t a[4] = {a0, a1, a2, a3};
   int32_t j;
   for (j = 0; j < cnt; ++j) {
-    const int32_t r = (int32_t)(((int64_t)a[j] * 2 * mult + ((int64_t)1 << 31)) >> 32);
-    const int32_t v = ((r + (1 << (-shift - 1)) + (r >> 31)) >> -shift) + out_off;
+    const int64_t x = exact ? (int32_t)((uint32_t)a[j] << left) : a[j];
+    const int32_t r = (int32_t)((x * mult + ((int64_t)1 << 30)) >> 31);
+    const int32_t v = (right ? (int32_t)(((int64_t)r + (1 << (right - 1)) + (r >> 31)) >> right) : r) + out_off;
     y[j] = (int8_t)EMLC_CLAMP(v, lo, hi);
   }
 }
@@ -248,11 +279,12 @@ static void emlc_im2col4x4_s8(const int8_t *xn, int8_t *col, int32_t cnt, int32_
 #else
 #define EMLC_MVE_INLINE static inline
 #endif
-/* The channel loop; emlc_conv4_s8_mve inlines it twice, with cnt 4 (a constant: stores without a predicate)
-   and with the last block's. */
+/* The channel loop; emlc_conv4_s8_mve inlines it three times: the DSP requantization with cnt 4 (a constant:
+   stores without a predicate) and with the last block's, and TFLite's (`exact`). */
 EMLC_MVE_INLINE void emlc_conv4_rows_s8_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
                                             int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
-                                            const int32_t *shift, int32_t out_off, int32_t lo, int32_t hi) {
+                                            const int32_t *shift, int32_t exact, int32_t out_off, int32_t lo,
+                                            int32_t hi) {
   int32_t m, i;
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
   if (Kp == 16) {
@@ -261,7 +293,7 @@ EMLC_MVE_INLINE void emlc_conv4_rows_s8_mve(const int8_t *w, const int8_t *col, 
       const int8x16_t wv = vldrbq_s8(w);
       const int32_t b = bias_eff[m];
       emlc_store4_s8_mve(y, cnt, vmladavaq_s8(b, wv, c0), vmladavaq_s8(b, wv, c1), vmladavaq_s8(b, wv, c2),
-                         vmladavaq_s8(b, wv, c3), mult[m], shift[m], out_off, lo, hi);
+                         vmladavaq_s8(b, wv, c3), mult[m], shift[m], exact, out_off, lo, hi);
     }
     return;
   }
@@ -280,19 +312,22 @@ EMLC_MVE_INLINE void emlc_conv4_rows_s8_mve(const int8_t *w, const int8_t *col, 
       a3 = emlc_dot16_s8(a3, w, c + 48);
     }
 #endif
-    emlc_store4_s8_mve(y, cnt, a0, a1, a2, a3, mult[m], shift[m], out_off, lo, hi);
+    emlc_store4_s8_mve(y, cnt, a0, a1, a2, a3, mult[m], shift[m], exact, out_off, lo, hi);
   }
 }
 static EMLC_NOINLINE void emlc_conv4_s8_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
                                             int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
-                                            const int32_t *shift, int32_t out_off, int32_t lo, int32_t hi) {
-  if (cnt == 4)
-    emlc_conv4_rows_s8_mve(w, col, y, M, Kp, P, 4, bias_eff, mult, shift, out_off, lo, hi);
+                                            const int32_t *shift, int32_t exact, int32_t out_off, int32_t lo,
+                                            int32_t hi) {
+  if (exact)
+    emlc_conv4_rows_s8_mve(w, col, y, M, Kp, P, cnt, bias_eff, mult, shift, 1, out_off, lo, hi);
+  else if (cnt == 4)
+    emlc_conv4_rows_s8_mve(w, col, y, M, Kp, P, 4, bias_eff, mult, shift, 0, out_off, lo, hi);
   else
-    emlc_conv4_rows_s8_mve(w, col, y, M, Kp, P, cnt, bias_eff, mult, shift, out_off, lo, hi);
+    emlc_conv4_rows_s8_mve(w, col, y, M, Kp, P, cnt, bias_eff, mult, shift, 0, out_off, lo, hi);
 }
 
-// @kernel conv_s8_mve
+// @kernel conv_s8_mve_run_impl
 // @requires mve_impl
 // @requires im2col4_s8_impl
 // @requires conv4_s8_mve_impl
@@ -307,12 +342,14 @@ static EMLC_NOINLINE void emlc_conv4_s8_mve(const int8_t *w, const int8_t *col, 
    one chunk (K <= 16: a first layer of one input channel, 3x3) keeps the
    four columns in registers across the channels; one whose tap offsets fit
    a byte (one small input channel) gathers a chunk of a column in one
-   instruction. Requantization, domain and arguments as conv_s8_dsp. */
-static void emlc_conv_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *colw, int8_t *y, int32_t N, int32_t C,
-                             int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
-                             int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
-                             const int32_t *taps, int32_t out_off, const int32_t *bias_eff, const int32_t *mult,
-                             const int32_t *shift, int32_t lo, int32_t hi) {
+   instruction. Requantization, domain and arguments as conv_s8_dsp (with
+   `exact` as conv_s8_mve_exact). */
+EMLC_MVE_INLINE void emlc_conv_s8_mve_run(const int8_t *x, const int32_t *wpk, int32_t *colw, int8_t *y, int32_t N,
+                                          int32_t C, int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW,
+                                          int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t dh, int32_t dw,
+                                          int32_t pt, int32_t pl, int32_t pad, const int32_t *taps, int32_t out_off,
+                                          const int32_t *bias_eff, const int32_t *mult, const int32_t *shift,
+                                          int32_t exact, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW, Kp = (K + 15) & ~15, P = OH * OW;
   const int8_t *wb = (const int8_t *)wpk;
   const uint8_t *dy = (const uint8_t *)wpk + (int64_t)M * Kp, *dx = dy + Kp;
@@ -327,9 +364,42 @@ static void emlc_conv_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *colw,
     for (p = 0, oh = 0, ow = 0; p < P; p += 4) {
       const int32_t cnt = EMLC_MIN(4, P - p);
       emlc_im2col4x4_s8(xn, col, cnt, &oh, &ow, OW, sh, sw, pt, pl, ihn, iwn, taps, dy, dx, o8, H, W, pad, Kp);
-      emlc_conv4_s8_mve(wb, col, yn + p, M, Kp, P, cnt, bias_eff, mult, shift, out_off, lo, hi);
+      emlc_conv4_s8_mve(wb, col, yn + p, M, Kp, P, cnt, bias_eff, mult, shift, exact, out_off, lo, hi);
     }
   }
+}
+
+// @kernel conv_s8_mve
+// @requires conv_s8_mve_run_impl
+/* conv_s8_mve_run_impl with the DSP requantization. */
+static void emlc_conv_s8_mve(const int8_t *x, const int32_t *wpk, int32_t *colw, int8_t *y, int32_t N, int32_t C,
+                             int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
+                             int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
+                             const int32_t *taps, int32_t out_off, const int32_t *bias_eff, const int32_t *mult,
+                             const int32_t *shift, int32_t lo, int32_t hi) {
+  emlc_conv_s8_mve_run(x, wpk, colw, y, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, pad, taps, out_off,
+                       bias_eff, mult, shift, 0, lo, hi);
+}
+
+// @kernel conv_s8_mve_exact
+// @requires conv_s8_mve_run_impl
+/* conv_s8_mve for the layers outside the DSP requantization's domain (a
+   multiplier of 1/2 or more: shift >= 0, frequent in emlc's own
+   quantization of pointwise layers, which took the portable conv1x1_s8, 6
+   instructions a MAC): the same columns and sums, TFLite's tables
+   (bias_eff, mult, shift) and requantization with `exact`, a few
+   instructions more a channel and four pixels; without it conv_s8_mve's DSP
+   tables (--optimize size takes this kernel for every layer). The sums wrap
+   as the portable kernels' int32 ones: exact wherever they end within int32
+   (NNToKernel moves the bias of a channel PTQ saturated, whose output is a
+   constant, to one that cannot leave it). */
+static void emlc_conv_s8_mve_exact(const int8_t *x, const int32_t *wpk, int32_t *colw, int8_t *y, int32_t N, int32_t C,
+                                   int32_t H, int32_t W, int32_t M, int32_t KH, int32_t KW, int32_t OH, int32_t OW,
+                                   int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pad,
+                                   const int32_t *taps, int32_t out_off, const int32_t *bias_eff, const int32_t *mult,
+                                   const int32_t *shift, int32_t exact, int32_t lo, int32_t hi) {
+  emlc_conv_s8_mve_run(x, wpk, colw, y, N, C, H, W, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, pad, taps, out_off,
+                       bias_eff, mult, shift, exact, lo, hi);
 }
 
 // @kernel fully_connected_s8_mve
@@ -525,20 +595,13 @@ static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plan
 
 // @kernel add_s8_mve
 // @requires mve_impl
+// @requires requant_exact_mve_impl
 // @requires add_s8
 /* TFLite int8 Add (equal shapes) as add_s8, four elements a step (the last
    n % 4 predicated): widening loads, and the three requantizations lane-wise
-   in add_s8's arithmetic: VQRDMULH is its rounding doubling high multiply
-   (x * m + 2^30) >> 31 (m is never INT32_MIN), and adding the sign before
-   VRSHL's round-half-up gives TFLite's rounding division (half away from
-   zero) where it shifts. add_s8 takes shifts > 0 (NNToKernel derives none:
-   an Add's multipliers are below one). */
+   in add_s8's arithmetic (requant_exact_mve_impl). add_s8 takes shifts > 0
+   (NNToKernel derives none: an Add's multipliers are below one). */
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-/* requantize_fast of every lane for a shift `right` >= 0; neg: -1 when right > 0, else 0 */
-static inline int32x4_t emlc_requant_add_mve(int32x4_t x, int32_t mult, int32_t right, int32_t neg) {
-  const int32x4_t r = vqrdmulhq_n_s32(x, mult);
-  return vrshlq_n_s32(vmlaq_n_s32(r, vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(r), 31)), neg), -right);
-}
 static void emlc_add_s8_mve(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
                             int32_t out_off, int32_t left_shift, int32_t a_mult, int32_t a_shift, int32_t b_mult,
                             int32_t b_shift, int32_t out_mult, int32_t out_shift, int32_t lo, int32_t hi) {
@@ -554,7 +617,8 @@ static void emlc_add_s8_mve(const int8_t *a, const int8_t *b, int8_t *y, int32_t
     const mve_pred16_t p = vctp32q((uint32_t)(n - i));
     const int32x4_t va = vshlq_r_s32(vaddq_n_s32(vldrbq_z_s32(a + i, p), a_off), left_shift);
     const int32x4_t vb = vshlq_r_s32(vaddq_n_s32(vldrbq_z_s32(b + i, p), b_off), left_shift);
-    int32x4_t s = vaddq_s32(emlc_requant_add_mve(va, a_mult, -a_shift, na), emlc_requant_add_mve(vb, b_mult, -b_shift, nb));
+    int32x4_t s =
+        vaddq_s32(emlc_requant_add_mve(va, a_mult, -a_shift, na), emlc_requant_add_mve(vb, b_mult, -b_shift, nb));
     s = vaddq_n_s32(emlc_requant_add_mve(s, out_mult, -out_shift, no), out_off);
     vstrbq_p_s32(y + i, vminq_s32(vmaxq_s32(s, vlo), vhi), p);
   }

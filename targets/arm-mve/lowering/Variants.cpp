@@ -1,13 +1,14 @@
 //===- Variants.cpp - Helium (MVE) kernels, Cortex-M55 ----------------------===//
 //
 // kernels/int8_mve.c: VMLADAVA over 16 int8 a step, the DSP requantization
-// (the layer must fit it), Add four lanes a step; kernels/float_mve.c: VFMA tiles over the padded
-// phase-split copy of the scalar folder.
+// (the layer must fit it; else TFLite's, lane-wise), Add four lanes a step; kernels/float_mve.c: VFMA tiles over the
+// padded phase-split copy of the scalar folder.
 //
 //===----------------------------------------------------------------------===//
 
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "targets/arm-dsp/lowering/Im2colConv.h"
+#include "targets/arm-dsp/lowering/LowBitRequant.h"
 #include "targets/arm-mve/lowering/WindowTables.h"
 #include "targets/generic/lowering/SharedLowerings.h"
 #include "targets/scalar/lowering/PaddedInput.h"
@@ -45,6 +46,45 @@ LogicalResult lowerConvMVE(Layer &l) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
   int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3], Kp = (K + 15) / 16 * 16;
   return lowerIm2colConvS8(l, "conv_s8_mve", packConvWeightsMVE(f), Kp, Kp);
+}
+
+/// conv_s8_mve_exact's biases outside the DSP form: the layer's (input
+/// offset folded in), but a channel whose accumulator may leave int32 (PTQ
+/// saturated its bias: weights of a tiny scale) and whose output is the same
+/// for every input moves its bias to +-2^30, which gives that output too.
+/// None when such a channel's output varies. (VMLADAVA wraps like the
+/// portable kernels' int32 sums: an accumulator that ends within int32 is
+/// exact whatever the order.)
+std::optional<SmallVector<int64_t>> exactBiasMVE(const QuantConvFacts &f) {
+  const int64_t M = f.s.w[0], K = M ? (int64_t)f.wv.size() / M : 0, limit = int64_t(1) << 31;
+  SmallVector<int64_t> bias(f.biasEff.begin(), f.biasEff.end());
+  for (int64_t m = 0; m < M; ++m) {
+    int64_t S = 0;
+    for (int64_t k = 0; k < K; ++k)
+      S += 128 * std::llabs(f.wv[m * K + k]);
+    if (std::llabs(bias[m]) + S < limit)
+      continue;
+    auto out = [&](int64_t acc) {
+      return std::clamp<int64_t>(requantizeRef(acc, f.mult[m], f.shift[m]) + f.outOff, f.lo, f.hi);
+    };
+    const int64_t b = bias[m] < 0 ? -(limit / 2) : limit / 2, v = out(bias[m] - S);
+    if (S >= limit / 2 || out(bias[m] + S) != v || out(b - S) != v || out(b + S) != v)
+      return std::nullopt;
+    bias[m] = b;
+  }
+  return bias;
+}
+
+/// conv_s8_mve's columns and weights; the DSP tables where they fit, else
+/// TFLite's with exactBiasMVE's biases (the kernel's `exact`).
+LogicalResult lowerConvExactMVE(Layer &l) {
+  const QuantConvFacts &f = l.facts<QuantConvFacts>();
+  const int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3], Kp = (K + 15) / 16 * 16;
+  LowBitRequant q = lowBitRequant(f);
+  SmallVector<int64_t> bias; // the matcher checked that exactBiasMVE has them
+  if (q.exact)
+    q.bias = bias = *exactBiasMVE(f);
+  return lowerLowBitIm2colConv(l, "conv_s8_mve_exact", packConvWeightsMVE(f), Kp, Kp, q);
 }
 
 /// The kernel gathers a window with byte offsets: rows of its padded plane
@@ -86,6 +126,17 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
         return f.valid && fitsDSP(f) && (f.s.w[2] - 1) * f.s.dl[0] < 256 && (f.s.w[3] - 1) * f.s.dl[1] < 256;
       },
       lowerConvMVE);
+  // Any layer, also outside the DSP requantization's domain (shift >= 0: emlc's own quantization of
+  // pointwise layers has them), which would take the portable conv1x1_s8 or conv2d_s8_folded; the last
+  // (--optimize size's) variant of conv_s8: it must take every layer conv_s8_mve takes.
+  r.addVariant(
+      "conv_s8_mve_exact", "conv_s8",
+      [](Layer &l) {
+        const QuantConvFacts &f = l.facts<QuantConvFacts>();
+        return f.valid && f.constant() && (fitsDSP(f) || exactBiasMVE(f)) && (f.s.w[2] - 1) * f.s.dl[0] < 256 &&
+               (f.s.w[3] - 1) * f.s.dl[1] < 256;
+      },
+      lowerConvExactMVE);
   r.addVariant("dwconv3x3_s8_mve", "dwconv3x3_s8", depthwiseFitsMVE, lowerDepthwiseMVE);
   r.addVariant(
       "fully_connected_s8_mve", "fully_connected_s8",
