@@ -338,12 +338,12 @@ func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1
 // -----
 
 // int4 depthwise 3x3 whose requantization multiplier is 0.75 (shift 0, outside
-// the DSP form): the scalar kernel (TFLite's requantization); AVX2 requantizes
-// every layer as TFLite does.
+// the DSP form): on Cortex-M4 the scalar kernel (TFLite's requantization); the
+// Helium and AVX2 kernels requantize every layer as TFLite does (its tables).
 // M4-LABEL: func.func @main
 // M4: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
 // M55-LABEL: func.func @main
-// M55: kernel.call "dwconv3x3_s8_w4_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>)
+// M55: kernel.call "dwconv3x3_s8_w4_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<100xi8>, memref<1x4x8x8xi8>) {args = [{{.*}}, array<i32: 1610612736, 1610612736, 1610612736, 1610612736>, array<i32: 0, 0, 0, 0>, -128 : i32, 127 : i32]
 // AVX-LABEL: func.func @main
 // AVX: kernel.call "dwconv3x3_s8_w4_avx2" ins({{.*}} : memref<1x4x8x8xi8>, memref<18xui8>) outs({{.*}} : memref<36xi8>, memref<108xi8>, memref<1x4x8x8xi8>)
 // GEN-LABEL: func.func @main

@@ -5,6 +5,12 @@
 #if defined(__arm__) && !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)) && !defined(EMLC_PORTABLE_FALLBACK)
 #error "this module uses Helium (MVE) kernels (Cortex-M55/M85): build it with -mcpu=cortex-m55 (or -march=armv8.1-m.main+mve), or compile the model for a core without Helium"
 #endif
+/* A helper inlined into each caller: a constant argument (a block's pixel count) specializes its loop. */
+#if defined(__GNUC__)
+#define EMLC_MVE_INLINE static inline __attribute__((always_inline))
+#else
+#define EMLC_MVE_INLINE static inline
+#endif
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #include <arm_mve.h>
 static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *b) {
@@ -74,6 +80,13 @@ static inline int32x4_t emlc_requant_add_mve(int32x4_t x, int32_t mult, int32_t 
 static inline int32x4_t emlc_requant_exact_mve(int32x4_t x, int32_t mult, int32_t shift) {
   return emlc_requant_add_mve(vshlq_r_s32(x, shift > 0 ? shift : 0), mult, shift > 0 ? 0 : -shift, shift < 0 ? -1 : 0);
 }
+#else
+/* The same arithmetic on one value, for the plain-C stand-ins of the kernels. */
+static inline int32_t emlc_requant_exact_c(int32_t a, int32_t mult, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  const int32_t r = (int32_t)(((int64_t)(int32_t)((uint32_t)a << left) * mult + ((int64_t)1 << 30)) >> 31);
+  return right ? (int32_t)(((int64_t)r + (1 << (right - 1)) + (r >> 31)) >> right) : r;
+}
 #endif
 
 // @kernel store4_s8_mve_impl
@@ -106,14 +119,12 @@ static inline void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_
 #else
 static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3, int32_t mult,
                                int32_t shift, int32_t exact, int32_t out_off, int32_t lo, int32_t hi) {
-  /* exact: requantize_fast's arithmetic (the left part of the shift, then its rounding division) */
-  const int32_t left = exact && shift > 0 ? shift : 0, right = exact && shift > 0 ? 0 : -shift;
+  /* the DSP form is the exact one's arithmetic on its domain (shift <= -1) */
   const int32_t a[4] = {a0, a1, a2, a3};
   int32_t j;
+  (void)exact;
   for (j = 0; j < cnt; ++j) {
-    const int64_t x = exact ? (int32_t)((uint32_t)a[j] << left) : a[j];
-    const int32_t r = (int32_t)((x * mult + ((int64_t)1 << 30)) >> 31);
-    const int32_t v = (right ? (int32_t)(((int64_t)r + (1 << (right - 1)) + (r >> 31)) >> right) : r) + out_off;
+    const int32_t v = emlc_requant_exact_c(a[j], mult, shift) + out_off;
     y[j] = (int8_t)EMLC_CLAMP(v, lo, hi);
   }
 }
@@ -274,11 +285,6 @@ static void emlc_im2col4x4_s8(const int8_t *xn, int8_t *col, int32_t cnt, int32_
    y + m * P (`cnt` of the four). Its own function: the four accumulators and
    the pointers stay in registers. When Kp is 16 the columns stay in
    registers across the channels. */
-#if defined(__GNUC__)
-#define EMLC_MVE_INLINE static inline __attribute__((always_inline))
-#else
-#define EMLC_MVE_INLINE static inline
-#endif
 /* The channel loop; emlc_conv4_s8_mve inlines it three times: the DSP requantization with cnt 4 (a constant:
    stores without a predicate) and with the last block's, and TFLite's (`exact`). */
 EMLC_MVE_INLINE void emlc_conv4_rows_s8_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
@@ -440,6 +446,7 @@ static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int
 
 // @kernel dwconv3x3_s8_mve
 // @requires mve_impl
+// @requires requant_exact_mve_impl
 /* Depthwise 3x3 int8 convolution (NCHW, any stride and padding, dilation 1)
    on Helium. Each channel is copied into `plane`, padded with the input
    zero point (filled once per call; bias_eff folds the input offset, so
@@ -452,10 +459,9 @@ static void emlc_fully_connected_s8_mve(const int8_t *x, const int32_t *wpk, int
    vector `at` holds their windows' addresses (lanes past the plane's last
    output: its first window), advanced four outputs a step without a branch
    (a lane past its row's end moves to the next row, up to 1 + 3 / OW times
-   a step), and requantized lane-wise as the DSP kernels do (same domain:
-   fitForDSPRequantization): VQRDMULH equals SMMULR of 2x there, and adding
-   the sign before VRSHL's round-half-up rounds half away from zero. Sums
-   identical to conv2d_s8. (The branches of the former walk, four outputs
+   a step), and requantized lane-wise as TFLite does (its tables:
+   requant_exact_mve_impl, any multiplier and shift). Sums identical to
+   conv2d_s8. (The branches of the former walk, four outputs
    within a row or one at a time across a row end, cost 20 instructions an
    output on KWS DS-CNN's rows of 5, against 10 now.) */
 static void emlc_dw_plane_s8(const int8_t *xc, int8_t *plane, int32_t H, int32_t W, int32_t Hp, int32_t Wp,
@@ -510,11 +516,11 @@ static inline int32x4_t emlc_dw_sums4(uint32x4_t at, uint8x16_t ov, int8x16_t kv
   return vsetq_lane_s32(vmladavq_s8(vldrbq_gather_offset_s8((const int8_t *)vgetq_lane_u32(at, 3), ov), kv), v, 3);
 #endif
 }
-/* Four sums requantized as the DSP kernels do (bias b, multiplier m, right shift e >= 1). */
-static inline int32x4_t emlc_dw_requant4(int32x4_t v, int32_t b, int32_t m, int32_t e, int32_t out_off, int32_t lo,
-                                         int32_t hi) {
-  v = vqrdmulhq_n_s32(vaddq_n_s32(v, b), m);
-  v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), -e);
+/* Four sums plus the bias b requantized (multiplier m; the shift split into left, right and neg as
+   emlc_requant_exact_mve does), plus the output offset, clamped. */
+static inline int32x4_t emlc_dw_requant4(int32x4_t v, int32_t b, int32_t m, int32_t left, int32_t right, int32_t neg,
+                                         int32_t out_off, int32_t lo, int32_t hi) {
+  v = emlc_requant_add_mve(vshlq_r_s32(vaddq_n_s32(v, b), left), m, right, neg);
   return vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
 }
 static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plane, int8_t *y, int32_t N, int32_t C,
@@ -542,7 +548,8 @@ static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plan
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
       int8_t *yc = y + ((int64_t)n * C + c) * P;
-      const int32_t m = mult[c], e = -shift[c], b = bias_eff[c];
+      const int32_t m = mult[c], left = shift[c] > 0 ? shift[c] : 0, right = shift[c] > 0 ? 0 : -shift[c],
+                    neg = shift[c] < 0 ? -1 : 0, b = bias_eff[c];
       int32x4_t owv = owv0;
       uint32x4_t at = at0;
       int8x16_t kv;
@@ -551,7 +558,7 @@ static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plan
         k[t] = w[(int64_t)c * 9 + t];
       kv = vldrbq_s8(k);
       for (q = 0; q + 4 <= P; q += 4) {
-        vstrbq_s32(yc + q, emlc_dw_requant4(emlc_dw_sums4(at, ov, kv), b, m, e, out_off, lo, hi));
+        vstrbq_s32(yc + q, emlc_dw_requant4(emlc_dw_sums4(at, ov, kv), b, m, left, right, neg, out_off, lo, hi));
         owv = vaddq_n_s32(owv, 4);
         at = vaddq_n_u32(at, (uint32_t)(4 * sw));
         for (t = 0; t < wraps; ++t) { /* lanes past their row's end: to the next row */
@@ -562,14 +569,13 @@ static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plan
       }
       if (q < P) /* the last P % 4: the lanes past P read the last output's window (inside the plane) */
         vstrbq_p_s32(yc + q,
-                     emlc_dw_requant4(emlc_dw_sums4(vminq_u32(at, vdupq_n_u32(last)), ov, kv), b, m, e, out_off, lo,
-                                      hi),
+                     emlc_dw_requant4(emlc_dw_sums4(vminq_u32(at, vdupq_n_u32(last)), ov, kv), b, m, left, right,
+                                      neg, out_off, lo, hi),
                      vctp32q((uint32_t)(P - q)));
     }
 }
 #else
-/* Without Helium (host tests, which include int8_dsp.c for emlc_requantize_dsp):
-   the same padded plane, sums and requantization, one output at a time. */
+/* Without Helium (host tests): the same padded plane, sums and requantization, one output at a time. */
 static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plane, int8_t *y, int32_t N, int32_t C,
                                   int32_t H, int32_t W, int32_t OH, int32_t OW, int32_t sh, int32_t sw, int32_t pt,
                                   int32_t pl, int32_t pad, int32_t out_off, const int32_t *bias_eff,
@@ -579,14 +585,13 @@ static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plan
   memset(plane, pad, (size_t)(Hp * Wp));
   for (n = 0; n < N; ++n)
     for (c = 0; c < C; ++c) {
-      const int32_t e = -shift[c];
       emlc_dw_plane_s8(x + ((int64_t)n * C + c) * H * W, plane, H, W, Hp, Wp, pt, pl);
       for (oh = 0; oh < OH; ++oh)
         for (ow = 0; ow < OW; ++ow) {
           int32_t a = bias_eff[c], v;
           for (t = 0; t < 9; ++t)
             a += (int32_t)w[c * 9 + t] * plane[(oh * sh + t / 3) * Wp + ow * sw + t % 3];
-          v = emlc_requantize_dsp(a, mult[c], e, 1 << (e - 1)) + out_off;
+          v = emlc_requant_exact_c(a, mult[c], shift[c]) + out_off;
           y[(((int64_t)n * C + c) * OH + oh) * OW + ow] = (int8_t)EMLC_CLAMP(v, lo, hi);
         }
     }

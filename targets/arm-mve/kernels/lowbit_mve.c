@@ -45,16 +45,33 @@ static int32x4_t emlc_requant4_dsp_mve(int32x4_t v, int32x4_t mult, int32x4_t sh
 
 // @kernel conv4_s8_w4_mve_impl
 // @requires mve_w4_impl
+// @requires requant_exact_mve_impl
 // @requires store_conv_lowbit_impl
 /* conv_s8_w4_mve's channel loop over the columns of four pixels (col: Kp/16
    chunks of 4 x 16 bytes, im2col4_s8_impl's): per channel pair (m, m+1)
    (bytes 16 w[m] + w[m+1], row m/2 of w) the bytes' four sums with the
    columns, then the shifted bytes' four (mve_w4_impl), which give both
-   channels' sums; each channel's four requantized and stored as one vector at
-   y + m * P (`cnt` of them), or with `exact` by store_conv_lowbit_impl. Its
+   channels' sums; each channel's four requantized (with `exact` as TFLite
+   does, requant_exact_mve_impl) and stored as one vector at y + m * P (`cnt`
+   of them; without Helium store_conv_lowbit_impl). Its
    own function: the accumulators and the pointers stay in registers. When Kp
    is 16 the columns stay in registers across the channels. */
-static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* Four sums requantized (the DSP form, or TFLite's with `exact`), plus the offset, clamped. */
+static inline int32x4_t emlc_requant4_w4_mve(int32x4_t v, int32_t exact, int32_t mult, int32_t shift, int32_t out_off,
+                                             int32x4_t lo, int32x4_t hi) {
+  if (exact)
+    v = emlc_requant_exact_mve(v, mult, shift);
+  else { /* the DSP form (emlc_requant4_dsp_mve's, one multiplier and shift) */
+    v = vqrdmulhq_n_s32(v, mult);
+    v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
+  }
+  return vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), lo), hi);
+}
+#endif
+/* The channel-pair loop; emlc_conv4_s8_w4_mve inlines it for whole blocks (cnt 4, a constant: stores without a
+   predicate) and for the last one. */
+EMLC_MVE_INLINE void emlc_conv4_rows_s8_w4_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
                                                int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
                                                const int32_t *shift, int32_t exact, int32_t out_off, int32_t lo,
                                                int32_t hi) {
@@ -95,16 +112,22 @@ static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *co
 #endif
     }
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-    if (!exact) { /* both channels' four sums as vectors (EMLC_W4_SUM_A lane-wise) */
+    { /* both channels' four sums as vectors (EMLC_W4_SUM_A lane-wise), requantized as one */
       const int32x4_t lv4 = vshrq_n_s32(emlc_vec4_s32(l0, l1, l2, l3), 4);
       const int32x4_t v0 = vaddq_n_s32(vshrq_n_s32(vsubq_s32(emlc_vec4_s32(h0, h1, h2, h3), lv4), 4), b0);
-      vstrbq_p_s32(y + (int64_t)m * P,
-                   emlc_requant4_dsp_mve(v0, vdupq_n_s32(mult[m]), vdupq_n_s32(shift[m]), out_off, vlo, vhi), lanes);
-      if (pair)
-        vstrbq_p_s32(y + (int64_t)(m + 1) * P,
-                     emlc_requant4_dsp_mve(vaddq_n_s32(lv4, b1), vdupq_n_s32(mult[m + 1]), vdupq_n_s32(shift[m + 1]),
-                                           out_off, vlo, vhi),
-                     lanes);
+      const int32x4_t r0 = emlc_requant4_w4_mve(v0, exact, mult[m], shift[m], out_off, vlo, vhi);
+      if (cnt == 4)
+        vstrbq_s32(y + (int64_t)m * P, r0);
+      else
+        vstrbq_p_s32(y + (int64_t)m * P, r0, lanes);
+      if (pair) {
+        const int32x4_t r1 =
+            emlc_requant4_w4_mve(vaddq_n_s32(lv4, b1), exact, mult[m + 1], shift[m + 1], out_off, vlo, vhi);
+        if (cnt == 4)
+          vstrbq_s32(y + (int64_t)(m + 1) * P, r1);
+        else
+          vstrbq_p_s32(y + (int64_t)(m + 1) * P, r1, lanes);
+      }
       continue;
     }
 #endif
@@ -117,6 +140,16 @@ static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *co
       emlc_store_2x2_lowbit(y + (int64_t)m * P + 2, P, a02, a03, a12, a13, pair, cnt > 3, mult + m, shift + m, exact,
                             out_off, lo, hi);
   }
+}
+
+static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
+                                               int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
+                                               const int32_t *shift, int32_t exact, int32_t out_off, int32_t lo,
+                                               int32_t hi) {
+  if (cnt == 4)
+    emlc_conv4_rows_s8_w4_mve(w, col, y, M, Kp, P, 4, bias_eff, mult, shift, exact, out_off, lo, hi);
+  else
+    emlc_conv4_rows_s8_w4_mve(w, col, y, M, Kp, P, cnt, bias_eff, mult, shift, exact, out_off, lo, hi);
 }
 
 // @kernel conv_s8_w4_mve

@@ -76,18 +76,18 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
         return f.valid && w4Fits(f, f.w[1]);
       },
       lowerFullyConnectedW4MVE);
-  // Depthwise 3x3: the weights unpacked into scratch, then the int8 kernel (its padded plane; rows short
-  // enough for byte gathers, else the DSP kernel).
+  // Depthwise 3x3: the weights unpacked into scratch, then the int8 kernel (its padded plane, TFLite's
+  // requantization; rows short enough for byte gathers, else the DSP kernel).
   r.addVariant(
       "dwconv3x3_s8_w4_mve", "dwconv3x3_s8_w4",
       [](Layer &l) {
         const QuantConvFacts &f = l.facts<QuantConvFacts>();
-        return f.valid && fitsDSP(f) && 2 * ((f.s.y[3] - 1) * f.s.st[1] + 3) + 2 < 256;
+        return f.valid && f.constant() && 2 * ((f.s.y[3] - 1) * f.s.st[1] + 3) + 2 < 256;
       },
       [](Layer &l) {
         const ConvShape &s = l.facts<QuantConvFacts>().s;
         return lowerLowBitDepthwise(l, "dwconv3x3_s8_w4_mve",
                                     ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3),
-                                    /*dspRequantization=*/true);
+                                    /*dspRequantization=*/false);
       });
 }

@@ -88,17 +88,17 @@ LogicalResult lowerConvExactMVE(Layer &l) {
 }
 
 /// The kernel gathers a window with byte offsets: rows of its padded plane
-/// must stay short (2*Wp + 2 < 256); wider layers take the next variant.
+/// must stay short (2*Wp + 2 < 256); wider layers take the next variant. It
+/// requantizes as TFLite does (any multiplier), from constant weights.
 bool depthwiseFitsMVE(Layer &l) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
-  return f.valid && fitsDSP(f) && 2 * ((f.s.y[3] - 1) * f.s.st[1] + 3) + 2 < 256;
+  return f.valid && f.constant() && 2 * ((f.s.y[3] - 1) * f.s.st[1] + 3) + 2 < 256;
 }
 
 /// Each channel copied into a padded plane (the zero point as padding).
 LogicalResult lowerDepthwiseMVE(Layer &l) {
   const ConvShape &s = l.facts<QuantConvFacts>().s;
-  return lowerPaddedPlaneDepthwiseS8(l, "dwconv3x3_s8_mve", ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3),
-                                     /*dspRequantization=*/true);
+  return lowerPaddedPlaneDepthwiseS8(l, "dwconv3x3_s8_mve", ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3));
 }
 
 /// Rows padded to 16, the input row copied into scratch.
