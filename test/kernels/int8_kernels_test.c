@@ -177,6 +177,25 @@ static int check(const char *what, int32_t n) {
   return 0;
 }
 
+/* The vector requantizations' test values: lane l of case t, the extremes first, then random ones of every
+   magnitude; the multiplier of case t (its extremes every fifth); a case whose lanes differ from TFLite's. */
+static int32_t requant_test_value(int32_t t, int32_t l) {
+  static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};
+  return t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
+}
+static int32_t requant_test_mult(int32_t t) { return t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30); }
+static int requant_lanes_bad(const char *what, const int32_t *v, const int32_t *got, int32_t n, int32_t mlt,
+                             int32_t sft) {
+  int32_t l;
+  for (l = 0; l < n; ++l)
+    if (got[l] != emlc_requantize(v[l], mlt, sft)) {
+      printf("MISMATCH %s(%ld, %ld, %ld): %ld vs %ld\n", what, (long)v[l], (long)mlt, (long)sft, (long)got[l],
+             (long)emlc_requantize(v[l], mlt, sft));
+      return 1;
+    }
+  return 0;
+}
+
 int main(void) {
   int cases = 0, bad = 0, t;
   for (t = 0; t < 300; ++t) {
@@ -519,43 +538,24 @@ int main(void) {
   /* add_s8_mve's lane-wise requantization equals TFLite's on random and extreme values, shifts <= 0 (0 in a
      quarter of the cases: it must not round there). */
   for (t = 0; t < 4000; ++t) {
-    static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};
-    const int32_t mlt = t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30),
-                  sft = t % 4 ? rnd(-31, 0) : 0;
+    const int32_t mlt = requant_test_mult(t), sft = t % 4 ? rnd(-31, 0) : 0;
     int32_t v[4], got[4], l;
     for (l = 0; l < 4; ++l)
-      v[l] =
-          t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
+      v[l] = requant_test_value(t, l);
     vstrwq_s32(got, emlc_requant_add_mve(vldrwq_s32(v), mlt, -sft, sft < 0 ? -1 : 0));
-    for (l = 0; l < 4; ++l)
-      if (got[l] != emlc_requantize(v[l], mlt, sft)) {
-        printf("MISMATCH requant_add_mve(%ld, %ld, %ld): %ld vs %ld\n", (long)v[l], (long)mlt, (long)sft, (long)got[l],
-               (long)emlc_requantize(v[l], mlt, sft));
-        ++bad;
-        break;
-      }
-    ++cases;
+    bad += requant_lanes_bad("requant_add_mve", v, got, 4, mlt, sft), ++cases;
   }
 #endif
 #if defined(__AVX2__)
   /* The 8-lane requantization equals TFLite's on random and extreme values. */
   for (t = 0; t < 4000; ++t) {
-    static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};
-    const int32_t mlt = t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30), sft = rnd(-31, 7);
+    const int32_t mlt = requant_test_mult(t), sft = rnd(-31, 7);
     int32_t v[8], got[8], l;
     for (l = 0; l < 8; ++l)
-      v[l] =
-          t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
+      v[l] = requant_test_value(t, l);
     _mm256_storeu_si256((__m256i *)(void *)got,
                         emlc_requant8(_mm256_loadu_si256((const __m256i *)(const void *)v), mlt, sft));
-    for (l = 0; l < 8; ++l)
-      if (got[l] != emlc_requantize(v[l], mlt, sft)) {
-        printf("MISMATCH requant8(%ld, %ld, %ld): %ld vs %ld\n", (long)v[l], (long)mlt, (long)sft, (long)got[l],
-               (long)emlc_requantize(v[l], mlt, sft));
-        ++bad;
-        break;
-      }
-    ++cases;
+    bad += requant_lanes_bad("requant8", v, got, 8, mlt, sft), ++cases;
   }
 #endif
 #if defined(__SSE4_1__)

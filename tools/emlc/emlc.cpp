@@ -392,7 +392,8 @@ CLI::App *addVerifyCommand(CLI::App &app, emlc::VerifyOptions &vo, PruneFlags &p
   verify->add_option("--device", vo.device, kDeviceHelp)->check(emlc::cli::deviceName());
   verify->add_option("--input", vo.input,
                      "an input .pb or .npy, or a folder of input_K.pb (default: every test_data_set_N next to\n"
-                     "  the model, or seeded random inputs when there is none), e.g. --input data/input_0.npy");
+                     "  the model; without one the first sample of --calibration, else seeded random inputs),\n"
+                     "  e.g. --input data/input_0.npy");
   verify->add_option("--expected", vo.expected,
                      "a folder of output_K.pb (default: beside the inputs; without any, emlc's reference\n"
                      "  interpreter computes them from the model), e.g. --expected data/");
