@@ -189,11 +189,12 @@ private:
     return {conv(lo), conv(hi)};
   }
   /// A channel whose weights are tiny next to its bias (a nearly dead filter)
-  /// needs a bias beyond the accumulator's half range at their scale: PTQ
-  /// used to saturate it, and every kernel's sums could then overflow int32
-  /// (the output, a constant, wrong). Its scale grows until the bias takes a
-  /// quarter of the range (TFLite's converter adjusts weight scales for biases
-  /// too); its weights, far below the new scale, round to a few levels or zero.
+  /// needs a huge bias at their scale: PTQ used to saturate it at int32, a
+  /// wrong constant output, and every kernel's sums could overflow. Where the
+  /// bias would exceed 2^29 (2^61 for int16 layers' int64 biases), the
+  /// channel's scale grows until it is 2^29 (TFLite's converter adjusts
+  /// weight scales for biases too); its weights, far below the new scale,
+  /// round to a few levels or zero.
   static void fitBiases(ChannelQuantized &q, DenseElementsAttr w, DenseElementsAttr bias, double sIn,
                         unsigned biasBits) {
     const double quarter = std::ldexp(1.0, biasBits - 3);
