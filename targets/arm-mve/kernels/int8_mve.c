@@ -607,25 +607,39 @@ static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plan
    in add_s8's arithmetic (requant_exact_mve_impl). add_s8 takes shifts > 0
    (NNToKernel derives none: an Add's multipliers are below one). */
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* Four sums: the inputs (widened, each times 2^left_shift plus its offset times it: one VMLAS) requantized,
+   added, requantized to the output, offset and clamped. */
+EMLC_MVE_INLINE int32x4_t emlc_add4_s8_mve(int32x4_t a, int32x4_t b, int32x4_t scale, int32_t a_add, int32_t b_add,
+                                           int32_t a_mult, int32_t a_shift, int32_t b_mult, int32_t b_shift,
+                                           int32_t out_mult, int32_t out_shift, int32_t out_off, int32x4_t lo,
+                                           int32x4_t hi) {
+  const int32x4_t va = vmlasq_n_s32(a, scale, a_add), vb = vmlasq_n_s32(b, scale, b_add);
+  const int32x4_t s = vaddq_s32(emlc_requant_add_mve(va, a_mult, -a_shift, a_shift < 0 ? -1 : 0),
+                                emlc_requant_add_mve(vb, b_mult, -b_shift, b_shift < 0 ? -1 : 0));
+  return vminq_s32(
+      vmaxq_s32(vaddq_n_s32(emlc_requant_add_mve(s, out_mult, -out_shift, out_shift < 0 ? -1 : 0), out_off), lo), hi);
+}
 static void emlc_add_s8_mve(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
                             int32_t out_off, int32_t left_shift, int32_t a_mult, int32_t a_shift, int32_t b_mult,
                             int32_t b_shift, int32_t out_mult, int32_t out_shift, int32_t lo, int32_t hi) {
-  const int32_t na = a_shift < 0 ? -1 : 0, nb = b_shift < 0 ? -1 : 0, no = out_shift < 0 ? -1 : 0;
-  const int32x4_t vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+  /* (x + off) * 2^left_shift as x * 2^left_shift + off * 2^left_shift: equal modulo 2^32 */
+  const int32_t a_add = (int32_t)((uint32_t)a_off << left_shift), b_add = (int32_t)((uint32_t)b_off << left_shift);
+  const int32x4_t scale = vdupq_n_s32((int32_t)(1u << left_shift)), vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
   int32_t i;
   if (a_shift > 0 || b_shift > 0 || out_shift > 0) {
     emlc_add_s8(a, b, y, n, a_off, b_off, out_off, left_shift, a_mult, a_shift, b_mult, b_shift, out_mult, out_shift,
                 lo, hi);
     return;
   }
-  for (i = 0; i < n; i += 4) {
+  for (i = 0; i + 4 <= n; i += 4) /* whole vectors without a predicate */
+    vstrbq_s32(y + i, emlc_add4_s8_mve(vldrbq_s32(a + i), vldrbq_s32(b + i), scale, a_add, b_add, a_mult, a_shift,
+                                       b_mult, b_shift, out_mult, out_shift, out_off, vlo, vhi));
+  if (i < n) {
     const mve_pred16_t p = vctp32q((uint32_t)(n - i));
-    const int32x4_t va = vshlq_r_s32(vaddq_n_s32(vldrbq_z_s32(a + i, p), a_off), left_shift);
-    const int32x4_t vb = vshlq_r_s32(vaddq_n_s32(vldrbq_z_s32(b + i, p), b_off), left_shift);
-    int32x4_t s =
-        vaddq_s32(emlc_requant_add_mve(va, a_mult, -a_shift, na), emlc_requant_add_mve(vb, b_mult, -b_shift, nb));
-    s = vaddq_n_s32(emlc_requant_add_mve(s, out_mult, -out_shift, no), out_off);
-    vstrbq_p_s32(y + i, vminq_s32(vmaxq_s32(s, vlo), vhi), p);
+    vstrbq_p_s32(y + i,
+                 emlc_add4_s8_mve(vldrbq_z_s32(a + i, p), vldrbq_z_s32(b + i, p), scale, a_add, b_add, a_mult, a_shift,
+                                  b_mult, b_shift, out_mult, out_shift, out_off, vlo, vhi),
+                 p);
   }
 }
 #else
