@@ -7,6 +7,7 @@
 // RUN: emlc-opt %s -split-input-file -emlc-set-target=target=cortex-m4 -emlc-convert-nn-to-kernel=optimize=speed | FileCheck %s --check-prefix=M4
 // RUN: emlc-opt %s -split-input-file -emlc-set-target=target=cortex-m4 -emlc-convert-nn-to-kernel=optimize=size | FileCheck %s --check-prefix=M4S
 // RUN: emlc-opt %s -split-input-file -emlc-set-target=target=cortex-m55 -emlc-convert-nn-to-kernel=optimize=speed | FileCheck %s --check-prefix=M55
+// RUN: emlc-opt %s -split-input-file -emlc-set-target=target=cortex-m55 -emlc-convert-nn-to-kernel=optimize=size | FileCheck %s --check-prefix=M55S
 // RUN: emlc-opt %s -split-input-file -emlc-set-target=target=cortex-m0plus -emlc-convert-nn-to-kernel=optimize=speed | FileCheck %s --check-prefix=M0
 // RUN: emlc-opt %s -split-input-file -emlc-set-target=target=rv32imac -emlc-convert-nn-to-kernel=optimize=speed | FileCheck %s --check-prefix=RV
 // RUN: emlc-opt %s -split-input-file -emlc-set-target=target=rv32imac -emlc-convert-nn-to-kernel=optimize=size | FileCheck %s --check-prefix=RVS
@@ -22,6 +23,9 @@
 // M4S: kernel.call "conv_s8_dsp" ins({{.*}} : memref<1x4x8x8xi8>, memref<72xi32>) outs({{.*}} : memref<36xi32>, memref<1x8x8x8xi8>)
 // M55-LABEL: func.func @main
 // M55: kernel.call "conv_s8_mve" ins({{.*}} : memref<1x4x8x8xi8>, memref<120xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>)
+// --optimize size: the last conv_s8 variant, which takes every layer (here the DSP tables, `exact` 0)
+// M55S-LABEL: func.func @main
+// M55S: kernel.call "conv_s8_mve_exact" ins({{.*}} : memref<1x4x8x8xi8>, memref<120xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>) {args = [{{.*}}, 0 : i32, -128 : i32, 127 : i32]
 // M0-LABEL: func.func @main
 // M0: kernel.call "conv_s8_scalar" ins({{.*}} : memref<1x4x8x8xi8>, memref<288xi16>) outs({{.*}} : memref<108xi16>, memref<1x8x8x8xi8>)
 // RV-LABEL: func.func @main
@@ -433,4 +437,20 @@ func.func @main(%x: tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x6x
   %b = arith.constant dense<10> : tensor<6xi32>
   %2 = nn.fully_connected %x, %1, %b : (tensor<1x20x!quant.uniform<i8:f32, 0.05:-3>>, tensor<6x20x!quant.uniform<i2:f32, 0.01>>, tensor<6xi32>) -> tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>
   return %2 : tensor<1x6x!quant.uniform<i8:f32, 0.1:5>>
+}
+
+// -----
+
+// int8 convolution whose multiplier is 0.75 (0.05 x 1.5 / 0.1: shift 0, outside the DSP form): Helium's
+// conv_s8_mve_exact with TFLite's tables and `exact` 1; the Cortex-M4 DSP kernels do not take it.
+// M55-LABEL: func.func @main
+// M55: kernel.call "conv_s8_mve_exact" ins({{.*}} : memref<1x4x8x8xi8>, memref<120xi32>) outs({{.*}} : memref<48xi32>, memref<1x8x8x8xi8>) {args = [{{.*}}, array<i32: 1610612736, 1610612736, 1610612736, 1610612736, 1610612736, 1610612736, 1610612736, 1610612736>, array<i32: 0, 0, 0, 0, 0, 0, 0, 0>, 1 : i32, -128 : i32, 127 : i32]
+// M4-LABEL: func.func @main
+// M4: kernel.call "conv2d_s8_folded"
+func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>> {
+  %w = arith.constant dense<3> : tensor<8x4x3x3xi8>
+  %1 = "quant.scast"(%w) : (tensor<8x4x3x3xi8>) -> tensor<8x4x3x3x!quant.uniform<i8:f32, 1.5>>
+  %b = arith.constant dense<100> : tensor<8xi32>
+  %2 = nn.conv2d %x, %1, %b {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05:-3>>, tensor<8x4x3x3x!quant.uniform<i8:f32, 1.5>>, tensor<8xi32>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>>
+  return %2 : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.1:5>>
 }
