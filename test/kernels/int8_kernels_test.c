@@ -183,7 +183,9 @@ static int32_t requant_test_value(int32_t t, int32_t l) {
   static const int32_t extremes[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 1 << 30};
   return t < 8 ? extremes[(t + l) % 8] : (int32_t)(rnd(0, 0xffffff) * 256 + rnd(0, 255)) - (l & 1) * rnd(0, 1 << 30);
 }
-static int32_t requant_test_mult(int32_t t) { return t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30); }
+static int32_t requant_test_mult(int32_t t) {
+  return t % 5 ? rnd(1 << 30, 0x7fffffff) : (t % 2 ? 0x7fffffff : 1 << 30);
+}
 static int requant_lanes_bad(const char *what, const int32_t *v, const int32_t *got, int32_t n, int32_t mlt,
                              int32_t sft) {
   int32_t l;

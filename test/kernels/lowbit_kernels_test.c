@@ -515,7 +515,8 @@ int main(void) {
       bad += check(bits == 4 ? "dwconv3x3_s8_w4_dsp" : "dwconv3x3_s8_w2_dsp", N * M * OH * OW, t), ++cases;
     }
     /* Helium's: TFLite's tables, any shift */
-    if (groups_kind == 1 && KH == 3 && KW == 3 && dh == 1 && dw == 1 && bits == 4 && 2 * ((OW - 1) * sw + 3) + 2 < 256) {
+    if (groups_kind == 1 && KH == 3 && KW == 3 && dh == 1 && dw == 1 && bits == 4 &&
+        2 * ((OW - 1) * sw + 3) + 2 < 256) {
       poison(N * M * OH * OW);
       emlc_dwconv3x3_s8_w4_mve(x, packed, wrow, (int8_t *)col, y_opt, N, C, H, Wd, OH, OW, sh, sw, pt, pl, -in_off,
                                out_off, bias_eff, mult, shift, lo, hi);

@@ -98,7 +98,8 @@ bool depthwiseFitsMVE(Layer &l) {
 /// Each channel copied into a padded plane (the zero point as padding).
 LogicalResult lowerDepthwiseMVE(Layer &l) {
   const ConvShape &s = l.facts<QuantConvFacts>().s;
-  return lowerPaddedPlaneDepthwiseS8(l, "dwconv3x3_s8_mve", ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3));
+  return lowerPaddedPlaneDepthwiseS8(l, "dwconv3x3_s8_mve",
+                                     ((s.y[2] - 1) * s.st[0] + 3) * ((s.y[3] - 1) * s.st[1] + 3));
 }
 
 /// Rows padded to 16, the input row copied into scratch.
