@@ -518,6 +518,11 @@ bool Importer::importOp(const ::onnx::NodeProto &n, SmallVector<Value> operands,
     auto ta = llvm::cast<RankedTensorType>(operands[0].getType());
     auto tb = llvm::cast<RankedTensorType>(operands[1].getType());
     int64_t axis = legacyInt(dict, "axis", ta.getRank() - tb.getRank());
+    if (axis < 0) // emlc-fuzz: axis INT32_MIN grew the shape below to 2^31 dims (24 GB)
+      axis += ta.getRank();
+    if (axis < 0 || axis + tb.getRank() > ta.getRank())
+      return fail(who + ": legacy broadcast axis " + std::to_string(legacyInt(dict, "axis", 0)) + " must place B's " +
+                  std::to_string(tb.getRank()) + " dims within A's " + std::to_string(ta.getRank()));
     SmallVector<int64_t> shape(tb.getShape());
     while ((int64_t)shape.size() < ta.getRank() - axis)
       shape.push_back(1);
