@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 using namespace mlir;
@@ -194,33 +195,40 @@ private:
   /// bias would exceed 2^29 (2^61 for int16 layers' int64 biases), the
   /// channel's scale grows until it is 2^29 (TFLite's converter adjusts
   /// weight scales for biases too); its weights, far below the new scale,
-  /// round to a few levels or zero.
-  static void fitBiases(ChannelQuantized &q, DenseElementsAttr w, DenseElementsAttr bias, double sIn,
-                        unsigned biasBits) {
+  /// round to a few levels or zero. Returns a copy of `q` with such channels
+  /// rescaled, or none when every bias fits (the cached weights serve as they are).
+  static std::optional<ChannelQuantized> fitBiases(const ChannelQuantized &q, DenseElementsAttr w,
+                                                   DenseElementsAttr bias, double sIn, unsigned biasBits) {
     const double quarter = std::ldexp(1.0, biasBits - 3);
     const int64_t n = (int64_t)q.scales.size(), inner = n ? w.getNumElements() / n : 0;
+    std::optional<ChannelQuantized> fitted;
     std::vector<double> wf;
     int64_t c = 0;
     for (const APFloat &x : bias.getValues<APFloat>()) {
       const double b = std::fabs(x.convertToDouble()), scale = b / (sIn * quarter);
       if (c < n && scale > q.scales[c]) {
-        if (wf.empty())
+        if (!fitted) {
+          fitted = q;
           for (const APFloat &v : w.getValues<APFloat>())
             wf.push_back(v.convertToDouble());
-        q.scales[c] = scale; // above max|w| / the precision's largest level: no clamping
+        }
+        fitted->scales[c] = scale; // above max|w| / the precision's largest level: no clamping
         for (int64_t i = c * inner; i < (c + 1) * inner; ++i)
-          q.values[i] = (int64_t)std::round(wf[i] / scale);
+          fitted->values[i] = (int64_t)std::round(wf[i] / scale);
       }
       ++c;
     }
+    return fitted;
   }
   /// Weights and bias of a conv/fully connected layer as integer constants.
   std::pair<Value, Value> layerConstants(Location loc, Value weight, Value bias, Type inType) {
     auto wc = llvm::cast<DenseElementsAttr>(weight.getDefiningOp<arith::ConstantOp>().getValue());
-    ChannelQuantized q = weights.get(currentId, wc, current);
+    const ChannelQuantized &cached = weights.get(currentId, wc, current);
+    std::optional<ChannelQuantized> fitted;
     if (bias)
-      fitBiases(q, wc, llvm::cast<DenseElementsAttr>(bias.getDefiningOp<arith::ConstantOp>().getValue()),
-                llvm::cast<quant::UniformQuantizedType>(inType).getScale(), isInt16Type(inType) ? 64 : 32);
+      fitted = fitBiases(cached, wc, llvm::cast<DenseElementsAttr>(bias.getDefiningOp<arith::ConstantOp>().getValue()),
+                         llvm::cast<quant::UniformQuantizedType>(inType).getScale(), isInt16Type(inType) ? 64 : 32);
+    const ChannelQuantized &q = fitted ? *fitted : cached;
     unsigned bits = storageBits(current);
     SmallVector<APInt> ints;
     for (int64_t v : q.values)
