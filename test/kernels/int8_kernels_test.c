@@ -544,8 +544,8 @@ int main(void) {
     int32_t v[4], got[4], l;
     for (l = 0; l < 4; ++l)
       v[l] = requant_test_value(t, l);
-    vstrwq_s32(got, emlc_requant_add_mve(vldrwq_s32(v), mlt, -sft, sft < 0 ? -1 : 0));
-    bad += requant_lanes_bad("requant_add_mve", v, got, 4, mlt, sft), ++cases;
+    vstrwq_s32(got, emlc_requant_right_mve(vldrwq_s32(v), mlt, -sft, sft < 0 ? -1 : 0));
+    bad += requant_lanes_bad("requant_right_mve", v, got, 4, mlt, sft), ++cases;
   }
 #endif
 #if defined(__AVX2__)

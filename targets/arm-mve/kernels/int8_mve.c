@@ -71,14 +71,28 @@ static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *
    the rounding division by 2^right (half away from zero) as VRSHL's
    round-half-up after adding the sign, where right > 0. */
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-/* right >= 0; neg: -1 when right > 0, else 0 */
-static inline int32x4_t emlc_requant_add_mve(int32x4_t x, int32_t mult, int32_t right, int32_t neg) {
+/* The multiply and the rounding right shift: right >= 0; neg: -1 when right > 0, else 0 */
+static inline int32x4_t emlc_requant_right_mve(int32x4_t x, int32_t mult, int32_t right, int32_t neg) {
   const int32x4_t r = vqrdmulhq_n_s32(x, mult);
   return vrshlq_n_s32(vmlaq_n_s32(r, vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(r), 31)), neg), -right);
 }
 /* any shift (requantize_fast's): left part, then as above */
 static inline int32x4_t emlc_requant_exact_mve(int32x4_t x, int32_t mult, int32_t shift) {
-  return emlc_requant_add_mve(vshlq_r_s32(x, shift > 0 ? shift : 0), mult, shift > 0 ? 0 : -shift, shift < 0 ? -1 : 0);
+  return emlc_requant_right_mve(vshlq_r_s32(x, shift > 0 ? shift : 0), mult, shift > 0 ? 0 : -shift,
+                                shift < 0 ? -1 : 0);
+}
+/* Four lanes requantized, plus the output offset, clamped: with `exact` as above (TFLite's tables), else the
+   DSP form (shift <= -1: VQRDMULH equals SMMULR of 2x there, and the sign added before VRSHL's round-half-up
+   rounds half away from zero). The callers pass `exact` as a constant where they can. */
+static inline int32x4_t emlc_requant4_out_mve(int32x4_t v, int32_t exact, int32_t mult, int32_t shift, int32_t out_off,
+                                              int32x4_t lo, int32x4_t hi) {
+  if (exact)
+    v = emlc_requant_exact_mve(v, mult, shift);
+  else {
+    v = vqrdmulhq_n_s32(v, mult);
+    v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
+  }
+  return vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), lo), hi);
 }
 #else
 /* The same arithmetic on one value, for the plain-C stand-ins of the kernels. */
@@ -103,14 +117,8 @@ static inline int32_t emlc_requant_exact_c(int32_t a, int32_t mult, int32_t shif
 static inline void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
                                       int32_t mult, int32_t shift, int32_t exact, int32_t out_off, int32_t lo,
                                       int32_t hi) {
-  int32x4_t v = emlc_vec4_s32(a0, a1, a2, a3);
-  if (exact) /* TFLite's tables (a constant in the callers: one of the two forms is compiled) */
-    v = emlc_requant_exact_mve(v, mult, shift);
-  else {
-    v = vqrdmulhq_n_s32(v, mult);
-    v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
-  }
-  v = vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
+  const int32x4_t lov = vdupq_n_s32(lo), hiv = vdupq_n_s32(hi);
+  const int32x4_t v = emlc_requant4_out_mve(emlc_vec4_s32(a0, a1, a2, a3), exact, mult, shift, out_off, lov, hiv);
   if (cnt == 4) /* a constant where the callers' loops are specialized to whole blocks: no predicate */
     vstrbq_s32(y, v);
   else
@@ -520,7 +528,7 @@ static inline int32x4_t emlc_dw_sums4(uint32x4_t at, uint8x16_t ov, int8x16_t kv
    emlc_requant_exact_mve does), plus the output offset, clamped. */
 static inline int32x4_t emlc_dw_requant4(int32x4_t v, int32_t b, int32_t m, int32_t left, int32_t right, int32_t neg,
                                          int32_t out_off, int32_t lo, int32_t hi) {
-  v = emlc_requant_add_mve(vshlq_r_s32(vaddq_n_s32(v, b), left), m, right, neg);
+  v = emlc_requant_right_mve(vshlq_r_s32(vaddq_n_s32(v, b), left), m, right, neg);
   return vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), vdupq_n_s32(lo)), vdupq_n_s32(hi));
 }
 static void emlc_dwconv3x3_s8_mve(const int8_t *x, const int8_t *w, int8_t *plane, int8_t *y, int32_t N, int32_t C,
@@ -614,10 +622,10 @@ EMLC_MVE_INLINE int32x4_t emlc_add4_s8_mve(int32x4_t a, int32x4_t b, int32x4_t s
                                            int32_t out_mult, int32_t out_shift, int32_t out_off, int32x4_t lo,
                                            int32x4_t hi) {
   const int32x4_t va = vmlasq_n_s32(a, scale, a_add), vb = vmlasq_n_s32(b, scale, b_add);
-  const int32x4_t s = vaddq_s32(emlc_requant_add_mve(va, a_mult, -a_shift, a_shift < 0 ? -1 : 0),
-                                emlc_requant_add_mve(vb, b_mult, -b_shift, b_shift < 0 ? -1 : 0));
+  const int32x4_t s = vaddq_s32(emlc_requant_right_mve(va, a_mult, -a_shift, a_shift < 0 ? -1 : 0),
+                                emlc_requant_right_mve(vb, b_mult, -b_shift, b_shift < 0 ? -1 : 0));
   return vminq_s32(
-      vmaxq_s32(vaddq_n_s32(emlc_requant_add_mve(s, out_mult, -out_shift, out_shift < 0 ? -1 : 0), out_off), lo), hi);
+      vmaxq_s32(vaddq_n_s32(emlc_requant_right_mve(s, out_mult, -out_shift, out_shift < 0 ? -1 : 0), out_off), lo), hi);
 }
 static void emlc_add_s8_mve(const int8_t *a, const int8_t *b, int8_t *y, int32_t n, int32_t a_off, int32_t b_off,
                             int32_t out_off, int32_t left_shift, int32_t a_mult, int32_t a_shift, int32_t b_mult,

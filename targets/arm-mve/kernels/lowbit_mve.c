@@ -56,19 +56,6 @@ static int32x4_t emlc_requant4_dsp_mve(int32x4_t v, int32x4_t mult, int32x4_t sh
    of them; without Helium store_conv_lowbit_impl). Its
    own function: the accumulators and the pointers stay in registers. When Kp
    is 16 the columns stay in registers across the channels. */
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-/* Four sums requantized (the DSP form, or TFLite's with `exact`), plus the offset, clamped. */
-static inline int32x4_t emlc_requant4_w4_mve(int32x4_t v, int32_t exact, int32_t mult, int32_t shift, int32_t out_off,
-                                             int32x4_t lo, int32x4_t hi) {
-  if (exact)
-    v = emlc_requant_exact_mve(v, mult, shift);
-  else { /* the DSP form (emlc_requant4_dsp_mve's, one multiplier and shift) */
-    v = vqrdmulhq_n_s32(v, mult);
-    v = vrshlq_n_s32(vaddq_s32(v, vshrq_n_s32(v, 31)), shift);
-  }
-  return vminq_s32(vmaxq_s32(vaddq_n_s32(v, out_off), lo), hi);
-}
-#endif
 /* The channel-pair loop; emlc_conv4_s8_w4_mve inlines it for whole blocks (cnt 4, a constant: stores without a
    predicate) and for the last one. */
 EMLC_MVE_INLINE void emlc_conv4_rows_s8_w4_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
@@ -115,14 +102,14 @@ EMLC_MVE_INLINE void emlc_conv4_rows_s8_w4_mve(const int8_t *w, const int8_t *co
     { /* both channels' four sums as vectors (EMLC_W4_SUM_A lane-wise), requantized as one */
       const int32x4_t lv4 = vshrq_n_s32(emlc_vec4_s32(l0, l1, l2, l3), 4);
       const int32x4_t v0 = vaddq_n_s32(vshrq_n_s32(vsubq_s32(emlc_vec4_s32(h0, h1, h2, h3), lv4), 4), b0);
-      const int32x4_t r0 = emlc_requant4_w4_mve(v0, exact, mult[m], shift[m], out_off, vlo, vhi);
+      const int32x4_t r0 = emlc_requant4_out_mve(v0, exact, mult[m], shift[m], out_off, vlo, vhi);
       if (cnt == 4)
         vstrbq_s32(y + (int64_t)m * P, r0);
       else
         vstrbq_p_s32(y + (int64_t)m * P, r0, lanes);
       if (pair) {
         const int32x4_t r1 =
-            emlc_requant4_w4_mve(vaddq_n_s32(lv4, b1), exact, mult[m + 1], shift[m + 1], out_off, vlo, vhi);
+            emlc_requant4_out_mve(vaddq_n_s32(lv4, b1), exact, mult[m + 1], shift[m + 1], out_off, vlo, vhi);
         if (cnt == 4)
           vstrbq_s32(y + (int64_t)(m + 1) * P, r1);
         else
