@@ -54,6 +54,18 @@ static void taps_dsp(int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, in
     taps[k++] = 0;
 }
 
+/* The Helium im2col's form of taps[0..Kp) (K taps, then zeros): uint16, two to a little-endian word, when every
+   offset fits 16 bits, else as they are. */
+static void taps_to_mve(int32_t K) {
+  const int32_t Kp = (K + 15) & ~15;
+  int32_t k, largest = 0;
+  for (k = 0; k < K; ++k)
+    largest = taps[k] > largest ? taps[k] : largest;
+  if (largest < 65536)
+    for (k = 0; k < Kp / 2; ++k)
+      taps[k] = (int32_t)((uint32_t)taps[2 * k] | (uint32_t)taps[2 * k + 1] << 16);
+}
+
 /* The MVE kernels' weights: [M][Kp] bytes, K padded to 16 with zeros. */
 static void pack_mve(const int8_t *wm, int32_t M, int32_t K) {
   const int32_t Kp = (K + 15) & ~15;
@@ -198,6 +210,47 @@ static int requant_lanes_bad(const char *what, const int32_t *v, const int32_t *
   return 0;
 }
 
+/* conv_s8_mve on planes past the 16-bit paths: 17 channels of 64 x 64 (the largest tap offset 65666: the
+   int32 table, four taps a gather and the 32-bit border checks) and one channel of 33000 x 2 (uint16 offsets,
+   but border checks that would wrap in 16-bit lanes: one tap at a time). */
+static int8_t big_x[17 * 64 * 64], big_ref[33000 * 2], big_opt[33000 * 2];
+static int big_plane_cases(int *cases) {
+  static const int32_t shapes[2][5] = {{17, 64, 64, 3, 2}, {1, 33000, 2, 1, 1}}; /* C H W M stride */
+  int bad = 0, s;
+  for (s = 0; s < 2; ++s) {
+    const int32_t C = shapes[s][0], H = shapes[s][1], Wd = shapes[s][2], M = shapes[s][3], st = shapes[s][4];
+    const int32_t OH = (H - 1) / st + 1, OW = (Wd - 1) / st + 1, in_off = rnd(-127, 128), out_off = rnd(-128, 127);
+    int32_t i, m;
+    for (i = 0; i < C * H * Wd; ++i)
+      big_x[i] = (int8_t)rnd(-128, 127);
+    for (i = 0; i < M * C * 9; ++i)
+      w[i] = (int8_t)rnd(-127, 127);
+    for (m = 0; m < M; ++m) {
+      int32_t sum = 0;
+      bias[m] = rnd(-5000, 5000), mult[m] = rnd(1 << 30, 0x7fffffff), shift[m] = rnd(-12, -1);
+      for (i = 0; i < C * 9; ++i)
+        sum += w[m * C * 9 + i];
+      bias_eff[m] = bias[m] + in_off * sum;
+    }
+    emlc_conv2d_s8(big_x, w, bias, big_ref, 1, C, H, Wd, M, 3, 3, OH, OW, st, st, 1, 1, 1, 1, 1, in_off, out_off, mult,
+                   shift, -128, 127);
+    pack_conv_mve(w, M, C, 3, 3, 1, 1);
+    taps_dsp(C, H, Wd, 3, 3, 1, 1);
+    taps_to_mve(C * 9);
+    emlc_conv_s8_mve(big_x, wpk, col, big_opt, 1, C, H, Wd, M, 3, 3, OH, OW, st, st, 1, 1, 1, 1, -in_off, taps, out_off,
+                     bias_eff, mult, shift, -128, 127);
+    ++*cases;
+    for (i = 0; i < M * OH * OW; ++i)
+      if (big_ref[i] != big_opt[i]) {
+        printf("MISMATCH conv_s8_mve %ldx%ldx%ld at %ld: %d vs %d\n", (long)C, (long)H, (long)Wd, (long)i, big_ref[i],
+               big_opt[i]);
+        ++bad;
+        break;
+      }
+  }
+  return bad;
+}
+
 int main(void) {
   int cases = 0, bad = 0, t;
   for (t = 0; t < 300; ++t) {
@@ -262,12 +315,14 @@ int main(void) {
                            out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_dsp_w16", N * M * OH * OW), ++cases;
       pack_conv_mve(w, M, C, KH, KW, dh, dw);
+      taps_to_mve(C * KH * KW);
       emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                        out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_mve", N * M * OH * OW), ++cases;
     }
     if (groups == 1) { /* TFLite's tables, any shift (a third of the cases has shifts up to 1) */
       taps_dsp(C, H, Wd, KH, KW, dh, dw);
+      taps_to_mve(C * KH * KW);
       pack_conv_mve(w, M, C, KH, KW, dh, dw);
       emlc_conv_s8_mve_exact(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                              out_off, bias_eff, mult, shift, 1, lo, hi);
@@ -352,6 +407,7 @@ int main(void) {
                    shift, lo, hi);
     pack_conv_mve(w, M, C, KH, KW, dh, dw);
     taps_dsp(C, H, Wd, KH, KW, dh, dw);
+    taps_to_mve(C * KH * KW);
     for (i = 0; i < N * M * OH * OW + 8; ++i)
       y_opt[i] = 0x5a; /* stores past the output are caught below */
     emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps, out_off,
@@ -440,6 +496,7 @@ int main(void) {
                          bias_eff, mult, shift, -128, 127);
     bad += check("conv_s8_dsp_w16 1x1", N * M * P), ++cases;
     pack_conv_mve(w, M, C, 1, 1, 1, 1);
+    taps_to_mve(C);
     emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off, bias_eff,
                      mult, shift, -128, 127);
     bad += check("conv_s8_mve 1x1", N * M * P), ++cases;
@@ -591,6 +648,7 @@ int main(void) {
     }
     ++cases;
   }
+  bad += big_plane_cases(&cases);
   printf("int8 kernels: %d cases, %d mismatches\n", cases, bad);
   return bad != 0;
 }

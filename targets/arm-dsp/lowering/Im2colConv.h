@@ -52,9 +52,11 @@ inline llvm::SmallVector<int32_t> packConvWeightsDSP16(llvm::ArrayRef<int64_t> w
 }
 
 /// `packed`: the kernel's weight layout; `Kp`: K padded to the kernel's
-/// multiple; `colWords`: the column's int32 words.
+/// multiple; `colWords`: the column's int32 words; `tapTable`: the window's
+/// tap offsets as the kernel reads them (empty: windowTaps' int32, padded with
+/// 0 to Kp).
 inline mlir::LogicalResult lowerIm2colConvS8(Layer &l, llvm::StringRef kernel, llvm::ArrayRef<int32_t> packed,
-                                             int64_t Kp, int64_t colWords) {
+                                             int64_t Kp, int64_t colWords, llvm::ArrayRef<int64_t> tapTable = {}) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
   const DSPRequant &dsp = *f.dsp();
   const ConvShape &s = f.s;
@@ -65,7 +67,8 @@ inline mlir::LogicalResult lowerIm2colConvS8(Layer &l, llvm::StringRef kernel, l
   llvm::SmallVector<int64_t> taps = windowTaps(s.w[1], s.w[2], s.w[3], s.x[2], s.x[3], s.dl);
   taps.resize(Kp, 0);
   llvm::SmallVector<mlir::Attribute> args = s.windowArgs(k);
-  args.append({k.i32(-f.inOff), k.table(taps), k.i32(f.outOff), k.table(dsp.bias)});
+  args.append({k.i32(-f.inOff), k.table(tapTable.empty() ? llvm::ArrayRef<int64_t>(taps) : tapTable), k.i32(f.outOff),
+               k.table(dsp.bias)});
   k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {col, out}, f.withRequant(k, args, dsp.mult, dsp.shift));
   return mlir::success();
 }

@@ -34,10 +34,12 @@ inline void appendLowBitRequant(KernelLowering &k, llvm::SmallVectorImpl<mlir::A
 }
 
 /// The im2col convolutions (lowerIm2colConvS8's arguments, the requantization
-/// chosen as above): `packed` weights, K padded to `Kp`, `colWords` of column.
+/// chosen as above): `packed` weights, K padded to `Kp`, `colWords` of column,
+/// the `tapTable` (lowerIm2colConvS8's).
 /// `q`: the requantization (lowBitRequant's, or one the caller adjusted).
 inline mlir::LogicalResult lowerLowBitIm2colConv(Layer &l, llvm::StringRef kernel, llvm::ArrayRef<int32_t> packed,
-                                                 int64_t Kp, int64_t colWords, const LowBitRequant &q) {
+                                                 int64_t Kp, int64_t colWords, const LowBitRequant &q,
+                                                 llvm::ArrayRef<int64_t> tapTable = {}) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
   const ConvShape &s = f.s;
   KernelLowering &k = l.k;
@@ -47,7 +49,8 @@ inline mlir::LogicalResult lowerLowBitIm2colConv(Layer &l, llvm::StringRef kerne
   llvm::SmallVector<int64_t> taps = windowTaps(s.w[1], s.w[2], s.w[3], s.x[2], s.x[3], s.dl);
   taps.resize(Kp, 0);
   llvm::SmallVector<mlir::Attribute> args = s.windowArgs(k);
-  args.append({k.i32(-f.inOff), k.table(taps), k.i32(f.outOff), k.table(q.bias)});
+  args.append({k.i32(-f.inOff), k.table(tapTable.empty() ? llvm::ArrayRef<int64_t>(taps) : tapTable), k.i32(f.outOff),
+               k.table(q.bias)});
   appendLowBitRequant(k, args, f, q);
   k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {col, out}, args);
   return mlir::success();

@@ -146,20 +146,46 @@ static void emlc_store4_s8_mve(int8_t *y, int32_t cnt, int32_t a0, int32_t a1, i
    col + 32, col + 48) interleave in 16-byte chunks, so one pointer walks
    them. Tap k sits at taps[k] from the window origin, dy[k] rows and dx[k]
    columns from it (taps padded to Kp, a multiple of 16, with offset 0;
-   those taps meet zero weights), or at offs8[k] when the caller found every
-   offset below 256 (offs8 non-null: one 16-byte gather a chunk). A window
-   that leaves the input gathers, four taps a vector, only the taps inside
-   it (predicated by dy/dx against the plane) and puts the zero point `pad`
-   in the others. */
-/* The taps as bytes (offs8) when every offset fits one and Kp <= 64: emlc_im2col4_s8 then gathers a chunk of a
-   column in one instruction; else null. */
-static const uint8_t *emlc_taps8(const int32_t *taps, int32_t Kp, uint8_t *offs8) {
+   those taps meet zero weights). The compiler stores the offsets as
+   uint16, two a little-endian word, when the largest fits 16 bits (t16,
+   emlc_taps16; WindowTables.h): eight taps a gather, else four. When every
+   offset is below 256 and Kp <= 64 (one small input channel) the caller
+   gathers a chunk in one instruction (o8). A window that leaves the input
+   gathers only the taps inside it (predicated by dy/dx against the plane)
+   and puts the zero point `pad` in the others. */
+typedef struct {
+  const int32_t *taps; /* int32 offsets, or uint16 pairs when t16 */
+  const uint8_t *dy, *dx, *o8;
+  int32_t t16, b16; /* the uint16 table; b16: its border checks fit 16-bit lanes too */
+  uint8_t offs8[64];
+} emlc_im2col_tables;
+/* Whether the tap offsets are stored as uint16: the largest, (C-1) H W + (KH-1) dh W + (KW-1) dw, below 2^16 (the
+   compiler's test, WindowTables.h). */
+static int32_t emlc_taps16(int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t dh, int32_t dw) {
+  return (int64_t)(C - 1) * H * W + (int64_t)(KH - 1) * dh * W + (int64_t)(KW - 1) * dw < 65536;
+}
+/* Tap k's offset from the window origin. */
+static inline int32_t emlc_tap(const emlc_im2col_tables *t, int32_t k) {
+  const uint8_t *b = (const uint8_t *)t->taps + 2 * k;
+  return t->t16 ? (int32_t)(b[0] | b[1] << 8) : t->taps[k];
+}
+/* The tables of a layer: dy[Kp] then dx[Kp] at `win`. b16 when a row or column check of a border window,
+   (ih0 - H + dy) mod 2^16 >= 2^16 - H, cannot wrap: every window origin and its taps within +-2^15 of the
+   plane. */
+static void emlc_im2col_tables_init(emlc_im2col_tables *t, const int32_t *taps, const uint8_t *win, int32_t C,
+                                    int32_t H, int32_t W, int32_t KH, int32_t KW, int32_t OH, int32_t OW, int32_t sh,
+                                    int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t Kp) {
   int32_t k;
+  t->taps = taps, t->dy = win, t->dx = win + Kp, t->o8 = 0;
+  t->t16 = emlc_taps16(C, H, W, KH, KW, dh, dw);
+  t->b16 = t->t16 && (int64_t)pt + H < 32000 && (int64_t)pl + W < 32000 && (int64_t)(OH - 1) * sh < 32000 &&
+           (int64_t)(OW - 1) * sw < 32000;
   if (Kp > 64)
-    return 0;
-  for (k = 0; k < Kp && taps[k] >= 0 && taps[k] < 256; ++k)
-    offs8[k] = (uint8_t)taps[k];
-  return k == Kp ? offs8 : 0;
+    return;
+  for (k = 0; k < Kp && emlc_tap(t, k) < 256; ++k)
+    t->offs8[k] = (uint8_t)emlc_tap(t, k);
+  if (k == Kp)
+    t->o8 = t->offs8;
 }
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 /* The column of a window that leaves the input (origin at row ih0, column iw0): four taps a vector, row
@@ -210,23 +236,91 @@ static EMLC_NOINLINE void emlc_border4_s8(const int8_t *xn, int8_t *col, const i
     }
 #endif
 }
+/* emlc_border4_s8 with uint16 offsets: eight taps a vector, the checks modulo 2^16 (b16). */
+static EMLC_NOINLINE void emlc_border8_s8(const int8_t *xn, int8_t *col, const int32_t *taps, const uint8_t *dy,
+                                          const uint8_t *dx, int32_t H, int32_t W, int32_t ih0, int32_t iw0,
+                                          int32_t pad, int32_t Kp) {
+  const uint32_t ry = (uint32_t)(ih0 - H), rx = (uint32_t)(iw0 - W);
+  const int16x8_t padv = vdupq_n_s16((int16_t)pad);
+  const int8_t *xb = xn + (ih0 * W + iw0);
+#if defined(__GNUC__)
+  /* 11 instructions per 8 taps, as emlc_border4_s8's per 4 */
+  const uint16_t *tp = (const uint16_t *)taps;
+  const uint32_t nh = (uint32_t)-H, nw = (uint32_t)-W;
+#define EMLC_BORDER8(o)                                                                                              \
+  "vldrb.u16 q0, [%[dy]], #8\n"                                                                                      \
+  "vldrb.u16 q1, [%[dx]], #8\n"                                                                                      \
+  "vadd.i16 q0, q0, %[ry]\n"                                                                                         \
+  "vadd.i16 q1, q1, %[rx]\n"                                                                                         \
+  "vldrh.u16 q2, [%[tp]], #16\n"                                                                                     \
+  "vpt.u16 cs, q0, %[nh]\n"                                                                                          \
+  "vcmpt.u16 cs, q1, %[nw]\n"                                                                                        \
+  "vpst\n"                                                                                                           \
+  "vldrbt.s16 q3, [%[xb], q2]\n"                                                                                     \
+  "vpsel q3, q3, %q[pad]\n"                                                                                          \
+  "vstrb.16 q3, [%[col], #" #o "]\n"
+  __asm__ volatile("wls lr, %[n], 2f\n"
+                   "1:\n" EMLC_BORDER8(0) EMLC_BORDER8(8) "add %[col], %[col], #64\n"
+                   "le lr, 1b\n"
+                   "2:\n"
+                   : [dy] "+l"(dy), [dx] "+l"(dx), [tp] "+r"(tp), [col] "+l"(col)
+                   : [n] "r"(Kp >> 4), [ry] "r"(ry), [rx] "r"(rx), [nh] "r"(nh), [nw] "r"(nw), [xb] "r"(xb),
+                     [pad] "w"(padv)
+                   : "q0", "q1", "q2", "q3", "lr", "memory");
+#undef EMLC_BORDER8
+#else
+  int32_t k, j;
+  for (k = 0; k < Kp; k += 16, col += 64)
+    for (j = 0; j < 16; j += 8) {
+      mve_pred16_t in = vcmpcsq_n_u16(vaddq_n_u16(vldrbq_u16(dy + k + j), (uint16_t)ry), (uint16_t)-H);
+      in = vcmpcsq_m_n_u16(vaddq_n_u16(vldrbq_u16(dx + k + j), (uint16_t)rx), (uint16_t)-W, in);
+      vstrbq_s16(col + j, vpselq_s16(vldrbq_gather_offset_z_s16(xb, vldrhq_u16((const uint16_t *)taps + k + j), in),
+                                    padv, in));
+    }
+#endif
+}
 #endif
 static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t ih0, int32_t iw0, uint32_t ihn, uint32_t iwn,
-                            const int32_t *taps, const uint8_t *dy, const uint8_t *dx, const uint8_t *offs8, int32_t H,
-                            int32_t W, int32_t pad, int32_t Kp) {
+                            const emlc_im2col_tables *t, int32_t H, int32_t W, int32_t pad, int32_t Kp) {
   int32_t k;
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
   if ((uint32_t)ih0 < ihn && (uint32_t)iw0 < iwn) {
     /* the padding taps (offset 0) meet zero weights: whatever they read is fine */
     const int8_t *base = xn + (int64_t)ih0 * W + iw0;
-    if (offs8)
+    if (t->o8)
       for (k = 0; k < Kp; k += 16, col += 64)
-        vstrbq_s8(col, vldrbq_gather_offset_s8(base, vldrbq_u8(offs8 + k)));
-    else {
+        vstrbq_s8(col, vldrbq_gather_offset_s8(base, vldrbq_u8(t->o8 + k)));
+    else if (t->t16) {
+#if defined(__GNUC__)
+      /* 8 instructions a chunk (gcc's code for the intrinsics below took 10): the widening gathers of eight
+         taps, the narrowing stores at offsets from one low register ("l") */
+      const uint16_t *tp = (const uint16_t *)t->taps;
+      __asm__ volatile("wls lr, %[n], 2f\n"
+                       "1:\n"
+                       "vldrh.u16 q0, [%[tp]], #16\n"
+                       "vldrb.s16 q1, [%[b], q0]\n"
+                       "vstrb.16 q1, [%[col]]\n"
+                       "vldrh.u16 q0, [%[tp]], #16\n"
+                       "vldrb.s16 q1, [%[b], q0]\n"
+                       "vstrb.16 q1, [%[col], #8]\n"
+                       "add %[col], %[col], #64\n"
+                       "le lr, 1b\n"
+                       "2:\n"
+                       : [tp] "+r"(tp), [col] "+l"(col)
+                       : [n] "r"(Kp >> 4), [b] "r"(base)
+                       : "q0", "q1", "lr", "memory");
+#else
+      for (k = 0; k < Kp; k += 16, col += 64) {
+        const uint16_t *tp = (const uint16_t *)t->taps + k;
+        vstrbq_s16(col, vldrbq_gather_offset_s16(base, vldrhq_u16(tp)));
+        vstrbq_s16(col + 8, vldrbq_gather_offset_s16(base, vldrhq_u16(tp + 8)));
+      }
+#endif
+    } else {
 #if defined(__GNUC__)
       /* 14 instructions a chunk (gcc's code for the intrinsics below took 17): the widening gathers of four
          taps, the narrowing stores at offsets from one low register ("l") */
-      const uint32_t *tp = (const uint32_t *)taps;
+      const uint32_t *tp = (const uint32_t *)t->taps;
       __asm__ volatile("wls lr, %[n], 2f\n"
                        "1:\n"
                        "vldrw.u32 q0, [%[tp]], #16\n"
@@ -249,24 +343,27 @@ static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t ih0, int32_t 
                        : "q0", "q1", "lr", "memory");
 #else
       for (k = 0; k < Kp; k += 16, col += 64) {
-        const uint32_t *t = (const uint32_t *)taps + k;
-        vstrbq_s32(col, vldrbq_gather_offset_s32(base, vldrwq_u32(t)));
-        vstrbq_s32(col + 4, vldrbq_gather_offset_s32(base, vldrwq_u32(t + 4)));
-        vstrbq_s32(col + 8, vldrbq_gather_offset_s32(base, vldrwq_u32(t + 8)));
-        vstrbq_s32(col + 12, vldrbq_gather_offset_s32(base, vldrwq_u32(t + 12)));
+        const uint32_t *tp = (const uint32_t *)t->taps + k;
+        vstrbq_s32(col, vldrbq_gather_offset_s32(base, vldrwq_u32(tp)));
+        vstrbq_s32(col + 4, vldrbq_gather_offset_s32(base, vldrwq_u32(tp + 4)));
+        vstrbq_s32(col + 8, vldrbq_gather_offset_s32(base, vldrwq_u32(tp + 8)));
+        vstrbq_s32(col + 12, vldrbq_gather_offset_s32(base, vldrwq_u32(tp + 12)));
       }
 #endif
     }
-  } else
-    emlc_border4_s8(xn, col, taps, dy, dx, H, W, ih0, iw0, pad, Kp);
+  } else if (t->b16)
+    emlc_border8_s8(xn, col, t->taps, t->dy, t->dx, H, W, ih0, iw0, pad, Kp);
+  else if (!t->t16)
+    emlc_border4_s8(xn, col, t->taps, t->dy, t->dx, H, W, ih0, iw0, pad, Kp);
+  else /* uint16 offsets, a plane too large for 16-bit checks: one tap at a time */
 #else
-  (void)offs8, (void)ihn, (void)iwn;
-  for (k = 0; k < Kp; ++k) {
-    const int32_t ih = ih0 + dy[k], iw = iw0 + dx[k];
-    col[(k >> 4) * 64 + (k & 15)] =
-        ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[(int64_t)ih0 * W + iw0 + taps[k]] : (int8_t)pad;
-  }
+  (void)ihn, (void)iwn;
 #endif
+    for (k = 0; k < Kp; ++k) {
+      const int32_t ih = ih0 + t->dy[k], iw = iw0 + t->dx[k];
+      col[(k >> 4) * 64 + (k & 15)] =
+          ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[(int64_t)ih0 * W + iw0 + emlc_tap(t, k)] : (int8_t)pad;
+    }
 }
 /* The four columns of a block of `cnt` pixels from output (oh, ow) (past
    cnt: the last pixel again, not stored), which then move to the next
@@ -274,11 +371,10 @@ static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t ih0, int32_t 
    origin rows / columns keep the window inside the input. */
 static void emlc_im2col4x4_s8(const int8_t *xn, int8_t *col, int32_t cnt, int32_t *oh, int32_t *ow, int32_t OW,
                               int32_t sh, int32_t sw, int32_t pt, int32_t pl, uint32_t ihn, uint32_t iwn,
-                              const int32_t *taps, const uint8_t *dy, const uint8_t *dx, const uint8_t *offs8,
-                              int32_t H, int32_t W, int32_t pad, int32_t Kp) {
+                              const emlc_im2col_tables *t, int32_t H, int32_t W, int32_t pad, int32_t Kp) {
   int32_t j;
   for (j = 0; j < 4; ++j) {
-    emlc_im2col4_s8(xn, col + 16 * j, *oh * sh - pt, *ow * sw - pl, ihn, iwn, taps, dy, dx, offs8, H, W, pad, Kp);
+    emlc_im2col4_s8(xn, col + 16 * j, *oh * sh - pt, *ow * sw - pl, ihn, iwn, t, H, W, pad, Kp);
     if ((j + 1 < cnt || cnt == 4) && ++*ow == OW)
       *ow = 0, ++*oh;
   }
@@ -366,18 +462,18 @@ EMLC_MVE_INLINE void emlc_conv_s8_mve_run(const int8_t *x, const int32_t *wpk, i
                                           int32_t exact, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW, Kp = (K + 15) & ~15, P = OH * OW;
   const int8_t *wb = (const int8_t *)wpk;
-  const uint8_t *dy = (const uint8_t *)wpk + (int64_t)M * Kp, *dx = dy + Kp;
   int8_t *col = (int8_t *)colw;
-  uint8_t offs8[64];
-  const uint8_t *o8 = emlc_taps8(taps, Kp, offs8);
+  emlc_im2col_tables t;
   const uint32_t ihn = (uint32_t)EMLC_MAX(0, H - (KH - 1) * dh), iwn = (uint32_t)EMLC_MAX(0, W - (KW - 1) * dw);
   int32_t n, p, oh, ow;
+  emlc_im2col_tables_init(&t, taps, (const uint8_t *)wpk + (int64_t)M * Kp, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw,
+                          pt, pl, Kp);
   for (n = 0; n < N; ++n) {
     const int8_t *xn = x + (int64_t)n * C * H * W;
     int8_t *yn = y + (int64_t)n * M * P;
     for (p = 0, oh = 0, ow = 0; p < P; p += 4) {
       const int32_t cnt = EMLC_MIN(4, P - p);
-      emlc_im2col4x4_s8(xn, col, cnt, &oh, &ow, OW, sh, sw, pt, pl, ihn, iwn, taps, dy, dx, o8, H, W, pad, Kp);
+      emlc_im2col4x4_s8(xn, col, cnt, &oh, &ow, OW, sh, sw, pt, pl, ihn, iwn, &t, H, W, pad, Kp);
       emlc_conv4_s8_mve(wb, col, yn + p, M, Kp, P, cnt, bias_eff, mult, shift, exact, out_off, lo, hi);
     }
   }

@@ -161,18 +161,18 @@ static void emlc_conv_s8_w4_mve(const int8_t *x, const int32_t *wpk, int32_t *co
                                 const int32_t *mult, const int32_t *shift, int32_t exact, int32_t lo, int32_t hi) {
   const int32_t K = C * KH * KW, Kp = (K + 15) & ~15, P = OH * OW;
   const int8_t *wb = (const int8_t *)wpk;
-  const uint8_t *dy = (const uint8_t *)wpk + (int64_t)((M + 1) >> 1) * Kp, *dx = dy + Kp;
   int8_t *col = (int8_t *)colw;
-  uint8_t offs8[64];
-  const uint8_t *o8 = emlc_taps8(taps, Kp, offs8);
+  emlc_im2col_tables t;
   const uint32_t ihn = (uint32_t)EMLC_MAX(0, H - (KH - 1) * dh), iwn = (uint32_t)EMLC_MAX(0, W - (KW - 1) * dw);
   int32_t n, p, oh, ow;
+  emlc_im2col_tables_init(&t, taps, (const uint8_t *)wpk + (int64_t)((M + 1) >> 1) * Kp, C, H, W, KH, KW, OH, OW, sh,
+                          sw, dh, dw, pt, pl, Kp);
   for (n = 0; n < N; ++n) {
     const int8_t *xn = x + (int64_t)n * C * H * W;
     int8_t *yn = y + (int64_t)n * M * P;
     for (p = 0, oh = 0, ow = 0; p < P; p += 4) {
       const int32_t cnt = EMLC_MIN(4, P - p);
-      emlc_im2col4x4_s8(xn, col, cnt, &oh, &ow, OW, sh, sw, pt, pl, ihn, iwn, taps, dy, dx, o8, H, W, pad, Kp);
+      emlc_im2col4x4_s8(xn, col, cnt, &oh, &ow, OW, sh, sw, pt, pl, ihn, iwn, &t, H, W, pad, Kp);
       emlc_conv4_s8_w4_mve(wb, col, yn + p, M, Kp, P, cnt, bias_eff, mult, shift, exact, out_off, lo, hi);
     }
   }

@@ -48,7 +48,7 @@ LogicalResult lowerConvW4MVE(Layer &l) {
   const int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3], Kp = (K + 15) / 16 * 16;
   SmallVector<int32_t> packed = packW4MVE(f.wv, f.s.w[0], K);
   appendWindowTablesMVE(f, packed);
-  return lowerLowBitIm2colConv(l, "conv_s8_w4_mve", packed, Kp, Kp);
+  return lowerLowBitIm2colConv(l, "conv_s8_w4_mve", packed, Kp, Kp, lowBitRequant(f), tapTableMVE(f.s, Kp));
 }
 
 /// The input row copied into scratch (Kp bytes).

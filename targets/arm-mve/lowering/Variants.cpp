@@ -45,7 +45,7 @@ SmallVector<int32_t> packConvWeightsMVE(const QuantConvFacts &f) {
 LogicalResult lowerConvMVE(Layer &l) {
   const QuantConvFacts &f = l.facts<QuantConvFacts>();
   int64_t K = f.s.w[1] * f.s.w[2] * f.s.w[3], Kp = (K + 15) / 16 * 16;
-  return lowerIm2colConvS8(l, "conv_s8_mve", packConvWeightsMVE(f), Kp, Kp);
+  return lowerIm2colConvS8(l, "conv_s8_mve", packConvWeightsMVE(f), Kp, Kp, tapTableMVE(f.s, Kp));
 }
 
 /// conv_s8_mve_exact's biases outside the DSP form: the layer's (input
@@ -84,7 +84,7 @@ LogicalResult lowerConvExactMVE(Layer &l) {
   SmallVector<int64_t> bias; // the matcher checked that exactBiasMVE has them
   if (q.exact)
     q.bias = bias = *exactBiasMVE(f);
-  return lowerLowBitIm2colConv(l, "conv_s8_mve_exact", packConvWeightsMVE(f), Kp, Kp, q);
+  return lowerLowBitIm2colConv(l, "conv_s8_mve_exact", packConvWeightsMVE(f), Kp, Kp, q, tapTableMVE(f.s, Kp));
 }
 
 /// The kernel gathers a window with byte offsets: rows of its padded plane
