@@ -369,10 +369,68 @@ static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t ih0, int32_t 
    cnt: the last pixel again, not stored), which then move to the next
    block's first pixel: no division per pixel. ihn / iwn: how many window
    origin rows / columns keep the window inside the input. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+/* Four windows inside the input in one row (origins b, b + sw, b + 2 sw, b + 3 sw) with byte or uint16
+   offsets: each chunk's offsets loaded once for the four. */
+static void emlc_im2col_row4_s8(const int8_t *b, int32_t sw, int8_t *col, const emlc_im2col_tables *t, int32_t Kp) {
+  int32_t k;
+  if (t->o8)
+    for (k = 0; k < Kp; k += 16, col += 64) {
+      const uint8x16_t o = vldrbq_u8(t->o8 + k);
+      vstrbq_s8(col, vldrbq_gather_offset_s8(b, o));
+      vstrbq_s8(col + 16, vldrbq_gather_offset_s8(b + sw, o));
+      vstrbq_s8(col + 32, vldrbq_gather_offset_s8(b + 2 * sw, o));
+      vstrbq_s8(col + 48, vldrbq_gather_offset_s8(b + 3 * sw, o));
+    }
+  else {
+#if defined(__GNUC__)
+    /* 20 instructions a chunk of the four columns (one window at a time: 32) */
+    const uint16_t *tp = (const uint16_t *)t->taps;
+    const int8_t *b1 = b + sw, *b2 = b1 + sw, *b3 = b2 + sw;
+#define EMLC_ROW4(bj, o)                                                                                             \
+  "vldrb.s16 q2, [%[" #bj "], q0]\n"                                                                                  \
+  "vstrb.16 q2, [%[col], #" #o "]\n"                                                                                  \
+  "vldrb.s16 q2, [%[" #bj "], q1]\n"                                                                                  \
+  "vstrb.16 q2, [%[col], #" #o "+8]\n"
+    __asm__ volatile("wls lr, %[n], 2f\n"
+                     "1:\n"
+                     "vldrh.u16 q0, [%[tp]], #16\n"
+                     "vldrh.u16 q1, [%[tp]], #16\n" EMLC_ROW4(b0, 0) EMLC_ROW4(b1, 16) EMLC_ROW4(b2, 32)
+                         EMLC_ROW4(b3, 48) "add %[col], %[col], #64\n"
+                                           "le lr, 1b\n"
+                                           "2:\n"
+                     : [tp] "+r"(tp), [col] "+l"(col)
+                     : [n] "r"(Kp >> 4), [b0] "r"(b), [b1] "r"(b1), [b2] "r"(b2), [b3] "r"(b3)
+                     : "q0", "q1", "q2", "lr", "memory");
+#undef EMLC_ROW4
+#else
+    const uint16_t *tp = (const uint16_t *)t->taps;
+    int32_t j;
+    for (k = 0; k < Kp; k += 16, col += 64, tp += 16) {
+      const uint16x8_t o0 = vldrhq_u16(tp), o1 = vldrhq_u16(tp + 8);
+      for (j = 0; j < 4; ++j) {
+        vstrbq_s16(col + 16 * j, vldrbq_gather_offset_s16(b + j * sw, o0));
+        vstrbq_s16(col + 16 * j + 8, vldrbq_gather_offset_s16(b + j * sw, o1));
+      }
+    }
+#endif
+  }
+}
+#endif
 static void emlc_im2col4x4_s8(const int8_t *xn, int8_t *col, int32_t cnt, int32_t *oh, int32_t *ow, int32_t OW,
                               int32_t sh, int32_t sw, int32_t pt, int32_t pl, uint32_t ihn, uint32_t iwn,
                               const emlc_im2col_tables *t, int32_t H, int32_t W, int32_t pad, int32_t Kp) {
   int32_t j;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+  const int32_t ih0 = *oh * sh - pt, iw0 = *ow * sw - pl;
+  if (cnt == 4 && *ow + 4 <= OW && (uint32_t)ih0 < ihn && (uint32_t)iw0 < iwn && (uint32_t)(iw0 + 3 * sw) < iwn &&
+      (t->o8 || t->t16)) { /* four windows inside the input, one row */
+    emlc_im2col_row4_s8(xn + (int64_t)ih0 * W + iw0, sw, col, t, Kp);
+    if ((*ow += 4) == OW)
+      *ow = 0, ++*oh;
+    return;
+  }
+#endif
   for (j = 0; j < 4; ++j) {
     emlc_im2col4_s8(xn, col + 16 * j, *oh * sh - pt, *ow * sw - pl, ihn, iwn, t, H, W, pad, Kp);
     if ((j + 1 < cnt || cnt == 4) && ++*ow == OW)
@@ -399,12 +457,107 @@ EMLC_MVE_INLINE void emlc_conv4_rows_s8_mve(const int8_t *w, const int8_t *col, 
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
   if (Kp == 16) {
     const int8x16_t c0 = vldrbq_s8(col), c1 = vldrbq_s8(col + 16), c2 = vldrbq_s8(col + 32), c3 = vldrbq_s8(col + 48);
+#if defined(__GNUC__)
+    if (cnt == 4 && !exact) {
+      /* 21 instructions a channel (gcc's code for the loop below took 24 and spilled): the four sums by
+         VMLADAV (even registers, "Te"), then reused for the bias, multiplier and shift; the weights' register
+         holds the sign for the rounding */
+      const int32x4_t lov = vdupq_n_s32(lo), hiv = vdupq_n_s32(hi);
+      const int32_t *bp = bias_eff, *mp = mult, *sp = shift;
+      int32_t a0, a1, a2, a3;
+      __asm__ volatile("wls lr, %[n], 2f\n"
+                       "1:\n"
+                       "vldrb.8 q0, [%[w]], #16\n"
+                       "vmladav.s8 %[a0], q0, %q[c0]\n"
+                       "vmladav.s8 %[a1], q0, %q[c1]\n"
+                       "vmladav.s8 %[a2], q0, %q[c2]\n"
+                       "vmladav.s8 %[a3], q0, %q[c3]\n"
+                       "vmov q1[2], q1[0], %[a0], %[a2]\n"
+                       "vmov q1[3], q1[1], %[a1], %[a3]\n"
+                       "ldr %[a0], [%[bp]], #4\n"
+                       "ldr %[a1], [%[mp]], #4\n"
+                       "ldr %[a2], [%[sp]], #4\n"
+                       "vadd.i32 q1, q1, %[a0]\n"
+                       "vqrdmulh.s32 q1, q1, %[a1]\n"
+                       "vshr.s32 q0, q1, #31\n"
+                       "vadd.i32 q1, q1, q0\n"
+                       "vrshl.s32 q1, %[a2]\n"
+                       "vadd.i32 q1, q1, %[off]\n"
+                       "vmax.s32 q1, q1, %q[lo]\n"
+                       "vmin.s32 q1, q1, %q[hi]\n"
+                       "vstrb.32 q1, [%[y]]\n"
+                       "add %[y], %[y], %[P]\n"
+                       "le lr, 1b\n"
+                       "2:\n"
+                       : [a0] "=&Te"(a0), [a1] "=&Te"(a1), [a2] "=&Te"(a2), [a3] "=&Te"(a3), [w] "+r"(w),
+                         [bp] "+r"(bp), [mp] "+r"(mp), [sp] "+r"(sp), [y] "+l"(y)
+                       : [n] "r"(M), [c0] "w"(c0), [c1] "w"(c1), [c2] "w"(c2), [c3] "w"(c3), [off] "r"(out_off),
+                         [P] "r"(P), [lo] "w"(lov), [hi] "w"(hiv)
+                       : "q0", "q1", "lr", "memory");
+      (void)a0, (void)a1, (void)a2, (void)a3;
+      return;
+    }
+#endif
     for (m = 0; m < M; ++m, w += 16, y += P) {
       const int8x16_t wv = vldrbq_s8(w);
       const int32_t b = bias_eff[m];
       emlc_store4_s8_mve(y, cnt, vmladavaq_s8(b, wv, c0), vmladavaq_s8(b, wv, c1), vmladavaq_s8(b, wv, c2),
                          vmladavaq_s8(b, wv, c3), mult[m], shift[m], exact, out_off, lo, hi);
     }
+    return;
+  }
+#endif
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && defined(__GNUC__)
+  if (cnt == 4 && !exact && M > 0) {
+    /* The whole channel loop: 23 instructions a channel besides the MAC loop's 10 per 16 taps (gcc's code for
+       the loop below took 27: its live values spilled). The accumulators (even registers, "Te") take the
+       chunk count, multiplier, shift and stride, which stay in memory, as the columns' address does: eleven
+       registers (inlined three times, the kernel leaves gcc no more). */
+    const int32x4_t lov = vdupq_n_s32(lo), hiv = vdupq_n_s32(hi), offv = vdupq_n_s32(out_off);
+    const int32_t *bp = bias_eff, *mp = mult, *sp = shift;
+    const int8_t *c, *col0 = col;
+    const int32_t n = Kp >> 4; /* >= 2 here: Kp > 16 */
+    int32_t a0, a1, a2, a3, left = M;
+    __asm__ volatile("1:\n"
+                     "ldr %[a1], %[n]\n"
+                     "dls lr, %[a1]\n"
+                     "ldr %[a0], [%[bp]], #4\n"
+                     "mov %[a1], %[a0]\n"
+                     "mov %[a2], %[a0]\n"
+                     "mov %[a3], %[a0]\n"
+                     "ldr %[c], %[col]\n"
+                     "2:\n"
+                     "vldrb.8 q0, [%[w]], #16\n"
+                     "vldrb.8 q1, [%[c]], #64\n"
+                     "vmladava.s8 %[a0], q0, q1\n"
+                     "vldrb.8 q1, [%[c], #-48]\n"
+                     "vmladava.s8 %[a1], q0, q1\n"
+                     "vldrb.8 q1, [%[c], #-32]\n"
+                     "vmladava.s8 %[a2], q0, q1\n"
+                     "vldrb.8 q1, [%[c], #-16]\n"
+                     "vmladava.s8 %[a3], q0, q1\n"
+                     "le lr, 2b\n"
+                     "vmov q1[2], q1[0], %[a0], %[a2]\n"
+                     "vmov q1[3], q1[1], %[a1], %[a3]\n"
+                     "ldr %[a0], [%[mp]], #4\n"
+                     "ldr %[a1], [%[sp]], #4\n"
+                     "vqrdmulh.s32 q1, q1, %[a0]\n"
+                     "vshr.s32 q0, q1, #31\n"
+                     "vadd.i32 q1, q1, q0\n"
+                     "vrshl.s32 q1, %[a1]\n"
+                     "vadd.i32 q1, q1, %q[off]\n"
+                     "vmax.s32 q1, q1, %q[lo]\n"
+                     "vmin.s32 q1, q1, %q[hi]\n"
+                     "vstrb.32 q1, [%[y]]\n"
+                     "ldr %[a0], %[P]\n"
+                     "add %[y], %[y], %[a0]\n"
+                     "subs %[left], %[left], #1\n"
+                     "bne 1b\n"
+                     : [a0] "=&Te"(a0), [a1] "=&Te"(a1), [a2] "=&Te"(a2), [a3] "=&Te"(a3), [c] "=&r"(c), [w] "+r"(w),
+                       [bp] "+r"(bp), [mp] "+r"(mp), [sp] "+r"(sp), [y] "+l"(y), [left] "+r"(left)
+                     : [col] "m"(col0), [n] "m"(n), [off] "w"(offv), [lo] "w"(lov), [hi] "w"(hiv), [P] "m"(P)
+                     : "q0", "q1", "lr", "memory", "cc");
+    (void)a0, (void)a1, (void)a2, (void)a3, (void)c;
     return;
   }
 #endif

@@ -56,8 +56,8 @@ static int32x4_t emlc_requant4_dsp_mve(int32x4_t v, int32x4_t mult, int32x4_t sh
    of them; without Helium store_conv_lowbit_impl). Its
    own function: the accumulators and the pointers stay in registers. When Kp
    is 16 the columns stay in registers across the channels. */
-/* The channel-pair loop; emlc_conv4_s8_w4_mve inlines it for whole blocks (cnt 4, a constant: stores without a
-   predicate) and for the last one. */
+/* The channel-pair loop; emlc_conv4_s8_w4_mve inlines it three times: the DSP requantization for whole blocks
+   (cnt 4, a constant: stores without a predicate) and for the last one, and TFLite's (`exact`). */
 EMLC_MVE_INLINE void emlc_conv4_rows_s8_w4_mve(const int8_t *w, const int8_t *col, int8_t *y, int32_t M, int32_t Kp,
                                                int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
                                                const int32_t *shift, int32_t exact, int32_t out_off, int32_t lo,
@@ -133,10 +133,12 @@ static EMLC_NOINLINE void emlc_conv4_s8_w4_mve(const int8_t *w, const int8_t *co
                                                int32_t P, int32_t cnt, const int32_t *bias_eff, const int32_t *mult,
                                                const int32_t *shift, int32_t exact, int32_t out_off, int32_t lo,
                                                int32_t hi) {
-  if (cnt == 4)
-    emlc_conv4_rows_s8_w4_mve(w, col, y, M, Kp, P, 4, bias_eff, mult, shift, exact, out_off, lo, hi);
+  if (exact)
+    emlc_conv4_rows_s8_w4_mve(w, col, y, M, Kp, P, cnt, bias_eff, mult, shift, 1, out_off, lo, hi);
+  else if (cnt == 4)
+    emlc_conv4_rows_s8_w4_mve(w, col, y, M, Kp, P, 4, bias_eff, mult, shift, 0, out_off, lo, hi);
   else
-    emlc_conv4_rows_s8_w4_mve(w, col, y, M, Kp, P, cnt, bias_eff, mult, shift, exact, out_off, lo, hi);
+    emlc_conv4_rows_s8_w4_mve(w, col, y, M, Kp, P, cnt, bias_eff, mult, shift, 0, out_off, lo, hi);
 }
 
 // @kernel conv_s8_w4_mve
