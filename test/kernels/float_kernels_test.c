@@ -11,6 +11,7 @@
 #include "../../targets/generic/kernels/matmul.c"
 #include "../../targets/generic/kernels/elementwise.c"
 #include "../../targets/generic/kernels/reduce.c"
+#include "../../targets/generic/kernels/quantize.c"
 #include "../../targets/scalar/kernels/float_fpu.c"
 #include "../../targets/arm-mve/kernels/float_mve.c" /* Helium on Cortex-M55, its plain-C stand-ins elsewhere */
 #if defined(__SSE4_1__)
@@ -93,8 +94,63 @@ static int compare(int32_t n, const char *what, int32_t id) {
   return 0;
 }
 
+/* QuantizeLinear to int8 and uint8 (its rounding is rintf's, or 1.5 * 2^23 added and taken away, by target)
+   against rintf and the clamp (NaN to the low end), on values that probe it: halfway points k + 1/2 of either
+   sign and their float neighbours (scales of powers of two make them exact quotients), the 2^22 and 2^23
+   edges, large values, infinities, NaN, signed zeros and tiny ones; random scales and zero points. */
+static int32_t quantize_cases(int32_t *cases) {
+  static float v[4096];
+  static int8_t yi[4096];
+  static uint8_t yu[4096];
+  static const float special[8] = {INFINITY, -INFINITY, NAN, -0.0f, 0.0f, 1e-40f, 3.0e38f, -3.0e38f};
+  int32_t bad = 0, t, i;
+  for (t = 0; t < 24; ++t) {
+    const float scale = t < 12 ? 1.0f / (float)(1 << rnd(0, 8)) : (float)rnd(1, 100000) / 65536.0f;
+    const int32_t zi[1] = {rnd(-128, 127)}, zu[1] = {rnd(0, 255)};
+    for (i = 0; i < 4096; ++i) {
+      const float half = (float)rnd(-400, 400) + 0.5f, edge = ldexpf(1.0f, rnd(21, 24)) + (float)rnd(-3, 3) * 0.5f;
+      switch (i % 8) {
+      case 0:
+        v[i] = half * scale;
+        break;
+      case 1:
+        v[i] = nextafterf(half, rnd(0, 1) ? INFINITY : -INFINITY) * scale;
+        break;
+      case 2:
+        v[i] = (rnd(0, 1) ? edge : -edge) * scale;
+        break;
+      case 3:
+        v[i] = (float)rnd(-(1 << 24), 1 << 24) * (float)(1 << rnd(0, 20)) * scale;
+        break;
+      case 4:
+        v[i] = special[(i / 8) % 8];
+        break;
+      default:
+        v[i] = frnd() * 300.0f * scale;
+      }
+    }
+    emlc_quantize_f32_i8(v, yi, 1, 1, 4096, &scale, zi);
+    emlc_quantize_f32_u8(v, yu, 1, 1, 4096, &scale, zu);
+    for (i = 0; i < 4096; ++i) {
+      const float q = rintf(v[i] / scale);
+      const float ri = q + (float)zi[0], ru = q + (float)zu[0];
+      const int32_t want_i = !(ri >= -128.0f) ? -128 : ri > 127.0f ? 127 : (int32_t)ri;
+      const int32_t want_u = !(ru >= 0.0f) ? 0 : ru > 255.0f ? 255 : (int32_t)ru;
+      if (yi[i] != want_i || yu[i] != want_u) {
+        printf("MISMATCH quantize_f32_i8/u8 of %.9g / %.9g: %d, %d vs %ld, %ld\n", (double)v[i], (double)scale, yi[i],
+               yu[i], (long)want_i, (long)want_u);
+        ++bad;
+        break;
+      }
+    }
+    *cases += 2;
+  }
+  return bad;
+}
+
 int main(void) {
   int32_t cases = 0, bad = 0, t, i;
+  bad += quantize_cases(&cases);
   /* The FPU-blocked convolution (any target): odd channel counts, strides, dilations, padding on every side. */
   for (t = 0; t < 600; ++t) {
     const int32_t N = rnd(1, 2), C = rnd(1, 9), H = rnd(1, 14), W = rnd(1, 17), KH = rnd(1, 4), KW = rnd(1, 4);
