@@ -70,6 +70,73 @@ EMLC_MVE_INLINE void emlc_conv4_rows_s8_w4_mve(const int8_t *w, const int8_t *co
   if (Kp == 16)
     c0 = vldrbq_s8(col), c1 = vldrbq_s8(col + 16), c2 = vldrbq_s8(col + 32), c3 = vldrbq_s8(col + 48);
 #endif
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && defined(__GNUC__)
+  if (cnt == 4 && !exact && Kp > 16 && M > 0 && !(M & 1)) {
+    /* The whole channel-pair loop in asm (gcc's code for the loop below spilled its live values): the bytes'
+       MAC loop, their four sums moved into q2, the weights' pointer back to the row, the shifted bytes' loop
+       (mve_w4_impl), then both channels' four sums (B's: l >> 4; A's: (h - (l >> 4)) >> 4) requantized in the
+       DSP form and stored. The accumulators (even registers) take the chunk count, the row length, bias,
+       multiplier, shift and stride, which stay in memory with the columns' address. */
+    const int32x4_t offv = vdupq_n_s32(out_off);
+    const int32_t *bp = bias_eff, *mp = mult, *sp = shift;
+    const int8_t *c, *col0 = col;
+    const int32_t n = Kp >> 4;
+    int32_t a0, a1, a2, a3, left = M;
+#define EMLC_W4_PASS(DECODE)                                                                                           \
+  "ldr %[a1], %[n]\n"                                                                                                  \
+  "dls lr, %[a1]\n"                                                                                                    \
+  "movs %[a0], #0\n"                                                                                                   \
+  "movs %[a1], #0\n"                                                                                                   \
+  "movs %[a2], #0\n"                                                                                                   \
+  "movs %[a3], #0\n"                                                                                                   \
+  "ldr %[c], %[col]\n"                                                                                                 \
+  "1:\n"                                                                                                               \
+  "vldrb.8 q0, [%[w]], #16\n" DECODE "vldrb.8 q1, [%[c]], #64\n"                                                       \
+  "vmladava.s8 %[a0], q0, q1\n"                                                                                        \
+  "vldrb.8 q1, [%[c], #-48]\n"                                                                                         \
+  "vmladava.s8 %[a1], q0, q1\n"                                                                                        \
+  "vldrb.8 q1, [%[c], #-32]\n"                                                                                         \
+  "vmladava.s8 %[a2], q0, q1\n"                                                                                        \
+  "vldrb.8 q1, [%[c], #-16]\n"                                                                                         \
+  "vmladava.s8 %[a3], q0, q1\n"                                                                                        \
+  "le lr, 1b\n"
+#define EMLC_W4_STORE(q)                                                                                               \
+  "ldr %[a0], [%[bp]], #4\n"                                                                                           \
+  "ldr %[a1], [%[mp]], #4\n"                                                                                           \
+  "ldr %[a2], [%[sp]], #4\n"                                                                                           \
+  "vadd.i32 " q ", " q ", %[a0]\n"                                                                                     \
+  "vqrdmulh.s32 " q ", " q ", %[a1]\n"                                                                                 \
+  "vshr.s32 q0, " q ", #31\n"                                                                                          \
+  "vadd.i32 " q ", " q ", q0\n"                                                                                        \
+  "vrshl.s32 " q ", %[a2]\n"                                                                                           \
+  "vadd.i32 " q ", " q ", %q[off]\n"                                                                                   \
+  "vmax.s32 " q ", " q ", %q[lo]\n"                                                                                    \
+  "vmin.s32 " q ", " q ", %q[hi]\n"                                                                                    \
+  "vstrb.32 " q ", [%[y]]\n"                                                                                           \
+  "ldr %[a0], %[P]\n"                                                                                                  \
+  "add %[y], %[y], %[a0]\n"
+    __asm__ volatile("2:\n" EMLC_W4_PASS("") "vmov q2[2], q2[0], %[a0], %[a2]\n"
+                                             "vmov q2[3], q2[1], %[a1], %[a3]\n"
+                                             "ldr %[a0], %[Kp]\n"
+                                             "sub %[w], %[w], %[a0]\n" EMLC_W4_PASS("vshl.i8 q0, q0, #4\n")
+                                             "vmov q1[2], q1[0], %[a0], %[a2]\n"
+                                             "vmov q1[3], q1[1], %[a1], %[a3]\n"
+                                             "vshr.s32 q1, q1, #4\n"
+                                             "vsub.i32 q2, q2, q1\n"
+                                             "vshr.s32 q2, q2, #4\n" EMLC_W4_STORE("q2") EMLC_W4_STORE("q1")
+                                             "subs %[left], %[left], #2\n"
+                                             "bne 2b\n"
+                     : [a0] "=&Te"(a0), [a1] "=&Te"(a1), [a2] "=&Te"(a2), [a3] "=&Te"(a3), [c] "=&r"(c), [w] "+r"(w),
+                       [bp] "+r"(bp), [mp] "+r"(mp), [sp] "+r"(sp), [y] "+l"(y), [left] "+r"(left)
+                     : [col] "m"(col0), [n] "m"(n), [Kp] "m"(Kp), [off] "w"(offv), [lo] "w"(vlo), [hi] "w"(vhi),
+                       [P] "m"(P)
+                     : "q0", "q1", "q2", "lr", "memory", "cc");
+#undef EMLC_W4_PASS
+#undef EMLC_W4_STORE
+    (void)a0, (void)a1, (void)a2, (void)a3, (void)c, (void)lanes, (void)c0, (void)c1, (void)c2, (void)c3;
+    return;
+  }
+#endif
   for (m = 0; m < M; m += 2, w += Kp) {
     const int32_t pair = m + 1 < M, b0 = bias_eff[m], b1 = pair ? bias_eff[m + 1] : 0;
     int32_t h0 = 0, h1 = 0, h2 = 0, h3 = 0, l0 = 0, l1 = 0, l2 = 0, l3 = 0;
