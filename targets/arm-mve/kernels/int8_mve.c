@@ -188,6 +188,32 @@ static void emlc_im2col_tables_init(emlc_im2col_tables *t, const int32_t *taps, 
     t->o8 = t->offs8;
 }
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#if defined(__GNUC__)
+/* A border window's column, Kp/16 chunks of STEPS: each step 128/W taps in W-bit lanes: the rows
+   and columns of its taps (dy, dx, STEP bytes) against the plane, VPT on the row check and the column check
+   ANDed inside the block, the gather predicated by both (offsets loaded by LD), the zero point elsewhere, the
+   narrowing store at byte o of the chunk; widening loads and narrowing stores take a low register ("l"). */
+#define EMLC_BORDER_STEP(W, LD, STEP, o)                                                                             \
+  "vldrb.u" #W " q0, [%[dy]], #" #STEP "\n"                                                                          \
+  "vldrb.u" #W " q1, [%[dx]], #" #STEP "\n"                                                                          \
+  "vadd.i" #W " q0, q0, %[ry]\n"                                                                                     \
+  "vadd.i" #W " q1, q1, %[rx]\n" LD " q2, [%[tp]], #16\n"                                                            \
+  "vpt.u" #W " cs, q0, %[nh]\n"                                                                                      \
+  "vcmpt.u" #W " cs, q1, %[nw]\n"                                                                                    \
+  "vpst\n"                                                                                                           \
+  "vldrbt.s" #W " q3, [%[xb], q2]\n"                                                                                 \
+  "vpsel q3, q3, %q[pad]\n"                                                                                          \
+  "vstrb." #W " q3, [%[col], #" #o "]\n"
+#define EMLC_BORDER_CHUNKS(STEPS)                                                                                    \
+  __asm__ volatile("wls lr, %[n], 2f\n"                                                                              \
+                   "1:\n" STEPS "add %[col], %[col], #64\n"                                                          \
+                   "le lr, 1b\n"                                                                                     \
+                   "2:\n"                                                                                            \
+                   : [dy] "+l"(dy), [dx] "+l"(dx), [tp] "+r"(tp), [col] "+l"(col)                                    \
+                   : [n] "r"(Kp >> 4), [ry] "r"(ry), [rx] "r"(rx), [nh] "r"(nh), [nw] "r"(nw), [xb] "r"(xb),         \
+                     [pad] "w"(padv)                                                                                 \
+                   : "q0", "q1", "q2", "q3", "lr", "memory")
+#endif
 /* The column of a window that leaves the input (origin at row ih0, column iw0): four taps a vector, row
    ih0 + dy in [0, H) iff (ih0 - H) + dy >= -H unsigned (likewise columns), the gather predicated by both,
    from the window origin (outside the input for some lanes: those load nothing), the zero point `pad` in
@@ -199,31 +225,11 @@ static EMLC_NOINLINE void emlc_border4_s8(const int8_t *xn, int8_t *col, const i
   const int32x4_t padv = vdupq_n_s32(pad);
 #if defined(__GNUC__)
   /* 11 instructions per 4 taps (gcc's code for the intrinsics below moved the predicate through a core
-     register twice: 22): VPT on the row check, the column check ANDed inside the block; widening loads
-     and narrowing stores take a low register ("l") */
+     register twice: 22) */
   const uint32_t *tp = (const uint32_t *)taps, nh = (uint32_t)-H, nw = (uint32_t)-W;
   const int8_t *xb = xn + (int32_t)org;
-#define EMLC_BORDER4(o)                                                                                              \
-  "vldrb.u32 q0, [%[dy]], #4\n"                                                                                      \
-  "vldrb.u32 q1, [%[dx]], #4\n"                                                                                      \
-  "vadd.i32 q0, q0, %[ry]\n"                                                                                         \
-  "vadd.i32 q1, q1, %[rx]\n"                                                                                         \
-  "vldrw.u32 q2, [%[tp]], #16\n"                                                                                     \
-  "vpt.u32 cs, q0, %[nh]\n"                                                                                          \
-  "vcmpt.u32 cs, q1, %[nw]\n"                                                                                        \
-  "vpst\n"                                                                                                           \
-  "vldrbt.s32 q3, [%[xb], q2]\n"                                                                                     \
-  "vpsel q3, q3, %q[pad]\n"                                                                                          \
-  "vstrb.32 q3, [%[col], #" #o "]\n"
-  __asm__ volatile("wls lr, %[n], 2f\n"
-                   "1:\n" EMLC_BORDER4(0) EMLC_BORDER4(4) EMLC_BORDER4(8) EMLC_BORDER4(12) "add %[col], %[col], #64\n"
-                   "le lr, 1b\n"
-                   "2:\n"
-                   : [dy] "+l"(dy), [dx] "+l"(dx), [tp] "+r"(tp), [col] "+l"(col)
-                   : [n] "r"(Kp >> 4), [ry] "r"(ry), [rx] "r"(rx), [nh] "r"(nh), [nw] "r"(nw), [xb] "r"(xb),
-                     [pad] "w"(padv)
-                   : "q0", "q1", "q2", "q3", "lr", "memory");
-#undef EMLC_BORDER4
+  EMLC_BORDER_CHUNKS(EMLC_BORDER_STEP(32, "vldrw.u32", 4, 0) EMLC_BORDER_STEP(32, "vldrw.u32", 4, 4)
+                         EMLC_BORDER_STEP(32, "vldrw.u32", 4, 8) EMLC_BORDER_STEP(32, "vldrw.u32", 4, 12));
 #else
   int32_t k, j;
   for (k = 0; k < Kp; k += 16, col += 64)
@@ -247,27 +253,7 @@ static EMLC_NOINLINE void emlc_border8_s8(const int8_t *xn, int8_t *col, const i
   /* 11 instructions per 8 taps, as emlc_border4_s8's per 4 */
   const uint16_t *tp = (const uint16_t *)taps;
   const uint32_t nh = (uint32_t)-H, nw = (uint32_t)-W;
-#define EMLC_BORDER8(o)                                                                                              \
-  "vldrb.u16 q0, [%[dy]], #8\n"                                                                                      \
-  "vldrb.u16 q1, [%[dx]], #8\n"                                                                                      \
-  "vadd.i16 q0, q0, %[ry]\n"                                                                                         \
-  "vadd.i16 q1, q1, %[rx]\n"                                                                                         \
-  "vldrh.u16 q2, [%[tp]], #16\n"                                                                                     \
-  "vpt.u16 cs, q0, %[nh]\n"                                                                                          \
-  "vcmpt.u16 cs, q1, %[nw]\n"                                                                                        \
-  "vpst\n"                                                                                                           \
-  "vldrbt.s16 q3, [%[xb], q2]\n"                                                                                     \
-  "vpsel q3, q3, %q[pad]\n"                                                                                          \
-  "vstrb.16 q3, [%[col], #" #o "]\n"
-  __asm__ volatile("wls lr, %[n], 2f\n"
-                   "1:\n" EMLC_BORDER8(0) EMLC_BORDER8(8) "add %[col], %[col], #64\n"
-                   "le lr, 1b\n"
-                   "2:\n"
-                   : [dy] "+l"(dy), [dx] "+l"(dx), [tp] "+r"(tp), [col] "+l"(col)
-                   : [n] "r"(Kp >> 4), [ry] "r"(ry), [rx] "r"(rx), [nh] "r"(nh), [nw] "r"(nw), [xb] "r"(xb),
-                     [pad] "w"(padv)
-                   : "q0", "q1", "q2", "q3", "lr", "memory");
-#undef EMLC_BORDER8
+  EMLC_BORDER_CHUNKS(EMLC_BORDER_STEP(16, "vldrh.u16", 8, 0) EMLC_BORDER_STEP(16, "vldrh.u16", 8, 8));
 #else
   int32_t k, j;
   for (k = 0; k < Kp; k += 16, col += 64)
@@ -279,6 +265,26 @@ static EMLC_NOINLINE void emlc_border8_s8(const int8_t *xn, int8_t *col, const i
     }
 #endif
 }
+#endif
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && defined(__GNUC__)
+/* An inside window's column from `base`, Kp/16 chunks of STEPS: each step a load of offsets (LD: uint16 or
+   uint32 lanes, W bits), the widening gather and the narrowing store at byte o of the chunk (stores at offsets
+   from one low register, "l"). */
+#define EMLC_GATHER_STEP(LD, W, o)                                                                                   \
+  LD " q0, [%[tp]], #16\n"                                                                                           \
+     "vldrb.s" #W " q1, [%[b], q0]\n"                                                                                \
+     "vstrb." #W " q1, [%[col], #" #o "]\n"
+#define EMLC_GATHER_CHUNKS(taps, STEPS)                                                                              \
+  do {                                                                                                               \
+    const void *tp = (taps);                                                                                         \
+    __asm__ volatile("wls lr, %[n], 2f\n"                                                                            \
+                     "1:\n" STEPS "add %[col], %[col], #64\n"                                                        \
+                     "le lr, 1b\n"                                                                                   \
+                     "2:\n"                                                                                          \
+                     : [tp] "+r"(tp), [col] "+l"(col)                                                                \
+                     : [n] "r"(Kp >> 4), [b] "r"(base)                                                               \
+                     : "q0", "q1", "lr", "memory");                                                                  \
+  } while (0)
 #endif
 static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t ih0, int32_t iw0, uint32_t ihn, uint32_t iwn,
                             const emlc_im2col_tables *t, int32_t H, int32_t W, int32_t pad, int32_t Kp) {
@@ -292,23 +298,8 @@ static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t ih0, int32_t 
         vstrbq_s8(col, vldrbq_gather_offset_s8(base, vldrbq_u8(t->o8 + k)));
     else if (t->t16) {
 #if defined(__GNUC__)
-      /* 8 instructions a chunk (gcc's code for the intrinsics below took 10): the widening gathers of eight
-         taps, the narrowing stores at offsets from one low register ("l") */
-      const uint16_t *tp = (const uint16_t *)t->taps;
-      __asm__ volatile("wls lr, %[n], 2f\n"
-                       "1:\n"
-                       "vldrh.u16 q0, [%[tp]], #16\n"
-                       "vldrb.s16 q1, [%[b], q0]\n"
-                       "vstrb.16 q1, [%[col]]\n"
-                       "vldrh.u16 q0, [%[tp]], #16\n"
-                       "vldrb.s16 q1, [%[b], q0]\n"
-                       "vstrb.16 q1, [%[col], #8]\n"
-                       "add %[col], %[col], #64\n"
-                       "le lr, 1b\n"
-                       "2:\n"
-                       : [tp] "+r"(tp), [col] "+l"(col)
-                       : [n] "r"(Kp >> 4), [b] "r"(base)
-                       : "q0", "q1", "lr", "memory");
+      /* 8 instructions a chunk (gcc's code for the intrinsics below took 10) */
+      EMLC_GATHER_CHUNKS(t->taps, EMLC_GATHER_STEP("vldrh.u16", 16, 0) EMLC_GATHER_STEP("vldrh.u16", 16, 8));
 #else
       for (k = 0; k < Kp; k += 16, col += 64) {
         const uint16_t *tp = (const uint16_t *)t->taps + k;
@@ -318,29 +309,9 @@ static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t ih0, int32_t 
 #endif
     } else {
 #if defined(__GNUC__)
-      /* 14 instructions a chunk (gcc's code for the intrinsics below took 17): the widening gathers of four
-         taps, the narrowing stores at offsets from one low register ("l") */
-      const uint32_t *tp = (const uint32_t *)t->taps;
-      __asm__ volatile("wls lr, %[n], 2f\n"
-                       "1:\n"
-                       "vldrw.u32 q0, [%[tp]], #16\n"
-                       "vldrb.s32 q1, [%[b], q0]\n"
-                       "vstrb.32 q1, [%[col]]\n"
-                       "vldrw.u32 q0, [%[tp]], #16\n"
-                       "vldrb.s32 q1, [%[b], q0]\n"
-                       "vstrb.32 q1, [%[col], #4]\n"
-                       "vldrw.u32 q0, [%[tp]], #16\n"
-                       "vldrb.s32 q1, [%[b], q0]\n"
-                       "vstrb.32 q1, [%[col], #8]\n"
-                       "vldrw.u32 q0, [%[tp]], #16\n"
-                       "vldrb.s32 q1, [%[b], q0]\n"
-                       "vstrb.32 q1, [%[col], #12]\n"
-                       "add %[col], %[col], #64\n"
-                       "le lr, 1b\n"
-                       "2:\n"
-                       : [tp] "+r"(tp), [col] "+l"(col)
-                       : [n] "r"(Kp >> 4), [b] "r"(base)
-                       : "q0", "q1", "lr", "memory");
+      /* 14 instructions a chunk (gcc's code for the intrinsics below took 17) */
+      EMLC_GATHER_CHUNKS(t->taps, EMLC_GATHER_STEP("vldrw.u32", 32, 0) EMLC_GATHER_STEP("vldrw.u32", 32, 4)
+                                      EMLC_GATHER_STEP("vldrw.u32", 32, 8) EMLC_GATHER_STEP("vldrw.u32", 32, 12));
 #else
       for (k = 0; k < Kp; k += 16, col += 64) {
         const uint32_t *tp = (const uint32_t *)t->taps + k;
