@@ -23,22 +23,35 @@ static inline int32_t emlc_dot16_s8(int32_t acc, const int8_t *a, const int8_t *
    column loads at negative offsets after it; VMLADAVA's accumulators are even registers ("Te"). DECODE: what
    is done to the weights (q0) after their load: "" for int8, "vshl.i8 q0, q0, #4\n" for the low nibbles of
    the int4 pairs (mve_w4_impl). */
-#define EMLC_MVE_DOT4(DECODE, a0, a1, a2, a3, w, c, n)                                                               \
-  __asm__ volatile("wls lr, %[cnt], 2f\n"                                                                          \
-                   "1:\n"                                                                                          \
-                   "vldrb.8 q0, [%[wp]], #16\n" DECODE "vldrb.8 q1, [%[cp]], #64\n"                                \
-                   "vmladava.s8 %[s0], q0, q1\n"                                                                   \
-                   "vldrb.8 q1, [%[cp], #-48]\n"                                                                   \
-                   "vmladava.s8 %[s1], q0, q1\n"                                                                   \
-                   "vldrb.8 q1, [%[cp], #-32]\n"                                                                   \
-                   "vmladava.s8 %[s2], q0, q1\n"                                                                   \
-                   "vldrb.8 q1, [%[cp], #-16]\n"                                                                   \
-                   "vmladava.s8 %[s3], q0, q1\n"                                                                   \
-                   "le lr, 1b\n"                                                                                   \
-                   "2:\n"                                                                                          \
-                   : [s0] "+Te"(a0), [s1] "+Te"(a1), [s2] "+Te"(a2), [s3] "+Te"(a3), [wp] "+r"(w), [cp] "+r"(c)    \
-                   : [cnt] "r"(n)                                                                                 \
+/* Its body, for the channel loops written whole in asm: operands a0..a3, w, c; back to label L (numeric). */
+#define EMLC_MVE_DOT4_BODY(DECODE, L)                                                                                \
+  "vldrb.8 q0, [%[w]], #16\n" DECODE "vldrb.8 q1, [%[c]], #64\n"                                                     \
+  "vmladava.s8 %[a0], q0, q1\n"                                                                                      \
+  "vldrb.8 q1, [%[c], #-48]\n"                                                                                       \
+  "vmladava.s8 %[a1], q0, q1\n"                                                                                      \
+  "vldrb.8 q1, [%[c], #-32]\n"                                                                                       \
+  "vmladava.s8 %[a2], q0, q1\n"                                                                                      \
+  "vldrb.8 q1, [%[c], #-16]\n"                                                                                       \
+  "vmladava.s8 %[a3], q0, q1\n"                                                                                      \
+  "le lr, " #L "b\n"
+#define EMLC_MVE_DOT4(DECODE, s0, s1, s2, s3, wp, cp, n)                                                             \
+  __asm__ volatile("wls lr, %[cnt], 2f\n"                                                                            \
+                   "1:\n" EMLC_MVE_DOT4_BODY(DECODE, 1) "2:\n"                                                       \
+                   : [a0] "+Te"(s0), [a1] "+Te"(s1), [a2] "+Te"(s2), [a3] "+Te"(s3), [w] "+r"(wp), [c] "+r"(cp)      \
+                   : [cnt] "r"(n)                                                                                   \
                    : "q0", "q1", "lr", "memory")
+/* The DSP-form requantization of the four sums in vector Q (multiplier in register M, shift in S: VQRDMULH,
+   the sign added, VRSHL), plus the offset OFF (a register or a vector), clamped to %q[lo]..%q[hi], stored at
+   %[y] (a low register); q0 is overwritten. */
+#define EMLC_MVE_REQUANT_DSP_STORE(Q, M, S, OFF)                                                                     \
+  "vqrdmulh.s32 " Q ", " Q ", " M "\n"                                                                              \
+  "vshr.s32 q0, " Q ", #31\n"                                                                                       \
+  "vadd.i32 " Q ", " Q ", q0\n"                                                                                     \
+  "vrshl.s32 " Q ", " S "\n"                                                                                        \
+  "vadd.i32 " Q ", " Q ", " OFF "\n"                                                                                \
+  "vmax.s32 " Q ", " Q ", %q[lo]\n"                                                                                 \
+  "vmin.s32 " Q ", " Q ", %q[hi]\n"                                                                                 \
+  "vstrb.32 " Q ", [%[y]]\n"
 #endif
 /* The vector {a0, a1, a2, a3}: two VMOVs of two lanes each (gcc's code for vsetq_lane took four). */
 static inline int32x4_t emlc_vec4_s32(int32_t a0, int32_t a1, int32_t a2, int32_t a3) {
@@ -336,10 +349,6 @@ static void emlc_im2col4_s8(const int8_t *xn, int8_t *col, int32_t ih0, int32_t 
           ih >= 0 && ih < H && iw >= 0 && iw < W ? xn[(int64_t)ih0 * W + iw0 + emlc_tap(t, k)] : (int8_t)pad;
     }
 }
-/* The four columns of a block of `cnt` pixels from output (oh, ow) (past
-   cnt: the last pixel again, not stored), which then move to the next
-   block's first pixel: no division per pixel. ihn / iwn: how many window
-   origin rows / columns keep the window inside the input. */
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 /* Four windows inside the input in one row (origins b, b + sw, b + 2 sw, b + 3 sw) with byte or uint16
    offsets: each chunk's offsets loaded once for the four. */
@@ -388,6 +397,10 @@ static void emlc_im2col_row4_s8(const int8_t *b, int32_t sw, int8_t *col, const 
   }
 }
 #endif
+/* The four columns of a block of `cnt` pixels from output (oh, ow) (past
+   cnt: the last pixel again, not stored), which then move to the next
+   block's first pixel: no division per pixel. ihn / iwn: how many window
+   origin rows / columns keep the window inside the input. */
 static void emlc_im2col4x4_s8(const int8_t *xn, int8_t *col, int32_t cnt, int32_t *oh, int32_t *ow, int32_t OW,
                               int32_t sh, int32_t sw, int32_t pt, int32_t pl, uint32_t ihn, uint32_t iwn,
                               const emlc_im2col_tables *t, int32_t H, int32_t W, int32_t pad, int32_t Kp) {
@@ -448,15 +461,7 @@ EMLC_MVE_INLINE void emlc_conv4_rows_s8_mve(const int8_t *w, const int8_t *col, 
                        "ldr %[a0], [%[bp]], #4\n"
                        "ldr %[a1], [%[mp]], #4\n"
                        "ldr %[a2], [%[sp]], #4\n"
-                       "vadd.i32 q1, q1, %[a0]\n"
-                       "vqrdmulh.s32 q1, q1, %[a1]\n"
-                       "vshr.s32 q0, q1, #31\n"
-                       "vadd.i32 q1, q1, q0\n"
-                       "vrshl.s32 q1, %[a2]\n"
-                       "vadd.i32 q1, q1, %[off]\n"
-                       "vmax.s32 q1, q1, %q[lo]\n"
-                       "vmin.s32 q1, q1, %q[hi]\n"
-                       "vstrb.32 q1, [%[y]]\n"
+                       "vadd.i32 q1, q1, %[a0]\n" EMLC_MVE_REQUANT_DSP_STORE("q1", "%[a1]", "%[a2]", "%[off]")
                        "add %[y], %[y], %[P]\n"
                        "le lr, 1b\n"
                        "2:\n"
@@ -497,29 +502,10 @@ EMLC_MVE_INLINE void emlc_conv4_rows_s8_mve(const int8_t *w, const int8_t *col, 
                      "mov %[a2], %[a0]\n"
                      "mov %[a3], %[a0]\n"
                      "ldr %[c], %[col]\n"
-                     "2:\n"
-                     "vldrb.8 q0, [%[w]], #16\n"
-                     "vldrb.8 q1, [%[c]], #64\n"
-                     "vmladava.s8 %[a0], q0, q1\n"
-                     "vldrb.8 q1, [%[c], #-48]\n"
-                     "vmladava.s8 %[a1], q0, q1\n"
-                     "vldrb.8 q1, [%[c], #-32]\n"
-                     "vmladava.s8 %[a2], q0, q1\n"
-                     "vldrb.8 q1, [%[c], #-16]\n"
-                     "vmladava.s8 %[a3], q0, q1\n"
-                     "le lr, 2b\n"
-                     "vmov q1[2], q1[0], %[a0], %[a2]\n"
+                     "2:\n" EMLC_MVE_DOT4_BODY("", 2) "vmov q1[2], q1[0], %[a0], %[a2]\n"
                      "vmov q1[3], q1[1], %[a1], %[a3]\n"
                      "ldr %[a0], [%[mp]], #4\n"
-                     "ldr %[a1], [%[sp]], #4\n"
-                     "vqrdmulh.s32 q1, q1, %[a0]\n"
-                     "vshr.s32 q0, q1, #31\n"
-                     "vadd.i32 q1, q1, q0\n"
-                     "vrshl.s32 q1, %[a1]\n"
-                     "vadd.i32 q1, q1, %q[off]\n"
-                     "vmax.s32 q1, q1, %q[lo]\n"
-                     "vmin.s32 q1, q1, %q[hi]\n"
-                     "vstrb.32 q1, [%[y]]\n"
+                     "ldr %[a1], [%[sp]], #4\n" EMLC_MVE_REQUANT_DSP_STORE("q1", "%[a0]", "%[a1]", "%q[off]")
                      "ldr %[a0], %[P]\n"
                      "add %[y], %[y], %[a0]\n"
                      "subs %[left], %[left], #1\n"

@@ -90,29 +90,12 @@ EMLC_MVE_INLINE void emlc_conv4_rows_s8_w4_mve(const int8_t *w, const int8_t *co
   "movs %[a2], #0\n"                                                                                                   \
   "movs %[a3], #0\n"                                                                                                   \
   "ldr %[c], %[col]\n"                                                                                                 \
-  "1:\n"                                                                                                               \
-  "vldrb.8 q0, [%[w]], #16\n" DECODE "vldrb.8 q1, [%[c]], #64\n"                                                       \
-  "vmladava.s8 %[a0], q0, q1\n"                                                                                        \
-  "vldrb.8 q1, [%[c], #-48]\n"                                                                                         \
-  "vmladava.s8 %[a1], q0, q1\n"                                                                                        \
-  "vldrb.8 q1, [%[c], #-32]\n"                                                                                         \
-  "vmladava.s8 %[a2], q0, q1\n"                                                                                        \
-  "vldrb.8 q1, [%[c], #-16]\n"                                                                                         \
-  "vmladava.s8 %[a3], q0, q1\n"                                                                                        \
-  "le lr, 1b\n"
+  "1:\n" EMLC_MVE_DOT4_BODY(DECODE, 1)
 #define EMLC_W4_STORE(q)                                                                                               \
   "ldr %[a0], [%[bp]], #4\n"                                                                                           \
   "ldr %[a1], [%[mp]], #4\n"                                                                                           \
   "ldr %[a2], [%[sp]], #4\n"                                                                                           \
-  "vadd.i32 " q ", " q ", %[a0]\n"                                                                                     \
-  "vqrdmulh.s32 " q ", " q ", %[a1]\n"                                                                                 \
-  "vshr.s32 q0, " q ", #31\n"                                                                                          \
-  "vadd.i32 " q ", " q ", q0\n"                                                                                        \
-  "vrshl.s32 " q ", %[a2]\n"                                                                                           \
-  "vadd.i32 " q ", " q ", %q[off]\n"                                                                                   \
-  "vmax.s32 " q ", " q ", %q[lo]\n"                                                                                    \
-  "vmin.s32 " q ", " q ", %q[hi]\n"                                                                                    \
-  "vstrb.32 " q ", [%[y]]\n"                                                                                           \
+  "vadd.i32 " q ", " q ", %[a0]\n" EMLC_MVE_REQUANT_DSP_STORE(q, "%[a1]", "%[a2]", "%q[off]")                          \
   "ldr %[a0], %[P]\n"                                                                                                  \
   "add %[y], %[y], %[a0]\n"
     __asm__ volatile("2:\n" EMLC_W4_PASS("") "vmov q2[2], q2[0], %[a0], %[a2]\n"
