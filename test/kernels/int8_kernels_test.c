@@ -593,6 +593,20 @@ int main(void) {
     bad += check("add_s8_avx2", n), ++cases;
 #endif
   }
+  /* Mean of rows (global average pooling): the Helium kernel against the portable one, rows of 1-300 values
+     (whole 16-value chunks, a predicated tail, both, neither), random clamps; a fifth of the cases all -128 or
+     all 127 (the largest sums, rounding on the clamp). The data at the end of x: reads past it leave the array. */
+  for (t = 0; t < 300; ++t) {
+    const int32_t outer = rnd(1, 8), inner = t < 40 ? t % 20 + 1 + t / 20 * 16 : rnd(1, 300),
+                  lo = t % 3 ? -128 : rnd(-128, 0), hi = t % 3 ? 127 : rnd(lo, 127), fill = t % 5;
+    int8_t *a = x + MAXB - outer * inner;
+    int32_t i;
+    for (i = 0; i < outer * inner; ++i)
+      a[i] = fill == 1 ? -128 : fill == 2 ? 127 : (int8_t)rnd(-128, 127);
+    emlc_reduce_mean_s8(a, y_ref, outer, inner, lo, hi);
+    emlc_reduce_mean_s8_mve(a, y_opt, outer, inner, lo, hi);
+    bad += check("reduce_mean_s8_mve", outer), ++cases;
+  }
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
   /* add_s8_mve's lane-wise requantization equals TFLite's on random and extreme values, shifts <= 0 (0 in a
      quarter of the cases: it must not round there). */

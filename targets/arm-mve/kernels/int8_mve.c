@@ -864,3 +864,34 @@ static void emlc_add_s8_mve(const int8_t *a, const int8_t *b, int8_t *y, int32_t
               hi);
 }
 #endif
+
+// @kernel reduce_mean_s8_mve
+// @requires mve_impl
+/* reduce_mean_s8 (TFLite's int8 average pooling of each block of `inner` values) with the sums by VADDVA, 16
+   values a step, the last inner % 16 by a zeroing predicated load; the division and clamp as reduce_mean_s8. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#define EMLC_SUM_S8(acc, p, n) vaddvaq_s8((acc), vldrbq_z_s8((p), vctp8q((uint32_t)(n))))
+#define EMLC_SUM16_S8(acc, p) vaddvaq_s8((acc), vldrbq_s8(p))
+#else
+static inline int32_t emlc_sum_s8(int32_t acc, const int8_t *p, int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i)
+    acc += p[i];
+  return acc;
+}
+#define EMLC_SUM_S8(acc, p, n) emlc_sum_s8((acc), (p), (n))
+#define EMLC_SUM16_S8(acc, p) emlc_sum_s8((acc), (p), 16)
+#endif
+static void emlc_reduce_mean_s8_mve(const int8_t *x, int8_t *y, int32_t outer, int32_t inner, int32_t lo, int32_t hi) {
+  int32_t o, i;
+  for (o = 0; o < outer; ++o) {
+    const int8_t *xo = x + (int64_t)o * inner;
+    int32_t acc = 0;
+    for (i = 0; i + 16 <= inner; i += 16)
+      acc = EMLC_SUM16_S8(acc, xo + i);
+    if (i < inner)
+      acc = EMLC_SUM_S8(acc, xo + i, inner - i);
+    acc = acc > 0 ? (acc + inner / 2) / inner : (acc - inner / 2) / inner;
+    y[o] = (int8_t)EMLC_CLAMP(acc, lo, hi);
+  }
+}

@@ -1,8 +1,8 @@
 //===- Variants.cpp - Helium (MVE) kernels, Cortex-M55 ----------------------===//
 //
 // kernels/int8_mve.c: VMLADAVA over 16 int8 a step, the DSP requantization
-// (the layer must fit it; else TFLite's, lane-wise), Add four lanes a step; kernels/float_mve.c: VFMA tiles over the
-// padded phase-split copy of the scalar folder.
+// (the layer must fit it; else TFLite's, lane-wise), Add four lanes a step, the int8 mean 16 a VADDVA;
+// kernels/float_mve.c: VFMA tiles over the padded phase-split copy of the scalar folder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -149,6 +149,9 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   r.addVariant(
       "add_s8_mve", "add_s8", [](Layer &l) { return l.facts<QuantAddFacts>().valid; },
       [](Layer &l) { return lowerAddS8(l, "add_s8_mve"); });
+  r.addVariant(
+      "reduce_mean_s8_mve", "reduce_mean_s8", [](Layer &) { return true; },
+      [](Layer &l) { return lowerReduceMeanS8(l, "reduce_mean_s8_mve"); });
   // Float: 4x4 VFMA tiles in slots of 4 pixels; the depthwise of any shape.
   r.addVariant(
       "conv2d_f32_mve", "conv_f32", [](Layer &l) { return bool(l.facts<FloatConvFacts>().weights); },

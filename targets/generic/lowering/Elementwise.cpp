@@ -226,25 +226,8 @@ LogicalResult lowerReduce(Layer &l) {
   KernelLowering &k = l.k;
   Type xe = elemOf(r.getInput());
   auto x = shapeOf(r.getInput());
-  if (llvm::isa<quant::QuantizedType>(xe)) {
-    if (quantizedBits(xe) != 8)
-      return l.op->emitError("reductions of ") << xe << " have no integer kernel (int8 only)";
-    // Integer average over trailing axes with equal in/out parameters:
-    // TFLite's average pooling (rounded division of the int32 sum).
-    auto axes = r.getAxes();
-    bool trailing = !axes.empty() && axes.back() == (int64_t)x.size() - 1;
-    for (size_t i = 1; i < axes.size(); ++i)
-      trailing &= axes[i] == axes[i - 1] + 1;
-    if (r.getKind() != nn::ReduceKind::mean || !trailing || xe != elemOf(r.getOutput()))
-      return l.op->emitError("int8 reductions are supported as averages over trailing axes with the "
-                             "input's quantization");
-    Value out = k.result(r.getOutput(), l.loc);
-    auto qt = llvm::cast<quant::QuantizedType>(xe);
-    k.call(l.loc, "reduce_mean_s8", {k.get(r.getInput())}, {out},
-           k.i32s({product(x, 0, axes.front()), product(x, axes.front()), qt.getStorageTypeMin(),
-                   qt.getStorageTypeMax()}));
-    return success();
-  }
+  if (llvm::isa<quant::QuantizedType>(xe))
+    return lowerReduceMeanS8(l, "reduce_mean_s8");
   if (failed(needF32(l, r.getInput())))
     return failure();
   auto y = shapeOf(r.getOutput());
@@ -265,6 +248,39 @@ LogicalResult lowerReduce(Layer &l) {
 }
 
 } // namespace
+
+bool emlc::isInt8MeanOfRows(Operation *op) {
+  auto r = llvm::dyn_cast<nn::ReduceOp>(op);
+  if (!r)
+    return false;
+  auto axes = r.getAxes();
+  int64_t rank = (int64_t)shapeOf(r.getInput()).size();
+  bool trailing = !axes.empty() && axes.back() == rank - 1;
+  for (size_t i = 1; i < axes.size(); ++i)
+    trailing &= axes[i] == axes[i - 1] + 1;
+  Type xe = elemOf(r.getInput());
+  return quantizedBits(xe) == 8 && r.getKind() == nn::ReduceKind::mean && trailing && xe == elemOf(r.getOutput());
+}
+
+LogicalResult emlc::lowerReduceMeanS8(Layer &l, llvm::StringRef kernel) {
+  auto r = llvm::cast<nn::ReduceOp>(l.op);
+  KernelLowering &k = l.k;
+  Type xe = elemOf(r.getInput());
+  auto x = shapeOf(r.getInput());
+  if (quantizedBits(xe) != 8)
+    return l.op->emitError("reductions of ") << xe << " have no integer kernel (int8 only)";
+  if (!isInt8MeanOfRows(l.op))
+    return l.op->emitError("int8 reductions are supported as averages over trailing axes with the "
+                           "input's quantization");
+  // TFLite's average pooling: the rounded division of the int32 sum.
+  auto axes = r.getAxes();
+  Value out = k.result(r.getOutput(), l.loc);
+  auto qt = llvm::cast<quant::QuantizedType>(xe);
+  k.call(
+      l.loc, kernel, {k.get(r.getInput())}, {out},
+      k.i32s({product(x, 0, axes.front()), product(x, axes.front()), qt.getStorageTypeMin(), qt.getStorageTypeMax()}));
+  return success();
+}
 
 EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
   r.addPortable(nn::UnaryOp::getOperationName(), lowerUnary);

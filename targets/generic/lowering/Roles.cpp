@@ -9,6 +9,7 @@
 
 #include "emlc/Conversion/NNToKernel/KernelVariant.h"
 #include "emlc/Conversion/NNToKernel/LayerFacts.h"
+#include "targets/generic/lowering/SharedLowerings.h"
 
 using namespace mlir;
 using namespace emlc;
@@ -96,6 +97,8 @@ EMLC_KERNEL_VARIANTS(VariantRegistry &r) {
     auto y = shapeOf(b.getOutput());
     return shapeOf(b.getLhs()) == y && shapeOf(b.getRhs()) == y;
   });
+  // An int8 mean over trailing axes (global average pooling): reduce_mean_s8.
+  r.addRole("reduce_mean_s8", [](Layer &l) { return isInt8MeanOfRows(l.op); });
   // A float reduction whose reduced axes all follow the kept ones (size-1
   // axes aside): each output reduces a contiguous run.
   r.addRole("reduce_rows_f32", [](Layer &l) {

@@ -24,6 +24,11 @@ mlir::LogicalResult lowerConvLowBit(Layer &l, llvm::StringRef kernel);
 mlir::LogicalResult lowerFullyConnectedLowBit(Layer &l, llvm::StringRef kernel);
 /// int8 (or int16) Add of equal shapes with TFLite's requantization (QuantAddFacts).
 mlir::LogicalResult lowerAddS8(Layer &l, llvm::StringRef kernel);
+/// Whether `op` is an nn.reduce: an int8 mean over its trailing axes with the input's quantization (TFLite's average
+/// pooling, global or over rows): what reduce_mean_s8 and its variants compute.
+bool isInt8MeanOfRows(mlir::Operation *op);
+/// That mean: (x) -> y; outer inner lo hi.
+mlir::LogicalResult lowerReduceMeanS8(Layer &l, llvm::StringRef kernel);
 /// int16 activations, int8 weights (TFLite's 16x8 mode; Int16.cpp): the
 /// portable lowerings of conv2d, fully_connected, binary (Add), average
 /// pooling, and of quant.qcast between quantized types (Requantize).
