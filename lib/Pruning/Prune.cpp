@@ -392,6 +392,39 @@ void fillBack(Search &search, std::vector<size_t> &at, const std::function<doubl
   }
 }
 
+/// Replaces each group's levels by levels half as far apart (at least 4
+/// channels; `at` and the noise of the schedule moved to them, noise linear
+/// in the channel count between two measured levels) and gives channels
+/// back on them with `back`.
+void halfSteps(
+    Search &search, std::vector<size_t> &at, std::vector<std::vector<double>> &noise,
+    const std::function<void(Search &, std::vector<size_t> &, const std::vector<std::vector<double>> &)> &back) {
+  std::vector<std::vector<double>> fineNoise(at.size());
+  for (size_t i = 0; i < at.size(); ++i) {
+    const std::vector<int64_t> coarse = search.levels[i]; // C, then multiples of the step down to it
+    std::vector<int64_t> fine =
+        coarse.size() > 1 ? levelsOf(coarse[0], std::max<int64_t>(4, coarse.back() / 2)) : coarse;
+    int64_t kept = coarse[at[i]];
+    at[i] = std::find(fine.begin(), fine.end(), kept) - fine.begin();
+    if (at[i] == fine.size()) // not on the finer grid (a step not a multiple of 4): the group's levels stay
+      fine = coarse, at[i] = std::find(coarse.begin(), coarse.end(), kept) - coarse.begin();
+    for (int64_t c : fine) {
+      if (noise.empty())
+        break;
+      size_t hi = 0; // the measured level at or above c, and the one below it
+      while (hi + 1 < coarse.size() && coarse[hi + 1] >= c)
+        ++hi;
+      size_t lo = std::min(hi + 1, coarse.size() - 1);
+      double t = coarse[hi] == coarse[lo] ? 0.0 : (double)(coarse[hi] - c) / (double)(coarse[hi] - coarse[lo]);
+      fineNoise[i].push_back(noise[i][hi] + t * (noise[i][lo] - noise[i][hi]));
+    }
+    search.levels[i] = fine;
+  }
+  if (!noise.empty())
+    noise = fineNoise;
+  back(search, at, noise);
+}
+
 std::string describeGoal(const PruneRequest &req, double before) {
   char buf[160];
   if (req.instructionReduction > 0)
@@ -438,8 +471,15 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
     result.frozen.push_back(graph.group(g).name + ": " + graph.group(g).frozenBy);
   if (!channelScores(graph, fn, result.importance, fit, search.scores, error))
     return false;
+  // A group's step: the target's multiple, halved (down to 4) while it is more than a quarter of the group.
+  auto stepOf = [&](int64_t channels) {
+    int64_t m = req.multiple;
+    while (req.adaptMultiple && m > 4 && m * 4 > channels)
+      m /= 2;
+    return m;
+  };
   for (int g : search.groups)
-    search.levels.push_back(levelsOf(graph.group(g).channels, req.multiple));
+    search.levels.push_back(levelsOf(graph.group(g).channels, stepOf(graph.group(g).channels)));
   std::vector<size_t> at(search.groups.size(), 0);
   std::vector<Tensor> sensitivityFit(fit.begin(),
                                      fit.begin() + std::min(fit.size(), (size_t)req.sensitivityFitSamples));
@@ -455,10 +495,16 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
                            search.greedy(noise, at);
     if (!error.empty())
       return false;
-    if (found && result.schedule == "uniform") // back first where the most was removed
-      fillBack(search, at, [&](size_t i) { return 1.0 - (double)search.levels[i][at[i]] / search.levels[i][0]; });
-    else if (found) // back first where it removes the most noise
-      fillBack(search, at, [&](size_t i) { return noise[i][at[i]] - noise[i][at[i] - 1]; });
+    auto back = [&](Search &s, std::vector<size_t> &levelAt, const std::vector<std::vector<double>> &n) {
+      if (result.schedule == "uniform") // back first where the most was removed
+        fillBack(s, levelAt, [&](size_t i) { return 1.0 - (double)s.levels[i][levelAt[i]] / s.levels[i][0]; });
+      else // back first where it removes the most noise
+        fillBack(s, levelAt, [&](size_t i) { return n[i][levelAt[i]] - n[i][levelAt[i] - 1]; });
+    };
+    if (found)
+      back(search, at, noise);
+    if (found && req.adaptMultiple) // then half steps, the noise between two steps interpolated
+      halfSteps(search, at, noise, back);
     if (!found) {
       std::vector<size_t> most(search.groups.size());
       for (size_t i = 0; i < most.size(); ++i)

@@ -49,10 +49,14 @@ int64_t targetChannelMultiple(ModuleOp module) {
     auto it = t->isa.find(k);
     return it == t->isa.end() ? std::string() : it->second;
   };
-  // Helium conv/fully connected kernels take 16 taps a VMLADAVA and requantize 4 outputs a vector; AVX2's
-  // int8 tiles are 16 channels wide and its float ones 8: 8 keeps most of the lanes busy and the
-  // choice fine-grained. The DSP, scalar and portable kernels work on 4 channels (or 2 x 2) at a time.
-  if (fact("mve") == "true" || std::atoi(fact("simd_bits").c_str()) >= 256)
+  // Helium conv/fully connected kernels take 16 taps a VMLADAVA: a layer's taps (input channels x window) are
+  // padded to a multiple of 16, none when its input channels are a multiple of 16 (groups narrower than 64
+  // take smaller steps, PruneRequest::adaptMultiple). AVX2's int8 tiles are 16 channels wide and its float
+  // ones 8: 8 keeps most of the lanes busy and the choice fine-grained. The DSP, scalar and portable kernels
+  // work on 4 channels (or 2 x 2) at a time.
+  if (fact("mve") == "true")
+    return 16;
+  if (std::atoi(fact("simd_bits").c_str()) >= 256)
     return 8;
   return 4;
 }
@@ -101,6 +105,7 @@ struct PrunePass : impl::PruneBase<PrunePass> {
         return failWith("pruning takes a float model; quantize after pruning (--quantize=int8)");
     req.importance = importance, req.schedule = schedule, req.correction = correction;
     req.multiple = channelMultiple > 0 ? channelMultiple : targetChannelMultiple(module);
+    req.adaptMultiple = channelMultiple <= 0;
     req.bytesPerWeight = weightBytes;
     req.costModel = targetCostModel(module);
     std::vector<Tensor> samples;

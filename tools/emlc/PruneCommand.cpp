@@ -36,8 +36,9 @@ void addPruneFlags(CLI::App *cmd, PruneFlags &c) {
                   "  the output error on held-out calibration samples), on, off, e.g. --prune-correction off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   cmd->add_option("--prune-multiple", c.multiple,
-                  "kept channel counts are multiples of this (default: the target's, 8 with Helium or AVX2,\n"
-                  "  else 4), e.g. --prune-multiple 8")
+                  "kept channel counts are multiples of this (default: the target's, 16 with Helium, 8 with\n"
+                  "  AVX2, else 4; a group narrower than 4 of them takes smaller steps, and half steps give back\n"
+                  "  what the last step took beyond the goal), e.g. --prune-multiple 8")
       ->check(CLI::Range(1, 1024));
 }
 

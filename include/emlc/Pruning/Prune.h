@@ -12,8 +12,10 @@
 //    the output energy the consumer layers lose without it,
 //    E[x_c^2] * ||W[:, c]||^2 over the calibration activations (ThiNet's
 //    criterion without the correlations between channels).
-// 2. How many channels each group keeps: always a multiple of the target's
-//    channel multiple (the width its kernels run fastest on). `uniform`
+// 2. How many channels each group keeps: a multiple of the target's
+//    channel multiple (the width its kernels run fastest on; a smaller one
+//    for a group too narrow for it, and half steps to give back what
+//    the coarse steps took beyond the goal). `uniform`
 //    prunes every group by the same share; `sensitivity` measures in the
 //    interpreter the output noise of each group pruned alone to each count,
 //    then takes steps with the least noise per instruction saved (the
@@ -47,9 +49,14 @@ struct PruneRequest {
   std::string schedule;            ///< uniform or sensitivity ("": sensitivity with samples, else uniform)
   std::string correction = "auto"; ///< auto (kept where it helps), on, off
   int64_t multiple = 4;            ///< kept channel counts are multiples of this
-  int64_t heldOut = 32;            ///< the last calibration samples: sensitivity and the correction check
-  int64_t fitSamples = 256;        ///< at most this many of the others fit the correction
-  int64_t positions = 64;          ///< convolution output positions per sample the correction fits
+  /// The multiple is the target's (not the user's): a group's steps are at
+  /// most a quarter of its channels (the multiple halved down to 4 until
+  /// they are), and after the schedule channels come back in half steps
+  /// while the goal holds (the coarse steps overshoot it).
+  bool adaptMultiple = false;
+  int64_t heldOut = 32;     ///< the last calibration samples: sensitivity and the correction check
+  int64_t fitSamples = 256; ///< at most this many of the others fit the correction
+  int64_t positions = 64;   ///< convolution output positions per sample the correction fits
   int64_t sensitivityFitSamples = 64, sensitivityPositions = 16; ///< the same, for each candidate the schedule measures
   /// The target's instructions per layer: the sensitivity schedule saves
   /// the most instructions per unit of output noise on the way to the goal.
