@@ -8,6 +8,7 @@
 #include "../../targets/generic/kernels/int8.c"
 #include "../../targets/arm-dsp/kernels/int8_dsp.c"
 #include "../../targets/arm-mve/kernels/int8_mve.c"
+#include "mve_taps.h"
 #include "../../targets/scalar/kernels/int8_scalar.c"
 #if defined(__SSE4_1__) /* x86-64 and x86-64-avx2; the AVX2 kernels use its padded copy */
 #include "../../targets/x86-sse41/kernels/int8_sse41.c"
@@ -52,18 +53,6 @@ static void taps_dsp(int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW, in
         taps[k++] = c * H * W + i * dh * W + j * dw;
   while (k & 15) /* to 16: the MVE kernels' padding (the DSP ones read up to 4) */
     taps[k++] = 0;
-}
-
-/* The Helium im2col's form of taps[0..Kp) (K taps, then zeros): uint16, two to a little-endian word, when every
-   offset fits 16 bits, else as they are. */
-static void taps_to_mve(int32_t K) {
-  const int32_t Kp = (K + 15) & ~15;
-  int32_t k, largest = 0;
-  for (k = 0; k < K; ++k)
-    largest = taps[k] > largest ? taps[k] : largest;
-  if (largest < 65536)
-    for (k = 0; k < Kp / 2; ++k)
-      taps[k] = (int32_t)((uint32_t)taps[2 * k] | (uint32_t)taps[2 * k + 1] << 16);
 }
 
 /* The MVE kernels' weights: [M][Kp] bytes, K padded to 16 with zeros. */
@@ -236,7 +225,7 @@ static int big_plane_cases(int *cases) {
                    shift, -128, 127);
     pack_conv_mve(w, M, C, 3, 3, 1, 1);
     taps_dsp(C, H, Wd, 3, 3, 1, 1);
-    taps_to_mve(C * 9);
+    taps_to_mve_form(taps, C * 9);
     emlc_conv_s8_mve(big_x, wpk, col, big_opt, 1, C, H, Wd, M, 3, 3, OH, OW, st, st, 1, 1, 1, 1, -in_off, taps, out_off,
                      bias_eff, mult, shift, -128, 127);
     ++*cases;
@@ -315,14 +304,14 @@ int main(void) {
                            out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_dsp_w16", N * M * OH * OW), ++cases;
       pack_conv_mve(w, M, C, KH, KW, dh, dw);
-      taps_to_mve(C * KH * KW);
+      taps_to_mve_form(taps, C * KH * KW);
       emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                        out_off, bias_eff, mult, shift, lo, hi);
       bad += check("conv_s8_mve", N * M * OH * OW), ++cases;
     }
     if (groups == 1) { /* TFLite's tables, any shift (a third of the cases has shifts up to 1) */
       taps_dsp(C, H, Wd, KH, KW, dh, dw);
-      taps_to_mve(C * KH * KW);
+      taps_to_mve_form(taps, C * KH * KW);
       pack_conv_mve(w, M, C, KH, KW, dh, dw);
       emlc_conv_s8_mve_exact(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                              out_off, bias_eff, mult, shift, 1, lo, hi);
@@ -407,7 +396,7 @@ int main(void) {
                    shift, lo, hi);
     pack_conv_mve(w, M, C, KH, KW, dh, dw);
     taps_dsp(C, H, Wd, KH, KW, dh, dw);
-    taps_to_mve(C * KH * KW);
+    taps_to_mve_form(taps, C * KH * KW);
     for (i = 0; i < N * M * OH * OW + 8; ++i)
       y_opt[i] = 0x5a; /* stores past the output are caught below */
     emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps, out_off,
@@ -496,7 +485,7 @@ int main(void) {
                          bias_eff, mult, shift, -128, 127);
     bad += check("conv_s8_dsp_w16 1x1", N * M * P), ++cases;
     pack_conv_mve(w, M, C, 1, 1, 1, 1);
-    taps_to_mve(C);
+    taps_to_mve_form(taps, C);
     emlc_conv_s8_mve(x, wpk, col, y_opt, N, C, 1, P, M, 1, 1, 1, P, 1, 1, 1, 1, 0, 0, -in_off, taps, out_off, bias_eff,
                      mult, shift, -128, 127);
     bad += check("conv_s8_mve 1x1", N * M * P), ++cases;

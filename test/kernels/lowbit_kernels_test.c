@@ -26,6 +26,7 @@
 #include "../../targets/arm-dsp/kernels/int8_dsp.c"
 #include "../../targets/arm-dsp/kernels/lowbit_dsp.c"
 #include "../../targets/arm-mve/kernels/int8_mve.c"
+#include "mve_taps.h"
 #include "../../targets/arm-mve/kernels/lowbit_mve.c"
 #if defined(__AVX2__) /* x86-64-avx2; the AVX2 kernels take the SSE4.1 folder's padded copy */
 #include "../../targets/x86-sse41/kernels/int8_sse41.c"
@@ -154,18 +155,6 @@ static void taps_im2col(int32_t C, int32_t H, int32_t W, int32_t KH, int32_t KW,
         taps[k++] = c * H * W + i * dh * W + j * dw;
   while (k & 15)
     taps[k++] = 0;
-}
-
-/* The Helium im2col's form of taps[0..Kp) (K taps, then zeros): uint16, two to a little-endian word, when every
-   offset fits 16 bits, else as they are. */
-static void taps_to_mve(int32_t K) {
-  const int32_t Kp = (K + 15) & ~15;
-  int32_t k, largest = 0;
-  for (k = 0; k < K; ++k)
-    largest = taps[k] > largest ? taps[k] : largest;
-  if (largest < 65536)
-    for (k = 0; k < Kp / 2; ++k)
-      taps[k] = (int32_t)((uint32_t)taps[2 * k] | (uint32_t)taps[2 * k + 1] << 16);
 }
 
 /* Random weights in the range of `kind`: 0 int4 [-8, 7], 1 int2 [-2, 1], 2 ternary [-1, 1], 3 int4 [-7, 7]
@@ -385,7 +374,7 @@ static void conv_arm(int32_t bits, int kind, int t, int32_t N, int32_t C, int32_
   if (kind == 3) {
     pack_w4_mve(M, K);
     tables_w4_mve(M, C, KH, KW, dh, dw);
-    taps_to_mve(K);
+    taps_to_mve_form(taps, K);
     poison(n);
     emlc_conv_s8_w4_mve(x, wpk, col, y_opt, N, C, H, Wd, M, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl, -in_off, taps,
                         out_off, bias_eff, mult, shift, exact, lo, hi);

@@ -51,6 +51,17 @@ inline llvm::SmallVector<int32_t> packConvWeightsDSP16(llvm::ArrayRef<int64_t> w
   return out;
 }
 
+/// The window's tap offsets as an im2col kernel reads them: `tapTable`, or when
+/// it is empty windowTaps' int32 offsets padded with 0 to Kp.
+inline mlir::Attribute tapTableArg(KernelLowering &k, const ConvShape &s, int64_t Kp,
+                                   llvm::ArrayRef<int64_t> tapTable) {
+  if (!tapTable.empty())
+    return k.table(tapTable);
+  llvm::SmallVector<int64_t> taps = windowTaps(s.w[1], s.w[2], s.w[3], s.x[2], s.x[3], s.dl);
+  taps.resize(Kp, 0);
+  return k.table(taps);
+}
+
 /// `packed`: the kernel's weight layout; `Kp`: K padded to the kernel's
 /// multiple; `colWords`: the column's int32 words; `tapTable`: the window's
 /// tap offsets as the kernel reads them (empty: windowTaps' int32, padded with
@@ -64,11 +75,8 @@ inline mlir::LogicalResult lowerIm2colConvS8(Layer &l, llvm::StringRef kernel, l
   mlir::Value out = k.result(f.op.getOutput(), l.loc);
   mlir::Value weights = k.global(l.loc, packed);
   mlir::Value col = k.scratch(l.loc, colWords, k.builder().getIntegerType(32));
-  llvm::SmallVector<int64_t> taps = windowTaps(s.w[1], s.w[2], s.w[3], s.x[2], s.x[3], s.dl);
-  taps.resize(Kp, 0);
   llvm::SmallVector<mlir::Attribute> args = s.windowArgs(k);
-  args.append({k.i32(-f.inOff), k.table(tapTable.empty() ? llvm::ArrayRef<int64_t>(taps) : tapTable), k.i32(f.outOff),
-               k.table(dsp.bias)});
+  args.append({k.i32(-f.inOff), tapTableArg(k, s, Kp, tapTable), k.i32(f.outOff), k.table(dsp.bias)});
   k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {col, out}, f.withRequant(k, args, dsp.mult, dsp.shift));
   return mlir::success();
 }

@@ -12,6 +12,7 @@
 #define EMLC_TARGETS_ARM_DSP_LOWBITREQUANT_H
 
 #include "emlc/Conversion/NNToKernel/LayerFacts.h"
+#include "targets/arm-dsp/lowering/Im2colConv.h"
 
 namespace emlc {
 
@@ -46,11 +47,8 @@ inline mlir::LogicalResult lowerLowBitIm2colConv(Layer &l, llvm::StringRef kerne
   mlir::Value out = k.result(f.op.getOutput(), l.loc);
   mlir::Value weights = k.global(l.loc, packed);
   mlir::Value col = k.scratch(l.loc, colWords, k.builder().getIntegerType(32));
-  llvm::SmallVector<int64_t> taps = windowTaps(s.w[1], s.w[2], s.w[3], s.x[2], s.x[3], s.dl);
-  taps.resize(Kp, 0);
   llvm::SmallVector<mlir::Attribute> args = s.windowArgs(k);
-  args.append({k.i32(-f.inOff), k.table(tapTable.empty() ? llvm::ArrayRef<int64_t>(taps) : tapTable), k.i32(f.outOff),
-               k.table(q.bias)});
+  args.append({k.i32(-f.inOff), tapTableArg(k, s, Kp, tapTable), k.i32(f.outOff), k.table(q.bias)});
   appendLowBitRequant(k, args, f, q);
   k.call(l.loc, kernel, {k.get(f.op.getInput()), weights}, {col, out}, args);
   return mlir::success();

@@ -1,11 +1,11 @@
 //===- WindowTables.h - the Helium im2col's window tables --------*- C++ -*-===//
 //
 // conv_s8_mve and conv_s8_w4_mve share one im2col (kernels/int8_mve.c,
-// emlc_im2col4_s8): windows that leave the input are gathered four taps at a
-// time, predicated by each tap's row and column offset within the window.
-// Both lowerings append those offsets to the packed weights, and pass the
-// taps' offsets from the window origin as uint16 where they fit (eight taps a
-// gather instead of four).
+// emlc_im2col4_s8): windows that leave the input are gathered predicated by
+// each tap's row and column offset within the window (eight taps a vector,
+// four with int32 offsets). Both lowerings append those offsets to the packed
+// weights, and pass the taps' offsets from the window origin as uint16 where
+// they fit (eight taps a gather instead of four).
 //
 //===----------------------------------------------------------------------===//
 #ifndef EMLC_TARGETS_ARM_MVE_WINDOWTABLES_H
