@@ -393,13 +393,9 @@ void fillBack(Search &search, std::vector<size_t> &at, const std::function<doubl
 }
 
 /// Replaces each group's levels by levels half as far apart (at least 4
-/// channels; `at` and the noise of the schedule moved to them, noise linear
-/// in the channel count between two measured levels) and gives channels
-/// back on them with `back`.
-void halfSteps(
-    Search &search, std::vector<size_t> &at, std::vector<std::vector<double>> &noise,
-    const std::function<void(Search &, std::vector<size_t> &, const std::vector<std::vector<double>> &)> &back) {
-  std::vector<std::vector<double>> fineNoise(at.size());
+/// channels), moving `at` and the schedule's noise to them (noise linear in
+/// the channel count between two measured levels).
+void halveSteps(Search &search, std::vector<size_t> &at, std::vector<std::vector<double>> &noise) {
   for (size_t i = 0; i < at.size(); ++i) {
     const std::vector<int64_t> coarse = search.levels[i]; // C, then multiples of the step down to it
     std::vector<int64_t> fine =
@@ -408,21 +404,20 @@ void halfSteps(
     at[i] = std::find(fine.begin(), fine.end(), kept) - fine.begin();
     if (at[i] == fine.size()) // not on the finer grid (a step not a multiple of 4): the group's levels stay
       fine = coarse, at[i] = std::find(coarse.begin(), coarse.end(), kept) - coarse.begin();
-    for (int64_t c : fine) {
-      if (noise.empty())
-        break;
-      size_t hi = 0; // the measured level at or above c, and the one below it
-      while (hi + 1 < coarse.size() && coarse[hi + 1] >= c)
-        ++hi;
-      size_t lo = std::min(hi + 1, coarse.size() - 1);
-      double t = coarse[hi] == coarse[lo] ? 0.0 : (double)(coarse[hi] - c) / (double)(coarse[hi] - coarse[lo]);
-      fineNoise[i].push_back(noise[i][hi] + t * (noise[i][lo] - noise[i][hi]));
+    if (!noise.empty()) {
+      std::vector<double> fineNoise;
+      for (int64_t c : fine) {
+        size_t hi = 0; // the measured level at or above c, and the one below it
+        while (hi + 1 < coarse.size() && coarse[hi + 1] >= c)
+          ++hi;
+        size_t lo = std::min(hi + 1, coarse.size() - 1);
+        double t = coarse[hi] == coarse[lo] ? 0.0 : (double)(coarse[hi] - c) / (double)(coarse[hi] - coarse[lo]);
+        fineNoise.push_back(noise[i][hi] + t * (noise[i][lo] - noise[i][hi]));
+      }
+      noise[i] = std::move(fineNoise);
     }
-    search.levels[i] = fine;
+    search.levels[i] = std::move(fine);
   }
-  if (!noise.empty())
-    noise = fineNoise;
-  back(search, at, noise);
 }
 
 std::string describeGoal(const PruneRequest &req, double before) {
@@ -495,16 +490,18 @@ bool pruneFunction(func::FuncOp fn, const PruneRequest &req, const std::vector<T
                            search.greedy(noise, at);
     if (!error.empty())
       return false;
-    auto back = [&](Search &s, std::vector<size_t> &levelAt, const std::vector<std::vector<double>> &n) {
+    auto back = [&] {
       if (result.schedule == "uniform") // back first where the most was removed
-        fillBack(s, levelAt, [&](size_t i) { return 1.0 - (double)s.levels[i][levelAt[i]] / s.levels[i][0]; });
+        fillBack(search, at, [&](size_t i) { return 1.0 - (double)search.levels[i][at[i]] / search.levels[i][0]; });
       else // back first where it removes the most noise
-        fillBack(s, levelAt, [&](size_t i) { return n[i][levelAt[i]] - n[i][levelAt[i] - 1]; });
+        fillBack(search, at, [&](size_t i) { return noise[i][at[i]] - noise[i][at[i] - 1]; });
     };
     if (found)
-      back(search, at, noise);
-    if (found && req.adaptMultiple) // then half steps, the noise between two steps interpolated
-      halfSteps(search, at, noise, back);
+      back();
+    if (found && req.adaptMultiple) { // then in half steps
+      halveSteps(search, at, noise);
+      back();
+    }
     if (!found) {
       std::vector<size_t> most(search.groups.size());
       for (size_t i = 0; i < most.size(); ++i)
