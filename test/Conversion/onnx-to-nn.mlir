@@ -122,3 +122,28 @@ func.func @qdq_gemm(%xq: tensor<1x4xi8>) -> tensor<1x2xi8> {
   %y = onnx.quantize_linear %r, %sy, %zy : (tensor<1x2xf32>, tensor<f32>, tensor<i8>) -> tensor<1x2xi8>
   return %y : tensor<1x2xi8>
 }
+
+// -----
+
+// A 3-D convolution is a sum of 2-D ones per output depth plane. Each input
+// depth plane is sliced once (x has 2), and the output planes whose window lies
+// entirely in the depth padding (6 of 9 here) share one bias plane: emlc-fuzz's
+// pads of 256 had made ~1,800 ops and seconds of passes.
+// CHECK-LABEL: func @conv3d_deep_depth_padding
+// CHECK: %[[PAD:.+]] = nn.binary add
+// CHECK: nn.slice
+// CHECK-NOT: nn.slice
+// CHECK-COUNT-2: nn.conv2d
+// CHECK: nn.slice
+// CHECK-NOT: nn.slice
+// CHECK-COUNT-2: nn.conv2d
+// CHECK-NOT: nn.conv2d
+// CHECK: %[[P:.+]] = nn.reshape %[[PAD]]
+// CHECK-NOT: nn.reshape %[[PAD]]
+// CHECK: nn.concat %[[P]], %[[P]], %[[P]], %{{.+}}, %{{.+}}, %{{.+}}, %[[P]], %[[P]], %[[P]] {axis = 2 : i64}
+func.func @conv3d_deep_depth_padding(%x: tensor<1x1x2x3x3xf32>) -> tensor<1x1x9x3x3xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x1x2x1x1xf32>
+  %b = arith.constant dense<0.5> : tensor<1xf32>
+  %0 = onnx.conv %x, %w, %b {pads = array<i64: 4, 0, 0, 4, 0, 0>} : (tensor<1x1x2x3x3xf32>, tensor<1x1x2x1x1xf32>, tensor<1xf32>) -> tensor<1x1x9x3x3xf32>
+  return %0 : tensor<1x1x9x3x3xf32>
+}
