@@ -27,8 +27,9 @@ std::vector<int64_t> liftTo2D(std::vector<int64_t> v, int64_t fill, size_t spati
 /// The 3-D lowerings below unroll one 2-D layer per output depth plane and
 /// kernel depth: 3-D layers that reach microcontrollers have a few dozen. A
 /// bound keeps a hostile depth (emlc-fuzz: 65,534 planes, minutes of passes
-/// over the unrolled graph) from becoming hundreds of thousands of ops.
-constexpr int64_t kMaxDepthUnroll = 4096;
+/// over the unrolled graph) from becoming hundreds of thousands of ops; at
+/// 4,096 the largest took 3 s (15 under the fuzz build's sanitizers).
+constexpr int64_t kMaxDepthUnroll = 1024;
 
 /// The error for a 3-D layer whose unrolling would pass kMaxDepthUnroll; empty if it does not.
 std::string depthUnrollError(const char *what, int64_t planes, int64_t kernelDepth) {
