@@ -81,6 +81,48 @@ TEST_CASE("a budget below the narrowest weights has no plan") {
   CHECK(searchExact(layers, 100)->choice[0] == 0);
 }
 
+TEST_CASE("budgets over 20,000 bytes: the exact search stays within a rounding of the optimum and keeps "
+          "the plan that fits to the byte") {
+  // fashion-mlp's int8 weights, 200,704 + 32,768 + 1,280 bytes (plus biases): at a budget of exactly their sum
+  // the DP's 12-byte units rounded the widest plan out, and the search took int4 for the middle layer.
+  std::vector<LayerOptions> mlp = {{{WeightPrecision::Int8, 201728, 1.0}, {WeightPrecision::Int4, 101376, 5.0}},
+                                   {{WeightPrecision::Int8, 33280, 1.0}, {WeightPrecision::Int4, 16896, 6.0}},
+                                   {{WeightPrecision::Int8, 1320, 1.0}, {WeightPrecision::Int4, 680, 3.0}}};
+  auto plan = searchExact(mlp, 201728 + 33280 + 1320);
+  REQUIRE(plan.has_value());
+  CHECK(plan->choice == std::vector<size_t>{0, 0, 0});
+  // Random layers of up to 500 KB: no plan over the budget, none worse than brute force by more than one unit's
+  // rounding allows, and most at the optimum.
+  std::mt19937 rng(13);
+  std::uniform_int_distribution<int64_t> big(20000, 500000);
+  int feasible = 0, optimal = 0;
+  for (int t = 0; t < 100; ++t) {
+    auto layers = randomLayers(rng, 1 + t % 5);
+    for (auto &l : layers) {
+      int64_t scale = big(rng);
+      for (auto &o : l)
+        o.bytes = o.bytes * scale / 100;
+    }
+    int64_t widest = 0;
+    for (auto &l : layers)
+      widest += l[0].bytes;
+    int64_t budget = t % 4 == 0 ? widest : (int64_t)(widest * (0.2 + 0.8 * (t % 10) / 10.0));
+    auto want = bruteForce(layers, budget);
+    auto got = searchExact(layers, budget);
+    if (!want)
+      continue;
+    ++feasible;
+    REQUIRE(got.has_value());
+    CHECK(got->bytes <= budget);
+    CHECK(got->noise >= want->noise - 1e-12);
+    optimal += got->noise <= want->noise + 1e-12;
+    if (budget == widest)
+      CHECK(got->noise == Approx(want->noise).epsilon(1e-12));
+  }
+  CHECK(feasible > 50);
+  CHECK(optimal >= feasible * 9 / 10);
+}
+
 TEST_CASE("a latency limit: the plans meet it, never beat the brute-force optimum, and most reach it") {
   // Random instructions per option (narrower weights faster on some targets, slower on others).
   std::mt19937 rng(11);
