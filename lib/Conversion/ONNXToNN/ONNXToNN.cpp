@@ -78,10 +78,18 @@ Value Lowerer::cast(Value v, Type elem) {
     return v;
   auto t = RankedTensorType::get(type(v).getShape(), elem);
   if (auto c = getConstant(v); c && llvm::isa<FloatType>(elem) && llvm::isa<IntegerType>(c.getElementType())) {
+    // In the target type's semantics: a float32 APFloat in an f16 or f64
+    // attribute is read past its end (emlc-fuzz: Pow of an f16 base by an
+    // integer exponent).
+    const llvm::fltSemantics &sem = llvm::cast<FloatType>(elem).getFloatSemantics();
     SmallVector<APFloat> vals;
     bool isUnsigned = c.getElementType().isUnsignedInteger();
-    for (const APInt &x : c.getValues<APInt>())
-      vals.push_back(APFloat((float)(isUnsigned ? (int64_t)x.getZExtValue() : x.getSExtValue())));
+    for (const APInt &x : c.getValues<APInt>()) {
+      APFloat f((double)(isUnsigned ? (int64_t)x.getZExtValue() : x.getSExtValue()));
+      bool losesInfo = false;
+      f.convert(sem, APFloat::rmNearestTiesToEven, &losesInfo);
+      vals.push_back(f);
+    }
     return constant(DenseElementsAttr::get(t, vals));
   }
   return rw.create<nn::CastOp>(loc, t, v);
