@@ -24,20 +24,14 @@ std::vector<int64_t> liftTo2D(std::vector<int64_t> v, int64_t fill, size_t spati
   return v;
 }
 
-/// The 3-D lowerings below unroll one 2-D layer per output depth plane and
-/// kernel depth: 3-D layers that reach microcontrollers have a few dozen. A
-/// bound keeps a hostile depth (emlc-fuzz: 65,534 planes, minutes of passes
-/// over the unrolled graph) from becoming hundreds of thousands of ops; at
-/// 4,096 the largest took 3 s (15 under the fuzz build's sanitizers).
-constexpr int64_t kMaxDepthUnroll = 1024;
-
-/// The error for a 3-D layer whose unrolling would pass kMaxDepthUnroll; empty if it does not.
+/// The error for a 3-D layer whose unrolling (one 2-D layer per output depth
+/// plane and kernel depth) would pass kMaxUnrolledLayers; empty if it does not.
 std::string depthUnrollError(const char *what, int64_t planes, int64_t kernelDepth) {
-  if (planes <= kMaxDepthUnroll / std::max<int64_t>(kernelDepth, 1))
+  if (planes <= kMaxUnrolledLayers / std::max<int64_t>(kernelDepth, 1))
     return "";
   return std::string(what) +
          " is lowered as one 2-D layer per output depth plane and kernel depth: " + std::to_string(planes) + " x " +
-         std::to_string(kernelDepth) + " here, over emlc's limit of " + std::to_string(kMaxDepthUnroll) +
+         std::to_string(kernelDepth) + " here, over emlc's limit of " + std::to_string(kMaxUnrolledLayers) +
          " (3-D layers for microcontrollers have a few dozen); bind a smaller depth "
          "with --shape or split the layer";
 }

@@ -90,6 +90,19 @@ void addElementwiseLowerings(LoweringTable &t); ///< unary/binary math, cast, (d
 void addDataMovementLowerings(LoweringTable &t);
 void addRecurrentLowerings(LoweringTable &t); ///< LSTM, GRU, RNN
 
+/// Lowerings that unroll bound the ops they make: the layers that reach
+/// microcontrollers have a few dozen copies, and a hostile shape (emlc-fuzz:
+/// 65,534 depth planes, a GRU over 65,535 steps) would otherwise become
+/// hundreds of thousands of ops and minutes of passes. The bounds keep the
+/// largest accepted layer to about a second of compile (a few under the fuzz
+/// build's sanitizers, whose hang limit is 10 s).
+/// 3-D layers: 2-D layers, one per output depth plane and kernel depth (3 ops
+/// each; at 4,096 a conv took 3 s, 15 s under the sanitizers).
+constexpr int64_t kMaxUnrolledLayers = 1024;
+/// Recurrent layers: cells, one per time step and direction (about 20 ops
+/// each; a GRU of 1,024 steps took 2.8 s, 16 s under the sanitizers).
+constexpr int64_t kMaxUnrolledCells = 256;
+
 /// A quantization parameter (scalar, or one value per channel of `axis`)
 /// shaped to broadcast against a rank-`rank` tensor.
 mlir::Value quantParam(Lowerer &L, mlir::Value p, int64_t axis, int64_t rank);
