@@ -21,14 +21,19 @@ import datasets  # noqa: E402
 from emlc_testlib import Failure, build, compile_model, input_names, run_samples  # noqa: E402
 
 
-def accuracy(emlc, model, x, y, workdir, extra, target="generic"):
+def predictions(emlc, model, x, classes, workdir, extra, target="generic"):
+    """The classes the emitted C (compiled with `extra`) predicts for each sample of x."""
     name = input_names(model)[0]
     shape = "x".join(str(d) for d in (1,) + x.shape[1:])
     compile_model(emlc, model, workdir, target=target, extra=["--shape", f"{name}={shape}", *extra])
     exe = build(workdir)
-    template = np.zeros((1, int(y.max()) + 1), dtype=np.float32)
+    template = np.zeros((1, classes), dtype=np.float32)
     out = run_samples(exe, x.astype(np.float32), template, workdir)
-    return float(np.mean(out.reshape(len(x), -1).argmax(axis=1) == y))
+    return out.reshape(len(x), -1).argmax(axis=1)
+
+
+def accuracy(emlc, model, x, y, workdir, extra, target="generic"):
+    return float(np.mean(predictions(emlc, model, x, int(y.max()) + 1, workdir, extra, target) == y))
 
 
 def main():

@@ -27,13 +27,8 @@ std::vector<int64_t> liftTo2D(std::vector<int64_t> v, int64_t fill, size_t spati
 /// The error for a 3-D layer whose unrolling (one 2-D layer per output depth
 /// plane and kernel depth) would pass kMaxUnrolledLayers; empty if it does not.
 std::string depthUnrollError(const char *what, int64_t planes, int64_t kernelDepth) {
-  if (planes <= kMaxUnrolledLayers / std::max<int64_t>(kernelDepth, 1))
-    return "";
-  return std::string(what) +
-         " is lowered as one 2-D layer per output depth plane and kernel depth: " + std::to_string(planes) + " x " +
-         std::to_string(kernelDepth) + " here, over emlc's limit of " + std::to_string(kMaxUnrolledLayers) +
-         " (3-D layers for microcontrollers have a few dozen); bind a smaller depth "
-         "with --shape or split the layer";
+  return unrollLimitError(what, "lowered as one 2-D layer per output depth plane and kernel depth", planes, kernelDepth,
+                          kMaxUnrolledLayers, "3-D layers for microcontrollers have a few dozen", "a smaller depth");
 }
 
 /// A depth plane [N, C, H, W] of an NCDHW tensor.

@@ -248,11 +248,11 @@ LogicalResult lowerRecurrent(Lowerer &L, const Recurrent &r) {
   }
   if (r.inputForget)
     return L.fail("LSTM input_forget=1 is not supported");
-  if (xs[0] > kMaxUnrolledCells / std::max<int64_t>(dirs, 1))
-    return L.fail(r.name + " is unrolled into one cell per time step and direction: " + Twine(xs[0]) + " x " +
-                  Twine(dirs) + " here, over emlc's limit of " + Twine(kMaxUnrolledCells) +
-                  " (recurrent layers for microcontrollers run a few dozen steps); bind a shorter sequence with "
-                  "--shape or split it");
+  if (std::string e = unrollLimitError(r.name.str(), "unrolled into one cell per time step and direction", xs[0], dirs,
+                                       kMaxUnrolledCells, "recurrent layers for microcontrollers run a few dozen steps",
+                                       "a shorter sequence");
+      !e.empty())
+    return L.fail(e);
   Activations acts = Activations::of(r, dirs);
   if ((int64_t)acts.names.size() < r.perDir * dirs)
     return L.fail("expected " + Twine(r.perDir * dirs) + " activations");

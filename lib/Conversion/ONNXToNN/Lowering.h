@@ -17,7 +17,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/DenseMap.h"
+#include <algorithm>
 #include <functional>
+#include <string>
 
 namespace emlc::lowering {
 
@@ -102,6 +104,17 @@ constexpr int64_t kMaxUnrolledLayers = 1024;
 /// Recurrent layers: cells, one per time step and direction (about 20 ops
 /// each; a GRU of 1,024 steps took 2.8 s, 16 s under the sanitizers).
 constexpr int64_t kMaxUnrolledCells = 256;
+/// The refusal of a layer that would unroll into `count` x `per` copies (as
+/// `unrolled` describes them), more than `limit`; empty when within it.
+/// `usual` says what real layers need, `shorter` what to bind smaller.
+inline std::string unrollLimitError(const std::string &what, const char *unrolled, int64_t count, int64_t per,
+                                    int64_t limit, const char *usual, const char *shorter) {
+  if (count <= limit / std::max<int64_t>(per, 1))
+    return "";
+  return what + " is " + unrolled + ": " + std::to_string(count) + " x " + std::to_string(per) +
+         " here, over emlc's limit of " + std::to_string(limit) + " (" + usual + "); bind " + shorter +
+         " with --shape or split the layer";
+}
 
 /// A quantization parameter (scalar, or one value per channel of `axis`)
 /// shaped to broadcast against a rank-`rank` tensor.
