@@ -34,6 +34,8 @@ using namespace mlir;
 namespace emlc {
 
 namespace {
+/// Fewer calibration runs than this get a warning (ONNX test data sets hold one sample).
+constexpr int64_t kFewCalibrationRuns = 10;
 /// Records the arguments of the passes that failed (innermost first), to say
 /// which step of the compile failed.
 struct FailedPasses : PassInstrumentation {
@@ -215,6 +217,15 @@ static void readPipelineResults(ModuleOp module, CompileResult &r) {
   if (auto q = module->getAttrOfType<DictionaryAttr>("emlc.quantization")) {
     if (auto runs = q.getAs<IntegerAttr>("calibration_runs"))
       r.calibrationRuns = runs.getInt();
+    // A handful of samples sets every activation range to just them, and the output SQNR is measured on the
+    // same samples: it reads as flawless (200 dB) while other inputs clip.
+    if (r.calibrationRuns > 0 && r.calibrationRuns < kFewCalibrationRuns)
+      r.warnings.push_back(llvm::formatv("only {0} calibration run{1}: the activation ranges come from {2} alone, "
+                                         "and the output SQNR is measured on {2} too; calibrate on a few hundred "
+                                         "samples like the inputs the device will see",
+                                         r.calibrationRuns, r.calibrationRuns == 1 ? "" : "s",
+                                         r.calibrationRuns == 1 ? "it" : "them")
+                               .str());
     if (auto sqnr = q.getAs<ArrayAttr>("output_sqnr_db"))
       for (auto d : sqnr.getAsRange<FloatAttr>())
         r.outputSQNR.push_back(d.getValueAsDouble());

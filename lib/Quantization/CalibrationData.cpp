@@ -28,15 +28,30 @@ bool loadCalibrationSet(const std::string &path, MLIRContext &ctx, const std::ve
                         std::vector<Tensor> &batches, std::string &error) {
   std::vector<std::string> files;
   if (llvm::sys::fs::is_directory(path)) {
-    std::error_code ec;
-    for (llvm::sys::fs::directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec)) {
-      StringRef ext = llvm::sys::path::extension(it->path());
-      if (ext == ".npy" || ext == ".pb")
-        files.push_back(it->path());
+    // ONNX's test data layout is read as it stands: a test_data_set_N folder's
+    // input_*.pb are samples, its output_*.pb (the expected outputs) are not,
+    // and a model's folder holding test_data_set_N folders gives all of them.
+    auto addFiles = [&](const std::string &dir) {
+      std::error_code ec;
+      for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec)) {
+        StringRef name = llvm::sys::path::filename(it->path()), ext = llvm::sys::path::extension(name);
+        if ((ext == ".npy" || ext == ".pb") && !name.starts_with("output_"))
+          files.push_back(it->path());
+      }
+    };
+    addFiles(path);
+    if (files.empty()) {
+      std::error_code ec;
+      for (llvm::sys::fs::directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec))
+        if (llvm::sys::path::filename(it->path()).starts_with("test_data_set_") &&
+            llvm::sys::fs::is_directory(it->path()))
+          addFiles(it->path());
     }
     std::sort(files.begin(), files.end());
     if (files.empty()) {
-      error = "calibration folder '" + path + "' has no .npy or .pb files";
+      error = "calibration folder '" + path +
+              "' has no .npy or .pb samples (nor test_data_set_N folders of input_N.pb; output_N.pb files are "
+              "expected outputs, not samples)";
       return false;
     }
   } else if (llvm::sys::fs::exists(path)) {
@@ -71,7 +86,8 @@ bool loadCalibrationSet(const std::string &path, MLIRContext &ctx, const std::ve
     }
     int64_t one = files.size() == 1 && s.size() >= 2 ? numel(s) / s[0] : numel(s);
     if (perSample >= 0 && one != perSample) {
-      error = "calibration files differ in size ('" + f + "')";
+      error = "calibration files differ in size: '" + f + "' holds " + std::to_string(one) + " values per sample, '" +
+              files.front() + "' " + std::to_string(perSample) + " (a folder's files are one sample each)";
       return false;
     }
     perSample = one;

@@ -457,6 +457,18 @@ bool checkPrecisionRequest(func::FuncOp fn, const PrecisionRequest &request, boo
   PrecisionChoice choice;
   if (!plannedLayers(fn, request, layers, choice, error))
     return false;
+  if (layers.empty() && mayNarrow(request)) { // else the weights would stay as they are, silently
+    bool quantized = fn.walk([](Operation *op) {
+                         return op->getDialect() && op->getDialect()->getNamespace() == "quant"
+                                    ? WalkResult::interrupt()
+                                    : WalkResult::advance();
+                       }).wasInterrupted();
+    error = "no convolution or fully connected layer has float weights for it to quantize" +
+            std::string(quantized ? " (this model is quantized already: its QuantizeLinear/DequantizeLinear fix the "
+                                    "weights; compile the float model to choose their precision, or drop --precision)"
+                                  : " (drop --precision)");
+    return false;
+  }
   if (request.precision != "auto") {
     if (!parsePrecision(request.precision)) {
       error = "unknown precision '" + request.precision + "' (int8, int4, int2, ternary or auto)";

@@ -458,7 +458,10 @@ func::FuncOp quantizableMain(ModuleOp module, const PTQOptions &opts, PTQResult 
     std::string t;
     llvm::raw_string_ostream os(t);
     os << e;
-    why = "needs a float32 model input (this one's is " + t + ": export the model in float32)";
+    why = "needs a float32 model input (this one's is " + t +
+          (e.isInteger(8) ? ": the model is already quantized, so compile it without --quantize and --precision; "
+                            "to quantize it with emlc, export it in float32)"
+                          : ": export the model in float32)");
   } else if (opts.method != "minmax" && opts.method != "percentile")
     why = "unknown calibration method '" + opts.method + "' (minmax or percentile)";
   if (why.empty())

@@ -191,9 +191,10 @@ int runCompile(const CompileArgs &a) {
                  ? fmt::format(", about {} instructions (the target's cost model)", r.instructionsEstimate)
                  : std::string());
   if (quantize) {
-    fmt::print("  quantized:        int8 activations{}, weights {}, {} calibration runs ({}), output SQNR vs float:",
+    fmt::print("  quantized:        int8 activations{}, weights {}, {} calibration run{} ({}), output SQNR vs float:",
                r.int16Layers ? fmt::format(" (int16 in {} layers)", r.int16Layers) : std::string(),
-               r.weightPrecisions.empty() ? "int8" : r.weightPrecisions, r.calibrationRuns, a.calibrationMethod);
+               r.weightPrecisions.empty() ? "int8" : r.weightPrecisions, r.calibrationRuns,
+               r.calibrationRuns == 1 ? "" : "s", a.calibrationMethod);
     for (double d : r.outputSQNR)
       fmt::print(" {:.1f} dB", d);
     fmt::print("\n");
