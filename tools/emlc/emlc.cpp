@@ -322,7 +322,9 @@ CLI::App *addCompileCommand(CLI::App &app, CompileArgs &c) {
       ->check(CLI::IsMember({"int8"}));
   compile->add_option("--calibration", c.calibration,
                       "calibration samples for --quantize: a .npy with samples along axis 0, or a folder of .npy\n"
-                      "  or ONNX TensorProto .pb files (one input each), e.g. --calibration data/calib_x.npy");
+                      "  or ONNX TensorProto .pb files (one input each; in ONNX's test data layout the input_N.pb,\n"
+                      "  and a model folder's test_data_set_N folders), e.g. --calibration data/calib_x.npy;\n"
+                      "  give a few hundred samples like the device's inputs (under 10 runs: a warning)");
   compile
       ->add_option("--calibration-method", c.calibrationMethod,
                    "how activation ranges are chosen: minmax (default) or percentile (99.99%, ignores outliers),\n"
