@@ -193,7 +193,11 @@ int runFit(const FitArgs &a) {
     return 1;
   const emlc::FitCandidate &c = r.candidates[r.chosen];
   bool toLimit = c.pruneGoal == emlc::PruneGoal::LatencyLimit;
-  fmt::print("emlc: fit {} on {}: {} weights{}, {} kernels -> {}/{}.h\n", a.model, a.device, c.precision,
+  // "float" is the model as exported: a quantized model's own weights (QDQ) are not float.
+  std::string weights = c.precision == "float" && !r.module.weightPrecisions.empty()
+                            ? "the model's own (" + r.module.weightPrecisions + ")"
+                            : c.precision;
+  fmt::print("emlc: fit {} on {}: {} weights{}, {} kernels -> {}/{}.h\n", a.model, a.device, weights,
              c.prune > 0 ? fmt::format(", pruned {:.0f}% of MACs{}", 100 * c.prune,
                                        toLimit ? " (toward the latency limit)" : "")
                          : std::string(),
